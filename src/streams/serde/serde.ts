@@ -19,5 +19,5 @@ export interface Serde<T> extends Serializer<T>, Deserializer<T> {
   readonly name: string;
 }
 
-/** The value type a serde carries: `SerdeType<typeof Serdes.string()>` is `string`. */
+/** The value type a serde carries: `SerdeType<ReturnType<typeof Serdes.string>>` is `string`. */
 export type SerdeType<S> = S extends Serde<infer T> ? T : never;

@@ -1,0 +1,155 @@
+/*
+ * `Stores`: how the DSL and Processor API users declare key-value stores, as Kafka Streams'
+ * `Stores` / `KeyValueStoreBuilder` do. A supplier names the backing bytes store; a builder adds
+ * serdes and the decorator layers and, on build(), assembles a fresh stack:
+ *
+ *   MeteredKeyValueStore<K, V>                      always
+ *     → CachingKeyValueStore(maxBytes)              withCachingEnabled()  (default: off)
+ *     → ChangeLoggingKeyValueStore                  withLoggingEnabled()  (default: on)
+ *     → supplier.get()                              InMemoryKeyValueStore | LevelDbKeyValueStore
+ *
+ * Defaults follow Kafka Streams: logging on, caching off at the builder (the DSL's Materialized
+ * turns caching on). build() may be called once per task: each call returns a new, independent
+ * stack; the runtime calls init(context) with the task's StoreContext.
+ *
+ * Timestamped stores (`timestampedKeyValueStoreBuilder`) hold ValueAndTimestamp<V> — what KTable
+ * stores hold in Kafka Streams — see value-and-timestamp.ts for the layout.
+ */
+import type { Serde } from '../serde/serde.ts';
+import type { BytesKeyValueStore } from './bytes-store.ts';
+import { CachingKeyValueStore, DEFAULT_CACHE_MAX_BYTES } from './caching-key-value-store.ts';
+import { ChangeLoggingKeyValueStore, TimestampedChangeLoggingKeyValueStore } from './change-logging-key-value-store.ts';
+import { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
+import { LevelDbKeyValueStore } from './leveldb-key-value-store.ts';
+import { MeteredKeyValueStore } from './metered-key-value-store.ts';
+import { valueAndTimestampSerde } from './value-and-timestamp.ts';
+import type { ValueAndTimestamp } from './value-and-timestamp.ts';
+
+/** Makes the backing bytes store of one stack (one per task). */
+export interface KeyValueBytesStoreSupplier {
+  readonly name: string;
+  /** True for LevelDB: the store survives restarts in stateDir. */
+  readonly persistent: boolean;
+  get(): BytesKeyValueStore;
+}
+
+/** Topic configs for the changelog topic, e.g. `{ 'retention.ms': '…' }` (cleanup.policy=compact is implied). */
+export type ChangelogConfig = Record<string, string>;
+
+export class KeyValueStoreBuilder<K, V> {
+  private caching = false;
+  private cacheMaxBytes = DEFAULT_CACHE_MAX_BYTES;
+  private logging = true;
+  private changelogConfig: ChangelogConfig = {};
+
+  constructor(
+    readonly supplier: KeyValueBytesStoreSupplier,
+    readonly keySerde: Serde<K>,
+    readonly valueSerde: Serde<V>,
+    /** Values are ValueAndTimestamp bytes: log them the Kafka Streams way (see value-and-timestamp.ts). */
+    readonly timestamped = false,
+  ) {}
+
+  get name(): string {
+    return this.supplier.name;
+  }
+
+  get persistent(): boolean {
+    return this.supplier.persistent;
+  }
+
+  /** Adds the write-back cache; `maxBytes` bounds it (default 10 MiB, Infinity for no bound). */
+  withCachingEnabled(maxBytes: number = DEFAULT_CACHE_MAX_BYTES): this {
+    if (!(maxBytes > 0)) throw new RangeError(`store "${this.name}": cache maxBytes must be > 0, got ${maxBytes}`);
+    this.caching = true;
+    this.cacheMaxBytes = maxBytes;
+    return this;
+  }
+
+  withCachingDisabled(): this {
+    this.caching = false;
+    return this;
+  }
+
+  /** Logs every change to `<applicationId>-<name>-changelog`, created with `config`. */
+  withLoggingEnabled(config: ChangelogConfig = {}): this {
+    this.logging = true;
+    this.changelogConfig = { ...config };
+    return this;
+  }
+
+  withLoggingDisabled(): this {
+    this.logging = false;
+    this.changelogConfig = {};
+    return this;
+  }
+
+  cachingEnabled(): boolean {
+    return this.caching;
+  }
+
+  loggingEnabled(): boolean {
+    return this.logging;
+  }
+
+  /** The changelog topic configs to create the topic with (compaction is always on). */
+  logConfig(): ChangelogConfig {
+    return { 'cleanup.policy': 'compact', ...this.changelogConfig };
+  }
+
+  build(): MeteredKeyValueStore<K, V> {
+    let stack: BytesKeyValueStore = this.supplier.get();
+    if (this.logging) {
+      stack = this.timestamped ? new TimestampedChangeLoggingKeyValueStore(stack) : new ChangeLoggingKeyValueStore(stack);
+    }
+    let cache: CachingKeyValueStore | undefined;
+    if (this.caching) {
+      cache = new CachingKeyValueStore(stack, this.cacheMaxBytes);
+      stack = cache;
+    }
+    return new MeteredKeyValueStore(stack, this.keySerde, this.valueSerde, cache, this.logging);
+  }
+}
+
+function checkStoreName(name: string): string {
+  if (typeof name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(name)) {
+    throw new TypeError(
+      `store name ${JSON.stringify(name)} is not valid: use letters, digits, '.', '_' and '-' (it names a topic and a directory)`,
+    );
+  }
+  return name;
+}
+
+export const Stores = {
+  /** A heap-only sorted store; rebuilt from the changelog on every start. */
+  inMemoryKeyValueStore(name: string): KeyValueBytesStoreSupplier {
+    checkStoreName(name);
+    return { name, persistent: false, get: () => new InMemoryKeyValueStore(name) };
+  },
+
+  /** A LevelDB store in `stateDir/<applicationId>/<taskId>/<name>`; survives restarts. */
+  persistentKeyValueStore(name: string): KeyValueBytesStoreSupplier {
+    checkStoreName(name);
+    return { name, persistent: true, get: () => new LevelDbKeyValueStore(name) };
+  },
+
+  keyValueStoreBuilder<K, V>(
+    supplier: KeyValueBytesStoreSupplier,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): KeyValueStoreBuilder<K, V> {
+    return new KeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  },
+
+  /**
+   * A store of ValueAndTimestamp<V>, as KTable stores are in Kafka Streams: stored as timestamp
+   * + value; the changelog carries the plain value with the timestamp as record timestamp.
+   */
+  timestampedKeyValueStoreBuilder<K, V>(
+    supplier: KeyValueBytesStoreSupplier,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): KeyValueStoreBuilder<K, ValueAndTimestamp<V>> {
+    return new KeyValueStoreBuilder(supplier, keySerde, valueAndTimestampSerde(valueSerde), true);
+  },
+};

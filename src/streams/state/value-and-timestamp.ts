@@ -1,0 +1,66 @@
+/*
+ * ValueAndTimestamp<V>: what table (KTable) stores hold in Kafka Streams — the row value plus
+ * the timestamp of the update that produced it, so an aggregate's output timestamp survives
+ * restarts. This module gives the stored layout and the changelog conversion:
+ *
+ *   stored value bytes   [ timestamp: int64 BE ][ inner value bytes ]   (Kafka's ValueAndTimestampSerializer)
+ *   changelog record     value = inner value bytes only, record timestamp = the stored timestamp
+ *                        (Kafka's ChangeLoggingTimestampedKeyValueBytesStore), so the changelog
+ *                        reads with the plain value serde like any other topic
+ *   restore              stored = [ record timestamp ][ record value ]   (Kafka's
+ *                        RecordConverters.rawValueToTimestampedValue)
+ *
+ * `Stores.timestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde)` assembles a stack
+ * with this serde and the timestamped changelogging layer (change-logging-key-value-store.ts).
+ */
+import type { Serde } from '../serde/serde.ts';
+import { DeserializationError, SerializationError } from '../serde/serde-errors.ts';
+
+export interface ValueAndTimestamp<V> {
+  readonly value: V;
+  readonly timestamp: number;
+}
+
+/** Bytes of the timestamp prefix of a stored timestamped value. */
+export const TIMESTAMP_BYTES = 8;
+
+export function writeTimestamp(out: Buffer, offset: number, timestamp: number): void {
+  const high = Math.floor(timestamp / 4294967296);
+  out.writeInt32BE(high, offset);
+  out.writeUInt32BE(timestamp - high * 4294967296, offset + 4);
+}
+
+export function readTimestamp(data: Buffer, offset: number): number {
+  return data.readInt32BE(offset) * 4294967296 + data.readUInt32BE(offset + 4);
+}
+
+/** Stored bytes for (value bytes, timestamp): the timestamp prefix then the value. */
+export function timestampedBytes(value: Buffer, timestamp: number): Buffer {
+  const out = Buffer.allocUnsafe(TIMESTAMP_BYTES + value.length);
+  writeTimestamp(out, 0, timestamp);
+  value.copy(out, TIMESTAMP_BYTES);
+  return out;
+}
+
+export function valueAndTimestampSerde<V>(inner: Serde<V>): Serde<ValueAndTimestamp<V>> {
+  const name = `ValueAndTimestamp(${inner.name})`;
+  return {
+    name,
+    serialize(topic, data) {
+      if (!Number.isSafeInteger(data.timestamp)) {
+        throw new SerializationError(name, topic, `timestamp ${String(data.timestamp)} is not a safe integer (epoch ms)`);
+      }
+      return timestampedBytes(inner.serialize(topic, data.value), data.timestamp);
+    },
+    deserialize(topic, data) {
+      if (data.length < TIMESTAMP_BYTES) {
+        throw new DeserializationError(name, topic, `a timestamped value needs at least 8 bytes, got ${data.length}`);
+      }
+      const timestamp = readTimestamp(data, 0);
+      if (!Number.isSafeInteger(timestamp)) {
+        throw new DeserializationError(name, topic, `timestamp ${data.readBigInt64BE(0)} is not a safe integer`);
+      }
+      return { timestamp, value: inner.deserialize(topic, data.subarray(TIMESTAMP_BYTES)) };
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/*
+ * WrappedBytesStore: the base of the caching and changelogging decorators. Every operation
+ * delegates to the layer below; a decorator overrides only what it changes. This keeps each
+ * decorator's file about its own concern (as Kafka Streams' WrappedStateStore does).
+ */
+import type { KeyValue, KeyValueIterator, StoreContext } from './store-types.ts';
+import type { BytesKeyValueStore, RestoreRecord } from './bytes-store.ts';
+
+export abstract class WrappedBytesStore implements BytesKeyValueStore {
+  constructor(protected readonly inner: BytesKeyValueStore) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+
+  init(context: StoreContext): Promise<void> {
+    return this.inner.init(context);
+  }
+
+  isOpen(): boolean {
+    return this.inner.isOpen();
+  }
+
+  get(key: Buffer): Buffer | undefined {
+    return this.inner.get(key);
+  }
+
+  put(key: Buffer, value: Buffer | null): void {
+    this.inner.put(key, value);
+  }
+
+  putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
+    const existing = this.get(key);
+    if (existing === undefined) this.put(key, value);
+    return existing;
+  }
+
+  putAll(entries: ReadonlyArray<KeyValue<Buffer, Buffer | null>>): void {
+    for (const entry of entries) this.put(entry.key, entry.value);
+  }
+
+  delete(key: Buffer): Buffer | undefined {
+    return this.inner.delete(key);
+  }
+
+  range(from: Buffer | undefined, to: Buffer | undefined): KeyValueIterator<Buffer, Buffer> {
+    return this.inner.range(from, to);
+  }
+
+  reverseRange(from: Buffer | undefined, to: Buffer | undefined): KeyValueIterator<Buffer, Buffer> {
+    return this.inner.reverseRange(from, to);
+  }
+
+  all(): KeyValueIterator<Buffer, Buffer> {
+    return this.range(undefined, undefined);
+  }
+
+  reverseAll(): KeyValueIterator<Buffer, Buffer> {
+    return this.reverseRange(undefined, undefined);
+  }
+
+  prefixScan<P>(prefix: P, prefixSerializer: { serialize(topic: string, data: P): Buffer }): KeyValueIterator<Buffer, Buffer> {
+    return this.prefixScanBytes(prefixSerializer.serialize(this.name, prefix));
+  }
+
+  prefixScanBytes(prefix: Buffer, reverse = false): KeyValueIterator<Buffer, Buffer> {
+    return this.inner.prefixScanBytes(prefix, reverse);
+  }
+
+  approximateNumEntries(): number {
+    return this.inner.approximateNumEntries();
+  }
+
+  flushCache(): void {
+    this.inner.flushCache();
+  }
+
+  commit(changelogOffset?: number): Promise<void> {
+    return this.inner.commit(changelogOffset);
+  }
+
+  async flush(): Promise<void> {
+    this.flushCache();
+    await this.commit();
+  }
+
+  committedChangelogOffset(): number | undefined {
+    return this.inner.committedChangelogOffset();
+  }
+
+  restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
+    return this.inner.restore(records);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
