@@ -1,0 +1,78 @@
+/*
+ * Atomic replacement of a run of segments by one rewritten segment (the cleaner's output), safe
+ * against a crash at any step. Kafka's `.cleaned`/`.swap` dance, with an explicit manifest so
+ * recovery knows exactly which old segments the new one replaces.
+ *
+ *   step  action                                                   a crash here leaves …
+ *   1     write <base>.log.cleaned (the new segment), fsync        .cleaned, no manifest → discard
+ *   2     write cleaner-swap.json {base, replaced[]} atomically    manifest → roll forward
+ *         (temp file, fsync, rename): THE COMMIT POINT
+ *   3     delete the replaced segments' files (base's own files     manifest → roll forward
+ *         only while <base>.log.cleaned still exists)
+ *   4     rename <base>.log.cleaned → <base>.log                   manifest → roll forward
+ *   5     delete the manifest                                       done
+ *
+ * Roll forward (`completeInterruptedSwap`, run by the loader before segments are opened) repeats
+ * steps 3–5; each is idempotent. Indexes of the new segment are not part of the swap: the loader
+ * rebuilds them because `<base>.index` is deleted in step 3.
+ *
+ * The new segment has the same base offset as the first replaced one, so offsets never move.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fsyncDir, fsyncPath } from './fs-sync.ts';
+import { LOG_SUFFIX, removeSegmentFiles, segmentFileName } from './log-segment.ts';
+
+export const CLEANED_SUFFIX = '.cleaned';
+export const SWAP_MANIFEST = 'cleaner-swap.json';
+
+export function cleanedLogPath(dir: string, base: number): string {
+  return path.join(dir, segmentFileName(base, LOG_SUFFIX) + CLEANED_SUFFIX);
+}
+
+interface SwapManifest {
+  base: number;
+  replaced: number[];
+}
+
+/** Steps 2–5 for a `.cleaned` file already written and fsynced (step 1). */
+export function commitSwap(dir: string, base: number, replaced: readonly number[], fsync: boolean): void {
+  const manifest = path.join(dir, SWAP_MANIFEST);
+  const tmp = manifest + '.tmp';
+  fs.writeFileSync(tmp, JSON.stringify({ base, replaced: [...replaced] } satisfies SwapManifest));
+  if (fsync) fsyncPath(tmp);
+  fs.renameSync(tmp, manifest);
+  if (fsync) fsyncDir(dir); // the commit point is durable only once the rename is
+  rollForward(dir, { base, replaced: [...replaced] });
+  if (fsync) fsyncDir(dir);
+}
+
+function rollForward(dir: string, m: SwapManifest): void {
+  const cleaned = cleanedLogPath(dir, m.base);
+  const cleanedExists = fs.existsSync(cleaned);
+  for (const b of m.replaced) {
+    if (b !== m.base || cleanedExists) removeSegmentFiles(dir, b);
+  }
+  if (cleanedExists) fs.renameSync(cleaned, path.join(dir, segmentFileName(m.base, LOG_SUFFIX)));
+  fs.rmSync(path.join(dir, SWAP_MANIFEST), { force: true });
+}
+
+/** Loader step 3: finish a committed swap, or discard the leftovers of an uncommitted one. */
+export function completeInterruptedSwap(dir: string): void {
+  fs.rmSync(path.join(dir, SWAP_MANIFEST + '.tmp'), { force: true });
+  const manifestPath = path.join(dir, SWAP_MANIFEST);
+  if (fs.existsSync(manifestPath)) {
+    let m: SwapManifest | null = null;
+    try {
+      const v = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as SwapManifest;
+      if (Number.isSafeInteger(v.base) && Array.isArray(v.replaced) && v.replaced.every((b) => Number.isSafeInteger(b))) m = v;
+    } catch {
+      m = null;
+    }
+    if (m !== null) rollForward(dir, m);
+    else fs.rmSync(manifestPath, { force: true });
+  }
+  for (const f of fs.readdirSync(dir)) {
+    if (f.endsWith(CLEANED_SUFFIX)) fs.rmSync(path.join(dir, f), { force: true });
+  }
+}
