@@ -1,0 +1,31 @@
+/*
+ * Word count — the classic Kafka Streams WordCountDemo, unchanged in shape:
+ *
+ *   streams-plaintext-input ─flatMapValues(split on non-word characters, lowercase)
+ *     ─groupBy(word) ─[repartition by word]─ count(store "counts-store")
+ *     ─toStream ─▶ streams-wordcount-output (key: word, value: count as int64)
+ *
+ * groupBy changes the key, so the builder inserts the repartition topic
+ * "<applicationId>-counts-store-repartition" and the topology has two sub-topologies; its
+ * describe() text is the same as Kafka Streams prints for the Java version.
+ */
+import { Consumed } from '../../src/streams/dsl/options/consumed.ts';
+import { Grouped } from '../../src/streams/dsl/options/grouped.ts';
+import { Materialized } from '../../src/streams/dsl/options/materialized.ts';
+import { Produced } from '../../src/streams/dsl/options/produced.ts';
+import type { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
+import { Serdes } from '../../src/streams/serde/serdes.ts';
+
+export const INPUT_TOPIC = 'streams-plaintext-input';
+export const OUTPUT_TOPIC = 'streams-wordcount-output';
+export const STORE_NAME = 'counts-store';
+
+export function buildTopology(builder: StreamsBuilder): void {
+  builder
+    .stream(INPUT_TOPIC, Consumed.with(Serdes.string(), Serdes.string()))
+    .flatMapValues((line) => line.toLowerCase().split(/\W+/).filter((w) => w.length > 0))
+    .groupBy((_key, word) => word, Grouped.with(Serdes.string(), Serdes.string()))
+    .count(Materialized.as(STORE_NAME))
+    .toStream()
+    .to(OUTPUT_TOPIC, Produced.with(Serdes.string(), Serdes.int64()));
+}

@@ -1,0 +1,207 @@
+/*
+ * The stores of a KStream–KStream join — Kafka Streams' StreamJoinedStoreFactory and
+ * OuterStreamJoinStoreFactory:
+ *
+ *  - one window store per side (H7's window store, `retainDuplicates`: every record is its own
+ *    entry), keyed by the record key, window start = the record's timestamp; size = before +
+ *    after, retention = size + grace. Its changelog uses cleanup.policy=delete (duplicates must
+ *    not be compacted away), as Kafka does.
+ *  - for left/outer joins, one SHARED "outer" store holding records that have not joined yet,
+ *    emitted as (value, null) when their window closes. It is a key-value store with list
+ *    values (Kafka's ListValueStore): several records may share (timestamp, side, key).
+ *
+ * Outer store byte layout (keys sort by timestamp, then side, then key — the order the join
+ * relies on to stop scanning early; same as Kafka's TimestampedKeyAndJoinSide):
+ *   key   = int64 BE timestamp | 1 byte side (1 = left, 0 = right) | key bytes
+ *   value = repeated { int32 BE length N | N bytes: 1 byte side (1 = left) | value bytes }
+ * put(k, null) deletes every value under k; put(k, v) appends v.
+ */
+import type { Serde } from '../../serde/serde.ts';
+import { Serdes } from '../../serde/serdes.ts';
+import type { StateStore, StoreContext } from '../../state/store-types.ts';
+import { Stores, type KeyValueStoreBuilder } from '../../state/stores.ts';
+import type { MeteredKeyValueStore } from '../../state/metered-key-value-store.ts';
+import { WindowStores } from '../../state/window/window-stores.ts';
+import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
+import type { JoinWindows } from './join-windows.ts';
+
+export type StoreTypeChoice = 'memory' | 'leveldb' | undefined;
+
+export interface JoinStoreSettings {
+  readonly storeType: StoreTypeChoice;
+  readonly loggingEnabled: boolean;
+  readonly topicConfig: Readonly<Record<string, string>>;
+}
+
+function need<T>(serde: Serde<T> | undefined, fallback: Serde<unknown> | undefined, store: string, what: string): Serde<T> {
+  const s = serde ?? (fallback as Serde<T> | undefined);
+  if (s === undefined) {
+    throw new Error(`Join store "${store}" has no ${what} serde: pass StreamJoined.with(keySerde, valueSerde, otherValueSerde), or set serdes upstream (Consumed), or configure defaultKeySerde/defaultValueSerde.`);
+  }
+  return s;
+}
+
+/** Window store of one side: (key, timestamp) → value, duplicates retained. */
+export class JoinWindowStoreFactory implements StoreFactory {
+  constructor(
+    readonly name: string,
+    private readonly windows: JoinWindows,
+    private readonly keySerde: Serde<unknown> | undefined,
+    private readonly valueSerde: Serde<unknown> | undefined,
+    private readonly settings: JoinStoreSettings,
+  ) {}
+
+  get loggingEnabled(): boolean {
+    return this.settings.loggingEnabled;
+  }
+
+  build(options?: StoreBuildOptions): StateStore {
+    const size = this.windows.size();
+    // The window store wants a positive size; a 0-wide join window (equal timestamps only)
+    // does not depend on it — joins fetch by explicit time ranges.
+    const windowSizeMs = Math.max(1, size);
+    const retentionMs = Math.max(size + this.windows.gracePeriodMs(), windowSizeMs);
+    const type = this.settings.storeType ?? options?.defaultStoreType ?? 'memory';
+    const opts = { retentionMs, windowSizeMs, retainDuplicates: true };
+    const supplier = type === 'memory' ? WindowStores.inMemoryWindowStore(this.name, opts) : WindowStores.persistentWindowStore(this.name, opts);
+    const builder = WindowStores.windowStoreBuilder(
+      supplier,
+      need(this.keySerde, options?.defaultKeySerde, this.name, 'key'),
+      need(this.valueSerde, options?.defaultValueSerde, this.name, 'value'),
+    );
+    if (this.settings.loggingEnabled) builder.withLoggingEnabled({ ...this.settings.topicConfig, 'cleanup.policy': 'delete' });
+    else builder.withLoggingDisabled();
+    return builder.build();
+  }
+}
+
+export interface LeftOrRight<V1, V2> {
+  readonly isLeft: boolean;
+  readonly left: V1 | null;
+  readonly right: V2 | null;
+}
+
+/** One entry of the outer store as the join iterates it. */
+export interface OuterEntry<K, V1, V2> {
+  readonly timestamp: number;
+  readonly isLeft: boolean;
+  readonly key: K;
+  /** The raw store key, to delete the entry. */
+  readonly storeKey: Buffer;
+  readonly value: LeftOrRight<V1, V2>;
+}
+
+/** Typed list-value view over a bytes key-value store (layout in the file comment). */
+export class OuterJoinStore<K, V1, V2> implements StateStore {
+  constructor(
+    private readonly inner: MeteredKeyValueStore<Buffer, Buffer>,
+    private readonly keySerde: Serde<K>,
+    private readonly leftSerde: Serde<V1>,
+    private readonly rightSerde: Serde<V2>,
+  ) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+  init(context: StoreContext): Promise<void> {
+    return this.inner.init(context);
+  }
+  flush(): Promise<void> {
+    return this.inner.flush();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  isOpen(): boolean {
+    return this.inner.isOpen();
+  }
+
+  storeKey(timestamp: number, isLeft: boolean, key: K): Buffer {
+    const k = this.keySerde.serialize(this.name, key);
+    const out = Buffer.allocUnsafe(9 + k.length);
+    out.writeBigInt64BE(BigInt(timestamp), 0);
+    out.writeUInt8(isLeft ? 1 : 0, 8);
+    k.copy(out, 9);
+    return out;
+  }
+
+  /** Appends a not-yet-joined record. */
+  append(timestamp: number, isLeft: boolean, key: K, value: V1 | V2): void {
+    const storeKey = this.storeKey(timestamp, isLeft, key);
+    const v = isLeft ? this.leftSerde.serialize(this.name, value as V1) : this.rightSerde.serialize(this.name, value as V2);
+    const item = Buffer.allocUnsafe(5 + v.length);
+    item.writeInt32BE(1 + v.length, 0);
+    item.writeUInt8(isLeft ? 1 : 0, 4);
+    v.copy(item, 5);
+    const existing = this.inner.get(storeKey);
+    this.inner.put(storeKey, existing === undefined || existing === null ? item : Buffer.concat([existing, item]));
+  }
+
+  /** Deletes every record under (timestamp, side, key) if there is any (Kafka's putIfAbsent(k, null)). */
+  deleteIfPresent(timestamp: number, isLeft: boolean, key: K): void {
+    const storeKey = this.storeKey(timestamp, isLeft, key);
+    const existing = this.inner.get(storeKey);
+    if (existing !== undefined && existing !== null) this.inner.put(storeKey, null);
+  }
+
+  deleteStoreKey(storeKey: Buffer): void {
+    this.inner.put(storeKey, null);
+  }
+
+  /** Every record, by (timestamp, side, key), list values in insertion order. */
+  *entries(): Generator<OuterEntry<K, V1, V2>> {
+    const it = this.inner.all();
+    try {
+      for (const { key: storeKey, value } of it) {
+        const timestamp = Number(storeKey.readBigInt64BE(0));
+        const isLeft = storeKey.readUInt8(8) === 1;
+        const key = this.keySerde.deserialize(this.name, storeKey.subarray(9));
+        let pos = 0;
+        while (pos < value.length) {
+          const n = value.readInt32BE(pos);
+          const side = value.readUInt8(pos + 4) === 1;
+          const bytes = value.subarray(pos + 5, pos + 4 + n);
+          pos += 4 + n;
+          const lr: LeftOrRight<V1, V2> = side
+            ? { isLeft: true, left: this.leftSerde.deserialize(this.name, bytes), right: null }
+            : { isLeft: false, left: null, right: this.rightSerde.deserialize(this.name, bytes) };
+          yield { timestamp, isLeft, key, storeKey, value: lr };
+        }
+      }
+    } finally {
+      it.close();
+    }
+  }
+}
+
+/** The shared outer-join store of a left/outer stream-stream join. */
+export class OuterJoinStoreFactory implements StoreFactory {
+  constructor(
+    readonly name: string,
+    private readonly keySerde: Serde<unknown> | undefined,
+    private readonly leftSerde: Serde<unknown> | undefined,
+    private readonly rightSerde: Serde<unknown> | undefined,
+    private readonly settings: JoinStoreSettings,
+  ) {}
+
+  get loggingEnabled(): boolean {
+    return this.settings.loggingEnabled;
+  }
+
+  build(options?: StoreBuildOptions): StateStore {
+    const type = this.settings.storeType ?? options?.defaultStoreType ?? 'memory';
+    const supplier = type === 'memory' ? Stores.inMemoryKeyValueStore(this.name) : Stores.persistentKeyValueStore(this.name);
+    const builder: KeyValueStoreBuilder<Buffer, Buffer> = Stores.keyValueStoreBuilder(supplier, Serdes.bytes(), Serdes.bytes());
+    if (this.settings.loggingEnabled) builder.withLoggingEnabled({ ...this.settings.topicConfig });
+    else builder.withLoggingDisabled();
+    return new OuterJoinStore(
+      builder.build(),
+      need(this.keySerde, options?.defaultKeySerde, this.name, 'key'),
+      need(this.leftSerde, options?.defaultValueSerde, this.name, 'value'),
+      need(this.rightSerde, options?.defaultValueSerde, this.name, 'other value'),
+    );
+  }
+}

@@ -1,0 +1,179 @@
+/*
+ * KTable<K, V>: a changelog stream read as a table — the latest value per key, where a null
+ * value deletes the row. Kafka Streams' KTable.
+ *
+ * Between table operators records carry Change<V> {newValue, oldValue}. Old values cost a store
+ * read, so they are sent only when a downstream operator needs them: `groupBy` does (it must
+ * subtract a row's old value from its old group), and asks upstream through
+ * `enableSendingOldValues(forceMaterialization)`:
+ *   - a source table turns sendOldValues on and, if forced, materializes its store (it needs
+ *     the store to know the old value);
+ *   - an aggregation turns it on (its store always exists);
+ *   - a stateless operator (filter, mapValues) asks its parent first, then turns it on itself.
+ * These are flags read when the topology is built and the tasks run, so the order of DSL calls
+ * does not matter.
+ */
+import type { GraphNode } from '../graph/graph-node.ts';
+import { Prefix } from '../graph/naming.ts';
+import { ProcessorGraphNode } from '../graph/processor-nodes.ts';
+import type { AnyProcessorSupplier, ProcessorSupplier } from '../processor/processor.ts';
+import type { Serde } from '../serde/serde.ts';
+import type { InternalBuilder } from './internal-builder.ts';
+import { KGroupedTable } from './kgrouped-table.ts';
+import { KStream } from './kstream.ts';
+import type { Grouped } from './options/grouped.ts';
+import type { Materialized } from './options/materialized.ts';
+import { nameOf, type NameLike } from './options/named.ts';
+import type { TableJoined } from './options/table-joined.ts';
+import type { Change } from './ops/change.ts';
+import { tableRepartitionMapSupplier } from './ops/ktable-grouping.ts';
+import type { TableSourceState } from './ops/ktable-source.ts';
+import { tableFilterSupplier, tableMapValuesSupplier, tableToStreamSupplier } from './ops/ktable-stateless.ts';
+import type { TableOpConfig } from './ops/table-forwarder.ts';
+import type { ValueAndTimestamp } from './ops/value-and-timestamp.ts';
+import { derivedValueGetter, storeValueGetter, type TableValueGetterSupplier } from './joins/value-getter.ts';
+import { tableTableJoin, type TableTableJoinArgs } from './joins/ktable-join-dsl.ts';
+
+/** How a table can be asked for old values; see the file comment. */
+export interface TableOrigin {
+  /** Returns false when old values are unavailable without forcing materialization. */
+  enableSendingOldValues(forceMaterialization: boolean): boolean;
+  /** How joins read the current row by key (absent: the table cannot be looked up). See joins/value-getter.ts. */
+  valueGetter?(): TableValueGetterSupplier<unknown, unknown>;
+}
+
+/** Origin of a source table (builder.table / toTable): materializing attaches its store. */
+export function tableSourceOrigin(node: { materialized: boolean }, state: TableSourceState, storeName: string) {
+  return {
+    materialize(): void {
+      node.materialized = true;
+      state.storeName = storeName;
+    },
+    enableSendingOldValues(force: boolean): boolean {
+      if (!state.sendOldValues) {
+        if (!node.materialized && !force) return false;
+        this.materialize();
+        state.sendOldValues = true;
+      }
+      return true;
+    },
+    /** A lookup needs the store: materializes the table. */
+    valueGetter(): TableValueGetterSupplier<unknown, unknown> {
+      this.materialize();
+      return storeValueGetter(storeName);
+    },
+  };
+}
+
+/** Origin of an aggregation: its store always exists. */
+export function aggregateOrigin(config: TableOpConfig, storeName?: string): TableOrigin {
+  return {
+    enableSendingOldValues() {
+      config.sendOldValues = true;
+      return true;
+    },
+    ...(storeName === undefined ? {} : { valueGetter: () => storeValueGetter(storeName) }),
+  };
+}
+
+/** Applies a stateless table operator to a looked-up row (see joins/value-getter.ts). */
+type RowView<K, V, VR> = (key: K, row: ValueAndTimestamp<V> | null) => ValueAndTimestamp<VR> | null;
+
+function statelessOrigin(parent: TableOrigin, config: TableOpConfig, view?: RowView<never, never, unknown>): TableOrigin {
+  const parentGetter = parent.valueGetter;
+  return {
+    ...(parentGetter === undefined || view === undefined ? {} : { valueGetter: () => derivedValueGetter(parentGetter.call(parent), view as RowView<unknown, unknown, unknown>) }),
+    enableSendingOldValues(force) {
+      if (!config.sendOldValues) {
+        if (!parent.enableSendingOldValues(force)) return false;
+        config.sendOldValues = true;
+      }
+      return true;
+    },
+  };
+}
+
+export class KTable<K, V> {
+  /** @internal */
+  constructor(
+    readonly builder: InternalBuilder,
+    readonly graphNode: GraphNode,
+    readonly keySerde: Serde<K> | undefined,
+    readonly valueSerde: Serde<V> | undefined,
+    /** The store name users can query, when the table was materialized by name. */
+    readonly queryableStoreName: string | undefined,
+    /** @internal */
+    readonly origin: TableOrigin,
+  ) {}
+
+  #stateless<VR>(
+    prefix: string,
+    named: NameLike,
+    make: (config: TableOpConfig) => ProcessorSupplier<K, Change<V>, K, Change<VR>>,
+    valueSerde: Serde<VR> | undefined,
+    view?: RowView<K, V, VR>,
+  ): KTable<K, VR> {
+    const name = this.builder.names.orElseGenerate(nameOf(named), prefix);
+    const config: TableOpConfig = { sendOldValues: false };
+    const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, make(config) as unknown as AnyProcessorSupplier));
+    return new KTable<K, VR>(this.builder, node, this.keySerde, valueSerde, undefined, statelessOrigin(this.origin, config, view as RowView<never, never, unknown> | undefined));
+  }
+
+  /** Keeps rows that satisfy the predicate; a row that stops satisfying it is deleted downstream. */
+  filter(predicate: (key: K, value: V) => boolean, named?: NameLike): KTable<K, V> {
+    return this.#stateless<V>(Prefix.KTABLE_FILTER, named, (c) => tableFilterSupplier(predicate, false, c), this.valueSerde, (k, row) => (row !== null && predicate(k, row.value) ? row : null));
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean, named?: NameLike): KTable<K, V> {
+    return this.#stateless<V>(Prefix.KTABLE_FILTER, named, (c) => tableFilterSupplier(predicate, true, c), this.valueSerde, (k, row) => (row !== null && !predicate(k, row.value) ? row : null));
+  }
+
+  mapValues<VR>(mapper: (value: V, key: K) => VR, named?: NameLike): KTable<K, VR> {
+    return this.#stateless<VR>(Prefix.KTABLE_MAPVALUES, named, (c) => tableMapValuesSupplier(mapper, c), undefined, (k, row) =>
+      row === null ? null : { value: mapper(row.value, k), timestamp: row.timestamp },
+    );
+  }
+
+  /** The table's update stream: (key, newValue) per change; a delete is a null value. */
+  toStream(named?: NameLike): KStream<K, V> {
+    const name = this.builder.names.orElseGenerate(nameOf(named), Prefix.KTABLE_TOSTREAM);
+    const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, tableToStreamSupplier<K, V>() as unknown as AnyProcessorSupplier));
+    return new KStream<K, V>(this.builder, node, this.keySerde, this.valueSerde, false);
+  }
+
+  /**
+   * Re-groups rows by `selector(key, value) → [newKey, newValue]` for count/reduce/aggregate
+   * with adder and subtractor. Always repartitions; makes this table send old values.
+   */
+  groupBy<KR, VR>(selector: (key: K, value: V) => readonly [KR, VR], grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR> {
+    const name = this.builder.names.orElseGenerate(grouped?.name, Prefix.KTABLE_SELECT);
+    const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, tableRepartitionMapSupplier(selector) as unknown as AnyProcessorSupplier));
+    this.origin.enableSendingOldValues(true);
+    return new KGroupedTable<KR, VR>(this.builder, node, grouped?.keySerde, grouped?.valueSerde, grouped?.name);
+  }
+
+  /**
+   * Joins (see joins/ktable-join-dsl.ts): `join(other, joiner, named?, materialized?)` joins on
+   * the primary key; `join(other, foreignKeyExtractor, joiner, tableJoined?, materialized?)`
+   * joins each row to the `other` row whose key the extractor returns (foreign-key join).
+   */
+  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO) => VR, named?: NameLike | Materialized<NoInfer<K>, NoInfer<VR>>, materialized?: Materialized<NoInfer<K>, NoInfer<VR>>): KTable<K, VR>;
+  join<KO, VO, VR>(other: KTable<KO, VO>, foreignKeyExtractor: (value: V) => KO | null, joiner: (value: V, otherValue: VO) => VR, tableJoined?: TableJoined<K, KO>, materialized?: Materialized<NoInfer<K>, NoInfer<VR>>): KTable<K, VR>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overload implementation
+  join(...args: unknown[]): KTable<any, any> {
+    return tableTableJoin(this as KTable<unknown, unknown>, 'inner', args as TableTableJoinArgs);
+  }
+
+  /** Left join: every row of this table, with the other row or null. Same two forms as join. */
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null) => VR, named?: NameLike | Materialized<NoInfer<K>, NoInfer<VR>>, materialized?: Materialized<NoInfer<K>, NoInfer<VR>>): KTable<K, VR>;
+  leftJoin<KO, VO, VR>(other: KTable<KO, VO>, foreignKeyExtractor: (value: V) => KO | null, joiner: (value: V, otherValue: VO | null) => VR, tableJoined?: TableJoined<K, KO>, materialized?: Materialized<NoInfer<K>, NoInfer<VR>>): KTable<K, VR>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overload implementation
+  leftJoin(...args: unknown[]): KTable<any, any> {
+    return tableTableJoin(this as KTable<unknown, unknown>, 'left', args as TableTableJoinArgs);
+  }
+
+  /** Outer join on the primary key: a row exists when either side has one. */
+  outerJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, otherValue: VO | null) => VR, named?: NameLike | Materialized<NoInfer<K>, NoInfer<VR>>, materialized?: Materialized<NoInfer<K>, NoInfer<VR>>): KTable<K, VR> {
+    return tableTableJoin(this as KTable<unknown, unknown>, 'outer', [other, joiner, named, materialized] as TableTableJoinArgs) as KTable<K, VR>;
+  }
+}

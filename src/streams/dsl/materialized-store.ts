@@ -1,0 +1,60 @@
+/*
+ * Turns a Materialized into a StoreFactory the topology can instantiate per task — Kafka
+ * Streams' KeyValueStoreMaterializer. The stack comes from streams/state's Stores builder:
+ *   Metered(key serde, ValueAndTimestamp<value serde>) → Caching? → ChangeLogging? → memory | LevelDB
+ *
+ * Decided at build time (per task), not at DSL time, because they depend on the app config:
+ *  - store type: Materialized.withStoreType(...) or else config `defaultStoreType`;
+ *  - serdes: the Materialized/upstream serdes or else the configured defaults;
+ *  - caching: on when Materialized says so AND config `cacheMaxBytes` > 0 (0 turns caching
+ *    off for every store, as Kafka's statestore.cache.max.bytes=0 does).
+ * Values are stored with their timestamps (`timestamped = true`); readers that want plain
+ * values (the driver's getKeyValueStore) unwrap them.
+ */
+import type { Serde } from '../serde/serde.ts';
+import type { StateStore } from '../state/store-types.ts';
+import { Stores, type KeyValueBytesStoreSupplier } from '../state/stores.ts';
+import type { StoreBuildOptions, StoreFactory } from '../topology/node-specs.ts';
+import type { Materialized } from './options/materialized.ts';
+import { timestampedSerde } from './ops/value-and-timestamp.ts';
+
+const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
+
+function supplierFor(type: 'memory' | 'leveldb', name: string): KeyValueBytesStoreSupplier {
+  return type === 'memory' ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+}
+
+export class KeyValueMaterializer implements StoreFactory {
+  /** The store holds ValueAndTimestamp<V>, as Kafka's DSL table stores do. */
+  readonly timestamped = true;
+
+  constructor(
+    readonly name: string,
+    private readonly materialized: Materialized<unknown, unknown>,
+    private readonly keySerde: Serde<unknown> | undefined,
+    private readonly valueSerde: Serde<unknown> | undefined,
+  ) {}
+
+  get loggingEnabled(): boolean {
+    return this.materialized.loggingEnabled;
+  }
+
+  build(options?: StoreBuildOptions): StateStore {
+    const m = this.materialized;
+    const type = m.storeType ?? options?.defaultStoreType ?? 'memory';
+    const keySerde = this.keySerde ?? options?.defaultKeySerde;
+    const valueSerde = this.valueSerde ?? options?.defaultValueSerde;
+    if (keySerde === undefined || valueSerde === undefined) {
+      throw new Error(
+        `State store "${this.name}" has no ${keySerde === undefined ? 'key' : 'value'} serde: pass Materialized.with(keySerde, valueSerde) ` +
+          `(or serdes on the upstream Consumed/Grouped), or configure defaultKeySerde/defaultValueSerde.`,
+      );
+    }
+    const builder = Stores.keyValueStoreBuilder(supplierFor(type, this.name), keySerde, timestampedSerde(valueSerde));
+    if (m.loggingEnabled) builder.withLoggingEnabled({ ...m.topicConfig });
+    else builder.withLoggingDisabled();
+    const cacheBytes = options?.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+    if (m.cachingEnabled && cacheBytes > 0) builder.withCachingEnabled(cacheBytes);
+    return builder.build();
+  }
+}

@@ -1,0 +1,106 @@
+/*
+ * Materialized: how a table's state store is made — its name (which makes the table queryable
+ * and names the changelog "<applicationId>-<name>-changelog"), the store type (LevelDB or
+ * memory; unset = the application's default), serdes, and whether changelogging and caching are
+ * on (both on by default, as in Kafka Streams).
+ *
+ * Types: `Materialized.as('counts')` carries no types (K and V are `never`, which fits any
+ * operator), `Materialized.with(kSerde, vSerde)` carries the serdes' types, and an operator that
+ * receives a typed Materialized checks them against its own K and V.
+ */
+import type { Serde } from '../../serde/serde.ts';
+import { validateName } from './named.ts';
+
+export const StoreType = { MEMORY: 'memory', LEVELDB: 'leveldb' } as const;
+export type StoreType = (typeof StoreType)[keyof typeof StoreType];
+
+interface MaterializedFields<K, V> {
+  storeName: string | undefined;
+  keySerde: Serde<K> | undefined;
+  valueSerde: Serde<V> | undefined;
+  storeType: StoreType | undefined;
+  loggingEnabled: boolean;
+  topicConfig: Readonly<Record<string, string>>;
+  cachingEnabled: boolean;
+}
+
+export class Materialized<K, V> {
+  private constructor(private readonly f: MaterializedFields<K, V>) {}
+
+  private static make<K, V>(f: Partial<MaterializedFields<K, V>>): Materialized<K, V> {
+    return new Materialized<K, V>({
+      storeName: undefined,
+      keySerde: undefined,
+      valueSerde: undefined,
+      storeType: undefined,
+      loggingEnabled: true,
+      topicConfig: {},
+      cachingEnabled: true,
+      ...f,
+    });
+  }
+
+  /** A named store (queryable by that name through getKeyValueStore / interactive queries). */
+  static as<K = never, V = never>(storeName: string): Materialized<K, V> {
+    return Materialized.make<K, V>({ storeName: validateName(storeName) });
+  }
+
+  /** A store of the given type with a generated name. */
+  static asType<K = never, V = never>(storeType: StoreType): Materialized<K, V> {
+    return Materialized.make<K, V>({ storeType });
+  }
+
+  static with<K, V>(keySerde: Serde<K> | undefined, valueSerde: Serde<V> | undefined): Materialized<K, V> {
+    return Materialized.make<K, V>({ keySerde, valueSerde });
+  }
+
+  get storeName(): string | undefined {
+    return this.f.storeName;
+  }
+  get keySerde(): Serde<K> | undefined {
+    return this.f.keySerde;
+  }
+  get valueSerde(): Serde<V> | undefined {
+    return this.f.valueSerde;
+  }
+  get storeType(): StoreType | undefined {
+    return this.f.storeType;
+  }
+  get loggingEnabled(): boolean {
+    return this.f.loggingEnabled;
+  }
+  get topicConfig(): Readonly<Record<string, string>> {
+    return this.f.topicConfig;
+  }
+  get cachingEnabled(): boolean {
+    return this.f.cachingEnabled;
+  }
+
+  withKeySerde<K2>(keySerde: Serde<K2>): Materialized<K2, V> {
+    return new Materialized<K2, V>({ ...this.f, keySerde } as unknown as MaterializedFields<K2, V>);
+  }
+
+  withValueSerde<V2>(valueSerde: Serde<V2>): Materialized<K, V2> {
+    return new Materialized<K, V2>({ ...this.f, valueSerde } as unknown as MaterializedFields<K, V2>);
+  }
+
+  withStoreType(storeType: StoreType): Materialized<K, V> {
+    return new Materialized({ ...this.f, storeType });
+  }
+
+  withLoggingEnabled(topicConfig: Readonly<Record<string, string>> = {}): Materialized<K, V> {
+    return new Materialized({ ...this.f, loggingEnabled: true, topicConfig });
+  }
+
+  withLoggingDisabled(): Materialized<K, V> {
+    return new Materialized({ ...this.f, loggingEnabled: false, topicConfig: {} });
+  }
+
+  withCachingEnabled(): Materialized<K, V> {
+    return new Materialized({ ...this.f, cachingEnabled: true });
+  }
+
+  withCachingDisabled(): Materialized<K, V> {
+    return new Materialized({ ...this.f, cachingEnabled: false });
+  }
+}

@@ -1,0 +1,37 @@
+/*
+ * What the runtime adds to the public ProcessorContext for its own operators: a logger and the
+ * task's dropped-records counter (Kafka's `dropped-records-total` task metric: records skipped
+ * because of a null key, a null value where one is needed, or a deserialization error handled by
+ * "continue"). DSL operators use it through `asInternal(context)`; user processors never need it.
+ */
+import type { ProcessorContext } from '../processor/processor-context.ts';
+
+export interface StreamsLogger {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const consoleLogger: StreamsLogger = {
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
+
+export interface InternalProcessorContext<KOut = never, VOut = never> extends ProcessorContext<KOut, VOut> {
+  readonly logger: StreamsLogger;
+  /** Counts a dropped record against the task and logs why, naming the record's origin. */
+  recordDropped(reason: string): void;
+}
+
+export function asInternal<KOut, VOut>(context: ProcessorContext<KOut, VOut>): InternalProcessorContext<KOut, VOut> {
+  const c = context as Partial<InternalProcessorContext<KOut, VOut>>;
+  if (typeof c.recordDropped !== 'function' || c.logger === undefined) {
+    throw new Error(`Processor context of "${context.nodeName}" is not a task context; DSL operators run only inside a StreamTask.`);
+  }
+  return context as InternalProcessorContext<KOut, VOut>;
+}
+
+/** "topic=[t] partition=[p] offset=[o]" for log lines, or a note that the origin is unknown. */
+export function describeOrigin(context: ProcessorContext<unknown, unknown>): string {
+  const m = context.recordMetadata();
+  return m === undefined ? 'Topic, partition, and offset not known.' : `topic=[${m.topic}] partition=[${m.partition}] offset=[${m.offset}]`;
+}

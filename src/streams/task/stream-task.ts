@@ -1,0 +1,407 @@
+/*
+ * StreamTask: one sub-topology instantiated for one partition number — its processors, its
+ * stores, its input buffer and its clocks. The TopologyTestDriver drives it today; the runtime
+ * (stream threads) will drive the same class.
+ *
+ * Lifecycle (async only at the edges):
+ *   initialize()  build the stores from their factories, open them (init), then init every
+ *                 processor in topology order
+ *   addRecords()  buffer consumed records (PartitionGroup)
+ *   process()     SYNCHRONOUS: take the next record (lowest head timestamp), deserialize it
+ *                 (errors → the configured deserialization handler), advance stream time, run
+ *                 the sub-topology depth-first, then fire due stream-time punctuations
+ *   commit()      the numbered commit procedure (DESIGN.md §3), steps this class owns:
+ *                   1 flush caches: dirty entries go to the flush listeners (forwarding table
+ *                     updates downstream) and down the store stack
+ *                   2 send changelog records: the changelogging layer hands each flushed change
+ *                     to the changelog collector during step 1
+ *                   3–4 (runtime) flush the producer, commit input offsets / the transaction
+ *                   5 write each store's pending batch with its changelog offset (store.flush)
+ *                 `flushCaches()` runs steps 1–2 synchronously; `commit()` runs 1, 2 and 5.
+ *   close()       close processors, then stores
+ *
+ * Stream time is the max timestamp of processed records; it never goes back (-1 before any).
+ * Records with a negative timestamp are dropped (counted), as Kafka's default handling.
+ */
+import { join } from 'node:path';
+import type { DeserializationExceptionHandler, FailedRecord } from '../errors/deserialization-handler.ts';
+import { DeserializationFailedError } from '../errors/deserialization-handler.ts';
+import { StreamsProcessingError } from '../errors/processing-error.ts';
+import type { Cancellable, Punctuator, RecordMetadata } from '../processor/processor-context.ts';
+import { PunctuationType } from '../processor/processor-context.ts';
+import type { StreamRecord } from '../processor/record.ts';
+import type { Serde } from '../serde/serde.ts';
+import type { RecordCollector, StateStore, StoreContext } from '../state/store-types.ts';
+import type { StoreBuildOptions } from '../topology/node-specs.ts';
+import { Topology, type SubtopologyInfo } from '../topology/topology.ts';
+import type { InternalProcessorContext, StreamsLogger } from './internal-context.ts';
+import { PartitionGroup, type ConsumedRecord } from './partition-group.ts';
+import { PunctuationQueue } from './punctuation-queue.ts';
+import { buildRuntimeNodes, childrenFor, type AnyRecord, type RuntimeNode, type RuntimeProcessor, type RuntimeSource } from './runtime-nodes.ts';
+import { taskIdToString, type TaskId } from './task-id.ts';
+
+export interface TaskConfig {
+  readonly applicationId: string;
+  readonly stateDir: string;
+  readonly defaultKeySerde: Serde<unknown> | undefined;
+  readonly defaultValueSerde: Serde<unknown> | undefined;
+  readonly deserializationHandler: DeserializationExceptionHandler;
+  readonly defaultStoreType: 'memory' | 'leveldb';
+  readonly cacheMaxBytes: number;
+  readonly logger: StreamsLogger;
+}
+
+/** A record a sink (or a dead-letter handler) produces; partition undefined = default partitioner. */
+export interface OutputRecord {
+  readonly topic: string;
+  readonly partition: number | undefined;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: number;
+  readonly headers: Readonly<Record<string, Buffer>>;
+}
+
+export interface TaskIo {
+  /** Where sinks and dead-letter records go. */
+  send(record: OutputRecord): void;
+  /** Where changelogging stores send their changes. */
+  readonly changelog: RecordCollector;
+  /** Wall-clock time in ms (the driver's mock clock, or Date.now). */
+  now(): number;
+  /** Partition count of an output topic, for custom partitioners; undefined if unknown. */
+  partitionsFor?(topic: string): number | undefined;
+  /** Global stores, readable by every processor without being connected. */
+  globalStore?(name: string): StateStore | undefined;
+}
+
+export class StreamTask {
+  readonly id: TaskId;
+  readonly idString: string;
+  readonly #topology: Topology;
+  readonly #sub: SubtopologyInfo;
+  readonly #config: TaskConfig;
+  readonly #io: TaskIo;
+  readonly #nodes = new Map<string, RuntimeNode>();
+  readonly #sourcesByTopic = new Map<string, RuntimeSource>();
+  readonly #patternSources: RuntimeSource[] = [];
+  readonly #stores = new Map<string, StateStore>();
+  readonly #buffer = new PartitionGroup();
+  readonly #streamPunctuations = new PunctuationQueue();
+  readonly #wallPunctuations = new PunctuationQueue();
+  #streamTime = -1;
+  #currentTimestamp = -1;
+  #currentMetadata: RecordMetadata | undefined;
+  #currentNode: string | undefined;
+  #dropped = 0;
+  #initialized = false;
+  #closed = false;
+
+  constructor(topology: Topology, subtopology: SubtopologyInfo, partition: number, config: TaskConfig, io: TaskIo) {
+    this.id = { subtopology: subtopology.id, partition };
+    this.idString = taskIdToString(this.id);
+    this.#topology = topology;
+    this.#sub = subtopology;
+    this.#config = config;
+    this.#io = io;
+  }
+
+  get streamTime(): number {
+    return this.#streamTime;
+  }
+
+  get droppedRecords(): number {
+    return this.#dropped;
+  }
+
+  get subtopology(): SubtopologyInfo {
+    return this.#sub;
+  }
+
+  /** Resolved input topics (internal ones prefixed with the application id). */
+  sourceTopics(): string[] {
+    return [...this.#sourcesByTopic.keys()];
+  }
+
+  /** True when a record from `topic` would enter this task (exact topic or pattern match). */
+  consumes(topic: string): boolean {
+    return this.#sourceFor(topic) !== undefined;
+  }
+
+  store(name: string): StateStore | undefined {
+    return this.#stores.get(name);
+  }
+
+  stores(): ReadonlyMap<string, StateStore> {
+    return this.#stores;
+  }
+
+  async initialize(): Promise<void> {
+    if (this.#initialized) return;
+    const appId = this.#config.applicationId;
+    const buildOptions: StoreBuildOptions = {
+      defaultStoreType: this.#config.defaultStoreType,
+      cacheMaxBytes: this.#config.cacheMaxBytes,
+      defaultKeySerde: this.#config.defaultKeySerde,
+      defaultValueSerde: this.#config.defaultValueSerde,
+    };
+    // Stores first: processors look them up in init().
+    for (const name of this.#sub.stores) {
+      const spec = this.#topology.stores().get(name)!;
+      const store = spec.factory.build(buildOptions);
+      const changelog = this.#sub.changelogTopics.has(name) ? Topology.changelogTopic(appId, name) : undefined;
+      const ctx: StoreContext = {
+        applicationId: appId,
+        taskId: this.idString,
+        partition: this.id.partition,
+        stateDir: join(this.#config.stateDir, appId, this.idString),
+        changelogTopic: changelog,
+        collector: this.#io.changelog,
+        currentTimestamp: () => this.#currentTimestamp,
+        metrics: { record: () => {} },
+      };
+      await store.init(ctx);
+      this.#stores.set(name, store);
+    }
+    this.#buildNodes();
+    for (const name of this.#sub.nodes) {
+      const node = this.#nodes.get(name)!;
+      if (node.kind === 'processor' && node.processor.init) {
+        const context = this.#contextFor(node);
+        this.#run(node.name, () => node.processor.init!(context));
+      }
+    }
+    this.#initialized = true;
+  }
+
+  #buildNodes(): void {
+    const built = buildRuntimeNodes(this.#topology, this.#sub, this.#config);
+    for (const [name, node] of built.nodes) this.#nodes.set(name, node);
+    for (const [topic, source] of built.sourcesByTopic) this.#sourcesByTopic.set(topic, source);
+    this.#patternSources.push(...built.patternSources);
+  }
+
+  #sourceFor(topic: string): RuntimeSource | undefined {
+    return this.#sourcesByTopic.get(topic) ?? this.#patternSources.find((s) => s.spec.pattern!.test(topic));
+  }
+
+  addRecords(records: Iterable<ConsumedRecord>): void {
+    this.#buffer.add(records);
+  }
+
+  numBuffered(): number {
+    return this.#buffer.numBuffered();
+  }
+
+  /** Processes the next buffered record, if any; returns whether one was taken. */
+  process(): boolean {
+    this.#checkOpen();
+    const raw = this.#buffer.next();
+    if (raw === undefined) return false;
+    const source = this.#sourceFor(raw.topic);
+    if (source === undefined) {
+      throw new Error(`Task ${this.idString} received a record from topic "${raw.topic}", which none of its sources reads (${this.sourceTopics().join(', ')}).`);
+    }
+    this.#currentMetadata = { topic: raw.topic, partition: raw.partition, offset: raw.offset };
+    try {
+      let key: unknown;
+      let value: unknown;
+      try {
+        key = raw.key === null ? null : source.keyDeserializer.deserialize(raw.topic, raw.key);
+        value = raw.value === null ? null : source.valueDeserializer.deserialize(raw.topic, raw.value);
+      } catch (e) {
+        this.#handleDeserializationError(source, raw, e instanceof Error ? e : new Error(String(e)));
+        return true;
+      }
+      const timestamp = source.timestampExtractor
+        ? source.timestampExtractor({ key, value, timestamp: raw.timestamp, topic: raw.topic }, this.#streamTime)
+        : raw.timestamp;
+      if (!(timestamp >= 0)) {
+        this.#recordDropped(`Skipping record with invalid timestamp ${timestamp}. topic=[${raw.topic}] partition=[${raw.partition}] offset=[${raw.offset}]`);
+        return true;
+      }
+      if (timestamp > this.#streamTime) this.#streamTime = timestamp;
+      this.#currentTimestamp = timestamp;
+      const record: AnyRecord = { key, value, timestamp, headers: raw.headers };
+      for (const child of source.children) this.#processNode(child, record);
+    } finally {
+      this.#currentNode = undefined;
+    }
+    this.#currentMetadata = undefined;
+    this.maybePunctuateStreamTime();
+    return true;
+  }
+
+  /** Processes every buffered record. */
+  processAll(): number {
+    let n = 0;
+    while (this.process()) n++;
+    return n;
+  }
+
+  #handleDeserializationError(source: RuntimeSource, raw: ConsumedRecord, error: Error): void {
+    const failed: FailedRecord = {
+      taskId: this.idString,
+      sourceNodeName: source.name,
+      topic: raw.topic,
+      partition: raw.partition,
+      offset: raw.offset,
+      timestamp: raw.timestamp,
+      key: raw.key,
+      value: raw.value,
+      headers: raw.headers,
+    };
+    const response = this.#config.deserializationHandler.handle(failed, error);
+    if (response.action === 'fail') throw new DeserializationFailedError(failed, error);
+    for (const dlq of response.deadLetterRecords ?? []) {
+      this.#io.send({ topic: dlq.topic, partition: undefined, key: dlq.key, value: dlq.value, timestamp: dlq.timestamp, headers: dlq.headers });
+    }
+    this.#dropped++;
+  }
+
+  #recordDropped(reason: string): void {
+    this.#dropped++;
+    this.#config.logger.warn(`[task ${this.idString}] ${reason}`);
+  }
+
+  #processNode(node: RuntimeNode, record: AnyRecord): void {
+    const previous = this.#currentNode;
+    this.#currentNode = node.name;
+    try {
+      if (node.kind === 'processor') {
+        this.#run(node.name, () => node.processor.process(record));
+      } else if (node.kind === 'sink') {
+        this.#run(node.name, () => this.#sink(node, record));
+      } else {
+        for (const child of node.children) this.#processNode(child, record);
+      }
+    } finally {
+      this.#currentNode = previous;
+    }
+  }
+
+  #sink(node: Extract<RuntimeNode, { kind: 'sink' }>, record: AnyRecord): void {
+    const meta = this.#currentMetadata;
+    const topic = node.topic ?? node.extractor!(record.key, record.value, { topic: meta?.topic, partition: meta?.partition, offset: meta?.offset });
+    const key = record.key === null || record.key === undefined ? null : node.keySerializer.serialize(topic, record.key);
+    const value = record.value === null || record.value === undefined ? null : node.valueSerializer.serialize(topic, record.value);
+    let partition: number | undefined;
+    if (node.partitioner !== undefined) {
+      const n = this.#io.partitionsFor?.(topic);
+      if (n !== undefined) partition = node.partitioner(topic, record.key, record.value, n);
+    }
+    this.#io.send({ topic, partition, key, value, timestamp: record.timestamp, headers: record.headers });
+  }
+
+  /** Runs user code, wrapping what it throws with the task, node and record origin (once). */
+  #run(nodeName: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof StreamsProcessingError || e instanceof DeserializationFailedError) throw e;
+      const m = this.#currentMetadata;
+      throw new StreamsProcessingError({ taskId: this.idString, nodeName, topic: m?.topic, partition: m?.partition, offset: m?.offset }, e);
+    }
+  }
+
+  #contextFor(node: RuntimeProcessor): InternalProcessorContext<unknown, unknown> {
+    const task = this;
+    return {
+      applicationId: this.#config.applicationId,
+      taskId: this.idString,
+      nodeName: node.name,
+      logger: this.#config.logger,
+      forward(record: StreamRecord<unknown, unknown>, childName?: string): void {
+        for (const child of childrenFor(node, childName)) task.#processNode(child, record);
+      },
+      getStateStore<S extends StateStore>(name: string): S {
+        if (!node.stores.has(name)) {
+          const global = task.#io.globalStore?.(name);
+          if (global !== undefined) return global as S;
+          throw new Error(`Processor "${node.name}" has no access to state store "${name}"; connect it with addStateStore/connectProcessorAndStateStores (connected: [${[...node.stores].join(', ')}]).`);
+        }
+        return task.#stores.get(name) as S;
+      },
+      schedule(intervalMs: number, type: PunctuationType, callback: Punctuator): Cancellable {
+        if (type === PunctuationType.STREAM_TIME) {
+          // Aligned to 0: fires as soon as stream time is known, then on multiples of the interval.
+          return task.#streamPunctuations.schedule(node.name, intervalMs, callback, 0);
+        }
+        return task.#wallPunctuations.schedule(node.name, intervalMs, callback, task.#io.now() + intervalMs);
+      },
+      currentStreamTimeMs: () => task.#streamTime,
+      currentSystemTimeMs: () => task.#io.now(),
+      recordMetadata: () => task.#currentMetadata,
+      recordDropped(reason: string): void {
+        task.#recordDropped(`${node.name}: ${reason}`);
+      },
+    };
+  }
+
+  #punctuate(queue: PunctuationQueue, now: number): boolean {
+    return queue.fire(now, (nodeName, call) => {
+      const prevTs = this.#currentTimestamp;
+      this.#currentTimestamp = now;
+      this.#currentNode = nodeName;
+      try {
+        this.#run(nodeName, call);
+      } finally {
+        this.#currentNode = undefined;
+        this.#currentTimestamp = prevTs;
+      }
+    });
+  }
+
+  maybePunctuateStreamTime(): boolean {
+    if (this.#streamTime < 0 || this.#streamPunctuations.size === 0) return false;
+    return this.#punctuate(this.#streamPunctuations, this.#streamTime);
+  }
+
+  maybePunctuateSystemTime(): boolean {
+    if (this.#wallPunctuations.size === 0) return false;
+    return this.#punctuate(this.#wallPunctuations, this.#io.now());
+  }
+
+  /** Commit steps 1–2, synchronously: flush caches (forwarding) and send changelog records. */
+  flushCaches(): void {
+    this.#checkOpen();
+    for (const [name, store] of this.#stores) {
+      const s = store as StateStore & { flushCache?: () => void };
+      if (typeof s.flushCache === 'function') this.#run(name, () => s.flushCache!());
+    }
+  }
+
+  /** Commit steps 1, 2 and 5 (see the file comment). */
+  async commit(): Promise<void> {
+    this.flushCaches();
+    for (const store of this.#stores.values()) await store.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    let firstError: unknown;
+    for (const node of this.#nodes.values()) {
+      if (node.kind === 'processor' && node.processor.close) {
+        try {
+          node.processor.close();
+        } catch (e) {
+          firstError ??= e;
+        }
+      }
+    }
+    for (const store of this.#stores.values()) {
+      try {
+        if (store.isOpen()) await store.close();
+      } catch (e) {
+        firstError ??= e;
+      }
+    }
+    this.#buffer.clear();
+    if (firstError !== undefined) throw firstError;
+  }
+
+  #checkOpen(): void {
+    if (!this.#initialized) throw new Error(`Task ${this.idString} is not initialized; await initialize() first.`);
+    if (this.#closed) throw new Error(`Task ${this.idString} is closed.`);
+  }
+}
