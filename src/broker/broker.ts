@@ -1,0 +1,212 @@
+/*
+ * The Broker: owns every piece of mutable broker state and runs on the Node event loop, so no
+ * locks are needed: a handler's synchronous section is atomic with respect to every other
+ * request (franz-go's kfake does the same with one goroutine).
+ *
+ * It is the single source of truth for: the topic registry (topics, ids, configs), the open
+ * partition logs (through the partition store), the append waiters that wake parked fetches,
+ * the services other subsystems attach (the group coordinator, producer state, …), and the
+ * listener. Handlers reach all of it through `ctx.broker`.
+ *
+ * Start (numbered, in Broker.start): 1 validate options, 2 open the topic registry, 3 open every
+ * registered partition (log recovery runs here), 4 start the registered services (service-registry.ts),
+ * 5 listen. Close: 1 stop listening and drop connections (their close hooks end parked fetches),
+ * 2 stop timers, 3 close services in reverse start order, 4 close the partition logs (flush,
+ * clean-shutdown marker).
+ *
+ * Seams for other subsystems:
+ *   - `produceHooks`: consulted by the Produce handler for each partition batch before the append
+ *     (idempotence / transactions) and told about each successful append (see ProduceHook).
+ *   - `services` / `service(key)`: typed lookup of attached subsystems (services.ts).
+ *   - `append(topic, partition, records, origin)`: the one way to write to a partition, which
+ *     also wakes parked fetches; coordinators use it for their internal topics.
+ *   - `clock`: now() and timers that are cancelled on close.
+ */
+import type { BatchHeader } from '../protocol/records/batch-header.ts';
+import type { AppendInfo } from './log/log-types.ts';
+import type { AppendOrigin } from './log/append-validation.ts';
+import { parseBrokerOptions, type BrokerOptions, type BrokerOptionsInput } from './options.ts';
+import { TopicRegistry, type TopicInfo } from './topic-registry.ts';
+import { BrokerServer } from './server.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { HANDLERS } from './handlers/index.ts';
+import { AppendWaiters } from './append-waiters.ts';
+import { BrokerClock } from './clock.ts';
+import { PartitionStore } from './partition-store.ts';
+import { TopicManager } from './topic-manager.ts';
+import type { ServiceKey } from './services.ts';
+import { registeredServices } from './service-registry.ts';
+import type { ApiHandler } from './handlers/handler.ts';
+
+export interface BrokerLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+/** Writes warnings to stderr; info and debug only when TRIBUTARY_DEBUG is set. */
+export const defaultLogger: BrokerLogger = {
+  info: (m) => {
+    if (process.env['TRIBUTARY_DEBUG']) process.stderr.write(`[broker] ${m}\n`);
+  },
+  warn: (m) => process.stderr.write(`[broker] WARN ${m}\n`),
+  debug: (m) => {
+    if (process.env['TRIBUTARY_DEBUG']) process.stderr.write(`[broker] debug ${m}\n`);
+  },
+};
+
+export const silentLogger: BrokerLogger = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+
+/** What a produce hook is told about one partition's batch (header only; records not decoded). */
+export interface ProduceBatchContext {
+  readonly topic: string;
+  readonly partition: number;
+  readonly transactionalId: string | null;
+  readonly acks: number;
+  /** The first batch's header (Produce v3+ sends one batch per partition). */
+  readonly header: BatchHeader;
+  readonly records: Buffer;
+}
+
+/**
+ * Verdict of a hook before the append: `append` (go on), `duplicate` (already written at
+ * baseOffset: acknowledge with that offset, write nothing), or `error` (answer with a code).
+ */
+export type ProduceVerdict =
+  | { readonly kind: 'append' }
+  | { readonly kind: 'duplicate'; readonly baseOffset: number }
+  | { readonly kind: 'error'; readonly errorCode: number; readonly message?: string };
+
+export interface ProduceHook {
+  beforeAppend(ctx: ProduceBatchContext): ProduceVerdict;
+  afterAppend?(ctx: ProduceBatchContext, info: AppendInfo): void;
+}
+
+export interface BrokerDeps {
+  logger?: BrokerLogger;
+  /** Extra handlers (tests, later subsystems); they must not reuse an API key. */
+  extraHandlers?: readonly ApiHandler[];
+}
+
+export class Broker {
+  readonly options: BrokerOptions;
+  readonly logger: BrokerLogger;
+  readonly clock: BrokerClock;
+  readonly topics: TopicRegistry;
+  readonly partitions: PartitionStore;
+  readonly topicManager: TopicManager;
+  readonly waiters = new AppendWaiters();
+  readonly produceHooks: ProduceHook[] = [];
+  readonly dispatcher: Dispatcher;
+  private readonly server: BrokerServer;
+  private readonly started: { key: ServiceKey<unknown>; instance: { close(): Promise<void> | void } }[] = [];
+  private readonly serviceMap = new Map<ServiceKey<unknown>, unknown>();
+  private closing: Promise<void> | null = null;
+
+  private constructor(options: BrokerOptions, logger: BrokerLogger, topics: TopicRegistry, extra: readonly ApiHandler[]) {
+    this.options = options;
+    this.logger = logger;
+    this.clock = new BrokerClock();
+    this.topics = topics;
+    this.partitions = new PartitionStore(options, logger, this.clock);
+    this.topicManager = new TopicManager(this);
+    this.dispatcher = new Dispatcher(this, [...HANDLERS, ...extra]);
+    this.server = new BrokerServer(
+      { host: options.host, port: options.port, maxFrameBytes: options.maxFrameBytes },
+      this.dispatcher.handleFrame,
+      logger,
+    );
+  }
+
+  /** Starts a broker (see the numbered start sequence above). */
+  static async start(input: BrokerOptionsInput, deps: BrokerDeps = {}): Promise<Broker> {
+    const options = parseBrokerOptions(input); // 1
+    const logger = deps.logger ?? defaultLogger;
+    const topics = await TopicRegistry.open(options.dataDir); // 2
+    const broker = new Broker(options, logger, topics, deps.extraHandlers ?? []);
+    try {
+      await broker.partitions.openAll(topics.list()); // 3
+      for (const def of registeredServices()) {
+        // 4
+        const instance = await def.start(broker);
+        broker.serviceMap.set(def.key, instance);
+        broker.started.push({ key: def.key, instance });
+      }
+      await broker.server.listen(); // 5
+    } catch (err) {
+      await broker.close().catch(() => undefined);
+      throw err;
+    }
+    broker.partitions.startRetention();
+    logger.info(`broker ${options.nodeId} listening on ${broker.bootstrap} (data dir ${options.dataDir})`);
+    return broker;
+  }
+
+  get nodeId(): number {
+    return this.options.nodeId;
+  }
+
+  /** The host clients are told to connect to (Metadata, FindCoordinator). */
+  get advertisedHost(): string {
+    return this.options.advertisedHost;
+  }
+
+  /** The bound port (the ephemeral one when options.port was 0). */
+  get port(): number {
+    return this.server.port;
+  }
+
+  /** "advertisedHost:port", ready for a client's bootstrap servers. */
+  get bootstrap(): string {
+    return `${this.options.advertisedHost}:${this.port}`;
+  }
+
+  get isClosing(): boolean {
+    return this.closing !== null;
+  }
+
+  /** A service attached at start (services.ts); throws when it is not registered. */
+  service<T>(key: ServiceKey<T>): T {
+    if (!this.serviceMap.has(key)) throw new Error(`broker service "${key.name}" is not running`);
+    return this.serviceMap.get(key) as T;
+  }
+
+  /** The topic's metadata, or undefined. */
+  topic(name: string): TopicInfo | undefined {
+    return this.topics.get(name);
+  }
+
+  /**
+   * Appends `records` to a partition and wakes fetches parked on it. Throws a LogError (with a
+   * Kafka code) when the batches are invalid, or an Error when the partition does not exist.
+   */
+  append(topic: string, partition: number, records: Buffer, origin: AppendOrigin = 'client'): AppendInfo {
+    const log = this.partitions.get(topic, partition);
+    if (log === undefined) throw new Error(`partition ${topic}-${partition} does not exist`);
+    const info = log.append(records, { origin });
+    this.waiters.notify(topic, partition);
+    return info;
+  }
+
+  /** Stops accepting, ends parked requests, closes services and logs. Idempotent. */
+  close(): Promise<void> {
+    if (this.closing === null) this.closing = this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
+    await this.server.close(); // 1
+    this.waiters.notifyAll();
+    this.clock.cancelAll(); // 2
+    for (const s of this.started.splice(0).reverse()) {
+      // 3
+      try {
+        await s.instance.close();
+      } catch (err) {
+        this.logger.warn(`closing service ${s.key.name} failed: ${(err as Error).message}`);
+      }
+    }
+    await this.partitions.closeAll(); // 4
+    this.logger.info(`broker ${this.options.nodeId} closed`);
+  }
+}

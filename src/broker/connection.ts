@@ -1,0 +1,276 @@
+/*
+ * One client connection: Kafka framing, strictly ordered request processing and replies, socket
+ * backpressure. Knows nothing about API keys; the broker's dispatcher turns a frame into an
+ * `Outcome`.
+ *
+ * Frame: int32 size (big-endian) + `size` bytes of request (header + body). A size < 0 or
+ * > maxFrameBytes cannot be a Kafka request: the connection is closed (only this one).
+ *
+ * Ordering (Kafka "mutes" a channel while a request is in flight; clients such as kafka-python
+ * match responses FIFO):
+ *   - frames are handled one at a time, in arrival order: handler N+1 starts only after
+ *     handler N's returned promise settled. A parked Fetch or JoinGroup therefore blocks its own
+ *     connection and nothing else;
+ *   - a handler may return `deferred(reply)`: its state changes are done (e.g. a Produce appended
+ *     to the log) and only the reply waits (e.g. for the fsync of acks=-1). The next frame is
+ *     handled at once, so pipelined produces share one fsync (group commit), while replies are
+ *     still written in request order. At most MAX_DEFERRED replies may be outstanding;
+ *   - outcome 'none' (acks=0 Produce) writes nothing; 'close' ends this connection.
+ *
+ * Backpressure: reading pauses while more than MAX_QUEUED_BYTES of frames wait to be handled,
+ * and frame handling pauses while the socket's write buffer is above its high-water mark.
+ *
+ * Failure containment: any exception from a handler closes this connection after logging it;
+ * it never reaches the process. Other connections are unaffected.
+ */
+import type { Socket } from 'node:net';
+
+export type Reply = Buffer | readonly Buffer[];
+
+export type Outcome =
+  | { readonly kind: 'reply'; readonly reply: Reply }
+  | { readonly kind: 'deferred'; readonly reply: Promise<Reply> }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'close'; readonly reason: string };
+
+export const NO_REPLY: Outcome = Object.freeze({ kind: 'none' });
+export function reply(r: Reply): Outcome {
+  return { kind: 'reply', reply: r };
+}
+export function deferred(r: Promise<Reply>): Outcome {
+  return { kind: 'deferred', reply: r };
+}
+export function closeConnection(reason: string): Outcome {
+  return { kind: 'close', reason };
+}
+
+/** What a handler may know and do about the connection its request came on. */
+export interface ConnectionContext {
+  readonly id: number;
+  readonly remote: string;
+  readonly isClosed: boolean;
+  /** Runs `fn` once when the connection closes (immediately if it already has). */
+  onClose(fn: () => void): () => void;
+}
+
+export type FrameHandler = (frame: Buffer, conn: ConnectionContext) => Outcome | Promise<Outcome>;
+
+export interface ConnectionLogger {
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+const MAX_DEFERRED = 256;
+
+export class Connection implements ConnectionContext {
+  readonly remote: string;
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
+  private readonly frames: Buffer[] = [];
+  private queuedBytes = 0;
+  private pumping = false;
+  private closed = false;
+  private readonly closeHooks = new Set<() => void>();
+  /** Replies in request order; each settles to the bytes to write (or null for none). */
+  private readonly pendingReplies: Promise<Reply | null>[] = [];
+  private writing: Promise<void> | null = null;
+
+  constructor(
+    readonly id: number,
+    private readonly socket: Socket,
+    private readonly handle: FrameHandler,
+    private readonly maxFrameBytes: number,
+    private readonly logger: ConnectionLogger,
+  ) {
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.logger.debug(`connection ${this.id} (${this.remote}): ${err.message}`));
+    socket.on('close', () => this.markClosed());
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  onClose(fn: () => void): () => void {
+    if (this.closed) {
+      fn();
+      return () => undefined;
+    }
+    this.closeHooks.add(fn);
+    return () => this.closeHooks.delete(fn);
+  }
+
+  /** Closes the socket now (pending replies are dropped). */
+  destroy(reason?: string): void {
+    if (reason !== undefined && !this.closed) this.logger.warn(`closing connection ${this.id} (${this.remote}): ${reason}`);
+    this.socket.destroy();
+    this.markClosed();
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.frames.length = 0;
+    this.chunks = [];
+    for (const fn of [...this.closeHooks]) {
+      try {
+        fn();
+      } catch (err) {
+        this.logger.warn(`connection ${this.id}: a close hook failed: ${(err as Error).message}`);
+      }
+    }
+    this.closeHooks.clear();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.chunks.push(chunk);
+    this.chunkBytes += chunk.length;
+    while (this.chunkBytes >= 4) {
+      const size = this.peekInt32();
+      if (size < 0 || size > this.maxFrameBytes) {
+        this.destroy(`frame size ${size} is outside 0..${this.maxFrameBytes}; not a Kafka request`);
+        return;
+      }
+      if (this.chunkBytes < 4 + size) break;
+      const frame = this.take(4 + size).subarray(4);
+      this.frames.push(frame);
+      this.queuedBytes += frame.length;
+    }
+    if (this.queuedBytes > MAX_QUEUED_BYTES) this.socket.pause();
+    if (!this.pumping && this.frames.length > 0) void this.pump();
+  }
+
+  private peekInt32(): number {
+    const first = this.chunks[0] as Buffer;
+    if (first.length >= 4) return first.readInt32BE(0);
+    return Buffer.concat(this.chunks, 4).readInt32BE(0);
+  }
+
+  /** Removes `n` bytes from the front of the chunk list; copies only when a frame spans chunks. */
+  private take(n: number): Buffer {
+    const first = this.chunks[0] as Buffer;
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let filled = 0;
+      while (filled < n) {
+        const c = this.chunks[0] as Buffer;
+        const want = n - filled;
+        if (c.length <= want) {
+          c.copy(out, filled);
+          filled += c.length;
+          this.chunks.shift();
+        } else {
+          c.copy(out, filled, 0, want);
+          this.chunks[0] = c.subarray(want);
+          filled += want;
+        }
+      }
+    }
+    this.chunkBytes -= n;
+    return out;
+  }
+
+  /** Handles queued frames one at a time (see the ordering rules above). */
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      while (!this.closed && this.frames.length > 0) {
+        if (this.socket.writableNeedDrain) await this.waitDrain();
+        if (this.pendingReplies.length >= MAX_DEFERRED) await this.pendingReplies[0];
+        if (this.closed) break;
+        const frame = this.frames.shift() as Buffer;
+        this.queuedBytes -= frame.length;
+        if (this.queuedBytes <= MAX_QUEUED_BYTES / 2 && this.socket.isPaused()) this.socket.resume();
+        let outcome: Outcome;
+        try {
+          outcome = await this.handle(frame, this);
+        } catch (err) {
+          await this.closeAfterReplies(`request handling failed: ${(err as Error).stack ?? String(err)}`);
+          return;
+        }
+        if (this.closed) break;
+        switch (outcome.kind) {
+          case 'reply':
+            this.enqueueReply(Promise.resolve(outcome.reply));
+            break;
+          case 'deferred':
+            this.enqueueReply(outcome.reply);
+            break;
+          case 'none':
+            break;
+          case 'close':
+            // Replies already queued for earlier requests are still sent first.
+            await this.closeAfterReplies(outcome.reason);
+            return;
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private enqueueReply(p: Promise<Reply>): void {
+    const guarded = p.then(
+      (r) => r as Reply | null,
+      (err: unknown) => {
+        this.destroy(`a deferred reply failed: ${(err as Error)?.stack ?? String(err)}`);
+        return null;
+      },
+    );
+    this.pendingReplies.push(guarded);
+    if (this.writing === null) this.writing = this.writeReplies();
+  }
+
+  private async writeReplies(): Promise<void> {
+    try {
+      while (this.pendingReplies.length > 0) {
+        const r = await this.pendingReplies[0];
+        this.pendingReplies.shift();
+        if (this.closed) {
+          this.pendingReplies.length = 0;
+          break;
+        }
+        if (r === null) continue;
+        if (Buffer.isBuffer(r)) {
+          this.socket.write(r);
+        } else {
+          this.socket.cork();
+          for (const chunk of r as readonly Buffer[]) this.socket.write(chunk);
+          this.socket.uncork();
+        }
+      }
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  /** Sends every reply queued so far, then closes (FIN after the last byte, then destroy). */
+  private async closeAfterReplies(reason: string): Promise<void> {
+    while (this.writing !== null && !this.closed) await this.writing;
+    if (this.closed) return;
+    this.logger.warn(`closing connection ${this.id} (${this.remote}): ${reason}`);
+    this.markClosed();
+    this.socket.end(() => this.socket.destroy());
+  }
+
+  private waitDrain(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.once('drain', done);
+      this.socket.once('close', done);
+    });
+  }
+}

@@ -1,0 +1,151 @@
+/*
+ * Produce (key 0): advertised 0–7 (librdkafka needs Produce ∋ 3 and ∋ 7 for MsgVer2/ZSTD),
+ * served 3–7 (record batch v2 only). Records are never decoded here: the log checks each batch's
+ * header and CRC-32C and writes the bytes as they came (only baseOffset/leader epoch patched).
+ *
+ * Per request:
+ *   1. acks must be -1, 0 or 1, else every partition gets INVALID_REQUIRED_ACKS 21.
+ *   2. Missing topics are auto-created when the broker allows it (the only async step, done
+ *      before any append so the appends of one request run in one synchronous section).
+ *   3. Per partition, in request order:
+ *        invalid topic name                  → INVALID_TOPIC_EXCEPTION 17
+ *        unknown topic / partition            → UNKNOWN_TOPIC_OR_PARTITION 3
+ *        null or too-short records            → CORRUPT_MESSAGE 2
+ *        produce hooks (idempotence seam)     → their verdict (duplicate = original offset)
+ *        log.append                           → CORRUPT_MESSAGE 2 / MESSAGE_TOO_LARGE 10 /
+ *                                               INVALID_RECORD 87 from the log (nothing written)
+ *   4. Reply: acks=1 at once; acks=-1 once every written partition is durable (group-commit
+ *      fsync; the connection handles its next request meanwhile, replies stay in order);
+ *      acks=0 never — but when any partition failed, the connection is closed, as Kafka does, so
+ *      the producer notices.
+ */
+import { ProduceRequestSchema, ProduceResponseSchema } from '../../protocol/messages/00-produce.ts';
+import type { ProduceRequest, ProduceResponse } from '../../protocol/messages/00-produce.ts';
+import type { Encodable } from '../../protocol/schema.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
+import { BATCH_HEADER_SIZE, readBatchHeader } from '../../protocol/records/batch-header.ts';
+import { LogError } from '../log/log-errors.ts';
+import type { PartitionLog } from '../log/partition-log.ts';
+import { topicNameError } from '../topic-config.ts';
+import type { Broker, ProduceBatchContext } from '../broker.ts';
+import { closeWith, defineHandler, later, NO_RESPONSE, type HandlerOutput, type RequestContext } from './handler.ts';
+
+type Response = Encodable<ProduceResponse>;
+interface PartitionResult {
+  index: number;
+  errorCode: number;
+  baseOffset: number;
+  logAppendTimeMs: number;
+  logStartOffset: number;
+  errorMessage: string | null;
+}
+
+export const produceHandler = defineHandler<ProduceRequest, Response>({
+  apiKey: 0,
+  name: 'Produce',
+  requestSchema: ProduceRequestSchema,
+  responseSchema: ProduceResponseSchema,
+  advertised: { min: 0, max: 7 },
+  served: { min: 3, max: 7 },
+  handle(ctx, req) {
+    const broker = ctx.broker;
+    let missing: string[] | undefined;
+    if (req.acks === -1 || req.acks === 0 || req.acks === 1) {
+      for (const t of req.topicData) {
+        if (!broker.topics.has(t.name) && topicNameError(t.name) === null) (missing ??= []).push(t.name);
+      }
+    }
+    if (missing === undefined || !broker.options.autoCreateTopics) return produce(ctx, req);
+    return autoCreate(broker, missing).then(() => produce(ctx, req));
+  },
+});
+
+async function autoCreate(broker: Broker, names: string[]): Promise<void> {
+  for (const name of names) {
+    try {
+      await broker.topicManager.ensure(name, true);
+    } catch (err) {
+      broker.logger.warn(`auto-creating topic ${name} for a produce failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+function produce(ctx: RequestContext, req: ProduceRequest): HandlerOutput<Response> {
+  const broker = ctx.broker;
+  const acks = req.acks;
+  const validAcks = acks === -1 || acks === 0 || acks === 1;
+  const durable: { log: PartitionLog; lastOffset: number; result: PartitionResult }[] = [];
+  let failure: string | null = null;
+  const responses = req.topicData.map((t) => {
+    const nameError = topicNameError(t.name);
+    const info = broker.topics.get(t.name);
+    const partitionResponses = t.partitionData.map((pd): PartitionResult => {
+      const result: PartitionResult = {
+        index: pd.index,
+        errorCode: ErrorCode.NONE,
+        baseOffset: -1,
+        logAppendTimeMs: -1,
+        logStartOffset: -1,
+        errorMessage: null,
+      };
+      const fail = (code: number, message: string): PartitionResult => {
+        result.errorCode = code;
+        result.errorMessage = message;
+        failure ??= `produce to ${t.name}-${pd.index} failed: ${message}`;
+        return result;
+      };
+      if (!validAcks) return fail(ErrorCode.INVALID_REQUIRED_ACKS, `acks=${acks} is invalid; use -1, 0 or 1`);
+      if (nameError !== null) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameError);
+      const log = info === undefined ? undefined : broker.partitions.get(t.name, pd.index);
+      if (log === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic or partition ${t.name}-${pd.index}`);
+      const records = pd.records;
+      if (records === null || records.length < BATCH_HEADER_SIZE) {
+        return fail(ErrorCode.CORRUPT_MESSAGE, `records of ${records?.length ?? 'null'} bytes hold no complete batch`);
+      }
+      let hookCtx: ProduceBatchContext | undefined;
+      if (broker.produceHooks.length > 0) {
+        hookCtx = { topic: t.name, partition: pd.index, transactionalId: req.transactionalId, acks, header: readBatchHeader(records), records };
+        for (const hook of broker.produceHooks) {
+          const verdict = hook.beforeAppend(hookCtx);
+          if (verdict.kind === 'error') return fail(verdict.errorCode, verdict.message ?? 'refused by the producer-state check');
+          if (verdict.kind === 'duplicate') {
+            result.baseOffset = verdict.baseOffset;
+            result.logStartOffset = log.logStartOffset;
+            // A retry may overtake the original's fsync: acks=-1 still waits until it is durable.
+            if (acks === -1) durable.push({ log, lastOffset: verdict.baseOffset, result });
+            return result;
+          }
+        }
+      }
+      try {
+        const appended = broker.append(t.name, pd.index, records);
+        result.baseOffset = appended.baseOffset;
+        result.logAppendTimeMs = appended.logAppendTime;
+        result.logStartOffset = appended.logStartOffset;
+        if (hookCtx !== undefined) for (const hook of broker.produceHooks) hook.afterAppend?.(hookCtx, appended);
+        if (acks === -1) durable.push({ log, lastOffset: appended.lastOffset, result });
+      } catch (err) {
+        if (err instanceof LogError) return fail(err.code, err.message);
+        broker.logger.warn(`append to ${t.name}-${pd.index} failed: ${(err as Error).stack ?? String(err)}`);
+        return fail(ErrorCode.UNKNOWN_SERVER_ERROR, (err as Error).message);
+      }
+      return result;
+    });
+    return { name: t.name, partitionResponses };
+  });
+
+  if (acks === 0) return failure !== null ? closeWith(`${failure} (acks=0, so the connection is closed)`) : NO_RESPONSE;
+  const response: Response = { responses, throttleTimeMs: 0 };
+  if (durable.length === 0) return response;
+  return later(
+    Promise.all(
+      durable.map((d) =>
+        d.log.waitDurable(d.lastOffset).catch((err: unknown) => {
+          broker.logger.warn(`fsync of ${d.log.name} failed: ${(err as Error).message}`);
+          d.result.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
+          d.result.errorMessage = (err as Error).message;
+        }),
+      ),
+    ).then(() => response),
+  );
+}

@@ -1,0 +1,96 @@
+/*
+ * OffsetFetch (key 9), served 0-9. Reads committed offsets from the offset store. A partition
+ * with no committed offset answers offset -1, metadata "" and error 0, as Kafka does.
+ *
+ * v0-1    explicit topic list; errors only per partition (14 while loading).
+ * v2-7    Topics null = every committed offset of the group; top-level ErrorCode.
+ * v5+     committed leader epoch.   v6+: flexible.   v7: RequireStable (no transactional
+ *         offsets are ever pending here, so there is nothing to wait for).
+ * v8-9    batched: Groups[] with their own topics and error codes (@platformatic/kafka).
+ */
+import { ErrorCode } from '../../protocol/error-codes.ts';
+import {
+  OffsetFetchRequestSchema,
+  OffsetFetchResponseSchema,
+  type OffsetFetchRequest,
+  type OffsetFetchResponse,
+} from '../../protocol/messages/09-offset-fetch.ts';
+import { GROUPS } from '../coordinator/service.ts';
+import type { OffsetStore } from '../coordinator/offset-store.ts';
+import { defineHandler } from './handler.ts';
+
+interface PartitionOut {
+  partitionIndex: number;
+  committedOffset: bigint;
+  committedLeaderEpoch: number;
+  metadata: string | null;
+  errorCode: number;
+}
+interface TopicOut {
+  name: string;
+  partitions: PartitionOut[];
+}
+
+/** The offsets of one group: the requested partitions, or all committed ones when `topics` is null. */
+function fetchGroup(offsets: OffsetStore, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, partitionError: number): TopicOut[] {
+  if (topics === null) {
+    const byTopic = new Map<string, PartitionOut[]>();
+    for (const o of offsets.groupOffsets(groupId)) {
+      let list = byTopic.get(o.topic);
+      if (!list) byTopic.set(o.topic, (list = []));
+      list.push({
+        partitionIndex: o.partition,
+        committedOffset: o.committed.offset,
+        committedLeaderEpoch: o.committed.leaderEpoch,
+        metadata: o.committed.metadata,
+        errorCode: 0,
+      });
+    }
+    return [...byTopic].map(([name, partitions]) => ({ name, partitions }));
+  }
+  return topics.map((t) => ({
+    name: t.name,
+    partitions: t.partitionIndexes.map((p) => {
+      const c = partitionError === 0 ? offsets.get(groupId, t.name, p) : undefined;
+      return {
+        partitionIndex: p,
+        committedOffset: c?.offset ?? -1n,
+        committedLeaderEpoch: c?.leaderEpoch ?? -1,
+        metadata: c?.metadata ?? '',
+        errorCode: partitionError,
+      };
+    }),
+  }));
+}
+
+export const offsetFetchHandler = defineHandler<OffsetFetchRequest, Partial<OffsetFetchResponse>>({
+  apiKey: 9,
+  name: 'OffsetFetch',
+  requestSchema: OffsetFetchRequestSchema,
+  responseSchema: OffsetFetchResponseSchema,
+  advertised: { min: 0, max: 9 },
+  served: { min: 0, max: 9 },
+  handle(ctx, req) {
+    const { offsets } = ctx.broker.service(GROUPS);
+    const v = ctx.apiVersion;
+    const loadingCode = offsets.loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE;
+    if (v >= 8) {
+      return {
+        throttleTimeMs: 0,
+        groups: req.groups.map((g) => ({
+          groupId: g.groupId,
+          topics: loadingCode === 0 ? fetchGroup(offsets, g.groupId, g.topics, 0) : [],
+          errorCode: loadingCode,
+        })),
+      };
+    }
+    if (v < 2) {
+      return { throttleTimeMs: 0, topics: fetchGroup(offsets, req.groupId, req.topics ?? [], loadingCode), errorCode: 0 };
+    }
+    return {
+      throttleTimeMs: 0,
+      topics: loadingCode === 0 ? fetchGroup(offsets, req.groupId, req.topics, 0) : [],
+      errorCode: loadingCode,
+    };
+  },
+});

@@ -1,0 +1,39 @@
+/*
+ * ApiVersions (key 18), served 0–3 (v3 flexible; its response header is always v0, which the
+ * codec's header module handles). The list is built from the handler registry: every handler's
+ * advertised range, min 0 everywhere (COMPATIBILITY.md §0/§1.4). A request above v3 never gets
+ * here: the dispatcher answers it with UNSUPPORTED_VERSION and a v0 body (KIP-511).
+ *
+ * v3 requests carry ClientSoftwareName/Version; Kafka validates them (INVALID_REQUEST 42 for an
+ * empty name or characters outside [a-zA-Z0-9._-]); we do the same.
+ */
+import { ApiVersionsRequestSchema, ApiVersionsResponseSchema } from '../../protocol/messages/18-api-versions.ts';
+import type { ApiVersionsRequest, ApiVersionsResponse } from '../../protocol/messages/18-api-versions.ts';
+import type { Encodable } from '../../protocol/schema.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
+import { defineHandler } from './handler.ts';
+
+const SOFTWARE_RE = /^[a-zA-Z0-9](?:[a-zA-Z0-9._-]*[a-zA-Z0-9])?$/;
+
+export const apiVersionsHandler = defineHandler<ApiVersionsRequest, Encodable<ApiVersionsResponse>>({
+  apiKey: 18,
+  name: 'ApiVersions',
+  requestSchema: ApiVersionsRequestSchema,
+  responseSchema: ApiVersionsResponseSchema,
+  advertised: { min: 0, max: 3 },
+  served: { min: 0, max: 3 },
+  handle(ctx, req) {
+    const apiKeys = ctx.broker.dispatcher.handlers.map((h) => ({
+      apiKey: h.apiKey,
+      minVersion: h.advertised.min,
+      maxVersion: h.advertised.max,
+    }));
+    const invalidSoftware =
+      ctx.apiVersion >= 3 && (!SOFTWARE_RE.test(req.clientSoftwareName) || !SOFTWARE_RE.test(req.clientSoftwareVersion));
+    return {
+      errorCode: invalidSoftware ? ErrorCode.INVALID_REQUEST : ErrorCode.NONE,
+      apiKeys,
+      throttleTimeMs: 0,
+    };
+  },
+});

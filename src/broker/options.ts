@@ -1,0 +1,125 @@
+/*
+ * Broker options: the one place where a broker's configuration is described, defaulted and
+ * validated. `Broker.start(input)` calls `parseBrokerOptions(input)` first, so every later part of
+ * the broker can rely on a complete, checked `BrokerOptions` object.
+ *
+ * Validation is done with zod; a bad value throws a `BrokerOptionsError` whose message names the
+ * option path (e.g. `group.minSessionTimeoutMs`), the value that was given and what is expected.
+ *
+ * Defaults (chosen for a single-node development broker; Kafka's own default in brackets):
+ *   host 127.0.0.1 (bind address)          advertisedHost 127.0.0.1 (what Metadata tells clients)
+ *   port 0 = ephemeral [9092]               nodeId 0
+ *   autoCreateTopics true                   defaultPartitions 1
+ *   fsync 'acks-all' (see log-config.ts)    maxFrameBytes 100 MiB
+ *   group.initialRebalanceDelayMs 3000      group.min/maxSessionTimeoutMs 6000 / 1800000
+ *   retentionCheckIntervalMs 300000 [log.retention.check.interval.ms]
+ *   topicDefaults: Kafka topic config overrides applied to every topic that does not set them,
+ *                  written with Kafka's names, e.g. { 'segment.bytes': '1048576' }.
+ */
+import { z } from 'zod';
+import { FsyncPolicies, type FsyncPolicy } from './log/log-config.ts';
+
+export interface GroupOptions {
+  /** group.initial.rebalance.delay.ms: how long the first join into an Empty group waits. */
+  initialRebalanceDelayMs: number;
+  /** group.min.session.timeout.ms: JoinGroup with a smaller session timeout gets error 26. */
+  minSessionTimeoutMs: number;
+  /** group.max.session.timeout.ms: JoinGroup with a larger session timeout gets error 26. */
+  maxSessionTimeoutMs: number;
+}
+
+export interface BrokerOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  advertisedHost: string;
+  nodeId: number;
+  autoCreateTopics: boolean;
+  defaultPartitions: number;
+  fsync: FsyncPolicy;
+  maxFrameBytes: number;
+  retentionCheckIntervalMs: number;
+  group: GroupOptions;
+  topicDefaults: Record<string, string>;
+}
+
+/** What callers pass: only `dataDir` is required. */
+export interface BrokerOptionsInput {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  advertisedHost?: string;
+  nodeId?: number;
+  autoCreateTopics?: boolean;
+  defaultPartitions?: number;
+  fsync?: FsyncPolicy;
+  maxFrameBytes?: number;
+  retentionCheckIntervalMs?: number;
+  group?: Partial<GroupOptions>;
+  topicDefaults?: Record<string, string | number>;
+}
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const groupSchema = z
+  .object({
+    initialRebalanceDelayMs: int(0, 2_147_483_647).default(3000),
+    minSessionTimeoutMs: int(0, 2_147_483_647).default(6000),
+    maxSessionTimeoutMs: int(1, 2_147_483_647).default(1_800_000),
+  })
+  .strict()
+  .refine((g) => g.minSessionTimeoutMs <= g.maxSessionTimeoutMs, {
+    message: 'minSessionTimeoutMs must not exceed maxSessionTimeoutMs',
+    path: ['minSessionTimeoutMs'],
+  });
+
+const schema = z
+  .object({
+    dataDir: z.string().min(1, 'must be a non-empty directory path'),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: int(0, 65535).default(0),
+    advertisedHost: z.string().min(1).default('127.0.0.1'),
+    nodeId: int(0, 2_147_483_647).default(0),
+    autoCreateTopics: z.boolean().default(true),
+    defaultPartitions: int(1, 100_000).default(1),
+    fsync: z.enum(FsyncPolicies).default('acks-all'),
+    maxFrameBytes: int(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+    retentionCheckIntervalMs: int(10, 2_147_483_647).default(300_000),
+    group: groupSchema.default({ initialRebalanceDelayMs: 3000, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1_800_000 }),
+    topicDefaults: z
+      .record(z.string(), z.union([z.string(), z.number()]).transform((v) => String(v)))
+      .default({}),
+  })
+  .strict();
+
+/** Thrown for invalid broker options; the message names every offending field. */
+export class BrokerOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BrokerOptionsError';
+  }
+}
+
+/** Fills defaults and validates; throws BrokerOptionsError naming the field(s) on bad input. */
+export function parseBrokerOptions(input: BrokerOptionsInput): BrokerOptions {
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(options)';
+      const given = valueAt(input, issue.path);
+      const shown = given === undefined ? 'missing' : `got ${JSON.stringify(given)}`;
+      return `broker option ${path}: ${issue.message} (${shown})`;
+    });
+    throw new BrokerOptionsError(`invalid broker options:\n  ${lines.join('\n  ')}`);
+  }
+  return result.data as BrokerOptions;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}

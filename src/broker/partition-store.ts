@@ -1,0 +1,120 @@
+/*
+ * The broker's view of its partition logs: topic name + partition index → PartitionLog, kept in
+ * step with the topic registry, on top of the log layer's LogManager (which owns the directories
+ * `<dataDir>/<topic>-<partition>/`, the shared group-commit flusher and the retention timer).
+ *
+ * Invariants:
+ *   - a partition is open here iff its topic is in the registry (the TopicManager changes both in
+ *     one synchronous section);
+ *   - at start, partition directories whose topic is not in the registry are removed: they are
+ *     leftovers of a create that never became durable or of a delete interrupted by a crash
+ *     (the registry is persisted before a deleted topic's files go), so a topic re-created under
+ *     the same name never sees old data. Internal topics must therefore be created through the
+ *     TopicManager too. Only directories holding the log's `partition.checkpoint` are removed, so
+ *     a data dir pointed at the wrong place never loses foreign files.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LogManager, partitionDirName } from './log/log-manager.ts';
+import { CHECKPOINT_FILE } from './log/log-checkpoint.ts';
+import type { PartitionLog } from './log/partition-log.ts';
+import type { LogConfig } from './log/log-config.ts';
+import type { BrokerOptions } from './options.ts';
+import type { TopicInfo } from './topic-registry.ts';
+import { toLogConfig } from './topic-config.ts';
+import type { BrokerClock } from './clock.ts';
+
+interface Logger {
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+export class PartitionStore {
+  readonly manager: LogManager;
+  private readonly byTopic = new Map<string, PartitionLog[]>();
+
+  constructor(
+    private readonly options: BrokerOptions,
+    private readonly logger: Logger,
+    clock: BrokerClock,
+  ) {
+    this.manager = new LogManager({
+      dataDir: options.dataDir,
+      fsync: options.fsync,
+      retentionCheckIntervalMs: options.retentionCheckIntervalMs,
+      now: () => clock.now(),
+      onError: (err, where) => logger.warn(`${where}: ${err.message}`),
+    });
+  }
+
+  /** Effective log config of a topic (log defaults ← broker topicDefaults ← topic overrides). */
+  configFor(info: TopicInfo): LogConfig {
+    return toLogConfig(this.options.topicDefaults, info.configs);
+  }
+
+  /** Removes orphaned partition directories, then opens (recovering) every registered partition. */
+  async openAll(topics: readonly TopicInfo[]): Promise<void> {
+    const known = new Map(topics.map((t) => [t.name, t.partitions]));
+    for (const ref of this.manager.partitionsOnDisk()) {
+      const count = known.get(ref.topic);
+      if (count !== undefined && ref.partition < count) continue;
+      const dir = join(this.options.dataDir, partitionDirName(ref.topic, ref.partition));
+      // Only directories the log layer made (they hold its checkpoint) are ever removed.
+      if (!existsSync(join(dir, CHECKPOINT_FILE))) {
+        this.logger.warn(`ignoring ${dir}: it looks like a partition directory but was not written by this broker`);
+        continue;
+      }
+      this.logger.warn(`removing ${dir}: its topic is not in the registry (an unfinished create or delete)`);
+      await this.manager.deletePartition(ref.topic, ref.partition);
+    }
+    for (const t of topics) this.openTopic(t);
+  }
+
+  /** Opens or creates the partition logs of a topic (synchronous). */
+  openTopic(info: TopicInfo): PartitionLog[] {
+    const config = this.configFor(info);
+    const list: PartitionLog[] = [];
+    for (let p = 0; p < info.partitions; p++) {
+      const log = this.manager.getOrCreate(info.name, p, config);
+      const r = log.recovery;
+      if (!r.clean && r.problem !== null) {
+        this.logger.warn(`recovered ${log.name}: ${r.problem} (truncated ${r.truncatedBytes} bytes, removed ${r.deletedSegments} segments)`);
+      }
+      list.push(log);
+    }
+    this.byTopic.set(info.name, list);
+    return list;
+  }
+
+  get(topic: string, partition: number): PartitionLog | undefined {
+    const list = this.byTopic.get(topic);
+    return list === undefined ? undefined : list[partition];
+  }
+
+  /** The logs of a topic in partition order (empty when unknown). */
+  ofTopic(topic: string): readonly PartitionLog[] {
+    return this.byTopic.get(topic) ?? [];
+  }
+
+  /**
+   * Forgets a topic's partitions at once (later reads see no partition) and returns a promise
+   * for the deletion of their files.
+   */
+  dropTopic(topic: string, partitions: number): Promise<void> {
+    this.byTopic.delete(topic);
+    const deletions: Promise<void>[] = [];
+    for (let p = 0; p < partitions; p++) deletions.push(this.manager.deletePartition(topic, p));
+    return Promise.all(deletions).then(() => undefined);
+  }
+
+  /** Starts the periodic retention check. */
+  startRetention(): void {
+    this.manager.start();
+  }
+
+  /** Closes every log cleanly (flush, checkpoint, clean-shutdown marker). */
+  async closeAll(): Promise<void> {
+    this.byTopic.clear();
+    await this.manager.close();
+  }
+}

@@ -1,0 +1,179 @@
+/*
+ * The topic registry: the single source of truth for which topics exist, their partition count,
+ * their topic id (a UUID, stable for the topic's life, needed by Metadata v10+/Fetch v13+) and
+ * their config overrides. Partition data lives in the log manager; this file only holds metadata.
+ *
+ * Persistence: one JSON file, `<dataDir>/topic-registry.json`, rewritten whole on every change:
+ *   1. write `topic-registry.json.tmp` and fsync it,
+ *   2. rename it over `topic-registry.json` (atomic on POSIX),
+ *   3. fsync the directory so the rename itself survives a power cut.
+ * A crash at any point leaves either the old or the new file, never a mix. A leftover .tmp file
+ * is ignored (and overwritten by the next write).
+ *
+ *   { "version": 1,
+ *     "topics": [ { "name": "t", "topicId": "…uuid…", "partitions": 3,
+ *                   "configs": { "retention.ms": "1000" }, "createdMs": 1700000000000 } ] }
+ *
+ * Concurrency: the broker mutates the in-memory map synchronously on the event loop (so a
+ * second CreateTopics of the same name in the same tick already sees the first), then awaits
+ * `persist()`. Writes are chained, so they hit the disk in mutation order and each one writes the
+ * newest state.
+ */
+import { randomUUID } from 'node:crypto';
+import { open, readFile, rename, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseConfigValue, topicNameError } from './topic-config.ts';
+
+export const REGISTRY_FILE = 'topic-registry.json';
+
+export interface TopicInfo {
+  readonly name: string;
+  readonly topicId: string;
+  readonly partitions: number;
+  /** Config overrides (Kafka names → normalised string values). */
+  readonly configs: Readonly<Record<string, string>>;
+  readonly createdMs: number;
+}
+
+interface RegistryFile {
+  version: 1;
+  topics: TopicInfo[];
+}
+
+export class TopicRegistry {
+  private readonly topics = new Map<string, TopicInfo>();
+  private readonly byId = new Map<string, TopicInfo>();
+  private writeChain: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly dataDir: string) {}
+
+  /** Loads the registry of `dataDir` (an absent file means no topics yet). */
+  static async open(dataDir: string): Promise<TopicRegistry> {
+    await mkdir(dataDir, { recursive: true });
+    const reg = new TopicRegistry(dataDir);
+    const file = join(dataDir, REGISTRY_FILE);
+    let text: string | undefined;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (text !== undefined) {
+      let parsed: RegistryFile;
+      try {
+        parsed = JSON.parse(text) as RegistryFile;
+      } catch (err) {
+        throw new Error(`topic registry ${file} is not valid JSON (${(err as Error).message}); restore it from a backup or remove it`);
+      }
+      if (parsed.version !== 1 || !Array.isArray(parsed.topics)) {
+        throw new Error(`topic registry ${file} has an unknown layout (version ${String(parsed.version)}); expected version 1`);
+      }
+      for (const t of parsed.topics) reg.insert(checkStored(t, file));
+    }
+    return reg;
+  }
+
+  get size(): number {
+    return this.topics.size;
+  }
+
+  get(name: string): TopicInfo | undefined {
+    return this.topics.get(name);
+  }
+
+  getById(topicId: string): TopicInfo | undefined {
+    return this.byId.get(topicId);
+  }
+
+  has(name: string): boolean {
+    return this.topics.has(name);
+  }
+
+  /** All topics in name order. */
+  list(): TopicInfo[] {
+    return [...this.topics.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Adds a topic in memory (synchronously) and returns it; call `persist()` before acknowledging.
+   * The caller has validated name, partitions and configs.
+   */
+  add(name: string, partitions: number, configs: Record<string, string>, nowMs: number): TopicInfo {
+    if (this.topics.has(name)) throw new Error(`topic "${name}" already exists`);
+    const info: TopicInfo = Object.freeze({
+      name,
+      topicId: randomUUID(),
+      partitions,
+      configs: Object.freeze({ ...configs }),
+      createdMs: nowMs,
+    });
+    this.insert(info);
+    return info;
+  }
+
+  /** Removes a topic in memory; returns what was removed. Call `persist()` afterwards. */
+  remove(name: string): TopicInfo | undefined {
+    const info = this.topics.get(name);
+    if (info === undefined) return undefined;
+    this.topics.delete(name);
+    this.byId.delete(info.topicId);
+    return info;
+  }
+
+  /** Writes the current state atomically; resolves once it is durable. */
+  persist(): Promise<void> {
+    const next = this.writeChain.then(() => this.writeNow());
+    // Keep the chain alive after a failed write; the failure is reported to this caller.
+    this.writeChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private insert(info: TopicInfo): void {
+    this.topics.set(info.name, info);
+    this.byId.set(info.topicId, info);
+  }
+
+  private async writeNow(): Promise<void> {
+    const body: RegistryFile = { version: 1, topics: this.list() };
+    const file = join(this.dataDir, REGISTRY_FILE);
+    const tmp = `${file}.tmp`;
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(JSON.stringify(body, null, 1));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+    const dir = await open(this.dataDir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+}
+
+function checkStored(t: TopicInfo, file: string): TopicInfo {
+  const nameErr = topicNameError(t?.name);
+  if (nameErr !== null) throw new Error(`topic registry ${file}: ${nameErr}`);
+  if (!Number.isInteger(t.partitions) || t.partitions < 1) {
+    throw new Error(`topic registry ${file}: topic "${t.name}" has invalid partition count ${String(t.partitions)}`);
+  }
+  if (typeof t.topicId !== 'string' || !/^[0-9a-f-]{36}$/.test(t.topicId)) {
+    throw new Error(`topic registry ${file}: topic "${t.name}" has invalid topicId ${String(t.topicId)}`);
+  }
+  const configs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(t.configs ?? {})) {
+    const r = parseConfigValue(k, v);
+    if (!r.ok) throw new Error(`topic registry ${file}: topic "${t.name}": ${r.error}`);
+    configs[k] = r.value;
+  }
+  return Object.freeze({
+    name: t.name,
+    topicId: t.topicId,
+    partitions: t.partitions,
+    configs: Object.freeze(configs),
+    createdMs: Number(t.createdMs) || 0,
+  });
+}

@@ -1,0 +1,172 @@
+/*
+ * Idempotent-producer state: per partition and producer id, the producer's epoch and the last
+ * five batches it wrote (first sequence, last sequence, base offset). The Produce handler asks
+ * `check` before appending a batch and calls `record` once the log assigned its offset.
+ *
+ * Decision table for a batch (pid ≥ 0) against the entry for (partition, pid), as Kafka's
+ * ProducerStateManager / franz-go kfake pushAndValidate do it:
+ *   no entry                              → accept (any first sequence: a producer we have no
+ *                                           state for, e.g. after its batches were deleted)
+ *   batch epoch < entry epoch             → INVALID_PRODUCER_EPOCH 47
+ *   batch epoch > entry epoch             → accept only if baseSequence = 0, else
+ *                                           OUT_OF_ORDER_SEQUENCE_NUMBER 45 (a new epoch restarts
+ *                                           the sequence)
+ *   same (first, last) seq as one of the
+ *   last 5 batches                        → duplicate: answer the original base offset, no append
+ *   baseSequence = lastSeq + 1 (wrapping
+ *   from Int32.MAX to 0)                  → accept
+ *   anything else                         → OUT_OF_ORDER_SEQUENCE_NUMBER 45
+ * Batches with pid -1 are not idempotent and always accepted.
+ *
+ * Restart: `rebuild` replays batch headers from the log (in offset order, per partition), so the
+ * state after a restart is the state before it. Transactions (a later issue) will extend
+ * `ProducerEntry` with the open transaction's first offset (`currentTxnFirstOffset`, kept as a
+ * place holder here) — the decision table above does not change for them.
+ */
+import { ErrorCode } from '../../protocol/error-codes.ts';
+import type { BatchHeader } from '../../protocol/records/batch-header.ts';
+
+export const IDEMPOTENCE_WINDOW = 5;
+
+
+export interface BatchMetadata {
+  firstSeq: number;
+  lastSeq: number;
+  baseOffset: number;
+  lastOffset: number;
+  timestamp: number;
+}
+
+export interface ProducerEntry {
+  producerId: bigint;
+  epoch: number;
+  /** Oldest first; at most IDEMPOTENCE_WINDOW entries. */
+  batches: BatchMetadata[];
+  /** Reserved for transactions: first offset of the open transaction on this partition, or null. */
+  currentTxnFirstOffset: number | null;
+}
+
+export type IdempotenceDecision =
+  | { kind: 'append' }
+  | { kind: 'duplicate'; baseOffset: number; lastOffset: number }
+  | { kind: 'error'; errorCode: number; message: string };
+
+const APPEND: IdempotenceDecision = { kind: 'append' };
+const INT32_MAX = 2_147_483_647;
+
+/** The sequence of the last record of a batch: baseSequence + lastOffsetDelta, wrapping at Int32.MAX. */
+export function lastSequenceOf(baseSequence: number, lastOffsetDelta: number): number {
+  const last = baseSequence + lastOffsetDelta;
+  return last > INT32_MAX ? last - INT32_MAX - 1 : last;
+}
+
+function nextSequence(seq: number): number {
+  return seq === INT32_MAX ? 0 : seq + 1;
+}
+
+/** The header fields idempotence looks at (a BatchHeader satisfies it). */
+export type IdempotenceHeader = Pick<BatchHeader, 'producerId' | 'producerEpoch' | 'baseSequence' | 'lastOffsetDelta' | 'maxTimestamp'>;
+
+/** State for one partition. */
+export class PartitionProducerState {
+  readonly producers = new Map<bigint, ProducerEntry>();
+
+  check(h: IdempotenceHeader): IdempotenceDecision {
+    if (h.producerId < 0n) return APPEND;
+    const entry = this.producers.get(h.producerId);
+    if (!entry) return APPEND;
+    if (h.producerEpoch < entry.epoch) {
+      return {
+        kind: 'error',
+        errorCode: ErrorCode.INVALID_PRODUCER_EPOCH,
+        message: `producer ${h.producerId} epoch ${h.producerEpoch} is older than the current epoch ${entry.epoch}`,
+      };
+    }
+    if (h.producerEpoch > entry.epoch) {
+      if (h.baseSequence === 0) return APPEND;
+      return {
+        kind: 'error',
+        errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+        message: `producer ${h.producerId} started epoch ${h.producerEpoch} at sequence ${h.baseSequence}, expected 0`,
+      };
+    }
+    const lastSeq = lastSequenceOf(h.baseSequence, h.lastOffsetDelta);
+    const dup = entry.batches.find((b) => b.firstSeq === h.baseSequence && b.lastSeq === lastSeq);
+    if (dup) return { kind: 'duplicate', baseOffset: dup.baseOffset, lastOffset: dup.lastOffset };
+    const last = entry.batches[entry.batches.length - 1];
+    if (last === undefined || h.baseSequence === nextSequence(last.lastSeq)) return APPEND;
+    return {
+      kind: 'error',
+      errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+      message: `producer ${h.producerId} sent sequence ${h.baseSequence}, expected ${nextSequence(last.lastSeq)}`,
+    };
+  }
+
+  /** Records an appended batch (live or replayed from the log). Non-idempotent batches are ignored. */
+  record(h: IdempotenceHeader, baseOffset: number): void {
+    if (h.producerId < 0n || h.baseSequence < 0) return;
+    let entry = this.producers.get(h.producerId);
+    if (!entry) {
+      entry = { producerId: h.producerId, epoch: h.producerEpoch, batches: [], currentTxnFirstOffset: null };
+      this.producers.set(h.producerId, entry);
+    }
+    if (h.producerEpoch > entry.epoch) {
+      entry.epoch = h.producerEpoch;
+      entry.batches = [];
+    }
+    entry.batches.push({
+      firstSeq: h.baseSequence,
+      lastSeq: lastSequenceOf(h.baseSequence, h.lastOffsetDelta),
+      baseOffset,
+      lastOffset: baseOffset + h.lastOffsetDelta,
+      timestamp: h.maxTimestamp,
+    });
+    if (entry.batches.length > IDEMPOTENCE_WINDOW) entry.batches.shift();
+  }
+}
+
+/** State for every partition of the broker, keyed by topic and partition. */
+export class ProducerStateManager {
+  private readonly partitions = new Map<string, PartitionProducerState>();
+
+  private key(topic: string, partition: number): string {
+    return `${topic}\u0000${partition}`;
+  }
+
+  partition(topic: string, partition: number): PartitionProducerState {
+    const k = this.key(topic, partition);
+    let s = this.partitions.get(k);
+    if (!s) {
+      s = new PartitionProducerState();
+      this.partitions.set(k, s);
+    }
+    return s;
+  }
+
+  check(topic: string, partition: number, h: IdempotenceHeader): IdempotenceDecision {
+    if (h.producerId < 0n) return APPEND;
+    return this.partitions.get(this.key(topic, partition))?.check(h) ?? APPEND;
+  }
+
+  record(topic: string, partition: number, h: IdempotenceHeader, baseOffset: number): void {
+    if (h.producerId < 0n) return;
+    this.partition(topic, partition).record(h, baseOffset);
+  }
+
+  /**
+   * Rebuilds one partition from its log: `scan` visits every batch header in offset order.
+   * Returns the largest producer id seen (or -1n), so id allocation can stay above it.
+   */
+  rebuild(topic: string, partition: number, scan: (visit: (h: BatchHeader) => void) => void): bigint {
+    const state = this.partition(topic, partition);
+    let maxPid = -1n;
+    scan((h) => {
+      if (h.producerId < 0n) return;
+      if (h.producerId > maxPid) maxPid = h.producerId;
+      // Control batches (transaction markers) carry no sequence; record() ignores them.
+      state.record(h, h.baseOffset);
+    });
+    if (state.producers.size === 0) this.partitions.delete(this.key(topic, partition));
+    return maxPid;
+  }
+}

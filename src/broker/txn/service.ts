@@ -1,0 +1,78 @@
+/*
+ * The idempotent-producer service: producer id allocation (persisted, never repeated) and the
+ * per-partition producer state, attached to the broker's Produce seam as a ProduceHook.
+ *
+ * Start, numbered:
+ *   1. open the id allocator (<dataDir>/producer-ids.json);
+ *   2. rebuild producer state from every partition's batch headers (PartitionLog.scanBatchHeaders,
+ *      no record decoding), so duplicates are still detected after a restart, and keep the
+ *      allocator above every producer id found;
+ *   3. push the hook: before an append, `check` (duplicate → original offset, gap → 45, stale
+ *      epoch → 47); after it, `record` with the assigned base offset.
+ *
+ * Invariant: check and record for one batch run in the same synchronous section of the Produce
+ * handler (appends are synchronous), so no other batch can slip in between them.
+ * Transactions (a later issue) will live beside this in txn/transaction-coordinator.ts and use
+ * the same state (ProducerEntry.currentTxnFirstOffset is reserved for them).
+ */
+import type { Broker, ProduceHook } from '../broker.ts';
+// Type-only: services.ts imports this module, so a runtime import back would be a cycle.
+import type { ServiceDef, ServiceKey } from '../services.ts';
+import { ProducerIdAllocator } from './producer-id-allocator.ts';
+import { ProducerStateManager } from './producer-state.ts';
+
+export const MAX_PRODUCER_EPOCH = 32767;
+
+export class ProducerService {
+  private constructor(
+    readonly allocator: ProducerIdAllocator,
+    readonly state: ProducerStateManager,
+  ) {}
+
+  static start(broker: Broker): ProducerService {
+    const allocator = new ProducerIdAllocator(broker.options.dataDir); // 1
+    const state = new ProducerStateManager();
+    for (const topic of broker.topics.list()) {
+      // 2
+      for (let p = 0; p < topic.partitions; p++) {
+        const log = broker.partitions.get(topic.name, p);
+        if (log === undefined) continue;
+        const maxPid = state.rebuild(topic.name, p, (visit) => log.scanBatchHeaders(log.logStartOffset, (h) => visit(h)));
+        if (maxPid >= 0n) allocator.observe(maxPid);
+      }
+    }
+    const service = new ProducerService(allocator, state);
+    const hook: ProduceHook = {
+      // 3
+      beforeAppend: (ctx) => {
+        const d = state.check(ctx.topic, ctx.partition, ctx.header);
+        if (d.kind === 'duplicate') return { kind: 'duplicate', baseOffset: d.baseOffset };
+        if (d.kind === 'error') return { kind: 'error', errorCode: d.errorCode, message: d.message };
+        return { kind: 'append' };
+      },
+      afterAppend: (ctx, info) => state.record(ctx.topic, ctx.partition, ctx.header, info.baseOffset),
+    };
+    broker.produceHooks.push(hook);
+    return service;
+  }
+
+  /**
+   * InitProducerId for a non-transactional producer: a fresh id at epoch 0, or, when the client
+   * names the id it holds (v3+, KIP-360), the same id at the next epoch (a fresh id once the
+   * epoch would overflow or the id was never handed out).
+   */
+  initProducerId(producerId: bigint, producerEpoch: number): { producerId: bigint; producerEpoch: number } {
+    if (producerId >= 0n && this.allocator.wasAllocated(producerId) && producerEpoch >= 0 && producerEpoch < MAX_PRODUCER_EPOCH) {
+      return { producerId, producerEpoch: producerEpoch + 1 };
+    }
+    return { producerId: this.allocator.allocate(), producerEpoch: 0 };
+  }
+
+  close(): void {
+    // Nothing to flush: producer state is rebuilt from the logs at start.
+  }
+}
+
+export const PRODUCERS: ServiceKey<ProducerService> = Object.freeze({ name: 'producers' });
+
+export const producersService: ServiceDef<ProducerService> = { key: PRODUCERS, start: (broker) => ProducerService.start(broker) };
