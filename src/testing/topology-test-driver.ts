@@ -31,6 +31,8 @@ import type { ConsumedRecord } from '../streams/task/partition-group.ts';
 import { StreamTask, type OutputRecord, type TaskConfig } from '../streams/task/stream-task.ts';
 import type { Topology } from '../streams/topology/topology.ts';
 import { TimestampedStoreFacade } from './store-facade.ts';
+import { sessionStoreView, windowStoreView } from '../streams/state/window/timestamped-window-store-facade.ts';
+import type { SessionStore, WindowStore } from '../streams/state/window/window-store-types.ts';
 import { TestInputTopic, type InputPipe } from './test-input-topic.ts';
 import { TestOutputTopic, type OutputSource, type RawOutputRecord } from './test-output-topic.ts';
 
@@ -171,6 +173,29 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
       const factory = this.#topology.stores().get(name)?.factory as { timestamped?: boolean } | undefined;
       if (factory?.timestamped === true) return new TimestampedStoreFacade(store as KeyValueStore<K, ValueAndTimestamp<V>>, () => this.#wallClock);
       return store as KeyValueStore<K, V>;
+    }
+    return undefined;
+  }
+
+  /**
+   * A window store by name, or undefined. Stores of DSL time/sliding windowed aggregations are
+   * returned as plain-value views (timestamps stripped), as Kafka's driver does.
+   */
+  getWindowStore<K = unknown, V = unknown>(name: string): WindowStore<K, V> | undefined {
+    for (const task of this.#tasks) {
+      const store = task.store(name);
+      if (store === undefined) continue;
+      const factory = this.#topology.stores().get(name)?.factory as { timestamped?: boolean } | undefined;
+      return windowStoreView<K, V>(store, factory?.timestamped === true, () => this.#wallClock);
+    }
+    return undefined;
+  }
+
+  /** A session store by name, or undefined. */
+  getSessionStore<K = unknown, V = unknown>(name: string): SessionStore<K, V> | undefined {
+    for (const task of this.#tasks) {
+      const store = task.store(name);
+      if (store !== undefined) return sessionStoreView<K, V>(store);
     }
     return undefined;
   }

@@ -27,13 +27,19 @@ import { nameOf, type NameLike } from './options/named.ts';
 import { aggregateSupplier, reduceSupplier, type Aggregator, type Initializer, type Reducer } from './ops/kstream-aggregate.ts';
 import type { Change } from './ops/change.ts';
 import type { TableOpConfig } from './ops/table-forwarder.ts';
+import type { SessionWindowedKStream } from './windowed/session-windowed-kstream.ts';
+import type { TimeWindowedKStream } from './windowed/time-windowed-kstream.ts';
+import { windowedBy } from './windowed/windowed-by.ts';
+import type { SessionWindows } from '../windows/session-windows.ts';
+import type { SlidingWindows } from '../windows/sliding-windows.ts';
+import type { TimeWindows } from '../windows/time-windows.ts';
 
 export class KGroupedStream<K, V> {
   #repartitionNode: RepartitionNode | undefined;
 
   /** @internal */
   constructor(
-    private readonly builder: InternalBuilder,
+    readonly builder: InternalBuilder,
     private readonly graphNode: GraphNode,
     readonly keySerde: Serde<K> | undefined,
     readonly valueSerde: Serde<V> | undefined,
@@ -79,6 +85,21 @@ export class KGroupedStream<K, V> {
     return name;
   }
 
+  /** Windowed aggregations (dsl/windowed/): time and sliding windows, or sessions. */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    return windowedBy<K, V>(this, windows);
+  }
+
+  /** @internal — the node an aggregation with store `storeName` hangs off, repartitioning if needed. */
+  aggregationParent(storeName: string): GraphNode {
+    if (!this.repartitionRequired) return this.graphNode;
+    const node = this.builder.streamRepartitionNode(this.groupedName ?? storeName, this.keySerde as Serde<unknown> | undefined, this.valueSerde as Serde<unknown> | undefined);
+    if (this.#repartitionNode === undefined || this.groupedName === undefined) this.#repartitionNode = node;
+    return this.builder.add(this.graphNode, this.#repartitionNode);
+  }
+
   #build<VA>(
     name: string,
     storeName: string,
@@ -88,12 +109,7 @@ export class KGroupedStream<K, V> {
     valueSerde: Serde<VA> | undefined,
     config: TableOpConfig,
   ): KTable<K, VA> {
-    let parent = this.graphNode;
-    if (this.repartitionRequired) {
-      const node = this.builder.streamRepartitionNode(this.groupedName ?? storeName, this.keySerde as Serde<unknown> | undefined, this.valueSerde as Serde<unknown> | undefined);
-      if (this.#repartitionNode === undefined || this.groupedName === undefined) this.#repartitionNode = node;
-      parent = this.builder.add(this.graphNode, this.#repartitionNode);
-    }
+    const parent = this.aggregationParent(storeName);
     const factory = new KeyValueMaterializer(storeName, m, keySerde, valueSerde);
     const node = this.builder.add(parent, new ProcessorGraphNode(name, supplier as unknown as AnyProcessorSupplier, [factory]));
     return new KTable<K, VA>(this.builder, node, keySerde, valueSerde, m.storeName, aggregateOrigin(config, storeName));

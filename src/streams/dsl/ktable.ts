@@ -30,6 +30,8 @@ import { tableRepartitionMapSupplier } from './ops/ktable-grouping.ts';
 import type { TableSourceState } from './ops/ktable-source.ts';
 import { tableFilterSupplier, tableMapValuesSupplier, tableToStreamSupplier } from './ops/ktable-stateless.ts';
 import type { TableOpConfig } from './ops/table-forwarder.ts';
+import type { Suppressed } from './windowed/suppressed.ts';
+import { suppressTable } from './windowed/suppress-table.ts';
 import type { ValueAndTimestamp } from './ops/value-and-timestamp.ts';
 import { derivedValueGetter, storeValueGetter, type TableValueGetterSupplier } from './joins/value-getter.ts';
 import { tableTableJoin, type TableTableJoinArgs } from './joins/ktable-join-dsl.ts';
@@ -134,6 +136,14 @@ export class KTable<K, V> {
     );
   }
 
+  /**
+   * Holds back updates: final results per window (Suppressed.untilWindowCloses) or rate
+   * limiting (Suppressed.untilTimeLimit). See dsl/windowed/suppressed.ts.
+   */
+  suppress(suppressed: Suppressed): KTable<K, V> {
+    return suppressTable(this, suppressed);
+  }
+
   /** The table's update stream: (key, newValue) per change; a delete is a null value. */
   toStream(named?: NameLike): KStream<K, V> {
     const name = this.builder.names.orElseGenerate(nameOf(named), Prefix.KTABLE_TOSTREAM);
@@ -158,7 +168,7 @@ export class KTable<K, V> {
    * joins each row to the `other` row whose key the extractor returns (foreign-key join).
    */
   join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO) => VR, named?: NameLike | Materialized<NoInfer<K>, NoInfer<VR>>, materialized?: Materialized<NoInfer<K>, NoInfer<VR>>): KTable<K, VR>;
-  join<KO, VO, VR>(other: KTable<KO, VO>, foreignKeyExtractor: (value: V) => KO | null, joiner: (value: V, otherValue: VO) => VR, tableJoined?: TableJoined<K, KO>, materialized?: Materialized<NoInfer<K>, NoInfer<VR>>): KTable<K, VR>;
+  join<KO, VO, VR>(other: KTable<KO, VO>, foreignKeyExtractor: (value: V) => KO | null, joiner: (value: V, otherValue: VO) => VR, tableJoined?: TableJoined<K, NoInfer<KO>>, materialized?: Materialized<NoInfer<K>, NoInfer<VR>>): KTable<K, VR>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overload implementation
   join(...args: unknown[]): KTable<any, any> {
     return tableTableJoin(this as KTable<unknown, unknown>, 'inner', args as TableTableJoinArgs);
@@ -166,7 +176,7 @@ export class KTable<K, V> {
 
   /** Left join: every row of this table, with the other row or null. Same two forms as join. */
   leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null) => VR, named?: NameLike | Materialized<NoInfer<K>, NoInfer<VR>>, materialized?: Materialized<NoInfer<K>, NoInfer<VR>>): KTable<K, VR>;
-  leftJoin<KO, VO, VR>(other: KTable<KO, VO>, foreignKeyExtractor: (value: V) => KO | null, joiner: (value: V, otherValue: VO | null) => VR, tableJoined?: TableJoined<K, KO>, materialized?: Materialized<NoInfer<K>, NoInfer<VR>>): KTable<K, VR>;
+  leftJoin<KO, VO, VR>(other: KTable<KO, VO>, foreignKeyExtractor: (value: V) => KO | null, joiner: (value: V, otherValue: VO | null) => VR, tableJoined?: TableJoined<K, NoInfer<KO>>, materialized?: Materialized<NoInfer<K>, NoInfer<VR>>): KTable<K, VR>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overload implementation
   leftJoin(...args: unknown[]): KTable<any, any> {
     return tableTableJoin(this as KTable<unknown, unknown>, 'left', args as TableTableJoinArgs);

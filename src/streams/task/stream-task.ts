@@ -93,6 +93,8 @@ export class StreamTask {
   #currentMetadata: RecordMetadata | undefined;
   #currentNode: string | undefined;
   #dropped = 0;
+  /** "topic\0partition" → offset after the last record taken from that partition (runtime commits these). */
+  readonly #consumedOffsets = new Map<string, { topic: string; partition: number; offset: number }>();
   #initialized = false;
   #closed = false;
 
@@ -192,11 +194,20 @@ export class StreamTask {
     return this.#buffer.numBuffered();
   }
 
+  /**
+   * Per input partition, the offset after the last record taken for processing (what the runtime
+   * commits at commit step 4: the consumer's "next offset to read"). Partitions not read yet are absent.
+   */
+  consumedOffsets(): Array<{ topic: string; partition: number; offset: number }> {
+    return [...this.#consumedOffsets.values()];
+  }
+
   /** Processes the next buffered record, if any; returns whether one was taken. */
   process(): boolean {
     this.#checkOpen();
     const raw = this.#buffer.next();
     if (raw === undefined) return false;
+    this.#consumedOffsets.set(PartitionGroup.key(raw.topic, raw.partition), { topic: raw.topic, partition: raw.partition, offset: raw.offset + 1 });
     const source = this.#sourceFor(raw.topic);
     if (source === undefined) {
       throw new Error(`Task ${this.idString} received a record from topic "${raw.topic}", which none of its sources reads (${this.sourceTopics().join(', ')}).`);

@@ -1,0 +1,110 @@
+/*
+ * The suppress processor of KTable.suppress — Kafka Streams' KTableSuppressProcessor.
+ *
+ * Per update (key, Change) at record timestamp ts:
+ *   observedStreamTime = max(observedStreamTime, ts)        (this processor's own stream time)
+ *   buffer it at buffer time = window end (untilWindowCloses) or ts (untilTimeLimit)
+ *   emit, oldest buffer time first, every entry with buffer time <= observedStreamTime - wait,
+ *     where wait = the windows' grace (untilWindowCloses) or the time limit (untilTimeLimit)
+ *   then if over maxRecords / maxBytes: EMIT → emit oldest entries until within limits;
+ *     SHUT_DOWN → throw (the task fails) naming the processor and the buffer's usage.
+ * Opt-in idle watermark (Suppressed.withIdleWatermark(idleMs), beyond Kafka): a wall-clock
+ * punctuation every idleMs; when no update arrived for idleMs, observedStreamTime becomes
+ * (stream time at the last update) + (wall-clock time since it), and the buffer is evicted as
+ * above. Emissions then happen inside the punctuation (timestamps are still the records').
+ * An emitted entry is forwarded with the timestamp and headers of its LATEST update. For final
+ * results tombstones (newValue null, e.g. a merged-away session) are not forwarded (Kafka's
+ * safeToDropTombstones); rate-limited tables forward them.
+ */
+import type { ProcessorSupplier } from '../../processor/processor.ts';
+import { makeRecord, type StreamRecord } from '../../processor/record.ts';
+import type { Serde } from '../../serde/serde.ts';
+import type { Windowed } from '../../serde/windowed-serdes.ts';
+import { PunctuationType, type ProcessorContext } from '../../processor/processor-context.ts';
+import type { StoreFactory } from '../../topology/node-specs.ts';
+import type { Change } from '../ops/change.ts';
+import { SuppressBuffer } from './suppress-buffer.ts';
+import { BufferFullStrategy, type BufferConfig } from './suppressed.ts';
+
+export interface SuppressOptions<K> {
+  storeName: string;
+  /** How far behind stream time an entry's buffer time must be before it is emitted. */
+  waitMs: number;
+  /** Buffer time of an update. */
+  timeDefinition: (record: StreamRecord<K, unknown>) => number;
+  bufferConfig: BufferConfig;
+  safeToDropTombstones: boolean;
+  /** Opt-in idle watermark (Suppressed.withIdleWatermark): undefined = off. */
+  idleWatermarkMs?: number | undefined;
+}
+
+/** Buffer time for final results: the window end of a windowed key. */
+export function windowEndTime<K>(record: StreamRecord<Windowed<K>, unknown>): number {
+  return record.key.window.end;
+}
+
+export function recordTime(record: StreamRecord<unknown, unknown>): number {
+  return record.timestamp;
+}
+
+/** The buffer as a store factory (logging off: the buffer is not changelogged). */
+export function suppressBufferFactory<K, V>(storeName: string, keySerde: Serde<K> | undefined, valueSerde: Serde<V> | undefined, bufferConfig: BufferConfig): StoreFactory {
+  if (Number.isFinite(bufferConfig.maxBytes) && (keySerde === undefined || valueSerde === undefined)) {
+    throw new Error(
+      `suppress buffer "${storeName}" is bounded by bytes, which needs the table's key and value serdes: pass Materialized.with(keySerde, valueSerde) upstream, or bound it with maxRecords instead`,
+    );
+  }
+  return { name: storeName, loggingEnabled: false, build: () => new SuppressBuffer<K, V>(storeName, keySerde, valueSerde) };
+}
+
+export function suppressProcessorSupplier<K, V>(o: SuppressOptions<K>): ProcessorSupplier<K, Change<V>, K, Change<V>> {
+  return () => {
+    let ctx: ProcessorContext<K, Change<V>>;
+    let buffer: SuppressBuffer<K, V>;
+    let observedStreamTime = -1;
+    const { maxRecords, maxBytes, fullStrategy } = o.bufferConfig;
+    const overCapacity = () => buffer.numRecords() > maxRecords || buffer.bufferSize() > maxBytes;
+    const emit = (r: { key: K; value: Change<V>; timestamp: number; headers: StreamRecord<K, V>['headers'] }) => {
+      if (r.value.newValue !== null || !o.safeToDropTombstones) ctx.forward(makeRecord(r.key, r.value, r.timestamp, r.headers));
+    };
+    /** Wall-clock time of the last update, and the stream time it brought (idle watermark). */
+    let lastUpdateWallClock = -1;
+    let streamTimeAtLastUpdate = -1;
+    const enforce = (): void => {
+      const expiry = observedStreamTime - o.waitMs;
+      buffer.evictWhile(() => buffer.minTimestamp() <= expiry, emit);
+      if (!overCapacity()) return;
+      if (fullStrategy === BufferFullStrategy.EMIT) {
+        buffer.evictWhile(overCapacity, emit);
+        return;
+      }
+      throw new Error(
+        `${ctx.nodeName} buffer exceeded its max capacity. Currently [${buffer.numRecords()}/${maxRecords}] records and [${buffer.bufferSize()}/${maxBytes}] bytes. ` +
+          'Raise the BufferConfig limits, or use emitEarlyWhenFull() if early results are acceptable.',
+      );
+    };
+    return {
+      init(context) {
+        ctx = context;
+        buffer = context.getStateStore<SuppressBuffer<K, V>>(o.storeName);
+        const idleMs = o.idleWatermarkMs;
+        if (idleMs !== undefined) {
+          context.schedule(idleMs, PunctuationType.WALL_CLOCK_TIME, (now) => {
+            if (lastUpdateWallClock < 0 || now - lastUpdateWallClock < idleMs) return;
+            const watermark = streamTimeAtLastUpdate + (now - lastUpdateWallClock);
+            if (watermark <= observedStreamTime) return;
+            observedStreamTime = watermark;
+            enforce();
+          });
+        }
+      },
+      process(record) {
+        observedStreamTime = Math.max(observedStreamTime, record.timestamp);
+        lastUpdateWallClock = ctx.currentSystemTimeMs();
+        streamTimeAtLastUpdate = observedStreamTime;
+        buffer.put(o.timeDefinition(record), record, ctx.recordMetadata()?.topic);
+        enforce();
+      },
+    };
+  };
+}

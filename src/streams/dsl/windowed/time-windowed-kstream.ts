@@ -1,0 +1,119 @@
+/*
+ * TimeWindowedKStream<K, V>: a grouped stream windowed by TimeWindows or SlidingWindows, ready
+ * for count / reduce / aggregate into a KTable<Windowed<K>, VA> — Kafka Streams'
+ * TimeWindowedKStreamImpl and SlidingWindowedKStreamImpl.
+ *
+ * Names are generated in Kafka's order (so describe() matches): [count(Materialized) without a
+ * store name burns one store index] → store name → processor name → repartition names.
+ * The result table's key serde is Serdes.timeWindowed(keySerde, window size) when the key serde
+ * is known (sliding windows: size = time difference).
+ *
+ * Beyond Kafka (opt-in): withLateRecords(topic) sends each record that no window accepted (all
+ * of its windows had closed) to a topic, e.g. a dead-letter topic; without it late records are
+ * only logged and counted, as in Kafka.
+ */
+import { Prefix } from '../../graph/naming.ts';
+import type { ProcessorSupplier } from '../../processor/processor.ts';
+import type { Serde } from '../../serde/serde.ts';
+import { Serdes } from '../../serde/serdes.ts';
+import type { Windowed } from '../../serde/windowed-serdes.ts';
+import { timeWindowedSerde } from '../../serde/windowed-serdes.ts';
+import { SlidingWindows } from '../../windows/sliding-windows.ts';
+import type { TimeWindows } from '../../windows/time-windows.ts';
+import { KTable, aggregateOrigin } from '../ktable.ts';
+import { Materialized } from '../options/materialized.ts';
+import { nameOf, type NameLike } from '../options/named.ts';
+import type { Change } from '../ops/change.ts';
+import type { TableOpConfig } from '../ops/table-forwarder.ts';
+import { EmitStrategy, EmitStrategyType } from './emit-strategy.ts';
+import { slidingWindowAggregateSupplier } from './sliding-window-aggregate.ts';
+import { timeWindowAggregateSupplier, type WindowAggregateOptions } from './time-window-aggregate.ts';
+import type { Aggregator, Initializer, Reducer } from './window-aggregate-support.ts';
+import type { GroupedStreamHandle } from './windowed-graph.ts';
+import { addWindowedAggregate, type LateRecordsOutput } from './windowed-aggregate-node.ts';
+import type { Produced } from '../options/produced.ts';
+import { WindowedMaterializer } from './windowed-materializer.ts';
+
+export class TimeWindowedKStream<K, V> {
+  #emitStrategy: EmitStrategy = EmitStrategy.onWindowUpdate();
+  #late: LateRecordsOutput<K, V> | undefined;
+
+  /** @internal */
+  constructor(
+    private readonly grouped: GroupedStreamHandle<K, V>,
+    readonly windows: TimeWindows | SlidingWindows,
+  ) {}
+
+  /** When results are forwarded: every update (default) or once per window when it closes. */
+  emitStrategy(strategy: EmitStrategy): this {
+    this.#emitStrategy = strategy;
+    return this;
+  }
+
+  /**
+   * Opt-in (beyond Kafka Streams): records that no window accepted because every window they
+   * belong to had closed go to `topic` (with the grouped stream's serdes unless `produced` gives
+   * others) instead of only being logged and counted. See windowed-aggregate-node.ts.
+   */
+  withLateRecords(topic: string, produced?: Produced<K, V>): this {
+    this.#late = { topic, produced };
+    return this;
+  }
+
+  get #sizeMs(): number {
+    return this.windows instanceof SlidingWindows ? this.windows.timeDifferenceMs : this.windows.size();
+  }
+
+  count(materialized?: Materialized<NoInfer<K>, number>, named?: NameLike): KTable<Windowed<K>, number> {
+    // Kafka burns a store index here for TimeWindows (topology compatibility), not for sliding windows.
+    if (materialized !== undefined && materialized.storeName === undefined && !(this.windows instanceof SlidingWindows)) {
+      this.grouped.builder.names.newStoreName(Prefix.KSTREAM_AGGREGATE);
+    }
+    const m = materialized ?? Materialized.with<K, number>(this.grouped.keySerde, Serdes.int64());
+    return this.#build<number>(Prefix.KSTREAM_AGGREGATE, named, m, () => 0, (_k, _v, n) => (n ?? 0) + 1, m.valueSerde ?? Serdes.int64());
+  }
+
+  reduce(reducer: Reducer<V>, materialized?: Materialized<NoInfer<K>, NoInfer<V>>, named?: NameLike): KTable<Windowed<K>, V> {
+    const m = materialized ?? Materialized.with<K, V>(this.grouped.keySerde, this.grouped.valueSerde);
+    return this.#build<V>(Prefix.KSTREAM_REDUCE, named, m, () => null, (_k, v, agg) => (agg === null ? v : reducer(agg, v)), m.valueSerde ?? this.grouped.valueSerde);
+  }
+
+  aggregate<VA>(initializer: Initializer<VA>, aggregator: Aggregator<K, V, VA>, materialized?: Materialized<NoInfer<K>, NoInfer<VA>>, named?: NameLike): KTable<Windowed<K>, VA> {
+    const m = materialized ?? Materialized.with<K, VA>(this.grouped.keySerde, undefined);
+    return this.#build<VA>(Prefix.KSTREAM_AGGREGATE, named, m, initializer, (k, v, agg) => aggregator(k, v, agg as VA), m.valueSerde);
+  }
+
+  #build<VA>(
+    prefix: string,
+    named: NameLike,
+    m: Materialized<unknown, unknown>,
+    initializer: () => VA | null,
+    aggregator: (key: K, value: V, agg: VA | null) => VA,
+    valueSerde: Serde<VA> | undefined,
+  ): KTable<Windowed<K>, VA> {
+    const b = this.grouped.builder;
+    const storeName = m.storeName ?? b.names.newStoreName(prefix);
+    b.claimStoreName(storeName);
+    const name = b.names.orElseGenerate(nameOf(named), prefix);
+    const keySerde = (m.keySerde ?? this.grouped.keySerde) as Serde<K> | undefined;
+    const config: TableOpConfig = { sendOldValues: false };
+    const w = this.windows;
+    const size = this.#sizeMs;
+    const factory = new WindowedMaterializer(storeName, m, keySerde as Serde<unknown> | undefined, valueSerde as Serde<unknown> | undefined, {
+      kind: 'window',
+      windowSizeMs: size,
+      // Kafka's defaults: size + grace; sliding windows 2 × difference + grace (a new record may
+      // need windows starting as early as ts − 2d). See windowed-materializer.ts for the + 1.
+      retentionMs: (w instanceof SlidingWindows ? 2 * size : size) + w.gracePeriodMs() + (this.#emitStrategy.type === EmitStrategyType.ON_WINDOW_CLOSE ? 1 : 0),
+    });
+    const emitStrategy = this.#emitStrategy;
+    const node = addWindowedAggregate(this.grouped, name, storeName, factory, config, this.#late, (outputs) => {
+      const options: WindowAggregateOptions<K, V, VA> = { storeName, emitStrategy, initializer, aggregator, ...outputs };
+      const supplier: ProcessorSupplier<K, V, Windowed<K>, Change<VA>> =
+        w instanceof SlidingWindows ? slidingWindowAggregateSupplier(w, options) : timeWindowAggregateSupplier(w, options);
+      return supplier as ProcessorSupplier<K, V, unknown, unknown>;
+    }, w.gracePeriodMs());
+    const windowedSerde = keySerde === undefined ? undefined : timeWindowedSerde(keySerde, size);
+    return new KTable<Windowed<K>, VA>(b, node, windowedSerde, valueSerde, m.storeName, aggregateOrigin(config));
+  }
+}

@@ -1,0 +1,81 @@
+/*
+ * Turns a Materialized into the window or session store of a DSL windowed aggregation — Kafka
+ * Streams' TimeWindowedKStreamImpl.materialize / SessionWindowedKStreamImpl.materialize.
+ *
+ *   time windows            TimestampedWindowStore<K, V>  window size = size, retention = size + grace
+ *   sliding windows         TimestampedWindowStore<K, V>  window size = time difference d,
+ *                           retention = 2d + grace
+ *   session windows         SessionStore<K, V>            retention = gap + grace
+ *
+ * Emit-on-window-close adds 1 ms: Kafka serves those from a time-ordered store whose reads
+ * start at observedStreamTime - retention (not + 1), so the window that just closed is still
+ * readable; every window the processor writes is newer than that bound either way.
+ *
+ * Retention is the Kafka default (Materialized has no withRetention here yet): long enough that
+ * a window is never dropped before it closes. Store type comes from the Materialized, else the
+ * application's defaultStoreType; serdes from the Materialized, else upstream, else the default
+ * serdes. Logging follows the Materialized; caching does not apply (windowed stores have none).
+ */
+import type { Serde } from '../../serde/serde.ts';
+import type { StateStore } from '../../state/store-types.ts';
+import { WindowStores } from '../../state/window/window-stores.ts';
+import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
+import type { Materialized } from '../options/materialized.ts';
+
+export interface WindowedStoreShape {
+  kind: 'window' | 'session';
+  /** Window store: window size; ignored for sessions. */
+  windowSizeMs: number;
+  retentionMs: number;
+}
+
+export class WindowedMaterializer implements StoreFactory {
+  /** Window stores of the DSL hold ValueAndTimestamp<V> (session stores do not). */
+  readonly timestamped: boolean;
+
+  constructor(
+    readonly name: string,
+    private readonly materialized: Materialized<unknown, unknown>,
+    private readonly keySerde: Serde<unknown> | undefined,
+    private readonly valueSerde: Serde<unknown> | undefined,
+    readonly shape: WindowedStoreShape,
+  ) {
+    this.timestamped = shape.kind === 'window';
+  }
+
+  get loggingEnabled(): boolean {
+    return this.materialized.loggingEnabled;
+  }
+
+  /** Changelog topic configs: compact+delete, retention = store retention + 1 day (Kafka's). */
+  logConfig(): Record<string, string> {
+    return { 'cleanup.policy': 'compact,delete', 'retention.ms': String(this.shape.retentionMs + 24 * 60 * 60 * 1000), ...this.materialized.topicConfig };
+  }
+
+  build(options?: StoreBuildOptions): StateStore {
+    const m = this.materialized;
+    const persistent = (m.storeType ?? options?.defaultStoreType ?? 'memory') === 'leveldb';
+    const keySerde = this.keySerde ?? options?.defaultKeySerde;
+    const valueSerde = this.valueSerde ?? options?.defaultValueSerde;
+    if (keySerde === undefined || valueSerde === undefined) {
+      throw new Error(
+        `State store "${this.name}" has no ${keySerde === undefined ? 'key' : 'value'} serde: pass Materialized.with(keySerde, valueSerde) ` +
+          `(or serdes on the upstream Consumed/Grouped), or configure defaultKeySerde/defaultValueSerde.`,
+      );
+    }
+    const { retentionMs, windowSizeMs } = this.shape;
+    if (this.shape.kind === 'session') {
+      const supplier = persistent ? WindowStores.persistentSessionStore(this.name, retentionMs) : WindowStores.inMemorySessionStore(this.name, retentionMs);
+      const builder = WindowStores.sessionStoreBuilder(supplier, keySerde, valueSerde);
+      if (m.loggingEnabled) builder.withLoggingEnabled({ ...m.topicConfig });
+      else builder.withLoggingDisabled();
+      return builder.build();
+    }
+    const windowOptions = { retentionMs, windowSizeMs };
+    const supplier = persistent ? WindowStores.persistentWindowStore(this.name, windowOptions) : WindowStores.inMemoryWindowStore(this.name, windowOptions);
+    const builder = WindowStores.timestampedWindowStoreBuilder(supplier, keySerde, valueSerde);
+    if (m.loggingEnabled) builder.withLoggingEnabled({ ...m.topicConfig });
+    else builder.withLoggingDisabled();
+    return builder.build();
+  }
+}

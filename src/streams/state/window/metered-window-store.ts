@@ -1,0 +1,238 @@
+/*
+ * MeteredWindowStore / MeteredSessionStore: the typed stores processors see — serdes over the
+ * bytes-level WindowBytesStore / SessionBytesStore, plus the store metrics (one
+ * `record(store, op)` per operation, as MeteredKeyValueStore) and the expired-record counter
+ * (Kafka's `expired-window-record-drop` sensor): a put older than retention is not stored, is
+ * counted here and logged once per store with the time and the retention bound.
+ *
+ * Serde topic: the store's changelog topic, or `<applicationId>-<store>-changelog` when the
+ * store is not logged — as Kafka Streams passes it to serdes.
+ *
+ * The runtime's hooks (flushCache, commit, committedChangelogOffset, restore) delegate to the
+ * bytes store, so the task treats a windowed store like any other stack.
+ */
+import type { Serde } from '../../serde/serde.ts';
+import type { Windowed } from '../../serde/windowed-serdes.ts';
+import type { RestoreRecord } from '../bytes-store.ts';
+import { changelogTopicName } from '../change-logging-key-value-store.ts';
+import { FunctionKeyValueIterator } from '../kv-iterators.ts';
+import type { KeyValue, KeyValueIterator, StoreContext, StoreMetricsSink } from '../store-types.ts';
+import type { SegmentedStoreBase } from './segmented-store-base.ts';
+import type { SessionBytesStore, SessionEntryBytes } from './session-bytes-store.ts';
+import type { WindowBytesStore, WindowEntryBytes } from './window-bytes-store.ts';
+import type { SessionStore, WindowStore, WindowStoreIterator } from './window-store-types.ts';
+
+const noMetrics: StoreMetricsSink = { record() {} };
+
+/** Deserializes one materialised entry per step. */
+function lazy<T, K, V>(items: readonly T[], map: (item: T) => KeyValue<K, V>): KeyValueIterator<K, V> {
+  let i = 0;
+  return new FunctionKeyValueIterator<K, V>(() => (i < items.length ? map(items[i++]!) : undefined));
+}
+
+abstract class MeteredBase<S extends SegmentedStoreBase> {
+  protected topic: string;
+  protected metrics: StoreMetricsSink = noMetrics;
+  #expired = 0;
+  #warned = false;
+  /** Where the one-time expired-record warning goes (default console.warn). */
+  warn: (message: string) => void = (m) => console.warn(m);
+
+  constructor(
+    protected readonly inner: S,
+    readonly loggingEnabled: boolean,
+  ) {
+    this.topic = inner.name;
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+  get retentionMs(): number {
+    return this.inner.retentionMs;
+  }
+  /** Puts dropped because they were older than retention. */
+  get expiredRecordsTotal(): number {
+    return this.#expired;
+  }
+
+  async init(context: StoreContext): Promise<void> {
+    this.topic = context.changelogTopic ?? changelogTopicName(context.applicationId, this.name);
+    this.metrics = context.metrics;
+    await this.inner.init(this.loggingEnabled ? { ...context, changelogTopic: this.topic } : { ...context, changelogTopic: undefined });
+  }
+  isOpen(): boolean {
+    return this.inner.isOpen();
+  }
+  flushCache(): void {
+    this.inner.flushCache();
+  }
+  commit(changelogOffset?: number): Promise<void> {
+    return this.inner.commit(changelogOffset);
+  }
+  async flush(): Promise<void> {
+    this.metrics.record(this.name, 'flush');
+    await this.inner.flush();
+  }
+  committedChangelogOffset(): number | undefined {
+    return this.inner.committedChangelogOffset();
+  }
+  restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
+    this.metrics.record(this.name, 'restore', records.length);
+    return this.inner.restore(records);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  protected expired(time: number): void {
+    this.#expired++;
+    this.metrics.record(this.name, 'expired-window-record-drop');
+    if (!this.#warned) {
+      this.#warned = true;
+      this.warn(
+        `store "${this.name}": skipping record for expired segment (time ${time} is not after observed stream time ${this.inner.observedStreamTime} minus retention ${this.retentionMs} ms); later drops are counted silently`,
+      );
+    }
+  }
+}
+
+export class MeteredWindowStore<K, V> extends MeteredBase<WindowBytesStore> implements WindowStore<K, V> {
+  constructor(
+    inner: WindowBytesStore,
+    readonly keySerde: Serde<K>,
+    readonly valueSerde: Serde<V>,
+    loggingEnabled: boolean,
+  ) {
+    super(inner, loggingEnabled);
+  }
+
+  get windowSizeMs(): number {
+    return this.inner.windowSizeMs;
+  }
+  get retainDuplicates(): boolean {
+    return this.inner.retainDuplicates;
+  }
+
+  put(key: K, value: V | null, windowStart: number): void {
+    this.metrics.record(this.name, 'put');
+    const k = this.keySerde.serialize(this.topic, key);
+    const v = value === null ? null : this.valueSerde.serialize(this.topic, value);
+    if (!this.inner.put(k, v, windowStart)) this.expired(windowStart);
+  }
+
+  fetch(key: K, windowStart: number): V | undefined;
+  fetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V>;
+  fetch(key: K, timeFrom: number, timeTo?: number): V | undefined | WindowStoreIterator<V> {
+    this.metrics.record(this.name, 'fetch');
+    const k = this.keySerde.serialize(this.topic, key);
+    if (timeTo === undefined) {
+      const v = this.inner.fetch(k, timeFrom);
+      return v === undefined ? undefined : this.valueSerde.deserialize(this.topic, v);
+    }
+    return this.#byTime(this.inner.fetchRange(k, timeFrom, timeTo, false));
+  }
+
+  backwardFetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V> {
+    this.metrics.record(this.name, 'fetch');
+    return this.#byTime(this.inner.fetchRange(this.keySerde.serialize(this.topic, key), timeFrom, timeTo, true));
+  }
+
+  fetchAll(timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V> {
+    this.metrics.record(this.name, 'fetch-all');
+    return this.#windowed(this.inner.fetchAll(timeFrom, timeTo, false));
+  }
+
+  backwardFetchAll(timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V> {
+    this.metrics.record(this.name, 'fetch-all');
+    return this.#windowed(this.inner.fetchAll(timeFrom, timeTo, true));
+  }
+
+  all(): KeyValueIterator<Windowed<K>, V> {
+    this.metrics.record(this.name, 'all');
+    return this.#windowed(this.inner.all(false));
+  }
+
+  backwardAll(): KeyValueIterator<Windowed<K>, V> {
+    this.metrics.record(this.name, 'all');
+    return this.#windowed(this.inner.all(true));
+  }
+
+  #byTime(entries: WindowEntryBytes[]): WindowStoreIterator<V> {
+    return lazy(entries, (e) => ({ key: e.windowStart, value: this.valueSerde.deserialize(this.topic, e.value) }));
+  }
+
+  #windowed(entries: WindowEntryBytes[]): KeyValueIterator<Windowed<K>, V> {
+    const size = this.inner.windowSizeMs;
+    return lazy(entries, (e) => ({
+      key: {
+        key: this.keySerde.deserialize(this.topic, e.key),
+        window: { start: e.windowStart, end: e.windowStart > Number.MAX_SAFE_INTEGER - size ? Number.MAX_SAFE_INTEGER : e.windowStart + size },
+      },
+      value: this.valueSerde.deserialize(this.topic, e.value),
+    }));
+  }
+}
+
+export class MeteredSessionStore<K, V> extends MeteredBase<SessionBytesStore> implements SessionStore<K, V> {
+  constructor(
+    inner: SessionBytesStore,
+    readonly keySerde: Serde<K>,
+    readonly valueSerde: Serde<V>,
+    loggingEnabled: boolean,
+  ) {
+    super(inner, loggingEnabled);
+  }
+
+  put(sessionKey: Windowed<K>, aggregate: V | null): void {
+    this.metrics.record(this.name, 'put');
+    const k = this.keySerde.serialize(this.topic, sessionKey.key);
+    const v = aggregate === null ? null : this.valueSerde.serialize(this.topic, aggregate);
+    if (!this.inner.put(k, sessionKey.window.start, sessionKey.window.end, v)) this.expired(sessionKey.window.end);
+  }
+
+  remove(sessionKey: Windowed<K>): void {
+    this.metrics.record(this.name, 'remove');
+    this.inner.remove(this.keySerde.serialize(this.topic, sessionKey.key), sessionKey.window.start, sessionKey.window.end);
+  }
+
+  fetchSession(key: K, sessionStart: number, sessionEnd: number): V | undefined {
+    this.metrics.record(this.name, 'fetch-session');
+    const v = this.inner.fetchSession(this.keySerde.serialize(this.topic, key), sessionStart, sessionEnd);
+    return v === undefined ? undefined : this.valueSerde.deserialize(this.topic, v);
+  }
+
+  findSessions(key: K, earliestSessionEnd: number, latestSessionStart: number): KeyValueIterator<Windowed<K>, V> {
+    this.metrics.record(this.name, 'find-sessions');
+    return this.#sessions(this.inner.findSessions(this.keySerde.serialize(this.topic, key), earliestSessionEnd, latestSessionStart, false));
+  }
+
+  backwardFindSessions(key: K, earliestSessionEnd: number, latestSessionStart: number): KeyValueIterator<Windowed<K>, V> {
+    this.metrics.record(this.name, 'find-sessions');
+    return this.#sessions(this.inner.findSessions(this.keySerde.serialize(this.topic, key), earliestSessionEnd, latestSessionStart, true));
+  }
+
+  findSessionsByEndTime(earliestSessionEnd: number, latestSessionEnd: number): KeyValueIterator<Windowed<K>, V> {
+    this.metrics.record(this.name, 'find-sessions');
+    return this.#sessions(this.inner.findSessionsByEnd(earliestSessionEnd, latestSessionEnd, false));
+  }
+
+  fetch(key: K): KeyValueIterator<Windowed<K>, V> {
+    return this.findSessions(key, 0, Number.MAX_SAFE_INTEGER);
+  }
+
+  all(): KeyValueIterator<Windowed<K>, V> {
+    this.metrics.record(this.name, 'all');
+    return this.#sessions(this.inner.all(false));
+  }
+
+  #sessions(entries: SessionEntryBytes[]): KeyValueIterator<Windowed<K>, V> {
+    return lazy(entries, (e) => ({
+      key: { key: this.keySerde.deserialize(this.topic, e.key), window: { start: e.start, end: e.end } },
+      value: this.valueSerde.deserialize(this.topic, e.value),
+    }));
+  }
+}

@@ -1,0 +1,133 @@
+/*
+ * The lifecycle shared by the window and session bytes stores: a backing bytes store from
+ * streams/state (InMemoryKeyValueStore or LevelDbKeyValueStore) holding segment-prefixed keys
+ * (segments.ts), an optional changelog (change-logger.ts), and the runtime's commit/restore
+ * hooks with the same meaning as on BytesKeyValueStore (bytes-store.ts):
+ *
+ *   flushCache()        seal the writes made so far (LevelDB) — commit steps 1–2
+ *   commit(offset?)     persist the sealed writes with the changelog offset — commit step 5
+ *   restore(records)    apply changelog records (changelog keys, not backing keys) straight to
+ *                       the backing store, through the same retention rules as puts, then
+ *                       commit offset = last + 1
+ *
+ * There is no caching layer for windowed stores: every update is forwarded downstream when it
+ * happens (Kafka's behaviour with caching disabled; under the TopologyTestDriver, which commits
+ * after every record, the two are indistinguishable for a single update per window per record).
+ */
+import type { BytesKeyValueStore, RestoreRecord } from '../bytes-store.ts';
+import type { StateStore, StoreContext } from '../store-types.ts';
+import { WindowChangeLogger, restoredValue } from './change-logger.ts';
+import { Segments } from './segments.ts';
+import { withSegment } from './window-key-schema.ts';
+
+export interface SegmentedStoreOptions {
+  /** How long entries are kept, measured against the store's observed stream time. */
+  retentionMs: number;
+  segmentIntervalMs: number;
+  /** Log changes to `<applicationId>-<name>-changelog` (default true). */
+  logging: boolean;
+  /** Values are ValueAndTimestamp bytes (log the plain value with its timestamp). */
+  timestamped: boolean;
+}
+
+export abstract class SegmentedStoreBase implements StateStore {
+  protected readonly segments: Segments;
+  protected logger: WindowChangeLogger | undefined;
+  #open = false;
+
+  constructor(
+    protected readonly inner: BytesKeyValueStore,
+    protected readonly options: SegmentedStoreOptions,
+  ) {
+    this.segments = new Segments(inner.name, options.retentionMs, options.segmentIntervalMs);
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+
+  get retentionMs(): number {
+    return this.options.retentionMs;
+  }
+
+  /** Max time the store has seen (window start or session end); -1 when empty. */
+  get observedStreamTime(): number {
+    return this.segments.observedStreamTime;
+  }
+
+  /** The changelog topic, when logging is on and the store is open. */
+  get changelogTopic(): string | undefined {
+    return this.logger?.topic;
+  }
+
+  /** The time a changelog key is segmented by (window start, session end). */
+  protected abstract timeOfChangelogKey(changelogKey: Buffer): number;
+
+  async init(context: StoreContext): Promise<void> {
+    await this.inner.init(context);
+    this.segments.load(this.inner, (k) => this.timeOfChangelogKey(k));
+    this.logger = this.options.logging ? new WindowChangeLogger(this.name, context, this.options.timestamped) : undefined;
+    this.#open = true;
+  }
+
+  isOpen(): boolean {
+    return this.#open && this.inner.isOpen();
+  }
+
+  /**
+   * Stores `value` under `changelogKey` (segmented by `time`) unless the time is expired;
+   * returns whether it was stored. Logs the change when logging is on and `log` is true.
+   */
+  protected write(changelogKey: Buffer, time: number, value: Buffer | null, log: boolean): boolean {
+    this.#checkOpen();
+    if (!this.segments.admit(this.inner, time)) return false;
+    this.inner.put(this.backingKey(changelogKey, time), value);
+    if (log) this.logger?.log(changelogKey, value);
+    return true;
+  }
+
+  protected backingKey(changelogKey: Buffer, time: number): Buffer {
+    return withSegment(this.segments.segmentId(time), changelogKey);
+  }
+
+  flushCache(): void {
+    this.inner.flushCache();
+  }
+
+  commit(changelogOffset?: number): Promise<void> {
+    return this.inner.commit(changelogOffset);
+  }
+
+  async flush(): Promise<void> {
+    await this.inner.flush();
+  }
+
+  committedChangelogOffset(): number | undefined {
+    return this.inner.committedChangelogOffset();
+  }
+
+  async restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
+    const last = records[records.length - 1];
+    if (last === undefined) return;
+    for (const record of records) {
+      const value = restoredValue(this.name, record, this.options.timestamped);
+      this.write(record.key, this.timeOfChangelogKey(record.key), value, false);
+    }
+    this.inner.flushCache();
+    await this.inner.commit(last.offset + 1);
+  }
+
+  async close(): Promise<void> {
+    this.#open = false;
+    this.segments.reset();
+    await this.inner.close();
+  }
+
+  #checkOpen(): void {
+    if (!this.#open) throw new Error(`window store "${this.name}" is not open; the runtime must init() it before processing`);
+  }
+}
