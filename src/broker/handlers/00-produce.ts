@@ -1,7 +1,15 @@
 /*
- * Produce (key 0): advertised 0–7 (librdkafka needs Produce ∋ 3 and ∋ 7 for MsgVer2/ZSTD),
- * served 3–7 (record batch v2 only). Records are never decoded here: the log checks each batch's
- * header and CRC-32C and writes the bytes as they came (only baseOffset/leader epoch patched).
+ * Produce (key 0): advertised 0–11 (librdkafka needs Produce ∋ 3 and ∋ 7 for MsgVer2/ZSTD;
+ * @platformatic/kafka uses 9–11), served 3–11 (record batch v2 only; v9+ flexible). Records are
+ * never decoded here: the log checks each batch's header and CRC-32C and writes the bytes as they
+ * came (only baseOffset/leader epoch patched, so a client's partitionLeaderEpoch of 0 or -1 is
+ * both fine).
+ *
+ * Per version: v8+ answers carry an error message and RecordErrors. RecordErrors is always empty:
+ * every refusal here is about a whole batch (bad CRC, client control batch, count mismatch, size),
+ * never about single records, which is when Kafka leaves it empty too. v10+ tagged CurrentLeader
+ * and NodeEndpoints stay at their defaults (this node always leads; @platformatic/kafka cannot
+ * skip a non-empty tag section). v11's TRANSACTION_ABORTABLE is never produced.
  *
  * Per request:
  *   1. acks must be -1, 0 or 1, else every partition gets INVALID_REQUIRED_ACKS 21.
@@ -37,6 +45,7 @@ interface PartitionResult {
   baseOffset: number;
   logAppendTimeMs: number;
   logStartOffset: number;
+  recordErrors: { batchIndex: number; batchIndexErrorMessage: string | null }[];
   errorMessage: string | null;
 }
 
@@ -45,8 +54,8 @@ export const produceHandler = defineHandler<ProduceRequest, Response>({
   name: 'Produce',
   requestSchema: ProduceRequestSchema,
   responseSchema: ProduceResponseSchema,
-  advertised: { min: 0, max: 7 },
-  served: { min: 3, max: 7 },
+  advertised: { min: 0, max: 11 },
+  served: { min: 3, max: 11 },
   handle(ctx, req) {
     const broker = ctx.broker;
     let missing: string[] | undefined;
@@ -86,6 +95,7 @@ function produce(ctx: RequestContext, req: ProduceRequest): HandlerOutput<Respon
         baseOffset: -1,
         logAppendTimeMs: -1,
         logStartOffset: -1,
+        recordErrors: [],
         errorMessage: null,
       };
       const fail = (code: number, message: string): PartitionResult => {

@@ -1,5 +1,14 @@
 /*
- * Fetch (key 1): advertised 0–11, served 4–11 (record batch v2; librdkafka needs Fetch ∋ 4, 10).
+ * Fetch (key 1): advertised 0–16, served 4–16 (record batch v2; librdkafka needs Fetch ∋ 4, 10;
+ * @platformatic/kafka uses 12–16). v12+ are flexible; their tagged fields (request ClusterId and
+ * ReplicaState, response DivergingEpoch, CurrentLeader, SnapshotId, NodeEndpoints) are accepted
+ * and left at their defaults: one node leads every partition at epoch 0, so there is never a
+ * diverging epoch or a new leader to report. v12's LastFetchedEpoch is accepted and not checked.
+ *
+ * Topics: v4–12 address a topic by name, v13+ by topic id (KIP-516). The id is resolved against
+ * the topic registry on every read, so a topic deleted (or deleted and re-created under the same
+ * name, which gives it a new id) while a fetch is parked answers UNKNOWN_TOPIC_ID 100 for every
+ * partition of an unknown id. The response echoes what the request used (name or id).
  *
  * Reading: per requested partition, whole stored batches from the one holding fetch_offset, up to
  * min(partition_max_bytes, what is left of max_bytes); the first partition that has data always
@@ -13,10 +22,10 @@
  * topic is deleted, or when the broker shuts down. It blocks only its own connection (kafkajs
  * and librdkafka fetch on a dedicated connection). A closed connection cancels it.
  *
- * Errors answer immediately: UNKNOWN_TOPIC_OR_PARTITION 3, OFFSET_OUT_OF_RANGE 1 (offset below
- * log start or above the log end). Fetch sessions (KIP-227) are not supported: a request with a
- * session id ≠ 0 gets FETCH_SESSION_ID_NOT_FOUND 70; otherwise the answer has session id 0, so
- * clients send full fetch requests.
+ * Errors answer immediately: UNKNOWN_TOPIC_OR_PARTITION 3, UNKNOWN_TOPIC_ID 100 (v13+),
+ * OFFSET_OUT_OF_RANGE 1 (offset below log start or above the log end). Fetch sessions (KIP-227)
+ * are not supported: a request with a session id ≠ 0 gets FETCH_SESSION_ID_NOT_FOUND 70;
+ * otherwise the answer has session id 0, so clients send full fetch requests.
  */
 import { FetchRequestSchema, FetchResponseSchema } from '../../protocol/messages/01-fetch.ts';
 import type { FetchRequest, FetchResponse } from '../../protocol/messages/01-fetch.ts';
@@ -31,6 +40,8 @@ type TopicResponse = NonNullable<Response['responses']>[number];
 type PartitionResponse = NonNullable<TopicResponse['partitions']>[number];
 
 const EMPTY = Buffer.alloc(0);
+/** First version that addresses topics by id instead of name. */
+const TOPIC_ID_VERSION = 13;
 
 interface ReadOutcome {
   response: Response;
@@ -44,85 +55,103 @@ export const fetchHandler = defineHandler<FetchRequest, Response>({
   name: 'Fetch',
   requestSchema: FetchRequestSchema,
   responseSchema: FetchResponseSchema,
-  advertised: { min: 0, max: 11 },
-  served: { min: 4, max: 11 },
+  advertised: { min: 0, max: 16 },
+  served: { min: 4, max: 16 },
   handle(ctx, req) {
     if (req.sessionId !== 0) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
-    const first = readAll(ctx.broker, req);
+    const byId = ctx.apiVersion >= TOPIC_ID_VERSION;
+    const first = readAll(ctx.broker, req, byId);
     if (first.bytes >= req.minBytes || first.hasError || req.maxWaitMs <= 0 || ctx.broker.isClosing) return first.response;
-    return park(ctx, req);
+    return park(ctx, req, byId);
   },
 });
 
+/** The topic name a request entry refers to; undefined for an unknown topic id (v13+). */
+function topicName(broker: Broker, t: FetchRequest['topics'][number], byId: boolean): string | undefined {
+  return byId ? broker.topics.getById(t.topicId)?.name : t.topic;
+}
+
 /** Reads every requested partition once (see the header comment for the byte budget). */
-function readAll(broker: Broker, req: FetchRequest): ReadOutcome {
-  let remaining = req.maxBytes;
-  let bytes = 0;
-  let hasError = false;
-  const responses: TopicResponse[] = req.topics.map((t) => ({
-    topic: t.topic,
-    partitions: t.partitions.map((p): PartitionResponse => {
-      const out: PartitionResponse = {
-        partitionIndex: p.partition,
-        errorCode: ErrorCode.NONE,
-        highWatermark: -1,
-        lastStableOffset: -1,
-        logStartOffset: -1,
-        abortedTransactions: [],
-        preferredReadReplica: -1,
-        records: EMPTY,
-      };
-      const log = broker.partitions.get(t.topic, p.partition);
-      if (log === undefined) {
-        out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        hasError = true;
-        return out;
-      }
-      out.highWatermark = log.highWatermark;
-      out.lastStableOffset = log.highWatermark;
-      out.logStartOffset = log.logStartOffset;
-      const budget = Math.min(p.partitionMaxBytes, remaining);
-      const offset = Number(p.fetchOffset);
-      try {
-        if (offset < log.logStartOffset || offset > log.logEndOffset) {
-          out.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
-          hasError = true;
-          return out;
-        }
-        if (budget <= 0 && bytes > 0) return out;
-        const read = log.read(offset, { maxBytes: Math.max(budget, 0), minOneBatch: bytes === 0 });
-        out.highWatermark = read.highWatermark;
-        out.lastStableOffset = read.highWatermark;
-        out.logStartOffset = read.logStartOffset;
-        if (read.bytes > 0) {
-          out.records = read.chunks;
-          bytes += read.bytes;
-          remaining -= read.bytes;
-        }
-      } catch (err) {
-        hasError = true;
-        if (err instanceof LogError) {
-          out.errorCode = err.code;
-        } else {
-          broker.logger.warn(`fetch from ${t.topic}-${p.partition} failed: ${(err as Error).stack ?? String(err)}`);
-          out.errorCode = ErrorCode.UNKNOWN_SERVER_ERROR;
-        }
-      }
-      return out;
-    }),
-  }));
-  return { response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses }, bytes, hasError };
+function readAll(broker: Broker, req: FetchRequest, byId: boolean): ReadOutcome {
+  const state = { remaining: req.maxBytes, bytes: 0, hasError: false };
+  const responses: TopicResponse[] = req.topics.map((t) => {
+    const name = topicName(broker, t, byId);
+    return {
+      topic: t.topic,
+      topicId: t.topicId,
+      partitions: t.partitions.map((p) => readPartition(broker, name, p, state)),
+    };
+  });
+  return {
+    response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses },
+    bytes: state.bytes,
+    hasError: state.hasError,
+  };
+}
+
+/** One partition's answer; `state` carries the request-wide byte budget and error flag. */
+function readPartition(
+  broker: Broker,
+  name: string | undefined,
+  p: FetchRequest['topics'][number]['partitions'][number],
+  state: { remaining: number; bytes: number; hasError: boolean },
+): PartitionResponse {
+  const out: PartitionResponse = {
+    partitionIndex: p.partition,
+    errorCode: ErrorCode.NONE,
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
+    abortedTransactions: [],
+    preferredReadReplica: -1,
+    records: EMPTY,
+  };
+  const fail = (code: number): PartitionResponse => {
+    out.errorCode = code;
+    state.hasError = true;
+    return out;
+  };
+  if (name === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_ID);
+  const log = broker.partitions.get(name, p.partition);
+  if (log === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  out.highWatermark = log.highWatermark;
+  out.lastStableOffset = log.highWatermark;
+  out.logStartOffset = log.logStartOffset;
+  const budget = Math.min(p.partitionMaxBytes, state.remaining);
+  const offset = Number(p.fetchOffset);
+  try {
+    if (offset < log.logStartOffset || offset > log.logEndOffset) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
+    if (budget <= 0 && state.bytes > 0) return out;
+    const read = log.read(offset, { maxBytes: Math.max(budget, 0), minOneBatch: state.bytes === 0 });
+    out.highWatermark = read.highWatermark;
+    out.lastStableOffset = read.highWatermark;
+    out.logStartOffset = read.logStartOffset;
+    if (read.bytes > 0) {
+      out.records = read.chunks;
+      state.bytes += read.bytes;
+      state.remaining -= read.bytes;
+    }
+  } catch (err) {
+    if (err instanceof LogError) return fail(err.code);
+    broker.logger.warn(`fetch from ${name}-${p.partition} failed: ${(err as Error).stack ?? String(err)}`);
+    return fail(ErrorCode.UNKNOWN_SERVER_ERROR);
+  }
+  return out;
 }
 
 /** Parks the fetch until min_bytes are available, max_wait passes, or the broker/connection closes. */
-function park(ctx: RequestContext, req: FetchRequest): Promise<HandlerOutput<Response>> {
+function park(ctx: RequestContext, req: FetchRequest, byId: boolean): Promise<HandlerOutput<Response>> {
   const broker = ctx.broker;
   return new Promise((resolve) => {
     let done = false;
     let rereadScheduled = false;
-    const watched = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition })));
+    // Every topic resolved in the first read (an unknown id would have answered at once).
+    const watched = req.topics.flatMap((t) => {
+      const name = topicName(broker, t, byId);
+      return name === undefined ? [] : t.partitions.map((p) => ({ topic: name, partition: p.partition }));
+    });
     const finish = (out: HandlerOutput<Response>): void => {
       if (done) return;
       done = true;
@@ -134,7 +163,7 @@ function park(ctx: RequestContext, req: FetchRequest): Promise<HandlerOutput<Res
     const reread = (): void => {
       rereadScheduled = false;
       if (done) return;
-      const r = readAll(broker, req);
+      const r = readAll(broker, req, byId);
       if (r.bytes >= req.minBytes || r.hasError || broker.isClosing) finish(r.response);
     };
     const cancelWatch = broker.waiters.watch(watched, () => {
@@ -142,7 +171,7 @@ function park(ctx: RequestContext, req: FetchRequest): Promise<HandlerOutput<Res
       rereadScheduled = true;
       setImmediate(reread);
     });
-    const cancelTimer = broker.clock.setTimeout(() => finish(readAll(broker, req).response), req.maxWaitMs);
+    const cancelTimer = broker.clock.setTimeout(() => finish(readAll(broker, req, byId).response), req.maxWaitMs);
     const offClose = ctx.conn.onClose(() => finish(NO_RESPONSE));
   });
 }

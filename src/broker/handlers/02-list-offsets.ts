@@ -1,11 +1,16 @@
 /*
- * ListOffsets (key 2): advertised and served 0–3.
+ * ListOffsets (key 2): advertised and served 0–8 (the codec's range; v6+ flexible).
  *   timestamp -2 (earliest) → log start offset; -1 (latest) → log end offset (= high watermark;
  *   also the last stable offset while there are no transactions, so isolation level 1 gives the
- *   same answer); any other timestamp → the first offset whose record timestamp ≥ it, with that
- *   record's timestamp, or offset -1 / timestamp -1 when no record is that new.
+ *   same answer); -3 (max timestamp, KIP-734) → the first record carrying the largest timestamp
+ *   in the log, with that timestamp (found by scanning batch headers: O(batches), fine for a dev
+ *   broker); -4 (earliest local, KIP-405) → the log start offset, as there is no remote tier;
+ *   any other timestamp → the first offset whose record timestamp ≥ it, with that record's
+ *   timestamp, or offset -1 / timestamp -1 when no record is that new (or the log is empty, for -3).
  *   v0 answers in the old style: `oldStyleOffsets` = [offset] (empty when nothing matched),
  *   at most max_num_offsets entries.
+ *   v4+ carry a leader epoch: 0 (the epoch this node writes into every batch) for a found offset,
+ *   -1 when nothing matched. The request's current leader epoch is not checked.
  * Unknown topic or partition → UNKNOWN_TOPIC_OR_PARTITION 3.
  */
 import { ListOffsetsRequestSchema, ListOffsetsResponseSchema } from '../../protocol/messages/02-list-offsets.ts';
@@ -13,18 +18,23 @@ import type { ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/mes
 import type { Encodable } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { LogError } from '../log/log-errors.ts';
+import { EARLIEST_TIMESTAMP, type PartitionLog } from '../log/partition-log.ts';
+import type { OffsetAndTimestamp } from '../log/log-types.ts';
 import { defineHandler } from './handler.ts';
 
 type Response = Encodable<ListOffsetsResponse>;
 type PartitionResponse = NonNullable<NonNullable<Response['topics']>[number]['partitions']>[number];
+
+const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL_TIMESTAMP = -4;
 
 export const listOffsetsHandler = defineHandler<ListOffsetsRequest, Response>({
   apiKey: 2,
   name: 'ListOffsets',
   requestSchema: ListOffsetsRequestSchema,
   responseSchema: ListOffsetsResponseSchema,
-  advertised: { min: 0, max: 3 },
-  served: { min: 0, max: 3 },
+  advertised: { min: 0, max: 8 },
+  served: { min: 0, max: 8 },
   handle(ctx, req) {
     const broker = ctx.broker;
     const v0 = ctx.apiVersion === 0;
@@ -45,7 +55,7 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, Response>({
           return out;
         }
         try {
-          const found = log.listOffset(Number(p.timestamp));
+          const found = lookup(log, Number(p.timestamp));
           if (found !== null) {
             out.offset = found.offset;
             out.timestamp = found.timestamp;
@@ -62,3 +72,14 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, Response>({
     return { throttleTimeMs: 0, topics };
   },
 });
+
+function lookup(log: PartitionLog, timestamp: number): OffsetAndTimestamp | null {
+  if (timestamp === EARLIEST_LOCAL_TIMESTAMP) return log.listOffset(EARLIEST_TIMESTAMP);
+  if (timestamp !== MAX_TIMESTAMP) return log.listOffset(timestamp);
+  const start = log.logStartOffset;
+  let max = -1;
+  log.scanBatchHeaders(start, (h) => {
+    if (h.baseOffset + h.lastOffsetDelta >= start && h.maxTimestamp > max) max = h.maxTimestamp;
+  });
+  return max < 0 ? null : log.listOffset(max);
+}

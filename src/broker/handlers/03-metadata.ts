@@ -1,14 +1,25 @@
 /*
- * Metadata (key 3), served 0–6 (advertised 0–6). One broker (this node, under advertisedHost and
- * the bound port), which is also the controller (kafkajs sends InitProducerId to the controller)
- * and the leader of every partition (leader epoch 0, replicas = ISR = [this node]).
+ * Metadata (key 3), served and advertised 0–12 (v9+ flexible). One broker (this node, under
+ * advertisedHost and the bound port), which is also the controller (kafkajs sends InitProducerId
+ * to the controller) and the leader of every partition (leader epoch 0, replicas = ISR = [this
+ * node]).
  *
  * Topic list semantics: v0 empty list = all topics; v1+ null = all, empty = none.
+ * Each requested topic is named (every version) or, from v12, may be given by topic id alone
+ * (name null, id ≠ zero); a name wins when both are given, as in Kafka.
+ *   by name, valid and present (or auto-created)      → the topic, error 0
+ *   by name, invalid                                   → INVALID_TOPIC_EXCEPTION 17
+ *   by name, missing and not created                   → UNKNOWN_TOPIC_OR_PARTITION 3
+ *   by id (v12), unknown id                            → UNKNOWN_TOPIC_ID 100, name null
+ *   neither a name nor an id, or an id before v12      → INVALID_REQUEST 42
  * Auto-creation of a requested, missing topic: v4+ when the request's allowAutoTopicCreation AND
  * the broker's autoCreateTopics are both true; v0–3 by the broker setting alone (kafka-python).
  * The created topic is answered with error 0 right away (COMPATIBILITY.md §4.3 item 12).
- * Per-topic errors: INVALID_TOPIC_EXCEPTION 17 for a bad name, UNKNOWN_TOPIC_OR_PARTITION 3 for a
- * missing topic that is not created.
+ *
+ * Per version: v7+ leader epoch 0; v8+ authorized operations are reported as "not requested"
+ * (-2147483648, Kafka's value when no authorizer is configured); v10+ topic ids (stable UUIDs from
+ * the topic registry; ZERO_UUID for a topic that does not exist). Tagged fields stay at their
+ * defaults (@platformatic/kafka cannot skip a non-empty tag section; COMPATIBILITY.md §5).
  */
 import { MetadataRequestSchema, MetadataResponseSchema } from '../../protocol/messages/03-metadata.ts';
 import type { MetadataRequest, MetadataResponse } from '../../protocol/messages/03-metadata.ts';
@@ -25,25 +36,33 @@ type TopicEntry = NonNullable<Response['topics']>[number];
 
 export const CLUSTER_ID = 'tributary-cluster';
 
+/** Kafka's "authorized operations were not requested / not available" marker. */
+const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
+
 export const metadataHandler = defineHandler<MetadataRequest, Response>({
   apiKey: 3,
   name: 'Metadata',
   requestSchema: MetadataRequestSchema,
   responseSchema: MetadataResponseSchema,
-  advertised: { min: 0, max: 6 },
-  served: { min: 0, max: 6 },
+  advertised: { min: 0, max: 12 },
+  served: { min: 0, max: 12 },
   async handle(ctx, req) {
     const { broker } = ctx;
-    const allowAuto = ctx.apiVersion >= 4 ? req.allowAutoTopicCreation : true;
-    const wantsAll = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0);
+    const version = ctx.apiVersion;
+    const allowAuto = version >= 4 ? req.allowAutoTopicCreation : true;
+    const wantsAll = req.topics === null || (version === 0 && req.topics.length === 0);
     const topics: TopicEntry[] = [];
     if (wantsAll) {
       for (const info of broker.topics.list()) topics.push(describeTopic(broker, info));
     } else {
       for (const t of req.topics ?? []) {
-        const name = t.name ?? '';
+        const name = t.name;
+        if (name === null || name === undefined) {
+          topics.push(describeById(broker, version, t.topicId ?? ZERO_UUID));
+          continue;
+        }
         if (topicNameError(name) !== null) {
-          topics.push({ errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, name, topicId: ZERO_UUID, partitions: [] });
+          topics.push(errorEntry(ErrorCode.INVALID_TOPIC_EXCEPTION, name));
           continue;
         }
         let info: TopicInfo | undefined;
@@ -52,11 +71,7 @@ export const metadataHandler = defineHandler<MetadataRequest, Response>({
         } catch (err) {
           broker.logger.warn(`auto-creating topic ${name} failed: ${(err as Error).message}`);
         }
-        topics.push(
-          info !== undefined
-            ? describeTopic(broker, info)
-            : { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, partitions: [] },
-        );
+        topics.push(info !== undefined ? describeTopic(broker, info) : errorEntry(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name));
       }
     }
     return {
@@ -65,9 +80,25 @@ export const metadataHandler = defineHandler<MetadataRequest, Response>({
       clusterId: CLUSTER_ID,
       controllerId: broker.nodeId,
       topics,
+      clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
     };
   },
 });
+
+/** A topic requested by id only (name null): v12+, never auto-created. */
+function describeById(broker: Broker, version: number, topicId: string): TopicEntry {
+  if (version < 12 || topicId === ZERO_UUID) {
+    // Name is non-nullable in responses before v12, so the entry carries an empty name there.
+    return { ...errorEntry(ErrorCode.INVALID_REQUEST, version >= 12 ? null : ''), topicId };
+  }
+  const info = broker.topics.getById(topicId);
+  if (info === undefined) return { ...errorEntry(ErrorCode.UNKNOWN_TOPIC_ID, null), topicId };
+  return describeTopic(broker, info);
+}
+
+function errorEntry(errorCode: number, name: string | null): TopicEntry {
+  return { errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
+}
 
 function describeTopic(broker: Broker, info: TopicInfo): TopicEntry {
   const partitions = [];
@@ -88,5 +119,6 @@ function describeTopic(broker: Broker, info: TopicInfo): TopicEntry {
     topicId: info.topicId,
     isInternal: info.name.startsWith('__'),
     partitions,
+    topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
   };
 }

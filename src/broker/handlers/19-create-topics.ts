@@ -1,36 +1,55 @@
 /*
- * CreateTopics (key 19): advertised and served 0–4.
+ * CreateTopics (key 19): advertised and served 0–7 (v5+ flexible).
  * Per topic (in request order; a name repeated in one request gets INVALID_REQUEST 42 for every
  * occurrence, as in Kafka): validation and creation by the TopicManager, whose header lists the
  * error codes (17 bad name, 36 exists, 37 partitions, 38 replication factor, 39 assignment,
  * 40 config). validate_only (v1+) checks everything and creates nothing. The reply for a created
  * topic is sent only once its registry entry is durable. v1+ carry an error message.
  * timeout_ms is not needed: creation completes before the reply.
+ *
+ * v5+ (KIP-525) also return, for a topic created (or that would be, with validate_only), its
+ * partition count, replication factor 1 and every supported config with its effective value and
+ * source (1 DYNAMIC_TOPIC_CONFIG for a request override, 4 STATIC_BROKER_CONFIG for a broker topic
+ * default, 5 DEFAULT_CONFIG; the same entries DescribeConfigs reports); a refused topic gets -1,
+ * -1 and no configs. v7 returns the new topic's id (ZERO_UUID for validate_only or a refusal).
+ * The tagged TopicConfigErrorCode stays 0 (configs are always readable).
  */
 import { CreateTopicsRequestSchema, CreateTopicsResponseSchema } from '../../protocol/messages/19-create-topics.ts';
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../../protocol/messages/19-create-topics.ts';
 import type { Encodable } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
+import { ZERO_UUID } from '../../protocol/schema.ts';
+import { describeTopicConfigs } from '../topic-config.ts';
 import { TopicError } from '../topic-manager.ts';
 import { defineHandler } from './handler.ts';
 
 type Response = Encodable<CreateTopicsResponse>;
 type TopicResult = NonNullable<Response['topics']>[number];
 
+const CONFIG_SOURCE = { topic: 1, broker: 4, default: 5 } as const;
+
 export const createTopicsHandler = defineHandler<CreateTopicsRequest, Response>({
   apiKey: 19,
   name: 'CreateTopics',
   requestSchema: CreateTopicsRequestSchema,
   responseSchema: CreateTopicsResponseSchema,
-  advertised: { min: 0, max: 4 },
-  served: { min: 0, max: 4 },
+  advertised: { min: 0, max: 7 },
+  served: { min: 0, max: 7 },
   async handle(ctx, req) {
     const manager = ctx.broker.topicManager;
     const counts = new Map<string, number>();
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const topics: TopicResult[] = [];
     for (const t of req.topics) {
-      const result: TopicResult = { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
+      const result: TopicResult = {
+        name: t.name,
+        topicId: ZERO_UUID,
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+        numPartitions: -1,
+        replicationFactor: -1,
+        configs: [],
+      };
       topics.push(result);
       if ((counts.get(t.name) ?? 0) > 1) {
         result.errorCode = ErrorCode.INVALID_REQUEST;
@@ -45,8 +64,22 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, Response>(
         configs: t.configs,
       };
       try {
-        if (req.validateOnly) manager.validate(spec);
-        else await manager.create(spec);
+        let created: { partitions: number; configs: Readonly<Record<string, string>> };
+        if (req.validateOnly) created = manager.validate(spec);
+        else {
+          const info = await manager.create(spec);
+          created = info;
+          result.topicId = info.topicId;
+        }
+        result.numPartitions = created.partitions;
+        result.replicationFactor = 1;
+        result.configs = describeTopicConfigs(ctx.broker.options.topicDefaults, created.configs).map((c) => ({
+          name: c.name,
+          value: c.value,
+          readOnly: false,
+          configSource: CONFIG_SOURCE[c.source],
+          isSensitive: false,
+        }));
       } catch (err) {
         if (err instanceof TopicError) {
           result.errorCode = err.errorCode;
