@@ -41,6 +41,12 @@ import {
   type ValueMapper,
 } from './ops/stateless.ts';
 import { tableSourceSupplier, type TableSourceState } from './ops/ktable-source.ts';
+import type { GlobalKTable } from './global-ktable.ts';
+import { fixedKeySupplier } from './joins/fixed-key-processor.ts';
+import type { JoinWindows } from './joins/join-windows.ts';
+import { kstreamJoin } from './joins/kstream-join-dsl.ts';
+import type { Joined } from './options/joined.ts';
+import type { StreamJoined } from './options/stream-joined.ts';
 
 export class KStream<K, V> {
   /** @internal */
@@ -185,5 +191,39 @@ export class KStream<K, V> {
     const name = this.builder.names.orElseGenerate(nameOf(named), Prefix.KSTREAM_PROCESSOR);
     const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, supplier as unknown as AnyProcessorSupplier, [], storeNames));
     return new KStream<KR, VR>(this.builder, node, undefined, undefined, true);
+  }
+
+  /** Like process(), but the processor may change only values, so no repartition is needed later. */
+  processValues<VR>(supplier: ProcessorSupplier<K, V, K, VR>, named?: NameLike, ...storeNames: string[]): KStream<K, VR> {
+    const name = this.builder.names.orElseGenerate(nameOf(named), 'KSTREAM-PROCESSVALUES-');
+    const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, fixedKeySupplier(supplier) as unknown as AnyProcessorSupplier, [], storeNames));
+    return new KStream<K, VR>(this.builder, node, this.keySerde, undefined, this.repartitionRequired);
+  }
+
+  /**
+   * Inner join (see joins/kstream-join-dsl.ts): with another KStream within JoinWindows; with a
+   * KTable (lookup of the row with the record's key); with a GlobalKTable (lookup of the row
+   * `keySelector` picks). Joiners are called (value, otherValue, key).
+   */
+  join<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO, key: K) => VR, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  join<VO, VR>(table: KTable<K, VO>, joiner: (value: V, tableValue: VO, key: K) => VR, joined?: Joined<K, V, VO>): KStream<K, VR>;
+  join<KG, VG, VR>(globalTable: GlobalKTable<KG, VG>, keySelector: (key: K, value: V) => KG, joiner: (value: V, tableValue: VG, key: K) => VR, named?: NameLike): KStream<K, VR>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overload implementation
+  join(...args: unknown[]): KStream<any, any> {
+    return kstreamJoin(this as KStream<unknown, unknown>, 'inner', args);
+  }
+
+  /** Left join: every record of this stream is emitted, with the match or null (windowed joins: once its window closes). */
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO | null, key: K) => VR, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  leftJoin<VO, VR>(table: KTable<K, VO>, joiner: (value: V, tableValue: VO | null, key: K) => VR, joined?: Joined<K, V, VO>): KStream<K, VR>;
+  leftJoin<KG, VG, VR>(globalTable: GlobalKTable<KG, VG>, keySelector: (key: K, value: V) => KG, joiner: (value: V, tableValue: VG | null, key: K) => VR, named?: NameLike): KStream<K, VR>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overload implementation
+  leftJoin(...args: unknown[]): KStream<any, any> {
+    return kstreamJoin(this as KStream<unknown, unknown>, 'left', args);
+  }
+
+  /** Outer join with another KStream: unmatched records of either side are emitted with null once their window closes. */
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V | null, otherValue: VO | null, key: K) => VR, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR> {
+    return kstreamJoin(this as KStream<unknown, unknown>, 'outer', [other, joiner, windows, streamJoined]) as KStream<K, VR>;
   }
 }

@@ -30,7 +30,7 @@ import { asInternal, describeOrigin } from '../../task/internal-context.ts';
 import type { Change } from '../ops/change.ts';
 import { TableForwarder, type TableOpConfig } from '../ops/table-forwarder.ts';
 import type { ValueAndTimestamp } from '../ops/value-and-timestamp.ts';
-import type { TableValueGetterSupplier } from './value-getter.ts';
+import { unionStoreNames, type TableValueGetterSupplier } from './value-getter.ts';
 
 export type TableJoinKind = 'inner' | 'left' | 'right' | 'outer';
 
@@ -129,7 +129,7 @@ export function joinedValueGetter<K, V1, V2, VR>(
   joiner: NullableJoiner<V1, V2, VR>,
 ): TableValueGetterSupplier<K, VR> {
   return {
-    storeNames: () => [...new Set([...left.storeNames(), ...right.storeNames()])],
+    storeNames: () => unionStoreNames(left as TableValueGetterSupplier<unknown, unknown>, right as TableValueGetterSupplier<unknown, unknown>),
     create(context) {
       const g1 = left.create(context);
       const g2 = right.create(context);

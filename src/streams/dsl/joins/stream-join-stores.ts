@@ -55,6 +55,12 @@ export class JoinWindowStoreFactory implements StoreFactory {
     return this.settings.loggingEnabled;
   }
 
+  /** Changelog topic configs: delete (never compact duplicates), kept for retention + 1 day. */
+  logConfig(): Record<string, string> {
+    const retention = this.windows.size() + this.windows.gracePeriodMs() + 24 * 3600_000;
+    return { 'retention.ms': String(retention), ...this.settings.topicConfig, 'cleanup.policy': 'delete' };
+  }
+
   build(options?: StoreBuildOptions): StateStore {
     const size = this.windows.size();
     // The window store wants a positive size; a 0-wide join window (equal timestamps only)
@@ -117,6 +123,19 @@ export class OuterJoinStore<K, V1, V2> implements StateStore {
   }
   isOpen(): boolean {
     return this.inner.isOpen();
+  }
+  // The runtime's commit/restore hooks, as on every key-value stack (metered-key-value-store.ts).
+  flushCache(): void {
+    this.inner.flushCache();
+  }
+  commit(changelogOffset?: number): Promise<void> {
+    return this.inner.commit(changelogOffset);
+  }
+  committedChangelogOffset(): number | undefined {
+    return this.inner.committedChangelogOffset();
+  }
+  restore(records: Parameters<MeteredKeyValueStore<Buffer, Buffer>['restore']>[0]): Promise<void> {
+    return this.inner.restore(records);
   }
 
   storeKey(timestamp: number, isLeft: boolean, key: K): Buffer {
@@ -189,6 +208,11 @@ export class OuterJoinStoreFactory implements StoreFactory {
 
   get loggingEnabled(): boolean {
     return this.settings.loggingEnabled;
+  }
+
+  /** Changelog topic configs: compacted, as key-value changelogs are. */
+  logConfig(): Record<string, string> {
+    return { 'cleanup.policy': 'compact', ...this.settings.topicConfig };
   }
 
   build(options?: StoreBuildOptions): StateStore {

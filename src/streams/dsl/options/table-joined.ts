@@ -6,17 +6,22 @@
  * and internal topics ("<name>-subscription-registration-topic", …) instead of the generated
  * "KTABLE-FK-JOIN-…" names.
  */
-import type { StreamPartitioner } from '../../topology/node-specs.ts';
 import { validateName } from './named.ts';
+
+/**
+ * Chooses a partition for a key (the value is not known to these partitioners); undefined means
+ * the default. Declared method-style so `TableJoined.as('x')` fits any key types.
+ */
+export type KeyPartitioner<K> = { bivarianceHack(topic: string, key: K, value: unknown, numPartitions: number): number | undefined }['bivarianceHack'];
 
 export class TableJoined<K, KO> {
   private constructor(
-    readonly partitioner: StreamPartitioner<K, unknown> | undefined,
-    readonly otherPartitioner: StreamPartitioner<KO, unknown> | undefined,
+    readonly partitioner: KeyPartitioner<K> | undefined,
+    readonly otherPartitioner: KeyPartitioner<KO> | undefined,
     readonly name: string | undefined,
   ) {}
 
-  static with<K, KO>(partitioner: StreamPartitioner<K, unknown> | undefined, otherPartitioner: StreamPartitioner<KO, unknown> | undefined): TableJoined<K, KO> {
+  static with<K, KO>(partitioner: KeyPartitioner<K> | undefined, otherPartitioner: KeyPartitioner<KO> | undefined): TableJoined<K, KO> {
     return new TableJoined(partitioner, otherPartitioner, undefined);
   }
 
@@ -24,11 +29,11 @@ export class TableJoined<K, KO> {
     return new TableJoined<K, KO>(undefined, undefined, validateName(name));
   }
 
-  withPartitioner(partitioner: StreamPartitioner<K, unknown>): TableJoined<K, KO> {
+  withPartitioner(partitioner: KeyPartitioner<K>): TableJoined<K, KO> {
     return new TableJoined(partitioner, this.otherPartitioner, this.name);
   }
 
-  withOtherPartitioner(otherPartitioner: StreamPartitioner<KO, unknown>): TableJoined<K, KO> {
+  withOtherPartitioner(otherPartitioner: KeyPartitioner<KO>): TableJoined<K, KO> {
     return new TableJoined(this.partitioner, otherPartitioner, this.name);
   }
 

@@ -1,0 +1,91 @@
+/*
+ * Fraud detection — two rules over card payments, each a Kafka Streams classic:
+ *
+ *  1. "No recent login" (a windowed LEFT join): every payment is joined with the logins of the
+ *     same card in the 5 minutes before it (JoinWindows before = 5 min, after = 0, 30 s grace for
+ *     late logins). A payment that found no login is suspicious and goes to
+ *     `suspicious-payments` — emitted once its join window has closed (stream time past the
+ *     payment time + grace), never as a premature "no match" (Kafka 3.x's spurious-result fix).
+ *
+ *       payments ─┐
+ *                 ├─ leftJoin(within 5 min before) ─ filter(no login) ─▶ suspicious-payments
+ *       logins ───┘
+ *
+ *  2. "Too many payments" (a windowed count): payments per card in 10-minute tumbling windows;
+ *     when a window's count first exceeds the limit (3), one alert goes to `card-alerts`.
+ *
+ *       payments ─ groupByKey ─ windowedBy(10 min) ─ count ─ filter(count = limit + 1) ─▶ card-alerts
+ *
+ * Keys are card ids on every topic, so both rules are co-partitioned on the card and need no
+ * repartition. Values are JSON validated with zod on the way in.
+ */
+import { z } from 'zod';
+import { JoinWindows } from '../../src/streams/dsl/joins/join-windows.ts';
+import { Consumed } from '../../src/streams/dsl/options/consumed.ts';
+import { Grouped } from '../../src/streams/dsl/options/grouped.ts';
+import { Produced } from '../../src/streams/dsl/options/produced.ts';
+import { StreamJoined } from '../../src/streams/dsl/options/stream-joined.ts';
+import type { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
+import { Serdes } from '../../src/streams/serde/serdes.ts';
+import { TimeWindows } from '../../src/streams/windows/time-windows.ts';
+
+export const PAYMENTS_TOPIC = 'payments';
+export const LOGINS_TOPIC = 'logins';
+export const SUSPICIOUS_TOPIC = 'suspicious-payments';
+export const ALERTS_TOPIC = 'card-alerts';
+
+export const LOGIN_WINDOW_MS = 5 * 60_000;
+export const LOGIN_GRACE_MS = 30_000;
+export const COUNT_WINDOW_MS = 10 * 60_000;
+export const PAYMENT_LIMIT = 3;
+
+export const Payment = z.object({ paymentId: z.string(), amount: z.number(), merchant: z.string() });
+export const Login = z.object({ device: z.string() });
+export type Payment = z.output<typeof Payment>;
+export type Login = z.output<typeof Login>;
+
+export interface SuspiciousPayment extends Payment {
+  readonly cardId: string;
+  readonly reason: 'no-login-within-5-minutes';
+}
+
+export interface CardAlert {
+  readonly cardId: string;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  readonly payments: number;
+}
+
+export const serdes = {
+  card: Serdes.string(),
+  payment: Serdes.json(Payment),
+  login: Serdes.json(Login),
+  suspicious: Serdes.json<SuspiciousPayment>(),
+  alert: Serdes.json<CardAlert>(),
+};
+
+export function buildTopology(builder: StreamsBuilder): void {
+  const payments = builder.stream(PAYMENTS_TOPIC, Consumed.with(serdes.card, serdes.payment));
+  const logins = builder.stream(LOGINS_TOPIC, Consumed.with(serdes.card, serdes.login));
+
+  // Rule 1: a login of the same card in [payment − 5 min, payment].
+  const window = JoinWindows.ofTimeDifferenceAndGrace(LOGIN_WINDOW_MS, LOGIN_GRACE_MS).after(0);
+  payments
+    .leftJoin(logins, (payment, login, cardId) => ({ payment, login, cardId }), window, StreamJoined.with(serdes.card, serdes.payment, serdes.login).withName('payment-login-join'))
+    .filter((_card, joined) => joined.login === null)
+    .mapValues(({ payment, cardId }): SuspiciousPayment => ({ ...payment, cardId, reason: 'no-login-within-5-minutes' }))
+    .to(SUSPICIOUS_TOPIC, Produced.with(serdes.card, serdes.suspicious));
+
+  // Rule 2: more than PAYMENT_LIMIT payments of one card in a 10-minute window.
+  payments
+    .groupByKey(Grouped.with(serdes.card, serdes.payment))
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(COUNT_WINDOW_MS))
+    .count()
+    .toStream()
+    .filter((_windowed, count) => count === PAYMENT_LIMIT + 1)
+    .map((windowed, count): readonly [string, CardAlert] => [
+      windowed.key,
+      { cardId: windowed.key, windowStart: windowed.window.start, windowEnd: windowed.window.end, payments: count },
+    ])
+    .to(ALERTS_TOPIC, Produced.with(serdes.card, serdes.alert));
+}
