@@ -52,6 +52,12 @@ export interface TopologyTestDriverConfig {
   /** Start of the mock wall clock; default Date.now(). */
   initialWallClockTimeMs?: number;
   logger?: StreamsLogger;
+  /**
+   * Opt-in idle watermark (beyond Kafka Streams; off by default): after this many ms of mock
+   * wall clock without input, advanceWallClockTime moves each task's stream time forward by the
+   * wall-clock time elapsed since its last record (see streams/task/idle-watermark.ts).
+   */
+  idleWatermarkMs?: number;
 }
 
 const MAX_ROUNDS = 1_000_000;
@@ -103,6 +109,7 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
       defaultStoreType: config.defaultStoreType ?? 'memory',
       cacheMaxBytes: config.cacheMaxBytes ?? 10 * 1024 * 1024,
       logger: config.logger ?? consoleLogger,
+      idleWatermarkMs: config.idleWatermarkMs,
     };
     const driver = new TopologyTestDriver(topology, taskConfig, owned, config.initialWallClockTimeMs ?? Date.now());
     try {
@@ -149,7 +156,7 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
     return new Set(this.#produced);
   }
 
-  /** Moves the mock wall clock and fires due wall-clock punctuations. */
+  /** Moves the mock wall clock, advances idle watermarks (when configured) and fires due wall-clock punctuations. */
   advanceWallClockTime(ms: number): void {
     this.#checkOpen();
     if (ms < 0) throw new Error(`advanceWallClockTime needs a non-negative duration, got ${ms}.`);

@@ -8,12 +8,14 @@
  *  - serdes: the Materialized/upstream serdes or else the configured defaults;
  *  - caching: on when Materialized says so AND config `cacheMaxBytes` > 0 (0 turns caching
  *    off for every store, as Kafka's statestore.cache.max.bytes=0 does).
+ *  - TTL (Materialized.withTtl, beyond Kafka): a TTL layer over the stack, expiring by the
+ *    stored timestamps (state/ttl/ttl-key-value-store.ts).
  * Values are stored with their timestamps (`timestamped = true`); readers that want plain
  * values (the driver's getKeyValueStore) unwrap them.
  */
 import type { Serde } from '../serde/serde.ts';
 import type { StateStore } from '../state/store-types.ts';
-import { Stores, type KeyValueBytesStoreSupplier } from '../state/stores.ts';
+import { KeyValueStoreBuilder, Stores, type KeyValueBytesStoreSupplier } from '../state/stores.ts';
 import type { StoreBuildOptions, StoreFactory } from '../topology/node-specs.ts';
 import type { Materialized } from './options/materialized.ts';
 import { timestampedSerde } from './ops/value-and-timestamp.ts';
@@ -50,7 +52,9 @@ export class KeyValueMaterializer implements StoreFactory {
           `(or serdes on the upstream Consumed/Grouped), or configure defaultKeySerde/defaultValueSerde.`,
       );
     }
-    const builder = Stores.keyValueStoreBuilder(supplierFor(type, this.name), keySerde, timestampedSerde(valueSerde));
+    // Values are timestamp-prefixed (timestampedSerde), which is what a TTL needs.
+    const builder = new KeyValueStoreBuilder(supplierFor(type, this.name), keySerde, timestampedSerde(valueSerde), false, true);
+    if (m.ttlMs !== undefined) builder.withTtl(m.ttlMs);
     if (m.loggingEnabled) builder.withLoggingEnabled({ ...m.topicConfig });
     else builder.withLoggingDisabled();
     const cacheBytes = options?.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;

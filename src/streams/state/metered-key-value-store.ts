@@ -38,8 +38,8 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     private readonly inner: BytesKeyValueStore,
     readonly keySerde: Serde<K>,
     readonly valueSerde: Serde<V>,
-    /** The caching layer of this stack, when caching is enabled. */
-    private readonly cache: CachingKeyValueStore | undefined,
+    /** The caching layer of this stack (or a layer that filters its flush listener, e.g. TTL), when caching is enabled. */
+    private readonly cache: Pick<CachingKeyValueStore, 'setFlushListener'> | undefined,
     /** Whether the stack has a changelogging layer. */
     readonly loggingEnabled: boolean,
   ) {

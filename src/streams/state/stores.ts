@@ -8,6 +8,9 @@
  *     → ChangeLoggingKeyValueStore                  withLoggingEnabled()  (default: on)
  *     → supplier.get()                              InMemoryKeyValueStore | LevelDbKeyValueStore
  *
+ *   (TtlKeyValueBytesStore between Metered and Caching: withTtl(ms), timestamped values only —
+ *    beyond Kafka Streams, see ttl/ttl-key-value-store.ts)
+ *
  * Defaults follow Kafka Streams: logging on, caching off at the builder (the DSL's Materialized
  * turns caching on). build() may be called once per task: each call returns a new, independent
  * stack; the runtime calls init(context) with the task's StoreContext.
@@ -22,6 +25,7 @@ import { ChangeLoggingKeyValueStore, TimestampedChangeLoggingKeyValueStore } fro
 import { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
 import { LevelDbKeyValueStore } from './leveldb-key-value-store.ts';
 import { MeteredKeyValueStore } from './metered-key-value-store.ts';
+import { checkTtlMs, TtlKeyValueBytesStore } from './ttl/ttl-key-value-store.ts';
 import { valueAndTimestampSerde } from './value-and-timestamp.ts';
 import type { ValueAndTimestamp } from './value-and-timestamp.ts';
 
@@ -41,6 +45,7 @@ export class KeyValueStoreBuilder<K, V> {
   private cacheMaxBytes = DEFAULT_CACHE_MAX_BYTES;
   private logging = true;
   private changelogConfig: ChangelogConfig = {};
+  private ttl: number | undefined;
 
   constructor(
     readonly supplier: KeyValueBytesStoreSupplier,
@@ -48,6 +53,11 @@ export class KeyValueStoreBuilder<K, V> {
     readonly valueSerde: Serde<V>,
     /** Values are ValueAndTimestamp bytes: log them the Kafka Streams way (see value-and-timestamp.ts). */
     readonly timestamped = false,
+    /**
+     * Stored value bytes start with an 8-byte timestamp even though the changelog is not the
+     * timestamped kind (the DSL's table stores); lets withTtl() accept such a builder.
+     */
+    readonly timestampPrefixedValues = timestamped,
   ) {}
 
   get name(): string {
@@ -84,6 +94,27 @@ export class KeyValueStoreBuilder<K, V> {
     return this;
   }
 
+  /**
+   * Beyond Kafka Streams: entries not updated for `ttlMs` of STREAM time read as absent and are
+   * purged (with a changelog tombstone) at commit — see ttl/ttl-key-value-store.ts. Needs
+   * timestamped values (timestampedKeyValueStoreBuilder): the stored timestamp is the update time.
+   */
+  withTtl(ttlMs: number): this {
+    checkTtlMs(`store "${this.name}": withTtl`, ttlMs);
+    if (!this.timestampPrefixedValues) {
+      throw new TypeError(
+        `store "${this.name}": withTtl needs timestamped values to know when an entry was updated; build the store with Stores.timestampedKeyValueStoreBuilder`,
+      );
+    }
+    this.ttl = ttlMs;
+    return this;
+  }
+
+  /** The TTL in ms of stream time, or undefined (entries never expire). */
+  ttlMs(): number | undefined {
+    return this.ttl;
+  }
+
   cachingEnabled(): boolean {
     return this.caching;
   }
@@ -106,6 +137,10 @@ export class KeyValueStoreBuilder<K, V> {
     if (this.caching) {
       cache = new CachingKeyValueStore(stack, this.cacheMaxBytes);
       stack = cache;
+    }
+    if (this.ttl !== undefined) {
+      const ttl = new TtlKeyValueBytesStore(stack, this.ttl, cache);
+      return new MeteredKeyValueStore(ttl, this.keySerde, this.valueSerde, cache === undefined ? undefined : ttl, this.logging);
     }
     return new MeteredKeyValueStore(stack, this.keySerde, this.valueSerde, cache, this.logging);
   }

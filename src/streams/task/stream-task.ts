@@ -21,6 +21,9 @@
  *   close()       close processors, then stores
  *
  * Stream time is the max timestamp of processed records; it never goes back (-1 before any).
+ * Opt-in (config.idleWatermarkMs, beyond Kafka): after that much wall-clock time without a
+ * record, maybePunctuateSystemTime() also moves stream time forward (idle-watermark.ts) and
+ * tells the processors that registered for it, then fires due stream-time punctuations.
  * Records with a negative timestamp are dropped (counted), as Kafka's default handling.
  */
 import { join } from 'node:path';
@@ -37,6 +40,7 @@ import { Topology, type SubtopologyInfo } from '../topology/topology.ts';
 import type { InternalProcessorContext, StreamsLogger } from './internal-context.ts';
 import { PartitionGroup, type ConsumedRecord } from './partition-group.ts';
 import { PunctuationQueue } from './punctuation-queue.ts';
+import { checkIdleWatermarkMs, IdleWatermark, type StreamTimeAdvanceListener, type StreamTimeAdvanceSource } from './idle-watermark.ts';
 import { buildRuntimeNodes, childrenFor, type AnyRecord, type RuntimeNode, type RuntimeProcessor, type RuntimeSource } from './runtime-nodes.ts';
 import { taskIdToString, type TaskId } from './task-id.ts';
 
@@ -49,6 +53,8 @@ export interface TaskConfig {
   readonly defaultStoreType: 'memory' | 'leveldb';
   readonly cacheMaxBytes: number;
   readonly logger: StreamsLogger;
+  /** Opt-in idle watermark (beyond Kafka, see idle-watermark.ts); undefined = off. */
+  readonly idleWatermarkMs?: number | undefined;
 }
 
 /** A record a sink (or a dead-letter handler) produces; partition undefined = default partitioner. */
@@ -89,6 +95,9 @@ export class StreamTask {
   readonly #streamPunctuations = new PunctuationQueue();
   readonly #wallPunctuations = new PunctuationQueue();
   #streamTime = -1;
+  /** Task-wide idle watermark (config.idleWatermarkMs) and who hears its advances, in topology order. */
+  readonly #idle: IdleWatermark | undefined;
+  readonly #advanceListeners: Array<{ node: string; listener: StreamTimeAdvanceListener }> = [];
   #currentTimestamp = -1;
   #currentMetadata: RecordMetadata | undefined;
   #currentNode: string | undefined;
@@ -105,6 +114,8 @@ export class StreamTask {
     this.#sub = subtopology;
     this.#config = config;
     this.#io = io;
+    const idleMs = checkIdleWatermarkMs('idleWatermarkMs', config.idleWatermarkMs);
+    this.#idle = idleMs === undefined ? undefined : new IdleWatermark(idleMs);
   }
 
   get streamTime(): number {
@@ -159,6 +170,7 @@ export class StreamTask {
         changelogTopic: changelog,
         collector: this.#io.changelog,
         currentTimestamp: () => this.#currentTimestamp,
+        streamTime: () => this.#streamTime,
         metrics: { record: () => {} },
       };
       await store.init(ctx);
@@ -231,6 +243,7 @@ export class StreamTask {
         return true;
       }
       if (timestamp > this.#streamTime) this.#streamTime = timestamp;
+      this.#idle?.recordActivity(this.#io.now(), this.#streamTime);
       this.#currentTimestamp = timestamp;
       const record: AnyRecord = { key, value, timestamp, headers: raw.headers };
       for (const child of source.children) this.#processNode(child, record);
@@ -314,9 +327,12 @@ export class StreamTask {
     }
   }
 
-  #contextFor(node: RuntimeProcessor): InternalProcessorContext<unknown, unknown> {
+  #contextFor(node: RuntimeProcessor): InternalProcessorContext<unknown, unknown> & StreamTimeAdvanceSource {
     const task = this;
     return {
+      registerStreamTimeAdvanceListener(listener: StreamTimeAdvanceListener): void {
+        task.#advanceListeners.push({ node: node.name, listener });
+      },
       applicationId: this.#config.applicationId,
       taskId: this.idString,
       nodeName: node.name,
@@ -367,9 +383,37 @@ export class StreamTask {
     return this.#punctuate(this.#streamPunctuations, this.#streamTime);
   }
 
+  /** Fires due wall-clock punctuations, after moving the idle watermark (when configured). */
   maybePunctuateSystemTime(): boolean {
-    if (this.#wallPunctuations.size === 0) return false;
-    return this.#punctuate(this.#wallPunctuations, this.#io.now());
+    const advanced = this.maybeAdvanceIdleWatermark();
+    if (this.#wallPunctuations.size === 0) return advanced;
+    return this.#punctuate(this.#wallPunctuations, this.#io.now()) || advanced;
+  }
+
+  /**
+   * The task-wide idle watermark (idle-watermark.ts): when the inputs were idle for
+   * idleWatermarkMs of wall clock, stream time moves forward; registered processors hear the new
+   * time (in topology order, each in its own node context, so they can forward), then due
+   * stream-time punctuations fire. Returns whether stream time moved. No-op when off.
+   */
+  maybeAdvanceIdleWatermark(): boolean {
+    if (this.#idle === undefined || !this.#initialized || this.#closed) return false;
+    const watermark = this.#idle.advance(this.#io.now(), this.#streamTime);
+    if (watermark === undefined) return false;
+    this.#streamTime = watermark;
+    for (const { node, listener } of this.#advanceListeners) {
+      const prevTs = this.#currentTimestamp;
+      this.#currentTimestamp = watermark;
+      this.#currentNode = node;
+      try {
+        this.#run(node, () => listener(watermark));
+      } finally {
+        this.#currentNode = undefined;
+        this.#currentTimestamp = prevTs;
+      }
+    }
+    this.maybePunctuateStreamTime();
+    return true;
   }
 
   /** Commit steps 1–2, synchronously: flush caches (forwarding) and send changelog records. */

@@ -2,13 +2,15 @@
  * Materialized: how a table's state store is made — its name (which makes the table queryable
  * and names the changelog "<applicationId>-<name>-changelog"), the store type (LevelDB or
  * memory; unset = the application's default), serdes, and whether changelogging and caching are
- * on (both on by default, as in Kafka Streams).
+ * on (both on by default, as in Kafka Streams). Beyond Kafka Streams: withTtl(ms) gives a
+ * key-value store a time-to-live in stream time (state/ttl/ttl-key-value-store.ts).
  *
  * Types: `Materialized.as('counts')` carries no types (K and V are `never`, which fits any
  * operator), `Materialized.with(kSerde, vSerde)` carries the serdes' types, and an operator that
  * receives a typed Materialized checks them against its own K and V.
  */
 import type { Serde } from '../../serde/serde.ts';
+import { checkTtlMs } from '../../state/ttl/ttl-key-value-store.ts';
 import { validateName } from './named.ts';
 
 export const StoreType = { MEMORY: 'memory', LEVELDB: 'leveldb' } as const;
@@ -22,6 +24,7 @@ interface MaterializedFields<K, V> {
   loggingEnabled: boolean;
   topicConfig: Readonly<Record<string, string>>;
   cachingEnabled: boolean;
+  ttlMs: number | undefined;
 }
 
 export class Materialized<K, V> {
@@ -36,6 +39,7 @@ export class Materialized<K, V> {
       loggingEnabled: true,
       topicConfig: {},
       cachingEnabled: true,
+      ttlMs: undefined,
       ...f,
     });
   }
@@ -75,6 +79,9 @@ export class Materialized<K, V> {
   get cachingEnabled(): boolean {
     return this.f.cachingEnabled;
   }
+  get ttlMs(): number | undefined {
+    return this.f.ttlMs;
+  }
 
   withKeySerde<K2>(keySerde: Serde<K2>): Materialized<K2, V> {
     return new Materialized<K2, V>({ ...this.f, keySerde } as unknown as MaterializedFields<K2, V>);
@@ -102,5 +109,15 @@ export class Materialized<K, V> {
 
   withCachingDisabled(): Materialized<K, V> {
     return new Materialized({ ...this.f, cachingEnabled: false });
+  }
+
+  /**
+   * Beyond Kafka Streams (key-value stores only; window and session stores have retention): a
+   * row not updated for `ttlMs` of STREAM time reads as absent — an aggregation restarts from its
+   * initializer — and is purged at commit with a changelog tombstone. Downstream is not sent a
+   * tombstone for an expired row. See streams/state/ttl/ttl-key-value-store.ts.
+   */
+  withTtl(ttlMs: number): Materialized<K, V> {
+    return new Materialized({ ...this.f, ttlMs: checkTtlMs('Materialized.withTtl', ttlMs) });
   }
 }

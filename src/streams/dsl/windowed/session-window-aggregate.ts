@@ -23,6 +23,9 @@ import { asInternal, type InternalProcessorContext } from '../../task/internal-c
 import { mergeSessionWindows, type SessionWindows } from '../../windows/session-windows.ts';
 import { formatWindow } from '../../windows/window-checks.ts';
 import type { Change } from '../ops/change.ts';
+import type { ProcessorContext } from '../../processor/processor-context.ts';
+import type { StreamRecord } from '../../processor/record.ts';
+import { onStreamTimeAdvance } from '../../task/idle-watermark.ts';
 import { EmitFinalTracker } from './emit-strategy.ts';
 import type { WindowAggregateOptions } from './time-window-aggregate.ts';
 import { forwardLate, forwardWindowed, skipExpired, skipNullKey } from './window-aggregate-support.ts';
@@ -39,10 +42,26 @@ export function sessionWindowAggregateSupplier<K, V, VA>(windows: SessionWindows
     let store: SessionStore<K, VA>;
     let observedStreamTime = -1;
     const emit = new EmitFinalTracker(o.emitStrategy);
+    const emitFinal = (closeTime: number, headers: StreamRecord<unknown, unknown>['headers'] | undefined): void => {
+      if (!emit.shouldEmitFinal(closeTime, ctx.currentSystemTimeMs())) return;
+      const upper = closeTime - 1;
+      const lower = Math.max(0, emit.lastEmitWindowCloseTime);
+      if (upper < 0 || upper < lower) return;
+      for (const { key, value } of store.findSessionsByEndTime(lower, upper)) {
+        forwardWindowed(ctx, o, key, value, null, key.window.end, headers);
+      }
+      emit.lastEmitWindowCloseTime = closeTime;
+    };
     return {
       init(context) {
         ctx = asInternal(context);
         store = context.getStateStore<SessionStore<K, VA>>(o.storeName);
+        // Idle watermark (opt-in, task/idle-watermark.ts): move observed time, emit closed sessions.
+        onStreamTimeAdvance(context as ProcessorContext<unknown, unknown>, (streamTime) => {
+          if (streamTime <= observedStreamTime) return;
+          observedStreamTime = streamTime;
+          emitFinal(observedStreamTime - windows.gracePeriodMs() - gap, undefined);
+        });
       },
       process(record) {
         if (record.key === null || record.key === undefined) {
@@ -76,15 +95,7 @@ export function sessionWindowAggregateSupplier<K, V, VA>(windows: SessionWindows
           store.put(key, newAgg);
           if (!emit.onClose) forwardWindowed(ctx, o, key, newAgg, null, window.end, record.headers);
         }
-        if (emit.shouldEmitFinal(closeTime, ctx.currentSystemTimeMs())) {
-          const upper = closeTime - 1;
-          const lower = Math.max(0, emit.lastEmitWindowCloseTime);
-          if (upper < 0 || upper < lower) return;
-          for (const { key, value } of store.findSessionsByEndTime(lower, upper)) {
-            forwardWindowed(ctx, o, key, value, null, key.window.end, record.headers);
-          }
-          emit.lastEmitWindowCloseTime = closeTime;
-        }
+        emitFinal(closeTime, record.headers);
       },
     };
   };

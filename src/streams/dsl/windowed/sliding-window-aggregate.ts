@@ -34,6 +34,8 @@ import { asInternal, type InternalProcessorContext } from '../../task/internal-c
 import type { SlidingWindows } from '../../windows/sliding-windows.ts';
 import { formatWindow } from '../../windows/window-checks.ts';
 import type { Change } from '../ops/change.ts';
+import type { ProcessorContext } from '../../processor/processor-context.ts';
+import { onStreamTimeAdvance } from '../../task/idle-watermark.ts';
 import { EmitFinalTracker } from './emit-strategy.ts';
 import type { WindowAggregateOptions } from './time-window-aggregate.ts';
 import { forwardLate, forwardWindowed, skipExpired, skipNullKeyOrValue } from './window-aggregate-support.ts';
@@ -141,10 +143,27 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
       if (!rightCreated && rightAgg !== undefined && rightAgg.timestamp > ts) createCurrentRight(record, rightAgg);
     };
 
+    const emitFinal = (closeTime: number, headers: StreamRecord<K, V>['headers'] | undefined): void => {
+      if (!emit.shouldEmitFinal(closeTime, ctx.currentSystemTimeMs())) return;
+      const upper = closeTime - d - 1;
+      if (upper < 0) return;
+      const lower = emit.lastEmitWindowCloseTime === -1 ? 0 : Math.max(0, emit.lastEmitWindowCloseTime - d);
+      for (const { key, value } of store.fetchAll(lower, upper)) {
+        forwardWindowed(ctx, o, key, value.value, null, value.timestamp, headers);
+      }
+      emit.lastEmitWindowCloseTime = closeTime;
+    };
+
     return {
       init(context) {
         ctx = asInternal(context);
         store = context.getStateStore<WindowStore<K, Vat<VA>>>(o.storeName);
+        // Idle watermark (opt-in, task/idle-watermark.ts): move observed time, emit closed windows.
+        onStreamTimeAdvance(context as ProcessorContext<unknown, unknown>, (streamTime) => {
+          if (streamTime <= observedStreamTime) return;
+          observedStreamTime = streamTime;
+          emitFinal(observedStreamTime - windows.gracePeriodMs(), undefined);
+        });
       },
       process(record) {
         if (record.key === null || record.key === undefined || record.value === null || record.value === undefined) {
@@ -167,15 +186,7 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
         }
         processReverse(record, closeTime);
         if (!applied) forwardLate(ctx, o, record);
-        if (emit.shouldEmitFinal(closeTime, ctx.currentSystemTimeMs())) {
-          const upper = closeTime - d - 1;
-          if (upper < 0) return;
-          const lower = emit.lastEmitWindowCloseTime === -1 ? 0 : Math.max(0, emit.lastEmitWindowCloseTime - d);
-          for (const { key, value } of store.fetchAll(lower, upper)) {
-            forwardWindowed(ctx, o, key, value.value, null, value.timestamp, record.headers);
-          }
-          emit.lastEmitWindowCloseTime = closeTime;
-        }
+        emitFinal(closeTime, record.headers);
       },
     };
   };

@@ -8,10 +8,12 @@
  *     where wait = the windows' grace (untilWindowCloses) or the time limit (untilTimeLimit)
  *   then if over maxRecords / maxBytes: EMIT → emit oldest entries until within limits;
  *     SHUT_DOWN → throw (the task fails) naming the processor and the buffer's usage.
- * Opt-in idle watermark (Suppressed.withIdleWatermark(idleMs), beyond Kafka): a wall-clock
- * punctuation every idleMs; when no update arrived for idleMs, observedStreamTime becomes
- * (stream time at the last update) + (wall-clock time since it), and the buffer is evicted as
- * above. Emissions then happen inside the punctuation (timestamps are still the records').
+ * Idle watermarks (beyond Kafka, opt-in; the rule is in task/idle-watermark.ts):
+ *   - task-wide (streams config idleWatermarkMs): the task announces each advance of its stream
+ *     time; observedStreamTime moves up to it and the buffer is evicted as above;
+ *   - this buffer only (Suppressed.withIdleWatermark(idleMs)): the same rule applied to this
+ *     buffer's updates, checked by a wall-clock punctuation every idleMs.
+ * Emissions then happen outside record processing (timestamps are still the records').
  * An emitted entry is forwarded with the timestamp and headers of its LATEST update. For final
  * results tombstones (newValue null, e.g. a merged-away session) are not forwarded (Kafka's
  * safeToDropTombstones); rate-limited tables forward them.
@@ -23,6 +25,7 @@ import type { Windowed } from '../../serde/windowed-serdes.ts';
 import { PunctuationType, type ProcessorContext } from '../../processor/processor-context.ts';
 import type { StoreFactory } from '../../topology/node-specs.ts';
 import type { Change } from '../ops/change.ts';
+import { IdleWatermark, onStreamTimeAdvance } from '../../task/idle-watermark.ts';
 import { SuppressBuffer } from './suppress-buffer.ts';
 import { BufferFullStrategy, type BufferConfig } from './suppressed.ts';
 
@@ -67,9 +70,13 @@ export function suppressProcessorSupplier<K, V>(o: SuppressOptions<K>): Processo
     const emit = (r: { key: K; value: Change<V>; timestamp: number; headers: StreamRecord<K, V>['headers'] }) => {
       if (r.value.newValue !== null || !o.safeToDropTombstones) ctx.forward(makeRecord(r.key, r.value, r.timestamp, r.headers));
     };
-    /** Wall-clock time of the last update, and the stream time it brought (idle watermark). */
-    let lastUpdateWallClock = -1;
-    let streamTimeAtLastUpdate = -1;
+    /** This buffer's own idle watermark (Suppressed.withIdleWatermark), when asked for. */
+    const idle = o.idleWatermarkMs === undefined ? undefined : new IdleWatermark(o.idleWatermarkMs);
+    const advanceTo = (streamTime: number): void => {
+      if (streamTime <= observedStreamTime) return;
+      observedStreamTime = streamTime;
+      enforce();
+    };
     const enforce = (): void => {
       const expiry = observedStreamTime - o.waitMs;
       buffer.evictWhile(() => buffer.minTimestamp() <= expiry, emit);
@@ -87,21 +94,17 @@ export function suppressProcessorSupplier<K, V>(o: SuppressOptions<K>): Processo
       init(context) {
         ctx = context;
         buffer = context.getStateStore<SuppressBuffer<K, V>>(o.storeName);
-        const idleMs = o.idleWatermarkMs;
-        if (idleMs !== undefined) {
-          context.schedule(idleMs, PunctuationType.WALL_CLOCK_TIME, (now) => {
-            if (lastUpdateWallClock < 0 || now - lastUpdateWallClock < idleMs) return;
-            const watermark = streamTimeAtLastUpdate + (now - lastUpdateWallClock);
-            if (watermark <= observedStreamTime) return;
-            observedStreamTime = watermark;
-            enforce();
+        onStreamTimeAdvance(context as ProcessorContext<unknown, unknown>, advanceTo);
+        if (idle !== undefined) {
+          context.schedule(idle.idleMs, PunctuationType.WALL_CLOCK_TIME, (now) => {
+            const watermark = idle.advance(now, observedStreamTime);
+            if (watermark !== undefined) advanceTo(watermark);
           });
         }
       },
       process(record) {
         observedStreamTime = Math.max(observedStreamTime, record.timestamp);
-        lastUpdateWallClock = ctx.currentSystemTimeMs();
-        streamTimeAtLastUpdate = observedStreamTime;
+        idle?.recordActivity(ctx.currentSystemTimeMs(), observedStreamTime);
         buffer.put(o.timeDefinition(record), record, ctx.recordMetadata()?.topic);
         enforce();
       },

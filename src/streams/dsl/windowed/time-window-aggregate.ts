@@ -16,6 +16,8 @@
  *   emit-on-window-close: forward each window that closed since the last emission, in
  *   (start, key) order, with its max record timestamp; the window range is
  *   [lastEmitCloseTime - size + 1 (or 0 the first time), closeTime - size].
+ * Idle watermark (opt-in, task/idle-watermark.ts): an advance of the task's stream time moves
+ * observedStreamTime up to it and runs the emit-on-window-close step, with no record.
  */
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { Windowed } from '../../serde/windowed-serdes.ts';
@@ -25,6 +27,9 @@ import { asInternal, type InternalProcessorContext } from '../../task/internal-c
 import type { TimeWindows } from '../../windows/time-windows.ts';
 import { formatWindow } from '../../windows/window-checks.ts';
 import type { Change } from '../ops/change.ts';
+import type { ProcessorContext } from '../../processor/processor-context.ts';
+import type { StreamRecord } from '../../processor/record.ts';
+import { onStreamTimeAdvance } from '../../task/idle-watermark.ts';
 import { EmitFinalTracker, type EmitStrategy } from './emit-strategy.ts';
 import { forwardLate, forwardWindowed, skipExpired, skipNullKey, type WindowedOutputs } from './window-aggregate-support.ts';
 
@@ -43,10 +48,26 @@ export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: W
     let observedStreamTime = -1;
     const emit = new EmitFinalTracker(o.emitStrategy);
     const size = windows.size();
+    const emitFinal = (closeTime: number, headers: StreamRecord<unknown, unknown>['headers'] | undefined): void => {
+      if (!emit.shouldEmitFinal(closeTime, ctx.currentSystemTimeMs())) return;
+      const upper = closeTime - size;
+      if (upper < 0) return;
+      const lower = emit.lastEmitWindowCloseTime === -1 ? 0 : Math.max(0, emit.lastEmitWindowCloseTime - size) + 1;
+      if (emit.lastEmitWindowCloseTime !== -1 && sameWindows(windows, upper, lower - 1)) return;
+      for (const { key, value } of store.fetchAll(lower, upper)) {
+        forwardWindowed(ctx, o, key, value.value, null, value.timestamp, headers);
+      }
+      emit.lastEmitWindowCloseTime = closeTime;
+    };
     return {
       init(context) {
         ctx = asInternal(context);
         store = context.getStateStore<WindowStore<K, ValueAndTimestamp<VA>>>(o.storeName);
+        onStreamTimeAdvance(context as ProcessorContext<unknown, unknown>, (streamTime) => {
+          if (streamTime <= observedStreamTime) return;
+          observedStreamTime = streamTime;
+          emitFinal(observedStreamTime - windows.gracePeriodMs(), undefined);
+        });
       },
       process(record) {
         if (record.key === null || record.key === undefined) {
@@ -70,16 +91,7 @@ export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: W
           }
         }
         if (!applied) forwardLate(ctx, o, record);
-        if (emit.shouldEmitFinal(closeTime, ctx.currentSystemTimeMs())) {
-          const upper = closeTime - size;
-          if (upper < 0) return;
-          const lower = emit.lastEmitWindowCloseTime === -1 ? 0 : Math.max(0, emit.lastEmitWindowCloseTime - size) + 1;
-          if (emit.lastEmitWindowCloseTime !== -1 && sameWindows(windows, upper, lower - 1)) return;
-          for (const { key, value } of store.fetchAll(lower, upper)) {
-            forwardWindowed(ctx, o, key, value.value, null, value.timestamp, record.headers);
-          }
-          emit.lastEmitWindowCloseTime = closeTime;
-        }
+        emitFinal(closeTime, record.headers);
       },
     };
   };
