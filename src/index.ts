@@ -1,0 +1,93 @@
+/**
+ * Tributary's public surface: the streams DSL and Processor API, serdes and stores, windows and
+ * joins, and the bundled broker. Everything else under src/ is internal and may change.
+ * The runtime (`KafkaStreams`) and the client interface are exported from here as they land;
+ * the TopologyTestDriver lives in `tributary/testing`.
+ */
+
+// Streams DSL
+export { StreamsBuilder } from './streams/dsl/streams-builder.ts';
+export { KStream } from './streams/dsl/kstream.ts';
+export { KTable } from './streams/dsl/ktable.ts';
+export { KGroupedStream } from './streams/dsl/kgrouped-stream.ts';
+export { KGroupedTable } from './streams/dsl/kgrouped-table.ts';
+export { GlobalKTable } from './streams/dsl/global-ktable.ts';
+export { BranchedKStream } from './streams/dsl/branched-kstream.ts';
+export { TimeWindowedKStream } from './streams/dsl/windowed/time-windowed-kstream.ts';
+export { SessionWindowedKStream } from './streams/dsl/windowed/session-windowed-kstream.ts';
+export { Consumed } from './streams/dsl/options/consumed.ts';
+export { Produced } from './streams/dsl/options/produced.ts';
+export { Grouped } from './streams/dsl/options/grouped.ts';
+export { Materialized, StoreType } from './streams/dsl/options/materialized.ts';
+export { Named } from './streams/dsl/options/named.ts';
+export { Repartitioned } from './streams/dsl/options/repartitioned.ts';
+export { Branched } from './streams/dsl/options/branched.ts';
+export { Joined } from './streams/dsl/options/joined.ts';
+export { StreamJoined, type JoinStoreType } from './streams/dsl/options/stream-joined.ts';
+export { TableJoined } from './streams/dsl/options/table-joined.ts';
+export type { Change } from './streams/dsl/ops/change.ts';
+
+// Windows, suppress, joins
+export { TimeWindows } from './streams/windows/time-windows.ts';
+export { SlidingWindows } from './streams/windows/sliding-windows.ts';
+export { SessionWindows } from './streams/windows/session-windows.ts';
+export { JoinWindows } from './streams/dsl/joins/join-windows.ts';
+export { EmitStrategy } from './streams/dsl/windowed/emit-strategy.ts';
+export { Suppressed, BufferConfig } from './streams/dsl/windowed/suppressed.ts';
+
+// Topology and the Processor API
+export { Topology, TopologyError } from './streams/topology/topology.ts';
+export type { Processor, ProcessorSupplier } from './streams/processor/processor.ts';
+export {
+  PunctuationType,
+  type ProcessorContext,
+  type Punctuator,
+  type Cancellable,
+  type RecordMetadata,
+} from './streams/processor/processor-context.ts';
+export type { StreamRecord, RecordHeaders } from './streams/processor/record.ts';
+export { taskIdToString, parseTaskId, type TaskId } from './streams/task/task-id.ts';
+export { onStreamTimeAdvance, type StreamTimeAdvanceListener } from './streams/task/idle-watermark.ts';
+
+// Errors and handlers
+export {
+  DeserializationHandlers,
+  DeserializationFailedError,
+  DLQ_HEADERS,
+  type DeserializationExceptionHandler,
+} from './streams/errors/deserialization-handler.ts';
+export { StreamsProcessingError } from './streams/errors/processing-error.ts';
+
+// Serdes
+export { Serdes } from './streams/serde/serdes.ts';
+export type { Serde, Serializer, Deserializer, SerdeType } from './streams/serde/serde.ts';
+export { DeserializationError, SerializationError } from './streams/serde/serde-errors.ts';
+export type { Windowed, WindowBounds } from './streams/serde/windowed-serdes.ts';
+
+// State stores
+export { Stores, KeyValueStoreBuilder, type KeyValueBytesStoreSupplier } from './streams/state/stores.ts';
+export { WindowStores } from './streams/state/window/window-stores.ts';
+export type {
+  KeyValue,
+  KeyValueIterator,
+  KeyValueStore,
+  ReadOnlyKeyValueStore,
+  StateStore,
+} from './streams/state/store-types.ts';
+export type {
+  WindowStore,
+  ReadOnlyWindowStore,
+  SessionStore,
+  ReadOnlySessionStore,
+  WindowStoreIterator,
+} from './streams/state/window/window-store-types.ts';
+export type { ValueAndTimestamp } from './streams/state/value-and-timestamp.ts';
+
+// The bundled broker
+export { Broker, type BrokerLogger } from './broker/broker.ts';
+export { BrokerOptionsError, type BrokerOptions, type BrokerOptionsInput } from './broker/options.ts';
+
+// Kafka-compatible helpers
+export { murmur2, toPositive, partitionForKey } from './util/murmur2.ts';
+export { ErrorCode, errorName, isRetriable } from './protocol/error-codes.ts';
+export { Compression, type CompressionCodec } from './protocol/records/compression.ts';
