@@ -1,0 +1,87 @@
+/*
+ * `tributary produce TOPIC`: one record per stdin line, like kafka-console-producer.
+ *
+ *   --key-separator SEP   each line is KEY<SEP>VALUE (split at the first SEP; a line without SEP
+ *                         is an error naming the line). Without it lines are values, keys null.
+ *   --partition N         every record to partition N (default: murmur2(key) like the Java
+ *                         client, or round-robin per chunk for null keys)
+ *   --acks 0|1|-1|all     default -1
+ *
+ * Piped lines are sent in chunks (at most 1000 lines or 512 KiB) and each chunk is acknowledged
+ * before more input is read, so memory stays bounded for any input size and an error stops the
+ * input at a known line. Lines typed at a terminal are sent one by one as they are entered. A summary goes to stderr, keeping stdout free for pipelines.
+ */
+import type { Command } from 'commander';
+import { createInterface } from 'node:readline';
+import { WireProducer, type ProducerRecord } from '../../client/wire/producer.ts';
+import { CliError } from '../cli-errors.ts';
+import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
+import { acksArg, intArg, unescapeSeparator } from '../option-parsers.ts';
+
+interface ProduceFlags extends ClientFlags {
+  keySeparator?: string;
+  partition?: number;
+  acks: -1 | 0 | 1;
+}
+
+const CHUNK_LINES = 1000;
+const CHUNK_BYTES = 512 * 1024;
+
+/** Turns one input line into a record; `lineNo` is 1-based, for error messages. */
+export function lineToRecord(line: string, lineNo: number, separator: string | undefined, partition: number | undefined): ProducerRecord {
+  let record: ProducerRecord;
+  if (separator === undefined) {
+    record = { key: null, value: line };
+  } else {
+    const at = line.indexOf(separator);
+    if (at < 0) throw new CliError(`line ${lineNo} has no key separator ${JSON.stringify(separator)}: ${JSON.stringify(line.slice(0, 80))}`);
+    record = { key: line.slice(0, at), value: line.slice(at + separator.length) };
+  }
+  if (partition !== undefined) record.partition = partition;
+  return record;
+}
+
+export function registerProduceCommand(program: Command): void {
+  withBootstrapOption(
+    program
+      .command('produce')
+      .description('send stdin lines to a topic, one record per line')
+      .argument('<topic>', 'topic to write to')
+      .option('--key-separator <sep>', 'split each line into KEY<sep>VALUE (\\t for a tab)', unescapeSeparator)
+      .option('--partition <n>', 'write every record to this partition', intArg('--partition', 0, 2_147_483_647))
+      .option('--acks <n>', 'acknowledgements: 0, 1, -1 or all', acksArg, -1 as const),
+  ).action(async (topic: string, flags: ProduceFlags) => {
+    if (flags.keySeparator === '') throw new CliError('--key-separator must not be empty');
+    // Typed input is sent line by line; piped input in chunks.
+    const chunkLines = process.stdin.isTTY ? 1 : CHUNK_LINES;
+    if (process.stdin.isTTY) {
+      const shape = flags.keySeparator === undefined ? 'VALUE' : `KEY${flags.keySeparator}VALUE`;
+      process.stderr.write(`Type one record per line as ${shape}; Ctrl-D sends the last lines and exits.\n`);
+    }
+    const total = await withCluster(flags, async (cluster) => {
+      const producer = new WireProducer(cluster, { acks: flags.acks });
+      const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+      let chunk: ProducerRecord[] = [];
+      let bytes = 0;
+      let lineNo = 0;
+      let sent = 0;
+      for await (const line of lines) {
+        lineNo++;
+        chunk.push(lineToRecord(line, lineNo, flags.keySeparator, flags.partition));
+        bytes += line.length;
+        if (chunk.length >= chunkLines || bytes >= CHUNK_BYTES) {
+          await producer.send(topic, chunk);
+          sent += chunk.length;
+          chunk = [];
+          bytes = 0;
+        }
+      }
+      if (chunk.length > 0) {
+        await producer.send(topic, chunk);
+        sent += chunk.length;
+      }
+      return sent;
+    });
+    process.stderr.write(`Produced ${total} record${total === 1 ? '' : 's'} to ${topic}.\n`);
+  });
+}

@@ -1,0 +1,96 @@
+/*
+ * `tributary topics create|list|describe|delete`: topic administration over the Kafka protocol
+ * (CreateTopics, Metadata, ListOffsets, DescribeConfigs, DeleteTopics), against any broker.
+ *
+ *   topics create NAME [--partitions N] [--replication-factor N] [--config k=v …]
+ *   topics list [--exclude-internal]
+ *   topics describe NAME    partitions, leader, replicas, isr, log start/end offsets, configs
+ *   topics delete NAME
+ *
+ * Output goes to stdout and is meant for people, except `list`, which prints one name per line so
+ * it can be piped.
+ */
+import type { Command } from 'commander';
+import { createTopics, deleteTopics, describeTopic, describeTopicConfigs, listTopics } from '../../client/wire/admin.ts';
+import { ZERO_UUID } from '../../protocol/schema.ts';
+import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
+import { configPair, intArg } from '../option-parsers.ts';
+
+interface CreateFlags extends ClientFlags {
+  partitions: number;
+  replicationFactor: number;
+  config: Record<string, string>;
+}
+
+/** Left-aligned columns, two spaces apart. */
+export function formatTable(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+export function registerTopicsCommands(program: Command): void {
+  const topics = program.command('topics').description('create, list, describe and delete topics');
+
+  withBootstrapOption(
+    topics
+      .command('create')
+      .description('create a topic')
+      .argument('<name>', 'topic name')
+      .option('--partitions <n>', 'number of partitions', intArg('--partitions', 1, 1_000_000), 1)
+      .option('--replication-factor <n>', 'replication factor (the bundled broker supports 1)', intArg('--replication-factor', 1, 32767), 1)
+      .option('--config <key=value>', 'topic config, repeatable (e.g. retention.ms=86400000, cleanup.policy=compact)', configPair, {}),
+  ).action(async (name: string, flags: CreateFlags) => {
+    await withCluster(flags, (cluster) =>
+      createTopics(cluster, [{ name, numPartitions: flags.partitions, replicationFactor: flags.replicationFactor, configs: flags.config }]),
+    );
+    process.stdout.write(`Created topic ${name} with ${flags.partitions} partition${flags.partitions === 1 ? '' : 's'}.\n`);
+  });
+
+  withBootstrapOption(
+    topics.command('list').description('list topic names, one per line').option('--exclude-internal', 'leave out internal topics such as __consumer_offsets'),
+  ).action(async (flags: ClientFlags & { excludeInternal?: boolean }) => {
+    const all = await withCluster(flags, (cluster) => listTopics(cluster));
+    for (const t of all) if (!(flags.excludeInternal && t.isInternal)) process.stdout.write(`${t.name}\n`);
+  });
+
+  withBootstrapOption(
+    topics.command('describe').description('show partitions, leaders, offsets and configs of a topic').argument('<name>', 'topic name'),
+  ).action(async (name: string, flags: ClientFlags) => {
+    const { desc, configs } = await withCluster(flags, async (cluster) => ({
+      desc: await describeTopic(cluster, name),
+      configs: await describeTopicConfigs(cluster, name),
+    }));
+    const rf = desc.partitions[0]?.replicas.length ?? 0;
+    // Topic ids exist from Metadata v10; older brokers (and versions) report the zero uuid.
+    const id = desc.topicId === ZERO_UUID ? '' : `  TopicId: ${desc.topicId}`;
+    const lines = [`Topic: ${desc.name}${id}  PartitionCount: ${desc.partitions.length}  ReplicationFactor: ${rf}`];
+    if (configs === null) {
+      lines.push('Configs: (the broker does not support DescribeConfigs)');
+    } else {
+      const set = configs.filter((c) => !c.isDefault);
+      lines.push(`Configs: ${set.length === 0 ? '(all defaults)' : set.map((c) => `${c.name}=${c.isSensitive ? '***' : c.value}`).join(', ')}`);
+    }
+    const rows: string[][] = [['Partition', 'Leader', 'Replicas', 'Isr', 'LogStartOffset', 'LogEndOffset']];
+    for (const p of desc.partitions) {
+      const o = desc.offsets.get(p.partition);
+      rows.push([String(p.partition), String(p.leader), p.replicas.join(','), p.isr.join(','), String(o?.start ?? '?'), String(o?.end ?? '?')]);
+    }
+    lines.push(formatTable(rows));
+    if (configs !== null) {
+      const defaults = configs.filter((c) => c.isDefault);
+      if (defaults.length > 0) {
+        lines.push('Defaults:');
+        lines.push(formatTable(defaults.map((c) => [`  ${c.name}`, c.isSensitive ? '***' : String(c.value)])));
+      }
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+
+  withBootstrapOption(topics.command('delete').description('delete a topic and all its data').argument('<name>', 'topic name')).action(
+    async (name: string, flags: ClientFlags) => {
+      await withCluster(flags, (cluster) => deleteTopics(cluster, [name]));
+      process.stdout.write(`Deleted topic ${name}.\n`);
+    },
+  );
+}

@@ -1,0 +1,69 @@
+/*
+ * `tributary broker` end to end: the real binary starts a broker on a free port, prints its
+ * bootstrap address, serves a real client (kcat), and shuts down cleanly on SIGTERM; a taken
+ * port is a clear user error.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { kcatMetadata } from '../conformance/helpers/clients.ts';
+import { BIN, looksLikeUserError, tributary } from './run-cli.ts';
+
+describe('tributary broker', () => {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+  });
+
+  it('starts, prints how to connect, serves clients and stops cleanly on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tributary-cli-'));
+    dirs.push(dir);
+    const child = spawn(process.execPath, [BIN, 'broker', '--data-dir', dir, '--port', '0', '--partitions', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const bootstrap = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner within 20 s: ${stdout}`)), 20_000);
+        child.stdout.on('data', () => {
+          const m = /listening on (127\.0\.0\.1:\d+)/.exec(stdout);
+          if (m && stdout.includes('Press Ctrl-C')) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+      });
+      expect(stdout).toContain(`kcat -b ${bootstrap}`);
+      expect(stdout).toContain('tributary consume');
+
+      const created = await tributary(['topics', 'create', 'via-cli', '--bootstrap-server', bootstrap]);
+      expect(created.code).toBe(0);
+      const md = await kcatMetadata(bootstrap);
+      expect(md.brokers).toEqual([{ id: 0, name: bootstrap }]);
+      expect(md.topics.map((t) => t.topic)).toContain('via-cli');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('broker stopped cleanly');
+    expect((await readdir(dir)).length).toBeGreaterThan(0);
+  });
+
+  it('reports a port that is already taken as a user error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tributary-cli-'));
+    dirs.push(dir);
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = await tributary(['broker', '--data-dir', dir, '--port', String(port)]);
+      expect(looksLikeUserError(r)).toBe(true);
+      expect(r.stderr).toContain(`port ${port}`);
+    } finally {
+      await new Promise<void>((r) => blocker.close(() => r()));
+    }
+  });
+});

@@ -1,0 +1,68 @@
+/*
+ * `tributary topics …` end to end: the real binary against a test broker.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
+import { looksLikeUserError, tributary } from './run-cli.ts';
+
+describe('tributary topics', () => {
+  let broker: TestBroker;
+  let bs: string[];
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    bs = ['--bootstrap-server', broker.bootstrap];
+  });
+  afterAll(async () => {
+    await broker.stop();
+  });
+
+  it('creates, lists, describes and deletes a topic', async () => {
+    const created = await tributary(['topics', 'create', 'orders', '--partitions', '3', '--config', 'retention.ms=3600000', ...bs]);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('Created topic orders with 3 partitions');
+
+    const listed = await tributary(['topics', 'list', '--exclude-internal', ...bs]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split('\n').filter((l) => l !== '')).toEqual(['orders']);
+
+    const described = await tributary(['topics', 'describe', 'orders', ...bs]);
+    expect(described.code).toBe(0);
+    expect(described.stdout).toMatch(/Topic: orders .*PartitionCount: 3\s+ReplicationFactor: 1/);
+    // The config set at creation is reported as set on the topic (DescribeConfigs).
+    expect(described.stdout).toMatch(/^Configs: .*retention\.ms=3600000/m);
+    const rows = described.stdout.split('\n').filter((l) => /^\d+\s/.test(l));
+    expect(rows.map((r) => r.trim().split(/\s+/))).toEqual([
+      ['0', '0', '0', '0', '0', '0'],
+      ['1', '0', '0', '0', '0', '0'],
+      ['2', '0', '0', '0', '0', '0'],
+    ]);
+
+    const deleted = await tributary(['topics', 'delete', 'orders', ...bs]);
+    expect(deleted.code).toBe(0);
+    expect((await tributary(['topics', 'list', ...bs])).stdout.split('\n')).not.toContain('orders');
+  });
+
+  it('prints clear errors with a non-zero exit code and no stack trace', async () => {
+    await tributary(['topics', 'create', 'twice', ...bs]);
+    const again = await tributary(['topics', 'create', 'twice', ...bs]);
+    expect(looksLikeUserError(again)).toBe(true);
+    expect(again.stderr).toContain('TOPIC_ALREADY_EXISTS');
+
+    const missing = await tributary(['topics', 'describe', 'no-such-topic', ...bs]);
+    expect(looksLikeUserError(missing)).toBe(true);
+    expect(missing.stderr).toContain('"no-such-topic"');
+
+    const badFlag = await tributary(['topics', 'create', 'x', '--partitions', 'zero', ...bs]);
+    expect(looksLikeUserError(badFlag)).toBe(true);
+    expect(badFlag.stderr).toContain('--partitions');
+
+    const noArg = await tributary(['topics', 'create', ...bs]);
+    expect(noArg.code).toBe(2);
+    expect(noArg.stderr).toContain("missing required argument 'name'");
+
+    const nobody = await tributary(['topics', 'list', '--bootstrap-server', '127.0.0.1:1']);
+    expect(looksLikeUserError(nobody)).toBe(true);
+    expect(nobody.stderr).toContain('127.0.0.1:1');
+  });
+});
