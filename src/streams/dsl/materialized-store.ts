@@ -26,6 +26,27 @@ function supplierFor(type: 'memory' | 'leveldb', name: string): KeyValueBytesSto
   return type === 'memory' ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
 }
 
+/**
+ * The serdes a materialized DSL store is built with: the Materialized/upstream ones, or else the
+ * app's configured defaults. Throws, naming the store, when either is still unknown.
+ */
+export function resolveStoreSerdes(
+  storeName: string,
+  keySerde: Serde<unknown> | undefined,
+  valueSerde: Serde<unknown> | undefined,
+  options: StoreBuildOptions | undefined,
+): { keySerde: Serde<unknown>; valueSerde: Serde<unknown> } {
+  const key = keySerde ?? options?.defaultKeySerde;
+  const value = valueSerde ?? options?.defaultValueSerde;
+  if (key === undefined || value === undefined) {
+    throw new Error(
+      `State store "${storeName}" has no ${key === undefined ? 'key' : 'value'} serde: pass Materialized.with(keySerde, valueSerde) ` +
+        `(or serdes on the upstream Consumed/Grouped), or configure defaultKeySerde/defaultValueSerde.`,
+    );
+  }
+  return { keySerde: key, valueSerde: value };
+}
+
 export class KeyValueMaterializer implements StoreFactory {
   /** The store holds ValueAndTimestamp<V>, as Kafka's DSL table stores do. */
   readonly timestamped = true;
@@ -44,14 +65,7 @@ export class KeyValueMaterializer implements StoreFactory {
   build(options?: StoreBuildOptions): StateStore {
     const m = this.materialized;
     const type = m.storeType ?? options?.defaultStoreType ?? 'memory';
-    const keySerde = this.keySerde ?? options?.defaultKeySerde;
-    const valueSerde = this.valueSerde ?? options?.defaultValueSerde;
-    if (keySerde === undefined || valueSerde === undefined) {
-      throw new Error(
-        `State store "${this.name}" has no ${keySerde === undefined ? 'key' : 'value'} serde: pass Materialized.with(keySerde, valueSerde) ` +
-          `(or serdes on the upstream Consumed/Grouped), or configure defaultKeySerde/defaultValueSerde.`,
-      );
-    }
+    const { keySerde, valueSerde } = resolveStoreSerdes(this.name, this.keySerde, this.valueSerde, options);
     // Values are timestamp-prefixed (timestampedSerde), which is what a TTL needs.
     const builder = new KeyValueStoreBuilder(supplierFor(type, this.name), keySerde, timestampedSerde(valueSerde), false, true);
     if (m.ttlMs !== undefined) builder.withTtl(m.ttlMs);

@@ -48,25 +48,15 @@ export class StreamsBuilder {
   /** The topic read as a changelog: latest value per key. Name the store to query it. */
   table<K = unknown, V = unknown>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<NoInfer<K>, NoInfer<V>>): KTable<K, V> {
     const m = materialized ?? Materialized.with<K, V>(consumed?.keySerde, consumed?.valueSerde);
-    const storeName = m.storeName ?? this.#b.names.newStoreName(`${topic}-`);
-    this.#b.claimStoreName(storeName);
-    const given = consumed?.processorName;
-    const sourceName = this.#b.names.suffixOrElseGenerate(given, TABLE_SOURCE_SUFFIX, Prefix.KSTREAM_SOURCE);
-    const tableSourceName = this.#b.names.orElseGenerate(given, Prefix.KTABLE_SOURCE);
-    const keySerde = m.keySerde ?? consumed?.keySerde;
-    const valueSerde = m.valueSerde ?? consumed?.valueSerde;
+    const { storeName, sourceName, processorName, keySerde, valueSerde, deserializers } = this.#tableSource(topic, consumed, m);
     const state: TableSourceState = { storeName: undefined, sendOldValues: false };
     const node = this.#b.add(
       this.#b.plan.root,
       new TableSourceNode(
         sourceName,
-        tableSourceName,
+        processorName,
         topic,
-        {
-          keyDeserializer: consumed?.keySerde as Serde<unknown> | undefined,
-          valueDeserializer: consumed?.valueSerde as Serde<unknown> | undefined,
-          timestampExtractor: consumed?.timestampExtractor,
-        },
+        deserializers,
         tableSourceSupplier<K, V>(state) as unknown as AnyProcessorSupplier,
         new KeyValueMaterializer(storeName, m, keySerde, valueSerde),
         false,
@@ -83,13 +73,7 @@ export class StreamsBuilder {
    */
   globalTable<K = unknown, V = unknown>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<NoInfer<K>, NoInfer<V>>): GlobalKTable<K, V> {
     const m = (materialized ?? Materialized.with<K, V>(consumed?.keySerde, consumed?.valueSerde)).withLoggingDisabled();
-    const storeName = m.storeName ?? this.#b.names.newStoreName(`${topic}-`);
-    this.#b.claimStoreName(storeName);
-    const given = consumed?.processorName;
-    const sourceName = this.#b.names.suffixOrElseGenerate(given, TABLE_SOURCE_SUFFIX, Prefix.KSTREAM_SOURCE);
-    const processorName = this.#b.names.orElseGenerate(given, Prefix.KTABLE_SOURCE);
-    const keySerde = m.keySerde ?? consumed?.keySerde;
-    const valueSerde = m.valueSerde ?? consumed?.valueSerde;
+    const { storeName, sourceName, processorName, keySerde, valueSerde, deserializers } = this.#tableSource(topic, consumed, m);
     const state: TableSourceState = { storeName, sendOldValues: false };
     this.#b.add(
       this.#b.plan.root,
@@ -97,11 +81,7 @@ export class StreamsBuilder {
         sourceName,
         processorName,
         topic,
-        {
-          keyDeserializer: consumed?.keySerde as Serde<unknown> | undefined,
-          valueDeserializer: consumed?.valueSerde as Serde<unknown> | undefined,
-          timestampExtractor: consumed?.timestampExtractor,
-        },
+        deserializers,
         tableSourceSupplier<K, V>(state) as unknown as AnyProcessorSupplier,
         new KeyValueMaterializer(storeName, m, keySerde, valueSerde),
       ),
@@ -119,5 +99,25 @@ export class StreamsBuilder {
   /** Compiles the plan into a Topology (sub-topologies, internal topics, stores). */
   build(): Topology {
     return this.#b.plan.writeTo(new Topology());
+  }
+
+  /**
+   * The names and serdes of a table or global-table source, generated in Kafka's order (store
+   * name, then source, then table-source processor) so describe() matches Kafka Streams.
+   */
+  #tableSource<K, V>(topic: string, consumed: Consumed<K, V> | undefined, m: Materialized<K, V>) {
+    const storeName = m.storeName ?? this.#b.names.newStoreName(`${topic}-`);
+    this.#b.claimStoreName(storeName);
+    const given = consumed?.processorName;
+    const sourceName = this.#b.names.suffixOrElseGenerate(given, TABLE_SOURCE_SUFFIX, Prefix.KSTREAM_SOURCE);
+    const processorName = this.#b.names.orElseGenerate(given, Prefix.KTABLE_SOURCE);
+    const keySerde = m.keySerde ?? consumed?.keySerde;
+    const valueSerde = m.valueSerde ?? consumed?.valueSerde;
+    const deserializers = {
+      keyDeserializer: consumed?.keySerde as Serde<unknown> | undefined,
+      valueDeserializer: consumed?.valueSerde as Serde<unknown> | undefined,
+      timestampExtractor: consumed?.timestampExtractor,
+    };
+    return { storeName, sourceName, processorName, keySerde, valueSerde, deserializers };
   }
 }

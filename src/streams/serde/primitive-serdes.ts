@@ -21,6 +21,7 @@
  */
 import type { Serde } from './serde.ts';
 import { DeserializationError, SerializationError, describeValue, previewBytes } from './serde-errors.ts';
+import { readInt64BE, writeInt64BE } from '../../util/int64.ts';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -82,17 +83,13 @@ export const int64Serde: Serde<number> = {
       );
     }
     const out = Buffer.allocUnsafe(8);
-    // Split into two 32-bit halves: exact for safe integers and cheaper than a BigInt round trip.
-    const high = Math.floor(data / 4294967296);
-    out.writeInt32BE(high, 0);
-    out.writeUInt32BE(data - high * 4294967296, 4);
+    // Two 32-bit halves: exact for safe integers and cheaper than a BigInt round trip.
+    writeInt64BE(out, 0, data);
     return out;
   },
   deserialize(topic, data) {
     expectLength('Long', topic, data, 8);
-    const high = data.readInt32BE(0);
-    const low = data.readUInt32BE(4);
-    const value = high * 4294967296 + low;
+    const value = readInt64BE(data, 0);
     if (!Number.isSafeInteger(value)) {
       throw new DeserializationError(
         'Long',

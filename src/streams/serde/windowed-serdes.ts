@@ -14,6 +14,7 @@
  */
 import type { Serde } from './serde.ts';
 import { DeserializationError, SerializationError, previewBytes } from './serde-errors.ts';
+import { readInt64BE, writeInt64BE } from '../../util/int64.ts';
 
 export interface WindowBounds {
   /** Inclusive start, epoch ms. */
@@ -25,14 +26,10 @@ export interface WindowBounds {
 /** A key of a windowed aggregation: the grouping key plus the window it belongs to. */
 export type Windowed<K> = { key: K; window: WindowBounds };
 
-function writeInt64(out: Buffer, offset: number, value: number): void {
-  const high = Math.floor(value / 4294967296);
-  out.writeInt32BE(high, offset);
-  out.writeUInt32BE(value - high * 4294967296, offset + 4);
-}
+const writeInt64 = writeInt64BE;
 
 function readInt64(serde: string, topic: string, data: Buffer, offset: number): number {
-  const value = data.readInt32BE(offset) * 4294967296 + data.readUInt32BE(offset + 4);
+  const value = readInt64BE(data, offset);
   if (!Number.isSafeInteger(value)) {
     throw new DeserializationError(serde, topic, `window bound ${data.readBigInt64BE(offset)} is not a safe integer`);
   }

@@ -11,7 +11,8 @@
  * Iterator operations time only the creation of the iterator, not the walk.
  *
  * The serde topic is the store's changelog topic (as in Kafka Streams), or
- * `<applicationId>-<store>-changelog` when the store is not logged.
+ * `<applicationId>-<store>-changelog` when the store is not logged (metered-store-base.ts, shared
+ * with the window and session stores).
  *
  * This class is also the runtime's handle on the stack: flushCache()/commit(offset) (the numbered
  * commit procedure), committedChangelogOffset() and restore(records) delegate to the layers, and
@@ -19,53 +20,30 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Serde } from '../serde/serde.ts';
-import type { KeyValue, KeyValueIterator, KeyValueStore, StoreContext, StoreMetricsSink } from './store-types.ts';
+import type { KeyValue, KeyValueIterator, KeyValueStore } from './store-types.ts';
 import type { BytesKeyValueStore, RestoreRecord } from './bytes-store.ts';
 import type { CachingKeyValueStore } from './caching-key-value-store.ts';
-import { changelogTopicName } from './change-logging-key-value-store.ts';
+import { MeteredStoreBase } from './metered-store-base.ts';
 import { MappedKeyValueIterator } from './kv-iterators.ts';
 
 /** Called for each entry the cache flushes: new and old value (null = absent), and the write's timestamp. */
 export type CacheFlushListener<K, V> = (key: K, newValue: V | null, oldValue: V | null, timestamp: number) => void;
 
-const noMetrics: StoreMetricsSink = { record() {} };
-
-export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
-  private topic: string;
-  private metrics: StoreMetricsSink = noMetrics;
-
+export class MeteredKeyValueStore<K, V> extends MeteredStoreBase<BytesKeyValueStore> implements KeyValueStore<K, V> {
   constructor(
-    private readonly inner: BytesKeyValueStore,
+    inner: BytesKeyValueStore,
     readonly keySerde: Serde<K>,
     readonly valueSerde: Serde<V>,
     /** The caching layer of this stack (or a layer that filters its flush listener, e.g. TTL), when caching is enabled. */
     private readonly cache: Pick<CachingKeyValueStore, 'setFlushListener'> | undefined,
     /** Whether the stack has a changelogging layer. */
-    readonly loggingEnabled: boolean,
+    loggingEnabled: boolean,
   ) {
-    this.topic = inner.name;
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
+    super(inner, loggingEnabled);
   }
 
   get cachingEnabled(): boolean {
     return this.cache !== undefined;
-  }
-
-  async init(context: StoreContext): Promise<void> {
-    this.topic = context.changelogTopic ?? changelogTopicName(context.applicationId, this.name);
-    this.metrics = context.metrics;
-    await this.inner.init(this.loggingEnabled ? { ...context, changelogTopic: this.topic } : { ...context, changelogTopic: undefined });
-  }
-
-  isOpen(): boolean {
-    return this.inner.isOpen();
   }
 
   /**
@@ -164,38 +142,17 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return this.inner.approximateNumEntries();
   }
 
-  /** Commit steps 1–2: flush the cache (forwarding to the flush listener) and log the changes. */
-  flushCache(): void {
-    this.inner.flushCache();
-  }
-
-  /**
-   * Commit step 5: persist the writes made up to the last flushCache() with the changelog end
-   * offset (last offset + 1) of the records sent up to that flushCache() — see bytes-store.ts.
-   */
-  commit(changelogOffset?: number): Promise<void> {
-    return this.inner.commit(changelogOffset);
-  }
-
-  async flush(): Promise<void> {
+  override async flush(): Promise<void> {
     const start = performance.now();
     await this.inner.flush();
     this.measure('flush', start);
   }
 
-  committedChangelogOffset(): number | undefined {
-    return this.inner.committedChangelogOffset();
-  }
-
   /** Applies changelog records (bytes, as read from the changelog topic), bypassing cache and logging. */
-  async restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
+  override async restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
     const start = performance.now();
     await this.inner.restore(records);
     this.measure('restore', start, records.length);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private keyBytes(key: K): Buffer {

@@ -15,6 +15,7 @@
  */
 import type { Serde } from '../serde/serde.ts';
 import { DeserializationError, SerializationError } from '../serde/serde-errors.ts';
+import { readInt64BE, writeInt64BE } from '../../util/int64.ts';
 
 export interface ValueAndTimestamp<V> {
   readonly value: V;
@@ -24,15 +25,9 @@ export interface ValueAndTimestamp<V> {
 /** Bytes of the timestamp prefix of a stored timestamped value. */
 export const TIMESTAMP_BYTES = 8;
 
-export function writeTimestamp(out: Buffer, offset: number, timestamp: number): void {
-  const high = Math.floor(timestamp / 4294967296);
-  out.writeInt32BE(high, offset);
-  out.writeUInt32BE(timestamp - high * 4294967296, offset + 4);
-}
-
-export function readTimestamp(data: Buffer, offset: number): number {
-  return data.readInt32BE(offset) * 4294967296 + data.readUInt32BE(offset + 4);
-}
+/** The timestamp prefix codec: int64 big-endian (src/util/int64.ts). */
+export const writeTimestamp: (out: Buffer, offset: number, timestamp: number) => void = writeInt64BE;
+export const readTimestamp: (data: Buffer, offset: number) => number = readInt64BE;
 
 /** Stored bytes for (value bytes, timestamp): the timestamp prefix then the value. */
 export function timestampedBytes(value: Buffer, timestamp: number): Buffer {

@@ -1,29 +1,14 @@
 /*
  * WrappedBytesStore: the base of the caching and changelogging decorators. Every operation
  * delegates to the layer below; a decorator overrides only what it changes. This keeps each
- * decorator's file about its own concern (as Kafka Streams' WrappedStateStore does).
+ * decorator's file about its own concern (as Kafka Streams' WrappedStateStore does). The
+ * lifecycle and the runtime hooks come from DelegatingRuntimeStore.
  */
-import type { KeyValue, KeyValueIterator, StoreContext } from './store-types.ts';
-import type { BytesKeyValueStore, RestoreRecord } from './bytes-store.ts';
+import type { KeyValue, KeyValueIterator } from './store-types.ts';
+import type { BytesKeyValueStore } from './bytes-store.ts';
+import { DelegatingRuntimeStore } from './delegating-state-store.ts';
 
-export abstract class WrappedBytesStore implements BytesKeyValueStore {
-  constructor(protected readonly inner: BytesKeyValueStore) {}
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  init(context: StoreContext): Promise<void> {
-    return this.inner.init(context);
-  }
-
-  isOpen(): boolean {
-    return this.inner.isOpen();
-  }
+export abstract class WrappedBytesStore extends DelegatingRuntimeStore<BytesKeyValueStore> implements BytesKeyValueStore {
 
   get(key: Buffer): Buffer | undefined {
     return this.inner.get(key);
@@ -75,28 +60,9 @@ export abstract class WrappedBytesStore implements BytesKeyValueStore {
     return this.inner.approximateNumEntries();
   }
 
-  flushCache(): void {
-    this.inner.flushCache();
-  }
-
-  commit(changelogOffset?: number): Promise<void> {
-    return this.inner.commit(changelogOffset);
-  }
-
-  async flush(): Promise<void> {
+  /** flush() = flushCache() + commit(), through this layer's own overrides (bytes-store.ts). */
+  override async flush(): Promise<void> {
     this.flushCache();
     await this.commit();
-  }
-
-  committedChangelogOffset(): number | undefined {
-    return this.inner.committedChangelogOffset();
-  }
-
-  restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
-    return this.inner.restore(records);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

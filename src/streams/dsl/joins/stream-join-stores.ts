@@ -18,7 +18,8 @@
  */
 import type { Serde } from '../../serde/serde.ts';
 import { Serdes } from '../../serde/serdes.ts';
-import type { StateStore, StoreContext } from '../../state/store-types.ts';
+import { DelegatingRuntimeStore } from '../../state/delegating-state-store.ts';
+import type { StateStore } from '../../state/store-types.ts';
 import { Stores, type KeyValueStoreBuilder } from '../../state/stores.ts';
 import type { MeteredKeyValueStore } from '../../state/metered-key-value-store.ts';
 import { WindowStores } from '../../state/window/window-stores.ts';
@@ -98,45 +99,17 @@ export interface OuterEntry<K, V1, V2> {
 }
 
 /** Typed list-value view over a bytes key-value store (layout in the file comment). */
-export class OuterJoinStore<K, V1, V2> implements StateStore {
+export class OuterJoinStore<K, V1, V2> extends DelegatingRuntimeStore<MeteredKeyValueStore<Buffer, Buffer>> {
   constructor(
-    private readonly inner: MeteredKeyValueStore<Buffer, Buffer>,
+    inner: MeteredKeyValueStore<Buffer, Buffer>,
     private readonly keySerde: Serde<K>,
     private readonly leftSerde: Serde<V1>,
     private readonly rightSerde: Serde<V2>,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  get name(): string {
-    return this.inner.name;
-  }
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-  init(context: StoreContext): Promise<void> {
-    return this.inner.init(context);
-  }
-  flush(): Promise<void> {
-    return this.inner.flush();
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-  isOpen(): boolean {
-    return this.inner.isOpen();
-  }
-  // The runtime's commit/restore hooks, as on every key-value stack (metered-key-value-store.ts).
-  flushCache(): void {
-    this.inner.flushCache();
-  }
-  commit(changelogOffset?: number): Promise<void> {
-    return this.inner.commit(changelogOffset);
-  }
-  committedChangelogOffset(): number | undefined {
-    return this.inner.committedChangelogOffset();
-  }
-  restore(records: Parameters<MeteredKeyValueStore<Buffer, Buffer>['restore']>[0]): Promise<void> {
-    return this.inner.restore(records);
-  }
+  // The lifecycle and the runtime's commit/restore hooks pass through to the key-value stack.
 
   storeKey(timestamp: number, isLeft: boolean, key: K): Buffer {
     const k = this.keySerde.serialize(this.name, key);

@@ -25,10 +25,9 @@ import { formatWindow } from '../../windows/window-checks.ts';
 import type { Change } from '../ops/change.ts';
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { StreamRecord } from '../../processor/record.ts';
-import { onStreamTimeAdvance } from '../../task/idle-watermark.ts';
 import { EmitFinalTracker } from './emit-strategy.ts';
 import type { WindowAggregateOptions } from './time-window-aggregate.ts';
-import { forwardLate, forwardWindowed, skipExpired, skipNullKey } from './window-aggregate-support.ts';
+import { forwardLate, forwardWindowed, skipExpired, skipNullKey, WindowCloseClock } from './window-aggregate-support.ts';
 
 export interface SessionAggregateOptions<K, V, VA> extends WindowAggregateOptions<K, V, VA> {
   /** Combines two sessions' aggregates when a record bridges them (null only for reduce's empty start). */
@@ -40,7 +39,7 @@ export function sessionWindowAggregateSupplier<K, V, VA>(windows: SessionWindows
   return () => {
     let ctx: InternalProcessorContext<Windowed<K>, Change<VA>>;
     let store: SessionStore<K, VA>;
-    let observedStreamTime = -1;
+    const clock = new WindowCloseClock(windows.gracePeriodMs() + gap);
     const emit = new EmitFinalTracker(o.emitStrategy);
     const emitFinal = (closeTime: number, headers: StreamRecord<unknown, unknown>['headers'] | undefined): void => {
       if (!emit.shouldEmitFinal(closeTime, ctx.currentSystemTimeMs())) return;
@@ -57,11 +56,7 @@ export function sessionWindowAggregateSupplier<K, V, VA>(windows: SessionWindows
         ctx = asInternal(context);
         store = context.getStateStore<SessionStore<K, VA>>(o.storeName);
         // Idle watermark (opt-in, task/idle-watermark.ts): move observed time, emit closed sessions.
-        onStreamTimeAdvance(context as ProcessorContext<unknown, unknown>, (streamTime) => {
-          if (streamTime <= observedStreamTime) return;
-          observedStreamTime = streamTime;
-          emitFinal(observedStreamTime - windows.gracePeriodMs() - gap, undefined);
-        });
+        clock.watch(context as ProcessorContext<unknown, unknown>, (closeTime) => emitFinal(closeTime, undefined));
       },
       process(record) {
         if (record.key === null || record.key === undefined) {
@@ -69,8 +64,7 @@ export function sessionWindowAggregateSupplier<K, V, VA>(windows: SessionWindows
           return;
         }
         const ts = record.timestamp;
-        observedStreamTime = Math.max(observedStreamTime, ts);
-        const closeTime = observedStreamTime - windows.gracePeriodMs() - gap;
+        const closeTime = clock.observe(ts);
         const merged: Array<{ key: Windowed<K>; value: VA }> = [];
         const own: WindowBounds = { start: ts, end: ts };
         let window = own;
@@ -81,7 +75,7 @@ export function sessionWindowAggregateSupplier<K, V, VA>(windows: SessionWindows
           window = mergeSessionWindows(window, session.key.window);
         }
         if (window.end < closeTime) {
-          skipExpired(ctx, record, formatWindow(window, true), closeTime, observedStreamTime);
+          skipExpired(ctx, record, formatWindow(window, true), closeTime, clock.observed);
           forwardLate(ctx, o, record);
         } else {
           if (window.start !== own.start || window.end !== own.end) {

@@ -15,39 +15,21 @@ import { sessionWindowedSerde, type Windowed } from '../../serde/windowed-serdes
 import type { SessionWindows } from '../../windows/session-windows.ts';
 import { KTable, aggregateOrigin } from '../ktable.ts';
 import { Materialized } from '../options/materialized.ts';
-import { nameOf, type NameLike } from '../options/named.ts';
-import type { TableOpConfig } from '../ops/table-forwarder.ts';
-import { EmitStrategy } from './emit-strategy.ts';
+import type { NameLike } from '../options/named.ts';
 import { sessionWindowAggregateSupplier } from './session-window-aggregate.ts';
 import type { Aggregator, Initializer, Merger, Reducer } from './window-aggregate-support.ts';
 import type { GroupedStreamHandle } from './windowed-graph.ts';
-import { addWindowedAggregate, type LateRecordsOutput } from './windowed-aggregate-node.ts';
-import type { Produced } from '../options/produced.ts';
+import { addWindowedAggregate } from './windowed-aggregate-node.ts';
+import { WindowedKStreamBase } from './windowed-kstream-base.ts';
 import { WindowedMaterializer } from './windowed-materializer.ts';
 
-export class SessionWindowedKStream<K, V> {
-  #emitStrategy: EmitStrategy = EmitStrategy.onWindowUpdate();
-  #late: LateRecordsOutput<K, V> | undefined;
-
+export class SessionWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
   /** @internal */
   constructor(
-    private readonly grouped: GroupedStreamHandle<K, V>,
+    grouped: GroupedStreamHandle<K, V>,
     readonly windows: SessionWindows,
-  ) {}
-
-  emitStrategy(strategy: EmitStrategy): this {
-    this.#emitStrategy = strategy;
-    return this;
-  }
-
-  /**
-   * Opt-in (beyond Kafka Streams): records that no window accepted because every window they
-   * belong to had closed go to `topic` (with the grouped stream's serdes unless `produced` gives
-   * others) instead of only being logged and counted. See windowed-aggregate-node.ts.
-   */
-  withLateRecords(topic: string, produced?: Produced<K, V>): this {
-    this.#late = { topic, produced };
-    return this;
+  ) {
+    super(grouped);
   }
 
   count(materialized?: Materialized<NoInfer<K>, number>, named?: NameLike): KTable<Windowed<K>, number> {
@@ -84,18 +66,14 @@ export class SessionWindowedKStream<K, V> {
     valueSerde: Serde<VA> | undefined,
   ): KTable<Windowed<K>, VA> {
     const b = this.grouped.builder;
-    const storeName = m.storeName ?? b.names.newStoreName(prefix);
-    b.claimStoreName(storeName);
-    const name = b.names.orElseGenerate(nameOf(named), prefix);
-    const keySerde = (m.keySerde ?? this.grouped.keySerde) as Serde<K> | undefined;
-    const config: TableOpConfig = { sendOldValues: false };
+    const { storeName, name, keySerde, config } = this.resolveNames(prefix, named, m);
     const w = this.windows;
     const factory = new WindowedMaterializer(storeName, m, keySerde as Serde<unknown> | undefined, valueSerde as Serde<unknown> | undefined, {
       kind: 'session',
       windowSizeMs: 0,
       retentionMs: w.inactivityGap() + w.gracePeriodMs(),
     });
-    const emitStrategy = this.#emitStrategy;
+    const emitStrategy = this.currentEmitStrategy;
     // A session closes gap + grace after its end (Kafka's GraphGraceSearchUtil does the same sum).
     const node = addWindowedAggregate(
       this.grouped,
@@ -103,7 +81,7 @@ export class SessionWindowedKStream<K, V> {
       storeName,
       factory,
       config,
-      this.#late,
+      this.late,
       (outputs) => sessionWindowAggregateSupplier<K, V, VA>(w, { storeName, emitStrategy, initializer, aggregator, merger, ...outputs }) as ProcessorSupplier<K, V, unknown, unknown>,
       w.gracePeriodMs() + w.inactivityGap(),
     );

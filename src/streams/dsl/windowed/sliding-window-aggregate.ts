@@ -35,10 +35,9 @@ import type { SlidingWindows } from '../../windows/sliding-windows.ts';
 import { formatWindow } from '../../windows/window-checks.ts';
 import type { Change } from '../ops/change.ts';
 import type { ProcessorContext } from '../../processor/processor-context.ts';
-import { onStreamTimeAdvance } from '../../task/idle-watermark.ts';
 import { EmitFinalTracker } from './emit-strategy.ts';
 import type { WindowAggregateOptions } from './time-window-aggregate.ts';
-import { forwardLate, forwardWindowed, skipExpired, skipNullKeyOrValue } from './window-aggregate-support.ts';
+import { forwardLate, forwardWindowed, skipExpired, skipNullKeyOrValue, WindowCloseClock } from './window-aggregate-support.ts';
 
 type Vat<VA> = ValueAndTimestamp<VA | null>;
 
@@ -47,7 +46,7 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
   return () => {
     let ctx: InternalProcessorContext<Windowed<K>, Change<VA>>;
     let store: WindowStore<K, Vat<VA>>;
-    let observedStreamTime = -1;
+    const clock = new WindowCloseClock(windows.gracePeriodMs());
     /** Whether the record being processed was added to at least one window. */
     let applied = false;
     const emit = new EmitFinalTracker(o.emitStrategy);
@@ -61,7 +60,7 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
         store.put(record.key, { value: newAgg, timestamp }, window.start);
         if (!emit.onClose) forwardWindowed(ctx, o, { key: record.key, window }, newAgg, oldAgg, timestamp, record.headers);
       } else {
-        skipExpired(ctx, record, formatWindow(window, true), closeTime, observedStreamTime);
+        skipExpired(ctx, record, formatWindow(window, true), closeTime, clock.observed);
       }
     };
 
@@ -159,22 +158,17 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
         ctx = asInternal(context);
         store = context.getStateStore<WindowStore<K, Vat<VA>>>(o.storeName);
         // Idle watermark (opt-in, task/idle-watermark.ts): move observed time, emit closed windows.
-        onStreamTimeAdvance(context as ProcessorContext<unknown, unknown>, (streamTime) => {
-          if (streamTime <= observedStreamTime) return;
-          observedStreamTime = streamTime;
-          emitFinal(observedStreamTime - windows.gracePeriodMs(), undefined);
-        });
+        clock.watch(context as ProcessorContext<unknown, unknown>, (closeTime) => emitFinal(closeTime, undefined));
       },
       process(record) {
         if (record.key === null || record.key === undefined || record.value === null || record.value === undefined) {
           skipNullKeyOrValue(ctx, record.key, record.value);
           return;
         }
-        observedStreamTime = Math.max(observedStreamTime, record.timestamp);
-        const closeTime = observedStreamTime - windows.gracePeriodMs();
+        const closeTime = clock.observe(record.timestamp);
         const ts = record.timestamp;
         if (ts + d < closeTime) {
-          skipExpired(ctx, record, formatWindow({ start: ts, end: ts + d }, true), closeTime, observedStreamTime);
+          skipExpired(ctx, record, formatWindow({ start: ts, end: ts + d }, true), closeTime, clock.observed);
           forwardLate(ctx, o, record);
           return;
         }

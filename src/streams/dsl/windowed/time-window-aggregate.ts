@@ -29,9 +29,8 @@ import { formatWindow } from '../../windows/window-checks.ts';
 import type { Change } from '../ops/change.ts';
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { StreamRecord } from '../../processor/record.ts';
-import { onStreamTimeAdvance } from '../../task/idle-watermark.ts';
 import { EmitFinalTracker, type EmitStrategy } from './emit-strategy.ts';
-import { forwardLate, forwardWindowed, skipExpired, skipNullKey, type WindowedOutputs } from './window-aggregate-support.ts';
+import { forwardLate, forwardWindowed, skipExpired, skipNullKey, WindowCloseClock, type WindowedOutputs } from './window-aggregate-support.ts';
 
 export interface WindowAggregateOptions<K, V, VA> extends WindowedOutputs {
   storeName: string;
@@ -45,7 +44,7 @@ export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: W
   return () => {
     let ctx: InternalProcessorContext<Windowed<K>, Change<VA>>;
     let store: WindowStore<K, ValueAndTimestamp<VA>>;
-    let observedStreamTime = -1;
+    const clock = new WindowCloseClock(windows.gracePeriodMs());
     const emit = new EmitFinalTracker(o.emitStrategy);
     const size = windows.size();
     const emitFinal = (closeTime: number, headers: StreamRecord<unknown, unknown>['headers'] | undefined): void => {
@@ -63,19 +62,14 @@ export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: W
       init(context) {
         ctx = asInternal(context);
         store = context.getStateStore<WindowStore<K, ValueAndTimestamp<VA>>>(o.storeName);
-        onStreamTimeAdvance(context as ProcessorContext<unknown, unknown>, (streamTime) => {
-          if (streamTime <= observedStreamTime) return;
-          observedStreamTime = streamTime;
-          emitFinal(observedStreamTime - windows.gracePeriodMs(), undefined);
-        });
+        clock.watch(context as ProcessorContext<unknown, unknown>, (closeTime) => emitFinal(closeTime, undefined));
       },
       process(record) {
         if (record.key === null || record.key === undefined) {
           skipNullKey(ctx);
           return;
         }
-        observedStreamTime = Math.max(observedStreamTime, record.timestamp);
-        const closeTime = observedStreamTime - windows.gracePeriodMs();
+        const closeTime = clock.observe(record.timestamp);
         let applied = false;
         for (const [start, window] of windows.windowsFor(record.timestamp)) {
           if (window.end > closeTime) {
@@ -87,7 +81,7 @@ export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: W
             store.put(record.key, { value: newAgg, timestamp }, start);
             if (!emit.onClose) forwardWindowed(ctx, o, { key: record.key, window }, newAgg, oldAgg, timestamp, record.headers);
           } else {
-            skipExpired(ctx, record, formatWindow(window, false), closeTime, observedStreamTime);
+            skipExpired(ctx, record, formatWindow(window, false), closeTime, clock.observed);
           }
         }
         if (!applied) forwardLate(ctx, o, record);

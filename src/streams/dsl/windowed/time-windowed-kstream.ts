@@ -22,42 +22,24 @@ import { SlidingWindows } from '../../windows/sliding-windows.ts';
 import type { TimeWindows } from '../../windows/time-windows.ts';
 import { KTable, aggregateOrigin } from '../ktable.ts';
 import { Materialized } from '../options/materialized.ts';
-import { nameOf, type NameLike } from '../options/named.ts';
+import type { NameLike } from '../options/named.ts';
 import type { Change } from '../ops/change.ts';
-import type { TableOpConfig } from '../ops/table-forwarder.ts';
-import { EmitStrategy, EmitStrategyType } from './emit-strategy.ts';
+import { EmitStrategyType } from './emit-strategy.ts';
 import { slidingWindowAggregateSupplier } from './sliding-window-aggregate.ts';
 import { timeWindowAggregateSupplier, type WindowAggregateOptions } from './time-window-aggregate.ts';
 import type { Aggregator, Initializer, Reducer } from './window-aggregate-support.ts';
 import type { GroupedStreamHandle } from './windowed-graph.ts';
-import { addWindowedAggregate, type LateRecordsOutput } from './windowed-aggregate-node.ts';
-import type { Produced } from '../options/produced.ts';
+import { addWindowedAggregate } from './windowed-aggregate-node.ts';
+import { WindowedKStreamBase } from './windowed-kstream-base.ts';
 import { WindowedMaterializer } from './windowed-materializer.ts';
 
-export class TimeWindowedKStream<K, V> {
-  #emitStrategy: EmitStrategy = EmitStrategy.onWindowUpdate();
-  #late: LateRecordsOutput<K, V> | undefined;
-
+export class TimeWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
   /** @internal */
   constructor(
-    private readonly grouped: GroupedStreamHandle<K, V>,
+    grouped: GroupedStreamHandle<K, V>,
     readonly windows: TimeWindows | SlidingWindows,
-  ) {}
-
-  /** When results are forwarded: every update (default) or once per window when it closes. */
-  emitStrategy(strategy: EmitStrategy): this {
-    this.#emitStrategy = strategy;
-    return this;
-  }
-
-  /**
-   * Opt-in (beyond Kafka Streams): records that no window accepted because every window they
-   * belong to had closed go to `topic` (with the grouped stream's serdes unless `produced` gives
-   * others) instead of only being logged and counted. See windowed-aggregate-node.ts.
-   */
-  withLateRecords(topic: string, produced?: Produced<K, V>): this {
-    this.#late = { topic, produced };
-    return this;
+  ) {
+    super(grouped);
   }
 
   get #sizeMs(): number {
@@ -92,11 +74,7 @@ export class TimeWindowedKStream<K, V> {
     valueSerde: Serde<VA> | undefined,
   ): KTable<Windowed<K>, VA> {
     const b = this.grouped.builder;
-    const storeName = m.storeName ?? b.names.newStoreName(prefix);
-    b.claimStoreName(storeName);
-    const name = b.names.orElseGenerate(nameOf(named), prefix);
-    const keySerde = (m.keySerde ?? this.grouped.keySerde) as Serde<K> | undefined;
-    const config: TableOpConfig = { sendOldValues: false };
+    const { storeName, name, keySerde, config } = this.resolveNames(prefix, named, m);
     const w = this.windows;
     const size = this.#sizeMs;
     const factory = new WindowedMaterializer(storeName, m, keySerde as Serde<unknown> | undefined, valueSerde as Serde<unknown> | undefined, {
@@ -104,10 +82,10 @@ export class TimeWindowedKStream<K, V> {
       windowSizeMs: size,
       // Kafka's defaults: size + grace; sliding windows 2 × difference + grace (a new record may
       // need windows starting as early as ts − 2d). See windowed-materializer.ts for the + 1.
-      retentionMs: (w instanceof SlidingWindows ? 2 * size : size) + w.gracePeriodMs() + (this.#emitStrategy.type === EmitStrategyType.ON_WINDOW_CLOSE ? 1 : 0),
+      retentionMs: (w instanceof SlidingWindows ? 2 * size : size) + w.gracePeriodMs() + (this.currentEmitStrategy.type === EmitStrategyType.ON_WINDOW_CLOSE ? 1 : 0),
     });
-    const emitStrategy = this.#emitStrategy;
-    const node = addWindowedAggregate(this.grouped, name, storeName, factory, config, this.#late, (outputs) => {
+    const emitStrategy = this.currentEmitStrategy;
+    const node = addWindowedAggregate(this.grouped, name, storeName, factory, config, this.late, (outputs) => {
       const options: WindowAggregateOptions<K, V, VA> = { storeName, emitStrategy, initializer, aggregator, ...outputs };
       const supplier: ProcessorSupplier<K, V, Windowed<K>, Change<VA>> =
         w instanceof SlidingWindows ? slidingWindowAggregateSupplier(w, options) : timeWindowAggregateSupplier(w, options);

@@ -2,7 +2,8 @@
  * What the three windowed aggregate processors share: how they report a dropped record (the
  * task's dropped-records counter plus a log line in Kafka's words, so operators searching for
  * "Skipping record for expired window" find it here too), the optional late-record side output,
- * and how they forward a windowed table update.
+ * how they forward a windowed table update, and their clock (WindowCloseClock: observed stream
+ * time and the close time derived from it, moved by records and by the opt-in idle watermark).
  *
  * Forwarding: windowed stores have no cache, so every update is forwarded when it happens as
  * Change(newAgg, oldAgg when sendOldValues else null), with the timestamp the processor computed
@@ -11,6 +12,7 @@
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import { makeRecord, type StreamRecord } from '../../processor/record.ts';
 import type { Windowed } from '../../serde/windowed-serdes.ts';
+import { onStreamTimeAdvance } from '../../task/idle-watermark.ts';
 import { describeOrigin, type InternalProcessorContext } from '../../task/internal-context.ts';
 import type { Change } from '../ops/change.ts';
 import type { TableOpConfig } from '../ops/table-forwarder.ts';
@@ -71,4 +73,33 @@ export function forwardWindowed<K, VA>(
   headers?: StreamRecord<unknown, unknown>['headers'],
 ): void {
   ctx.forward(makeRecord(key, { newValue: newAgg, oldValue: outputs.config.sendOldValues ? oldAgg : null }, timestamp, headers), outputs.resultsChild);
+}
+
+/**
+ * The stream time one windowed-aggregate processor has observed (−1 before any record) and the
+ * close time derived from it: closeTime = observed − closeLag, where closeLag is the grace period
+ * (plus the inactivity gap for sessions). Observed time never goes back.
+ */
+export class WindowCloseClock {
+  observed = -1;
+
+  constructor(private readonly closeLag: number) {}
+
+  /** Moves observed time up to a record's timestamp; returns the close time. */
+  observe(timestamp: number): number {
+    this.observed = Math.max(this.observed, timestamp);
+    return this.observed - this.closeLag;
+  }
+
+  /**
+   * Idle watermark (opt-in, task/idle-watermark.ts): when the task's stream time moves past the
+   * observed time without a record, move observed time with it and call `onAdvance(closeTime)`.
+   */
+  watch(context: ProcessorContext<unknown, unknown>, onAdvance: (closeTime: number) => void): void {
+    onStreamTimeAdvance(context, (streamTime) => {
+      if (streamTime <= this.observed) return;
+      this.observed = streamTime;
+      onAdvance(this.observed - this.closeLag);
+    });
+  }
 }

@@ -21,6 +21,7 @@ import type { StateStore } from '../../state/store-types.ts';
 import { WindowStores } from '../../state/window/window-stores.ts';
 import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
 import type { Materialized } from '../options/materialized.ts';
+import { resolveStoreSerdes } from '../materialized-store.ts';
 
 export interface WindowedStoreShape {
   kind: 'window' | 'session';
@@ -55,14 +56,7 @@ export class WindowedMaterializer implements StoreFactory {
   build(options?: StoreBuildOptions): StateStore {
     const m = this.materialized;
     const persistent = (m.storeType ?? options?.defaultStoreType ?? 'memory') === 'leveldb';
-    const keySerde = this.keySerde ?? options?.defaultKeySerde;
-    const valueSerde = this.valueSerde ?? options?.defaultValueSerde;
-    if (keySerde === undefined || valueSerde === undefined) {
-      throw new Error(
-        `State store "${this.name}" has no ${keySerde === undefined ? 'key' : 'value'} serde: pass Materialized.with(keySerde, valueSerde) ` +
-          `(or serdes on the upstream Consumed/Grouped), or configure defaultKeySerde/defaultValueSerde.`,
-      );
-    }
+    const { keySerde, valueSerde } = resolveStoreSerdes(this.name, this.keySerde, this.valueSerde, options);
     const { retentionMs, windowSizeMs } = this.shape;
     if (this.shape.kind === 'session') {
       const supplier = persistent ? WindowStores.persistentSessionStore(this.name, retentionMs) : WindowStores.inMemorySessionStore(this.name, retentionMs);

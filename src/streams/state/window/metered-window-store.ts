@@ -9,20 +9,19 @@
  * store is not logged — as Kafka Streams passes it to serdes.
  *
  * The runtime's hooks (flushCache, commit, committedChangelogOffset, restore) delegate to the
- * bytes store, so the task treats a windowed store like any other stack.
+ * bytes store, so the task treats a windowed store like any other stack; the serde topic,
+ * init() and those hooks are shared with MeteredKeyValueStore (metered-store-base.ts).
  */
 import type { Serde } from '../../serde/serde.ts';
 import type { Windowed } from '../../serde/windowed-serdes.ts';
 import type { RestoreRecord } from '../bytes-store.ts';
-import { changelogTopicName } from '../change-logging-key-value-store.ts';
+import { MeteredStoreBase } from '../metered-store-base.ts';
 import { FunctionKeyValueIterator } from '../kv-iterators.ts';
-import type { KeyValue, KeyValueIterator, StoreContext, StoreMetricsSink } from '../store-types.ts';
+import type { KeyValue, KeyValueIterator } from '../store-types.ts';
 import type { SegmentedStoreBase } from './segmented-store-base.ts';
 import type { SessionBytesStore, SessionEntryBytes } from './session-bytes-store.ts';
 import type { WindowBytesStore, WindowEntryBytes } from './window-bytes-store.ts';
 import type { SessionStore, WindowStore, WindowStoreIterator } from './window-store-types.ts';
-
-const noMetrics: StoreMetricsSink = { record() {} };
 
 /** Deserializes one materialised entry per step. */
 function lazy<T, K, V>(items: readonly T[], map: (item: T) => KeyValue<K, V>): KeyValueIterator<K, V> {
@@ -30,27 +29,12 @@ function lazy<T, K, V>(items: readonly T[], map: (item: T) => KeyValue<K, V>): K
   return new FunctionKeyValueIterator<K, V>(() => (i < items.length ? map(items[i++]!) : undefined));
 }
 
-abstract class MeteredBase<S extends SegmentedStoreBase> {
-  protected topic: string;
-  protected metrics: StoreMetricsSink = noMetrics;
+abstract class MeteredBase<S extends SegmentedStoreBase> extends MeteredStoreBase<S> {
   #expired = 0;
   #warned = false;
   /** Where the one-time expired-record warning goes (default console.warn). */
   warn: (message: string) => void = (m) => console.warn(m);
 
-  constructor(
-    protected readonly inner: S,
-    readonly loggingEnabled: boolean,
-  ) {
-    this.topic = inner.name;
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
   get retentionMs(): number {
     return this.inner.retentionMs;
   }
@@ -59,35 +43,14 @@ abstract class MeteredBase<S extends SegmentedStoreBase> {
     return this.#expired;
   }
 
-  async init(context: StoreContext): Promise<void> {
-    this.topic = context.changelogTopic ?? changelogTopicName(context.applicationId, this.name);
-    this.metrics = context.metrics;
-    await this.inner.init(this.loggingEnabled ? { ...context, changelogTopic: this.topic } : { ...context, changelogTopic: undefined });
-  }
-  isOpen(): boolean {
-    return this.inner.isOpen();
-  }
-  flushCache(): void {
-    this.inner.flushCache();
-  }
-  commit(changelogOffset?: number): Promise<void> {
-    return this.inner.commit(changelogOffset);
-  }
-  async flush(): Promise<void> {
+  override async flush(): Promise<void> {
     this.metrics.record(this.name, 'flush');
     await this.inner.flush();
   }
-  committedChangelogOffset(): number | undefined {
-    return this.inner.committedChangelogOffset();
-  }
-  restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
+  override restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
     this.metrics.record(this.name, 'restore', records.length);
     return this.inner.restore(records);
   }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-
   protected expired(time: number): void {
     this.#expired++;
     this.metrics.record(this.name, 'expired-window-record-drop');

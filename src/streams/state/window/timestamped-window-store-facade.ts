@@ -5,33 +5,22 @@
  * Also `windowStoreView` / `sessionStoreView`: pick the right view of a task's store by name.
  */
 import type { Windowed } from '../../serde/windowed-serdes.ts';
-import { FunctionKeyValueIterator } from '../kv-iterators.ts';
-import type { KeyValueIterator, StateStore, StoreContext } from '../store-types.ts';
+import { DelegatingStateStore, unwrapTimestamped as unwrap } from '../delegating-state-store.ts';
+import type { KeyValueIterator, StateStore } from '../store-types.ts';
 import type { ValueAndTimestamp } from '../value-and-timestamp.ts';
 import type { SessionStore, WindowStore, WindowStoreIterator } from './window-store-types.ts';
 
-function unwrap<K, V>(inner: KeyValueIterator<K, ValueAndTimestamp<V>>): KeyValueIterator<K, V> {
-  return new FunctionKeyValueIterator<K, V>(
-    () => {
-      const step = inner.next();
-      return step.done === true ? undefined : { key: step.value.key, value: step.value.value.value };
-    },
-    () => inner.close(),
-  );
-}
-
-export class TimestampedWindowStoreFacade<K, V> implements WindowStore<K, V> {
+export class TimestampedWindowStoreFacade<K, V>
+  extends DelegatingStateStore<WindowStore<K, ValueAndTimestamp<V>>>
+  implements WindowStore<K, V>
+{
   constructor(
-    private readonly inner: WindowStore<K, ValueAndTimestamp<V>>,
+    inner: WindowStore<K, ValueAndTimestamp<V>>,
     private readonly now: () => number,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  get name(): string {
-    return this.inner.name;
-  }
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
   get windowSizeMs(): number {
     return this.inner.windowSizeMs;
   }
@@ -41,19 +30,6 @@ export class TimestampedWindowStoreFacade<K, V> implements WindowStore<K, V> {
   get retainDuplicates(): boolean {
     return this.inner.retainDuplicates;
   }
-  init(context: StoreContext): Promise<void> {
-    return this.inner.init(context);
-  }
-  flush(): Promise<void> {
-    return this.inner.flush();
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-  isOpen(): boolean {
-    return this.inner.isOpen();
-  }
-
   put(key: K, value: V | null, windowStart: number): void {
     this.inner.put(key, value === null ? null : { value, timestamp: this.now() }, windowStart);
   }

@@ -18,19 +18,14 @@
  * a store: the task drops them).
  */
 
+import { readInt64BE as readInt64, writeInt64BE as writeInt64 } from '../../../util/int64.ts';
+
 export const SEGMENT_PREFIX_BYTES = 8;
 export const WINDOW_SUFFIX_BYTES = 12;
 export const SESSION_SUFFIX_BYTES = 16;
 
-export function writeInt64(out: Buffer, offset: number, value: number): void {
-  const high = Math.floor(value / 4294967296);
-  out.writeInt32BE(high, offset);
-  out.writeUInt32BE(value - high * 4294967296, offset + 4);
-}
-
-export function readInt64(data: Buffer, offset: number): number {
-  return data.readInt32BE(offset) * 4294967296 + data.readUInt32BE(offset + 4);
-}
+/** Times in keys are int64 big-endian (src/util/int64.ts). */
+export { readInt64, writeInt64 };
 
 /** [key][start][seq] — Kafka's WindowKeySchema.toStoreKeyBinary. */
 export function windowKey(key: Buffer, windowStart: number, seqnum: number): Buffer {
