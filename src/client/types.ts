@@ -1,0 +1,292 @@
+/*
+ * The narrow client interface the streams runtime needs from a Kafka client: a producer, a group
+ * consumer with a pluggable assignor and rebalance hooks, an assign-only consumer (changelog
+ * restore, standbys) and an admin. Nothing here mentions kafkajs: src/client/kafkajs/ implements
+ * it today, and a faster client built on src/protocol can implement it later without the runtime
+ * noticing. Keep it small — every method here is one a second implementation must write.
+ *
+ * Conventions shared by every interface:
+ *  - Offsets and timestamps are JS numbers (safe up to 2^53; Kafka offsets stay far below).
+ *  - Headers are a plain object of Buffers (one value per key; a record with a repeated header key
+ *    keeps the last value).
+ *  - Every object must be connect()ed before use and disconnect()ed after; disconnect() is
+ *    idempotent and never throws for "already disconnected".
+ *  - Errors are KafkaClientError (src/client/client-errors.ts) with `retriable` set, naming the
+ *    topic/partition involved.
+ *
+ * Rebalance contract of GroupConsumer (eager protocol, as Kafka Streams' classic assignment):
+ *   1 the group starts rebalancing (a member joined/left, a topic changed)
+ *   2 beforeRevoke(owned partitions) is awaited — the runtime flushes state and commits offsets;
+ *     commitOffsets() still works inside it (the member still holds its generation)
+ *   3 the member rejoins; the leader's assignor runs assign() over all members' userData
+ *   4 onAssigned({ partitions, userData }) is awaited before poll() returns any record of the new
+ *     generation; poll() never returns records of partitions no longer owned.
+ * beforeRevoke is called with every owned partition (eager: all are revoked, then reassigned).
+ */
+
+export type LogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+
+export interface ClientConfig {
+  /** "host:port" of one or more brokers. */
+  readonly bootstrapServers: readonly string[];
+  readonly clientId: string;
+  /** Default 'warn'. */
+  readonly logLevel?: LogLevel | undefined;
+  /** Connection timeout per broker, default 3000 ms. */
+  readonly connectionTimeoutMs?: number | undefined;
+  /** Per-request timeout, default 30000 ms. */
+  readonly requestTimeoutMs?: number | undefined;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface TopicPartitionOffset extends TopicPartition {
+  readonly offset: number;
+}
+
+export type RecordHeaders = Readonly<Record<string, Buffer>>;
+
+// ---------------------------------------------------------------------------------------------
+// Producer
+
+export interface ProducerRecord {
+  readonly topic: string;
+  /** Explicit partition; when absent, murmur2(key) % partitions, or round-robin for null keys. */
+  readonly partition?: number | undefined;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  /** Epoch milliseconds (CreateTime). */
+  readonly timestamp: number;
+  readonly headers: RecordHeaders;
+}
+
+export interface RecordMetadata {
+  readonly topic: string;
+  readonly partition: number;
+  /** Offset the broker gave the record; -1 with acks=0. */
+  readonly offset: number;
+}
+
+export interface ProducerOptions {
+  /** Idempotent producer (InitProducerId, sequence numbers); forces acks=-1. Default false. */
+  readonly idempotent?: boolean | undefined;
+  /** -1 (all, default), 1 or 0. */
+  readonly acks?: -1 | 0 | 1 | undefined;
+  /** Compression of produced batches. Default 'none'. */
+  readonly compression?: 'none' | 'gzip' | undefined;
+  /** Largest number of records one Produce request carries before it is cut. Default 2000 (kafkajs encodes larger requests more slowly per record). */
+  readonly maxBatchRecords?: number | undefined;
+  /**
+   * Largest estimated payload of one Produce request (keys, values, headers) before it is cut.
+   * Default 900 KiB, below Kafka's default max.message.bytes (1 MiB) for a partition's batch.
+   */
+  readonly maxRequestBytes?: number | undefined;
+}
+
+export interface Producer {
+  connect(): Promise<void>;
+  /**
+   * Sends records; resolves once all of them are acknowledged, with one metadata entry per record
+   * in input order. Calls issued in the same tick are sent together (one request per broker).
+   * Records of one partition keep their order across calls.
+   */
+  send(records: readonly ProducerRecord[]): Promise<readonly RecordMetadata[]>;
+  /** Resolves when every record passed to send() before this call is acknowledged (or failed). */
+  flush(): Promise<void>;
+  disconnect(): Promise<void>;
+  // Transactions (exactly_once_v2) will add beginTransaction/sendOffsets/commit/abort here.
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consuming
+
+export interface ConsumedRecord {
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: RecordHeaders;
+}
+
+/** Records of one partition, in offset order. */
+export interface FetchedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly ConsumedRecord[];
+  /** The partition's high watermark at fetch time (end offset); -1 when unknown. */
+  readonly highWatermark: number;
+}
+
+/** Fetch pacing shared by both consumers. */
+export interface FetchOptions {
+  /** How long the broker may hold an empty fetch. Default 100 ms. */
+  readonly maxWaitMs?: number | undefined;
+  /** Per-partition bytes per fetch. Default 1 MiB. */
+  readonly maxBytesPerPartition?: number | undefined;
+  /** Bytes per fetch response. Default 10 MiB. */
+  readonly maxBytes?: number | undefined;
+}
+
+/** Where a partition with no committed offset (or an out-of-range position) starts. */
+export type OffsetReset = 'earliest' | 'latest';
+
+// ---------------------------------------------------------------------------------------------
+// Group consumer and its assignor
+
+export interface AssignorMember {
+  readonly memberId: string;
+  /** The member's subscription metadata, produced by its own assignor's userData(). */
+  readonly userData: Buffer;
+  /** Topics the member subscribed to. */
+  readonly topics: readonly string[];
+}
+
+export interface MemberAssignment {
+  /** topic → partitions assigned to the member. */
+  readonly partitions: ReadonlyMap<string, readonly number[]>;
+  /** Opaque data for the member (the streams assignor: its tasks and the host map). */
+  readonly userData: Buffer;
+}
+
+export interface AssignInput {
+  readonly members: readonly AssignorMember[];
+  /** Partition count of every subscribed topic that exists (topic → count). */
+  readonly topicPartitions: ReadonlyMap<string, number>;
+}
+
+/**
+ * A group assignor, run by the group leader. Every member must use an assignor of the same name
+ * (the group coordinator picks the common protocol). assign() must return an entry for every member.
+ */
+export interface GroupAssignor {
+  readonly name: string;
+  readonly version: number;
+  /** Subscription metadata of this member, computed at each (re)join. */
+  userData(): Buffer;
+  assign(input: AssignInput): Promise<ReadonlyMap<string, MemberAssignment>> | ReadonlyMap<string, MemberAssignment>;
+}
+
+/** What this member received from a rebalance. */
+export interface Assignment {
+  readonly partitions: readonly TopicPartition[];
+  readonly userData: Buffer;
+  readonly generationId: number;
+  readonly memberId: string;
+}
+
+export interface GroupConsumerOptions extends FetchOptions {
+  readonly groupId: string;
+  readonly assignor: GroupAssignor;
+  /** Default 10000 ms. */
+  readonly sessionTimeoutMs?: number | undefined;
+  /** Default 3000 ms. */
+  readonly heartbeatIntervalMs?: number | undefined;
+  /** Default 60000 ms. */
+  readonly rebalanceTimeoutMs?: number | undefined;
+  /** Default 'earliest'. */
+  readonly offsetReset?: OffsetReset | undefined;
+  /** Awaited before the member rejoins; see the rebalance contract above. */
+  readonly beforeRevoke?: ((partitions: readonly TopicPartition[]) => Promise<void>) | undefined;
+  /** Awaited after every successful join, before records of the new assignment are returned. */
+  readonly onAssigned?: ((assignment: Assignment) => Promise<void>) | undefined;
+}
+
+export interface GroupConsumer {
+  connect(): Promise<void>;
+  /** Topics (or a pattern matched against existing topics) to subscribe; call before poll(). */
+  subscribe(topics: readonly string[] | RegExp): Promise<void>;
+  /**
+   * Joins the group on first call, then returns up to maxRecords records fetched since the last
+   * call, waiting at most timeoutMs when nothing is buffered ([] on timeout). Runs the rebalance
+   * hooks when the group rebalances. Consumed positions advance; committed offsets do not.
+   */
+  poll(maxRecords: number, timeoutMs: number): Promise<readonly FetchedBatch[]>;
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
+  /** Next poll() of that (owned) partition reads from offset; buffered records are dropped. */
+  seek(tp: TopicPartitionOffset): void;
+  /** Commits offsets (the next offset to read) for the group now; no auto-commit ever happens. */
+  commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** Committed offsets of the group; -1 for a partition without one. */
+  committed(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]>;
+  /** Partitions currently owned (empty before the first join). */
+  assignment(): readonly TopicPartition[];
+  /** Leaves the group and closes connections. */
+  disconnect(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assign-only consumer (no group): changelog restore and standby tasks
+
+export interface AssignedConsumerOptions extends FetchOptions {
+  /** Where a partition without an explicit offset, or out of range, starts. Default 'earliest'. */
+  readonly offsetReset?: OffsetReset | undefined;
+}
+
+export interface AssignedPartition extends TopicPartition {
+  /** Start offset; absent → offsetReset. */
+  readonly offset?: number | undefined;
+}
+
+export interface AssignedConsumer {
+  connect(): Promise<void>;
+  /** Replaces the assignment (assign([]) unassigns everything). */
+  assign(tps: readonly AssignedPartition[]): Promise<void>;
+  assignment(): readonly TopicPartition[];
+  seek(tp: TopicPartitionOffset): void;
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
+  /** Up to maxRecords records of the assigned, unpaused partitions; [] after timeoutMs idle. */
+  poll(maxRecords: number, timeoutMs: number): Promise<readonly FetchedBatch[]>;
+  /** Current end offsets (high watermarks). */
+  endOffsets(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]>;
+  disconnect(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Admin
+
+export interface NewTopic {
+  readonly topic: string;
+  /** -1 = broker default. */
+  readonly numPartitions: number;
+  /** -1 = broker default. */
+  readonly replicationFactor: number;
+  readonly configs?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface TopicDescription {
+  readonly topic: string;
+  readonly partitions: number;
+}
+
+/** 'earliest' (log start), 'latest' (end) or the first offset with timestamp ≥ the one given. */
+export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
+
+export interface Admin {
+  connect(): Promise<void>;
+  /** Creates the topics that do not exist; existing ones are left untouched (no error). */
+  createTopics(topics: readonly NewTopic[]): Promise<void>;
+  /** Partition counts of the named topics; a topic that does not exist is absent from the result. */
+  describeTopics(topics: readonly string[]): Promise<readonly TopicDescription[]>;
+  listTopics(): Promise<readonly string[]>;
+  /** One entry per partition given; by timestamp with no later record → the end offset. */
+  listOffsets(tps: readonly TopicPartition[], spec: OffsetSpec): Promise<readonly TopicPartitionOffset[]>;
+  /** Deletes records below each offset (DeleteRecords). */
+  deleteRecords(before: readonly TopicPartitionOffset[]): Promise<void>;
+  deleteTopics(topics: readonly string[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Factory
+
+export interface ClientFactory {
+  producer(options?: ProducerOptions): Producer;
+  consumer(options: GroupConsumerOptions): GroupConsumer;
+  assignedConsumer(options?: AssignedConsumerOptions): AssignedConsumer;
+  admin(): Admin;
+}

@@ -1,0 +1,79 @@
+/*
+ * The runtime's view of its collaborators: the few client calls, the assignor and the internal
+ * topic setup the stream thread uses, gathered in one `RuntimeDeps` object. Production wiring
+ * (runtime-deps.ts) fills it from src/client (the kafkajs implementation), the task assignor and
+ * internal-topics.ts; unit tests fill it with in-memory fakes. Nothing here implements a client —
+ * it only names what the runtime calls, so the thread's logic does not depend on which client runs
+ * underneath.
+ *
+ * Contracts the runtime relies on:
+ *  - Producer.send resolves with one metadata entry per record, in input order, once acknowledged.
+ *  - GroupConsumer.poll returns records only of partitions currently assigned; beforeRevoke runs
+ *    (and is awaited) before partitions move away; onAssigned runs (awaited) after a join with the
+ *    partitions now owned and the assignor's userData for this member.
+ *  - AssignedConsumer.assign([]) unassigns everything; poll after assign reads from the offsets given.
+ */
+
+import type { Admin, AssignedConsumer, FetchedBatch, Producer, ProducerRecord, RecordMetadata, TopicPartition, TopicPartitionOffset } from '../../client/types.ts';
+
+export type { TopicPartition, TopicPartitionOffset } from '../../client/types.ts';
+export type PortBatch = Pick<FetchedBatch, 'topic' | 'partition' | 'records'>;
+export type PortRecord = PortBatch['records'][number];
+export type PortProducerRecord = ProducerRecord;
+export type PortRecordMetadata = RecordMetadata;
+/** The client objects as the runtime uses them (subsets of src/client/types.ts). */
+export type PortProducer = Pick<Producer, 'connect' | 'send' | 'flush' | 'disconnect'>;
+export interface PortAdmin extends Pick<Admin, 'connect' | 'deleteRecords' | 'disconnect'> {
+  listOffsets(tps: readonly TopicPartition[], spec: 'earliest' | 'latest'): ReturnType<Admin['listOffsets']>;
+}
+export interface PortAssignedConsumer extends Pick<AssignedConsumer, 'connect' | 'assign' | 'disconnect'> {
+  poll(maxRecords: number, timeoutMs: number): Promise<readonly PortBatch[]>;
+}
+
+/** What this member learns from a rebalance. */
+export interface PortAssignment {
+  /** Partitions now owned (the active tasks' inputs). */
+  readonly partitions: readonly TopicPartition[];
+  /** Decoded assignor data; undefined when the assignor sent none. */
+  readonly activeTasks?: readonly string[];
+  readonly standbyTasks?: readonly string[];
+  /** "host:port" → partitions it owns (active) and follows (standby), from the assignor. */
+  readonly hostMap?: ReadonlyMap<string, { active: readonly TopicPartition[]; standby: readonly TopicPartition[] }>;
+}
+
+/** What the group member reports in its subscription (stickiness and warmth for the assignor). */
+export interface PortSubscriptionInfo {
+  readonly activeTasks: readonly string[];
+  readonly standbyTasks: readonly string[];
+  /** taskId → sum of its stores' changelog offsets (how warm the local state is). */
+  readonly taskOffsets: ReadonlyMap<string, number>;
+}
+
+export interface PortGroupConsumerOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
+  /** Called when the member (re)joins: what it owns now. */
+  readonly subscriptionInfo: () => PortSubscriptionInfo;
+  readonly beforeRevoke: (partitions: readonly TopicPartition[]) => Promise<void>;
+  readonly onAssigned: (assignment: PortAssignment) => Promise<void>;
+}
+
+export interface PortGroupConsumer {
+  connect(): Promise<void>;
+  poll(maxRecords: number, timeoutMs: number): Promise<readonly PortBatch[]>;
+  commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** Everything the stream thread needs from the outside world, created per connected session. */
+export interface RuntimeDeps {
+  producer(): PortProducer;
+  admin(): PortAdmin;
+  assignedConsumer(): PortAssignedConsumer;
+  groupConsumer(options: PortGroupConsumerOptions): PortGroupConsumer;
+  /** Creates/validates the application's internal topics (repartition and changelog). */
+  ensureInternalTopics(): Promise<void>;
+}

@@ -1,0 +1,303 @@
+/*
+ * KafkaStreams: runs a compiled Topology against a broker — Kafka Streams' KafkaStreams. One
+ * instance = one process's share of the application: it joins the consumer group named by
+ * applicationId, gets tasks (sub-topology × partition), restores their stores from changelogs,
+ * processes, and commits. Several instances (processes) with the same applicationId share the
+ * work; when one dies its tasks move to the others.
+ *
+ * Lifecycle (streams-state.ts has the transition table):
+ *   new KafkaStreams(topology, config)   CREATED (config validated here; throws StreamsConfigError)
+ *   start()                              REBALANCING; embedded broker started if configured;
+ *                                        RUNNING once tasks are assigned and restored
+ *   close({ timeoutMs })                 PENDING_SHUTDOWN → commit, close tasks, leave the group,
+ *                                        stop the embedded broker → NOT_RUNNING. Returns false
+ *                                        when the timeout passed first (shutdown continues).
+ *   cleanUp()                            deletes the local state directory (only when not running)
+ * Broker unreachable at start or later: the thread retries with backoff; the state goes back to
+ * REBALANCING (listeners see it) and returns to RUNNING on reconnect.
+ *
+ * Uncaught exceptions (a processor throws, logAndFail): the handler decides —
+ *   REPLACE_THREAD    close the failed thread's tasks without committing and start a fresh thread
+ *                     (the failing record is reprocessed: use it for transient errors)
+ *   SHUTDOWN_CLIENT   (default) stop this instance → ERROR
+ * (Kafka's SHUTDOWN_APPLICATION, which stops every instance through the group, is not supported.)
+ */
+import { join, resolve } from 'node:path';
+import type { Broker } from '../../broker/broker.ts';
+import { partitionForKey } from '../../util/murmur2.ts';
+import { DeserializationHandlers } from '../errors/deserialization-handler.ts';
+import type { Serializer } from '../serde/serde.ts';
+import { consoleLogger, type StreamsLogger } from '../task/internal-context.ts';
+import type { TaskConfig } from '../task/stream-task.ts';
+import type { Topology } from '../topology/topology.ts';
+import { startEmbeddedBroker } from './embedded-broker.ts';
+import type { RuntimeDeps } from './client-port.ts';
+import { createRuntimeDeps } from './runtime-deps.ts';
+import { queryableStore, type QueryableStoreType } from './queryable-stores.ts';
+import { StateDirectory } from './state-directory.ts';
+import { StreamThread } from './stream-thread.ts';
+import { parseHostPort, parseStreamsConfig, type HostInfo, type StreamsConfig, type StreamsConfigInput } from './streams-config.ts';
+import { StateMachine, StreamsStates, type StateListener, type StreamsState } from './streams-state.ts';
+
+export const StreamThreadExceptionResponse = {
+  REPLACE_THREAD: 'REPLACE_THREAD',
+  SHUTDOWN_CLIENT: 'SHUTDOWN_CLIENT',
+} as const;
+export type StreamThreadExceptionResponse = (typeof StreamThreadExceptionResponse)[keyof typeof StreamThreadExceptionResponse];
+export type StreamsUncaughtExceptionHandler = (error: Error) => StreamThreadExceptionResponse;
+
+/** Where a key of a store lives (queryMetadataForKey). */
+export interface KeyQueryMetadata {
+  readonly activeHost: HostInfo | undefined;
+  readonly standbyHosts: readonly HostInfo[];
+  readonly partition: number;
+}
+
+/** What a RuntimeDeps factory is told. */
+export interface RuntimeDepsContext {
+  readonly bootstrapServers: readonly string[];
+  readonly clientId: string;
+  readonly config: StreamsConfig;
+  readonly topology: Topology;
+  /** This instance's stable id (kept in the state directory). */
+  readonly processId: string;
+  readonly logger: StreamsLogger;
+}
+
+export interface KafkaStreamsOptions {
+  /** Replace the clients, assignor and topic setup (tests, or a faster client later). */
+  deps?: (context: RuntimeDepsContext) => RuntimeDeps;
+}
+
+export class KafkaStreams {
+  readonly config: StreamsConfig;
+  readonly #topology: Topology;
+  readonly #state: StateMachine;
+  readonly #stateDir: StateDirectory;
+  readonly #taskConfig: TaskConfig;
+  readonly #options: KafkaStreamsOptions;
+  #handler: StreamsUncaughtExceptionHandler = () => StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+  #thread: StreamThread | undefined;
+  #broker: Broker | undefined;
+  #bootstrap: string[] = [];
+  #closing: Promise<void> | undefined;
+  #replacements = 0;
+
+  constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
+    this.config = parseStreamsConfig(config);
+    this.#topology = topology;
+    this.#options = options;
+    const logger = this.config.logger ?? consoleLogger;
+    this.#state = new StateMachine((e) => logger.error(`state listener threw: ${e instanceof Error ? e.message : String(e)}`));
+    this.#stateDir = new StateDirectory(this.config.stateDir, this.config.applicationId);
+    if (topology.globalSubtopologies().length > 0) {
+      throw new Error('This topology has global stores / GlobalKTables, which the runtime does not run yet; use a KTable with a join instead.');
+    }
+    if (topology.subtopologies().some((s) => s.sourcePatterns.length > 0)) {
+      throw new Error('This topology reads topics by pattern (RegExp), which the runtime does not support yet; list the topics instead.');
+    }
+    this.#taskConfig = {
+      applicationId: this.config.applicationId,
+      stateDir: resolve(this.config.stateDir),
+      defaultKeySerde: this.config.defaultKeySerde,
+      defaultValueSerde: this.config.defaultValueSerde,
+      deserializationHandler: this.config.deserializationHandler ?? DeserializationHandlers.logAndFail(logger),
+      defaultStoreType: this.config.defaultStoreType,
+      cacheMaxBytes: this.config.cacheMaxBytes,
+      logger,
+    };
+  }
+
+  get state(): StreamsState {
+    return this.#state.state;
+  }
+
+  /** "host:port" of the broker(s) this instance talks to (the embedded one once started). */
+  get bootstrapServers(): readonly string[] {
+    return this.#bootstrap;
+  }
+
+  /** Changelog records read while restoring and following standbys (restart diagnostics). */
+  get restoredRecords(): number {
+    return this.#thread?.restoredTotal ?? 0;
+  }
+
+  /** Input records processed by this instance since start. */
+  get processedRecords(): number {
+    return this.#thread?.processedTotal ?? 0;
+  }
+
+  /** Task ids this instance runs now: active and standby. */
+  localTasks(): { active: string[]; standby: string[] } {
+    const tm = this.#thread?.taskManager;
+    return { active: tm?.activeTaskIds() ?? [], standby: tm?.standbyTaskIds() ?? [] };
+  }
+
+  onStateChange(listener: StateListener): void {
+    this.#state.addListener(listener);
+  }
+
+  setUncaughtExceptionHandler(handler: StreamsUncaughtExceptionHandler): void {
+    if (this.#state.state !== StreamsStates.CREATED) throw new Error(`setUncaughtExceptionHandler must be called before start(); the application is ${this.#state.state}.`);
+    this.#handler = handler;
+  }
+
+  /** Starts processing; resolves once the instance is connecting (not when RUNNING). */
+  async start(): Promise<void> {
+    if (this.#state.state !== StreamsStates.CREATED) {
+      throw new Error(`start() may be called once, on a CREATED instance; this one is ${this.#state.state}. Create a new KafkaStreams to run again.`);
+    }
+    this.#state.require(StreamsStates.REBALANCING, 'start()');
+    try {
+      this.#stateDir.lock();
+      if (this.config.bootstrapServers === 'embedded') {
+        const dataDir = this.config.embedded.dataDir ?? join(resolve(this.config.stateDir), '..', 'broker');
+        this.#broker = await startEmbeddedBroker({ ...this.config.embedded, dataDir });
+        this.#bootstrap = [this.#broker.bootstrap];
+      } else {
+        this.#bootstrap = [...this.config.bootstrapServers];
+      }
+    } catch (e) {
+      this.#stateDir.unlock();
+      this.#state.transition(StreamsStates.PENDING_ERROR);
+      this.#state.transition(StreamsStates.ERROR);
+      throw e;
+    }
+    this.#startThread();
+  }
+
+  #startThread(): void {
+    const clientId = `${this.config.applicationId}-${process.pid}-${this.#replacements}`;
+    const deps = (this.#options.deps ?? createRuntimeDeps)({
+      bootstrapServers: this.#bootstrap,
+      clientId,
+      config: this.config,
+      topology: this.#topology,
+      processId: this.#stateDir.processId(),
+      logger: this.#taskConfig.logger,
+    });
+    const thread: StreamThread = new StreamThread(this.#topology, this.config, this.#taskConfig, deps, this.#stateDir, {
+      onRunning: (running) => {
+        if (this.#thread !== thread) return;
+        this.#state.transition(running ? StreamsStates.RUNNING : StreamsStates.REBALANCING);
+      },
+      onRetry: (error, backoffMs) => {
+        if (this.#thread !== thread) return;
+        this.#state.transition(StreamsStates.REBALANCING);
+        this.#taskConfig.logger.warn(`[streams ${this.config.applicationId}] cannot reach the cluster or set up the application (${error.message}); retrying in ${backoffMs} ms`);
+      },
+      onFatal: (error) => void this.#onFatal(thread, error),
+    });
+    this.#thread = thread;
+    thread.start();
+  }
+
+  async #onFatal(thread: StreamThread, error: Error): Promise<void> {
+    if (this.#thread !== thread || this.#closing !== undefined) return;
+    let response: StreamThreadExceptionResponse;
+    try {
+      response = this.#handler(error);
+    } catch (e) {
+      this.#taskConfig.logger.error(`uncaught-exception handler threw (${e instanceof Error ? e.message : String(e)}); shutting down`);
+      response = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+    this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] stream thread failed: ${error.message} → ${response}`);
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD) {
+      this.#replacements++;
+      this.#state.transition(StreamsStates.REBALANCING);
+      this.#startThread();
+      return;
+    }
+    this.#state.transition(StreamsStates.PENDING_ERROR);
+    this.#thread = undefined;
+    await this.#shutdownResources();
+    this.#state.transition(StreamsStates.ERROR);
+  }
+
+  /**
+   * Commits, closes tasks, leaves the group and stops the embedded broker. Resolves true when
+   * everything closed within `timeoutMs` (default: wait as long as it takes), false otherwise.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<boolean> {
+    if (this.#state.isTerminal() && this.#closing === undefined) return true;
+    this.#closing ??= (async () => {
+      this.#state.transition(StreamsStates.PENDING_SHUTDOWN);
+      const thread = this.#thread;
+      this.#thread = undefined;
+      await thread?.stop();
+      await this.#shutdownResources();
+      this.#state.transition(StreamsStates.NOT_RUNNING);
+    })();
+    if (options.timeoutMs === undefined) {
+      await this.#closing;
+      return true;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), options.timeoutMs)));
+    try {
+      return await Promise.race([this.#closing.then(() => true), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #shutdownResources(): Promise<void> {
+    const broker = this.#broker;
+    this.#broker = undefined;
+    if (broker !== undefined) await broker.close().catch(() => {});
+    this.#stateDir.unlock();
+  }
+
+  /** Deletes this application's local state (stateDir/applicationId); only while not running. */
+  cleanUp(): void {
+    const s = this.#state.state;
+    if (s !== StreamsStates.CREATED && s !== StreamsStates.NOT_RUNNING && s !== StreamsStates.ERROR) {
+      throw new Error(`cleanUp() deletes local state and may only be called before start() or after close(); the application is ${s}.`);
+    }
+    this.#stateDir.cleanUp();
+  }
+
+  /** A read-only view of a store over this instance's active tasks (interactive queries). */
+  store<T>(name: string, type: QueryableStoreType<T>): T {
+    if (!this.#topology.stores().has(name)) {
+      throw new Error(`No state store named "${name}" in this topology (stores: ${[...this.#topology.stores().keys()].join(', ') || 'none'}).`);
+    }
+    const factory = this.#topology.stores().get(name)!.factory as { timestamped?: boolean };
+    return queryableStore(
+      {
+        stores: (n) => this.#thread?.taskManager?.localStores(n) ?? [],
+        isTimestamped: () => factory.timestamped === true,
+      },
+      name,
+      type,
+    );
+  }
+
+  /**
+   * Which instance owns `key` in `storeName`: the partition is murmur2(serialized key) mod the
+   * partition count (Kafka's default partitioner), and the host comes from the assignment's host
+   * map (instances report their applicationServer). undefined when the store or the assignment is
+   * not known yet (retry once RUNNING).
+   */
+  queryMetadataForKey<K>(storeName: string, key: K, keySerializer: Serializer<K>): KeyQueryMetadata | undefined {
+    const sub = this.#topology.subtopologies().find((s) => s.stores.includes(storeName));
+    if (sub === undefined) throw new Error(`No state store named "${storeName}" in this topology's tasks.`);
+    const hostMap = this.#thread?.hostMap;
+    if (hostMap === undefined || hostMap.size === 0) return undefined;
+    const topics = new Set(sub.sourceTopics.map((t) => this.#topology.resolveTopic(t, this.config.applicationId)));
+    // In a stable group every partition of the task's inputs is assigned, so the highest one seen is count - 1.
+    let numPartitions = 0;
+    for (const h of hostMap.values()) for (const tp of h.active) if (topics.has(tp.topic)) numPartitions = Math.max(numPartitions, tp.partition + 1);
+    if (numPartitions === 0) return undefined;
+    const partition = partitionForKey(keySerializer.serialize([...topics][0]!, key), numPartitions);
+    let activeHost: HostInfo | undefined;
+    const standbyHosts: HostInfo[] = [];
+    for (const [host, info] of hostMap) {
+      const hostInfo = parseHostPort(host);
+      if (hostInfo === undefined) continue;
+      if (info.active.some((tp) => topics.has(tp.topic) && tp.partition === partition)) activeHost = hostInfo;
+      else if (info.standby.some((tp) => topics.has(tp.topic) && tp.partition === partition)) standbyHosts.push(hostInfo);
+    }
+    return { activeHost, standbyHosts, partition };
+  }
+}

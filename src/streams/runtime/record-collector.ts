@@ -1,0 +1,101 @@
+/*
+ * RuntimeRecordCollector: where every record the stream thread's tasks produce goes — sink and
+ * dead-letter records (TaskIo.send) and changelog records (TaskIo.changelog) — on its way to the
+ * producer. It is the single source of truth for "how far has each changelog partition been
+ * written", which commit step 5 stores next to the data.
+ *
+ * Records are buffered synchronously while tasks process (the per-record path never awaits) and
+ * handed to the producer in one send() per loop turn (dispatch()). The producer batches them.
+ *
+ * Changelog offsets: for each changelog topic-partition, `changelogEndOffsets()` is the offset
+ * after the last acknowledged changelog record (the "next offset to restore from"). Commit:
+ *   1–2  tasks flush caches → changelog records land in the buffer
+ *   3    flush(): dispatch the buffer, await every outstanding send; acknowledged offsets
+ *        advance the end offsets; a failed send fails the commit (the input is not committed,
+ *        so the records are reprocessed: at-least-once)
+ */
+import type { PortProducer as Producer, PortProducerRecord as ProducerRecord, PortRecordMetadata as RecordMetadata } from './client-port.ts';
+import type { CollectedRecord, RecordCollector } from '../state/store-types.ts';
+import type { OutputRecord } from '../task/stream-task.ts';
+
+export class RuntimeRecordCollector {
+  readonly #producer: Producer;
+  readonly #changelogTopics: ReadonlySet<string>;
+  #buffer: ProducerRecord[] = [];
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #changelogEnd = new Map<string, number>();
+  #firstError: unknown;
+  #sentTotal = 0;
+
+  constructor(producer: Producer, changelogTopics: ReadonlySet<string>) {
+    this.#producer = producer;
+    this.#changelogTopics = changelogTopics;
+  }
+
+  /** TaskIo.send: sink and dead-letter records. */
+  readonly send = (r: OutputRecord): void => {
+    this.#buffer.push({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers });
+  };
+
+  /** TaskIo.changelog: the changelogging stores' collector. */
+  readonly changelog: RecordCollector = {
+    send: (r: CollectedRecord): void => {
+      this.#buffer.push({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers ?? {} });
+    },
+  };
+
+  /** Records handed to the producer so far (for metrics and the demo). */
+  get sentTotal(): number {
+    return this.#sentTotal;
+  }
+
+  /** Hands the buffered records to the producer (not awaited; flush() awaits). */
+  dispatch(): void {
+    if (this.#buffer.length === 0) return;
+    const batch = this.#buffer;
+    this.#buffer = [];
+    this.#sentTotal += batch.length;
+    const p = this.#producer.send(batch).then(
+      (meta) => this.#acknowledged(batch, meta),
+      (e: unknown) => {
+        this.#firstError ??= e;
+      },
+    );
+    this.#inFlight.add(p);
+    void p.finally(() => this.#inFlight.delete(p));
+  }
+
+  /** Commit step 3: every record produced so far is acknowledged, or this throws the first failure. */
+  async flush(): Promise<void> {
+    this.dispatch();
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
+    await this.#producer.flush();
+    if (this.#firstError !== undefined) {
+      const e = this.#firstError;
+      this.#firstError = undefined;
+      throw new Error(`Producing the application's output failed: ${e instanceof Error ? e.message : String(e)}. Uncommitted input will be reprocessed.`, { cause: e });
+    }
+  }
+
+  /** The offset after the last acknowledged record of a changelog partition, if any was written. */
+  changelogEndOffset(topic: string, partition: number): number | undefined {
+    return this.#changelogEnd.get(`${topic}\u0000${partition}`);
+  }
+
+  /** Drops records not yet handed to the producer (a task closed without committing). */
+  discardBuffered(): void {
+    this.#buffer = [];
+  }
+
+  #acknowledged(batch: readonly ProducerRecord[], meta: readonly RecordMetadata[]): void {
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i]!;
+      if (!this.#changelogTopics.has(r.topic)) continue;
+      const m = meta[i];
+      if (m === undefined || m.offset < 0) continue;
+      const k = `${r.topic}\u0000${m.partition}`;
+      const next = m.offset + 1;
+      if ((this.#changelogEnd.get(k) ?? -1) < next) this.#changelogEnd.set(k, next);
+    }
+  }
+}

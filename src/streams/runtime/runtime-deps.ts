@@ -1,0 +1,108 @@
+/*
+ * Production wiring of RuntimeDeps (client-port.ts) from a ClientFactory (src/client/types.ts):
+ * the producer, admin and assign-only consumer are the client's own objects (they satisfy the
+ * ports as they are); the group consumer is wrapped so that
+ *   - it subscribes to the application's input topics on connect,
+ *   - it joins with the streams task assignor, whose subscription userData carries this member's
+ *     tasks and their changelog offsets (stickiness, warm-state preference),
+ *   - onAssigned decodes the assignor's userData (active/standby tasks, host map) for the thread.
+ * Internal topics are created/validated with internal-topics.ts before the group is joined.
+ */
+import { createKafkajsClientFactory } from '../../client/kafkajs/kafkajs-client-factory.ts';
+import type { Admin, ClientFactory, GroupAssignor } from '../../client/types.ts';
+import { decodeAssignment } from './assignor/assignment-codec.ts';
+import { createStreamsAssignor } from './assignor/streams-assignor.ts';
+import { InternalTopicError, ensureInternalTopics } from './internal-topics.ts';
+import type { PortAssignment, PortGroupConsumer, PortGroupConsumerOptions, PortSubscriptionInfo, RuntimeDeps } from './client-port.ts';
+import type { RuntimeDepsContext } from './kafka-streams.ts';
+
+/** The assignor and topic-setup pieces the wiring needs (from runtime/assignor and internal-topics.ts). */
+export interface StreamsGroupPieces {
+  /** The streams assignor for this member; `info()` is read at every (re)join. */
+  assignor(info: () => PortSubscriptionInfo): GroupAssignor;
+  /** Decodes the assignment userData this member received. */
+  decodeAssignment(userData: Buffer): Omit<PortAssignment, 'partitions'>;
+  ensureInternalTopics(admin: Admin): Promise<void>;
+}
+
+export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGroupPieces, pollMaxWaitMs: number): RuntimeDeps {
+  return {
+    producer: () => clients.producer({ acks: -1 }),
+    admin: () => clients.admin(),
+    assignedConsumer: () => clients.assignedConsumer({ offsetReset: 'earliest', maxWaitMs: pollMaxWaitMs }),
+    async ensureInternalTopics() {
+      const admin = clients.admin();
+      try {
+        await admin.connect();
+        await pieces.ensureInternalTopics(admin);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    groupConsumer(options: PortGroupConsumerOptions): PortGroupConsumer {
+      const consumer = clients.consumer({
+        groupId: options.groupId,
+        assignor: pieces.assignor(options.subscriptionInfo),
+        sessionTimeoutMs: options.sessionTimeoutMs,
+        heartbeatIntervalMs: options.heartbeatIntervalMs,
+        rebalanceTimeoutMs: options.rebalanceTimeoutMs,
+        maxWaitMs: pollMaxWaitMs,
+        offsetReset: 'earliest',
+        beforeRevoke: options.beforeRevoke,
+        onAssigned: async (a) => {
+          const decoded = a.userData.length > 0 ? pieces.decodeAssignment(a.userData) : {};
+          await options.onAssigned({ ...decoded, partitions: a.partitions });
+        },
+      });
+      return {
+        connect: async () => {
+          await consumer.connect();
+          await consumer.subscribe(options.topics);
+        },
+        poll: (max, timeoutMs) => consumer.poll(max, timeoutMs),
+        commitOffsets: (offsets) => consumer.commitOffsets(offsets),
+        disconnect: () => consumer.disconnect(),
+      };
+    },
+  };
+}
+
+/** The client implementation the runtime uses by default (kafkajs; the assign-only consumer is the wire client). */
+export function clientFactoryFor(bootstrapServers: readonly string[], clientId: string): ClientFactory {
+  return createKafkajsClientFactory({ bootstrapServers, clientId, logLevel: process.env['TRIBUTARY_DEBUG'] ? 'info' : 'error' });
+}
+
+/** The production RuntimeDeps: kafkajs clients, the tributary-streams assignor, internal topics. */
+export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
+  const { config, topology } = context;
+  const clients = clientFactoryFor(context.bootstrapServers, context.clientId);
+  const server = config.applicationServer;
+  return runtimeDepsFromClients(
+    clients,
+    {
+      assignor: (info) =>
+        createStreamsAssignor({
+          topology,
+          applicationId: config.applicationId,
+          processId: context.processId,
+          applicationServer: server === undefined ? null : `${server.host}:${server.port}`,
+          numStandbyReplicas: config.numStandbyReplicas,
+          acceptableRecoveryLag: config.acceptableRecoveryLag,
+          localState: info,
+          warn: (m) => context.logger.warn(m),
+        }),
+      decodeAssignment: (userData) => decodeAssignment(userData),
+      async ensureInternalTopics(admin) {
+        try {
+          await ensureInternalTopics(admin, topology, { applicationId: config.applicationId, replicationFactor: config.replicationFactor });
+        } catch (e) {
+          // Input topics that do not exist YET are waited for (retried with backoff, REBALANCING),
+          // not fatal: they are often created right after the application starts.
+          if (e instanceof InternalTopicError && /^Source topic\(s\)/.test(e.message)) throw new Error(e.message, { cause: e });
+          throw e;
+        }
+      },
+    },
+    Math.min(config.pollMs, 100),
+  );
+}

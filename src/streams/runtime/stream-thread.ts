@@ -1,0 +1,301 @@
+/*
+ * StreamThread: the one processing loop of an instance (Node runs one; scale out with processes).
+ * It owns the clients (producer, group consumer, restore consumer, admin) and the TaskManager.
+ *
+ * Main loop (one turn; never awaits per record):
+ *   1 poll: up to pollMs for records of the assigned partitions → TaskManager.addRecords
+ *   2 process: up to maxRecordsPerIteration records, synchronously, round-robin over tasks
+ *   3 dispatch: hand the records produced in 2 to the producer (not awaited)
+ *   4 punctuate: wall-clock punctuators (stream-time ones fire inside process())
+ *   5 commit every commitIntervalMs (TaskManager.commit: the numbered procedure)
+ *   6 yield to the event loop when a full batch was processed (timers, heartbeats, I/O)
+ *
+ * Rebalances (the client calls these hooks; the loop and the hooks never overlap — every piece of
+ * work on tasks runs through #exclusive):
+ *   beforeRevoke(partitions)  commit all tasks (flush + offsets), then close the revoked ones:
+ *                             their state is on disk and in the changelog before they move
+ *   onAssigned(assignment)    decode the assignment (active/standby tasks, host map), create and
+ *                             restore the new tasks (state REBALANCING while restoring), RUNNING
+ *
+ * Faults: an error from the clients (broker down, connection lost) stops the loop; the thread
+ * closes its tasks WITHOUT committing (uncommitted input is reprocessed), reports REBALANCING and
+ * reconnects after a backoff that doubles up to retryBackoffMaxMs — never a tight crash loop.
+ * Clients retry a lost connection silently while idle, so after a session timeout without records
+ * the loop probes the cluster (one ListOffsets, bounded by the session timeout) to notice.
+ * An error from processing (a processor threw, logAndFail) is fatal for the thread and goes to
+ * KafkaStreams' uncaught-exception handler.
+ */
+import { DeserializationFailedError } from '../errors/deserialization-handler.ts';
+import { StreamsProcessingError } from '../errors/processing-error.ts';
+import type { TaskConfig } from '../task/stream-task.ts';
+import type { Topology } from '../topology/topology.ts';
+import { TopologyError } from '../topology/topology.ts';
+import { ChangelogRestorer } from './changelog-restorer.ts';
+import type { PortAdmin, PortAssignment, PortGroupConsumer, RuntimeDeps, TopicPartition } from './client-port.ts';
+import { RuntimeRecordCollector } from './record-collector.ts';
+import type { StateDirectory } from './state-directory.ts';
+import type { StreamsConfig } from './streams-config.ts';
+import { OffsetCommitFailedError, TaskManager, type CommitSink } from './task-manager.ts';
+
+const DISCONNECT_TIMEOUT_MS = 5000;
+const COMMIT_WARNING_INTERVAL_MS = 5000;
+
+/** `p`, or a rejection after `ms` saying `what` timed out. */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} (no answer within ${ms} ms)`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** "host:port" → what it owns, from the latest assignment. */
+export type HostMap = NonNullable<PortAssignment['hostMap']>;
+
+export interface ThreadEvents {
+  /** Rebalancing / restoring / reconnecting (false) vs processing (true). */
+  onRunning(running: boolean): void;
+  /** A fatal processing error: the thread stopped. */
+  onFatal(error: Error): void;
+  /** A retriable client error; the thread retries after `backoffMs`. */
+  onRetry(error: Error, backoffMs: number): void;
+}
+
+/** Errors that retrying cannot fix: they end the thread. */
+export function isFatal(e: unknown): boolean {
+  if (e instanceof StreamsProcessingError || e instanceof DeserializationFailedError || e instanceof TopologyError) return true;
+  return (e as { fatal?: unknown }).fatal === true;
+}
+
+export class StreamThread {
+  readonly #topology: Topology;
+  readonly #config: StreamsConfig;
+  readonly #taskConfig: TaskConfig;
+  readonly #deps: RuntimeDeps;
+  readonly #stateDir: StateDirectory;
+  readonly #events: ThreadEvents;
+  #tasks: TaskManager | undefined;
+  #restorer: ChangelogRestorer | undefined;
+  #hostMap: HostMap = new Map();
+  #lock: Promise<unknown> = Promise.resolve();
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #lastCommit = Date.now();
+  #lastCommitWarning = 0;
+  #processed = 0;
+
+  constructor(topology: Topology, config: StreamsConfig, taskConfig: TaskConfig, deps: RuntimeDeps, stateDir: StateDirectory, events: ThreadEvents) {
+    this.#topology = topology;
+    this.#config = config;
+    this.#taskConfig = taskConfig;
+    this.#deps = deps;
+    this.#stateDir = stateDir;
+    this.#events = events;
+  }
+
+  get processedTotal(): number {
+    return this.#processed;
+  }
+
+  get restoredTotal(): number {
+    return this.#restorer?.restoredRecords ?? 0;
+  }
+
+  get taskManager(): TaskManager | undefined {
+    return this.#tasks;
+  }
+
+  get hostMap(): HostMap {
+    return this.#hostMap;
+  }
+
+  start(): void {
+    this.#loop ??= this.#runWithRetries();
+  }
+
+  /** Stops the loop: commits and closes tasks (clean), leaves the group, disconnects. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  async #runWithRetries(): Promise<void> {
+    let backoff = this.#config.retryBackoffMs;
+        while (!this.#stopping) {
+      try {
+        await this.#session(() => {
+          backoff = this.#config.retryBackoffMs;
+        });
+        return;
+      } catch (e) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        if (isFatal(error)) {
+          this.#events.onFatal(error);
+          return;
+        }
+        if (this.#stopping) return;
+        this.#events.onRetry(error, backoff);
+        await this.#sleep(backoff);
+        backoff = Math.min(backoff * 2, this.#config.retryBackoffMaxMs);
+      }
+    }
+  }
+
+  /** One connected session: connect, join, loop until stopped or a client error. */
+  async #session(onConnected: () => void): Promise<void> {
+    const admin = this.#deps.admin();
+    const producer = this.#deps.producer();
+    const restoreConsumer = this.#deps.assignedConsumer();
+    let consumer: PortGroupConsumer | undefined;
+    let clean = false;
+    try {
+      await admin.connect();
+      await this.#deps.ensureInternalTopics();
+      await producer.connect();
+      await restoreConsumer.connect();
+      const collector = new RuntimeRecordCollector(producer, this.#changelogTopicSet());
+      this.#restorer = new ChangelogRestorer(admin, restoreConsumer, this.#taskConfig.logger);
+      const tasks = new TaskManager(this.#topology, this.#taskConfig, collector, this.#restorer, this.#stateDir);
+      this.#tasks = tasks;
+      const sink: CommitSink = {
+        commitOffsets: (offsets) => consumer!.commitOffsets(offsets),
+        purge: (offsets) => admin.deleteRecords(offsets),
+      };
+      const group = consumer = this.#deps.groupConsumer({
+        groupId: this.#config.applicationId,
+        topics: tasks.sourceTopics(),
+        sessionTimeoutMs: this.#config.sessionTimeoutMs,
+        heartbeatIntervalMs: this.#config.heartbeatIntervalMs,
+        rebalanceTimeoutMs: this.#config.rebalanceTimeoutMs,
+        subscriptionInfo: () => ({ activeTasks: tasks.activeTaskIds(), standbyTasks: tasks.standbyTaskIds(), taskOffsets: tasks.changelogOffsets() }),
+        beforeRevoke: (partitions) => this.#exclusive(() => this.#onRevoke(tasks, sink, partitions)),
+        onAssigned: (assignment) => this.#exclusive(() => this.#onAssigned(tasks, assignment)),
+      });
+      await group.connect();
+      onConnected();
+      await this.#mainLoop(tasks, group, sink, collector, admin);
+      // Stopping: commit what was processed, then close.
+      await this.#exclusive(async () => {
+        if (tasks.activeTasks().length > 0) await tasks.commit(sink);
+        await tasks.closeAll();
+      });
+      clean = true;
+    } finally {
+      if (!clean) await this.#tasks?.closeAll().catch(() => {});
+      this.#tasks = undefined;
+      // Disconnecting from a broker that is gone can wait on client retries: bound it.
+      const bounded = (p: Promise<void>) => withTimeout(p.catch(() => {}), DISCONNECT_TIMEOUT_MS, 'disconnect').catch(() => {});
+      await bounded(consumer?.disconnect() ?? Promise.resolve());
+      await Promise.all([bounded(restoreConsumer.disconnect()), bounded(producer.disconnect()), bounded(admin.disconnect())]);
+    }
+  }
+
+  async #mainLoop(tasks: TaskManager, consumer: PortGroupConsumer, sink: CommitSink, collector: RuntimeRecordCollector, admin: PortAdmin): Promise<void> {
+    const max = this.#config.maxRecordsPerIteration;
+    let lastSign = Date.now();
+    while (!this.#stopping) {
+      // 1 poll (shorter when records are still buffered)
+      const batches = await consumer.poll(max, tasks.numBuffered() > 0 ? 0 : this.#config.pollMs);
+      if (batches.length > 0) lastSign = Date.now();
+      else if (Date.now() - lastSign >= this.#config.sessionTimeoutMs) {
+        // Idle for a session timeout: the client may be retrying a lost broker silently. Probe it,
+        // so a broker that went away ends the session (REBALANCING, reconnect with backoff).
+        await this.#probe(tasks, admin);
+        lastSign = Date.now();
+      }
+      await this.#exclusive(async () => {
+        for (const b of batches) tasks.addRecords(b.topic, b.partition, b.records.map((r) => ({ topic: b.topic, partition: b.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers })));
+        // 2 process
+        const n = tasks.process(max);
+        this.#processed += n;
+        // 3 dispatch
+        collector.dispatch();
+        // 4 punctuate
+        tasks.punctuate();
+        collector.dispatch();
+        // 5 commit
+        if (Date.now() - this.#lastCommit >= this.#config.commitIntervalMs) {
+          await this.#commit(tasks, sink);
+          this.#lastCommit = Date.now();
+        }
+      });
+      // 6 let timers and I/O run
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  /** Asks the cluster for the end offset of one input partition, within a session timeout. */
+  async #probe(tasks: TaskManager, admin: PortAdmin): Promise<void> {
+    const topic = tasks.sourceTopics()[0];
+    if (topic === undefined) return;
+    await withTimeout(admin.listOffsets([{ topic, partition: 0 }], 'latest'), this.#config.sessionTimeoutMs, `the cluster did not answer a ListOffsets for ${topic}-0`);
+  }
+
+  async #onRevoke(tasks: TaskManager, sink: CommitSink, _partitions: readonly TopicPartition[]): Promise<void> {
+    this.#events.onRunning(false);
+    // Process what is buffered first: the next owner (maybe us) resumes from the committed offset.
+    let n: number;
+    do {
+      n = tasks.process(this.#config.maxRecordsPerIteration);
+      this.#processed += n;
+    } while (n > 0);
+    tasks.punctuate();
+    await this.#commit(tasks, sink);
+    this.#lastCommit = Date.now();
+  }
+
+  async #onAssigned(tasks: TaskManager, assignment: PortAssignment): Promise<void> {
+    this.#events.onRunning(false);
+    const active = new Set<string>(assignment.activeTasks ?? []);
+    for (const { topic, partition } of assignment.partitions) {
+      const id = tasks.taskIdFor(topic, partition);
+      if (id !== undefined) active.add(`${id.subtopology}_${id.partition}`);
+    }
+    this.#hostMap = assignment.hostMap ?? new Map();
+    tasks.resetCommitted();
+    await tasks.reconcile([...active], assignment.standbyTasks ?? []);
+    this.#lastCommit = Date.now();
+    this.#events.onRunning(true);
+  }
+
+  /** Commits; a failed offset commit (a rebalance under way) is logged, not a session failure. */
+  async #commit(tasks: TaskManager, sink: CommitSink): Promise<void> {
+    try {
+      await tasks.commit(sink);
+    } catch (e) {
+      if (!(e instanceof OffsetCommitFailedError)) throw e;
+      // One warning per interval while commits keep failing (the loop retries every commitIntervalMs).
+      if (Date.now() - this.#lastCommitWarning >= COMMIT_WARNING_INTERVAL_MS) {
+        this.#lastCommitWarning = Date.now();
+        this.#taskConfig.logger.warn(`[streams ${this.#config.applicationId}] ${e.message}`);
+      }
+    }
+  }
+
+  #changelogTopicSet(): Set<string> {
+    const set = new Set<string>();
+    for (const sub of this.#topology.subtopologies()) {
+      for (const store of sub.changelogTopics.keys()) set.add(`${this.#config.applicationId}-${store}-changelog`);
+    }
+    return set;
+  }
+
+  /** Runs `fn` after every earlier exclusive section finished (loop turns and rebalance hooks). */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(fn);
+    this.#lock = run.catch(() => {});
+    return run;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,227 @@
+/*
+ * StreamsConfig: what a KafkaStreams application is configured with, validated by zod. Every
+ * error names the field, the value given and what is expected, e.g.
+ *   invalid streams config:
+ *     commitIntervalMs: Too small: expected number to be >=0 (got -5)
+ *
+ * Fields and defaults (Kafka Streams' names in brackets):
+ *   applicationId            required [application.id]; the consumer group and the prefix of
+ *                            internal topics; letters, digits, '.', '_', '-'
+ *   bootstrapServers         required [bootstrap.servers]; "host:port[,host:port]", a list, or
+ *                            'embedded' (start the bundled broker in-process)
+ *   stateDir                 '.tributary/state' [state.dir]; stores live under
+ *                            stateDir/applicationId/taskId/
+ *   commitIntervalMs         30000 [commit.interval.ms] (Kafka's at_least_once default)
+ *   processingGuarantee      'at_least_once' only (exactly_once_v2 is the next issue)
+ *   cacheMaxBytes            10 MiB [statestore.cache.max.bytes], per store; 0 disables caching
+ *   replicationFactor        1 [replication.factor] for internal topics (-1 = broker default)
+ *   defaultKeySerde / defaultValueSerde   optional Serde objects
+ *   deserializationHandler   logAndFail [default.deserialization.exception.handler]
+ *   numStandbyReplicas       0 [num.standby.replicas]
+ *   acceptableRecoveryLag    10000 [acceptable.recovery.lag]
+ *   applicationServer        optional "host:port" [application.server] for interactive queries
+ *   numStreamThreads         1 (one stream thread is what Node needs; only 1 is accepted)
+ *   defaultStoreType         'leveldb' ('memory' for stores without local persistence)
+ *   sessionTimeoutMs 45000, heartbeatIntervalMs 3000, rebalanceTimeoutMs 60000 (consumer)
+ *   pollMs                   100: the longest a poll waits for records
+ *   maxRecordsPerIteration   1000: records processed per loop turn before yielding the event loop
+ *   retryBackoffMs / retryBackoffMaxMs   500 / 10000: reconnect backoff when the broker is away
+ *   embedded                 options of the bundled broker when bootstrapServers is 'embedded'
+ *   logger                   warn/error sink (console by default)
+ */
+import { z } from 'zod';
+import type { DeserializationExceptionHandler } from '../errors/deserialization-handler.ts';
+import type { Serde } from '../serde/serde.ts';
+import type { StreamsLogger } from '../task/internal-context.ts';
+
+export const ProcessingGuarantees = ['at_least_once'] as const;
+export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
+
+export interface EmbeddedBrokerConfig {
+  /** Where the broker keeps its logs; default `<stateDir>/../broker` i.e. `.tributary/broker`. */
+  dataDir?: string;
+  /** 0 = an ephemeral port (default). */
+  port?: number;
+  /** Partitions for auto-created topics; default 1. */
+  defaultPartitions?: number;
+  /** Topics to create at start when absent (inputs and outputs of a zero-setup app). */
+  topics?: ReadonlyArray<{ readonly name: string; readonly partitions: number }>;
+}
+
+/** What callers pass: only applicationId and bootstrapServers are required. */
+export interface StreamsConfigInput {
+  applicationId: string;
+  bootstrapServers: string | readonly string[];
+  stateDir?: string;
+  commitIntervalMs?: number;
+  processingGuarantee?: ProcessingGuarantee;
+  cacheMaxBytes?: number;
+  replicationFactor?: number;
+  defaultKeySerde?: Serde<unknown>;
+  defaultValueSerde?: Serde<unknown>;
+  deserializationHandler?: DeserializationExceptionHandler;
+  numStandbyReplicas?: number;
+  acceptableRecoveryLag?: number;
+  applicationServer?: string;
+  numStreamThreads?: number;
+  defaultStoreType?: 'memory' | 'leveldb';
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  rebalanceTimeoutMs?: number;
+  pollMs?: number;
+  maxRecordsPerIteration?: number;
+  retryBackoffMs?: number;
+  retryBackoffMaxMs?: number;
+  embedded?: EmbeddedBrokerConfig;
+  logger?: StreamsLogger;
+}
+
+export interface StreamsConfig {
+  readonly applicationId: string;
+  /** 'embedded', or broker addresses "host:port". */
+  readonly bootstrapServers: 'embedded' | readonly string[];
+  readonly stateDir: string;
+  readonly commitIntervalMs: number;
+  readonly processingGuarantee: ProcessingGuarantee;
+  readonly cacheMaxBytes: number;
+  readonly replicationFactor: number;
+  readonly defaultKeySerde: Serde<unknown> | undefined;
+  readonly defaultValueSerde: Serde<unknown> | undefined;
+  readonly deserializationHandler: DeserializationExceptionHandler | undefined;
+  readonly numStandbyReplicas: number;
+  readonly acceptableRecoveryLag: number;
+  readonly applicationServer: HostInfo | undefined;
+  readonly numStreamThreads: 1;
+  readonly defaultStoreType: 'memory' | 'leveldb';
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
+  readonly pollMs: number;
+  readonly maxRecordsPerIteration: number;
+  readonly retryBackoffMs: number;
+  readonly retryBackoffMaxMs: number;
+  readonly embedded: EmbeddedBrokerConfig;
+  readonly logger: StreamsLogger | undefined;
+}
+
+/** An instance's interactive-query endpoint (application.server). */
+export interface HostInfo {
+  readonly host: string;
+  readonly port: number;
+}
+
+export class StreamsConfigError extends Error {
+  override readonly name = 'StreamsConfigError';
+}
+
+const HOST_PORT = /^([^\s:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/;
+
+export function parseHostPort(text: string): HostInfo | undefined {
+  const m = HOST_PORT.exec(text.trim());
+  if (m === null) return undefined;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: m[1]!, port };
+}
+
+const int = (min: number, max = 2_147_483_647) => z.number().int().min(min).max(max);
+const serde = z.custom<Serde<unknown>>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as Serde<unknown>).serialize === 'function' && typeof (v as Serde<unknown>).deserialize === 'function',
+  'must be a Serde (an object with serialize and deserialize), e.g. Serdes.string()',
+);
+const hostPort = z.string().refine((s) => parseHostPort(s) !== undefined, 'must be "host:port" with a port in 1..65535');
+
+const schema = z
+  .object({
+    applicationId: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(200)
+      .regex(/^[a-zA-Z0-9._-]+$/, 'may only contain letters, digits, ".", "_" and "-" (it prefixes topic names)'),
+    bootstrapServers: z.union([
+      z.literal('embedded'),
+      z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)).pipe(z.array(hostPort).min(1, 'must list at least one "host:port"')),
+      z.array(hostPort).min(1, 'must list at least one "host:port"'),
+    ]),
+    stateDir: z.string().min(1, 'must be a non-empty directory path').default('.tributary/state'),
+    commitIntervalMs: int(0).default(30_000),
+    processingGuarantee: z
+      .enum(ProcessingGuarantees, { message: 'only "at_least_once" is supported for now (exactly_once_v2 is planned)' })
+      .default('at_least_once'),
+    cacheMaxBytes: int(0, Number.MAX_SAFE_INTEGER).default(10 * 1024 * 1024),
+    replicationFactor: z.union([z.literal(-1), int(1, 32767)]).default(1),
+    defaultKeySerde: serde.optional(),
+    defaultValueSerde: serde.optional(),
+    deserializationHandler: z
+      .custom<DeserializationExceptionHandler>((v) => typeof v === 'object' && v !== null && typeof (v as DeserializationExceptionHandler).handle === 'function', 'must be a handler from DeserializationHandlers')
+      .optional(),
+    numStandbyReplicas: int(0, 100).default(0),
+    acceptableRecoveryLag: int(0, Number.MAX_SAFE_INTEGER).default(10_000),
+    applicationServer: hostPort.optional(),
+    numStreamThreads: z.literal(1, { message: 'must be 1: one stream thread per process (run more processes to scale out)' }).default(1),
+    defaultStoreType: z.enum(['memory', 'leveldb']).default('leveldb'),
+    sessionTimeoutMs: int(1000).default(45_000),
+    heartbeatIntervalMs: int(100).default(3000),
+    rebalanceTimeoutMs: int(1000).default(60_000),
+    pollMs: int(1, 60_000).default(100),
+    maxRecordsPerIteration: int(1).default(1000),
+    retryBackoffMs: int(1).default(500),
+    retryBackoffMaxMs: int(1).default(10_000),
+    embedded: z
+      .object({
+        dataDir: z.string().min(1).optional(),
+        port: int(0, 65535).optional(),
+        defaultPartitions: int(1, 100_000).optional(),
+        topics: z.array(z.object({ name: z.string().min(1), partitions: int(1, 10_000) }).strict()).optional(),
+      })
+      .strict()
+      .default({}),
+    logger: z
+      .custom<StreamsLogger>((v) => typeof v === 'object' && v !== null && typeof (v as StreamsLogger).warn === 'function' && typeof (v as StreamsLogger).error === 'function', 'must have warn() and error()')
+      .optional(),
+  })
+  .strict()
+  .refine((c) => c.heartbeatIntervalMs < c.sessionTimeoutMs, { message: 'must be lower than sessionTimeoutMs', path: ['heartbeatIntervalMs'] });
+
+/** Fills defaults and validates; throws StreamsConfigError naming each offending field. */
+export function parseStreamsConfig(input: StreamsConfigInput): StreamsConfig {
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
+      const given = valueAt(input, issue.path);
+      const shown = given === undefined ? 'missing' : `got ${show(given)}`;
+      return `${path}: ${issue.message} (${shown})`;
+    });
+    throw new StreamsConfigError(`invalid streams config:\n  ${lines.join('\n  ')}`);
+  }
+  const d = result.data;
+  return {
+    ...d,
+    bootstrapServers: d.bootstrapServers,
+    applicationServer: d.applicationServer === undefined ? undefined : parseHostPort(d.applicationServer),
+    embedded: d.embedded,
+    defaultKeySerde: d.defaultKeySerde,
+    defaultValueSerde: d.defaultValueSerde,
+    deserializationHandler: d.deserializationHandler,
+    logger: d.logger,
+  } as StreamsConfig;
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return Object.prototype.toString.call(v);
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}

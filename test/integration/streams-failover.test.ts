@@ -1,0 +1,184 @@
+// Multi-instance behaviour, each instance in its own process (streams-app-process.ts) against one
+// bundled broker over TCP, on a 6-partition input:
+//  - failover: three instances; one is SIGKILLed mid-stream; its tasks move to the others, their
+//    state is restored from the changelogs, and the final max table equals the reference computed
+//    from the input (max is idempotent under at-least-once reprocessing); counts lose nothing.
+//  - scale-out: one instance, then a second joins mid-stream and takes over half the tasks; no
+//    record is lost.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
+import { COUNT_TOPIC, MAX_TOPIC, READINGS } from './streams-app-process.ts';
+import { StreamsIo, int64, lastValues, waitFor, type InputRecord } from './streams-helpers.ts';
+
+const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
+const APP = fileURLToPath(new URL('./streams-app-process.ts', import.meta.url));
+const SENSORS = Array.from({ length: 24 }, (_, i) => `sensor-${i}`);
+
+interface Instance {
+  child: ChildProcess;
+  active: string[];
+  standby: string[];
+  processed: number;
+  restored: number;
+  state: string;
+  stderr: string;
+  exited: Promise<number | null>;
+}
+
+function readings(n: number, seed: number): InputRecord[] {
+  let x = seed;
+  const next = () => (x = (x * 1103515245 + 12345) % 2147483648);
+  // The LCG's low bits cycle fast: use the high ones.
+  return Array.from({ length: n }, (_, i) => ({ key: SENSORS[(next() >>> 12) % SENSORS.length]!, value: String((next() >>> 8) % 100_000), timestamp: 1_000 + i }));
+}
+
+function reference(input: readonly InputRecord[]): { max: Map<string, bigint>; count: Map<string, bigint> } {
+  const max = new Map<string, bigint>();
+  const count = new Map<string, bigint>();
+  for (const r of input) {
+    const k = r.key as string;
+    const v = BigInt(r.value as string);
+    if (!max.has(k) || max.get(k)! < v) max.set(k, v);
+    count.set(k, (count.get(k) ?? 0n) + 1n);
+  }
+  return { max, count };
+}
+
+describe('streams runtime with several instances in separate processes', () => {
+  let broker: TestBroker;
+  let io: StreamsIo;
+  let dir: string;
+  const instances: Instance[] = [];
+
+  beforeEach(async () => {
+    broker = await startTestBroker();
+    io = new StreamsIo(broker.bootstrap);
+    dir = mkdtempSync(join(tmpdir(), 'tributary-failover-'));
+    await io.createTopic(READINGS, 6);
+    await io.createTopic(MAX_TOPIC, 6);
+    await io.createTopic(COUNT_TOPIC, 6);
+  });
+  afterEach(async () => {
+    for (const i of instances.splice(0)) {
+      if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGKILL');
+      await i.exited;
+    }
+    io.close();
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function launch(name: string, standbys = 0): Instance {
+    const child = spawn(process.execPath, [RUN_TS, APP, broker.bootstrap, join(dir, name), String(standbys)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const inst: Instance = { child, active: [], standby: [], processed: 0, restored: 0, state: 'CREATED', stderr: '', exited: new Promise((r) => child.once('exit', (code) => r(code))) };
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          const ev = JSON.parse(line) as { event: string; state?: string; active?: string[]; standby?: string[]; processed?: number; restored?: number };
+          if (ev.event === 'state') inst.state = ev.state!;
+          if (ev.event === 'tasks') {
+            inst.active = ev.active!;
+            inst.standby = ev.standby!;
+            inst.processed = ev.processed!;
+            inst.restored = ev.restored!;
+          }
+        } catch {
+          /* not an event line */
+        }
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => (inst.stderr += d.toString()));
+    instances.push(inst);
+    return inst;
+  }
+
+  const alive = () => instances.filter((i) => i.child.exitCode === null && i.child.signalCode === null);
+  const describeAll = () => instances.map((i) => `${i.state} [${i.active.join(",")}] standby=[${i.standby.join(',')}] processed=${i.processed} restored=${i.restored} ${i.stderr.slice(-1500)}`).join("\n");
+  async function allTasksRunning(members: number): Promise<void> {
+    await waitFor(
+      () => {
+        const live = alive();
+        const tasks = live.flatMap((i) => i.active);
+        return live.length === members && live.every((i) => i.state === 'RUNNING' && i.active.length > 0) && new Set(tasks).size === 6 && tasks.length === 6;
+      },
+      () => `6 tasks running on ${members} instances:\n${describeAll()}`,
+      45_000,
+    );
+  }
+
+  async function outputsMatch(input: readonly InputRecord[]): Promise<void> {
+    const ref = reference(input);
+    await waitFor(
+      async () => {
+        const max = lastValues(await io.readAll(MAX_TOPIC), int64);
+        const count = lastValues(await io.readAll(COUNT_TOPIC), int64);
+        return [...ref.max].every(([k, v]) => max.get(k) === v) && [...ref.count].every(([k, v]) => (count.get(k) ?? 0n) >= v);
+      },
+      () => `output tables to match the reference:\n${describeAll()}`,
+      45_000,
+    );
+    const max = lastValues(await io.readAll(MAX_TOPIC), int64);
+    expect(max).toEqual(ref.max);
+  }
+
+  it('failover: a SIGKILLed instance’s tasks move and the final table is right', async () => {
+    launch('a');
+    launch('b');
+    const victim = launch('c');
+    await allTasksRunning(3);
+    const input = readings(3000, 42);
+    await io.produce(READINGS, input.slice(0, 1500));
+    // Kill it mid-stream, once it has built state (and written changelog records) for its tasks.
+    await waitFor(() => victim.processed >= 100, () => `victim processing:\n${describeAll()}`);
+    const survivors = instances.filter((i) => i !== victim);
+    const restoredBefore = survivors.reduce((n, i) => n + i.restored, 0);
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    await io.produce(READINGS, input.slice(1500));
+    await allTasksRunning(2);
+    await outputsMatch(input);
+    // The victim's tasks moved with their state: the survivors read it back from the changelogs.
+    await waitFor(() => survivors.reduce((n, i) => n + i.restored, 0) > restoredBefore, 'survivors restored the moved state');
+  }, 90_000);
+
+  it('scale-out: a second instance takes over half the tasks and no record is lost', async () => {
+    const first = launch('one');
+    await allTasksRunning(1);
+    const input = readings(2000, 7);
+    await io.produce(READINGS, input.slice(0, 1000));
+    const second = launch('two');
+    await io.produce(READINGS, input.slice(1000, 1500));
+    await allTasksRunning(2);
+    expect(first.active.length).toBe(3);
+    expect(second.active.length).toBe(3);
+    await io.produce(READINGS, input.slice(1500));
+    await outputsMatch(input);
+    const count = lastValues(await io.readAll(COUNT_TOPIC), int64);
+    expect(count).toEqual(reference(input).count);
+  }, 90_000);
+
+  it('standby replicas: each task has a standby on the other instance, and failover keeps the table right', async () => {
+    launch('s1', 1);
+    const victim = launch('s2', 1);
+    await allTasksRunning(2);
+    await waitFor(() => instances.every((i) => i.standby.length === 3 && i.standby.every((t) => !i.active.includes(t))), () => `3 standbys each:\n${describeAll()}`);
+    const input = readings(1500, 99);
+    await io.produce(READINGS, input.slice(0, 1000));
+    await waitFor(() => victim.processed >= 100, () => `victim processing:\n${describeAll()}`);
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    await io.produce(READINGS, input.slice(1000));
+    await allTasksRunning(1);
+    await outputsMatch(input);
+  }, 90_000);
+});

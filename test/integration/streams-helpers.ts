@@ -1,0 +1,95 @@
+/*
+ * Shared pieces of the streams integration tests: topic setup, producing input and reading
+ * output over TCP with the small wire client (src/client/wire — not the client the runtime uses,
+ * so the tests do not check the runtime with itself), and polling for a condition.
+ */
+import { WireCluster } from '../../src/client/wire/cluster.ts';
+import { createTopics } from '../../src/client/wire/admin.ts';
+import { WireConsumer } from '../../src/client/wire/consumer.ts';
+import { WireProducer } from '../../src/client/wire/producer.ts';
+
+export interface InputRecord {
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  partition?: number;
+  timestamp: number;
+}
+
+export interface OutputRecord {
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: number;
+}
+
+export class StreamsIo {
+  readonly #cluster: WireCluster;
+  readonly #producer: WireProducer;
+
+  constructor(bootstrap: string) {
+    this.#cluster = new WireCluster({ bootstrap, clientId: 'streams-it' });
+    this.#producer = new WireProducer(this.#cluster);
+  }
+
+  async createTopic(name: string, numPartitions: number): Promise<void> {
+    await createTopics(this.#cluster, [{ name, numPartitions, replicationFactor: 1 }]);
+  }
+
+  async produce(topic: string, records: readonly InputRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += 500) {
+      await this.#producer.send(
+        topic,
+        records.slice(i, i + 500).map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp, ...(r.partition === undefined ? {} : { partition: r.partition }) })),
+      );
+    }
+  }
+
+  /** Every record of `topic` from the start up to its current end. */
+  async readAll(topic: string): Promise<OutputRecord[]> {
+    const consumer = new WireConsumer(this.#cluster, { maxWaitMs: 50, isolationLevel: 0 });
+    let parts: number[];
+    try {
+      parts = await consumer.assign(topic, 'earliest');
+    } catch (e) {
+      if ((e as { code?: number }).code === 3) return []; // not created yet: nothing written
+      throw e;
+    }
+    const { listOffsets, OffsetSpec } = await import('../../src/client/wire/admin.ts');
+    const ends = await listOffsets(this.#cluster, topic, parts, OffsetSpec.latest);
+    const out: OutputRecord[] = [];
+    const done = () => parts.every((p) => (consumer.position(topic, p) ?? 0n) >= ends.get(p)!.offset);
+    while (!done()) {
+      for (const r of await consumer.poll()) {
+        out.push({ partition: r.partition, offset: Number(r.offset), key: r.key, value: r.value, timestamp: r.timestamp });
+      }
+    }
+    return out;
+  }
+
+  close(): void {
+    this.#cluster.close();
+  }
+}
+
+/** The last value per key (a table view of a changelog-like output topic). */
+export function lastValues<V>(records: readonly OutputRecord[], decode: (b: Buffer) => V): Map<string, V> {
+  const m = new Map<string, V>();
+  for (const r of [...records].sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
+    if (r.key === null) continue;
+    if (r.value === null) m.delete(r.key.toString());
+    else m.set(r.key.toString(), decode(r.value));
+  }
+  return m;
+}
+
+/** Polls `cond` every 50 ms; `what` (or what it returns at the timeout) explains the failure. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const int64 = (b: Buffer): bigint => b.readBigInt64BE(0);

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { StreamsBuilder } from '../../../../src/streams/dsl/streams-builder.ts';
+import { Topology } from '../../../../src/streams/topology/topology.ts';
+import { buildTopology } from '../../../../examples/word-count/topology.ts';
+import { createStreamsAssignor, STREAMS_ASSIGNOR_NAME, type LocalTaskState } from '../../../../src/streams/runtime/assignor/streams-assignor.ts';
+import { AssignorMetadataError, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../../../src/streams/runtime/assignor/assignment-codec.ts';
+import { computeTasks, sourceTopics } from '../../../../src/streams/runtime/assignor/task-topics.ts';
+
+const APP = 'wc';
+
+function wordCount(): Topology {
+  const b = new StreamsBuilder();
+  buildTopology(b);
+  return b.build();
+}
+
+/** Two topics read by one processor: one sub-topology, so partition p of both is one task. */
+function twoInputs(): Topology {
+  return new Topology()
+    .addSource('left', 'orders')
+    .addSource('right', 'payments')
+    .addProcessor('match', () => ({ process: () => undefined }), 'left', 'right')
+    .copartitionSources(['left', 'right']);
+}
+
+const empty: LocalTaskState = { activeTasks: [], standbyTasks: [], taskOffsets: new Map() };
+
+function assignorFor(topology: Topology, processId: string, local: LocalTaskState = empty, server: string | null = null, standbys = 0) {
+  return createStreamsAssignor({ topology, applicationId: APP, processId, applicationServer: server, numStandbyReplicas: standbys, acceptableRecoveryLag: 100, localState: () => local });
+}
+
+describe('assignment codec', () => {
+  it('round-trips subscriptions and assignments', () => {
+    const sub = { processId: 'p1', applicationServer: 'h:1', activeTasks: ['0_1'], standbyTasks: ['1_0'], taskOffsets: new Map([['0_1', 42]]) };
+    expect(decodeSubscription(encodeSubscription(sub))).toEqual(sub);
+    const asg = { activeTasks: ['0_0'], standbyTasks: [], hostMap: new Map([['h:1', { active: [{ topic: 't', partition: 0 }], standby: [] }]]) };
+    expect(decodeAssignment(encodeAssignment(asg))).toEqual(asg);
+  });
+
+  it('rejects foreign bytes and other versions with a clear error', () => {
+    expect(() => decodeSubscription(Buffer.from('hello'))).toThrow(AssignorMetadataError);
+    const v2 = encodeSubscription({ processId: 'p', applicationServer: null, activeTasks: [], standbyTasks: [], taskOffsets: new Map() });
+    v2[1] = 2;
+    expect(() => decodeSubscription(v2)).toThrow(/version 2.*version 1/);
+  });
+});
+
+describe('task topics', () => {
+  it('subscribes to the resolved source topics and counts tasks per sub-topology', () => {
+    const topo = wordCount();
+    expect(sourceTopics(topo, APP).topics).toEqual([`${APP}-counts-store-repartition`, 'streams-plaintext-input'].sort());
+    const t = computeTasks(topo, APP, new Map([['streams-plaintext-input', 4], [`${APP}-counts-store-repartition`, 3]]));
+    expect([...t.tasks.keys()]).toEqual(['0_0', '0_1', '0_2', '0_3', '1_0', '1_1', '1_2']);
+    expect(t.statefulTasks.has('1_2')).toBe(true);
+    expect(t.statefulTasks.has('0_0')).toBe(false);
+    expect(t.changelogPartitions.get('1_2')).toEqual([{ topic: `${APP}-counts-store-changelog`, partition: 2 }]);
+  });
+
+  it('puts partition p of co-partitioned topics in the same task', () => {
+    const t = computeTasks(twoInputs(), APP, new Map([['orders', 3], ['payments', 3]]));
+    expect(t.tasks.get('0_2')).toEqual([{ topic: 'orders', partition: 2 }, { topic: 'payments', partition: 2 }]);
+  });
+});
+
+describe('streams assignor', () => {
+  it('assigns whole tasks to members, with tasks and the host map in the userData', async () => {
+    const topo = twoInputs();
+    const a = assignorFor(topo, 'pa', empty, 'host-a:1');
+    const b = assignorFor(topo, 'pb', empty, 'host-b:1');
+    expect(a.name).toBe(STREAMS_ASSIGNOR_NAME);
+    const result = await a.assign({
+      members: [
+        { memberId: 'ma', userData: a.userData(), topics: ['orders', 'payments'] },
+        { memberId: 'mb', userData: b.userData(), topics: ['orders', 'payments'] },
+      ],
+      topicPartitions: new Map([['orders', 4], ['payments', 4]]),
+    });
+    const seen = new Map<string, string>();
+    for (const [member, asg] of result) {
+      const info = decodeAssignment(asg.userData);
+      expect(info.activeTasks).toHaveLength(2);
+      // Both topics of each task, same partition, on the same member.
+      expect(asg.partitions.get('orders')).toEqual(asg.partitions.get('payments'));
+      for (const p of asg.partitions.get('orders')!) seen.set(`p${p}`, member);
+      expect([...info.hostMap.keys()].sort()).toEqual(['host-a:1', 'host-b:1']);
+    }
+    expect(seen.size).toBe(4);
+  });
+
+  it('keeps tasks with their previous members and places standbys on the other process', async () => {
+    const topo = wordCount();
+    const parts = new Map([['streams-plaintext-input', 2], [`${APP}-counts-store-repartition`, 2]]);
+    const a = assignorFor(topo, 'pa', { activeTasks: ['0_0', '1_1'], standbyTasks: [], taskOffsets: new Map([['1_1', 50]]) }, null, 1);
+    const b = assignorFor(topo, 'pb', { activeTasks: ['0_1', '1_0'], standbyTasks: [], taskOffsets: new Map([['1_0', 70]]) }, null, 1);
+    const result = await a.assign({
+      members: [
+        { memberId: 'ma', userData: a.userData(), topics: [] },
+        { memberId: 'mb', userData: b.userData(), topics: [] },
+      ],
+      topicPartitions: parts,
+    });
+    const ia = decodeAssignment(result.get('ma')!.userData);
+    const ib = decodeAssignment(result.get('mb')!.userData);
+    expect(ia.activeTasks).toEqual(['0_0', '1_1']);
+    expect(ib.activeTasks).toEqual(['0_1', '1_0']);
+    // Only the stateful sub-topology (1) has standbys.
+    expect(ia.standbyTasks).toEqual(['1_0']);
+    expect(ib.standbyTasks).toEqual(['1_1']);
+    expect(result.get('ma')!.partitions.get('streams-plaintext-input')).toEqual([0]);
+    expect(result.get('ma')!.partitions.get(`${APP}-counts-store-repartition`)).toEqual([1]);
+  });
+
+  it('treats a member with unreadable metadata as state-less instead of failing the rebalance', async () => {
+    const warnings: string[] = [];
+    const a = createStreamsAssignor({ topology: twoInputs(), applicationId: APP, processId: 'pa', applicationServer: null, numStandbyReplicas: 0, acceptableRecoveryLag: 0, localState: () => empty, warn: (m) => warnings.push(m) });
+    const result = await a.assign({
+      members: [
+        { memberId: 'ma', userData: a.userData(), topics: [] },
+        { memberId: 'mx', userData: Buffer.from('junk'), topics: [] },
+      ],
+      topicPartitions: new Map([['orders', 2], ['payments', 2]]),
+    });
+    expect(decodeAssignment(result.get('mx')!.userData).activeTasks).toHaveLength(1);
+    expect(warnings[0]).toMatch(/mx sent unreadable metadata/);
+  });
+});

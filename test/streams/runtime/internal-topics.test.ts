@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StreamsBuilder } from '../../../src/streams/dsl/streams-builder.ts';
+import { Topology } from '../../../src/streams/topology/topology.ts';
+import { InternalTopicType } from '../../../src/streams/topology/node-specs.ts';
+import { buildTopology } from '../../../examples/word-count/topology.ts';
+import { ensureInternalTopics, ensureInternalTopicsPlan, InternalTopicError, planInternalTopics } from '../../../src/streams/runtime/internal-topics.ts';
+import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
+import { createKafkajsClientFactory } from '../../../src/client/kafkajs/kafkajs-client-factory.ts';
+import type { Admin } from '../../../src/client/types.ts';
+
+function wordCount(): Topology {
+  const b = new StreamsBuilder();
+  buildTopology(b);
+  return b.build();
+}
+
+const noop = () => ({ process: () => undefined });
+
+/** raw ─▶ [rekeyed-repartition] ─┐
+ *                      orders ──┴▶ join (co-partitioned) */
+function joinTopology(explicit?: number): Topology {
+  return new Topology()
+    .addSource('raw-source', 'raw')
+    .addProcessor('rekey', noop, 'raw-source')
+    .addSink('to-rekeyed', 'rekeyed-repartition', {}, 'rekey')
+    .addInternalTopic('rekeyed-repartition', InternalTopicType.REPARTITION, explicit)
+    .addSource('rekeyed-source', 'rekeyed-repartition')
+    .addSource('orders-source', 'orders')
+    .addProcessor('join', noop, 'rekeyed-source', 'orders-source')
+    .copartitionSources(['rekeyed-source', 'orders-source']);
+}
+
+describe('planInternalTopics', () => {
+  it('sizes a repartition topic by its writers\' sources and the changelog by the task count', () => {
+    const plan = planInternalTopics(wordCount(), 'app', new Map([['streams-plaintext-input', 5]]));
+    expect(plan).toEqual([
+      { topic: 'app-counts-store-repartition', kind: 'repartition', partitions: 5, configs: { 'cleanup.policy': 'delete' } },
+      { topic: 'app-counts-store-changelog', kind: 'changelog', partitions: 5, configs: { 'cleanup.policy': 'compact' } },
+    ]);
+  });
+
+  it('gives a co-partitioned repartition topic the count of the topic it is joined with', () => {
+    const plan = planInternalTopics(joinTopology(), 'app', new Map([['raw', 5], ['orders', 3]]));
+    expect(plan.find((p) => p.topic === 'app-rekeyed-repartition')!.partitions).toBe(3);
+  });
+
+  it('rejects joined topics whose counts differ, naming them', () => {
+    expect(() => planInternalTopics(joinTopology(4), 'app', new Map([['raw', 5], ['orders', 3]]))).toThrow(/orders \(3 partitions\), app-rekeyed-repartition \(4 partitions\) are joined/);
+  });
+
+  it('rejects a missing source topic, naming it', () => {
+    expect(() => planInternalTopics(wordCount(), 'app', new Map())).toThrow(/streams-plaintext-input.*do not exist/);
+  });
+});
+
+describe('ensureInternalTopics (against a broker)', () => {
+  let broker: TestBroker;
+  let admin: Admin;
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    admin = createKafkajsClientFactory({ bootstrapServers: [broker.bootstrap], clientId: 'it-test', logLevel: 'nothing' }).admin();
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.disconnect();
+    await broker?.stop();
+  });
+
+  it('creates missing internal topics, accepts them on the next start and rejects a wrong count', async () => {
+    await admin.createTopics([{ topic: 'streams-plaintext-input', numPartitions: 3, replicationFactor: 1 }]);
+    const plan = await ensureInternalTopicsPlan(admin, wordCount(), { applicationId: 'wc1', replicationFactor: 1 });
+    expect(plan.map((p) => p.topic).sort()).toEqual(['wc1-counts-store-changelog', 'wc1-counts-store-repartition']);
+    expect([...(await admin.describeTopics(['wc1-counts-store-changelog', 'wc1-counts-store-repartition']))].sort((a, b) => a.topic.localeCompare(b.topic))).toEqual([
+      { topic: 'wc1-counts-store-changelog', partitions: 3 },
+      { topic: 'wc1-counts-store-repartition', partitions: 3 },
+    ]);
+    await ensureInternalTopics(admin, wordCount(), { applicationId: 'wc1', replicationFactor: 1 });
+
+    await admin.createTopics([{ topic: 'wc2-counts-store-changelog', numPartitions: 1, replicationFactor: 1 }]);
+    const err = await ensureInternalTopics(admin, wordCount(), { applicationId: 'wc2', replicationFactor: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InternalTopicError);
+    expect((err as Error).message).toMatch(/wc2-counts-store-changelog has 1 partitions, expected 3/);
+  });
+});

@@ -1,0 +1,47 @@
+// Config validation: defaults, normalisation, and errors that name the field and the value.
+import { describe, expect, it } from 'vitest';
+import { parseStreamsConfig, StreamsConfigError } from '../../../src/streams/runtime/streams-config.ts';
+import { Serdes } from '../../../src/streams/serde/serdes.ts';
+
+describe('parseStreamsConfig', () => {
+  it('fills Kafka Streams defaults and splits bootstrap lists', () => {
+    const c = parseStreamsConfig({ applicationId: 'app-1', bootstrapServers: 'a:9092, b:9093' });
+    expect(c.bootstrapServers).toEqual(['a:9092', 'b:9093']);
+    expect(c.commitIntervalMs).toBe(30_000);
+    expect(c.processingGuarantee).toBe('at_least_once');
+    expect(c.cacheMaxBytes).toBe(10 * 1024 * 1024);
+    expect(c.numStandbyReplicas).toBe(0);
+    expect(c.numStreamThreads).toBe(1);
+    expect(c.stateDir).toBe('.tributary/state');
+  });
+
+  it('accepts embedded mode, serdes and an application server', () => {
+    const c = parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'embedded', defaultKeySerde: Serdes.string(), applicationServer: 'localhost:8080' });
+    expect(c.bootstrapServers).toBe('embedded');
+    expect(c.applicationServer).toEqual({ host: 'localhost', port: 8080 });
+    expect(c.defaultKeySerde?.name).toBe(Serdes.string().name);
+  });
+
+  it('names every bad field with the value given', () => {
+    let err: unknown;
+    try {
+      parseStreamsConfig({ applicationId: '', bootstrapServers: 'nohostport', numStandbyReplicas: -1, numStreamThreads: 2, defaultValueSerde: {} as never });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StreamsConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/applicationId: must not be empty \(got ""\)/);
+    expect(msg).toMatch(/bootstrapServers/);
+    expect(msg).toMatch(/numStandbyReplicas: .*\(got -1\)/);
+    expect(msg).toMatch(/numStreamThreads: must be 1/);
+    expect(msg).toMatch(/defaultValueSerde: must be a Serde/);
+  });
+
+  it('rejects unknown fields and heartbeat >= session timeout', () => {
+    expect(() => parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'embedded', comitIntervalMs: 5 } as never)).toThrow(/comitIntervalMs/);
+    expect(() => parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'embedded', sessionTimeoutMs: 2000, heartbeatIntervalMs: 3000 })).toThrow(
+      /heartbeatIntervalMs: must be lower than sessionTimeoutMs/,
+    );
+  });
+});
