@@ -1,9 +1,29 @@
 /**
  * Tributary's public surface: the streams DSL and Processor API, serdes and stores, windows and
  * joins, and the bundled broker. Everything else under src/ is internal and may change.
- * The runtime (`KafkaStreams`) and the client interface are exported from here as they land;
- * the TopologyTestDriver lives in `tributary/testing`.
+ * The TopologyTestDriver lives in `tributary/testing`.
  */
+
+// Runtime
+export {
+  KafkaStreams,
+  StreamThreadExceptionResponse,
+  type StreamsUncaughtExceptionHandler,
+  type KeyQueryMetadata,
+  type KafkaStreamsOptions,
+} from './streams/runtime/kafka-streams.ts';
+export {
+  StreamsConfigError,
+  type StreamsConfig,
+  type StreamsConfigInput,
+  type HostInfo,
+} from './streams/runtime/streams-config.ts';
+export { StreamsStates, type StreamsState, type StateListener } from './streams/runtime/streams-state.ts';
+export {
+  QueryableStoreTypes,
+  InvalidStateStoreError,
+  type QueryableStoreType,
+} from './streams/runtime/queryable-stores.ts';
 
 // Streams DSL
 export { StreamsBuilder } from './streams/dsl/streams-builder.ts';

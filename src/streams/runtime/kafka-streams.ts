@@ -78,6 +78,8 @@ export class KafkaStreams {
   readonly #options: KafkaStreamsOptions;
   #handler: StreamsUncaughtExceptionHandler = () => StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
   #thread: StreamThread | undefined;
+  /** Records processed by threads that have ended (closed, failed or replaced). */
+  #processedByEndedThreads = 0;
   #broker: Broker | undefined;
   #bootstrap: string[] = [];
   #closing: Promise<void> | undefined;
@@ -124,7 +126,7 @@ export class KafkaStreams {
 
   /** Input records processed by this instance since start. */
   get processedRecords(): number {
-    return this.#thread?.processedTotal ?? 0;
+    return this.#processedByEndedThreads + (this.#thread?.processedTotal ?? 0);
   }
 
   /** Task ids this instance runs now: active and standby. */
@@ -204,11 +206,13 @@ export class KafkaStreams {
     this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] stream thread failed: ${error.message} → ${response}`);
     if (response === StreamThreadExceptionResponse.REPLACE_THREAD) {
       this.#replacements++;
+      this.#processedByEndedThreads += this.#thread?.processedTotal ?? 0;
       this.#state.transition(StreamsStates.REBALANCING);
       this.#startThread();
       return;
     }
     this.#state.transition(StreamsStates.PENDING_ERROR);
+    this.#processedByEndedThreads += this.#thread?.processedTotal ?? 0;
     this.#thread = undefined;
     await this.#shutdownResources();
     this.#state.transition(StreamsStates.ERROR);
@@ -225,6 +229,7 @@ export class KafkaStreams {
       const thread = this.#thread;
       this.#thread = undefined;
       await thread?.stop();
+      this.#processedByEndedThreads += thread?.processedTotal ?? 0;
       await this.#shutdownResources();
       this.#state.transition(StreamsStates.NOT_RUNNING);
     })();
