@@ -2,9 +2,9 @@
  * Runs the fraud-detection topology on a small scripted day of card activity and prints the
  * suspicious payments and card alerts it produces.
  *
- * Honest note: Tributary's streams runtime (KafkaStreams on a live broker) is a separate issue
- * still in progress; until it lands this program runs the topology through the
- * TopologyTestDriver — the same tasks, window stores and joins, in-process, without a broker.
+ * It replays a fixed script through the TopologyTestDriver (in-process, deterministic: the same
+ * tasks, stores and timestamps as the runtime, no broker), so its output is reproducible;
+ * to run it live, pass buildTopology to KafkaStreams as examples/word-count/main.ts does.
  *
  *   npx tsx examples/fraud-detection/main.ts
  */

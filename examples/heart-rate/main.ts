@@ -2,9 +2,9 @@
  * Runs the heart-rate topology on a scripted minute of readings from two devices and prints the
  * per-window averages and the alerts.
  *
- * Honest note: Tributary's streams runtime (KafkaStreams on a live broker) is a separate issue
- * still in progress; until it lands this program runs the topology through the
- * TopologyTestDriver — the same tasks, window stores and suppress buffer, in-process.
+ * It replays a fixed script through the TopologyTestDriver (in-process, deterministic: the same
+ * tasks, stores and timestamps as the runtime, no broker), so its output is reproducible;
+ * the same topology runs live on the embedded broker in `npm start` (src/cli/commands/demo.ts).
  *
  *   npx tsx examples/heart-rate/main.ts
  */
