@@ -1,0 +1,321 @@
+/*
+ * Kafka Streams' SimpleBenchmark workloads (apache/kafka streams/src/test/java/.../perf/
+ * SimpleBenchmark.java, 2.x) on Tributary, against a broker over TCP.
+ *
+ * Inputs (loaded before, not timed, by the runner): topic ONE and — for the joins — topic TWO, each
+ * N records in 1 partition, Integer keys uniform over 10,000 values, one random 1 KiB value.
+ *
+ * How each workload counts and clocks, as SimpleBenchmark does:
+ *  - consume / consumeproduce: a plain consumer assigned to partition 0 from the beginning; the
+ *    clock runs from before the consumer is created until the N-th record is seen (consumeproduce:
+ *    and every record re-sent to the sink topic is acknowledged — Java's producer.close() flushes
+ *    inside the timed block).
+ *  - streams workloads: the clock starts just before KafkaStreams.start() (startup, group join and
+ *    internal topic creation are inside it) and stops when a counting action has seen N records:
+ *    `peek` right after the source for the stateless/stateful ones, `foreach` on the join output
+ *    for the three joins (so joins count join results, as the Java latch does). close() is outside.
+ *  - bytes counted per record: 4 (int key) + value length, as processedBytes in Java.
+ * Streams settings: one thread, commit interval 30 s, in-memory stores (the peer figures used
+ * in-memory stores), record cache at its default (10 MiB) except where noted.
+ *
+ * Deviations (named in each workload's `note`): Tributary's window stores have no record cache and
+ * no key-range fetch, so streamprocesswithwindowstore fetches the record's own key over
+ * [ts - 1 s, ts] (Java: keys key-10..key+10); windows use no grace (the input is in time order,
+ * so no record is late either way); tabletablejoin runs with the record cache off so that every
+ * update reaches the join (with a cache, Java's output count depends on eviction timing).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Consumed } from '../../src/streams/dsl/options/consumed.ts';
+import { Grouped } from '../../src/streams/dsl/options/grouped.ts';
+import { Produced } from '../../src/streams/dsl/options/produced.ts';
+import { JoinWindows } from '../../src/streams/dsl/joins/join-windows.ts';
+import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
+import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
+import { clientFactoryFor } from '../../src/streams/runtime/runtime-deps.ts';
+import { Serdes } from '../../src/streams/serde/serdes.ts';
+import type { KeyValueStore } from '../../src/streams/state/store-types.ts';
+import { Stores } from '../../src/streams/state/stores.ts';
+import type { WindowStore } from '../../src/streams/state/window/window-store-types.ts';
+import { WindowStores } from '../../src/streams/state/window/window-stores.ts';
+import { TimeWindows } from '../../src/streams/windows/time-windows.ts';
+import type { ProducerRecord } from '../../src/client/types.ts';
+import { createTopic } from '../lib/data-loader.ts';
+import { result, type WorkloadResult } from '../lib/results.ts';
+
+export const SOURCE_TOPIC_ONE = 'simpleBenchmarkSourceTopic1';
+export const SOURCE_TOPIC_TWO = 'simpleBenchmarkSourceTopic2';
+const KEY_BYTES = 4;
+const AGGREGATE_WINDOW_SIZE = 1000;
+const AGGREGATE_WINDOW_ADVANCE = 500;
+const STREAM_STREAM_JOIN_WINDOW = 10_000;
+const COMMIT_INTERVAL_MS = 30_000;
+const MAX_POLL_RECORDS = 500;
+
+export interface WorkloadContext {
+  readonly bootstrap: string;
+  readonly records: number;
+  /** Gives up (and reports what was counted, with a note) after this long. */
+  readonly maxWaitMs: number;
+}
+
+export interface Workload {
+  readonly name: string;
+  /** Needs topic TWO loaded as well. */
+  readonly twoInputs: boolean;
+  run(ctx: WorkloadContext): Promise<WorkloadResult>;
+}
+
+const I = Serdes.int32();
+const B = Serdes.bytes();
+const silent = { warn: () => {}, error: (m: string) => console.error(`  [streams] ${m}`) };
+let runSeq = 0;
+
+// ---------------------------------------------------------------------------------------------
+// Plain clients (through src/client, the layer the runtime uses).
+
+async function consume(ctx: WorkloadContext, produce: boolean): Promise<WorkloadResult> {
+  const name = produce ? 'consumeproduce' : 'consume';
+  const sink = `simpleBenchmarkSinkTopic-${name}-${process.pid}-${runSeq++}`;
+  if (produce) await createTopic(ctx.bootstrap, sink, 1);
+  const clients = clientFactoryFor([ctx.bootstrap], `simple-benchmark-${name}`);
+  const start = performance.now();
+  const consumer = clients.assignedConsumer({ offsetReset: 'earliest', maxWaitMs: 100 });
+  const producer = produce ? clients.producer({ acks: 1 }) : undefined;
+  let processed = 0;
+  let bytes = 0;
+  const sends: Promise<unknown>[] = [];
+  let timedOut = false;
+  try {
+    await consumer.connect();
+    await producer?.connect();
+    await consumer.assign([{ topic: SOURCE_TOPIC_ONE, partition: 0, offset: 0 }]);
+    const deadline = start + ctx.maxWaitMs;
+    while (processed < ctx.records) {
+      if (performance.now() > deadline) {
+        timedOut = true;
+        break;
+      }
+      for (const batch of await consumer.poll(MAX_POLL_RECORDS, 100)) {
+        const out: ProducerRecord[] = [];
+        for (const r of batch.records) {
+          if (processed === ctx.records) break;
+          processed++;
+          bytes += KEY_BYTES + (r.value?.length ?? 0);
+          if (producer) out.push({ topic: sink, partition: 0, key: r.key, value: r.value, timestamp: r.timestamp, headers: {} });
+        }
+        if (producer && out.length > 0) sends.push(producer.send(out));
+      }
+    }
+    await Promise.all(sends);
+    await producer?.flush();
+  } finally {
+    await producer?.disconnect();
+    await consumer.disconnect();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return result(name, processed, bytes, seconds, timedOut ? { note: `timed out after ${ctx.maxWaitMs} ms` } : {});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streams workloads.
+
+interface Counter {
+  readonly action: (key: unknown, value: Buffer | null) => void;
+  processed(): number;
+  bytes(): number;
+  done: Promise<void>;
+}
+
+function counter(target: number): Counter {
+  let n = 0;
+  let b = 0;
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => (resolve = r));
+  return {
+    action: (_k, v) => {
+      n++;
+      b += KEY_BYTES + (v?.length ?? 0);
+      if (n === target) resolve();
+    },
+    processed: () => n,
+    bytes: () => b,
+    done,
+  };
+}
+
+async function runStreams(
+  ctx: WorkloadContext,
+  name: string,
+  build: (builder: StreamsBuilder, count: Counter['action']) => void,
+  options: { cacheMaxBytes?: number; note?: string } = {},
+): Promise<WorkloadResult> {
+  const c = counter(ctx.records);
+  const builder = new StreamsBuilder();
+  build(builder, c.action);
+  const stateDir = mkdtempSync(join(tmpdir(), `tributary-bench-${name}-`));
+  const streams = new KafkaStreams(builder.build(), {
+    applicationId: `simple-benchmark-${name}-${process.pid}-${runSeq++}`,
+    bootstrapServers: [ctx.bootstrap],
+    stateDir,
+    commitIntervalMs: COMMIT_INTERVAL_MS,
+    defaultStoreType: 'memory',
+    defaultKeySerde: I as never,
+    defaultValueSerde: B as never,
+    ...(options.cacheMaxBytes === undefined ? {} : { cacheMaxBytes: options.cacheMaxBytes }),
+    logger: silent,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ctx.maxWaitMs)));
+  const start = performance.now();
+  let outcome: 'done' | 'timeout';
+  try {
+    await streams.start();
+    outcome = await Promise.race([c.done.then(() => 'done' as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const processed = c.processed();
+  const bytes = c.bytes();
+  try {
+    await streams.close();
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+  const notes = [options.note, outcome === 'timeout' ? `timed out after ${ctx.maxWaitMs} ms (state ${streams.state})` : undefined].filter((x) => x !== undefined);
+  return result(name, processed, bytes, seconds, notes.length > 0 ? { note: notes.join('; ') } : {});
+}
+
+const source = (b: StreamsBuilder, topic: string) => b.stream<number, Buffer>(topic, Consumed.with(I, B));
+const joiner = (v1: Buffer, v2: Buffer | null): Buffer => (v2 === null ? v1 : v1.length >= v2.length ? v1 : v2);
+
+export const WORKLOADS: readonly Workload[] = [
+  { name: 'consume', twoInputs: false, run: (ctx) => consume(ctx, false) },
+  { name: 'consumeproduce', twoInputs: false, run: (ctx) => consume(ctx, true) },
+  {
+    name: 'streamprocess',
+    twoInputs: false,
+    run: (ctx) => runStreams(ctx, 'streamprocess', (b, count) => void source(b, SOURCE_TOPIC_ONE).peek(count)),
+  },
+  {
+    name: 'streamprocesswithsink',
+    twoInputs: false,
+    run: async (ctx) => {
+      const sink = `simpleBenchmarkSinkTopic-sink-${process.pid}-${runSeq++}`;
+      await createTopic(ctx.bootstrap, sink, 1);
+      return runStreams(ctx, 'streamprocesswithsink', (b, count) => source(b, SOURCE_TOPIC_ONE).peek(count).to(sink, Produced.with(I, B)));
+    },
+  },
+  {
+    name: 'streamprocesswithstatestore',
+    twoInputs: false,
+    run: (ctx) =>
+      runStreams(ctx, 'streamprocesswithstatestore', (b, count) => {
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('store'), I, B).withCachingEnabled());
+        source(b, SOURCE_TOPIC_ONE)
+          .peek(count)
+          .process<never, never>(() => {
+            let store!: KeyValueStore<number, Buffer>;
+            return {
+              init(c) {
+                store = c.getStateStore<KeyValueStore<number, Buffer>>('store');
+              },
+              process(r) {
+                store.get(r.key);
+                store.put(r.key, r.value);
+              },
+            };
+          }, 'store-processor', 'store');
+      }),
+  },
+  {
+    name: 'streamprocesswithwindowstore',
+    twoInputs: false,
+    run: (ctx) =>
+      runStreams(
+        ctx,
+        'streamprocesswithwindowstore',
+        (b, count) => {
+          b.addStateStore(
+            WindowStores.windowStoreBuilder(
+              WindowStores.inMemoryWindowStore('store', { retentionMs: AGGREGATE_WINDOW_SIZE * 3, windowSizeMs: AGGREGATE_WINDOW_SIZE }),
+              I,
+              B,
+            ),
+          );
+          source(b, SOURCE_TOPIC_ONE)
+            .peek(count)
+            .process<never, never>(() => {
+              let store!: WindowStore<number, Buffer>;
+              return {
+                init(c) {
+                  store = c.getStateStore<WindowStore<number, Buffer>>('store');
+                },
+                process(r) {
+                  const it = store.fetch(r.key, r.timestamp - 1000, r.timestamp);
+                  for (const _ of it) void _;
+                  it.close();
+                  store.put(r.key, r.value, r.timestamp);
+                },
+              };
+            }, 'window-store-processor', 'store');
+        },
+        { note: 'fetches own key only (no key-range fetch); window store has no cache' },
+      ),
+  },
+  {
+    name: 'streamcount',
+    twoInputs: false,
+    run: (ctx) => runStreams(ctx, 'streamcount', (b, count) => void source(b, SOURCE_TOPIC_ONE).peek(count).groupByKey(Grouped.with(I, B)).count()),
+  },
+  {
+    name: 'streamcountwindowed',
+    twoInputs: false,
+    run: (ctx) =>
+      runStreams(
+        ctx,
+        'streamcountwindowed',
+        (b, count) =>
+          void source(b, SOURCE_TOPIC_ONE)
+            .peek(count)
+            .groupByKey(Grouped.with(I, B))
+            .windowedBy(TimeWindows.ofSizeWithNoGrace(AGGREGATE_WINDOW_SIZE).advanceBy(AGGREGATE_WINDOW_ADVANCE))
+            .count(),
+      ),
+  },
+  {
+    name: 'streamtablejoin',
+    twoInputs: true,
+    run: (ctx) =>
+      runStreams(ctx, 'streamtablejoin', (b, count) => {
+        const table = b.table<number, Buffer>(SOURCE_TOPIC_TWO, Consumed.with(I, B));
+        source(b, SOURCE_TOPIC_ONE).leftJoin(table, joiner).foreach(count);
+      }),
+  },
+  {
+    name: 'streamstreamjoin',
+    twoInputs: true,
+    run: (ctx) =>
+      runStreams(ctx, 'streamstreamjoin', (b, count) => {
+        const other = source(b, SOURCE_TOPIC_TWO);
+        source(b, SOURCE_TOPIC_ONE).leftJoin(other, joiner, JoinWindows.ofTimeDifferenceWithNoGrace(STREAM_STREAM_JOIN_WINDOW)).foreach(count);
+      }),
+  },
+  {
+    name: 'tabletablejoin',
+    twoInputs: true,
+    run: (ctx) =>
+      runStreams(
+        ctx,
+        'tabletablejoin',
+        (b, count) => {
+          const t1 = b.table<number, Buffer>(SOURCE_TOPIC_ONE, Consumed.with(I, B));
+          const t2 = b.table<number, Buffer>(SOURCE_TOPIC_TWO, Consumed.with(I, B));
+          t1.leftJoin(t2, joiner).toStream().foreach(count);
+        },
+        { cacheMaxBytes: 0, note: 'record cache off' },
+      ),
+  },
+];
