@@ -1,55 +1,43 @@
 /*
- * `npm run bench` — the streams benchmark suite (Kafka Streams' SimpleBenchmark workloads, see
- * benchmarks/streams/simple-benchmark.ts) against the bundled broker in its own process.
+ * `npm run bench` — every benchmark suite, one results file, one table side by side with the
+ * systems Tributary is compared with (/work/shared/PEERS.md, measured on this class of machine).
  *
- *   npm run bench                                  all workloads, default 1,000,000 records
- *   npm run bench -- streamcount consume           only those
- *   npm run bench -- --records 200000              smaller N (the machine has 2 cores)
- *   npm run bench -- --list                        workload names
- *   options: --max-wait-s S (give up on one workload after S s; default 600)
- *            --bootstrap HOST:PORT (use a running broker instead of starting one; it must not
- *            already hold the input topics)
- *            --profile-dir DIR (CPU-profile each workload's timed phase in this process: writes
- *            DIR/<workload>.cpuprofile and DIR/<workload>.md, a summary by client / codec / store /
- *            scheduling with the top self-time functions; see lib/cpu-profile.ts)
+ *   npm run bench                                  every suite in the default run
+ *   npm run bench -- streamcount consume           only those workloads
+ *   npm run bench -- broker                        a whole suite (streams, broker, pipeline, peer)
+ *   npm run bench -- --list                        suites and workload names
+ *   options: --records N     records per workload (each suite has its own default; streams: 1M)
+ *            --runs K        repetitions where a suite reports medians (broker: 3)
+ *            --max-wait-s S  give up on one workload after S s (default 600)
+ *            --profile-dir D CPU-profile each streams workload's timed phase: D/<workload>.cpuprofile
+ *                            and D/<workload>.md, a summary by client / codec / store / scheduling
  *
- * Steps: start `tributary broker --port 0` on a fresh data dir; load topic ONE (and TWO when a
- * join is selected) — not timed; run the selected workloads one after another in this process;
- * print a Markdown table next to the Kafka Streams 2.1.1 figures from /work/shared/PEERS.md; write
- * benchmarks/results/streams-<ISO time>.json (rewritten after each workload). The broker-level
- * scripts (broker-throughput.ts, protocol-codec.ts, log-append.ts, state-store.ts) run on their
- * own: `node bin/run-ts.js benchmarks/<script>.ts`.
+ * Suites run one after another (never two at once: the machine has 2 cores and every figure
+ * would be wrong). Each suite starts and stops its own broker process. The results file is
+ * benchmarks/results/bench-<ISO time>.json, rewritten after each suite so an abort keeps what
+ * finished. The hot-path micro-benchmarks (protocol-codec.ts, log-append.ts, state-store.ts) run
+ * on their own: `node bin/run-ts.js benchmarks/<script>.ts`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { formatSummary, profileDuring, summarize } from './lib/cpu-profile.ts';
-import { loadTopic } from './lib/data-loader.ts';
-import { startBrokerProcess, type BrokerProcess } from './lib/broker-process.ts';
-import { newResultFile, summaryTable, writeResultFile } from './lib/results.ts';
-import { SOURCE_TOPIC_ONE, SOURCE_TOPIC_TWO, WORKLOADS } from './streams/simple-benchmark.ts';
+import { resolve } from 'node:path';
+import { newResultFile, writeResultFile, type WorkloadResult } from './lib/results.ts';
+import type { Reference, Suite, SuiteOptions } from './lib/suite.ts';
+import { streamsSuite } from './streams/suite.ts';
 
-/** Kafka Streams 2.1.1 (in-memory stores) on this machine, records/s (PEERS.md). */
-export const KAFKA_STREAMS_2_1_1: Readonly<Record<string, number>> = {
-  consume: 420_000,
-  streamprocesswithsink: 94_500,
-  streamprocesswithstatestore: 88_000,
-  streamcount: 129_500,
-};
+/** In run order. */
+export const SUITES: readonly Suite[] = [streamsSuite];
 
-const KEY_SPACE = 10_000;
-const VALUE_SIZE = 1024;
-
-interface Args {
-  records: number;
-  maxWaitMs: number;
-  bootstrap: string | undefined;
-  names: string[];
-  list: boolean;
-  profileDir: string | undefined;
+interface Args extends SuiteOptions {
+  readonly names: readonly string[];
+  readonly list: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { records: 1_000_000, maxWaitMs: 600_000, bootstrap: undefined, names: [], list: false, profileDir: undefined };
+  let records: number | undefined;
+  let runs: number | undefined;
+  let maxWaitMs = 600_000;
+  let profileDir: string | undefined;
+  let list = false;
+  const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -57,73 +45,101 @@ function parseArgs(argv: readonly string[]): Args {
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--records') args.records = Number(value());
-    else if (a === '--max-wait-s') args.maxWaitMs = Number(value()) * 1000;
-    else if (a === '--bootstrap') args.bootstrap = value();
-    else if (a === '--list') args.list = true;
-    else if (a === '--profile-dir') args.profileDir = resolve(value());
+    const positive = (what: string, v: number): number => {
+      if (!Number.isSafeInteger(v) || v < 1) throw new Error(`${what} must be a positive whole number, got ${v}`);
+      return v;
+    };
+    if (a === '--records') records = positive('--records', Number(value()));
+    else if (a === '--runs') runs = positive('--runs', Number(value()));
+    else if (a === '--max-wait-s') maxWaitMs = positive('--max-wait-s', Number(value())) * 1000;
+    else if (a === '--profile-dir') profileDir = resolve(value());
+    else if (a === '--list') list = true;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}; see the comment at the top of benchmarks/run.ts`);
-    else args.names.push(a.toLowerCase());
+    else names.push(a.toLowerCase());
   }
-  if (!Number.isSafeInteger(args.records) || args.records < 1) throw new Error(`--records must be a positive whole number, got ${args.records}`);
-  if (!(args.maxWaitMs > 0)) throw new Error(`--max-wait-s must be > 0`);
-  const known = new Set(WORKLOADS.map((w) => w.name));
-  const unknown = args.names.filter((n) => !known.has(n));
-  if (unknown.length > 0) throw new Error(`unknown workload(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
-  return args;
+  return { records, runs, maxWaitMs, profileDir, list, names };
 }
 
-async function profiled<T>(dir: string, name: string, fn: () => Promise<T>): Promise<T> {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}.cpuprofile`);
-  const r = await profileDuring(path, fn);
-  const summary = formatSummary(name, summarize(JSON.parse(readFileSync(path, 'utf8'))));
-  writeFileSync(join(dir, `${name}.md`), `${summary}\n`);
-  console.error(summary);
-  return r;
+/** Suite → the workloads of it that were asked for (a suite name selects all of its workloads). */
+function select(names: readonly string[]): Map<Suite, string[]> {
+  const chosen = new Map<Suite, string[]>();
+  if (names.length === 0) {
+    for (const s of SUITES) if (s.inDefaultRun) chosen.set(s, [...s.workloads]);
+    return chosen;
+  }
+  for (const name of names) {
+    const suite = SUITES.find((s) => s.name === name);
+    if (suite !== undefined) {
+      chosen.set(suite, [...suite.workloads]);
+      continue;
+    }
+    const owner = SUITES.find((s) => s.workloads.includes(name));
+    if (owner === undefined) throw new Error(`unknown benchmark "${name}"; run npm run bench -- --list for the suites and workloads`);
+    const list = chosen.get(owner) ?? [];
+    if (!list.includes(name)) list.push(name);
+    chosen.set(owner, list);
+  }
+  // Keep each suite's own workload order, and the suites' run order.
+  return new Map(SUITES.filter((s) => chosen.has(s)).map((s) => [s, s.workloads.filter((w) => chosen.get(s)!.includes(w))]));
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function metricsText(r: WorkloadResult): string {
+  const parts: string[] = [];
+  if (r.p50Ms !== undefined) parts.push(`p50 ${r.p50Ms.toFixed(1)} ms`);
+  if (r.p99Ms !== undefined) parts.push(`p99 ${r.p99Ms.toFixed(1)} ms`);
+  for (const [k, v] of Object.entries(r.metrics ?? {})) parts.push(`${k} ${Number.isInteger(v) ? v : v.toFixed(1)}`);
+  return parts.join(', ');
+}
+
+/** The Markdown table: Tributary's figure, the reference beside it and their ratio. */
+export function sideBySide(rows: readonly { suite: string; result: WorkloadResult; reference: Reference | undefined }[]): string {
+  const lines = [
+    '| suite | workload | records | records/s | MB/s | latency / other | reference rec/s | ratio | reference system | note |',
+    '|---|---|---:|---:|---:|---|---:|---:|---|---|',
+  ];
+  for (const { suite, result: r, reference: ref } of rows) {
+    const rate = r.recordsPerSec > 0 ? fmt(r.recordsPerSec) : '–';
+    const ratio = ref !== undefined && r.recordsPerSec > 0 ? `${(r.recordsPerSec / ref.recordsPerSec).toFixed(2)}×` : '–';
+    lines.push(
+      `| ${suite} | ${r.workload} | ${r.records > 0 ? fmt(r.records) : '–'} | ${rate} | ${r.recordsPerSec > 0 ? r.mbPerSec.toFixed(1) : '–'} | ${metricsText(r)} | ${ref === undefined ? '–' : fmt(ref.recordsPerSec)} | ${ratio} | ${ref?.system ?? ''} | ${r.note ?? ''} |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.list) {
-    for (const w of WORKLOADS) console.log(w.name);
+    for (const s of SUITES) {
+      console.log(`${s.name}${s.inDefaultRun ? '' : ' (not in the default run)'} — ${s.description}`);
+      for (const w of s.workloads) console.log(`  ${w}`);
+    }
     return;
   }
-  const selected = args.names.length === 0 ? WORKLOADS : WORKLOADS.filter((w) => args.names.includes(w.name));
-  const file = newResultFile('streams', { records: args.records, keySpace: KEY_SPACE, valueSize: VALUE_SIZE, partitions: 1, commitIntervalMs: 30_000, workloads: selected.map((w) => w.name) });
-  let broker: BrokerProcess | undefined;
-  try {
-    let bootstrap = args.bootstrap;
-    if (bootstrap === undefined) {
-      broker = await startBrokerProcess();
-      bootstrap = broker.bootstrap;
+  const chosen = select(args.names);
+  const file = newResultFile('bench', {
+    records: args.records ?? 'suite default',
+    runs: args.runs ?? 'suite default',
+    maxWaitMs: args.maxWaitMs,
+    suites: Object.fromEntries([...chosen].map(([s, w]) => [s.name, w])),
+  });
+  const rows: { suite: string; result: WorkloadResult; reference: Reference | undefined }[] = [];
+  for (const [suite, workloads] of chosen) {
+    console.error(`== suite ${suite.name}: ${workloads.join(', ')}`);
+    const results = await suite.run(workloads, args);
+    for (const r of results) {
+      const reference = suite.references[r.workload];
+      file.results.push({ ...r, suite: suite.name, ...(reference === undefined ? {} : { reference }) });
+      rows.push({ suite: suite.name, result: r, reference });
+      console.error(`  ${r.workload}: ${r.recordsPerSec > 0 ? `${fmt(r.recordsPerSec)} records/s` : ''} ${metricsText(r)}${r.note ? ` — ${r.note}` : ''}`);
     }
-    console.error(`broker ${bootstrap}${broker ? ` (pid ${broker.pid})` : ''}; loading ${args.records.toLocaleString('en-US')} records (not timed)…`);
-    const base = Date.now() - 2 * args.records;
-    await loadTopic(bootstrap, { topic: SOURCE_TOPIC_ONE, records: args.records, keySpace: KEY_SPACE, valueSize: VALUE_SIZE, seed: 1, baseTimestamp: base });
-    if (selected.some((w) => w.twoInputs)) {
-      await loadTopic(bootstrap, { topic: SOURCE_TOPIC_TWO, records: args.records, keySpace: KEY_SPACE, valueSize: VALUE_SIZE, seed: 2, baseTimestamp: base });
-    }
-    for (const w of selected) {
-      console.error(`running ${w.name}…`);
-      try {
-        const ctx = { bootstrap, records: args.records, maxWaitMs: args.maxWaitMs };
-        const profileDir = args.profileDir;
-        const r = profileDir === undefined ? await w.run(ctx) : await profiled(profileDir, w.name, () => w.run(ctx));
-        file.results.push(r);
-        console.error(`  ${w.name}: ${Math.round(r.recordsPerSec).toLocaleString('en-US')} records/s (${r.records} in ${r.seconds.toFixed(2)} s)${r.note ? ` — ${r.note}` : ''}`);
-      } catch (e) {
-        console.error(`  ${w.name} FAILED: ${e instanceof Error ? e.stack : String(e)}`);
-        file.results.push({ workload: w.name, records: 0, seconds: 0, recordsPerSec: 0, mbPerSec: 0, note: `failed: ${e instanceof Error ? e.message : String(e)}` });
-      }
-      writeResultFile(file);
-    }
-  } finally {
-    await broker?.stop();
+    writeResultFile(file);
   }
   const path = writeResultFile(file);
-  console.log(`\nStreams workloads, ${args.records.toLocaleString('en-US')} records × ${VALUE_SIZE} B, commit ${file.commit}, Node ${file.node}\n`);
-  console.log(summaryTable(file.results, KAFKA_STREAMS_2_1_1, 'Kafka Streams 2.1.1 rec/s'));
+  console.log(`\nTributary benchmarks, commit ${file.commit}, Node ${file.node}, ${file.cpus} × ${file.cpuModel}\n`);
+  console.log(sideBySide(rows));
   console.log(`\nresults: ${path}`);
 }
 

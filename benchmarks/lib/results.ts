@@ -4,7 +4,7 @@
  * workload. Every script in benchmarks/ writes through here so the files share one shape:
  *
  *   { suite, startedAt, commit, node, cpus, loadAvg1m, params, results: [
- *       { workload, records, seconds, recordsPerSec, mbPerSec, p50Ms?, p99Ms?, note? } ] }
+ *       { workload, records, seconds, recordsPerSec, mbPerSec, p50Ms?, p99Ms?, metrics?, note? } ] }
  *
  * `commit` is `git rev-parse HEAD` (plus "-dirty" when the work tree has changes), read-only; it
  * is "unknown" outside a git checkout. (`--no-optional-locks`: never touches the index while
@@ -28,6 +28,12 @@ export interface WorkloadResult {
   readonly mbPerSec: number;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
+  /** Figures that are not a rate (cold start ms, RSS MB, ...), named with their unit. */
+  readonly metrics?: Readonly<Record<string, number>>;
+  /** The suite that ran it (set by benchmarks/run.ts). */
+  readonly suite?: string;
+  /** The figure it is compared with, records/s, and the system that did it (set by run.ts). */
+  readonly reference?: { readonly recordsPerSec: number; readonly system: string };
   /** Anything a reader needs to interpret the number (a deviation, a failure). */
   readonly note?: string;
 }
@@ -55,7 +61,7 @@ export function gitCommit(): string {
   }
 }
 
-export function result(workload: string, records: number, bytes: number, seconds: number, extra: Partial<Pick<WorkloadResult, 'p50Ms' | 'p99Ms' | 'note'>> = {}): WorkloadResult {
+export function result(workload: string, records: number, bytes: number, seconds: number, extra: Partial<Pick<WorkloadResult, 'p50Ms' | 'p99Ms' | 'metrics' | 'note'>> = {}): WorkloadResult {
   if (!(seconds > 0)) throw new RangeError(`result(${workload}): seconds must be > 0, got ${seconds}`);
   return { workload, records, seconds, recordsPerSec: records / seconds, mbPerSec: bytes / 1e6 / seconds, ...extra };
 }
@@ -82,23 +88,4 @@ export function writeResultFile(file: ResultFile): string {
   const path = join(dir, `${file.suite}-${file.startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
   return path;
-}
-
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-/** A Markdown table of the results, with an optional reference column (e.g. Kafka Streams figures). */
-export function summaryTable(results: readonly WorkloadResult[], reference: Readonly<Record<string, number>> = {}, referenceLabel = 'reference rec/s'): string {
-  const lines = [
-    `| workload | records | seconds | records/s | MB/s | ${referenceLabel} | note |`,
-    '|---|---:|---:|---:|---:|---:|---|',
-  ];
-  for (const r of results) {
-    const ref = reference[r.workload];
-    lines.push(
-      `| ${r.workload} | ${fmt(r.records)} | ${r.seconds.toFixed(2)} | ${fmt(r.recordsPerSec)} | ${r.mbPerSec.toFixed(1)} | ${ref === undefined ? '–' : fmt(ref)} | ${r.note ?? ''} |`,
-    );
-  }
-  return lines.join('\n');
 }

@@ -66,4 +66,12 @@ describe('tributary broker', () => {
       await new Promise<void>((r) => blocker.close(() => r()));
     }
   });
+
+  it('rejects a negative --group-initial-rebalance-delay-ms, naming the flag', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tributary-cli-'));
+    dirs.push(dir);
+    const r = await tributary(['broker', '--data-dir', dir, '--port', '0', '--group-initial-rebalance-delay-ms', '-5']);
+    expect(looksLikeUserError(r)).toBe(true);
+    expect(r.stderr).toContain('--group-initial-rebalance-delay-ms');
+  });
 });

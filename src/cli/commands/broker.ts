@@ -3,10 +3,13 @@
  *
  *   tributary broker [--data-dir DIR] [--port N] [--host H] [--advertised-host H] [--node-id N]
  *                    [--partitions N] [--no-auto-create] [--fsync acks-all|never]
+ *                    [--group-initial-rebalance-delay-ms MS]
  *
  * Defaults: data in .tributary/data, port 9092 (Kafka's), bind and advertise 127.0.0.1 (a
  * numeric address: Node ≥ 17 may resolve "localhost" to ::1 first, which breaks clients when the
- * broker listens on IPv4 only), topics auto-created with 1 partition, fsync before acks=all.
+ * broker listens on IPv4 only), topics auto-created with 1 partition, fsync before acks=all,
+ * group.initial.rebalance.delay.ms 3000 (Kafka's default; Kafka's shipped server.properties sets 0
+ * "for a better out-of-the-box experience for development and testing" — pass 0 for the same).
  */
 import type { Command } from 'commander';
 import { FsyncPolicies, type FsyncPolicy } from '../../broker/log/log-config.ts';
@@ -32,6 +35,7 @@ interface BrokerFlags {
   partitions: number;
   autoCreate: boolean;
   fsync: FsyncPolicy;
+  groupInitialRebalanceDelayMs: number;
 }
 
 export function registerBrokerCommand(program: Command): void {
@@ -46,6 +50,12 @@ export function registerBrokerCommand(program: Command): void {
     .option('--partitions <n>', 'partitions for auto-created topics', intArg('--partitions', 1, 100_000), 1)
     .option('--no-auto-create', 'reject produce/metadata requests for unknown topics instead of creating them')
     .option('--fsync <policy>', `fsync policy: ${FsyncPolicies.join(' | ')}`, fsyncArg, 'acks-all' as FsyncPolicy)
+    .option(
+      '--group-initial-rebalance-delay-ms <ms>',
+      'how long the first member of an empty group waits for others to join (Kafka: group.initial.rebalance.delay.ms)',
+      intArg('--group-initial-rebalance-delay-ms', 0, 2_147_483_647),
+      3000,
+    )
     .action(async (flags: BrokerFlags) => {
       const advertisedHost = flags.advertisedHost ?? (flags.host === '0.0.0.0' || flags.host === '::' ? '127.0.0.1' : flags.host);
       await runBroker({
@@ -58,6 +68,7 @@ export function registerBrokerCommand(program: Command): void {
           defaultPartitions: flags.partitions,
           autoCreateTopics: flags.autoCreate,
           fsync: flags.fsync,
+          group: { initialRebalanceDelayMs: flags.groupInitialRebalanceDelayMs },
         },
       });
     });
