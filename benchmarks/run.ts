@@ -89,7 +89,8 @@ function metricsText(r: WorkloadResult): string {
   const parts: string[] = [];
   if (r.p50Ms !== undefined) parts.push(`p50 ${r.p50Ms.toFixed(1)} ms`);
   if (r.p99Ms !== undefined) parts.push(`p99 ${r.p99Ms.toFixed(1)} ms`);
-  for (const [k, v] of Object.entries(r.metrics ?? {})) parts.push(`${k} ${Number.isInteger(v) ? v : v.toFixed(1)}`);
+  // Profile shares (…Pct) stay in the JSON; the table's note names the bottleneck.
+  for (const [k, v] of Object.entries(r.metrics ?? {})) if (!k.endsWith('Pct')) parts.push(`${k} ${Number.isInteger(v) ? v : v.toFixed(1)}`);
   return parts.join(', ');
 }
 

@@ -156,3 +156,24 @@ export function formatSummary(workload: string, s: ProfileSummary, topN = 8): st
   ];
   return lines.join('\n');
 }
+
+/** Share of busy (non-idle) time per category, in percent, plus idle as a share of all time. */
+export function categoryShares(s: ProfileSummary): Record<string, number> {
+  const busy = s.totalMs - s.byCategory.idle;
+  const shares: Record<string, number> = {};
+  for (const c of CATEGORIES) if (c !== 'idle') shares[`${c}Pct`] = busy > 0 ? (100 * s.byCategory[c]) / busy : 0;
+  shares['idlePct'] = s.totalMs > 0 ? (100 * s.byCategory.idle) / s.totalMs : 0;
+  return shares;
+}
+
+/**
+ * The layer that costs the most busy time among the four the issue names (client, codec, store,
+ * scheduling), e.g. "client 38% of busy time". GC is reported beside it, not as a layer: it is
+ * paid for by whoever allocates.
+ */
+export function topBottleneck(s: ProfileSummary): string {
+  const shares = categoryShares(s);
+  const layers = (['client', 'codec', 'store', 'scheduling'] as const).map((c) => [c, shares[`${c}Pct`] ?? 0] as const);
+  const [name, pct] = layers.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return `${name} ${pct.toFixed(0)}% of busy time (gc ${(shares['gcPct'] ?? 0).toFixed(0)}%, idle ${(shares['idlePct'] ?? 0).toFixed(0)}% of wall)`;
+}

@@ -12,7 +12,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatSummary, profileDuring, summarize } from '../lib/cpu-profile.ts';
+import { categoryShares, formatSummary, profileDuring, summarize, topBottleneck } from '../lib/cpu-profile.ts';
 import { loadTopic } from '../lib/data-loader.ts';
 import { startBrokerProcess } from '../lib/broker-process.ts';
 import type { WorkloadResult } from '../lib/results.ts';
@@ -32,14 +32,18 @@ const REFERENCES: Readonly<Record<string, Reference>> = {
   streamcount: { recordsPerSec: 129_500, system: KS },
 };
 
-async function profiled<T>(dir: string, name: string, fn: () => Promise<T>): Promise<T> {
+/** Runs one workload under the CPU profiler; its result gains the busy-time shares and the top bottleneck. */
+async function profiled(dir: string, name: string, fn: () => Promise<WorkloadResult>): Promise<WorkloadResult> {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.cpuprofile`);
   const r = await profileDuring(path, fn);
-  const summary = formatSummary(name, summarize(JSON.parse(readFileSync(path, 'utf8'))));
+  const s = summarize(JSON.parse(readFileSync(path, 'utf8')));
+  const summary = formatSummary(name, s);
   writeFileSync(join(dir, `${name}.md`), `${summary}\n`);
   console.error(summary);
-  return r;
+  const roundedShares = Object.fromEntries(Object.entries(categoryShares(s)).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+  const note = [r.note, `profiled; bottleneck: ${topBottleneck(s)}`].filter((x) => x !== undefined).join('; ');
+  return { ...r, metrics: { ...r.metrics, ...roundedShares }, note };
 }
 
 async function run(selected: readonly string[], options: SuiteOptions): Promise<WorkloadResult[]> {
