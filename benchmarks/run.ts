@@ -21,10 +21,11 @@
 import { resolve } from 'node:path';
 import { newResultFile, writeResultFile, type WorkloadResult } from './lib/results.ts';
 import type { Reference, Suite, SuiteOptions } from './lib/suite.ts';
+import { brokerSuite } from './broker/suite.ts';
 import { streamsSuite } from './streams/suite.ts';
 
 /** In run order. */
-export const SUITES: readonly Suite[] = [streamsSuite];
+export const SUITES: readonly Suite[] = [streamsSuite, brokerSuite];
 
 interface Args extends SuiteOptions {
   readonly names: readonly string[];

@@ -3,6 +3,10 @@
  * deployment runs it: the benchmarked client or streams app shares the machine but not the event
  * loop. Started on a fresh data directory; stop() kills it (SIGTERM, then SIGKILL after 5 s) and
  * removes the directory. The bootstrap address is read from the "listening on HOST:PORT" line.
+ *
+ * `{ dataDir }` starts it on an existing directory instead (e.g. one holding logs, to time a
+ * restart); the caller owns that directory and stop() leaves it in place. `stop('SIGKILL')` kills
+ * it without a clean shutdown, so the next start on the same directory runs log recovery.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,11 +17,18 @@ import { repoRoot } from './results.ts';
 export interface BrokerProcess {
   readonly bootstrap: string;
   readonly pid: number;
-  stop(): Promise<void>;
+  /** SIGTERM (default; SIGKILL after 5 s) or SIGKILL (a crash); removes a temp data dir. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
-export async function startBrokerProcess(extraArgs: readonly string[] = []): Promise<BrokerProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tributary-bench-broker-'));
+export interface BrokerProcessOptions {
+  /** Use this (caller-owned, kept on stop) data directory instead of a fresh temp one. */
+  readonly dataDir?: string;
+}
+
+export async function startBrokerProcess(extraArgs: readonly string[] = [], options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tributary-bench-broker-')));
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'bin/tributary.js'), 'broker', '--data-dir', dataDir, '--port', '0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -34,15 +45,15 @@ export async function startBrokerProcess(extraArgs: readonly string[] = []): Pro
   return {
     bootstrap,
     pid: child.pid ?? -1,
-    async stop() {
+    async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
-        child.kill('SIGTERM');
+        child.kill(signal);
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;
         clearTimeout(timer);
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
