@@ -22,10 +22,11 @@ import { resolve } from 'node:path';
 import { newResultFile, writeResultFile, type WorkloadResult } from './lib/results.ts';
 import type { Reference, Suite, SuiteOptions } from './lib/suite.ts';
 import { brokerSuite } from './broker/suite.ts';
+import { peerSuite } from './peers/suite.ts';
 import { streamsSuite } from './streams/suite.ts';
 
 /** In run order. */
-export const SUITES: readonly Suite[] = [streamsSuite, brokerSuite];
+export const SUITES: readonly Suite[] = [streamsSuite, brokerSuite, peerSuite];
 
 interface Args extends SuiteOptions {
   readonly names: readonly string[];
