@@ -23,10 +23,11 @@ import { newResultFile, writeResultFile, type WorkloadResult } from './lib/resul
 import type { Reference, Suite, SuiteOptions } from './lib/suite.ts';
 import { brokerSuite } from './broker/suite.ts';
 import { peerSuite } from './peers/suite.ts';
+import { pipelineSuite } from './pipeline/suite.ts';
 import { streamsSuite } from './streams/suite.ts';
 
 /** In run order. */
-export const SUITES: readonly Suite[] = [streamsSuite, brokerSuite, peerSuite];
+export const SUITES: readonly Suite[] = [streamsSuite, brokerSuite, pipelineSuite, peerSuite];
 
 interface Args extends SuiteOptions {
   readonly names: readonly string[];
