@@ -152,18 +152,33 @@ export class CompositeReadOnlyWindowStore<K, V> extends CompositeView<ReadOnlyWi
   }
   fetch(key: K, windowStart: number): V | undefined;
   fetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V>;
-  fetch(key: K, timeFrom: number, timeTo?: number): V | undefined | WindowStoreIterator<V> {
-    if (timeTo === undefined) {
+  fetch(keyFrom: K | null | undefined, keyTo: K | null | undefined, timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V>;
+  fetch(
+    key: K | null | undefined,
+    a: K | number | null | undefined,
+    b?: number,
+    c?: number,
+  ): V | undefined | WindowStoreIterator<V> | KeyValueIterator<Windowed<K>, V> {
+    if (c !== undefined) {
+      return new ConcatIterator(this.stores().map((s) => this.mapIt<Windowed<K>, V>(s.fetch(key, a as K | null | undefined, b!, c))));
+    }
+    const timeFrom = a as number;
+    if (b === undefined) {
       for (const s of this.stores()) {
-        const v = s.fetch(key, timeFrom);
+        const v = s.fetch(key as K, timeFrom);
         if (v !== undefined && v !== null) return this.v<V>(v);
       }
       return undefined;
     }
-    return new ConcatIterator(this.stores().map((s) => this.mapIt<number, V>(s.fetch(key, timeFrom, timeTo))));
+    return new ConcatIterator(this.stores().map((s) => this.mapIt<number, V>(s.fetch(key as K, timeFrom, b))));
   }
-  backwardFetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V> {
-    return new ConcatIterator(this.stores().map((s) => this.mapIt<number, V>(s.backwardFetch(key, timeFrom, timeTo))));
+  backwardFetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V>;
+  backwardFetch(keyFrom: K | null | undefined, keyTo: K | null | undefined, timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V>;
+  backwardFetch(key: K | null | undefined, a: K | number | null | undefined, b: number, c?: number): WindowStoreIterator<V> | KeyValueIterator<Windowed<K>, V> {
+    if (c !== undefined) {
+      return new ConcatIterator(this.stores().map((s) => this.mapIt<Windowed<K>, V>(s.backwardFetch(key, a as K | null | undefined, b, c))));
+    }
+    return new ConcatIterator(this.stores().map((s) => this.mapIt<number, V>(s.backwardFetch(key as K, a as number, b))));
   }
   fetchAll(timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V> {
     return new ConcatIterator(this.stores().map((s) => this.mapIt<Windowed<K>, V>(s.fetchAll(timeFrom, timeTo))));

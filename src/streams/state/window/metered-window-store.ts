@@ -5,6 +5,10 @@
  * (Kafka's `expired-window-record-drop` sensor): a put older than retention is not stored, is
  * counted here and logged once per store with the time and the retention bound.
  *
+ * Key-range fetches (fetch/backwardFetch with keyFrom, keyTo) serialize both bounds (null =
+ * unbounded) and compare the bytes; an inverted range returns nothing and warns once per store,
+ * as Kafka's segmented stores do per call. Null keys are rejected on put and point fetches.
+ *
  * Serde topic: the store's changelog topic, or `<applicationId>-<store>-changelog` when the
  * store is not logged — as Kafka Streams passes it to serdes.
  *
@@ -64,6 +68,8 @@ abstract class MeteredBase<S extends SegmentedStoreBase> extends MeteredStoreBas
 }
 
 export class MeteredWindowStore<K, V> extends MeteredBase<WindowBytesStore> implements WindowStore<K, V> {
+  #warnedInverted = false;
+
   constructor(
     inner: WindowBytesStore,
     readonly keySerde: Serde<K>,
@@ -82,26 +88,36 @@ export class MeteredWindowStore<K, V> extends MeteredBase<WindowBytesStore> impl
 
   put(key: K, value: V | null, windowStart: number): void {
     this.metrics.record(this.name, 'put');
-    const k = this.keySerde.serialize(this.topic, key);
+    const k = this.#key(key);
     const v = value === null ? null : this.valueSerde.serialize(this.topic, value);
     if (!this.inner.put(k, v, windowStart)) this.expired(windowStart);
   }
 
   fetch(key: K, windowStart: number): V | undefined;
   fetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V>;
-  fetch(key: K, timeFrom: number, timeTo?: number): V | undefined | WindowStoreIterator<V> {
+  fetch(keyFrom: K | null | undefined, keyTo: K | null | undefined, timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V>;
+  fetch(
+    key: K | null | undefined,
+    a: K | number | null | undefined,
+    b?: number,
+    c?: number,
+  ): V | undefined | WindowStoreIterator<V> | KeyValueIterator<Windowed<K>, V> {
     this.metrics.record(this.name, 'fetch');
-    const k = this.keySerde.serialize(this.topic, key);
-    if (timeTo === undefined) {
-      const v = this.inner.fetch(k, timeFrom);
+    if (c !== undefined) return this.#keyRange(key, a as K | null | undefined, b!, c, false);
+    const k = this.#key(key as K);
+    if (b === undefined) {
+      const v = this.inner.fetch(k, a as number);
       return v === undefined ? undefined : this.valueSerde.deserialize(this.topic, v);
     }
-    return this.#byTime(this.inner.fetchRange(k, timeFrom, timeTo, false));
+    return this.#byTime(this.inner.fetchRange(k, a as number, b, false));
   }
 
-  backwardFetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V> {
+  backwardFetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V>;
+  backwardFetch(keyFrom: K | null | undefined, keyTo: K | null | undefined, timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V>;
+  backwardFetch(key: K | null | undefined, a: K | number | null | undefined, b: number, c?: number): WindowStoreIterator<V> | KeyValueIterator<Windowed<K>, V> {
     this.metrics.record(this.name, 'fetch');
-    return this.#byTime(this.inner.fetchRange(this.keySerde.serialize(this.topic, key), timeFrom, timeTo, true));
+    if (c !== undefined) return this.#keyRange(key, a as K | null | undefined, b, c, true);
+    return this.#byTime(this.inner.fetchRange(this.#key(key as K), a as number, b, true));
   }
 
   fetchAll(timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V> {
@@ -124,8 +140,31 @@ export class MeteredWindowStore<K, V> extends MeteredBase<WindowBytesStore> impl
     return this.#windowed(this.inner.all(true));
   }
 
+  #keyRange(keyFrom: K | null | undefined, keyTo: K | null | undefined, timeFrom: number, timeTo: number, backward: boolean): KeyValueIterator<Windowed<K>, V> {
+    const from = keyFrom === null || keyFrom === undefined ? undefined : this.#key(keyFrom);
+    const to = keyTo === null || keyTo === undefined ? undefined : this.#key(keyTo);
+    if (from !== undefined && to !== undefined && Buffer.compare(from, to) > 0) this.#invertedRange();
+    return this.#windowed(this.inner.fetchKeyRange(from, to, timeFrom, timeTo, backward));
+  }
+
+  #key(key: K): Buffer {
+    if (key === null || key === undefined) {
+      throw new TypeError(`window store "${this.name}": keys must not be null or undefined (use the four-argument fetch with null bounds for an open key range)`);
+    }
+    return this.keySerde.serialize(this.topic, key);
+  }
+
+  /** Kafka logs this once per call; we log once per store (it is usually a serde ordering issue). */
+  #invertedRange(): void {
+    if (this.#warnedInverted) return;
+    this.#warnedInverted = true;
+    this.warn(
+      `store "${this.name}": returning no results for a key-range fetch whose serialized keyFrom sorts after keyTo; the bounds may be swapped, or the key serde's bytes do not sort like its values (the int and long serdes put negative numbers after positive ones)`,
+    );
+  }
+
   #byTime(entries: WindowEntryBytes[]): WindowStoreIterator<V> {
-    return lazy(entries, (e) => ({ key: e.windowStart, value: this.valueSerde.deserialize(this.topic, e.value) }));
+    return lazy(entries, (e) => ({ key: e.time, value: this.valueSerde.deserialize(this.topic, e.value) }));
   }
 
   #windowed(entries: WindowEntryBytes[]): KeyValueIterator<Windowed<K>, V> {
@@ -133,7 +172,7 @@ export class MeteredWindowStore<K, V> extends MeteredBase<WindowBytesStore> impl
     return lazy(entries, (e) => ({
       key: {
         key: this.keySerde.deserialize(this.topic, e.key),
-        window: { start: e.windowStart, end: e.windowStart > Number.MAX_SAFE_INTEGER - size ? Number.MAX_SAFE_INTEGER : e.windowStart + size },
+        window: { start: e.time, end: e.time > Number.MAX_SAFE_INTEGER - size ? Number.MAX_SAFE_INTEGER : e.time + size },
       },
       value: this.valueSerde.deserialize(this.topic, e.value),
     }));

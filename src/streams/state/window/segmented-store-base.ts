@@ -1,24 +1,25 @@
 /*
- * The lifecycle shared by the window and session bytes stores: a backing bytes store from
- * streams/state (InMemoryKeyValueStore or LevelDbKeyValueStore) holding segment-prefixed keys
- * (segments.ts), an optional changelog (change-logger.ts), and the runtime's commit/restore
- * hooks with the same meaning as on BytesKeyValueStore (bytes-store.ts):
+ * The lifecycle shared by the window and session bytes stores: a SegmentBacking
+ * (segment-backing.ts: the heap layout, or segment-prefixed keys in LevelDB) holding entries as
+ * (segment, key, time, sub), the segments and retention rules (segments.ts), an optional
+ * changelog (change-logger.ts), and the runtime's commit/restore hooks with the same meaning as
+ * on BytesKeyValueStore (bytes-store.ts):
  *
  *   flushCache()        seal the writes made so far (LevelDB) — commit steps 1–2
  *   commit(offset?)     persist the sealed writes with the changelog offset — commit step 5
- *   restore(records)    apply changelog records (changelog keys, not backing keys) straight to
- *                       the backing store, through the same retention rules as puts, then
- *                       commit offset = last + 1
+ *   restore(records)    apply changelog records (changelog keys, decoded with the store's
+ *                       EntryKeySchema) straight to the backing, through the same retention
+ *                       rules as puts, then commit offset = last + 1
  *
  * There is no caching layer for windowed stores: every update is forwarded downstream when it
  * happens (Kafka's behaviour with caching disabled; under the TopologyTestDriver, which commits
  * after every record, the two are indistinguishable for a single update per window per record).
  */
-import type { BytesKeyValueStore, RestoreRecord } from '../bytes-store.ts';
+import type { RestoreRecord } from '../bytes-store.ts';
 import type { StateStore, StoreContext } from '../store-types.ts';
 import { WindowChangeLogger, restoredValue } from './change-logger.ts';
+import type { EntryKeySchema, SegmentBacking } from './segment-backing.ts';
 import { Segments } from './segments.ts';
-import { withSegment } from './window-key-schema.ts';
 
 export interface SegmentedStoreOptions {
   /** How long entries are kept, measured against the store's observed stream time. */
@@ -36,8 +37,9 @@ export abstract class SegmentedStoreBase implements StateStore {
   #open = false;
 
   constructor(
-    protected readonly inner: BytesKeyValueStore,
+    protected readonly inner: SegmentBacking,
     protected readonly options: SegmentedStoreOptions,
+    protected readonly schema: EntryKeySchema,
   ) {
     this.segments = new Segments(inner.name, options.retentionMs, options.segmentIntervalMs);
   }
@@ -64,12 +66,9 @@ export abstract class SegmentedStoreBase implements StateStore {
     return this.logger?.topic;
   }
 
-  /** The time a changelog key is segmented by (window start, session end). */
-  protected abstract timeOfChangelogKey(changelogKey: Buffer): number;
-
   async init(context: StoreContext): Promise<void> {
     await this.inner.init(context);
-    this.segments.load(this.inner, (k) => this.timeOfChangelogKey(k));
+    this.segments.load(this.inner);
     this.logger = this.options.logging ? new WindowChangeLogger(this.name, context, this.options.timestamped) : undefined;
     this.#open = true;
   }
@@ -79,19 +78,16 @@ export abstract class SegmentedStoreBase implements StateStore {
   }
 
   /**
-   * Stores `value` under `changelogKey` (segmented by `time`) unless the time is expired;
-   * returns whether it was stored. Logs the change when logging is on and `log` is true.
+   * Stores `value` as (key, time, sub) unless the time is expired; returns whether it was
+   * stored. Logs the change (changelog key = schema.encode(key, time, sub)) when logging is on
+   * and `log` is true.
    */
-  protected write(changelogKey: Buffer, time: number, value: Buffer | null, log: boolean): boolean {
+  protected write(key: Buffer, time: number, sub: number, value: Buffer | null, log: boolean): boolean {
     this.#checkOpen();
     if (!this.segments.admit(this.inner, time)) return false;
-    this.inner.put(this.backingKey(changelogKey, time), value);
-    if (log) this.logger?.log(changelogKey, value);
+    this.inner.put(this.segments.segmentId(time), key, time, sub, value);
+    if (log && this.logger !== undefined) this.logger.log(this.schema.encode(key, time, sub), value);
     return true;
-  }
-
-  protected backingKey(changelogKey: Buffer, time: number): Buffer {
-    return withSegment(this.segments.segmentId(time), changelogKey);
   }
 
   flushCache(): void {
@@ -113,12 +109,17 @@ export abstract class SegmentedStoreBase implements StateStore {
   async restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
     const last = records[records.length - 1];
     if (last === undefined) return;
+    const { suffixBytes } = this.schema;
     for (const record of records) {
+      const bytes = record.key;
+      if (bytes.length < suffixBytes) {
+        throw new RangeError(`store "${this.name}": changelog record at offset ${record.offset} has a ${bytes.length}-byte key; a windowed store key needs at least ${suffixBytes} bytes (key + time suffix)`);
+      }
+      const at = bytes.length - suffixBytes;
       const value = restoredValue(this.name, record, this.options.timestamped);
-      this.write(record.key, this.timeOfChangelogKey(record.key), value, false);
+      this.write(bytes.subarray(0, at), this.schema.timeAt(bytes, at), this.schema.subAt(bytes, at), value, false);
     }
-    this.inner.flushCache();
-    await this.inner.commit(last.offset + 1);
+    await this.inner.restored(records);
   }
 
   async close(): Promise<void> {

@@ -36,12 +36,22 @@ export class TimestampedWindowStoreFacade<K, V>
 
   fetch(key: K, windowStart: number): V | undefined;
   fetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V>;
-  fetch(key: K, timeFrom: number, timeTo?: number): V | undefined | WindowStoreIterator<V> {
-    if (timeTo === undefined) return this.inner.fetch(key, timeFrom)?.value;
-    return unwrap(this.inner.fetch(key, timeFrom, timeTo));
+  fetch(keyFrom: K | null | undefined, keyTo: K | null | undefined, timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V>;
+  fetch(
+    key: K | null | undefined,
+    a: K | number | null | undefined,
+    b?: number,
+    c?: number,
+  ): V | undefined | WindowStoreIterator<V> | KeyValueIterator<Windowed<K>, V> {
+    if (c !== undefined) return unwrap(this.inner.fetch(key, a as K | null | undefined, b!, c));
+    if (b === undefined) return this.inner.fetch(key as K, a as number)?.value;
+    return unwrap(this.inner.fetch(key as K, a as number, b));
   }
-  backwardFetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V> {
-    return unwrap(this.inner.backwardFetch(key, timeFrom, timeTo));
+  backwardFetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V>;
+  backwardFetch(keyFrom: K | null | undefined, keyTo: K | null | undefined, timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V>;
+  backwardFetch(key: K | null | undefined, a: K | number | null | undefined, b: number, c?: number): WindowStoreIterator<V> | KeyValueIterator<Windowed<K>, V> {
+    if (c !== undefined) return unwrap(this.inner.backwardFetch(key, a as K | null | undefined, b, c));
+    return unwrap(this.inner.backwardFetch(key as K, a as number, b));
   }
   fetchAll(timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V> {
     return unwrap(this.inner.fetchAll(timeFrom, timeTo));

@@ -5,6 +5,11 @@
  *   window changelog key    [ key bytes ][ window start: int64 BE ][ seqnum: int32 BE ]
  *   session changelog key   [ key bytes ][ session end: int64 BE ][ session start: int64 BE ]
  *   backing-store key       [ segment id: int64 BE ][ changelog key as above ]
+ *                           (LevelDB-backed stores only: kv-segment-backing.ts; the heap layout
+ *                           of in-memory stores keeps no composite keys)
+ *
+ * WINDOW_SCHEMA / SESSION_SCHEMA map these suffixes to the (time, sub) pair of
+ * segment-backing.ts: window (start, seqnum), session (end, start).
  *
  * The changelog layouts are exactly Kafka's, so a Java restore (or a reader of the changelog)
  * sees the same bytes. The segment prefix groups keys by time slice so a whole expired segment
@@ -19,6 +24,7 @@
  */
 
 import { readInt64BE as readInt64, writeInt64BE as writeInt64 } from '../../../util/int64.ts';
+import type { EntryKeySchema } from './segment-backing.ts';
 
 export const SEGMENT_PREFIX_BYTES = 8;
 export const WINDOW_SUFFIX_BYTES = 12;
@@ -77,16 +83,40 @@ export function decodeSessionKey(bytes: Buffer): DecodedSessionKey {
   return { key: bytes.subarray(0, keyLength), end: readInt64(bytes, keyLength), start: readInt64(bytes, keyLength + 8) };
 }
 
-/** [segment][inner] */
-export function withSegment(segmentId: number, inner: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(SEGMENT_PREFIX_BYTES + inner.length);
-  writeInt64(out, 0, segmentId);
-  inner.copy(out, SEGMENT_PREFIX_BYTES);
-  return out;
-}
-
 export function segmentPrefix(segmentId: number): Buffer {
   const out = Buffer.allocUnsafe(SEGMENT_PREFIX_BYTES);
   writeInt64(out, 0, segmentId);
   return out;
 }
+
+/** Window entries as (key, time = window start, sub = seqnum). */
+export const WINDOW_SCHEMA: EntryKeySchema = {
+  suffixBytes: WINDOW_SUFFIX_BYTES,
+  encode: (key, time, sub) => windowKey(key, time, sub),
+  writeSuffix(out, offset, time, sub) {
+    writeInt64(out, offset, time);
+    out.writeInt32BE(sub | 0, offset + 8);
+  },
+  writeMaxSuffix(out, offset, time) {
+    writeInt64(out, offset, time);
+    out.writeUInt32BE(0xffffffff, offset + 8);
+  },
+  timeAt: (bytes, offset) => readInt64(bytes, offset),
+  subAt: (bytes, offset) => bytes.readInt32BE(offset + 8),
+};
+
+/** Session entries as (key, time = session end, sub = session start). */
+export const SESSION_SCHEMA: EntryKeySchema = {
+  suffixBytes: SESSION_SUFFIX_BYTES,
+  encode: (key, time, sub) => sessionKey(key, sub, time),
+  writeSuffix(out, offset, time, sub) {
+    writeInt64(out, offset, time);
+    writeInt64(out, offset + 8, sub);
+  },
+  writeMaxSuffix(out, offset, time) {
+    writeInt64(out, offset, time);
+    out.fill(0xff, offset + 8, offset + 16);
+  },
+  timeAt: (bytes, offset) => readInt64(bytes, offset),
+  subAt: (bytes, offset) => readInt64(bytes, offset + 8),
+};

@@ -8,6 +8,14 @@
  * Session store: aggregates by (key, session [start, end]), both bounds inclusive.
  * Time ranges are inclusive on both ends; entries older than observed stream time − retention
  * are never returned.
+ *
+ * Key ranges (Kafka's fetch(keyFrom, keyTo, timeFrom, timeTo)) compare SERIALIZED keys as
+ * unsigned bytes, like Kafka: a serde whose bytes do not sort like its values (negative numbers
+ * in the int serdes, for one) gives a byte range, not a value range. null (or undefined) for a
+ * bound means unbounded (Kafka 2.8+); keyFrom > keyTo (in bytes) is an empty range. Results come
+ * by (segment, key bytes, window start) — the order of Kafka's persistent (segmented) window
+ * store; segments are time slices of the store's segment interval (default max(retention / 2,
+ * 60 s)), so within one segment results are by key, then start.
  */
 import type { Windowed } from '../../serde/windowed-serdes.ts';
 import type { KeyValueIterator, StateStore } from '../store-types.ts';
@@ -20,8 +28,12 @@ export interface ReadOnlyWindowStore<K, V> {
   fetch(key: K, windowStart: number): V | undefined;
   /** `key`'s windows with timeFrom <= start <= timeTo, oldest first. */
   fetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V>;
+  /** Every window of keys in [keyFrom, keyTo] with timeFrom <= start <= timeTo (see the header). */
+  fetch(keyFrom: K | null | undefined, keyTo: K | null | undefined, timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V>;
   /** The same, newest first. */
   backwardFetch(key: K, timeFrom: number, timeTo: number): WindowStoreIterator<V>;
+  /** The key-range fetch in exactly the reverse order. */
+  backwardFetch(keyFrom: K | null | undefined, keyTo: K | null | undefined, timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V>;
   /** Every key's windows with timeFrom <= start <= timeTo, by (start, key bytes). */
   fetchAll(timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V>;
   backwardFetchAll(timeFrom: number, timeTo: number): KeyValueIterator<Windowed<K>, V>;

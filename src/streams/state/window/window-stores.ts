@@ -5,7 +5,8 @@
  * assembles a fresh stack per task:
  *
  *   MeteredWindowStore<K, V>  →  WindowBytesStore (segments, retention, changelog)
- *                                  →  InMemoryKeyValueStore | LevelDbKeyValueStore
+ *                                  →  MemorySegmentBacking (heap layout)
+ *                                     | KvSegmentBacking → LevelDbKeyValueStore
  *   MeteredSessionStore<K, V> →  SessionBytesStore (same) → memory | LevelDB
  *
  * Builders fit the topology's StoreFactory shape (name, loggingEnabled(), build()), so
@@ -19,14 +20,17 @@
  * a positive window size, and segment interval >= 1.
  */
 import type { Serde } from '../../serde/serde.ts';
-import { InMemoryKeyValueStore } from '../in-memory-key-value-store.ts';
 import { LevelDbKeyValueStore } from '../leveldb-key-value-store.ts';
 import type { ChangelogConfig } from '../stores.ts';
 import { valueAndTimestampSerde, type ValueAndTimestamp } from '../value-and-timestamp.ts';
+import { KvSegmentBacking } from './kv-segment-backing.ts';
+import { MemorySegmentBacking } from './memory-segment-backing.ts';
 import { MeteredSessionStore, MeteredWindowStore } from './metered-window-store.ts';
+import type { EntryKeySchema, SegmentBacking } from './segment-backing.ts';
 import { defaultSegmentInterval } from './segments.ts';
 import { SessionBytesStore } from './session-bytes-store.ts';
 import { WindowBytesStore } from './window-bytes-store.ts';
+import { SESSION_SCHEMA, WINDOW_SCHEMA } from './window-key-schema.ts';
 
 const ONE_DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -38,8 +42,8 @@ export interface WindowBytesStoreSupplier {
   readonly windowSizeMs: number;
   readonly retainDuplicates: boolean;
   readonly segmentIntervalMs: number;
-  /** A fresh backing bytes store (one per task). */
-  backing(): InMemoryKeyValueStore | LevelDbKeyValueStore;
+  /** A fresh backing (one per task). */
+  backing(): SegmentBacking;
 }
 
 export interface SessionBytesStoreSupplier {
@@ -48,7 +52,7 @@ export interface SessionBytesStoreSupplier {
   readonly persistent: boolean;
   readonly retentionMs: number;
   readonly segmentIntervalMs: number;
-  backing(): InMemoryKeyValueStore | LevelDbKeyValueStore;
+  backing(): SegmentBacking;
 }
 
 export interface WindowStoreOptions {
@@ -91,8 +95,12 @@ function windowSupplier(name: string, persistent: boolean, o: WindowStoreOptions
     windowSizeMs: o.windowSizeMs,
     retainDuplicates: o.retainDuplicates ?? false,
     segmentIntervalMs,
-    backing: () => (persistent ? new LevelDbKeyValueStore(name) : new InMemoryKeyValueStore(name)),
+    backing: () => newBacking(name, persistent, WINDOW_SCHEMA),
   };
+}
+
+function newBacking(name: string, persistent: boolean, schema: EntryKeySchema): SegmentBacking {
+  return persistent ? new KvSegmentBacking(new LevelDbKeyValueStore(name), schema) : new MemorySegmentBacking(name);
 }
 
 function sessionSupplier(name: string, persistent: boolean, retentionMs: number, segmentIntervalMs?: number): SessionBytesStoreSupplier {
@@ -106,7 +114,7 @@ function sessionSupplier(name: string, persistent: boolean, retentionMs: number,
     persistent,
     retentionMs,
     segmentIntervalMs: interval,
-    backing: () => (persistent ? new LevelDbKeyValueStore(name) : new InMemoryKeyValueStore(name)),
+    backing: () => newBacking(name, persistent, SESSION_SCHEMA),
   };
 }
 

@@ -63,14 +63,14 @@ for (const persistent of [false, true]) {
 }
 
 describe('session store against a reference model (property)', () => {
-  it('findSessions agrees with filtering a list of live sessions', async () => {
+  it.each([false, true])('findSessions, findSessionsByEndTime and fetchSession agree with a list of live sessions (persistent: %s)', async (persistent) => {
     const session = fc
-      .record({ key: fc.constantFrom('a', 'b', 'ba'), start: fc.integer({ min: 0, max: 300 }), len: fc.integer({ min: 0, max: 40 }), value: fc.option(fc.integer({ min: 0, max: 9 }), { nil: null }) })
+      .record({ key: fc.constantFrom('a', 'b', 'ba', 'abcd', 'abce'), start: fc.integer({ min: 0, max: 300 }), len: fc.integer({ min: 0, max: 40 }), value: fc.option(fc.integer({ min: 0, max: 9 }), { nil: null }) })
       .map((s) => ({ ...s, end: s.start + s.len }));
     await fc.assert(
       fc.asyncProperty(fc.array(session, { maxLength: 30 }), fc.integer({ min: 0, max: 350 }), fc.integer({ min: 0, max: 350 }), async (ops, earliestEnd, latestStart) => {
         const retention = 120;
-        const { store } = await open(false, retention, 25);
+        const { store } = await open(persistent, retention, 25);
         const model = new Map<string, { key: string; start: number; end: number; value: number }>();
         let observed = -1;
         for (const o of ops) {
@@ -82,7 +82,15 @@ describe('session store against a reference model (property)', () => {
           else model.set(id, { key: o.key, start: o.start, end: o.end, value: o.value });
         }
         const live = [...model.values()].filter((s) => s.end > observed - retention);
-        for (const key of ['a', 'b']) {
+        for (const o of ops) expect(store.fetchSession(o.key, o.start, o.end)).toBe(live.find((s) => s.key === o.key && s.start === o.start && s.end === o.end)?.value);
+        const [lo, hi] = earliestEnd <= latestStart ? [earliestEnd, latestStart] : [latestStart, earliestEnd];
+        expect(toList(store.findSessionsByEndTime(lo, hi)).map(([k, v]) => [k.key, k.window.start, k.window.end, v])).toEqual(
+          live
+            .filter((s) => s.end >= lo && s.end <= hi)
+            .sort((p, q) => p.end - q.end || Buffer.compare(Buffer.from(p.key), Buffer.from(q.key)) || p.start - q.start)
+            .map((s) => [s.key, s.start, s.end, s.value]),
+        );
+        for (const key of ['a', 'b', 'abcd']) {
           const expected = live
             .filter((s) => s.key === key && s.end >= earliestEnd && s.start <= latestStart)
             .sort((p, q) => p.end - q.end || p.start - q.start)
@@ -91,7 +99,7 @@ describe('session store against a reference model (property)', () => {
         }
         await store.close();
       }),
-      { numRuns: 150 },
+      { numRuns: persistent ? 50 : 150 },
     );
   });
 });

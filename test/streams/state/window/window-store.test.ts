@@ -111,16 +111,16 @@ describe('LevelDB window store across restarts', () => {
 });
 
 describe('window store against a reference model (property)', () => {
-  it('fetch, fetchAll and retention agree with a naive list model', async () => {
+  it.each([false, true])('fetch, fetchAll and retention agree with a naive list model (persistent: %s)', async (persistent) => {
     const op = fc.record({
-      key: fc.constantFrom('a', 'b', 'ab', ''),
+      key: fc.constantFrom('a', 'b', 'ab', '', 'abcd', 'abce'),
       start: fc.integer({ min: 0, max: 400 }),
       value: fc.option(fc.string({ maxLength: 3 }), { nil: null }),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 40 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 400 }), async (ops, x, y) => {
         const retentionMs = 100;
-        const { store } = await open(false, { retentionMs, windowSizeMs: 10, segmentIntervalMs: 30 });
+        const { store } = await open(persistent, { retentionMs, windowSizeMs: 10, segmentIntervalMs: 30 });
         store.warn = () => {};
         const model = new Map<string, string>();
         let observed = -1;
@@ -140,12 +140,14 @@ describe('window store against a reference model (property)', () => {
         expect(toList(store.fetchAll(from, to)).map(([k, v]) => [k.key, k.window.start, v])).toEqual(
           live.filter((e) => e.start >= from && e.start <= to).map((e) => [e.key, e.start, e.v]),
         );
-        for (const key of ['a', 'ab', '']) {
+        for (const o of ops) expect(store.fetch(o.key, o.start)).toBe(live.find((e) => e.key === o.key && e.start === o.start)?.v);
+        for (const key of ['a', 'ab', '', 'abcd']) {
+          expect(toList(store.backwardFetch(key, from, to))).toEqual(live.filter((e) => e.key === key && e.start >= from && e.start <= to).map((e) => [e.start, e.v]).reverse());
           expect(toList(store.fetch(key, from, to))).toEqual(live.filter((e) => e.key === key && e.start >= from && e.start <= to).map((e) => [e.start, e.v]));
         }
         await store.close();
       }),
-      { numRuns: 150 },
+      { numRuns: persistent ? 50 : 150 },
     );
   });
 });
