@@ -140,6 +140,21 @@ export function encodeRequest<K extends ImplementedApiKey>(
   target: RequestTarget<K>,
   body: Encodable<ApiTypes[K]['request']>,
 ): Buffer {
+  return writeRequest(target, body).finish();
+}
+
+/** The full request frame as chunks in wire order; record buffers ≥ 1 KiB are not copied (Produce). */
+export function encodeRequestChunks<K extends ImplementedApiKey>(
+  target: RequestTarget<K>,
+  body: Encodable<ApiTypes[K]['request']>,
+): Buffer[] {
+  return writeRequest(target, body).chunks();
+}
+
+function writeRequest<K extends ImplementedApiKey>(
+  target: RequestTarget<K>,
+  body: Encodable<ApiTypes[K]['request']>,
+): Writer {
   const def = definitionFor(target.apiKey, target.apiVersion);
   const compiled = compile(def.request, target.apiVersion);
   const w = new Writer(256);
@@ -152,7 +167,7 @@ export function encodeRequest<K extends ImplementedApiKey>(
   });
   compiled.encode(w, body as never);
   w.patchInt32(0, w.length - 4);
-  return w.finish();
+  return w;
 }
 
 export interface DecodedResponse<K extends ImplementedApiKey> {

@@ -1,10 +1,13 @@
 /*
- * The ClientFactory of the kafkajs implementation: producers, group consumers and admins are
- * kafkajs-backed; the assign-only consumer runs on the project's wire client (kafkajs has no
- * consumer without a group). Each object gets its own connections, as each kafkajs client does.
+ * The ClientFactory of the kafkajs implementation: group consumers and admins are kafkajs-backed;
+ * the producer and the assign-only consumer run on the project's wire client (kafkajs has no
+ * consumer without a group, and its producer cost the streams runtime a quarter to half of its
+ * CPU). `idempotent: true` still gets the kafkajs producer: the wire producer has no
+ * InitProducerId / sequence numbers yet. Each object gets its own connections.
  */
 import type { AssignedConsumer, AssignedConsumerOptions, Admin, ClientConfig, ClientFactory, GroupConsumer, GroupConsumerOptions, Producer, ProducerOptions } from '../types.ts';
 import { WireAssignedConsumer } from '../wire-assigned-consumer.ts';
+import { WireClientProducer } from '../wire-producer.ts';
 import { KafkajsAdmin } from './kafkajs-admin.ts';
 import { KafkajsGroupConsumer } from './kafkajs-group-consumer.ts';
 import { KafkajsProducer } from './kafkajs-producer.ts';
@@ -12,7 +15,8 @@ import { KafkajsProducer } from './kafkajs-producer.ts';
 export function createKafkajsClientFactory(config: ClientConfig): ClientFactory {
   if (config.bootstrapServers.length === 0) throw new Error('createKafkajsClientFactory: bootstrapServers is empty; pass at least one "host:port"');
   return {
-    producer: (options?: ProducerOptions): Producer => new KafkajsProducer(config, options),
+    producer: (options?: ProducerOptions): Producer =>
+      options?.idempotent === true ? new KafkajsProducer(config, options) : new WireClientProducer(config, options),
     consumer: (options: GroupConsumerOptions): GroupConsumer => new KafkajsGroupConsumer(config, options),
     assignedConsumer: (options?: AssignedConsumerOptions): AssignedConsumer => new WireAssignedConsumer(config, options),
     admin: (): Admin => new KafkajsAdmin(config),

@@ -22,7 +22,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { apiName } from '../../protocol/api-keys.ts';
-import { decodeResponse, encodeRequest } from '../../protocol/frames.ts';
+import { decodeResponse, encodeRequestChunks } from '../../protocol/frames.ts';
 import { apiDefinition, type ApiTypes, type ApiVersionsResponse, type ImplementedApiKey } from '../../protocol/messages/index.ts';
 import type { Encodable } from '../../protocol/schema.ts';
 import { KafkaClientError, KafkaConnectionError, KafkaTimeoutError } from './wire-errors.ts';
@@ -178,9 +178,10 @@ export class WireConnection {
     if (this.dead) return Promise.reject(this.dead);
     const correlationId = this.nextCorrelationId;
     this.nextCorrelationId = (this.nextCorrelationId + 1) | 0 || 1;
-    const frame = encodeRequest({ apiKey, apiVersion: version, correlationId, clientId: this.clientId }, body);
+    // Chunks: a Produce's record batches (≥ 1 KiB) are written as they are, not copied into the frame.
+    const frame = encodeRequestChunks({ apiKey, apiVersion: version, correlationId, clientId: this.clientId }, body);
     if (opts.expectResponse === false) {
-      this.socket.write(frame);
+      this.write(frame);
       return Promise.resolve(undefined as unknown as ApiTypes[K]['response']);
     }
     const timeoutMs = opts.timeoutMs ?? this.requestTimeoutMs;
@@ -189,8 +190,19 @@ export class WireConnection {
         this.fail(new KafkaTimeoutError(`${apiName(apiKey)} to ${this.address} got no response within ${timeoutMs} ms`));
       }, timeoutMs);
       this.inFlight.push({ correlationId, apiKey, version, resolve: resolve as (b: unknown) => void, reject, timer });
-      this.socket.write(frame);
+      this.write(frame);
     });
+  }
+
+  /** Writes a frame's chunks back to back (one writev under cork). */
+  private write(chunks: readonly Buffer[]): void {
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!);
+      return;
+    }
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
   }
 
   close(): void {
