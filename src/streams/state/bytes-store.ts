@@ -87,12 +87,14 @@ export function prefixScan(prefix: Buffer, reverse: boolean): BinaryScan {
 }
 
 /**
- * A lazy, cursor-based walk over the keys of a BTree within `scan` (see kv-iterators.ts for why
- * cursor-based). `resolve` turns a tree key and value into the pair to yield, or undefined to
+ * A lazy, cursor-based walk over the keys of a sorted tree within `scan` (see kv-iterators.ts for
+ * why cursor-based). `view` gives the tree and is asked again at every step, so the walk follows
+ * a tree that was replaced in between (a ByteKeyMap's sorted view may be dropped and rebuilt,
+ * byte-key-map.ts). `resolve` turns a tree key and value into the pair to yield, or undefined to
  * skip it.
  */
 export function scanTree<T, R>(
-  tree: BTree<string, T>,
+  view: () => BTree<string, T>,
   scan: BinaryScan,
   resolve: (key: string, value: T) => R | undefined,
 ): () => R | undefined {
@@ -106,6 +108,7 @@ export function scanTree<T, R>(
   };
   return () => {
     while (!done) {
+      const tree = view();
       let pair: [string, T] | undefined;
       if (!started) {
         started = true;
@@ -136,12 +139,12 @@ export function scanTree<T, R>(
 
 /** A KeyValueIterator over a tree scan. */
 export function treeIterator<T>(
-  tree: BTree<string, T>,
+  view: () => BTree<string, T>,
   scan: BinaryScan | undefined,
   resolve: (key: string, value: T) => KeyValue<Buffer, Buffer> | undefined,
 ): KeyValueIterator<Buffer, Buffer> {
   if (scan === undefined) return new FunctionKeyValueIterator<Buffer, Buffer>(() => undefined);
-  return new FunctionKeyValueIterator(scanTree(tree, scan, resolve));
+  return new FunctionKeyValueIterator(scanTree(view, scan, resolve));
 }
 
 /** Rejects a null/undefined key with a message that says which store and what to do. */

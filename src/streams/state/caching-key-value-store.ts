@@ -24,8 +24,17 @@
  * every dirty entry (as Kafka Streams' NamedCache does), so eviction never loses a write.
  * maxBytes = Infinity never evicts.
  *
- * Ranges merge a sorted view of the cache (a B+ tree, tombstones included) with the range of the
- * layer below; the cache wins on equal keys.
+ * Ranges merge a sorted view of the cache (tombstones included) with the range of the layer
+ * below; the cache wins on equal keys.
+ *
+ * Layout (every per-record operation is O(1) with no allocation beyond a new entry):
+ *   map     ByteKeyMap<CacheEntry> (byte-key-map.ts): one hash lookup per get/put; its sorted
+ *           view (for ranges) exists only while ranges are being read
+ *   LRU     an intrusive doubly linked list through the entries (olderUse/newerUse), least
+ *           recently used at lruHead; a get or put moves the entry to lruTail
+ *   dirty   a second intrusive list (prevDirty/nextDirty) of the dirty entries in order of
+ *           latest write, dirtyHead first; a put moves the entry to dirtyTail
+ * An entry is `live` while it is in the map; both lists hold live entries only.
  *
  * close() discards un-flushed entries: uncommitted work is reprocessed from the input after a
  * restart, exactly like a crash. The runtime flushes (commits) before a clean close.
@@ -35,7 +44,8 @@ import type { BytesKeyValueStore, BinaryScan, RestoreRecord } from './bytes-stor
 import { prefixScan, rangeScan, requireKey, scanTree } from './bytes-store.ts';
 import { MergedKeyValueIterator, emptyIterator } from './kv-iterators.ts';
 import type { MergeSource } from './kv-iterators.ts';
-import { BTree, toBinaryKey } from './sorted-map.ts';
+import { ByteKeyMap, hashKey } from './byte-key-map.ts';
+import type { HashKey } from './byte-key-map.ts';
 import { WrappedBytesStore } from './wrapped-bytes-store.ts';
 
 /** Bytes charged per entry beyond key and value (object, map slots, tree slot). */
@@ -46,13 +56,22 @@ export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
 
 export type BytesFlushListener = (key: Buffer, newValue: Buffer | null, oldValue: Buffer | null, timestamp: number) => void;
 
-interface CacheEntry {
-  readonly binary: string;
-  readonly key: Buffer;
-  value: Buffer | null;
-  dirty: boolean;
-  timestamp: number;
-  size: number;
+class CacheEntry {
+  /** In the map (and so in the LRU list; in the dirty list too when dirty). */
+  live = true;
+  olderUse: CacheEntry | null = null;
+  newerUse: CacheEntry | null = null;
+  prevDirty: CacheEntry | null = null;
+  nextDirty: CacheEntry | null = null;
+
+  constructor(
+    readonly hk: HashKey,
+    readonly key: Buffer,
+    public value: Buffer | null,
+    public dirty: boolean,
+    public timestamp: number,
+    public size: number,
+  ) {}
 }
 
 /** A dirty entry as it was when a flush took it (the entry may change during the flush). */
@@ -63,12 +82,12 @@ interface FlushedEntry {
 }
 
 export class CachingKeyValueStore extends WrappedBytesStore {
-  /** All entries, least recently used first (Map keeps insertion order; a touch re-inserts). */
-  private entries = new Map<string, CacheEntry>();
-  /** The same entries sorted by key, for ranges. */
-  private readonly sorted = new BTree<string, CacheEntry>();
-  /** Dirty entries in order of latest write. */
-  private dirty = new Map<string, CacheEntry>();
+  private readonly map = new ByteKeyMap<CacheEntry>();
+  private readonly view = () => this.map.sortedView();
+  private lruHead: CacheEntry | null = null;
+  private lruTail: CacheEntry | null = null;
+  private dirtyHead: CacheEntry | null = null;
+  private dirtyTail: CacheEntry | null = null;
   private bytes = 0;
   private listener: BytesFlushListener | undefined;
   private sendOldValues = true;
@@ -109,16 +128,15 @@ export class CachingKeyValueStore extends WrappedBytesStore {
 
   override get(key: Buffer): Buffer | undefined {
     requireKey(this.name, key);
-    const binary = toBinaryKey(key);
-    const entry = this.entries.get(binary);
+    const hk = hashKey(key);
+    const entry = this.map.get(hk);
     if (entry !== undefined) {
-      this.entries.delete(binary);
-      this.entries.set(binary, entry);
+      this.touch(entry);
       return entry.value ?? undefined;
     }
     const value = this.inner.get(key);
     if (value !== undefined) {
-      this.insert({ binary, key, value, dirty: false, timestamp: 0, size: sizeOf(key, value) });
+      this.insert(new CacheEntry(hk, key, value, false, 0, sizeOf(key, value)));
       this.maybeEvict();
     }
     return value;
@@ -126,24 +144,23 @@ export class CachingKeyValueStore extends WrappedBytesStore {
 
   override put(key: Buffer, value: Buffer | null): void {
     requireKey(this.name, key);
-    const binary = toBinaryKey(key);
+    const hk = hashKey(key);
     const timestamp = this.clock();
-    const entry = this.entries.get(binary);
+    const entry = this.map.get(hk);
     if (entry === undefined) {
-      const created: CacheEntry = { binary, key, value, dirty: true, timestamp, size: sizeOf(key, value) };
+      const created = new CacheEntry(hk, key, value, true, timestamp, sizeOf(key, value));
       this.insert(created);
-      this.dirty.set(binary, created);
+      this.appendDirty(created);
     } else {
       const size = sizeOf(key, value);
       this.bytes += size - entry.size;
       entry.size = size;
       entry.value = value;
-      entry.dirty = true;
       entry.timestamp = timestamp;
-      this.entries.delete(binary);
-      this.entries.set(binary, entry);
-      this.dirty.delete(binary);
-      this.dirty.set(binary, entry);
+      this.touch(entry);
+      if (entry.dirty) this.unlinkDirty(entry);
+      else entry.dirty = true;
+      this.appendDirty(entry);
     }
     this.maybeEvict();
   }
@@ -169,18 +186,24 @@ export class CachingKeyValueStore extends WrappedBytesStore {
   }
 
   private merge(scan: BinaryScan, below: KeyValueIterator<Buffer, Buffer>): KeyValueIterator<Buffer, Buffer> {
-    const pull = scanTree(this.sorted, scan, (_binary, entry) => ({ key: entry.key, value: entry.value }));
+    const pull = scanTree(this.view, scan, (_binary, entry) => ({ key: entry.key, value: entry.value }));
     const source: MergeSource = { next: pull, close: () => {} };
     return new MergedKeyValueIterator(source, below, scan.reverse);
   }
 
   override flushCache(): void {
-    if (this.dirty.size > 0) {
-      const batch = [...this.dirty.values()].map((entry) => {
+    if (this.dirtyHead !== null) {
+      const batch: FlushedEntry[] = [];
+      for (let entry: CacheEntry | null = this.dirtyHead; entry !== null; ) {
+        const next: CacheEntry | null = entry.nextDirty;
         entry.dirty = false;
-        return { entry, value: entry.value, timestamp: entry.timestamp };
-      });
-      this.dirty = new Map();
+        entry.prevDirty = null;
+        entry.nextDirty = null;
+        batch.push({ entry, value: entry.value, timestamp: entry.timestamp });
+        entry = next;
+      }
+      this.dirtyHead = null;
+      this.dirtyTail = null;
       let next = 0;
       try {
         while (next < batch.length) this.flushEntry(batch[next++]!);
@@ -217,41 +240,88 @@ export class CachingKeyValueStore extends WrappedBytesStore {
 
   /** Marks a flushed-but-not-written entry dirty again, unless it was rewritten or dropped since. */
   private redirty({ entry, value, timestamp }: FlushedEntry): void {
-    if (entry.dirty || this.entries.get(entry.binary) !== entry) return;
+    if (entry.dirty || !entry.live) return;
     entry.value = value;
     entry.timestamp = timestamp;
     entry.dirty = true;
-    this.dirty.set(entry.binary, entry);
+    this.appendDirty(entry);
   }
 
   override async restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
     for (const record of records) {
-      const entry = this.entries.get(toBinaryKey(record.key));
+      const entry = this.map.get(hashKey(record.key));
       if (entry !== undefined) this.remove(entry);
     }
     await this.inner.restore(records);
   }
 
   override async close(): Promise<void> {
-    this.entries = new Map();
-    this.sorted.clear();
-    this.dirty = new Map();
+    for (let entry = this.lruHead; entry !== null; entry = entry.newerUse) entry.live = false;
+    this.map.clear();
+    this.lruHead = this.lruTail = null;
+    this.dirtyHead = this.dirtyTail = null;
     this.bytes = 0;
     await this.inner.close();
   }
 
   private insert(entry: CacheEntry): void {
-    this.entries.set(entry.binary, entry);
-    this.sorted.set(entry.binary, entry);
+    this.map.set(entry.hk, entry);
+    entry.olderUse = this.lruTail;
+    if (this.lruTail === null) this.lruHead = entry;
+    else this.lruTail.newerUse = entry;
+    this.lruTail = entry;
     this.bytes += entry.size;
   }
 
   private remove(entry: CacheEntry): void {
-    if (this.entries.get(entry.binary) !== entry) return;
-    this.entries.delete(entry.binary);
-    this.sorted.delete(entry.binary);
-    this.dirty.delete(entry.binary);
+    if (!entry.live) return;
+    entry.live = false;
+    this.map.delete(entry.hk);
+    this.unlinkUse(entry);
+    if (entry.dirty) {
+      this.unlinkDirty(entry);
+      entry.dirty = false;
+    }
     this.bytes -= entry.size;
+  }
+
+  /** Marks `entry` most recently used. */
+  private touch(entry: CacheEntry): void {
+    if (entry === this.lruTail) return;
+    this.unlinkUse(entry);
+    entry.olderUse = this.lruTail;
+    this.lruTail!.newerUse = entry;
+    this.lruTail = entry;
+  }
+
+  private unlinkUse(entry: CacheEntry): void {
+    const older = entry.olderUse;
+    const newer = entry.newerUse;
+    if (older === null) this.lruHead = newer;
+    else older.newerUse = newer;
+    if (newer === null) this.lruTail = older;
+    else newer.olderUse = older;
+    entry.olderUse = null;
+    entry.newerUse = null;
+  }
+
+  private appendDirty(entry: CacheEntry): void {
+    entry.prevDirty = this.dirtyTail;
+    entry.nextDirty = null;
+    if (this.dirtyTail === null) this.dirtyHead = entry;
+    else this.dirtyTail.nextDirty = entry;
+    this.dirtyTail = entry;
+  }
+
+  private unlinkDirty(entry: CacheEntry): void {
+    const prev = entry.prevDirty;
+    const next = entry.nextDirty;
+    if (prev === null) this.dirtyHead = next;
+    else prev.nextDirty = next;
+    if (next === null) this.dirtyTail = prev;
+    else next.prevDirty = prev;
+    entry.prevDirty = null;
+    entry.nextDirty = null;
   }
 
   /** A flushed delete needs no cache entry: the layer below now answers "absent" itself. */
@@ -264,9 +334,8 @@ export class CachingKeyValueStore extends WrappedBytesStore {
     this.evicting = true;
     try {
       while (this.bytes > this.maxBytes) {
-        const eldest = this.entries.values().next();
-        if (eldest.done === true) break;
-        const entry = eldest.value;
+        const entry = this.lruHead;
+        if (entry === null) break;
         if (entry.dirty) this.flushCache();
         // Re-written by the flush listener: keep it (dirty) for the next flush, over budget.
         if (entry.dirty) break;

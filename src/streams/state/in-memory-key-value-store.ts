@@ -1,24 +1,31 @@
 /*
- * InMemoryKeyValueStore: the bytes store that keeps everything on the heap, sorted by key bytes
- * in a B+ tree (sorted-map.ts). It is the TopologyTestDriver's default and the choice for small
- * state that can be rebuilt from the changelog on every start (`persistent` is false).
+ * InMemoryKeyValueStore: the bytes store that keeps everything on the heap. It is the
+ * TopologyTestDriver's default and the choice for small state that can be rebuilt from the
+ * changelog on every start (`persistent` is false).
+ *
+ * Layout: a ByteKeyMap (byte-key-map.ts) of hash key → { key, value }: get/put/delete are one
+ * hash lookup (4-byte keys hash as an int, no string built); ranges, prefix scans and all() walk
+ * its sorted view, which exists only while sorted reads are being made.
  *
  * Invariants:
- * - The tree maps binary-string(key) → { key, value } with value never null: a put of null is a
- *   delete, so "absent" has one representation.
+ * - value is never null: a put of null is a delete, so "absent" has one representation.
+ * - One entry object per key; a put of an existing key replaces entry.value in place (the
+ *   sorted view shares the object), keeping the key buffer of the first put (same bytes).
  * - Buffers are stored by reference: callers (the serdes) hand over fresh buffers and must not
  *   mutate a buffer after putting it.
+ * - Iterators are cursor-based live views (kv-iterators.ts): writes during a walk do not break it.
  * - Writes apply immediately; commit() only records the changelog offset, which lives in memory
  *   (the store does not survive a restart, so neither does its offset). close() drops the data.
  */
 import type { KeyValue, KeyValueIterator, StoreContext } from './store-types.ts';
 import type { BytesKeyValueStore, RestoreRecord } from './bytes-store.ts';
 import { prefixScan, rangeScan, requireKey, treeIterator } from './bytes-store.ts';
-import { BTree, toBinaryKey } from './sorted-map.ts';
+import { ByteKeyMap, hashKey } from './byte-key-map.ts';
 
 export class InMemoryKeyValueStore implements BytesKeyValueStore {
   readonly persistent = false;
-  private readonly tree = new BTree<string, KeyValue<Buffer, Buffer>>();
+  private readonly map = new ByteKeyMap<KeyValue<Buffer, Buffer>>();
+  private readonly view = () => this.map.sortedView();
   private open = false;
   private changelogOffset: number | undefined;
 
@@ -34,20 +41,27 @@ export class InMemoryKeyValueStore implements BytesKeyValueStore {
 
   get(key: Buffer): Buffer | undefined {
     requireKey(this.name, key);
-    return this.tree.get(toBinaryKey(key))?.value;
+    return this.map.get(hashKey(key))?.value;
   }
 
   put(key: Buffer, value: Buffer | null): void {
     requireKey(this.name, key);
-    if (value === null) this.tree.delete(toBinaryKey(key));
-    else this.tree.set(toBinaryKey(key), { key, value });
+    const hk = hashKey(key);
+    if (value === null) {
+      this.map.delete(hk);
+      return;
+    }
+    const entry = this.map.get(hk);
+    if (entry !== undefined) entry.value = value;
+    else this.map.set(hk, { key, value });
   }
 
   putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
     requireKey(this.name, key);
-    const existing = this.tree.get(toBinaryKey(key));
+    const hk = hashKey(key);
+    const existing = this.map.get(hk);
     if (existing !== undefined) return existing.value;
-    this.tree.set(toBinaryKey(key), { key, value });
+    this.map.set(hk, { key, value });
     return undefined;
   }
 
@@ -57,18 +71,18 @@ export class InMemoryKeyValueStore implements BytesKeyValueStore {
 
   delete(key: Buffer): Buffer | undefined {
     requireKey(this.name, key);
-    const binary = toBinaryKey(key);
-    const existing = this.tree.get(binary);
-    if (existing !== undefined) this.tree.delete(binary);
+    const hk = hashKey(key);
+    const existing = this.map.get(hk);
+    if (existing !== undefined) this.map.delete(hk);
     return existing?.value;
   }
 
   range(from: Buffer | undefined, to: Buffer | undefined): KeyValueIterator<Buffer, Buffer> {
-    return treeIterator(this.tree, rangeScan(from, to, false), resolve);
+    return treeIterator(this.view, rangeScan(from, to, false), resolve);
   }
 
   reverseRange(from: Buffer | undefined, to: Buffer | undefined): KeyValueIterator<Buffer, Buffer> {
-    return treeIterator(this.tree, rangeScan(from, to, true), resolve);
+    return treeIterator(this.view, rangeScan(from, to, true), resolve);
   }
 
   all(): KeyValueIterator<Buffer, Buffer> {
@@ -84,11 +98,11 @@ export class InMemoryKeyValueStore implements BytesKeyValueStore {
   }
 
   prefixScanBytes(prefix: Buffer, reverse = false): KeyValueIterator<Buffer, Buffer> {
-    return treeIterator(this.tree, prefixScan(prefix, reverse), resolve);
+    return treeIterator(this.view, prefixScan(prefix, reverse), resolve);
   }
 
   approximateNumEntries(): number {
-    return this.tree.size;
+    return this.map.size;
   }
 
   flushCache(): void {}
@@ -112,11 +126,12 @@ export class InMemoryKeyValueStore implements BytesKeyValueStore {
   /** Drops the data, as Kafka Streams' in-memory store does: a reopened task restores it. */
   async close(): Promise<void> {
     this.open = false;
-    this.tree.clear();
+    this.map.clear();
     this.changelogOffset = undefined;
   }
 }
 
+/** A fresh pair: entries change in place on later puts, a yielded pair must not. */
 function resolve(_key: string, entry: KeyValue<Buffer, Buffer>): KeyValue<Buffer, Buffer> {
-  return entry;
+  return { key: entry.key, value: entry.value };
 }

@@ -5,17 +5,20 @@
  * The per-record path is synchronous (store-types.ts), but LevelDB writes and iterators are
  * async. The design that keeps the contract:
  *
- *   keys in memory, values on disk. At init the store reads every key once into a sorted index
- *   (a B+ tree of binary-string keys, sorted-map.ts). The index is the single source of truth for
- *   which keys exist, including writes not yet on disk.
+ *   keys in memory, values on disk. At init the store reads every key once into an index (a
+ *   ByteKeyMap, byte-key-map.ts: a hash of the keys for point reads, and a sorted view built only
+ *   while ranges are read). The index is the single source of truth for which keys exist,
+ *   including writes not yet on disk. Unwritten changes are hashed the same way.
  *     get      pending write → sealed → in-flight batch → absent from index? undefined
  *              → otherwise `db.getSync(key)` (synchronous, no await)
  *     put/del  recorded in `pending` and in the index; nothing touches disk
- *     ranges   walk the index (cursor-based, kv-iterators.ts), values as for get
+ *     ranges   walk the index's sorted view (cursor-based, kv-iterators.ts), values as for get
  *     commit   ONE `db.batch()` with the sealed writes and the changelog offset
- *   Trade-off: memory grows with the number and size of keys (≈ key bytes + ~50 bytes per key),
- *   not with values; startup reads all keys once. Stores with hundreds of millions of keys would
- *   want async iterators instead, which the synchronous processor contract rules out.
+ *   Trade-off: memory grows with the number and size of keys (≈ key bytes + ~50 bytes per key
+ *   in the hash; as much again while a sorted view exists), not with values; startup reads all
+ *   keys once (into the hash only: the sorted view waits for the first range read). Stores with
+ *   hundreds of millions of keys would want async iterators instead, which the synchronous
+ *   processor contract rules out.
  *
  * Write phases (the bottom half of the commit procedure in bytes-store.ts):
  *   pending  --flushCache()-->  sealed  --commit(offset)-->  in flight  --batch done-->  on disk
@@ -39,7 +42,9 @@ import type { AbstractSublevel, AbstractBatchOperation } from 'abstract-level';
 import type { KeyValue, KeyValueIterator, StoreContext } from './store-types.ts';
 import type { BytesKeyValueStore, RestoreRecord } from './bytes-store.ts';
 import { prefixScan, rangeScan, requireKey, treeIterator } from './bytes-store.ts';
-import { BTree, fromBinaryKey, toBinaryKey } from './sorted-map.ts';
+import { fromBinaryKey } from './sorted-map.ts';
+import { ByteKeyMap, hashKey } from './byte-key-map.ts';
+import type { HashKey } from './byte-key-map.ts';
 
 const OFFSET_KEY = Buffer.from('changelog-offset');
 const BUFFER_ENCODING = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const;
@@ -57,10 +62,11 @@ export class LevelDbKeyValueStore implements BytesKeyValueStore {
   private db: Db | undefined;
   private data: Sublevel | undefined;
   private meta: Sublevel | undefined;
-  private index = new BTree<string, undefined>();
-  private pending = new Map<string, Write>();
-  private sealed = new Map<string, Write>();
-  private inFlight: Map<string, Write> | undefined;
+  private index = new ByteKeyMap<true>();
+  private readonly view = () => this.index.sortedView();
+  private pending = new Map<HashKey, Write>();
+  private sealed = new Map<HashKey, Write>();
+  private inFlight: Map<HashKey, Write> | undefined;
   private commitChain: Promise<void> = Promise.resolve();
   private changelogOffset: number | undefined;
   private location = '';
@@ -86,13 +92,13 @@ export class LevelDbKeyValueStore implements BytesKeyValueStore {
     }
     const data = db.sublevel<Buffer, Buffer>('d', BUFFER_ENCODING);
     const meta = db.sublevel<Buffer, Buffer>('m', BUFFER_ENCODING);
-    const index = new BTree<string, undefined>();
+    const index = new ByteKeyMap<true>();
     const keys = data.keys();
     try {
       for (;;) {
         const chunk = await keys.nextv(1024);
         if (chunk.length === 0) break;
-        for (const key of chunk) index.set(toBinaryKey(key), undefined);
+        for (const key of chunk) index.set(hashKey(key), true);
       }
     } finally {
       await keys.close();
@@ -111,16 +117,16 @@ export class LevelDbKeyValueStore implements BytesKeyValueStore {
 
   get(key: Buffer): Buffer | undefined {
     requireKey(this.name, key);
-    return this.read(toBinaryKey(key), key);
+    return this.read(hashKey(key), key);
   }
 
   put(key: Buffer, value: Buffer | null): void {
     requireKey(this.name, key);
     this.openData();
-    const binary = toBinaryKey(key);
-    this.pending.set(binary, { key, value });
-    if (value === null) this.index.delete(binary);
-    else this.index.set(binary, undefined);
+    const hk = hashKey(key);
+    this.pending.set(hk, { key, value });
+    if (value === null) this.index.delete(hk);
+    else if (!this.index.has(hk)) this.index.set(hk, true);
   }
 
   putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
@@ -141,12 +147,12 @@ export class LevelDbKeyValueStore implements BytesKeyValueStore {
 
   range(from: Buffer | undefined, to: Buffer | undefined): KeyValueIterator<Buffer, Buffer> {
     this.openData();
-    return treeIterator(this.index, rangeScan(from, to, false), this.resolve);
+    return treeIterator(this.view, rangeScan(from, to, false), this.resolve);
   }
 
   reverseRange(from: Buffer | undefined, to: Buffer | undefined): KeyValueIterator<Buffer, Buffer> {
     this.openData();
-    return treeIterator(this.index, rangeScan(from, to, true), this.resolve);
+    return treeIterator(this.view, rangeScan(from, to, true), this.resolve);
   }
 
   all(): KeyValueIterator<Buffer, Buffer> {
@@ -163,7 +169,7 @@ export class LevelDbKeyValueStore implements BytesKeyValueStore {
 
   prefixScanBytes(prefix: Buffer, reverse = false): KeyValueIterator<Buffer, Buffer> {
     this.openData();
-    return treeIterator(this.index, prefixScan(prefix, reverse), this.resolve);
+    return treeIterator(this.view, prefixScan(prefix, reverse), this.resolve);
   }
 
   approximateNumEntries(): number {
@@ -176,9 +182,9 @@ export class LevelDbKeyValueStore implements BytesKeyValueStore {
     if (this.sealed.size === 0) {
       this.sealed = this.pending;
     } else {
-      for (const [binary, write] of this.pending) {
-        this.sealed.delete(binary);
-        this.sealed.set(binary, write);
+      for (const [hk, write] of this.pending) {
+        this.sealed.delete(hk);
+        this.sealed.set(hk, write);
       }
     }
     this.pending = new Map();
@@ -219,7 +225,7 @@ export class LevelDbKeyValueStore implements BytesKeyValueStore {
     this.db = undefined;
     this.data = undefined;
     this.meta = undefined;
-    this.index = new BTree<string, undefined>();
+    this.index = new ByteKeyMap<true>();
     this.changelogOffset = undefined;
     await db.close();
   }
@@ -248,8 +254,8 @@ export class LevelDbKeyValueStore implements BytesKeyValueStore {
       await db.batch(operations);
     } catch (err) {
       // Put the writes back (unless rewritten since) so nothing is lost; the next commit retries.
-      for (const [binary, write] of writes) {
-        if (!this.pending.has(binary) && !this.sealed.has(binary)) this.sealed.set(binary, write);
+      for (const [hk, write] of writes) {
+        if (!this.pending.has(hk) && !this.sealed.has(hk)) this.sealed.set(hk, write);
       }
       throw new Error(`LevelDB store "${this.name}" failed to write ${writes.size} changes to ${this.location}: ${(err as Error).message}`, {
         cause: err,
@@ -261,16 +267,16 @@ export class LevelDbKeyValueStore implements BytesKeyValueStore {
   }
 
   /** The value of a key: unwritten changes first, then disk (only for keys the index has). */
-  private read(binary: string, key: Buffer): Buffer | undefined {
-    const write = this.pending.get(binary) ?? this.sealed.get(binary) ?? this.inFlight?.get(binary);
+  private read(hk: HashKey, key: Buffer): Buffer | undefined {
+    const write = this.pending.get(hk) ?? this.sealed.get(hk) ?? this.inFlight?.get(hk);
     if (write !== undefined) return write.value ?? undefined;
-    if (!this.index.has(binary)) return undefined;
+    if (!this.index.has(hk)) return undefined;
     return this.openData().getSync(key);
   }
 
   private readonly resolve = (binary: string): KeyValue<Buffer, Buffer> | undefined => {
     const key = fromBinaryKey(binary);
-    const value = this.read(binary, key);
+    const value = this.read(hashKey(key), key);
     return value === undefined ? undefined : { key, value };
   };
 

@@ -7,7 +7,10 @@
  * get | put | put-if-absent | put-all | delete | range | reverse-range | all | reverse-all |
  * prefix-scan | flush | restore:
  *   record(store, op)                        one call per operation (count 1; put-all: entries)
- *   record(store, `${op}-latency-ns`, ns)    time spent in the operation, summed by the sink
+ *   record(store, `${op}-latency-ns`, ns)    time spent in the operation, summed by the sink —
+ *                                            unless the sink says `latency: false`: then the
+ *                                            clock is not read at all (Kafka Streams, too,
+ *                                            times store operations only at DEBUG level)
  * Iterator operations time only the creation of the iterator, not the walk.
  *
  * The serde topic is the store's changelog topic (as in Kafka Streams), or
@@ -25,6 +28,13 @@ import type { BytesKeyValueStore, RestoreRecord } from './bytes-store.ts';
 import type { CachingKeyValueStore } from './caching-key-value-store.ts';
 import { MeteredStoreBase } from './metered-store-base.ts';
 import { MappedKeyValueIterator } from './kv-iterators.ts';
+
+const OPERATIONS = [
+  'get', 'put', 'put-if-absent', 'put-all', 'delete', 'range', 'reverse-range', 'all', 'reverse-all', 'prefix-scan', 'flush', 'restore',
+] as const;
+type Operation = (typeof OPERATIONS)[number];
+/** `${op}-latency-ns` per operation, built once (not per call on the per-record path). */
+const LATENCY = Object.fromEntries(OPERATIONS.map((op) => [op, `${op}-latency-ns`])) as Record<Operation, string>;
 
 /** Called for each entry the cache flushes: new and old value (null = absent), and the write's timestamp. */
 export type CacheFlushListener<K, V> = (key: K, newValue: V | null, oldValue: V | null, timestamp: number) => void;
@@ -68,7 +78,7 @@ export class MeteredKeyValueStore<K, V> extends MeteredStoreBase<BytesKeyValueSt
   }
 
   get(key: K): V | undefined {
-    const start = performance.now();
+    const start = this.startClock();
     const bytes = this.inner.get(this.keyBytes(key));
     const value = bytes === undefined ? undefined : this.valueSerde.deserialize(this.topic, bytes);
     this.measure('get', start);
@@ -76,13 +86,13 @@ export class MeteredKeyValueStore<K, V> extends MeteredStoreBase<BytesKeyValueSt
   }
 
   put(key: K, value: V | null): void {
-    const start = performance.now();
+    const start = this.startClock();
     this.inner.put(this.keyBytes(key), this.valueBytes(value));
     this.measure('put', start);
   }
 
   putIfAbsent(key: K, value: V): V | undefined {
-    const start = performance.now();
+    const start = this.startClock();
     const existing = this.inner.putIfAbsent(this.keyBytes(key), this.valueSerde.serialize(this.topic, value));
     const result = existing === undefined ? undefined : this.valueSerde.deserialize(this.topic, existing);
     this.measure('put-if-absent', start);
@@ -90,13 +100,13 @@ export class MeteredKeyValueStore<K, V> extends MeteredStoreBase<BytesKeyValueSt
   }
 
   putAll(entries: ReadonlyArray<KeyValue<K, V | null>>): void {
-    const start = performance.now();
+    const start = this.startClock();
     this.inner.putAll(entries.map((entry) => ({ key: this.keyBytes(entry.key), value: this.valueBytes(entry.value) })));
     this.measure('put-all', start, entries.length);
   }
 
   delete(key: K): V | undefined {
-    const start = performance.now();
+    const start = this.startClock();
     const old = this.inner.delete(this.keyBytes(key));
     const result = old === undefined ? undefined : this.valueSerde.deserialize(this.topic, old);
     this.measure('delete', start);
@@ -104,35 +114,35 @@ export class MeteredKeyValueStore<K, V> extends MeteredStoreBase<BytesKeyValueSt
   }
 
   range(from: K | undefined, to: K | undefined): KeyValueIterator<K, V> {
-    const start = performance.now();
+    const start = this.startClock();
     const iterator = this.typed(this.inner.range(this.boundBytes(from), this.boundBytes(to)));
     this.measure('range', start);
     return iterator;
   }
 
   reverseRange(from: K | undefined, to: K | undefined): KeyValueIterator<K, V> {
-    const start = performance.now();
+    const start = this.startClock();
     const iterator = this.typed(this.inner.reverseRange(this.boundBytes(from), this.boundBytes(to)));
     this.measure('reverse-range', start);
     return iterator;
   }
 
   all(): KeyValueIterator<K, V> {
-    const start = performance.now();
+    const start = this.startClock();
     const iterator = this.typed(this.inner.all());
     this.measure('all', start);
     return iterator;
   }
 
   reverseAll(): KeyValueIterator<K, V> {
-    const start = performance.now();
+    const start = this.startClock();
     const iterator = this.typed(this.inner.reverseAll());
     this.measure('reverse-all', start);
     return iterator;
   }
 
   prefixScan<P>(prefix: P, prefixSerializer: { serialize(topic: string, data: P): Buffer }): KeyValueIterator<K, V> {
-    const start = performance.now();
+    const start = this.startClock();
     const iterator = this.typed(this.inner.prefixScanBytes(prefixSerializer.serialize(this.topic, prefix)));
     this.measure('prefix-scan', start);
     return iterator;
@@ -143,14 +153,14 @@ export class MeteredKeyValueStore<K, V> extends MeteredStoreBase<BytesKeyValueSt
   }
 
   override async flush(): Promise<void> {
-    const start = performance.now();
+    const start = this.startClock();
     await this.inner.flush();
     this.measure('flush', start);
   }
 
   /** Applies changelog records (bytes, as read from the changelog topic), bypassing cache and logging. */
   override async restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
-    const start = performance.now();
+    const start = this.startClock();
     await this.inner.restore(records);
     this.measure('restore', start, records.length);
   }
@@ -177,9 +187,14 @@ export class MeteredKeyValueStore<K, V> extends MeteredStoreBase<BytesKeyValueSt
     }));
   }
 
-  private measure(operation: string, start: number, count = 1): void {
-    const elapsedNs = Math.round((performance.now() - start) * 1e6);
+  /** The operation's start time, or 0 when the sink takes no latencies (no clock read). */
+  private startClock(): number {
+    return this.metrics.latency === false ? 0 : performance.now();
+  }
+
+  private measure(operation: Operation, start: number, count = 1): void {
     this.metrics.record(this.name, operation, count);
-    this.metrics.record(this.name, `${operation}-latency-ns`, elapsedNs);
+    if (this.metrics.latency === false) return;
+    this.metrics.record(this.name, LATENCY[operation], Math.round((performance.now() - start) * 1e6));
   }
 }

@@ -87,4 +87,9 @@ export interface StoreContext {
 
 export interface StoreMetricsSink {
   record(store: string, operation: string, count?: number): void;
+  /**
+   * false: the sink takes no `<op>-latency-ns` figures, so stores skip reading the clock on the
+   * per-record path (a sink that discards everything should say so). Absent or true: timed.
+   */
+  readonly latency?: boolean;
 }

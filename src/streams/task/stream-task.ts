@@ -171,7 +171,7 @@ export class StreamTask {
         collector: this.#io.changelog,
         currentTimestamp: () => this.#currentTimestamp,
         streamTime: () => this.#streamTime,
-        metrics: { record: () => {} },
+        metrics: { record: () => {}, latency: false },
       };
       await store.init(ctx);
       this.#stores.set(name, store);

@@ -194,3 +194,57 @@ describe('CachingKeyValueStore when downstream fails during a flush', () => {
     expect(events.map(([k]) => k)).toEqual(['a', 'b', 'c', 'd']);
   });
 });
+
+describe('CachingKeyValueStore eviction is exact LRU (property)', () => {
+  // The model: entries in order of use (least recent first) with their dirty flags, a byte
+  // budget, and the layer below. A get misses (reaches the layer below) exactly when the model
+  // does not hold the key; evicting a dirty eldest entry first flushes every dirty entry.
+  it('reads reach the layer below exactly when an LRU model has evicted the key', async () => {
+    type Op = { kind: 'get' | 'put'; key: number; size: number };
+    const op = fc.record({ kind: fc.constantFrom('get' as const, 'put' as const), key: fc.nat(12), size: fc.nat(40) });
+    await fc.assert(
+      // up to 3000 operations: the use log is compacted (every ~1000 uses) several times
+      fc.asyncProperty(fc.array(op, { minLength: 1200, maxLength: 3000 }), fc.integer({ min: 150, max: 600 }), async (ops: Op[], maxBytes) => {
+        const backing = new InMemoryKeyValueStore('s');
+        let innerGets = 0;
+        const spy = Object.assign(Object.create(backing) as InMemoryKeyValueStore, {
+          get: (key: Buffer) => {
+            innerGets++;
+            return backing.get(key);
+          },
+        });
+        const cache = new CachingKeyValueStore(spy, maxBytes);
+        await cache.init(makeContext('/nonexistent', [], new Map(), { now: 0 }));
+        const below = new Map<number, number>();
+        const lru: Array<{ key: number; size: number; dirty: boolean }> = [];
+        const bytes = () => lru.reduce((sum, e) => sum + e.size, 0);
+        const evict = () => {
+          while (bytes() > maxBytes && lru.length > 0) {
+            if (lru[0]!.dirty) for (const e of lru) if (e.dirty) (e.dirty = false), below.set(e.key, e.size - 4 - ENTRY_OVERHEAD);
+            lru.shift();
+          }
+        };
+        const keyOf = (k: number) => Buffer.from([0, 0, 0, k]); // 4 bytes: the int-hashed path
+        for (const o of ops) {
+          const i = lru.findIndex((e) => e.key === o.key);
+          const cached = i >= 0 ? lru.splice(i, 1)[0]! : undefined;
+          if (o.kind === 'get') {
+            const before = innerGets;
+            const got = cache.get(keyOf(o.key));
+            expect(innerGets - before).toBe(cached === undefined ? 1 : 0);
+            if (cached !== undefined) lru.push(cached);
+            else if (below.has(o.key)) lru.push({ key: o.key, size: 4 + below.get(o.key)! + ENTRY_OVERHEAD, dirty: false });
+            expect(got?.length).toBe(cached !== undefined ? cached.size - 4 - ENTRY_OVERHEAD : below.get(o.key));
+          } else {
+            cache.put(keyOf(o.key), Buffer.alloc(o.size));
+            lru.push({ key: o.key, size: 4 + o.size + ENTRY_OVERHEAD, dirty: true });
+          }
+          evict();
+          expect(cache.cachedBytes()).toBe(bytes());
+        }
+        await cache.close();
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -51,6 +51,17 @@ describe('Stores builders', () => {
     expect(topics).toEqual(['app-s-changelog']);
   });
 
+  it('counts operations but takes no latencies when the metrics sink says latency: false', async () => {
+    const metrics = new Map<string, number>();
+    const ctx = makeContext('/unused', [], metrics, { now: 0 });
+    const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('s'), Serdes.string(), Serdes.string()).withCachingEnabled().build();
+    await store.init({ ...ctx, metrics: { record: ctx.metrics.record, latency: false } });
+    store.put('a', 'x');
+    expect(store.get('a')).toBe('x');
+    expect(store.delete('a')).toBe('x');
+    expect(metrics).toEqual(new Map([['s:put', 1], ['s:get', 1], ['s:delete', 1]]));
+  });
+
   it('rejects store names that cannot name a topic or a directory', () => {
     expect(() => Stores.inMemoryKeyValueStore('a/b')).toThrow(/store name "a\/b" is not valid/);
     expect(() => Stores.persistentKeyValueStore('')).toThrow(/not valid/);
