@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
-import { COUNT_TOPIC, MAX_TOPIC, READINGS } from './streams-app-process.ts';
+import { APP_ID, COUNT_TOPIC, MAX_TOPIC, READINGS } from './streams-app-process.ts';
 import { StreamsIo, int64, lastValues, waitFor, type InputRecord } from './streams-helpers.ts';
 
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
@@ -140,6 +140,10 @@ describe('streams runtime with several instances in separate processes', () => {
     await io.produce(READINGS, input.slice(0, 1500));
     // Kill it mid-stream, once it has built state (and written changelog records) for its tasks.
     await waitFor(() => victim.processed >= 100, () => `victim processing:\n${describeAll()}`);
+    // …and once that state is in its changelogs (sent at commit; a fast consumer can process
+    // hundreds of records before its first commit): only then must the survivors restore it.
+    const victimParts = new Set(victim.active.map((t) => Number(t.split('_')[1])));
+    await waitFor(async () => (await io.readAll(`${APP_ID}-max-store-changelog`)).some((r) => victimParts.has(r.partition)), () => `victim changelog records:\n${describeAll()}`);
     const survivors = instances.filter((i) => i !== victim);
     const restoredBefore = survivors.reduce((n, i) => n + i.restored, 0);
     victim.child.kill('SIGKILL');
