@@ -8,7 +8,7 @@
  *   - onAssigned decodes the assignor's userData (active/standby tasks, host map) for the thread.
  * Internal topics are created/validated with internal-topics.ts before the group is joined.
  */
-import { createKafkajsClientFactory } from '../../client/kafkajs/kafkajs-client-factory.ts';
+import { createClientFactory } from '../../client/client-factory.ts';
 import type { Admin, ClientFactory, GroupAssignor } from '../../client/types.ts';
 import { decodeAssignment } from './assignor/assignment-codec.ts';
 import { createStreamsAssignor } from './assignor/streams-assignor.ts';
@@ -67,12 +67,12 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
   };
 }
 
-/** The client implementation the runtime uses by default (kafkajs; the assign-only consumer is the wire client). */
+/** The clients the runtime uses: the wire client for producing and consuming, kafkajs for admin and idempotent producing (client-factory.ts). */
 export function clientFactoryFor(bootstrapServers: readonly string[], clientId: string): ClientFactory {
-  return createKafkajsClientFactory({ bootstrapServers, clientId, logLevel: process.env['TRIBUTARY_DEBUG'] ? 'info' : 'error' });
+  return createClientFactory({ bootstrapServers, clientId, logLevel: process.env['TRIBUTARY_DEBUG'] ? 'info' : 'error' });
 }
 
-/** The production RuntimeDeps: kafkajs clients, the tributary-streams assignor, internal topics. */
+/** The production RuntimeDeps: clientFactoryFor clients, the tributary-streams assignor, internal topics. */
 export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
   const { config, topology } = context;
   const clients = clientFactoryFor(context.bootstrapServers, context.clientId);

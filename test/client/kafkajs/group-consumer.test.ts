@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
-import { createKafkajsClientFactory } from '../../../src/client/kafkajs/kafkajs-client-factory.ts';
+import { createClientFactory } from '../../../src/client/client-factory.ts';
 import type { Admin, Assignment, ClientFactory, GroupAssignor, GroupConsumer, MemberAssignment, Producer, TopicPartition } from '../../../src/client/types.ts';
 
 let broker: TestBroker;
@@ -10,7 +10,7 @@ let producer: Producer;
 
 beforeAll(async () => {
   broker = await startTestBroker();
-  clients = createKafkajsClientFactory({ bootstrapServers: [broker.bootstrap], clientId: 'group-test', logLevel: 'nothing' });
+  clients = createClientFactory({ bootstrapServers: [broker.bootstrap], clientId: 'group-test', logLevel: 'nothing' });
   admin = clients.admin();
   await admin.connect();
   producer = clients.producer();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
-import { createKafkajsClientFactory } from '../../../src/client/kafkajs/kafkajs-client-factory.ts';
+import { createClientFactory } from '../../../src/client/client-factory.ts';
 import { KafkajsGroupConsumer } from '../../../src/client/kafkajs/kafkajs-group-consumer.ts';
 import type { Admin, Assignment, ClientConfig, ClientFactory, GroupConsumer, Producer } from '../../../src/client/types.ts';
 import { Topology } from '../../../src/streams/topology/topology.ts';
@@ -16,7 +16,7 @@ let producer: Producer;
 beforeAll(async () => {
   broker = await startTestBroker();
   config = { bootstrapServers: [broker.bootstrap], clientId: 'rebalance-test', logLevel: 'nothing' };
-  clients = createKafkajsClientFactory(config);
+  clients = createClientFactory(config);
   admin = clients.admin();
   await admin.connect();
   producer = clients.producer();

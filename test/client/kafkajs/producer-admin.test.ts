@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
-import { createKafkajsClientFactory } from '../../../src/client/kafkajs/kafkajs-client-factory.ts';
+import { createClientFactory } from '../../../src/client/client-factory.ts';
 import type { Admin, ClientFactory, FetchedBatch, Producer, ProducerRecord } from '../../../src/client/types.ts';
 import { partitionForKey } from '../../../src/util/murmur2.ts';
 import { KafkaClientError } from '../../../src/client/client-errors.ts';
@@ -12,7 +12,7 @@ let producer: Producer;
 
 beforeAll(async () => {
   broker = await startTestBroker();
-  clients = createKafkajsClientFactory({ bootstrapServers: [broker.bootstrap], clientId: 'client-test', logLevel: 'nothing' });
+  clients = createClientFactory({ bootstrapServers: [broker.bootstrap], clientId: 'client-test', logLevel: 'nothing' });
   admin = clients.admin();
   await admin.connect();
   producer = clients.producer();

@@ -5,7 +5,7 @@ import { InternalTopicType } from '../../../src/streams/topology/node-specs.ts';
 import { buildTopology } from '../../../examples/word-count/topology.ts';
 import { ensureInternalTopics, ensureInternalTopicsPlan, InternalTopicError, planInternalTopics } from '../../../src/streams/runtime/internal-topics.ts';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
-import { createKafkajsClientFactory } from '../../../src/client/kafkajs/kafkajs-client-factory.ts';
+import { createClientFactory } from '../../../src/client/client-factory.ts';
 import type { Admin } from '../../../src/client/types.ts';
 
 function wordCount(): Topology {
@@ -58,7 +58,7 @@ describe('ensureInternalTopics (against a broker)', () => {
   let admin: Admin;
   beforeAll(async () => {
     broker = await startTestBroker();
-    admin = createKafkajsClientFactory({ bootstrapServers: [broker.bootstrap], clientId: 'it-test', logLevel: 'nothing' }).admin();
+    admin = createClientFactory({ bootstrapServers: [broker.bootstrap], clientId: 'it-test', logLevel: 'nothing' }).admin();
     await admin.connect();
   });
   afterAll(async () => {

@@ -1,19 +1,19 @@
 /*
- * The ClientFactory of the kafkajs implementation: admins are kafkajs-backed; the producer, the
+ * The ClientFactory the runtime uses: admins are kafkajs-backed; the producer, the
  * group consumer and the assign-only consumer run on the project's wire client (kafkajs has no
  * consumer without a group, and its producer and group consumer each cost the streams runtime a
  * fifth to half of its CPU). `idempotent: true` still gets the kafkajs producer: the wire
  * producer has no InitProducerId / sequence numbers yet. Each object gets its own connections.
  */
-import type { AssignedConsumer, AssignedConsumerOptions, Admin, ClientConfig, ClientFactory, GroupConsumer, GroupConsumerOptions, Producer, ProducerOptions } from '../types.ts';
-import { WireAssignedConsumer } from '../wire-assigned-consumer.ts';
-import { WireGroupConsumer } from '../wire-group-consumer.ts';
-import { WireClientProducer } from '../wire-producer.ts';
-import { KafkajsAdmin } from './kafkajs-admin.ts';
-import { KafkajsProducer } from './kafkajs-producer.ts';
+import type { AssignedConsumer, AssignedConsumerOptions, Admin, ClientConfig, ClientFactory, GroupConsumer, GroupConsumerOptions, Producer, ProducerOptions } from './types.ts';
+import { WireAssignedConsumer } from './wire-assigned-consumer.ts';
+import { WireGroupConsumer } from './wire-group-consumer.ts';
+import { WireClientProducer } from './wire-producer.ts';
+import { KafkajsAdmin } from './kafkajs/kafkajs-admin.ts';
+import { KafkajsProducer } from './kafkajs/kafkajs-producer.ts';
 
-export function createKafkajsClientFactory(config: ClientConfig): ClientFactory {
-  if (config.bootstrapServers.length === 0) throw new Error('createKafkajsClientFactory: bootstrapServers is empty; pass at least one "host:port"');
+export function createClientFactory(config: ClientConfig): ClientFactory {
+  if (config.bootstrapServers.length === 0) throw new Error('createClientFactory: bootstrapServers is empty; pass at least one "host:port"');
   return {
     producer: (options?: ProducerOptions): Producer =>
       options?.idempotent === true ? new KafkajsProducer(config, options) : new WireClientProducer(config, options),
