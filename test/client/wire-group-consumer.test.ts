@@ -9,7 +9,8 @@ import { KafkajsAdmin } from '../../src/client/kafkajs/kafkajs-admin.ts';
 import { WireClientProducer } from '../../src/client/wire-producer.ts';
 import { WireGroupConsumer } from '../../src/client/wire-group-consumer.ts';
 import { decodeGroupAssignment, decodeGroupSubscription, encodeGroupAssignment, encodeGroupSubscription } from '../../src/client/wire-group-codec.ts';
-import type { Admin, Assignment, ClientConfig, FetchedBatch, GroupAssignor, GroupConsumer, GroupConsumerOptions, MemberAssignment, Producer } from '../../src/client/types.ts';
+import type { Admin, Assignment, ClientConfig, FetchedBatch, GroupConsumer, GroupConsumerOptions, MemberAssignment, Producer } from '../../src/client/types.ts';
+import { rangeAssignor } from './helpers/range-assignor.ts';
 
 let broker: TestBroker;
 let config: ClientConfig;
@@ -31,25 +32,6 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-/** Partitions dealt over members sorted by id; each member's userData is its label, each assignment's its rank. */
-function rangeAssignor(label: string, seenLabels: string[] = []): GroupAssignor {
-  return {
-    name: 'test-range',
-    version: 1,
-    userData: () => Buffer.from(label),
-    assign({ members, topicPartitions }) {
-      const sorted = [...members].sort((a, b) => a.memberId.localeCompare(b.memberId));
-      seenLabels.push(...sorted.map((m) => m.userData.toString()));
-      const out = new Map<string, MemberAssignment>();
-      sorted.forEach((m, i) => {
-        const partitions = new Map<string, number[]>();
-        for (const [topic, count] of topicPartitions) partitions.set(topic, Array.from({ length: count }, (_, p) => p).filter((p) => p % sorted.length === i));
-        out.set(m.memberId, { partitions, userData: Buffer.from(`rank-${i}`) });
-      });
-      return out;
-    },
-  };
-}
 
 function member(groupId: string, label: string, extra: Partial<GroupConsumerOptions> = {}, seen?: string[]): WireGroupConsumer {
   return new WireGroupConsumer(config, { groupId, assignor: rangeAssignor(label, seen), sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, ...extra });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
 import { createClientFactory } from '../../../src/client/client-factory.ts';
-import type { Admin, Assignment, ClientFactory, GroupAssignor, GroupConsumer, MemberAssignment, Producer, TopicPartition } from '../../../src/client/types.ts';
+import type { Admin, Assignment, ClientFactory, GroupConsumer, Producer, TopicPartition } from '../../../src/client/types.ts';
+import { rangeAssignor } from '../helpers/range-assignor.ts';
 
 let broker: TestBroker;
 let clients: ClientFactory;
@@ -23,31 +24,6 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-/**
- * A small real assignor for these tests: partitions dealt out over members sorted by id; the
- * userData sent to each member names its rank, and each member's subscription userData is its label.
- */
-function rangeAssignor(label: string, seenLabels: string[] = []): GroupAssignor {
-  return {
-    name: 'test-range',
-    version: 1,
-    userData: () => Buffer.from(label),
-    assign({ members, topicPartitions }) {
-      const sorted = [...members].sort((a, b) => a.memberId.localeCompare(b.memberId));
-      seenLabels.push(...sorted.map((m) => m.userData.toString()));
-      const out = new Map<string, MemberAssignment>();
-      sorted.forEach((m, i) => {
-        const partitions = new Map<string, number[]>();
-        for (const [topic, count] of topicPartitions) {
-          const mine = Array.from({ length: count }, (_, p) => p).filter((p) => p % sorted.length === i);
-          partitions.set(topic, mine);
-        }
-        out.set(m.memberId, { partitions, userData: Buffer.from(`rank-${i}`) });
-      });
-      return out;
-    },
-  };
-}
 
 function values(batches: readonly { records: readonly { value: Buffer | null }[] }[]): string[] {
   return batches.flatMap((b) => b.records.map((r) => r.value!.toString()));
