@@ -32,6 +32,7 @@ import { listOffsets, OffsetSpec } from './wire/admin.ts';
 import { WireCluster } from './wire/cluster.ts';
 import { GroupFetcher } from './wire-group-fetcher.ts';
 import { GroupMembership, sleep, toKafkaClientError } from './wire-group-membership.ts';
+import { PollWaker } from './poll-waker.ts';
 
 export interface WireGroupConsumerTuning {
   /** Records buffered before prefetching pauses. Default 20000. */
@@ -58,7 +59,7 @@ export class WireGroupConsumer implements GroupConsumer {
   #started = false;
   #fatal: KafkaClientError | undefined;
   #closed = false;
-  #wake: (() => void) | undefined;
+  readonly #waker = new PollWaker();
 
   constructor(config: ClientConfig, options: GroupConsumerOptions, tuning: WireGroupConsumerTuning = {}) {
     this.#options = options;
@@ -85,10 +86,10 @@ export class WireGroupConsumer implements GroupConsumer {
         offsetReset: options.offsetReset ?? 'earliest',
         maxBufferedRecords: tuning.maxBufferedRecords ?? 20_000,
       },
-      () => this.#wake?.(),
+      () => this.#waker.wake(),
       (e) => {
         this.#fatal = e;
-        this.#wake?.();
+        this.#waker.wake();
       },
     );
     this.#patternRefreshMs = tuning.patternRefreshMs ?? 30_000;
@@ -128,15 +129,7 @@ export class WireGroupConsumer implements GroupConsumer {
       if (out.length > 0) return out;
       const left = deadline - Date.now();
       if (left <= 0) return [];
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, left);
-        function done(): void {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.#wake = done;
-      });
-      this.#wake = undefined;
+      await this.#waker.wait(left);
     }
   }
 
@@ -146,7 +139,7 @@ export class WireGroupConsumer implements GroupConsumer {
 
   resume(partitions: readonly TopicPartition[]): void {
     this.#fetcher.resume(partitions);
-    this.#wake?.();
+    this.#waker.wake();
   }
 
   seek(tp: TopicPartitionOffset): void {
@@ -174,7 +167,7 @@ export class WireGroupConsumer implements GroupConsumer {
     this.#closed = true;
     clearInterval(this.#patternTimer);
     this.#fetcher.close();
-    this.#wake?.();
+    this.#waker.wake();
     await this.#membership.close(true);
     this.#cluster.close();
   }
@@ -201,7 +194,7 @@ export class WireGroupConsumer implements GroupConsumer {
         const err = toKafkaClientError(e, `rebalancing group ${this.#options.groupId}`);
         if (!err.retriable) {
           this.#fatal = err;
-          this.#wake?.();
+          this.#waker.wake();
           return;
         }
         this.#membership.rejoinNeeded = true;
@@ -241,7 +234,7 @@ export class WireGroupConsumer implements GroupConsumer {
     if (this.#membership.rejoinNeeded || this.#closed) return; // 5: a newer rebalance is due
     this.#fetcher.assign(positions);
     this.#pending = { partitions: joined.partitions, userData: joined.userData, generationId: joined.generationId, memberId: joined.memberId };
-    this.#wake?.();
+    this.#waker.wake();
   }
 
   /** The subscribed topics; for a pattern, the existing topics it matches now. */

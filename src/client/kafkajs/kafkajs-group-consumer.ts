@@ -34,6 +34,7 @@ import type { Assignment, ClientConfig, ConsumedRecord, FetchedBatch, GroupConsu
 import { bridgeAssignor, type SyncResult } from './kafkajs-assigner-bridge.ts';
 import { KafkajsAdmin } from './kafkajs-admin.ts';
 import { createKafka, fromKafkajsHeaders, topicPartitionKey } from './kafkajs-common.ts';
+import { PollWaker } from '../poll-waker.ts';
 
 interface Entry {
   readonly topic: string;
@@ -71,7 +72,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   #delivered: readonly TopicPartition[] = [];
   #fetchable = new Set<string>();
   /** Wakes a waiting poll() (data, assignment, crash, close). */
-  #wakePoll: (() => void) | undefined;
+  readonly #waker = new PollWaker();
   /** Wakes the parked fetch handler (space freed, close). */
   #wakeFetch: (() => void) | undefined;
 
@@ -104,7 +105,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
       const { error, restart } = event.payload as { error: Error; restart: boolean };
       if (!restart && !this.#closed) {
         this.#fatal = toClientError(error, `the consumer of group ${options.groupId}`);
-        this.#wakePoll?.();
+        this.#waker.wake();
       }
     });
   }
@@ -144,15 +145,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
       if (out.length > 0) return out;
       const left = deadline - Date.now();
       if (left <= 0) return [];
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, left);
-        function done(): void {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.#wakePoll = done;
-      });
-      this.#wakePoll = undefined;
+      await this.#waker.wait(left);
     }
   }
 
@@ -164,7 +157,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   resume(partitions: readonly TopicPartition[]): void {
     for (const tp of partitions) this.#paused.delete(topicPartitionKey(tp.topic, tp.partition));
     if (this.#running !== undefined && partitions.length > 0) this.#kafkajsPauseState('resume', partitions);
-    this.#wakePoll?.();
+    this.#waker.wake();
   }
 
   /**
@@ -234,7 +227,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
   async disconnect(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#wakePoll?.();
+    this.#waker.wake();
     this.#wakeFetch?.();
     try {
       await this.#consumer.disconnect();
@@ -258,7 +251,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
       })
       .catch((e: unknown) => {
         this.#fatal = toClientError(e, `joining group ${this.#options.groupId}`);
-        this.#wakePoll?.();
+        this.#waker.wake();
       });
   }
 
@@ -272,7 +265,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     }
     this.#buffer.push({ topic: batch.topic, partition: batch.partition, key, records, highWatermark: Number(batch.highWatermark) });
     this.#buffered += records.length;
-    this.#wakePoll?.();
+    this.#waker.wake();
     while (this.#buffered > this.#maxBuffered && !this.#closed && isRunning()) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, this.#heartbeatMs);
@@ -348,7 +341,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     this.#generation = { generationId: r.generationId, memberId: r.memberId };
     this.#fetchable = new Set(r.partitions.map((tp) => topicPartitionKey(tp.topic, tp.partition)));
     this.#pending = { partitions: r.partitions, userData: r.userData, generationId: r.generationId, memberId: r.memberId };
-    this.#wakePoll?.();
+    this.#waker.wake();
   }
 }
 
