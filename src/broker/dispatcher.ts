@@ -4,7 +4,7 @@
  * handler and encode its answer (response header + body, with the int32 size prefix) as chunks
  * so stored record batches go to the socket without being copied.
  *
- * Bad input, per COMPATIBILITY.md §1.1/§1.5 (each affects only the connection it came on):
+ * Bad input, as Apache Kafka's SocketServer treats it (each affects only the connection it came on):
  *   frame shorter than the fixed header (8 bytes)          → close
  *   unknown API key                                         → close
  *   ApiVersions at a version we do not serve                → error 35 + v0 body listing our

@@ -6,7 +6,7 @@
  * Use `ErrorCode.REBALANCE_IN_PROGRESS` (a number) in handlers; `errorInfo(code)` for logs and
  * error messages. Version caveats live with the handlers: e.g. never send PRODUCER_FENCED (90)
  * below InitProducerId v4 / EndTxn v2 / TxnOffsetCommit v3 (kafkajs 2.2.4 does not know it; send
- * INVALID_PRODUCER_EPOCH 47), see COMPATIBILITY.md §3.
+ * INVALID_PRODUCER_EPOCH 47).
  */
 
 export interface ErrorInfo {

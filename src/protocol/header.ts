@@ -8,7 +8,7 @@
  *   (v0, without clientId, is only used by ControlledShutdown v0, which we do not serve.)
  *   Response header v0: int32 correlationId.   v1: v0 + a tag section.
  *
- * Which header version a message uses (COMPATIBILITY.md §1.1):
+ * Which header version a message uses (KIP-482; Apache Kafka's RequestHeader/ResponseHeader):
  *   request:  v2 iff the request version is flexible, else v1
  *   response: v1 iff the response version is flexible, EXCEPT ApiVersions (key 18), whose response
  *             header is always v0 so that a client can parse the error of a version it sent too

@@ -1,6 +1,6 @@
 /*
  * @platformatic/kafka 1.x against a live bundled broker. This client speaks only the flexible
- * Kafka 3.5+ protocol (COMPATIBILITY.md §5: Metadata 9–12 with topic ids, Produce 9–11,
+ * Kafka 3.5+ protocol (Metadata 9–12 with topic ids, Produce 9–11,
  * CreateTopics 7, …), so it checks that the broker serves those versions: admin createTopics and
  * listTopics, then 1000 keyed messages produced with acks -1, all found in the log by kcat with
  * their keys, at dense offsets per partition. (Group consumption with this client belongs to the group

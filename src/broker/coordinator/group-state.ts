@@ -1,8 +1,8 @@
 /*
  * The classic consumer group state machine as data: the states, which transitions are legal,
  * and how each group request is answered in each state. Kafka's ClassicGroupState (3.8.0) and
- * GroupCoordinator.scala are the reference; COMPATIBILITY.md §3 lists what the real clients
- * rely on.
+ * GroupCoordinator.scala are the reference; docs/protocol-coverage.md lists what the real
+ * clients rely on.
  *
  *   Empty --join--> PreparingRebalance
  *   PreparingRebalance --all known members rejoined | rebalance timeout--> CompletingRebalance

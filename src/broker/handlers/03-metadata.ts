@@ -14,12 +14,13 @@
  *   neither a name nor an id, or an id before v12      → INVALID_REQUEST 42
  * Auto-creation of a requested, missing topic: v4+ when the request's allowAutoTopicCreation AND
  * the broker's autoCreateTopics are both true; v0–3 by the broker setting alone (kafka-python).
- * The created topic is answered with error 0 right away (COMPATIBILITY.md §4.3 item 12).
+ * The created topic is answered with error 0 right away, not Kafka's first LEADER_NOT_AVAILABLE:
+ * every client tested accepts it, and it saves kafka-python a retry round.
  *
  * Per version: v7+ leader epoch 0; v8+ authorized operations are reported as "not requested"
  * (-2147483648, Kafka's value when no authorizer is configured); v10+ topic ids (stable UUIDs from
  * the topic registry; ZERO_UUID for a topic that does not exist). Tagged fields stay at their
- * defaults (@platformatic/kafka cannot skip a non-empty tag section; COMPATIBILITY.md §5).
+ * defaults (@platformatic/kafka cannot skip a non-empty tag section).
  */
 import { MetadataRequestSchema, MetadataResponseSchema } from '../../protocol/messages/03-metadata.ts';
 import type { MetadataRequest, MetadataResponse } from '../../protocol/messages/03-metadata.ts';

@@ -1,7 +1,7 @@
 /*
  * ApiVersions (key 18), served 0–3 (v3 flexible; its response header is always v0, which the
  * codec's header module handles). The list is built from the handler registry: every handler's
- * advertised range, min 0 everywhere (COMPATIBILITY.md §0/§1.4). A request above v3 never gets
+ * advertised range, min 0 everywhere (docs/protocol-coverage.md). A request above v3 never gets
  * here: the dispatcher answers it with UNSUPPORTED_VERSION and a v0 body (KIP-511). v4 (Kafka
  * 3.9+, same layout as v3) is not in the codec, so it is not served; no client we target needs it
  * (@platformatic/kafka 1.x always bootstraps with v3).

@@ -3,8 +3,8 @@
  * one `ApiHandler` made with `defineHandler`, and handlers/index.ts lists them. The ApiVersions
  * reply is built from that list, so advertising a version and serving it cannot drift apart.
  *
- *   advertised  the range announced in ApiVersions. Min is 0 everywhere (COMPATIBILITY.md §1.4:
- *               librdkafka 2.0.2 enables features only on overlaps with old versions).
+ *   advertised  the range announced in ApiVersions. Min is 0 everywhere (librdkafka
+ *               2.0.2 enables features only on overlaps with old versions).
  *   served      the range actually decoded and answered. A request outside it (but inside the
  *               codec's range) closes the connection, as Kafka does for a disabled version.
  *               `served` ⊆ `advertised` ⊆ the schema's validVersions.

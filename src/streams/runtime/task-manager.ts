@@ -13,7 +13,7 @@
  *     a checkpoint ahead of the changelog → wipe, recreate, restore from the start.
  *   Active tasks then process; standby tasks only ever restore (catch up on every commit).
  *
- * Commit (the numbered procedure of DESIGN.md §3; all tasks of the thread together):
+ * Commit (the numbered procedure of docs/architecture.md; all tasks of the thread together):
  *   1 flush caches: every task's caches forward dirty entries downstream and seal store writes
  *   2 send changelog records: the changelogging layers hand them to the collector during 1
  *   3 flush the producer: every sink and changelog record is acknowledged (offsets known)

@@ -7,7 +7,7 @@
  *     → InMemory / LevelDb store          the data                    ┘
  *
  * Besides the KeyValueStore operations, every bytes layer carries the commit and restore paths
- * the runtime needs (the numbered commit procedure, DESIGN.md §3):
+ * the runtime needs (the numbered commit procedure in docs/architecture.md):
  *   1–2  flushCache(): the caching layer forwards its dirty entries to the flush listener and
  *        writes them down; the changelogging layer sends each to the changelog. Synchronous.
  *   5    commit(changelogOffset): the backing store writes its pending changes, together with the

@@ -10,7 +10,7 @@
  *   process()     SYNCHRONOUS: take the next record (lowest head timestamp), deserialize it
  *                 (errors → the configured deserialization handler), advance stream time, run
  *                 the sub-topology depth-first, then fire due stream-time punctuations
- *   commit()      the numbered commit procedure (DESIGN.md §3), steps this class owns:
+ *   commit()      the numbered commit procedure (docs/architecture.md), steps this class owns:
  *                   1 flush caches: dirty entries go to the flush listeners (forwarding table
  *                     updates downstream) and down the store stack
  *                   2 send changelog records: the changelogging layer hands each flushed change

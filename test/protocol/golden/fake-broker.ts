@@ -6,7 +6,7 @@
  *
  * What it answers (one broker, node 1; every topic has one partition, led by node 1; the log
  * holds one batch with two records at offsets 0-1):
- *   ApiVersions       the COMPATIBILITY.md §0 table (error 35 + v0 body for an unknown version)
+ *   ApiVersions       the advertised table of docs/protocol-coverage.md (error 35 + v0 body for an unknown version)
  *   Metadata          every requested topic (or `golden`), controller = node 1
  *   Produce           offset 0 (no answer for acks=0)
  *   FindCoordinator   node 1           JoinGroup   the caller becomes the leader of generation 1
@@ -30,7 +30,7 @@ import { buildRecordBatch } from '../../../src/protocol/records/record-batch.ts'
 export const TOPIC = 'golden';
 const NODE = 1;
 
-/** COMPATIBILITY.md §0: key → advertised max (min 0 everywhere). */
+/** docs/protocol-coverage.md: key → advertised max (min 0 everywhere). */
 const ADVERTISED: Array<[number, number]> = [
   [18, 3], [3, 6], [0, 7], [1, 11], [2, 3], [10, 2], [11, 5], [14, 3], [12, 3], [13, 3], [8, 7], [9, 5],
   [15, 4], [16, 2], [42, 1], [19, 4], [20, 3], [22, 1], [24, 1], [25, 1], [26, 1], [28, 2],
