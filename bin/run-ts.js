@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs one TypeScript entry point (a benchmark, an example) with the same loader as the CLI.
+// Runs one TypeScript entry point (a benchmark, an example) from source through tsx (a development
+// dependency; the shipped CLI runs the compiled dist/).
 import { register } from 'tsx/esm/api';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The `tributary` command. The project ships TypeScript sources; tsx compiles them on load
-// (cached on disk), so `npm ci && npm start` needs no build step.
-import { register } from 'tsx/esm/api';
+// The `tributary` command: runs the compiled CLI in dist/ (built by `npm run build`, which
+// `npm ci` runs through the `prepare` script; the published package ships dist/ built).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error('tributary: dist/ is missing; run `npm run build` in the tributary checkout first');
+  process.exit(2);
+}
+await import(main.href);

@@ -1,5 +1,5 @@
 /*
- * Entry point of the `tributary` command (launched by bin/tributary.js through tsx). Parses argv,
+ * Entry point of the `tributary` command (bin/tributary.js runs the compiled file). Parses argv,
  * runs the command, and turns any failure into a one-line message and a non-zero exit code
  * (cli-errors.ts). It never calls process.exit on success: commands close what they open, so the
  * process ends when the event loop is empty and stdout is flushed.
@@ -8,7 +8,7 @@ import { reportError } from './cli-errors.ts';
 import { buildProgram } from './program.ts';
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (err) {
   process.exitCode = reportError(err);
 }

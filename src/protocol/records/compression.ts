@@ -13,12 +13,25 @@
  *              Stream writes for magic 2 (block-independent, 64 KiB blocks).
  *   4 zstd     `zstd-napi` (standard zstd frames).
  * All functions are synchronous: batches are small, and sync keeps the callers simple.
+ *
+ * The three native codecs load on first use (a synchronous require of their CommonJS entry):
+ * together they are most of a broker's start-up, and most topics never see them.
  */
+import { createRequire } from 'node:module';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { compressSync as snappyCompress, uncompressSync as snappyUncompress } from 'snappy';
-import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
-import { compress as zstdCompress, decompress as zstdDecompress } from 'zstd-napi';
 import { CorruptRecordError } from '../protocol-errors.ts';
+
+type SnappyModule = typeof import('snappy');
+type Lz4Module = typeof import('lz4-napi');
+type ZstdModule = typeof import('zstd-napi');
+
+const require = createRequire(import.meta.url);
+let snappyModule: SnappyModule | undefined;
+let lz4Module: Lz4Module | undefined;
+let zstdModule: ZstdModule | undefined;
+const snappy = (): SnappyModule => (snappyModule ??= require('snappy') as SnappyModule);
+const lz4 = (): Lz4Module => (lz4Module ??= require('lz4-napi') as Lz4Module);
+const zstd = (): ZstdModule => (zstdModule ??= require('zstd-napi') as ZstdModule);
 
 export const Compression = {
   None: 0,
@@ -53,7 +66,7 @@ function xerialCompress(data: Buffer): Buffer {
   header.writeInt32BE(1, 12);
   parts.push(header);
   for (let pos = 0; pos < data.length; pos += XERIAL_BLOCK_SIZE) {
-    const block = snappyCompress(data.subarray(pos, pos + XERIAL_BLOCK_SIZE));
+    const block = snappy().compressSync(data.subarray(pos, pos + XERIAL_BLOCK_SIZE));
     const len = Buffer.alloc(4);
     len.writeInt32BE(block.length, 0);
     parts.push(len, block);
@@ -71,7 +84,7 @@ function xerialDecompress(data: Buffer): Buffer {
     if (len < 0 || pos + len > data.length) {
       throw new CorruptRecordError(`xerial snappy block of ${len} bytes at byte ${pos - 4} runs past the ${data.length}-byte blob`);
     }
-    parts.push(snappyUncompress(data.subarray(pos, pos + len)) as Buffer);
+    parts.push(snappy().uncompressSync(data.subarray(pos, pos + len)) as Buffer);
     pos += len;
   }
   return Buffer.concat(parts);
@@ -87,9 +100,9 @@ export function compress(codec: number, data: Buffer): Buffer {
     case Compression.Snappy:
       return xerialCompress(data);
     case Compression.Lz4:
-      return compressFrameSync(data);
+      return lz4().compressFrameSync(data);
     case Compression.Zstd:
-      return zstdCompress(data);
+      return zstd().compress(data);
     default:
       throw new CorruptRecordError(`unknown compression codec ${codec}; Kafka defines 0-4 (none, gzip, snappy, lz4, zstd)`);
   }
@@ -104,11 +117,11 @@ export function decompress(codec: number, data: Buffer): Buffer {
       case Compression.Gzip:
         return gunzipSync(data);
       case Compression.Snappy:
-        return isXerialSnappy(data) ? xerialDecompress(data) : (snappyUncompress(data) as Buffer);
+        return isXerialSnappy(data) ? xerialDecompress(data) : (snappy().uncompressSync(data) as Buffer);
       case Compression.Lz4:
-        return decompressFrameSync(data);
+        return lz4().decompressFrameSync(data);
       case Compression.Zstd:
-        return zstdDecompress(data);
+        return zstd().decompress(data);
     }
   } catch (e) {
     if (e instanceof CorruptRecordError) throw e;
