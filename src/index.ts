@@ -103,6 +103,23 @@ export type {
 } from './streams/state/window/window-store-types.ts';
 export type { ValueAndTimestamp } from './streams/state/value-and-timestamp.ts';
 
+// Tributary's Kafka client (the one the runtime uses): produce input, consume output, admin topics.
+export { createClientFactory } from './client/client-factory.ts';
+export type {
+  ClientConfig,
+  ClientFactory,
+  Producer,
+  ProducerOptions,
+  ProducerRecord,
+  Admin,
+  NewTopic,
+  AssignedConsumer,
+  AssignedConsumerOptions,
+  ConsumedRecord,
+  TopicPartition,
+  TopicPartitionOffset,
+} from './client/types.ts';
+
 // The bundled broker
 export { Broker, type BrokerLogger } from './broker/broker.ts';
 export { BrokerOptionsError, type BrokerOptions, type BrokerOptionsInput } from './broker/options.ts';

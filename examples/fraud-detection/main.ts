@@ -2,15 +2,14 @@
  * Runs the fraud-detection topology on a small scripted day of card activity and prints the
  * suspicious payments and card alerts it produces.
  *
- * It replays a fixed script through the TopologyTestDriver (in-process, deterministic: the same
- * tasks, stores and timestamps as the runtime, no broker), so its output is reproducible;
- * to run it live, pass buildTopology to KafkaStreams as examples/word-count/main.ts does.
- *
- *   npx tsx examples/fraud-detection/main.ts
+ *   npx tsx examples/fraud-detection/main.ts              live: embedded broker + KafkaStreams
+ *   npx tsx examples/fraud-detection/main.ts --bootstrap 127.0.0.1:9092   live, existing broker
+ *   npx tsx examples/fraud-detection/main.ts --replay     the script through the TopologyTestDriver
  */
-import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
-import { TopologyTestDriver } from '../../src/testing/topology-test-driver.ts';
-import { ALERTS_TOPIC, LOGINS_TOPIC, PAYMENTS_TOPIC, SUSPICIOUS_TOPIC, buildTopology, serdes } from './topology.ts';
+import { StreamsBuilder } from 'tributary';
+import { TopologyTestDriver } from 'tributary/testing';
+import { runLive } from '../live.ts';
+import { ALERTS_TOPIC, type CardAlert, LOGINS_TOPIC, PAYMENTS_TOPIC, SUSPICIOUS_TOPIC, type SuspiciousPayment, buildTopology, serdes } from './topology.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
@@ -29,7 +28,12 @@ const SCRIPT: Event[] = [
   { at: T0 + 20 * MIN, kind: 'login', card: 'card-bob', device: 'laptop' },
 ];
 
-async function main(): Promise<void> {
+const suspiciousLine = (timestamp: number, card: string, p: SuspiciousPayment) =>
+  `SUSPICIOUS ${new Date(timestamp).toISOString()} ${card} ${p.paymentId} ${p.amount} at ${p.merchant}: ${p.reason}`;
+const alertLine = (card: string, a: CardAlert) =>
+  `ALERT ${card}: ${a.payments} payments between ${new Date(a.windowStart).toISOString()} and ${new Date(a.windowEnd).toISOString()}`;
+
+async function replay(): Promise<void> {
   const builder = new StreamsBuilder();
   buildTopology(builder);
   const topology = builder.build();
@@ -42,18 +46,34 @@ async function main(): Promise<void> {
       if (e.kind === 'login') logins.pipeInput(e.card, { device: e.device }, e.at);
       else payments.pipeInput(e.card, { paymentId: e.id, amount: e.amount, merchant: e.merchant }, e.at);
     }
-    for (const r of driver.createOutputTopic(SUSPICIOUS_TOPIC, serdes.card, serdes.suspicious).readRecordsToList()) {
-      console.log(`SUSPICIOUS ${new Date(r.timestamp).toISOString()} ${r.key} ${r.value.paymentId} ${r.value.amount} at ${r.value.merchant}: ${r.value.reason}`);
-    }
-    for (const { key, value } of driver.createOutputTopic(ALERTS_TOPIC, serdes.card, serdes.alert).readKeyValuesToList()) {
-      console.log(`ALERT ${key}: ${value.payments} payments between ${new Date(value.windowStart).toISOString()} and ${new Date(value.windowEnd).toISOString()}`);
-    }
+    for (const r of driver.createOutputTopic(SUSPICIOUS_TOPIC, serdes.card, serdes.suspicious).readRecordsToList()) console.log(suspiciousLine(r.timestamp, r.key, r.value));
+    for (const { key, value } of driver.createOutputTopic(ALERTS_TOPIC, serdes.card, serdes.alert).readKeyValuesToList()) console.log(alertLine(key, value));
   } finally {
     await driver.close();
   }
 }
 
-main().catch((e: unknown) => {
+async function live(): Promise<void> {
+  const key = (topic: string, bytes: Buffer | null) => (bytes === null ? '' : serdes.card.deserialize(topic, bytes));
+  await runLive({
+    name: 'fraud-detection',
+    buildTopology,
+    topics: [PAYMENTS_TOPIC, LOGINS_TOPIC, SUSPICIOUS_TOPIC, ALERTS_TOPIC],
+    input: SCRIPT.map((e) => {
+      const topic = e.kind === 'login' ? LOGINS_TOPIC : PAYMENTS_TOPIC;
+      const value = e.kind === 'login'
+        ? serdes.login.serialize(topic, { device: e.device })
+        : serdes.payment.serialize(topic, { paymentId: e.id, amount: e.amount, merchant: e.merchant });
+      return { topic, key: serdes.card.serialize(topic, e.card), value, timestamp: e.at, headers: {} };
+    }),
+    outputs: {
+      [SUSPICIOUS_TOPIC]: (r) => r.value === null ? undefined : suspiciousLine(r.timestamp, key(SUSPICIOUS_TOPIC, r.key), serdes.suspicious.deserialize(SUSPICIOUS_TOPIC, r.value)),
+      [ALERTS_TOPIC]: (r) => r.value === null ? undefined : alertLine(key(ALERTS_TOPIC, r.key), serdes.alert.deserialize(ALERTS_TOPIC, r.value)),
+    },
+  });
+}
+
+(process.argv.includes('--replay') ? replay() : live()).catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

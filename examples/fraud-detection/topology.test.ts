@@ -1,8 +1,8 @@
 // Driver test of the fraud-detection example: the no-recent-login rule (a windowed left join)
 // and the too-many-payments rule (a windowed count), through the TopologyTestDriver.
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
-import { TopologyTestDriver } from '../../src/testing/topology-test-driver.ts';
+import { StreamsBuilder } from 'tributary';
+import { TopologyTestDriver } from 'tributary/testing';
 import {
   ALERTS_TOPIC,
   COUNT_WINDOW_MS,

@@ -20,14 +20,7 @@
  * repartition. Values are JSON validated with zod on the way in.
  */
 import { z } from 'zod';
-import { JoinWindows } from '../../src/streams/dsl/joins/join-windows.ts';
-import { Consumed } from '../../src/streams/dsl/options/consumed.ts';
-import { Grouped } from '../../src/streams/dsl/options/grouped.ts';
-import { Produced } from '../../src/streams/dsl/options/produced.ts';
-import { StreamJoined } from '../../src/streams/dsl/options/stream-joined.ts';
-import type { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
-import { Serdes } from '../../src/streams/serde/serdes.ts';
-import { TimeWindows } from '../../src/streams/windows/time-windows.ts';
+import { Consumed, Grouped, JoinWindows, Produced, Serdes, StreamJoined, type StreamsBuilder, TimeWindows } from 'tributary';
 
 export const PAYMENTS_TOPIC = 'payments';
 export const LOGINS_TOPIC = 'logins';

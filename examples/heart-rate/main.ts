@@ -2,15 +2,18 @@
  * Runs the heart-rate topology on a scripted minute of readings from two devices and prints the
  * per-window averages and the alerts.
  *
- * It replays a fixed script through the TopologyTestDriver (in-process, deterministic: the same
- * tasks, stores and timestamps as the runtime, no broker), so its output is reproducible;
- * the same topology runs live on the embedded broker in `npm start` (src/cli/commands/demo.ts).
+ *   npx tsx examples/heart-rate/main.ts              live: embedded broker + KafkaStreams
+ *   npx tsx examples/heart-rate/main.ts --bootstrap 127.0.0.1:9092   live, on an existing broker
+ *   npx tsx examples/heart-rate/main.ts --replay     the same script through the TopologyTestDriver
  *
- *   npx tsx examples/heart-rate/main.ts
+ * Both modes print the same averages and alerts: every topic has one partition, so stream time
+ * follows the script, and suppress emits each window once when stream time passes its end + grace.
+ * `npm start` runs the same topology on a live generator (tributary demo).
  */
-import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
-import { TopologyTestDriver } from '../../src/testing/topology-test-driver.ts';
-import { ALERTS_TOPIC, AVERAGES_TOPIC, READINGS_TOPIC, buildTopology, serdes } from './topology.ts';
+import { StreamsBuilder } from 'tributary';
+import { TopologyTestDriver } from 'tributary/testing';
+import { runLive } from '../live.ts';
+import { ALERTS_TOPIC, AVERAGES_TOPIC, READINGS_TOPIC, buildTopology, serdes, type WindowAverage } from './topology.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 7, 0, 0);
 
@@ -25,7 +28,11 @@ const SCRIPT: Array<[string, number, number]> = [
   ['watch-1', 45, 76], // moves stream time on so every window before 0:33 closes
 ];
 
-async function main(): Promise<void> {
+const time = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+const averageLine = (a: WindowAverage) => `AVERAGE ${a.deviceId} ${time(a.windowStart)}–${time(a.windowEnd)}: ${a.averageBpm} bpm over ${a.readings} readings`;
+const alertLine = (a: WindowAverage) => `ALERT ${a.deviceId} ${time(a.windowStart)}–${time(a.windowEnd)}: average ${a.averageBpm} bpm`;
+
+async function replay(): Promise<void> {
   const builder = new StreamsBuilder();
   buildTopology(builder);
   const topology = builder.build();
@@ -34,20 +41,35 @@ async function main(): Promise<void> {
   try {
     const readings = driver.createInputTopic(READINGS_TOPIC, serdes.device, serdes.reading);
     for (const [device, seconds, bpm] of SCRIPT) readings.pipeInput(device, { bpm }, T0 + seconds * 1000);
-    const time = (ms: number) => new Date(ms).toISOString().slice(11, 19);
-    for (const { value: a } of driver.createOutputTopic(AVERAGES_TOPIC, serdes.device, serdes.average).readKeyValuesToList()) {
-      console.log(`AVERAGE ${a.deviceId} ${time(a.windowStart)}–${time(a.windowEnd)}: ${a.averageBpm} bpm over ${a.readings} readings`);
-    }
-    for (const { value: a } of driver.createOutputTopic(ALERTS_TOPIC, serdes.device, serdes.average).readKeyValuesToList()) {
-      console.log(`ALERT ${a.deviceId} ${time(a.windowStart)}–${time(a.windowEnd)}: average ${a.averageBpm} bpm`);
-    }
+    for (const { value } of driver.createOutputTopic(AVERAGES_TOPIC, serdes.device, serdes.average).readKeyValuesToList()) console.log(averageLine(value));
+    for (const { value } of driver.createOutputTopic(ALERTS_TOPIC, serdes.device, serdes.average).readKeyValuesToList()) console.log(alertLine(value));
     console.log(`dropped (late) readings: ${driver.metrics().droppedRecordsTotal}`);
   } finally {
     await driver.close();
   }
 }
 
-main().catch((e: unknown) => {
+async function live(): Promise<void> {
+  const average = (topic: string, bytes: Buffer | null) => (bytes === null ? undefined : serdes.average.deserialize(topic, bytes));
+  await runLive({
+    name: 'heart-rate',
+    buildTopology,
+    topics: [READINGS_TOPIC, AVERAGES_TOPIC, ALERTS_TOPIC],
+    input: SCRIPT.map(([device, seconds, bpm]) => ({
+      topic: READINGS_TOPIC,
+      key: serdes.device.serialize(READINGS_TOPIC, device),
+      value: serdes.reading.serialize(READINGS_TOPIC, { bpm }),
+      timestamp: T0 + seconds * 1000,
+      headers: {},
+    })),
+    outputs: {
+      [AVERAGES_TOPIC]: (r) => { const a = average(AVERAGES_TOPIC, r.value); return a && averageLine(a); },
+      [ALERTS_TOPIC]: (r) => { const a = average(ALERTS_TOPIC, r.value); return a && alertLine(a); },
+    },
+  });
+}
+
+(process.argv.includes('--replay') ? replay() : live()).catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

@@ -2,8 +2,8 @@
 // emitted when the window closes (end + 2 s grace), alerts above the threshold, late readings
 // dropped; on the in-memory and the LevelDB window store.
 import { describe, expect, it } from 'vitest';
-import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
-import { TopologyTestDriver } from '../../src/testing/topology-test-driver.ts';
+import { StreamsBuilder } from 'tributary';
+import { TopologyTestDriver } from 'tributary/testing';
 import { ALERTS_TOPIC, AVERAGES_TOPIC, READINGS_TOPIC, buildTopology, serdes } from './topology.ts';
 
 const silent = { warn: () => {}, error: () => {} };

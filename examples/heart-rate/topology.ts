@@ -13,14 +13,7 @@
  * Values are JSON, validated with zod on the way in.
  */
 import { z } from 'zod';
-import { Consumed } from '../../src/streams/dsl/options/consumed.ts';
-import { Grouped } from '../../src/streams/dsl/options/grouped.ts';
-import { Materialized } from '../../src/streams/dsl/options/materialized.ts';
-import { Produced } from '../../src/streams/dsl/options/produced.ts';
-import type { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
-import { BufferConfig, Suppressed } from '../../src/streams/dsl/windowed/suppressed.ts';
-import { Serdes } from '../../src/streams/serde/serdes.ts';
-import { TimeWindows } from '../../src/streams/windows/time-windows.ts';
+import { BufferConfig, Consumed, Grouped, Materialized, Produced, Serdes, type StreamsBuilder, Suppressed, TimeWindows } from 'tributary';
 
 export const READINGS_TOPIC = 'heart-rate-readings';
 export const AVERAGES_TOPIC = 'heart-rate-averages';

@@ -1,87 +1,62 @@
 /*
- * Runs the word-count topology on the streams runtime and prints the final count per word.
+ * Runs the word-count topology and prints every count update it writes.
  *
- *   printf 'hello world\nhello streams\n' | npx tsx examples/word-count/main.ts
- *   npx tsx examples/word-count/main.ts --bootstrap 127.0.0.1:9092     (an existing broker)
+ *   npx tsx examples/word-count/main.ts                       live: embedded broker + KafkaStreams
+ *   printf 'hello world\nhello streams\n' | npx tsx examples/word-count/main.ts     your own lines
+ *   npx tsx examples/word-count/main.ts --bootstrap 127.0.0.1:9092     live, on an existing broker
+ *   npx tsx examples/word-count/main.ts --replay              the same lines through the driver
  *
- * Without --bootstrap the app uses `bootstrapServers: 'embedded'`: the bundled broker starts
- * in-process (data and state in a temp directory removed at exit). The lines (stdin when piped,
- * else a built-in sample) are produced to the input topic; the app counts them through the
- * repartition topic into the "counts-store"; once every line and word is processed the counts are
- * read back with an interactive query and printed, and the app closes.
+ * Live, the app counts the lines through the repartition topic into the "counts-store" and writes
+ * each update to the output topic (caching off, so every update is written, as the driver shows).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
-import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
-import { QueryableStoreTypes } from '../../src/streams/runtime/queryable-stores.ts';
-import { clientFactoryFor } from '../../src/streams/runtime/runtime-deps.ts';
-import { INPUT_TOPIC, OUTPUT_TOPIC, STORE_NAME, buildTopology } from './topology.ts';
+import { Serdes, StreamsBuilder } from 'tributary';
+import { TopologyTestDriver } from 'tributary/testing';
+import { runLive } from '../live.ts';
+import { INPUT_TOPIC, OUTPUT_TOPIC, buildTopology } from './topology.ts';
 
 const SAMPLE = ['all streams lead to kafka', 'hello kafka streams', 'join kafka summit'];
+const T0 = Date.UTC(2026, 0, 1);
 
 async function readLines(): Promise<string[]> {
-  if (process.stdin.isTTY) return SAMPLE;
+  if (process.stdin.isTTY || process.argv.includes('--sample')) return SAMPLE;
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const lines = Buffer.concat(chunks).toString('utf8').split(/\r?\n/).filter((l) => l.trim().length > 0);
   return lines.length > 0 ? lines : SAMPLE;
 }
 
-function words(line: string): string[] {
-  return line.toLowerCase().split(/\W+/).filter((w) => w.length > 0);
-}
+const countLine = (word: string, count: number) => `${word}\t${count}`;
 
-async function main(): Promise<void> {
-  const i = process.argv.indexOf('--bootstrap');
-  const bootstrap = i > 0 ? process.argv[i + 1] : undefined;
-  const lines = await readLines();
+async function replay(lines: readonly string[]): Promise<void> {
   const builder = new StreamsBuilder();
   buildTopology(builder);
-  const topology = builder.build();
-  console.log(topology.describe().toString());
-
-  const dir = mkdtempSync(join(tmpdir(), 'tributary-wordcount-'));
-  const streams = new KafkaStreams(topology, {
-    applicationId: `streams-wordcount-${process.pid}`,
-    bootstrapServers: bootstrap ?? 'embedded',
-    stateDir: join(dir, 'state'),
-    embedded: { dataDir: join(dir, 'broker'), topics: [INPUT_TOPIC, OUTPUT_TOPIC].map((name) => ({ name, partitions: 2 })) },
-    commitIntervalMs: 200,
-    cacheMaxBytes: 0,
-  });
+  const driver = await TopologyTestDriver.create(builder.build(), { applicationId: 'word-count', cacheMaxBytes: 0 });
   try {
-    await streams.start();
-    const clients = clientFactoryFor(streams.bootstrapServers, 'wordcount-input');
-    if (bootstrap !== undefined) {
-      // An existing cluster: make sure the topics exist (the embedded broker creates them at start).
-      const admin = clients.admin();
-      await admin.connect();
-      await admin.createTopics([INPUT_TOPIC, OUTPUT_TOPIC].map((topic) => ({ topic, numPartitions: 2, replicationFactor: 1 })));
-      await admin.disconnect();
-    }
-    const producer = clients.producer();
-    await producer.connect();
-    await producer.send(lines.map((line) => ({ topic: INPUT_TOPIC, key: null, value: Buffer.from(line), timestamp: Date.now(), headers: {} })));
-    await producer.disconnect();
-    // Every line is processed once in sub-topology 0 and every word once in sub-topology 1.
-    const expected = lines.length + lines.reduce((n, l) => n + words(l).length, 0);
-    const deadline = Date.now() + 30_000;
-    while (streams.processedRecords < expected) {
-      if (Date.now() > deadline) throw new Error(`only ${streams.processedRecords} of ${expected} records were processed within 30 s (state ${streams.state})`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const store = streams.store(STORE_NAME, QueryableStoreTypes.keyValueStore<string, number>());
-    const counts = [...store.all()].map((e) => [e.key, Number(e.value)] as const);
-    for (const [word, count] of counts.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) console.log(`${word}\t${count}`);
+    const input = driver.createInputTopic(INPUT_TOPIC, Serdes.string(), Serdes.string());
+    lines.forEach((line, i) => input.pipeInput(null, line, T0 + i));
+    for (const { key, value } of driver.createOutputTopic(OUTPUT_TOPIC, Serdes.string(), Serdes.int64()).readKeyValuesToList()) console.log(countLine(key, value));
   } finally {
-    await streams.close();
-    rmSync(dir, { recursive: true, force: true });
+    await driver.close();
   }
 }
 
-main().catch((e: unknown) => {
+async function live(lines: readonly string[]): Promise<void> {
+  const words = (line: string) => line.toLowerCase().split(/\W+/).filter((w) => w.length > 0);
+  await runLive({
+    name: 'word-count',
+    buildTopology,
+    topics: [INPUT_TOPIC, OUTPUT_TOPIC],
+    input: lines.map((line, i) => ({ topic: INPUT_TOPIC, key: null, value: Buffer.from(line), timestamp: T0 + i, headers: {} })),
+    // Every line once in sub-topology 0, and every word once more after the repartition.
+    expectedProcessed: (input) => input.length + lines.reduce((n, l) => n + words(l).length, 0),
+    outputs: {
+      [OUTPUT_TOPIC]: (r) => (r.key === null || r.value === null ? undefined : countLine(r.key.toString('utf8'), Serdes.int64().deserialize(OUTPUT_TOPIC, r.value))),
+    },
+  });
+}
+
+const lines = await readLines();
+(process.argv.includes('--replay') ? replay(lines) : live(lines)).catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

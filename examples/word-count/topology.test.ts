@@ -1,9 +1,8 @@
 // The word-count example: counts are right, and describe() is the text Kafka Streams prints
 // for the same topology (so a Java user sees the exact same names and internal topics).
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
-import { Serdes } from '../../src/streams/serde/serdes.ts';
-import { TopologyTestDriver } from '../../src/testing/topology-test-driver.ts';
+import { Serdes, StreamsBuilder } from 'tributary';
+import { TopologyTestDriver } from 'tributary/testing';
 import { INPUT_TOPIC, OUTPUT_TOPIC, STORE_NAME, buildTopology } from './topology.ts';
 
 // The text Kafka Streams (3.x/4.x) prints for WordCountDemo's topology (Topology#describe()).

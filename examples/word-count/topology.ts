@@ -9,12 +9,7 @@
  * "<applicationId>-counts-store-repartition" and the topology has two sub-topologies; its
  * describe() text is the same as Kafka Streams prints for the Java version.
  */
-import { Consumed } from '../../src/streams/dsl/options/consumed.ts';
-import { Grouped } from '../../src/streams/dsl/options/grouped.ts';
-import { Materialized } from '../../src/streams/dsl/options/materialized.ts';
-import { Produced } from '../../src/streams/dsl/options/produced.ts';
-import type { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
-import { Serdes } from '../../src/streams/serde/serdes.ts';
+import { Consumed, Grouped, Materialized, Produced, Serdes, type StreamsBuilder } from 'tributary';
 
 export const INPUT_TOPIC = 'streams-plaintext-input';
 export const OUTPUT_TOPIC = 'streams-wordcount-output';
