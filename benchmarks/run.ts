@@ -1,10 +1,11 @@
 /*
  * `npm run bench` — every benchmark suite, one results file, one table side by side with the
- * systems Tributary is compared with (/work/shared/PEERS.md, measured on this class of machine).
+ * systems Tributary is compared with (Apache Kafka and Kafka Streams 2.1.1, nodefluent kafka-streams;
+ * the figures and where they come from are in BENCHMARKS.md).
  *
  *   npm run bench                                  every suite in the default run
  *   npm run bench -- streamcount consume           only those workloads
- *   npm run bench -- broker                        a whole suite (streams, broker, pipeline, peer)
+ *   npm run bench -- broker                        a whole suite (streams, broker, pipeline, package, peer)
  *   npm run bench -- --list                        suites and workload names
  *   options: --records N     records per workload (each suite has its own default; streams: 1M)
  *            --runs K        repetitions where a suite reports medians (broker: 3)
@@ -22,12 +23,13 @@ import { resolve } from 'node:path';
 import { newResultFile, writeResultFile, type WorkloadResult } from './lib/results.ts';
 import type { Reference, Suite, SuiteOptions } from './lib/suite.ts';
 import { brokerSuite } from './broker/suite.ts';
+import { packageSuite } from './package/suite.ts';
 import { peerSuite } from './peers/suite.ts';
 import { pipelineSuite } from './pipeline/suite.ts';
 import { streamsSuite } from './streams/suite.ts';
 
 /** In run order. */
-export const SUITES: readonly Suite[] = [streamsSuite, brokerSuite, pipelineSuite, peerSuite];
+export const SUITES: readonly Suite[] = [streamsSuite, brokerSuite, pipelineSuite, packageSuite, peerSuite];
 
 interface Args extends SuiteOptions {
   readonly names: readonly string[];

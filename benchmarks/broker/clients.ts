@@ -12,7 +12,7 @@
  *    it librdkafka's first metadata round trip added a ~0.9 s stall to some runs), clock from the
  *    first produce() to the end of flush(); linger.ms 5, batch.num.messages 10,000. fetch —
  *    assign() from the beginning (no group), clock from assign() to the N-th record, with
- *    queued.min.messages / queued.max.messages.kbytes raised as PEERS.md advises. The clock runs
+ *    queued.min.messages / queued.max.messages.kbytes raised (its default pauses fetching at 100k queued messages). The clock runs
  *    inside Python, so interpreter start-up is not timed.
  *  wire (src/client/wire, this process): produce — send() of 10,000-record arrays one after
  *    another (the producer splits them into ≤ 900 KiB batches), metadata before the clock. fetch —

@@ -8,10 +8,10 @@
  * connection that completes an ApiVersions round trip stops the clock → coldStartMs. On the same
  * connection a Metadata request for all topics follows → firstMetadataMs (the broker answers it
  * from its topic registry, so with data this shows whether anything was still loading). The time
- * the "listening on" line reached the parent's pipe is kept as listeningMs. Node's start-up, the
- * tsx loader (its compile cache is on disk: one untimed warm-up start runs first so a fresh edit
- * is not charged to run 1), module loading, the topic registry and every partition's log opening
- * (broker.ts step 3) are all inside coldStartMs.
+ * the "listening on" line reached the parent's pipe is kept as listeningMs. Node's start-up, loading
+ * the compiled modules from dist/ (one untimed warm-up start runs first, so the OS file cache is
+ * warm for run 1 as for the rest), the topic registry and every partition's log opening (broker.ts
+ * step 3) are all inside coldStartMs.
  *
  * Workloads:
  *  broker-cold-start           a fresh, empty data dir each run.

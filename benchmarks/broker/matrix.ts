@@ -14,7 +14,7 @@
  * batch shapes a client writes are part of what its fetch measures, as with Kafka's perf tools).
  * Steps run run-by-run (run 1 of every workload, then run 2, …) and the client order rotates
  * from run to run, so machine noise and warm-up spread over all clients instead of hitting one
- * pass (PEERS.md: librdkafka's consumer varies a lot from run to run).
+ * pass (librdkafka's consumer varies a lot from run to run).
  *
  * Rows: the median seconds over the runs (records per run are equal, so this is the median rate
  * for an odd number of runs), with the min/max rate in `metrics` and the note.

@@ -10,9 +10,9 @@
  *   memory      broker-rss (rss.ts: VmRSS idle, VmHWM and steady VmRSS under librdkafka load)
  *
  * Every group starts its own broker process(es) and stops them before run() settles. Results come
- * back in `workloads` order. References are PEERS.md's figures for the same client against
+ * back in `workloads` order. References are the figures of BENCHMARKS.md's "Reference figures" for the same client against
  * Apache Kafka 2.1.1 on this machine (1 partition, replication factor 1); the wire-client rows
- * carry the Java perf producer/consumer figures (a different client: labelled so), and rows PEERS.md
+ * carry the Java perf producer/consumer figures (a different client: labelled so), and rows the reference table
  * has no figure for carry none. Options: `records` (per throughput run: default 200k × 100 B and
  * 100k × 1 KiB; for the restart workloads the records in the data dir, default 1M), `runs`
  * (default 3; broker-rss 1), `maxWaitMs` (per client call / per start).
@@ -27,14 +27,14 @@ import { runThroughput } from './throughput.ts';
 const KAFKA = 'Apache Kafka 2.1.1';
 const RDKAFKA_PRODUCER = `librdkafka 2.0.2 producer on ${KAFKA}`;
 const RDKAFKA_CONSUMER = `librdkafka 2.0.2 consumer (queued.min.messages=2000000) on ${KAFKA}`;
-const KAFKAJS_PRODUCER = `kafkajs 2.2.4 producer on ${KAFKA} (100 B; acks not stated in PEERS.md)`;
+const KAFKAJS_PRODUCER = `kafkajs 2.2.4 producer on ${KAFKA} (100 B; acks not stated in the reference)`;
 
-/** PEERS.md figures, records/s, by workload. */
+/** The reference figures (BENCHMARKS.md), records/s, by workload. */
 export const BROKER_REFERENCES: Readonly<Record<string, Reference>> = {
   'produce-librdkafka-100b-acks1': { recordsPerSec: 966_000, system: `${RDKAFKA_PRODUCER}, acks=1` },
   'produce-librdkafka-100b-acksall': { recordsPerSec: 980_000, system: `${RDKAFKA_PRODUCER}, acks=all` },
-  'produce-librdkafka-1kib-acks1': { recordsPerSec: 374_000, system: `${RDKAFKA_PRODUCER} (1 KiB; one figure in PEERS.md, acks not stated)` },
-  'produce-librdkafka-1kib-acksall': { recordsPerSec: 374_000, system: `${RDKAFKA_PRODUCER} (1 KiB; one figure in PEERS.md, acks not stated)` },
+  'produce-librdkafka-1kib-acks1': { recordsPerSec: 374_000, system: `${RDKAFKA_PRODUCER} (1 KiB; one reference figure, acks not stated)` },
+  'produce-librdkafka-1kib-acksall': { recordsPerSec: 374_000, system: `${RDKAFKA_PRODUCER} (1 KiB; one reference figure, acks not stated)` },
   'fetch-librdkafka-100b': { recordsPerSec: 1_380_000, system: RDKAFKA_CONSUMER },
   'fetch-librdkafka-1kib': { recordsPerSec: 643_000, system: RDKAFKA_CONSUMER },
   'produce-kafkajs-100b-acks1': { recordsPerSec: 91_000, system: KAFKAJS_PRODUCER },

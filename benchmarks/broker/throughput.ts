@@ -5,7 +5,7 @@
  * interleaved run order and the medians: matrix.ts. Where each client's clock starts and stops:
  * clients.ts.
  *
- * Setup, chosen to match /work/shared/PEERS.md's peer figures: one broker (`tributary broker`,
+ * Setup, chosen to match the reference figures in BENCHMARKS.md: one broker (`tributary broker`,
  * default options: fsync before acks=all is acknowledged) in its own process on a fresh data dir
  * for the whole matrix, one new topic per step with 1 partition (replication factor 1, as the
  * peers), null keys, the client in another process or event loop than the broker. Each fetch

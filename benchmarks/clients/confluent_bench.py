@@ -12,7 +12,7 @@ produce: sends COUNT records of SIZE value bytes (keys null, so librdkafka sprea
 consume: assigns every partition of TOPIC from the beginning (no consumer group: assign() with
   OFFSET_BEGINNING and auto commit off) and reads until COUNT records arrived. The clock runs from
   assign() to the last record. queued.min.messages and queued.max.messages.kbytes are raised as
-  PEERS.md advises, so librdkafka's local queue does not throttle the fetcher.
+  is needed for comparable figures, so librdkafka's local queue does not throttle the fetcher.
 produce-for / consume-for: a steady load for the broker RSS workload, not a throughput figure:
   produce as fast as the broker takes records (same settings as produce) for SECONDS, or tail
   TOPIC from the beginning for SECONDS; "records" is how many were acknowledged / read.

@@ -82,7 +82,8 @@ export interface ProfileSummary {
 }
 
 function shortUrl(url: string, line: number): string {
-  const m = /(src\/.*|node_modules\/.*|node:.*)$/.exec(url);
+  // Repository-relative (or package-relative) paths: a summary never names a machine's folders.
+  const m = /((?:src|benchmarks|examples)\/.*|node_modules\/.*|node:.*)$/.exec(url);
   const where = m ? m[1]! : url || '(native)';
   return line > 0 ? `${where}:${line + 1}` : where;
 }

@@ -39,7 +39,7 @@ export interface Suite {
   /** One line for `npm run bench -- --list`. */
   readonly description: string;
   readonly workloads: readonly string[];
-  /** Reference figures by workload name (PEERS.md); a workload without one shows "–". */
+  /** Reference figures by workload name (BENCHMARKS.md, "Reference figures"); a workload without one shows "–". */
   readonly references: Readonly<Record<string, Reference>>;
   /** Whether `npm run bench` with no names includes this suite (false for ones needing extra setup). */
   readonly inDefaultRun: boolean;

@@ -2,7 +2,7 @@
  * The peer suite (issue 7, part 4): the nodefluent `kafka-streams` package (5.0.0, native client
  * node-rdkafka 2.15.0 on Debian's librdkafka 2.0.2) running SimpleBenchmark's stateless-sink and
  * count workloads against the bundled broker, so the table shows the Node peer next to Tributary
- * on the same broker, and next to the peer's own figures on Apache Kafka (PEERS.md).
+ * on the same broker, and next to the peer's own figures on Apache Kafka (BENCHMARKS.md, "Reference figures").
  *
  * The peer lives in benchmarks/peers/nodefluent/ with its own package.json and node_modules,
  * installed by that folder's setup.sh — never by the root `npm ci` (CI has no librdkafka-dev).
@@ -56,7 +56,7 @@ const COUNT = 'peer-nodefluent-streamcount';
 const MODES: Readonly<Record<string, 'sink' | 'count'>> = { [SINK]: 'sink', [COUNT]: 'count' };
 
 const ON_KAFKA = 'nodefluent kafka-streams 5.0 (native, batchOptions) on Apache Kafka 2.1.1';
-/** The peer's own figures on Apache Kafka 2.1.1 on this machine (/work/shared/PEERS.md). */
+/** The peer's own figures on Apache Kafka 2.1.1 on this class of machine (BENCHMARKS.md, "Reference figures"). */
 const REFERENCES: Readonly<Record<string, Reference>> = {
   [SINK]: { recordsPerSec: 19_200, system: ON_KAFKA },
   [COUNT]: { recordsPerSec: 77_600, system: ON_KAFKA },

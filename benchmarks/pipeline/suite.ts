@@ -17,7 +17,7 @@
  * else deviates from the broker's defaults. Workloads run one after another, once each (`runs` is
  * not used). `profileDir` profiles the restore workloads' timed restart (this process holds the
  * app); the latency app runs in a child process, so e2e-latency-5k is not profiled.
- * No reference figures: PEERS.md has none for these.
+ * No reference figures: the reference table has none for these.
  */
 import { startBrokerProcess } from '../lib/broker-process.ts';
 import type { WorkloadResult } from '../lib/results.ts';

@@ -24,7 +24,7 @@ const KEY_SPACE = 10_000;
 const VALUE_SIZE = 1024;
 
 const KS = 'Kafka Streams 2.1.1 (in-memory stores)';
-/** Kafka Streams 2.1.1 on this machine, records/s (/work/shared/PEERS.md). */
+/** Kafka Streams 2.1.1 on this class of machine, records/s (BENCHMARKS.md, "Reference figures"). */
 const REFERENCES: Readonly<Record<string, Reference>> = {
   consume: { recordsPerSec: 420_000, system: KS },
   streamprocesswithsink: { recordsPerSec: 94_500, system: KS },

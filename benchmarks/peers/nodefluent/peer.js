@@ -20,13 +20,13 @@
  *  - sink:  when the N-th source record has been seen by the first operator (`seconds`, as
  *           SimpleBenchmark's peek after the source does); `ackedSeconds` is when the N-th sink
  *           record was acknowledged by the broker (the stream hands records to the producer
- *           without waiting, so acknowledgement lags and memory grows: PEERS.md's 4.5 GB).
+ *           without waiting, so acknowledgement lags and memory grows: 4.5 GB on Apache Kafka).
  *  - count: when the N-th record has come out of countByKey (its in-memory KStorage updated),
  *           which is later than a peek at the source would see it.
  * Bytes per record: 4 (int key) + value length, as SimpleBenchmark's processedBytes.
  *
  * Client settings: the native client (`noptions` present) in `batchOptions` mode — consume(1000)
- * per call, which PEERS.md names as its fastest — committing every 100 batches (100k records;
+ * per call, its fastest mode — committing every 100 batches (100k records;
  * Java commits every 30 s, the default here — a commit per batch — would mostly measure commits).
  * The commit is sinek's synchronous one (one round trip): its asynchronous mode sleeps 250 ms
  * after every commit before fetching again.

@@ -3,7 +3,7 @@
 # node_modules. The root `npm ci` / `npm test` never touch it: CI has no librdkafka-dev and must
 # stay fast.
 #
-# Why each step (see /work/shared/PEERS.md):
+# Why each step (BENCHMARKS.md, "Peer"):
 #  1. librdkafka-dev from Debian (2.0.2): kafka-streams' native client is node-rdkafka, and
 #     node-rdkafka@2.15.0 is the release that matches librdkafka 2.0.x. We build against the
 #     system library (BUILD_LIBRDKAFKA=0) instead of node-rdkafka's bundled source tree.
