@@ -3,7 +3,7 @@
 // `npm ci` runs through the `prepare` script; the published package ships dist/ built).
 import { existsSync } from 'node:fs';
 
-const main = new URL('../dist/src/cli/main.js', import.meta.url);
+const main = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(main)) {
   console.error('tributary: dist/ is missing; run `npm run build` in the tributary checkout first');
   process.exit(2);
