@@ -28,7 +28,10 @@ await build({
   conditions: ['tributary-source'],
   external: ['@node-rs/crc32', 'snappy', 'lz4-napi', 'zstd-napi', 'level', 'classic-level', 'kafkajs'],
   chunkNames: 'chunks/[name]-[hash]',
+  // Maps name src/ positions in stack traces (node --enable-source-maps); the sources themselves
+  // are not shipped, so the maps leave them out.
   sourcemap: true,
+  sourcesContent: false,
   // Bundled CommonJS dependencies (commander) call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __tributaryRequire } from 'node:module'; const require = __tributaryRequire(import.meta.url);" },
   logLevel: 'warning',
