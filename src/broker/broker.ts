@@ -112,7 +112,16 @@ export class Broker {
     this.topicManager = new TopicManager(this);
     this.dispatcher = new Dispatcher(this, [...HANDLERS, ...extra]);
     this.server = new BrokerServer(
-      { host: options.host, port: options.port, maxFrameBytes: options.maxFrameBytes },
+      {
+        host: options.host,
+        port: options.port,
+        maxFrameBytes: options.maxFrameBytes,
+        idleMs: options.connectionsMaxIdleMs,
+        maxConnections: options.maxConnections,
+        maxConnectionsPerIp: options.maxConnectionsPerIp,
+        maxQueuedResponseBytesPerConnection: options.maxQueuedResponseBytesPerConnection,
+        maxQueuedResponseBytes: options.maxQueuedResponseBytes,
+      },
       this.dispatcher.handleFrame,
       logger,
     );
@@ -159,6 +168,16 @@ export class Broker {
   /** "advertisedHost:port", ready for a client's bootstrap servers. */
   get bootstrap(): string {
     return `${this.options.advertisedHost}:${this.port}`;
+  }
+
+  /** Live client connections. */
+  get connectionCount(): number {
+    return this.server.connectionCount;
+  }
+
+  /** Response bytes queued on all connections and not yet taken by the kernel (memory budget). */
+  get queuedResponseBytes(): number {
+    return this.server.queuedResponseBytes;
   }
 
   get isClosing(): boolean {
