@@ -52,7 +52,7 @@ export class PartitionLog {
   /** A segment file was created since the directory was last fsynced. */
   private dirUnsynced = false;
   private closed = false;
-  recovery: RecoveryReport = { clean: true, recoveredSegments: 0, truncatedBytes: 0, deletedSegments: 0, problem: null };
+  recovery: RecoveryReport = { clean: true, recoveredSegments: 0, truncatedBytes: 0, deletedSegments: 0, problem: null, rebuiltIndexes: 0 };
 
   private constructor(
     readonly dir: string,
