@@ -4,7 +4,7 @@
  * port is a clear user error.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,16 @@ describe('tributary broker', () => {
       third.child.kill('SIGTERM');
     }
     expect(await third.exited).toBe(0);
+  });
+
+  it('reports a damaged topic-registry.json as a user error naming the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tributary-cli-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'topic-registry.json'), '{"version":1,"topics":[');
+    const r = await tributary(['broker', '--data-dir', dir, '--port', '0']);
+    expect(looksLikeUserError(r)).toBe(true);
+    expect(r.stderr).toContain(`topic registry ${join(dir, 'topic-registry.json')} is damaged`);
+    expect(r.stderr).not.toContain('this is a bug');
   });
 
   it('rejects a negative --group-initial-rebalance-delay-ms, naming the flag', async () => {
