@@ -97,3 +97,18 @@ export function logClosed(topicPartition: string, operation: string): LogError {
     `${topicPartition}: cannot ${operation}, the partition log is closed (deleted or shutting down)`,
   );
 }
+
+/** errno codes that mean the disk, not the request, is at fault. */
+const STORAGE_ERRNOS: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EMFILE', 'ENFILE']);
+
+/** True for a failure of the storage itself (disk full, I/O error, read-only file system). */
+export function isStorageFailure(err: unknown): boolean {
+  if (err instanceof LogError) return err.code === LogErrorCodes.KAFKA_STORAGE_ERROR;
+  let cur: unknown = err;
+  for (let depth = 0; depth < 4 && cur instanceof Error; depth++) {
+    const code = (cur as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && STORAGE_ERRNOS.has(code)) return true;
+    cur = (cur as Error & { cause?: unknown }).cause;
+  }
+  return false;
+}
