@@ -8,11 +8,13 @@
  * the services other subsystems attach (the group coordinator, producer state, …), and the
  * listener. Handlers reach all of it through `ctx.broker`.
  *
- * Start (numbered, in Broker.start): 1 validate options, 2 open the topic registry, 3 open every
+ * Start (numbered, in Broker.start): 1 validate options, 1b lock the data directory (a second
+ * broker on the same directory fails here with DataDirLockedError; the kernel releases the lock
+ * when this process dies, see src/util/dir-lock.ts), 2 open the topic registry, 3 open every
  * registered partition (log recovery runs here), 4 start the registered services (service-registry.ts),
  * 5 listen. Close: 1 stop listening and drop connections (their close hooks end parked fetches),
  * 2 stop timers, 3 close services in reverse start order, 4 close the partition logs (flush,
- * clean-shutdown marker).
+ * clean-shutdown marker), 5 release the data-directory lock.
  *
  * Seams for other subsystems:
  *   - `produceHooks`: consulted by the Produce handler for each partition batch before the append
@@ -37,6 +39,19 @@ import { TopicManager } from './topic-manager.ts';
 import type { ServiceKey } from './services.ts';
 import { registeredServices } from './service-registry.ts';
 import type { ApiHandler } from './handlers/handler.ts';
+import { acquireDirLock, DirLockedError, type DirLock } from '../util/dir-lock.ts';
+
+/** A second broker was started on a data directory that a running broker holds. */
+export class DataDirLockedError extends Error {
+  readonly code = 'EDATADIRLOCKED';
+  constructor(dataDir: string, holder: string) {
+    super(
+      `data directory ${dataDir} is in use by another running broker (${holder}); ` +
+        'stop that broker first or give this one a different --data-dir',
+    );
+    this.name = 'DataDirLockedError';
+  }
+}
 
 export interface BrokerLogger {
   info(message: string): void;
@@ -102,9 +117,11 @@ export class Broker {
   private readonly started: { key: ServiceKey<unknown>; instance: { close(): Promise<void> | void } }[] = [];
   private readonly serviceMap = new Map<ServiceKey<unknown>, unknown>();
   private closing: Promise<void> | null = null;
+  private readonly lock: DirLock;
 
-  private constructor(options: BrokerOptions, logger: BrokerLogger, topics: TopicRegistry, extra: readonly ApiHandler[]) {
+  private constructor(options: BrokerOptions, logger: BrokerLogger, topics: TopicRegistry, extra: readonly ApiHandler[], lock: DirLock) {
     this.options = options;
+    this.lock = lock;
     this.logger = logger;
     this.clock = new BrokerClock();
     this.topics = topics;
@@ -112,7 +129,16 @@ export class Broker {
     this.topicManager = new TopicManager(this);
     this.dispatcher = new Dispatcher(this, [...HANDLERS, ...extra]);
     this.server = new BrokerServer(
-      { host: options.host, port: options.port, maxFrameBytes: options.maxFrameBytes },
+      {
+        host: options.host,
+        port: options.port,
+        maxFrameBytes: options.maxFrameBytes,
+        idleMs: options.connectionsMaxIdleMs,
+        maxConnections: options.maxConnections,
+        maxConnectionsPerIp: options.maxConnectionsPerIp,
+        maxQueuedResponseBytesPerConnection: options.maxQueuedResponseBytesPerConnection,
+        maxQueuedResponseBytes: options.maxQueuedResponseBytes,
+      },
       this.dispatcher.handleFrame,
       logger,
     );
@@ -122,8 +148,15 @@ export class Broker {
   static async start(input: BrokerOptionsInput, deps: BrokerDeps = {}): Promise<Broker> {
     const options = parseBrokerOptions(input); // 1
     const logger = deps.logger ?? defaultLogger;
-    const topics = await TopicRegistry.open(options.dataDir); // 2
-    const broker = new Broker(options, logger, topics, deps.extraHandlers ?? []);
+    const lock = lockDataDir(options.dataDir); // 1b
+    let topics: TopicRegistry;
+    try {
+      topics = await TopicRegistry.open(options.dataDir); // 2
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+    const broker = new Broker(options, logger, topics, deps.extraHandlers ?? [], lock);
     try {
       await broker.partitions.openAll(topics.list()); // 3
       for (const def of registeredServices()) {
@@ -159,6 +192,16 @@ export class Broker {
   /** "advertisedHost:port", ready for a client's bootstrap servers. */
   get bootstrap(): string {
     return `${this.options.advertisedHost}:${this.port}`;
+  }
+
+  /** Live client connections. */
+  get connectionCount(): number {
+    return this.server.connectionCount;
+  }
+
+  /** Response bytes queued on all connections and not yet taken by the kernel (memory budget). */
+  get queuedResponseBytes(): number {
+    return this.server.queuedResponseBytes;
   }
 
   get isClosing(): boolean {
@@ -207,6 +250,16 @@ export class Broker {
       }
     }
     await this.partitions.closeAll(); // 4
+    this.lock.release(); // 5
     this.logger.info(`broker ${this.options.nodeId} closed`);
+  }
+}
+
+function lockDataDir(dataDir: string): DirLock {
+  try {
+    return acquireDirLock(dataDir);
+  } catch (err) {
+    if (err instanceof DirLockedError) throw new DataDirLockedError(err.dir, err.holder);
+    throw err;
   }
 }

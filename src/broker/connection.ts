@@ -17,15 +17,25 @@
  *     still written in request order. At most MAX_DEFERRED replies may be outstanding;
  *   - outcome 'none' (acks=0 Produce) writes nothing; 'close' ends this connection.
  *
- * Backpressure: reading pauses while more than MAX_QUEUED_BYTES of frames wait to be handled,
- * and frame handling pauses while the socket's write buffer is above its high-water mark.
+ * Backpressure and memory (Kafka's channel muting):
+ *   - reading pauses while more than MAX_QUEUED_BYTES of frames wait to be handled;
+ *   - the connection is muted — no next frame is handled and the socket is not read — while its
+ *     response queue (response-queue.ts) holds more than its per-connection byte limit, or holds
+ *     anything while the broker-wide response budget (memory-budget.ts) is over. Replies count
+ *     until the kernel has taken them, so a client that never reads its socket pins at most its
+ *     limit plus one reply, and clients that do read keep being served.
+ *
+ * Idle timeout (connections.max.idle.ms): a connection with no socket activity in either
+ * direction for idleMs is closed — a muted connection whose client never reads included.
  *
  * Failure containment: any exception from a handler closes this connection after logging it;
  * it never reaches the process. Other connections are unaffected.
  */
 import type { Socket } from 'node:net';
+import type { MemoryBudget } from './memory-budget.ts';
+import { ResponseQueue, type Reply } from './response-queue.ts';
 
-export type Reply = Buffer | readonly Buffer[];
+export type { Reply } from './response-queue.ts';
 
 export type Outcome =
   | { readonly kind: 'reply'; readonly reply: Reply }
@@ -63,6 +73,16 @@ export interface ConnectionLogger {
 const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 const MAX_DEFERRED = 256;
 
+export interface ConnectionLimits {
+  maxFrameBytes: number;
+  /** Close after this long without socket activity; 0 = never. */
+  idleMs: number;
+  /** Response bytes this connection may have queued before it is muted. */
+  maxQueuedResponseBytes: number;
+  /** The broker-wide budget for response bytes in flight. */
+  budget: MemoryBudget;
+}
+
 export class Connection implements ConnectionContext {
   readonly remote: string;
   private chunks: Buffer[] = [];
@@ -72,19 +92,24 @@ export class Connection implements ConnectionContext {
   private pumping = false;
   private closed = false;
   private readonly closeHooks = new Set<() => void>();
-  /** Replies in request order; each settles to the bytes to write (or null for none). */
-  private readonly pendingReplies: Promise<Reply | null>[] = [];
-  private writing: Promise<void> | null = null;
+  /** Replies in request order, with their bytes counted until the kernel takes them. */
+  private readonly replies: ResponseQueue;
+  private readonly maxFrameBytes: number;
 
   constructor(
     readonly id: number,
     private readonly socket: Socket,
     private readonly handle: FrameHandler,
-    private readonly maxFrameBytes: number,
+    limits: ConnectionLimits,
     private readonly logger: ConnectionLogger,
   ) {
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.maxFrameBytes = limits.maxFrameBytes;
+    this.replies = new ResponseQueue(socket, limits.budget, limits.maxQueuedResponseBytes);
     socket.setNoDelay(true);
+    if (limits.idleMs > 0) {
+      socket.setTimeout(limits.idleMs, () => this.destroy(`idle for ${limits.idleMs} ms (connections.max.idle.ms)`));
+    }
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.logger.debug(`connection ${this.id} (${this.remote}): ${err.message}`));
     socket.on('close', () => this.markClosed());
@@ -92,6 +117,11 @@ export class Connection implements ConnectionContext {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Response bytes produced for this connection and not yet taken by the kernel. */
+  get queuedResponseBytes(): number {
+    return this.replies.queuedBytes;
   }
 
   onClose(fn: () => void): () => void {
@@ -113,6 +143,7 @@ export class Connection implements ConnectionContext {
   private markClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    this.replies.close();
     this.frames.length = 0;
     this.chunks = [];
     for (const fn of [...this.closeHooks]) {
@@ -184,8 +215,13 @@ export class Connection implements ConnectionContext {
     this.pumping = true;
     try {
       while (!this.closed && this.frames.length > 0) {
-        if (this.socket.writableNeedDrain) await this.waitDrain();
-        if (this.pendingReplies.length >= MAX_DEFERRED) await this.pendingReplies[0];
+        if (!this.replies.mayRead()) {
+          // Muted: stop reading this socket until enough of its replies have been written.
+          this.socket.pause();
+          await this.replies.waitMayRead();
+          if (this.queuedBytes <= MAX_QUEUED_BYTES / 2 && !this.closed) this.socket.resume();
+        }
+        while (this.replies.length >= MAX_DEFERRED && !this.closed) await this.replies.drained();
         if (this.closed) break;
         const frame = this.frames.shift() as Buffer;
         this.queuedBytes -= frame.length;
@@ -200,7 +236,7 @@ export class Connection implements ConnectionContext {
         if (this.closed) break;
         switch (outcome.kind) {
           case 'reply':
-            this.enqueueReply(Promise.resolve(outcome.reply));
+            this.replies.push(outcome.reply);
             break;
           case 'deferred':
             this.enqueueReply(outcome.reply);
@@ -219,58 +255,23 @@ export class Connection implements ConnectionContext {
   }
 
   private enqueueReply(p: Promise<Reply>): void {
-    const guarded = p.then(
-      (r) => r as Reply | null,
-      (err: unknown) => {
-        this.destroy(`a deferred reply failed: ${(err as Error)?.stack ?? String(err)}`);
-        return null;
-      },
+    this.replies.push(
+      p.then(
+        (r) => r as Reply | null,
+        (err: unknown) => {
+          this.destroy(`a deferred reply failed: ${(err as Error)?.stack ?? String(err)}`);
+          return null;
+        },
+      ),
     );
-    this.pendingReplies.push(guarded);
-    if (this.writing === null) this.writing = this.writeReplies();
-  }
-
-  private async writeReplies(): Promise<void> {
-    try {
-      while (this.pendingReplies.length > 0) {
-        const r = await this.pendingReplies[0];
-        this.pendingReplies.shift();
-        if (this.closed) {
-          this.pendingReplies.length = 0;
-          break;
-        }
-        if (r === null) continue;
-        if (Buffer.isBuffer(r)) {
-          this.socket.write(r);
-        } else {
-          this.socket.cork();
-          for (const chunk of r as readonly Buffer[]) this.socket.write(chunk);
-          this.socket.uncork();
-        }
-      }
-    } finally {
-      this.writing = null;
-    }
   }
 
   /** Sends every reply queued so far, then closes (FIN after the last byte, then destroy). */
   private async closeAfterReplies(reason: string): Promise<void> {
-    while (this.writing !== null && !this.closed) await this.writing;
+    while (this.replies.length > 0 && !this.closed) await this.replies.drained();
     if (this.closed) return;
     this.logger.warn(`closing connection ${this.id} (${this.remote}): ${reason}`);
     this.markClosed();
     this.socket.end(() => this.socket.destroy());
-  }
-
-  private waitDrain(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        resolve();
-      };
-      this.socket.once('drain', done);
-      this.socket.once('close', done);
-    });
   }
 }

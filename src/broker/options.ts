@@ -13,6 +13,12 @@
  *   fsync 'acks-all' (see log-config.ts)    maxFrameBytes 100 MiB
  *   group.initialRebalanceDelayMs 3000      group.min/maxSessionTimeoutMs 6000 / 1800000
  *   retentionCheckIntervalMs 300000 [log.retention.check.interval.ms]
+ *   connectionsMaxIdleMs 600000 [connections.max.idle.ms]; 0 = never close idle connections
+ *   maxConnections 10000 [max.connections, unbounded]  maxConnectionsPerIp unbounded [same]
+ *   maxQueuedResponseBytesPerConnection 1 MiB: a connection with more response bytes not yet
+ *     taken by the kernel is muted (Kafka mutes a channel while its response is in flight)
+ *   maxQueuedResponseBytes 256 MiB: all connections together (see memory-budget.ts)
+ *   fetchMaxBytes 55 MiB [fetch.max.bytes]: cap on one Fetch response's record bytes
  *   topicDefaults: Kafka topic config overrides applied to every topic that does not set them,
  *                  written with Kafka's names, e.g. { 'segment.bytes': '1048576' }.
  */
@@ -39,6 +45,12 @@ export interface BrokerOptions {
   fsync: FsyncPolicy;
   maxFrameBytes: number;
   retentionCheckIntervalMs: number;
+  connectionsMaxIdleMs: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxQueuedResponseBytesPerConnection: number;
+  maxQueuedResponseBytes: number;
+  fetchMaxBytes: number;
   group: GroupOptions;
   topicDefaults: Record<string, string>;
 }
@@ -55,6 +67,12 @@ export interface BrokerOptionsInput {
   fsync?: FsyncPolicy;
   maxFrameBytes?: number;
   retentionCheckIntervalMs?: number;
+  connectionsMaxIdleMs?: number;
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  maxQueuedResponseBytesPerConnection?: number;
+  maxQueuedResponseBytes?: number;
+  fetchMaxBytes?: number;
   group?: Partial<GroupOptions>;
   topicDefaults?: Record<string, string | number>;
 }
@@ -85,6 +103,12 @@ const schema = z
     fsync: z.enum(FsyncPolicies).default('acks-all'),
     maxFrameBytes: int(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
     retentionCheckIntervalMs: int(10, 2_147_483_647).default(300_000),
+    connectionsMaxIdleMs: int(0, 2_147_483_647).default(600_000),
+    maxConnections: int(1, 2_147_483_647).default(10_000),
+    maxConnectionsPerIp: int(1, 2_147_483_647).default(2_147_483_647),
+    maxQueuedResponseBytesPerConnection: int(0, 2_147_483_647).default(1024 * 1024),
+    maxQueuedResponseBytes: int(0, Number.MAX_SAFE_INTEGER).default(256 * 1024 * 1024),
+    fetchMaxBytes: int(0, 2_147_483_647).default(55 * 1024 * 1024),
     group: groupSchema.default({ initialRebalanceDelayMs: 3000, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1_800_000 }),
     topicDefaults: z
       .record(z.string(), z.union([z.string(), z.number()]).transform((v) => String(v)))

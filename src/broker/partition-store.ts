@@ -77,8 +77,14 @@ export class PartitionStore {
     for (let p = 0; p < info.partitions; p++) {
       const log = this.manager.getOrCreate(info.name, p, config);
       const r = log.recovery;
-      if (!r.clean && r.problem !== null) {
-        this.logger.warn(`recovered ${log.name}: ${r.problem} (truncated ${r.truncatedBytes} bytes, removed ${r.deletedSegments} segments)`);
+      // Repairs are logged whether the stop was clean or not: after a clean stop they mean the
+      // files were damaged while the broker was down, which the operator should hear about.
+      const after = r.clean ? 'after a clean stop' : 'after an unclean stop';
+      if (r.problem !== null) {
+        this.logger.warn(`recovered ${log.name} ${after}: ${r.problem} (truncated ${r.truncatedBytes} bytes, removed ${r.deletedSegments} segments)`);
+      }
+      if (r.clean && r.rebuiltIndexes > 0) {
+        this.logger.warn(`recovered ${log.name} ${after}: rebuilt the indexes of ${r.rebuiltIndexes} segment(s) that were missing or damaged`);
       }
       list.push(log);
     }

@@ -4,19 +4,34 @@
  *
  * Lifecycle:  listen() → (accepting) → close(): stop accepting, destroy every live connection
  * (their close hooks end parked requests), resolve when the listening socket is closed.
+ *
+ * Connection limits (Kafka's max.connections and max.connections.per.ip): a connection accepted
+ * beyond either cap is closed at once, with a warning naming the cap. The broker-wide response
+ * budget is created here and shared by every connection (memory-budget.ts).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { Connection, type ConnectionLogger, type FrameHandler } from './connection.ts';
+import { MemoryBudget } from './memory-budget.ts';
 
 export interface ServerOptions {
   host: string;
   port: number;
   maxFrameBytes: number;
+  /** connections.max.idle.ms; 0 = never close idle connections. */
+  idleMs: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  /** Response bytes one connection may queue before it is muted. */
+  maxQueuedResponseBytesPerConnection: number;
+  /** Response bytes all connections together may have in flight. */
+  maxQueuedResponseBytes: number;
 }
 
 export class BrokerServer {
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
+  private readonly perIp = new Map<string, number>();
+  readonly budget: MemoryBudget;
   private nextId = 1;
   private boundPort = -1;
   private closing = false;
@@ -26,6 +41,7 @@ export class BrokerServer {
     private readonly handler: FrameHandler,
     private readonly logger: ConnectionLogger,
   ) {
+    this.budget = new MemoryBudget(options.maxQueuedResponseBytes);
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.server.on('error', (err) => this.logger.warn(`broker listener error: ${err.message}`));
   }
@@ -37,6 +53,11 @@ export class BrokerServer {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Response bytes queued on all connections and not yet taken by the kernel. */
+  get queuedResponseBytes(): number {
+    return this.budget.inFlight;
   }
 
   listen(): Promise<void> {
@@ -79,8 +100,38 @@ export class BrokerServer {
       socket.destroy();
       return;
     }
-    const conn = new Connection(this.nextId++, socket, this.handler, this.options.maxFrameBytes, this.logger);
+    const ip = socket.remoteAddress ?? '?';
+    const fromIp = this.perIp.get(ip) ?? 0;
+    const refusal =
+      this.connections.size >= this.options.maxConnections
+        ? `max.connections (${this.options.maxConnections}) reached`
+        : fromIp >= this.options.maxConnectionsPerIp
+          ? `max.connections.per.ip (${this.options.maxConnectionsPerIp}) reached for ${ip}`
+          : null;
+    if (refusal !== null) {
+      this.logger.warn(`refusing a connection from ${ip}:${socket.remotePort ?? '?'}: ${refusal}`);
+      socket.destroy();
+      return;
+    }
+    const conn = new Connection(
+      this.nextId++,
+      socket,
+      this.handler,
+      {
+        maxFrameBytes: this.options.maxFrameBytes,
+        idleMs: this.options.idleMs,
+        maxQueuedResponseBytes: this.options.maxQueuedResponseBytesPerConnection,
+        budget: this.budget,
+      },
+      this.logger,
+    );
     this.connections.add(conn);
-    conn.onClose(() => this.connections.delete(conn));
+    this.perIp.set(ip, fromIp + 1);
+    conn.onClose(() => {
+      this.connections.delete(conn);
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left <= 0) this.perIp.delete(ip);
+      else this.perIp.set(ip, left);
+    });
   }
 }

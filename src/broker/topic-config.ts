@@ -154,3 +154,13 @@ export function topicNameError(name: unknown): string | null {
   }
   return null;
 }
+
+/**
+ * Kafka's internal topics (Topic.INTERNAL_TOPICS in apache/kafka): written only by the broker's
+ * coordinators; a client's Produce to one is refused ("Cannot append to internal topic").
+ */
+export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
+
+export function isInternalTopic(name: string): boolean {
+  return INTERNAL_TOPICS.has(name);
+}

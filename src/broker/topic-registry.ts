@@ -35,6 +35,21 @@ export interface TopicInfo {
   readonly createdMs: number;
 }
 
+/**
+ * The registry file cannot be used. Its message names the file, what is wrong and what to do;
+ * callers (the CLI) show it as a user-facing error, not as a bug.
+ */
+export class TopicRegistryCorruptError extends Error {
+  readonly code = 'ETOPICREGISTRY';
+  constructor(file: string, problem: string) {
+    super(
+      `topic registry ${file} is damaged: ${problem}. Restore it from a backup or fix it by hand; do not just ` +
+        'delete it — the broker removes every partition directory the registry does not list',
+    );
+    this.name = 'TopicRegistryCorruptError';
+  }
+}
+
 interface RegistryFile {
   version: 1;
   topics: TopicInfo[];
@@ -59,14 +74,14 @@ export class TopicRegistry {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     if (text !== undefined) {
-      let parsed: RegistryFile;
+      let parsed: RegistryFile | null;
       try {
-        parsed = JSON.parse(text) as RegistryFile;
+        parsed = JSON.parse(text) as RegistryFile | null;
       } catch (err) {
-        throw new Error(`topic registry ${file} is not valid JSON (${(err as Error).message}); restore it from a backup or remove it`);
+        throw new TopicRegistryCorruptError(file, `not valid JSON (${(err as Error).message})`);
       }
-      if (parsed.version !== 1 || !Array.isArray(parsed.topics)) {
-        throw new Error(`topic registry ${file} has an unknown layout (version ${String(parsed.version)}); expected version 1`);
+      if (parsed === null || typeof parsed !== 'object' || parsed.version !== 1 || !Array.isArray(parsed.topics)) {
+        throw new TopicRegistryCorruptError(file, `unknown layout (version ${String(parsed?.version)}; expected version 1 with a topics array)`);
       }
       for (const t of parsed.topics) reg.insert(checkStored(t, file));
     }
@@ -156,17 +171,17 @@ export class TopicRegistry {
 
 function checkStored(t: TopicInfo, file: string): TopicInfo {
   const nameErr = topicNameError(t?.name);
-  if (nameErr !== null) throw new Error(`topic registry ${file}: ${nameErr}`);
+  if (nameErr !== null) throw new TopicRegistryCorruptError(file, nameErr);
   if (!Number.isInteger(t.partitions) || t.partitions < 1) {
-    throw new Error(`topic registry ${file}: topic "${t.name}" has invalid partition count ${String(t.partitions)}`);
+    throw new TopicRegistryCorruptError(file, `topic "${t.name}" has invalid partition count ${String(t.partitions)}`);
   }
   if (typeof t.topicId !== 'string' || !/^[0-9a-f-]{36}$/.test(t.topicId)) {
-    throw new Error(`topic registry ${file}: topic "${t.name}" has invalid topicId ${String(t.topicId)}`);
+    throw new TopicRegistryCorruptError(file, `topic "${t.name}" has invalid topicId ${String(t.topicId)}`);
   }
   const configs: Record<string, string> = {};
   for (const [k, v] of Object.entries(t.configs ?? {})) {
     const r = parseConfigValue(k, v);
-    if (!r.ok) throw new Error(`topic registry ${file}: topic "${t.name}": ${r.error}`);
+    if (!r.ok) throw new TopicRegistryCorruptError(file, `topic "${t.name}": ${r.error}`);
     configs[k] = r.value;
   }
   return Object.freeze({

@@ -9,8 +9,9 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Broker } from '../broker/broker.ts';
+import { Broker, DataDirLockedError } from '../broker/broker.ts';
 import { BrokerOptionsError, type BrokerOptionsInput } from '../broker/options.ts';
+import { TopicRegistryCorruptError } from '../broker/topic-registry.ts';
 import { CliError } from './cli-errors.ts';
 import { DEFAULT_BOOTSTRAP } from './option-parsers.ts';
 
@@ -40,7 +41,9 @@ async function startBroker(options: BrokerOptionsInput): Promise<Broker> {
       );
     }
     if (code === 'EACCES') throw new CliError(`not allowed to listen on port ${options.port}; use a port above 1023 with --port N`);
-    if (err instanceof BrokerOptionsError) throw new CliError(err.message);
+    if (err instanceof BrokerOptionsError || err instanceof DataDirLockedError || err instanceof TopicRegistryCorruptError) {
+      throw new CliError(err.message);
+    }
     throw err;
   }
 }

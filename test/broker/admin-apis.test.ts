@@ -16,7 +16,7 @@ beforeEach(async () => {
     timeoutMs: 1000,
   });
   for (let i = 0; i < 6; i++) {
-    await c.request(0, 7, { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 'adm', partitionData: [{ index: 0, records: makeBatch([{ value: `v${i}-${'p'.repeat(40)}` }]) }] }] });
+    await c.request(0, 7, { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 'adm', partitionData: [{ index: 0, records: makeBatch([{ key: `k${i}`, value: `v${i}-${'p'.repeat(40)}` }]) }] }] });
   }
 });
 afterEach(async () => {

@@ -2,7 +2,7 @@
 // tiny frame handler (no Kafka codec involved): the payload of each frame is an ASCII command.
 import { describe, it, expect, afterEach } from 'vitest';
 import { connect, type Socket } from 'node:net';
-import { BrokerServer } from '../../src/broker/server.ts';
+import { BrokerServer, type ServerOptions } from '../../src/broker/server.ts';
 import { closeConnection, deferred, NO_REPLY, reply, type FrameHandler } from '../../src/broker/connection.ts';
 
 const silent = { warn: () => undefined, debug: () => undefined };
@@ -71,10 +71,23 @@ class Client {
 }
 
 let server: BrokerServer | undefined;
+
+function serverOptions(port: number): ServerOptions {
+  return {
+    host: '127.0.0.1',
+    port,
+    maxFrameBytes: 1024,
+    idleMs: 0,
+    maxConnections: 1000,
+    maxConnectionsPerIp: 1000,
+    maxQueuedResponseBytesPerConnection: 1024 * 1024,
+    maxQueuedResponseBytes: 64 * 1024 * 1024,
+  };
+}
 const clients: Client[] = [];
 
 async function start(): Promise<BrokerServer> {
-  server = new BrokerServer({ host: '127.0.0.1', port: 0, maxFrameBytes: 1024 }, handler, silent);
+  server = new BrokerServer(serverOptions(0), handler, silent);
   await server.listen();
   return server;
 }
@@ -174,7 +187,7 @@ describe('Connection', () => {
 describe('BrokerServer.listen', () => {
   it('reports a port in use with its system error code', async () => {
     const s = await start();
-    const second = new BrokerServer({ host: '127.0.0.1', port: s.port, maxFrameBytes: 1024 }, handler, silent);
+    const second = new BrokerServer(serverOptions(s.port), handler, silent);
     await expect(second.listen()).rejects.toMatchObject({ code: 'EADDRINUSE', message: expect.stringMatching(/cannot listen on 127.0.0.1/) });
     await second.close();
   });

@@ -4,7 +4,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REGISTRY_FILE, TopicRegistry } from '../../src/broker/topic-registry.ts';
+import { REGISTRY_FILE, TopicRegistry, TopicRegistryCorruptError } from '../../src/broker/topic-registry.ts';
 import { describeTopicConfigs, toLogConfig, topicNameError, validateTopicConfigs } from '../../src/broker/topic-config.ts';
 
 const dirs: string[] = [];
@@ -52,6 +52,14 @@ describe('TopicRegistry', () => {
     expect(() => reg.add('t', 1, {}, 0)).toThrow(/already exists/);
     await writeFile(join(dir, REGISTRY_FILE), '{not json');
     await expect(TopicRegistry.open(dir)).rejects.toThrow(/not valid JSON/);
+    const file = join(dir, REGISTRY_FILE);
+    for (const text of ['null', '{"version":1}', '{"version":1,"topics":[{"name":"t","partitions":0,"topicId":"x"}]}']) {
+      await writeFile(file, text);
+      const err = await TopicRegistry.open(dir).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TopicRegistryCorruptError);
+      expect((err as Error).message).toContain(`topic registry ${file} is damaged`);
+      expect((err as Error).message).toContain('Restore it from a backup');
+    }
   });
 
   it('writes readable JSON with version 1', async () => {

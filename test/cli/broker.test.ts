@@ -4,13 +4,32 @@
  * port is a clear user error.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kcatMetadata } from '../conformance/helpers/clients.ts';
 import { BIN, looksLikeUserError, tributary } from './run-cli.ts';
+
+/** Starts `tributary broker` on `dir`; `banner` resolves with its bootstrap address once it listens. */
+function spawnBroker(dir: string, extra: string[] = []) {
+  const child = spawn(process.execPath, [BIN, 'broker', '--data-dir', dir, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const banner = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 20 s: ${stdout}`)), 20_000);
+    child.stdout.on('data', () => {
+      const m = /listening on (127\.0\.0\.1:\d+)/.exec(stdout);
+      if (m && stdout.includes('Press Ctrl-C')) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
+  return { child, exited, banner, output: () => stdout };
+}
 
 describe('tributary broker', () => {
   const dirs: string[] = [];
@@ -21,21 +40,10 @@ describe('tributary broker', () => {
   it('starts, prints how to connect, serves clients and stops cleanly on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tributary-cli-'));
     dirs.push(dir);
-    const child = spawn(process.execPath, [BIN, 'broker', '--data-dir', dir, '--port', '0', '--partitions', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, exited, banner, output } = spawnBroker(dir, ['--partitions', '2']);
     try {
-      const bootstrap = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no banner within 20 s: ${stdout}`)), 20_000);
-        child.stdout.on('data', () => {
-          const m = /listening on (127\.0\.0\.1:\d+)/.exec(stdout);
-          if (m && stdout.includes('Press Ctrl-C')) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-      });
+      const bootstrap = await banner;
+      const stdout = output();
       expect(stdout).toContain(`kcat -b ${bootstrap}`);
       expect(stdout).toContain('tributary consume');
 
@@ -48,7 +56,7 @@ describe('tributary broker', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(stdout).toContain('broker stopped cleanly');
+    expect(output()).toContain('broker stopped cleanly');
     expect((await readdir(dir)).length).toBeGreaterThan(0);
   });
 
@@ -65,6 +73,41 @@ describe('tributary broker', () => {
     } finally {
       await new Promise<void>((r) => blocker.close(() => r()));
     }
+  });
+
+  it('refuses a second broker on a data dir in use, and starts at once after the holder is killed -9', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tributary-cli-'));
+    dirs.push(dir);
+    const first = spawnBroker(dir);
+    try {
+      await first.banner;
+      const second = await tributary(['broker', '--data-dir', dir, '--port', '0']);
+      expect(second.code).not.toBe(0);
+      expect(looksLikeUserError(second)).toBe(true);
+      expect(second.stderr).toContain(`data directory ${dir} is in use by another running broker (pid ${first.child.pid}@`);
+      expect(second.stderr).toContain('--data-dir');
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    await first.exited;
+    // The kernel released the lock with the process: a restart is not refused.
+    const third = spawnBroker(dir);
+    try {
+      await third.banner;
+    } finally {
+      third.child.kill('SIGTERM');
+    }
+    expect(await third.exited).toBe(0);
+  });
+
+  it('reports a damaged topic-registry.json as a user error naming the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tributary-cli-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'topic-registry.json'), '{"version":1,"topics":[');
+    const r = await tributary(['broker', '--data-dir', dir, '--port', '0']);
+    expect(looksLikeUserError(r)).toBe(true);
+    expect(r.stderr).toContain(`topic registry ${join(dir, 'topic-registry.json')} is damaged`);
+    expect(r.stderr).not.toContain('this is a bug');
   });
 
   it('rejects a negative --group-initial-rebalance-delay-ms, naming the flag', async () => {

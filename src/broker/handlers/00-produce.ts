@@ -1,13 +1,13 @@
 /*
  * Produce (key 0): advertised 0–11 (librdkafka needs Produce ∋ 3 and ∋ 7 for MsgVer2/ZSTD;
  * @platformatic/kafka uses 9–11), served 3–11 (record batch v2 only; v9+ flexible). Records are
- * never decoded here: the log checks each batch's header and CRC-32C and writes the bytes as they
- * came (only baseOffset/leader epoch patched, so a client's partitionLeaderEpoch of 0 or -1 is
- * both fine).
+ * never decoded here: the log checks each batch's header, CRC-32C and every record (see
+ * log/record-validation.ts) and writes the bytes as they came (only baseOffset/leader epoch
+ * patched, so a client's partitionLeaderEpoch of 0 or -1 is both fine).
  *
- * Per version: v8+ answers carry an error message and RecordErrors. RecordErrors is always empty:
- * every refusal here is about a whole batch (bad CRC, client control batch, count mismatch, size),
- * never about single records, which is when Kafka leaves it empty too. v10+ tagged CurrentLeader
+ * Per version: v8+ answers carry an error message and RecordErrors (KIP-467): the index and reason
+ * of each record that made the log refuse the batch (empty when the refusal is about the whole
+ * batch — bad CRC, size, a client control batch — as in Kafka). v10+ tagged CurrentLeader
  * and NodeEndpoints stay at their defaults (this node always leads; @platformatic/kafka cannot
  * skip a non-empty tag section). v11's TRANSACTION_ABORTABLE is never produced.
  *
@@ -17,6 +17,8 @@
  *      before any append so the appends of one request run in one synchronous section).
  *   3. Per partition, in request order:
  *        invalid topic name                  → INVALID_TOPIC_EXCEPTION 17
+ *        internal topic (__consumer_offsets…) → INVALID_TOPIC_EXCEPTION 17 (only coordinators
+ *                                               write there, as in Kafka; never auto-created here)
  *        unknown topic / partition            → UNKNOWN_TOPIC_OR_PARTITION 3
  *        null or too-short records            → CORRUPT_MESSAGE 2
  *        produce hooks (idempotence seam)     → their verdict (duplicate = original offset)
@@ -34,7 +36,7 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 import { BATCH_HEADER_SIZE, readBatchHeader } from '../../protocol/records/batch-header.ts';
 import { LogError } from '../log/log-errors.ts';
 import type { PartitionLog } from '../log/partition-log.ts';
-import { topicNameError } from '../topic-config.ts';
+import { isInternalTopic, topicNameError } from '../topic-config.ts';
 import type { Broker, ProduceBatchContext } from '../broker.ts';
 import { closeWith, defineHandler, later, NO_RESPONSE, type HandlerOutput, type RequestContext } from './handler.ts';
 
@@ -61,7 +63,7 @@ export const produceHandler = defineHandler<ProduceRequest, Response>({
     let missing: string[] | undefined;
     if (req.acks === -1 || req.acks === 0 || req.acks === 1) {
       for (const t of req.topicData) {
-        if (!broker.topics.has(t.name) && topicNameError(t.name) === null) (missing ??= []).push(t.name);
+        if (!broker.topics.has(t.name) && topicNameError(t.name) === null && !isInternalTopic(t.name)) (missing ??= []).push(t.name);
       }
     }
     if (missing === undefined || !broker.options.autoCreateTopics) return produce(ctx, req);
@@ -106,6 +108,7 @@ function produce(ctx: RequestContext, req: ProduceRequest): HandlerOutput<Respon
       };
       if (!validAcks) return fail(ErrorCode.INVALID_REQUIRED_ACKS, `acks=${acks} is invalid; use -1, 0 or 1`);
       if (nameError !== null) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameError);
+      if (isInternalTopic(t.name)) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${t.name}`);
       const log = info === undefined ? undefined : broker.partitions.get(t.name, pd.index);
       if (log === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic or partition ${t.name}-${pd.index}`);
       const records = pd.records;
@@ -135,7 +138,10 @@ function produce(ctx: RequestContext, req: ProduceRequest): HandlerOutput<Respon
         if (hookCtx !== undefined) for (const hook of broker.produceHooks) hook.afterAppend?.(hookCtx, appended);
         if (acks === -1) durable.push({ log, lastOffset: appended.lastOffset, result });
       } catch (err) {
-        if (err instanceof LogError) return fail(err.code, err.message);
+        if (err instanceof LogError) {
+          for (const e of err.recordErrors) result.recordErrors.push({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message });
+          return fail(err.code, err.message);
+        }
         broker.logger.warn(`append to ${t.name}-${pd.index} failed: ${(err as Error).stack ?? String(err)}`);
         return fail(ErrorCode.UNKNOWN_SERVER_ERROR, (err as Error).message);
       }

@@ -11,7 +11,7 @@
  * partition of an unknown id. The response echoes what the request used (name or id).
  *
  * Reading: per requested partition, whole stored batches from the one holding fetch_offset, up to
- * min(partition_max_bytes, what is left of max_bytes); the first partition that has data always
+ * min(partition_max_bytes, what is left of min(max_bytes, the broker's fetchMaxBytes)); the first partition that has data always
  * gets at least one whole batch, however large (KIP-74). The batches go into the response as the
  * log's own buffers (no copy). High watermark = log end offset; last stable offset = high
  * watermark (no transactions yet); aborted transactions = []; isolation level accepted.
@@ -75,7 +75,8 @@ function topicName(broker: Broker, t: FetchRequest['topics'][number], byId: bool
 
 /** Reads every requested partition once (see the header comment for the byte budget). */
 function readAll(broker: Broker, req: FetchRequest, byId: boolean): ReadOutcome {
-  const state = { remaining: req.maxBytes, bytes: 0, hasError: false };
+  // The broker's fetch.max.bytes caps what a client may ask for (Kafka does the same).
+  const state = { remaining: Math.min(req.maxBytes, broker.options.fetchMaxBytes), bytes: 0, hasError: false };
   const responses: TopicResponse[] = req.topics.map((t) => {
     const name = topicName(broker, t, byId);
     return {

@@ -17,6 +17,12 @@
  * The created topic is answered with error 0 right away, not Kafka's first LEADER_NOT_AVAILABLE:
  * every client tested accepts it, and it saves kafka-python a retry round.
  *
+ * Auto-creation is bounded and tied to the request: at most MAX_AUTO_CREATE_PER_REQUEST topics
+ * are created per request (the rest are answered UNKNOWN_TOPIC_OR_PARTITION, and the client's
+ * retry creates the next ones — Kafka bounds this work with controller mutation quotas), and it
+ * stops as soon as the requesting connection closes, so a request naming 200,000 topics does not
+ * keep creating them for a client that has gone.
+ *
  * Per version: v7+ leader epoch 0; v8+ authorized operations are reported as "not requested"
  * (-2147483648, Kafka's value when no authorizer is configured); v10+ topic ids (stable UUIDs from
  * the topic registry; ZERO_UUID for a topic that does not exist). Tagged fields stay at their
@@ -27,7 +33,7 @@ import type { MetadataRequest, MetadataResponse } from '../../protocol/messages/
 import type { Encodable } from '../../protocol/schema.ts';
 import { ZERO_UUID } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
-import { topicNameError } from '../topic-config.ts';
+import { isInternalTopic, topicNameError } from '../topic-config.ts';
 import type { TopicInfo } from '../topic-registry.ts';
 import type { Broker } from '../broker.ts';
 import { defineHandler } from './handler.ts';
@@ -39,6 +45,9 @@ export const CLUSTER_ID = 'tributary-cluster';
 
 /** Kafka's "authorized operations were not requested / not available" marker. */
 const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
+
+/** Topics one Metadata request may auto-create (each is a registry write and directory creation). */
+export const MAX_AUTO_CREATE_PER_REQUEST = 100;
 
 export const metadataHandler = defineHandler<MetadataRequest, Response>({
   apiKey: 3,
@@ -53,6 +62,7 @@ export const metadataHandler = defineHandler<MetadataRequest, Response>({
     const allowAuto = version >= 4 ? req.allowAutoTopicCreation : true;
     const wantsAll = req.topics === null || (version === 0 && req.topics.length === 0);
     const topics: TopicEntry[] = [];
+    let creations = 0;
     if (wantsAll) {
       for (const info of broker.topics.list()) topics.push(describeTopic(broker, info));
     } else {
@@ -66,9 +76,13 @@ export const metadataHandler = defineHandler<MetadataRequest, Response>({
           topics.push(errorEntry(ErrorCode.INVALID_TOPIC_EXCEPTION, name));
           continue;
         }
-        let info: TopicInfo | undefined;
+        let info: TopicInfo | undefined = broker.topics.get(name);
+        const mayCreate = allowAuto && creations < MAX_AUTO_CREATE_PER_REQUEST && !ctx.conn.isClosed && !isInternalTopic(name);
         try {
-          info = await broker.topicManager.ensure(name, allowAuto);
+          if (info === undefined && mayCreate) {
+            creations++;
+            info = await broker.topicManager.ensure(name, true);
+          }
         } catch (err) {
           broker.logger.warn(`auto-creating topic ${name} failed: ${(err as Error).message}`);
         }
@@ -118,7 +132,7 @@ function describeTopic(broker: Broker, info: TopicInfo): TopicEntry {
     errorCode: ErrorCode.NONE,
     name: info.name,
     topicId: info.topicId,
-    isInternal: info.name.startsWith('__'),
+    isInternal: isInternalTopic(info.name),
     partitions,
     topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
   };

@@ -20,6 +20,7 @@ import {
 } from '../../protocol/messages/08-offset-commit.ts';
 import { GROUPS } from '../coordinator/service.ts';
 import type { OffsetCommitEntry } from '../coordinator/offset-store.ts';
+import { isStorageFailure } from '../log/log-errors.ts';
 import { defineHandler } from './handler.ts';
 
 export const MAX_OFFSET_METADATA_BYTES = 4096;
@@ -75,7 +76,11 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, Partial<Of
       await offsets.commit(req.groupId, entries);
     } catch (err) {
       ctx.broker.logger.warn(`OffsetCommit for group ${req.groupId} could not be written: ${(err as Error).message}`);
-      for (const t of results) for (const p of t.partitions) if (p.errorCode === 0) p.errorCode = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      // As Kafka's GroupMetadataManager maps append errors: a storage failure → NOT_COORDINATOR
+      // (clients handle it as retriable; KAFKA_STORAGE_ERROR would be fatal to a Java consumer's
+      // commit), anything else → COORDINATOR_NOT_AVAILABLE.
+      const failed = isStorageFailure(err) ? ErrorCode.NOT_COORDINATOR : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      for (const t of results) for (const p of t.partitions) if (p.errorCode === 0) p.errorCode = failed;
     }
     return { throttleTimeMs: 0, topics: results };
   },

@@ -21,6 +21,7 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 import { ZERO_UUID } from '../../protocol/schema.ts';
 import { describeTopicConfigs } from '../topic-config.ts';
 import { TopicError } from '../topic-manager.ts';
+import { isStorageFailure } from '../log/log-errors.ts';
 import { defineHandler } from './handler.ts';
 
 type Response = Encodable<CreateTopicsResponse>;
@@ -84,6 +85,10 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, Response>(
         if (err instanceof TopicError) {
           result.errorCode = err.errorCode;
           result.errorMessage = err.message;
+        } else if (isStorageFailure(err)) {
+          ctx.broker.logger.warn(`creating topic ${t.name} failed on the disk: ${(err as Error).message}`);
+          result.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
+          result.errorMessage = `cannot create topic ${t.name}: the broker's disk failed (${(err as Error).message}); free space or fix the disk and retry`;
         } else {
           ctx.broker.logger.warn(`creating topic ${t.name} failed: ${(err as Error).stack ?? String(err)}`);
           result.errorCode = ErrorCode.UNKNOWN_SERVER_ERROR;

@@ -21,6 +21,7 @@ import { ZERO_UUID } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import type { Broker } from '../broker.ts';
 import { TopicError } from '../topic-manager.ts';
+import { isInternalTopic } from '../topic-config.ts';
 import { defineHandler } from './handler.ts';
 
 type Response = Encodable<DeleteTopicsResponse>;
@@ -62,7 +63,7 @@ async function deleteOne(broker: Broker, requestedName: string | null, requested
     name = info.name;
     result.name = name;
   }
-  if (name.startsWith('__') && broker.topics.has(name)) {
+  if (isInternalTopic(name) && broker.topics.has(name)) {
     return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `internal topic "${name}" cannot be deleted`);
   }
   try {

@@ -8,11 +8,13 @@
  *   a batch larger than max.message.bytes                                   MESSAGE_TOO_LARGE 10
  *   a control batch sent by a client                                        INVALID_RECORD 87
  *   recordCount < 1 or lastOffsetDelta ≠ recordCount − 1 (client batches)    INVALID_RECORD 87
+ *   then every record of a client batch (record-validation.ts)              2 / 87 with record errors
  * The client-sent baseOffset is ignored (clients send 0); the log assigns offsets.
  */
 import { LOG_OVERHEAD, Offsets, isControlBatch } from '../../protocol/records/batch-header.ts';
 import { batchProblem } from './batch-scan.ts';
 import { corruptMessage, invalidRecord, messageTooLarge } from './log-errors.ts';
+import { validateBatchRecords } from './record-validation.ts';
 
 /** Who is appending: clients may not write control batches; the coordinators may. */
 export type AppendOrigin = 'client' | 'coordinator';
@@ -31,6 +33,7 @@ export function validateRecords(
   records: Buffer,
   maxMessageBytes: number,
   origin: AppendOrigin,
+  requireKeys = false,
 ): ValidBatch[] {
   if (records.length === 0) throw corruptMessage(topicPartition, 'the records field holds no batch');
   const out: ValidBatch[] = [];
@@ -48,6 +51,8 @@ export function validateRecords(
       if (count < 1 || lastOffsetDelta !== count - 1) {
         throw invalidRecord(topicPartition, `recordCount ${count} does not match lastOffsetDelta ${lastOffsetDelta}`);
       }
+      // Coordinators write records they built themselves; only client bytes need walking.
+      validateBatchRecords(topicPartition, records.subarray(pos, pos + size), out.length, requireKeys);
     }
     out.push({
       position: pos,

@@ -6,11 +6,12 @@
  *
  *   code  name                         thrown by
  *      1  OFFSET_OUT_OF_RANGE          read() below log start or above the log end offset
- *      2  CORRUPT_MESSAGE              append(): bad length, magic, codec or CRC-32C
+ *      2  CORRUPT_MESSAGE              append(): bad length, magic, codec, CRC-32C or record bytes
  *      3  UNKNOWN_TOPIC_OR_PARTITION   any operation after close() or delete()
  *     10  MESSAGE_TOO_LARGE            append(): one batch larger than max.message.bytes
  *     56  KAFKA_STORAGE_ERROR          a failed write or fsync (disk full, I/O error)
- *     87  INVALID_RECORD               append(): control batch from a client, bad record count
+ *     87  INVALID_RECORD               append(): control batch from a client, bad record count or
+ *                                  offset deltas, a keyless record on a compacted topic
  */
 
 export const LogErrorCodes = {
@@ -30,16 +31,27 @@ const RETRIABLE: ReadonlySet<number> = new Set([
   LogErrorCodes.KAFKA_STORAGE_ERROR,
 ]);
 
-/** An error with a Kafka error code; `retriable` follows Kafka's classification of that code. */
+/** One rejected record (KIP-467): its index inside its batch and why. */
+export interface RecordError {
+  batchIndex: number;
+  message: string;
+}
+
+/**
+ * An error with a Kafka error code; `retriable` follows Kafka's classification of that code.
+ * `recordErrors` names the records that caused a batch to be refused (Produce v8+ RecordErrors).
+ */
 export class LogError extends Error {
   readonly code: LogErrorCode;
   readonly retriable: boolean;
+  readonly recordErrors: readonly RecordError[];
 
-  constructor(code: LogErrorCode, message: string) {
+  constructor(code: LogErrorCode, message: string, recordErrors: readonly RecordError[] = []) {
     super(message);
     this.name = 'LogError';
     this.code = code;
     this.retriable = RETRIABLE.has(code);
+    this.recordErrors = recordErrors;
   }
 }
 
@@ -84,4 +96,19 @@ export function logClosed(topicPartition: string, operation: string): LogError {
     LogErrorCodes.UNKNOWN_TOPIC_OR_PARTITION,
     `${topicPartition}: cannot ${operation}, the partition log is closed (deleted or shutting down)`,
   );
+}
+
+/** errno codes that mean the disk, not the request, is at fault. */
+const STORAGE_ERRNOS: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EMFILE', 'ENFILE']);
+
+/** True for a failure of the storage itself (disk full, I/O error, read-only file system). */
+export function isStorageFailure(err: unknown): boolean {
+  if (err instanceof LogError) return err.code === LogErrorCodes.KAFKA_STORAGE_ERROR;
+  let cur: unknown = err;
+  for (let depth = 0; depth < 4 && cur instanceof Error; depth++) {
+    const code = (cur as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && STORAGE_ERRNOS.has(code)) return true;
+    cur = (cur as Error & { cause?: unknown }).cause;
+  }
+  return false;
 }

@@ -5,7 +5,8 @@
  *   2 consume the clean-shutdown marker (removed now, so a crash from here on counts as unclean)
  *   3 finish or roll back an interrupted compaction swap (cleaner.ts: `.cleaned` files)
  *   4 open the segments, oldest first:
- *       clean stop  → trust the indexes (rebuild any that are missing or malformed)
+ *       clean stop  → trust the indexes (rebuild any that are missing or malformed, verifying the
+ *                     batches as recovery does; counted in the report so the repair is logged)
  *       unclean     → every segment at/after the recovery point, and always the last one, is
  *                     re-verified batch by batch (length, magic, CRC-32C, increasing offsets);
  *                     a torn or corrupt tail is truncated and the indexes rebuilt; segments
@@ -33,6 +34,8 @@ export interface RecoveryReport {
   deletedSegments: number;
   /** What was wrong with the truncated tail, or null. */
   problem: string | null;
+  /** Segments whose indexes had to be rebuilt after a clean stop. */
+  rebuiltIndexes: number;
 }
 
 export interface LoadedPartition {
@@ -49,12 +52,13 @@ export function loadPartition(dir: string, indexIntervalBytes: number, now: numb
   removeCleanShutdownMarker(dir);
   completeInterruptedSwap(dir);
   const bases = listSegmentBases(dir);
-  const report: RecoveryReport = { clean, recoveredSegments: 0, truncatedBytes: 0, deletedSegments: 0, problem: null };
+  const report: RecoveryReport = { clean, recoveredSegments: 0, truncatedBytes: 0, deletedSegments: 0, problem: null, rebuiltIndexes: 0 };
   const segments: LogSegment[] = [];
   for (let i = 0; i < bases.length; i++) {
     const base = bases[i]!;
     const recover = !clean && (base >= cp.recoveryPoint || i === bases.length - 1);
-    const { segment, truncatedBytes, problem } = LogSegment.open(dir, base, indexIntervalBytes, now, recover);
+    const { segment, truncatedBytes, problem, rebuiltIndexes } = LogSegment.open(dir, base, indexIntervalBytes, now, recover);
+    if (rebuiltIndexes) report.rebuiltIndexes++;
     if (recover) {
       report.recoveredSegments++;
       segment.unsyncedBytes = segment.size;

@@ -61,6 +61,8 @@ export interface OpenResult {
   truncatedBytes: number;
   /** Why the tail was cut, or null. */
   problem: string | null;
+  /** Indexes were rebuilt although they were meant to be trusted (missing, malformed or stale). */
+  rebuiltIndexes: boolean;
 }
 
 export interface FoundBatch {
@@ -126,14 +128,14 @@ export class LogSegment {
         const seg = new LogSegment(dir, baseOffset, fd, oi, ti, indexIntervalBytes, now);
         seg.size = size;
         seg.indexesUnsynced = false; // loaded from disk as they are
-        if (seg.loadTail()) return { segment: seg, truncatedBytes: 0, problem: null };
+        if (seg.loadTail()) return { segment: seg, truncatedBytes: 0, problem: null, rebuiltIndexes: false };
       }
     }
     // Recovery, or indexes that cannot be trusted after all: verify every batch (CRC included)
     // while rebuilding, so a tail damaged after a clean stop is still cut off.
     const seg = new LogSegment(dir, baseOffset, fd, OffsetIndex.create(oiPath), TimeIndex.create(tiPath), indexIntervalBytes, now);
     const result = seg.rebuild(size, true);
-    return { segment: seg, ...result };
+    return { segment: seg, ...result, rebuiltIndexes: !recover };
   }
 
   get isEmpty(): boolean {

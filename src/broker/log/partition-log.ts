@@ -52,7 +52,7 @@ export class PartitionLog {
   /** A segment file was created since the directory was last fsynced. */
   private dirUnsynced = false;
   private closed = false;
-  recovery: RecoveryReport = { clean: true, recoveredSegments: 0, truncatedBytes: 0, deletedSegments: 0, problem: null };
+  recovery: RecoveryReport = { clean: true, recoveredSegments: 0, truncatedBytes: 0, deletedSegments: 0, problem: null, rebuiltIndexes: 0 };
 
   private constructor(
     readonly dir: string,
@@ -138,7 +138,8 @@ export class PartitionLog {
    */
   append(records: Buffer, opts: AppendOptions = {}): AppendInfo {
     if (this.closed) throw logClosed(this.name, 'append');
-    const batches = validateRecords(this.name, records, this.config.maxMessageBytes, opts.origin ?? 'client');
+    const compacted = this.config.cleanupPolicy !== 'delete';
+    const batches = validateRecords(this.name, records, this.config.maxMessageBytes, opts.origin ?? 'client', compacted);
     const logAppendTime = this.config.messageTimestampType === 'LogAppendTime' ? this.now() : -1;
     const firstOffset = this.logEndOffset;
     for (const b of batches) {

@@ -3,13 +3,17 @@
  *
  *   tributary broker [--data-dir DIR] [--port N] [--host H] [--advertised-host H] [--node-id N]
  *                    [--partitions N] [--no-auto-create] [--fsync acks-all|never]
- *                    [--group-initial-rebalance-delay-ms MS]
+ *                    [--group-initial-rebalance-delay-ms MS] [--connections-max-idle-ms MS]
+ *                    [--max-connections N] [--max-connections-per-ip N]
  *
  * Defaults: data in .tributary/data, port 9092 (Kafka's), bind and advertise 127.0.0.1 (a
  * numeric address: Node ≥ 17 may resolve "localhost" to ::1 first, which breaks clients when the
  * broker listens on IPv4 only), topics auto-created with 1 partition, fsync before acks=all,
  * group.initial.rebalance.delay.ms 3000 (Kafka's default; Kafka's shipped server.properties sets 0
  * "for a better out-of-the-box experience for development and testing" — pass 0 for the same).
+ * Connection limits default to the broker options' defaults (src/broker/options.ts).
+ *
+ * A second broker on a --data-dir that a running broker holds exits with code 1 and names it.
  */
 import type { Command } from 'commander';
 import { FsyncPolicies, type FsyncPolicy } from '../../broker/log/log-config.ts';
@@ -36,6 +40,9 @@ interface BrokerFlags {
   autoCreate: boolean;
   fsync: FsyncPolicy;
   groupInitialRebalanceDelayMs: number;
+  connectionsMaxIdleMs?: number;
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
 }
 
 export function registerBrokerCommand(program: Command): void {
@@ -56,6 +63,17 @@ export function registerBrokerCommand(program: Command): void {
       intArg('--group-initial-rebalance-delay-ms', 0, 2_147_483_647),
       3000,
     )
+    .option(
+      '--connections-max-idle-ms <ms>',
+      'close connections idle this long, 0 = never (Kafka: connections.max.idle.ms; default 600000)',
+      intArg('--connections-max-idle-ms', 0, 2_147_483_647),
+    )
+    .option('--max-connections <n>', 'refuse connections beyond this many (Kafka: max.connections; default 10000)', intArg('--max-connections', 1, 2_147_483_647))
+    .option(
+      '--max-connections-per-ip <n>',
+      'refuse connections beyond this many from one address (Kafka: max.connections.per.ip; default unbounded)',
+      intArg('--max-connections-per-ip', 1, 2_147_483_647),
+    )
     .action(async (flags: BrokerFlags) => {
       const advertisedHost = flags.advertisedHost ?? (flags.host === '0.0.0.0' || flags.host === '::' ? '127.0.0.1' : flags.host);
       await runBroker({
@@ -69,6 +87,9 @@ export function registerBrokerCommand(program: Command): void {
           autoCreateTopics: flags.autoCreate,
           fsync: flags.fsync,
           group: { initialRebalanceDelayMs: flags.groupInitialRebalanceDelayMs },
+          ...(flags.connectionsMaxIdleMs !== undefined ? { connectionsMaxIdleMs: flags.connectionsMaxIdleMs } : {}),
+          ...(flags.maxConnections !== undefined ? { maxConnections: flags.maxConnections } : {}),
+          ...(flags.maxConnectionsPerIp !== undefined ? { maxConnectionsPerIp: flags.maxConnectionsPerIp } : {}),
         },
       });
     });

@@ -4,24 +4,26 @@
  *   <stateDir>/<applicationId>/            the application directory (cleanUp() removes it)
  *   <stateDir>/<applicationId>/<taskId>/   one directory per task; each persistent store keeps
  *                                          its LevelDB database in <taskId>/<storeName>/
- *   <stateDir>/<applicationId>/.lock       this process's pid while an instance runs here
+ *   <stateDir>/<applicationId>/.lock       the running instance's pid@host (advisory; the lock itself
+ *                                          is held by the kernel, see src/util/dir-lock.ts)
  *   <stateDir>/<applicationId>/.process-id a random id kept across restarts: the assignor knows the
  *                                          instance (and its warm stores) when it comes back
  *
  * Invariants:
  *  - Two live instances must not share an application directory (LevelDB would refuse the second
- *    open anyway, with a less helpful message): lock() writes the pid exclusively; a lock left by
- *    a process that no longer exists (a SIGKILL) is taken over.
+ *    open anyway, with a less helpful message): lock() takes an OS-level lock that the kernel
+ *    releases when the process dies, so a restart right after kill -9 is never refused.
  *  - A task directory is only wiped when its state is known to be bad (a store failed to open, or
  *    its checkpoint is ahead of the changelog end): the task is then rebuilt from the changelog.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { acquireDirLock, DirLockedError, type DirLock } from '../../util/dir-lock.ts';
 
 export class StateDirectory {
   readonly appDir: string;
-  #locked = false;
+  #lock: DirLock | null = null;
 
   constructor(stateDir: string, applicationId: string) {
     this.appDir = resolve(stateDir, applicationId);
@@ -56,31 +58,20 @@ export class StateDirectory {
 
   /** Takes the application directory for this process; throws if a live process holds it. */
   lock(): void {
-    mkdirSync(this.appDir, { recursive: true });
-    const file = join(this.appDir, '.lock');
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        writeFileSync(file, String(process.pid), { flag: 'wx' });
-        this.#locked = true;
-        return;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        const holder = Number(readFileSync(file, 'utf8').trim());
-        if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
-          throw new Error(
-            `State directory ${this.appDir} is in use by process ${holder}; two instances of one application need different stateDir values.`,
-          );
-        }
-        rmSync(file, { force: true });
-      }
+    if (this.#lock !== null) return;
+    try {
+      this.#lock = acquireDirLock(this.appDir);
+    } catch (e) {
+      if (!(e instanceof DirLockedError)) throw e;
+      throw new Error(
+        `State directory ${this.appDir} is in use by another running instance (${e.holder}); two instances of one application need different stateDir values.`,
+      );
     }
-    throw new Error(`Could not lock state directory ${this.appDir}; remove ${file} if no instance is running.`);
   }
 
   unlock(): void {
-    if (!this.#locked) return;
-    this.#locked = false;
-    rmSync(join(this.appDir, '.lock'), { force: true });
+    this.#lock?.release();
+    this.#lock = null;
   }
 
   /** Removes one task's local state (it will be restored from the changelog). */
@@ -91,14 +82,5 @@ export class StateDirectory {
   /** Removes all local state of the application (KafkaStreams.cleanUp()). */
   cleanUp(): void {
     rmSync(this.appDir, { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

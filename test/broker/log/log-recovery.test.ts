@@ -86,6 +86,8 @@ describe('PartitionLog recovery', () => {
     fs.truncateSync(file, fs.statSync(file).size - 7);
     const log = open(t.dir);
     expect(log.recovery.clean).toBe(true);
+    expect(log.recovery.truncatedBytes).toBeGreaterThan(0);
+    expect(log.recovery.problem).not.toBeNull();
     expect(log.logEndOffset).toBe(58);
     expect(log.append(simpleBatch(1)).baseOffset).toBe(58);
     expect(readAll(log).map((b) => b.baseOffset).slice(-2)).toEqual([56, 58]);
@@ -115,6 +117,7 @@ describe('PartitionLog recovery', () => {
     for (const f of indexFiles) fs.rmSync(path.join(t.dir, f));
     log = open(t.dir);
     expect(log.recovery.clean).toBe(true);
+    expect(log.recovery.rebuiltIndexes).toBe(indexFiles.filter((f) => f.endsWith('.index')).length);
     await log.close();
     for (const [f, bytes] of before) expect(fs.readFileSync(path.join(t.dir, f)).equals(bytes)).toBe(true);
     log = open(t.dir);

@@ -20,7 +20,7 @@ function openLog(config: Partial<LogConfig>, clock: { now: number }): { log: Par
 
 /** Ten segments of two batches each; batch i has timestamp 1000 * (i + 1). */
 function fill(log: PartitionLog): void {
-  for (let i = 0; i < 20; i++) log.append(buildBatch([{ value: Buffer.alloc(300), timestamp: 1000 * (i + 1) }]));
+  for (let i = 0; i < 20; i++) log.append(buildBatch([{ key: Buffer.from(`k${i}`), value: Buffer.alloc(300), timestamp: 1000 * (i + 1) }]));
 }
 
 describe('retention', () => {
