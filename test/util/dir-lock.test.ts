@@ -3,7 +3,7 @@
 // holder is a zombie its parent has not reaped (where a PID file would still name it).
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,8 +62,11 @@ describe('acquireDirLock', () => {
     });
     expect(() => acquireDirLock(dir)).toThrow(new RegExp(`pid ${pid}@`));
     process.kill(pid, 'SIGKILL');
-    // Wait for the kernel to finish the kill: the holder turns into a zombie (state Z).
-    while (!/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) await new Promise((r) => setTimeout(r, 10));
+    // Wait for the kernel to finish the kill: every thread of the holder has exited (only the
+    // leader is left in /proc/PID/task) and the leader is a zombie (state Z) that nobody reaps.
+    const dead = (): boolean => readdirSync(`/proc/${pid}/task`).length === 1 && /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    while (!dead()) await new Promise((r) => setTimeout(r, 10));
     take(dir);
+    expect(dead()).toBe(true);
   });
 });
