@@ -49,9 +49,14 @@ describe('ResponseQueue', () => {
     q.push(new Promise<Reply>((r) => (resolve = r)));
     q.push([buf('c1'), buf('c2')]);
     expect(s.written).toEqual(['a']);
+    let progressed = false;
+    void q.progressed().then(() => (progressed = true));
+    await flushed();
+    expect(progressed).toBe(false); // the deferred reply holds the queue
     resolve(buf('b'));
     await flushed();
     expect(s.written).toEqual(['a', 'b', 'c1', 'c2']);
+    expect(progressed).toBe(true);
     expect(s.corks).toEqual([['c1', 'c2']]);
   });
 
