@@ -7,7 +7,9 @@
  *               (throughput.ts; names and run order matrix.ts; each client's clock clients.ts)
  *   start-up    broker-cold-start, broker-restart-with-data, broker-restart-after-crash
  *               (cold-start.ts: spawn → first ApiVersions answered over TCP)
- *   memory      broker-rss (rss.ts: VmRSS idle, VmHWM and steady VmRSS under librdkafka load)
+ *   memory      broker-rss (rss.ts: VmRSS idle, VmHWM and steady VmRSS under librdkafka load),
+ *               broker-rss-non-reading-fetchers (rss-non-reading.ts: VmRSS under clients that
+ *               pipeline large fetches and never read)
  *
  * Every group starts its own broker process(es) and stops them before run() settles. Results come
  * back in `workloads` order. References are the figures of BENCHMARKS.md's "Reference figures" for the same client against
@@ -22,6 +24,7 @@ import { failedResult, type Reference, type Suite, type SuiteOptions } from '../
 import { COLD_START_WORKLOADS, runColdStart } from './cold-start.ts';
 import { THROUGHPUT_CASES } from './matrix.ts';
 import { RSS_WORKLOAD, runRss } from './rss.ts';
+import { RSS_NON_READING_WORKLOAD, runRssNonReading } from './rss-non-reading.ts';
 import { runThroughput } from './throughput.ts';
 
 const KAFKA = 'Apache Kafka 2.1.1';
@@ -49,7 +52,7 @@ const THROUGHPUT_NAMES = THROUGHPUT_CASES.map((c) => c.name);
 export const brokerSuite: Suite = {
   name: 'broker',
   description: 'bundled broker in its own process: produce/fetch throughput (kafkajs, librdkafka, wire client), cold start, RSS',
-  workloads: [...THROUGHPUT_NAMES, ...COLD_START_WORKLOADS, RSS_WORKLOAD],
+  workloads: [...THROUGHPUT_NAMES, ...COLD_START_WORKLOADS, RSS_WORKLOAD, RSS_NON_READING_WORKLOAD],
   references: BROKER_REFERENCES,
   // Needs /usr/bin/python3 with confluent_kafka for the librdkafka rows and broker-rss; those rows
   // report a failure note without it, the others still run.
@@ -77,6 +80,8 @@ export const brokerSuite: Suite = {
     await group(starts, 'start-up', () => runColdStart(starts, options, log));
     const rss = selected.filter((w) => w === RSS_WORKLOAD);
     await group(rss, 'memory', async () => [await runRss(options, log)]);
+    const nonReading = selected.filter((w) => w === RSS_NON_READING_WORKLOAD);
+    await group(nonReading, 'memory', async () => [await runRssNonReading(log)]);
     // The contract's order: `workloads` order, whatever order the names were asked in.
     return this.workloads.filter((w) => byName.has(w)).map((w) => byName.get(w)!);
   },

@@ -221,7 +221,7 @@ export class Connection implements ConnectionContext {
           await this.replies.waitMayRead();
           if (this.queuedBytes <= MAX_QUEUED_BYTES / 2 && !this.closed) this.socket.resume();
         }
-        while (this.replies.length >= MAX_DEFERRED && !this.closed) await this.replies.drained();
+        while (this.replies.length >= MAX_DEFERRED && !this.closed) await this.replies.progressed();
         if (this.closed) break;
         const frame = this.frames.shift() as Buffer;
         this.queuedBytes -= frame.length;

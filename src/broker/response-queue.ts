@@ -44,6 +44,7 @@ export class ResponseQueue {
   private closed = false;
   private readWaiter: (() => void) | null = null;
   private drainWaiters: (() => void)[] = [];
+  private progressWaiters: (() => void)[] = [];
 
   constructor(
     private readonly socket: Socket,
@@ -109,6 +110,12 @@ export class ResponseQueue {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /** Resolves when the oldest queued reply has been written (or at once when none is queued). */
+  progressed(): Promise<void> {
+    if (this.entries.length === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.progressWaiters.push(resolve));
+  }
+
   /** Drops unwritten replies and releases every counted byte; later write callbacks are ignored. */
   close(): void {
     if (this.closed) return;
@@ -118,6 +125,7 @@ export class ResponseQueue {
     this.queued = 0;
     this.readWaiter?.();
     this.notifyDrained();
+    this.notifyProgress();
   }
 
   private settle(entry: Entry, reply: Reply | null): void {
@@ -143,8 +151,8 @@ export class ResponseQueue {
         const head = this.entries[0] as Entry;
         if (head.pending !== null) return;
         this.entries.shift();
-        if (head.reply === null || head.reply === undefined) continue;
-        this.write(head.reply, head.bytes);
+        if (head.reply !== null && head.reply !== undefined) this.write(head.reply, head.bytes);
+        this.notifyProgress();
       }
       this.notifyDrained();
     } finally {
@@ -175,6 +183,12 @@ export class ResponseQueue {
     this.queued -= bytes;
     this.budget.release(bytes);
     this.readWaiter?.();
+  }
+
+  private notifyProgress(): void {
+    const waiters = this.progressWaiters;
+    this.progressWaiters = [];
+    for (const fn of waiters) fn();
   }
 
   private notifyDrained(): void {

@@ -62,11 +62,11 @@ describe('acquireDirLock', () => {
     });
     expect(() => acquireDirLock(dir)).toThrow(new RegExp(`pid ${pid}@`));
     process.kill(pid, 'SIGKILL');
-    // Wait for the kernel to finish the kill: the holder turns into a zombie (state Z) and its
-    // other threads are gone (the main thread of a multi-threaded process can show Z while the
-    // libuv and V8 threads still hold the shared file table, and with it the socket).
-    const zombie = () => /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) && readdirSync(`/proc/${pid}/task`).length === 1;
-    while (!zombie()) await new Promise((r) => setTimeout(r, 10));
+    // Wait for the kernel to finish the kill: every thread of the holder has exited (only the
+    // leader is left in /proc/PID/task) and the leader is a zombie (state Z) that nobody reaps.
+    const dead = (): boolean => readdirSync(`/proc/${pid}/task`).length === 1 && /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    while (!dead()) await new Promise((r) => setTimeout(r, 10));
     take(dir);
+    expect(dead()).toBe(true);
   });
 });

@@ -11,8 +11,8 @@
  * LogAppendTime every record's timestamp is the batch maxTimestamp.
  *
  * Compressed batches hold the records as one compressed blob, decompressed with the shared
- * codecs (src/protocol/records/compression.ts) and then walked the same way. This is the only
- * place the log looks inside records apart from the cleaner; produce and fetch never do.
+ * codecs (src/protocol/records/compression.ts) and then walked the same way. The log also looks
+ * inside records in the cleaner and in append validation (record-validation.ts); fetch never does.
  */
 import { BATCH_HEADER_SIZE, Attributes, compressionOf, readBatchHeader } from '../../protocol/records/batch-header.ts';
 import { readVarint, readVarlongNumber, type VarintRead } from '../../util/varint.ts';

@@ -3,11 +3,11 @@ import { THROUGHPUT_CASES } from '../../../benchmarks/broker/matrix.ts';
 import { brokerSuite } from '../../../benchmarks/broker/suite.ts';
 
 describe('brokerSuite', () => {
-  it('lists each workload once: the throughput matrix, the start-up workloads and broker-rss', () => {
+  it('lists each workload once: the throughput matrix, the start-up workloads and the two RSS workloads', () => {
     const w = brokerSuite.workloads;
     expect(new Set(w).size).toBe(w.length);
     expect(w.slice(0, THROUGHPUT_CASES.length)).toEqual(THROUGHPUT_CASES.map((c) => c.name));
-    expect(w.slice(THROUGHPUT_CASES.length)).toEqual(['broker-cold-start', 'broker-restart-with-data', 'broker-restart-after-crash', 'broker-rss']);
+    expect(w.slice(THROUGHPUT_CASES.length)).toEqual(['broker-cold-start', 'broker-restart-with-data', 'broker-restart-after-crash', 'broker-rss', 'broker-rss-non-reading-fetchers']);
   });
 
   it('has references only for workloads it runs, each naming its system', () => {
