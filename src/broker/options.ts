@@ -13,6 +13,8 @@
  *   fsync 'acks-all' (see log-config.ts)    maxFrameBytes 100 MiB
  *   group.initialRebalanceDelayMs 3000      group.min/maxSessionTimeoutMs 6000 / 1800000
  *   retentionCheckIntervalMs 300000 [log.retention.check.interval.ms]
+ *   transaction.maxTimeoutMs 900000 [transaction.max.timeout.ms]
+ *   transaction.abortTimedOutIntervalMs 10000 [transaction.abort.timed.out.transaction.cleanup.interval.ms]
  *   topicDefaults: Kafka topic config overrides applied to every topic that does not set them,
  *                  written with Kafka's names, e.g. { 'segment.bytes': '1048576' }.
  */
@@ -28,6 +30,13 @@ export interface GroupOptions {
   maxSessionTimeoutMs: number;
 }
 
+export interface TransactionOptions {
+  /** transaction.max.timeout.ms: InitProducerId with a larger transaction timeout gets error 50. */
+  maxTimeoutMs: number;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often expired transactions are aborted. */
+  abortTimedOutIntervalMs: number;
+}
+
 export interface BrokerOptions {
   dataDir: string;
   host: string;
@@ -40,6 +49,7 @@ export interface BrokerOptions {
   maxFrameBytes: number;
   retentionCheckIntervalMs: number;
   group: GroupOptions;
+  transaction: TransactionOptions;
   topicDefaults: Record<string, string>;
 }
 
@@ -56,6 +66,7 @@ export interface BrokerOptionsInput {
   maxFrameBytes?: number;
   retentionCheckIntervalMs?: number;
   group?: Partial<GroupOptions>;
+  transaction?: Partial<TransactionOptions>;
   topicDefaults?: Record<string, string | number>;
 }
 
@@ -73,6 +84,13 @@ const groupSchema = z
     path: ['minSessionTimeoutMs'],
   });
 
+const transactionSchema = z
+  .object({
+    maxTimeoutMs: int(1, 2_147_483_647).default(900_000),
+    abortTimedOutIntervalMs: int(10, 2_147_483_647).default(10_000),
+  })
+  .strict();
+
 const schema = z
   .object({
     dataDir: z.string().min(1, 'must be a non-empty directory path'),
@@ -86,6 +104,7 @@ const schema = z
     maxFrameBytes: int(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
     retentionCheckIntervalMs: int(10, 2_147_483_647).default(300_000),
     group: groupSchema.default({ initialRebalanceDelayMs: 3000, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1_800_000 }),
+    transaction: transactionSchema.default({ maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000 }),
     topicDefaults: z
       .record(z.string(), z.union([z.string(), z.number()]).transform((v) => String(v)))
       .default({}),
