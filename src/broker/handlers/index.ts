@@ -28,6 +28,8 @@ import { endTxnHandler } from './26-end-txn.ts';
 import { txnOffsetCommitHandler } from './28-txn-offset-commit.ts';
 import { describeConfigsHandler } from './32-describe-configs.ts';
 import { deleteGroupsHandler } from './42-delete-groups.ts';
+import { describeTransactionsHandler } from './65-describe-transactions.ts';
+import { listTransactionsHandler } from './66-list-transactions.ts';
 
 export const HANDLERS: readonly ApiHandler[] = [
   produceHandler,
@@ -54,4 +56,6 @@ export const HANDLERS: readonly ApiHandler[] = [
   txnOffsetCommitHandler,
   describeConfigsHandler,
   deleteGroupsHandler,
+  describeTransactionsHandler,
+  listTransactionsHandler,
 ];
