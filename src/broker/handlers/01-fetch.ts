@@ -133,7 +133,7 @@ function readPartition(
     const read = log.read(offset, { maxBytes: Math.max(budget, 0), minOneBatch: state.bytes === 0, maxOffset });
     out.highWatermark = read.highWatermark;
     out.logStartOffset = read.logStartOffset;
-    if (readCommitted && read.bytes > 0) out.abortedTransactions = abortedTransactions(broker, name, p.partition, offset, lso);
+    if (readCommitted && read.bytes > 0) out.abortedTransactions = abortedTransactions(broker, name, p.partition, log, offset, lso);
     if (read.bytes > 0) {
       out.records = read.chunks;
       state.bytes += read.bytes;

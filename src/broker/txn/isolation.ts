@@ -15,8 +15,17 @@ export function lastStableOffset(broker: Broker, topic: string, partition: numbe
 }
 
 /** Aborted transactions overlapping [fetchOffset, upperOffset), as Fetch's AbortedTransactions. */
-export function abortedTransactions(broker: Broker, topic: string, partition: number, fetchOffset: number, upperOffset: number): { producerId: bigint; firstOffset: bigint }[] {
+export function abortedTransactions(
+  broker: Broker,
+  topic: string,
+  partition: number,
+  log: PartitionLog,
+  fetchOffset: number,
+  upperOffset: number,
+): { producerId: bigint; firstOffset: bigint }[] {
   const state = broker.service(TRANSACTIONS).coordinator.partitions.peek(topic, partition);
   if (state === undefined) return [];
+  // Entries wholly below the log start (retention, DeleteRecords) can never be fetched again.
+  state.truncateBefore(log.logStartOffset);
   return state.abortedOverlapping(fetchOffset, upperOffset).map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }));
 }

@@ -22,35 +22,40 @@ import { partitionKey } from '../handlers/handler.ts';
 import { PartitionTxnState } from './partition-txn-state.ts';
 
 export class TxnPartitions {
-  private readonly states = new Map<string, PartitionTxnState>();
+  /** Keyed by topic and partition; each state remembers the topic id it belongs to. */
+  private readonly states = new Map<string, { topicId: string; state: PartitionTxnState }>();
 
   constructor(private readonly broker: Broker) {}
 
   /** The state of a partition, created on first use. */
   state(topic: string, partition: number): PartitionTxnState {
-    const k = partitionKey(topic, partition);
-    let s = this.states.get(k);
-    if (s === undefined) {
-      s = new PartitionTxnState();
-      this.states.set(k, s);
-    }
-    return s;
+    const existing = this.peek(topic, partition);
+    if (existing !== undefined) return existing;
+    const state = new PartitionTxnState();
+    this.states.set(partitionKey(topic, partition), { topicId: this.broker.topics.get(topic)?.topicId ?? '', state });
+    return state;
   }
 
-  /** The existing state, or undefined when the partition never saw a transaction. */
+  /**
+   * The existing state, or undefined when the partition never saw a transaction. A state left
+   * by a deleted topic (the name now has another topic id, or none) is forgotten here, so a
+   * topic re-created under the same name starts clean.
+   */
   peek(topic: string, partition: number): PartitionTxnState | undefined {
-    return this.states.get(partitionKey(topic, partition));
+    const k = partitionKey(topic, partition);
+    const entry = this.states.get(k);
+    if (entry === undefined) return undefined;
+    if (entry.topicId !== (this.broker.topics.get(topic)?.topicId ?? '')) {
+      this.states.delete(k);
+      return undefined;
+    }
+    return entry.state;
   }
 
   /** LSO of a partition log (its high watermark when no transaction is open there). */
   lastStableOffset(topic: string, partition: number, log: PartitionLog): number {
     const s = this.peek(topic, partition);
     return s === undefined ? log.highWatermark : s.lastStableOffset(log.highWatermark);
-  }
-
-  /** Forgets a deleted topic's partitions. */
-  dropTopic(topic: string): void {
-    for (const k of [...this.states.keys()]) if (k.startsWith(`${topic}\u0000`)) this.states.delete(k);
   }
 
   /** Produce hook side: a transactional data batch landed at baseOffset. */
