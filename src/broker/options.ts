@@ -19,6 +19,8 @@
  *     taken by the kernel is muted (Kafka mutes a channel while its response is in flight)
  *   maxQueuedResponseBytes 256 MiB: all connections together (see memory-budget.ts)
  *   fetchMaxBytes 55 MiB [fetch.max.bytes]: cap on one Fetch response's record bytes
+ *   transaction.maxTimeoutMs 900000 [transaction.max.timeout.ms]
+ *   transaction.abortTimedOutIntervalMs 10000 [transaction.abort.timed.out.transaction.cleanup.interval.ms]
  *   topicDefaults: Kafka topic config overrides applied to every topic that does not set them,
  *                  written with Kafka's names, e.g. { 'segment.bytes': '1048576' }.
  */
@@ -32,6 +34,13 @@ export interface GroupOptions {
   minSessionTimeoutMs: number;
   /** group.max.session.timeout.ms: JoinGroup with a larger session timeout gets error 26. */
   maxSessionTimeoutMs: number;
+}
+
+export interface TransactionOptions {
+  /** transaction.max.timeout.ms: InitProducerId with a larger transaction timeout gets error 50. */
+  maxTimeoutMs: number;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often expired transactions are aborted. */
+  abortTimedOutIntervalMs: number;
 }
 
 export interface BrokerOptions {
@@ -52,6 +61,7 @@ export interface BrokerOptions {
   maxQueuedResponseBytes: number;
   fetchMaxBytes: number;
   group: GroupOptions;
+  transaction: TransactionOptions;
   topicDefaults: Record<string, string>;
 }
 
@@ -74,6 +84,7 @@ export interface BrokerOptionsInput {
   maxQueuedResponseBytes?: number;
   fetchMaxBytes?: number;
   group?: Partial<GroupOptions>;
+  transaction?: Partial<TransactionOptions>;
   topicDefaults?: Record<string, string | number>;
 }
 
@@ -90,6 +101,13 @@ const groupSchema = z
     message: 'minSessionTimeoutMs must not exceed maxSessionTimeoutMs',
     path: ['minSessionTimeoutMs'],
   });
+
+const transactionSchema = z
+  .object({
+    maxTimeoutMs: int(1, 2_147_483_647).default(900_000),
+    abortTimedOutIntervalMs: int(10, 2_147_483_647).default(10_000),
+  })
+  .strict();
 
 const schema = z
   .object({
@@ -110,6 +128,7 @@ const schema = z
     maxQueuedResponseBytes: int(0, Number.MAX_SAFE_INTEGER).default(256 * 1024 * 1024),
     fetchMaxBytes: int(0, 2_147_483_647).default(55 * 1024 * 1024),
     group: groupSchema.default({ initialRebalanceDelayMs: 3000, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1_800_000 }),
+    transaction: transactionSchema.default({ maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000 }),
     topicDefaults: z
       .record(z.string(), z.union([z.string(), z.number()]).transform((v) => String(v)))
       .default({}),

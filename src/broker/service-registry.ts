@@ -7,7 +7,8 @@
 import type { AnyServiceDef } from './services.ts';
 import { producersService } from './txn/service.ts';
 import { groupsService } from './coordinator/service.ts';
+import { transactionsService } from './txn/txn-service.ts';
 
 export function registeredServices(): readonly AnyServiceDef[] {
-  return [producersService, groupsService];
+  return [producersService, groupsService, transactionsService];
 }

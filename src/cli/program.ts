@@ -2,7 +2,7 @@
  * The `tributary` command tree. One file per command group under ./commands registers itself;
  * main.ts parses argv against this program and maps failures to exit codes.
  *
- *   tributary broker | demo | topics … | produce TOPIC | consume TOPIC | groups …
+ *   tributary broker | demo | topics … | produce TOPIC | consume TOPIC | groups … | transactions …
  *
  * Commands load lazily: only the module of the command being run is imported (the broker never
  * loads the streams DSL; `tributary --help` loads no command at all, so it starts about as fast
@@ -51,6 +51,11 @@ const COMMANDS: readonly CommandEntry[] = [
     name: 'groups',
     summary: 'list, describe, reset and delete consumer groups',
     load: async () => (await import('./commands/groups.ts')).registerGroupsCommands,
+  },
+  {
+    name: 'transactions',
+    summary: 'list and describe transactions',
+    load: async () => (await import('./commands/transactions.ts')).registerTransactionsCommands,
   },
 ];
 

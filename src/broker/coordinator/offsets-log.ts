@@ -20,23 +20,32 @@ export const OFFSETS_PARTITION = 0;
 const REPLAY_SLICE_BYTES = 1024 * 1024;
 
 /** Creates __consumer_offsets (1 partition, compacted) unless it exists. */
-export async function ensureOffsetsTopic(broker: Broker): Promise<void> {
-  if (broker.topic(OFFSETS_TOPIC) !== undefined) return;
+export function ensureOffsetsTopic(broker: Broker): Promise<void> {
+  return ensureInternalTopic(broker, OFFSETS_TOPIC);
+}
+
+/** Creates an internal coordinator topic (1 partition, compacted) unless it exists. */
+export async function ensureInternalTopic(broker: Broker, topic: string): Promise<void> {
+  if (broker.topic(topic) !== undefined) return;
   await broker.topicManager.create({
-    name: OFFSETS_TOPIC,
+    name: topic,
     numPartitions: 1,
     replicationFactor: 1,
     configs: [{ name: 'cleanup.policy', value: 'compact' }],
   });
 }
 
+/** A one-partition internal topic as a CoordinatorLog (also used for __transaction_state). */
 export class BrokerOffsetsLog implements CoordinatorLog {
-  constructor(private readonly broker: Broker) {}
+  constructor(
+    private readonly broker: Broker,
+    private readonly topic: string = OFFSETS_TOPIC,
+  ) {}
 
   private log(): PartitionLog {
-    const log = this.broker.partitions.get(OFFSETS_TOPIC, OFFSETS_PARTITION);
+    const log = this.broker.partitions.get(this.topic, OFFSETS_PARTITION);
     if (log === undefined) {
-      throw new Error(`${OFFSETS_TOPIC}-${OFFSETS_PARTITION} does not exist (was the internal topic deleted?); restart the broker to re-create it`);
+      throw new Error(`${this.topic}-${OFFSETS_PARTITION} does not exist (was the internal topic deleted?); restart the broker to re-create it`);
     }
     return log;
   }
@@ -48,7 +57,7 @@ export class BrokerOffsetsLog implements CoordinatorLog {
       records.map((r) => ({ key: r.key, value: r.value })),
       { timestamp: this.broker.clock.now() },
     );
-    const info = this.broker.append(OFFSETS_TOPIC, OFFSETS_PARTITION, batch, 'coordinator');
+    const info = this.broker.append(this.topic, OFFSETS_PARTITION, batch, 'coordinator');
     await log.waitDurable(info.lastOffset);
   }
 

@@ -13,8 +13,10 @@
  * Reading: per requested partition, whole stored batches from the one holding fetch_offset, up to
  * min(partition_max_bytes, what is left of min(max_bytes, the broker's fetchMaxBytes)); the first partition that has data always
  * gets at least one whole batch, however large (KIP-74). The batches go into the response as the
- * log's own buffers (no copy). High watermark = log end offset; last stable offset = high
- * watermark (no transactions yet); aborted transactions = []; isolation level accepted.
+ * log's own buffers (no copy). High watermark = log end offset; last stable offset = the first
+ * offset of the earliest open transaction, else the high watermark (txn/isolation.ts). With
+ * isolation level 1 (read_committed) reading stops at the LSO and the answer lists the aborted
+ * transactions overlapping [fetch_offset, LSO); with 0 it reads to the high watermark.
  *
  * Long poll: when fewer than min_bytes are available and max_wait_ms > 0, the request parks: it
  * watches every requested partition and re-reads (once per event-loop turn) after an append to
@@ -33,6 +35,7 @@ import type { Encodable } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { LogError } from '../log/log-errors.ts';
 import type { Broker } from '../broker.ts';
+import { abortedTransactions, lastStableOffset, READ_COMMITTED } from '../txn/isolation.ts';
 import { defineHandler, NO_RESPONSE, type HandlerOutput, type RequestContext } from './handler.ts';
 
 type Response = Encodable<FetchResponse>;
@@ -82,7 +85,7 @@ function readAll(broker: Broker, req: FetchRequest, byId: boolean): ReadOutcome 
     return {
       topic: t.topic,
       topicId: t.topicId,
-      partitions: t.partitions.map((p) => readPartition(broker, name, p, state)),
+      partitions: t.partitions.map((p) => readPartition(broker, name, p, state, req.isolationLevel === READ_COMMITTED)),
     };
   });
   return {
@@ -98,6 +101,7 @@ function readPartition(
   name: string | undefined,
   p: FetchRequest['topics'][number]['partitions'][number],
   state: { remaining: number; bytes: number; hasError: boolean },
+  readCommitted: boolean,
 ): PartitionResponse {
   const out: PartitionResponse = {
     partitionIndex: p.partition,
@@ -117,18 +121,20 @@ function readPartition(
   if (name === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_ID);
   const log = broker.partitions.get(name, p.partition);
   if (log === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  const lso = lastStableOffset(broker, name, p.partition, log);
   out.highWatermark = log.highWatermark;
-  out.lastStableOffset = log.highWatermark;
+  out.lastStableOffset = lso;
   out.logStartOffset = log.logStartOffset;
   const budget = Math.min(p.partitionMaxBytes, state.remaining);
   const offset = Number(p.fetchOffset);
   try {
     if (offset < log.logStartOffset || offset > log.logEndOffset) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
     if (budget <= 0 && state.bytes > 0) return out;
-    const read = log.read(offset, { maxBytes: Math.max(budget, 0), minOneBatch: state.bytes === 0 });
+    const maxOffset = readCommitted ? lso : undefined;
+    const read = log.read(offset, { maxBytes: Math.max(budget, 0), minOneBatch: state.bytes === 0, maxOffset });
     out.highWatermark = read.highWatermark;
-    out.lastStableOffset = read.highWatermark;
     out.logStartOffset = read.logStartOffset;
+    if (readCommitted && read.bytes > 0) out.abortedTransactions = abortedTransactions(broker, name, p.partition, log, offset, lso);
     if (read.bytes > 0) {
       out.records = read.chunks;
       state.bytes += read.bytes;

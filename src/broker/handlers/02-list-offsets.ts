@@ -1,8 +1,7 @@
 /*
  * ListOffsets (key 2): advertised and served 0–8 (the codec's range; v6+ flexible).
- *   timestamp -2 (earliest) → log start offset; -1 (latest) → log end offset (= high watermark;
- *   also the last stable offset while there are no transactions, so isolation level 1 gives the
- *   same answer); -3 (max timestamp, KIP-734) → the first record carrying the largest timestamp
+ *   timestamp -2 (earliest) → log start offset; -1 (latest) → log end offset (= high watermark)
+ *   for isolation level 0, the last stable offset (txn/isolation.ts) for isolation level 1; -3 (max timestamp, KIP-734) → the first record carrying the largest timestamp
  *   in the log, with that timestamp (found by scanning batch headers: O(batches), fine for a dev
  *   broker); -4 (earliest local, KIP-405) → the log start offset, as there is no remote tier;
  *   any other timestamp → the first offset whose record timestamp ≥ it, with that record's
@@ -18,8 +17,9 @@ import type { ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/mes
 import type { Encodable } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { LogError } from '../log/log-errors.ts';
-import { EARLIEST_TIMESTAMP, type PartitionLog } from '../log/partition-log.ts';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type PartitionLog } from '../log/partition-log.ts';
 import type { OffsetAndTimestamp } from '../log/log-types.ts';
+import { lastStableOffset, READ_COMMITTED } from '../txn/isolation.ts';
 import { defineHandler } from './handler.ts';
 
 type Response = Encodable<ListOffsetsResponse>;
@@ -55,7 +55,11 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, Response>({
           return out;
         }
         try {
-          const found = lookup(log, Number(p.timestamp));
+          const ts = Number(p.timestamp);
+          const found =
+            ts === LATEST_TIMESTAMP && req.isolationLevel === READ_COMMITTED
+              ? { offset: lastStableOffset(broker, t.name, p.partitionIndex, log), timestamp: -1 }
+              : lookup(log, ts);
           if (found !== null) {
             out.offset = found.offset;
             out.timestamp = found.timestamp;

@@ -4,8 +4,10 @@
  *
  * v0-1    explicit topic list; errors only per partition (14 while loading).
  * v2-7    Topics null = every committed offset of the group; top-level ErrorCode.
- * v5+     committed leader epoch.   v6+: flexible.   v7: RequireStable (no transactional
- *         offsets are ever pending here, so there is nothing to wait for).
+ * v5+     committed leader epoch.   v6+: flexible.   v7: RequireStable (KIP-447): a partition
+ *         with a transactional offset commit still pending in an open transaction answers
+ *         UNSTABLE_OFFSET_COMMIT 88 (the client retries until the transaction ends); without it
+ *         the last committed offset is returned, never the pending one.
  * v8-9    batched: Groups[] with their own topics and error codes (@platformatic/kafka).
  */
 import { ErrorCode } from '../../protocol/error-codes.ts';
@@ -17,6 +19,8 @@ import {
 } from '../../protocol/messages/09-offset-fetch.ts';
 import { GROUPS } from '../coordinator/service.ts';
 import type { OffsetStore } from '../coordinator/offset-store.ts';
+import { TRANSACTIONS } from '../txn/txn-service.ts';
+import type { Broker } from '../broker.ts';
 import { defineHandler } from './handler.ts';
 
 interface PartitionOut {
@@ -32,7 +36,13 @@ interface TopicOut {
 }
 
 /** The offsets of one group: the requested partitions, or all committed ones when `topics` is null. */
-function fetchGroup(offsets: OffsetStore, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, partitionError: number): TopicOut[] {
+function fetchGroup(
+  offsets: OffsetStore,
+  groupId: string,
+  topics: { name: string; partitionIndexes: number[] }[] | null,
+  partitionError: number,
+  unstable: (topic: string, partition: number) => boolean = () => false,
+): TopicOut[] {
   if (topics === null) {
     const byTopic = new Map<string, PartitionOut[]>();
     for (const o of offsets.groupOffsets(groupId)) {
@@ -51,16 +61,24 @@ function fetchGroup(offsets: OffsetStore, groupId: string, topics: { name: strin
   return topics.map((t) => ({
     name: t.name,
     partitions: t.partitionIndexes.map((p) => {
-      const c = partitionError === 0 ? offsets.get(groupId, t.name, p) : undefined;
+      const code = partitionError === 0 && unstable(t.name, p) ? ErrorCode.UNSTABLE_OFFSET_COMMIT : partitionError;
+      const c = code === 0 ? offsets.get(groupId, t.name, p) : undefined;
       return {
         partitionIndex: p,
         committedOffset: c?.offset ?? -1n,
         committedLeaderEpoch: c?.leaderEpoch ?? -1,
         metadata: c?.metadata ?? '',
-        errorCode: partitionError,
+        errorCode: code,
       };
     }),
   }));
+}
+
+/** With RequireStable, the check for offsets pending in an open transaction (KIP-447). */
+function stable(broker: Broker, groupId: string, requireStable: boolean): ((topic: string, partition: number) => boolean) | undefined {
+  if (!requireStable) return undefined;
+  const txns = broker.service(TRANSACTIONS).coordinator;
+  return (topic, partition) => txns.hasPendingOffset(groupId, topic, partition);
 }
 
 export const offsetFetchHandler = defineHandler<OffsetFetchRequest, Partial<OffsetFetchResponse>>({
@@ -79,7 +97,7 @@ export const offsetFetchHandler = defineHandler<OffsetFetchRequest, Partial<Offs
         throttleTimeMs: 0,
         groups: req.groups.map((g) => ({
           groupId: g.groupId,
-          topics: loadingCode === 0 ? fetchGroup(offsets, g.groupId, g.topics, 0) : [],
+          topics: loadingCode === 0 ? fetchGroup(offsets, g.groupId, g.topics, 0, stable(ctx.broker, g.groupId, req.requireStable)) : [],
           errorCode: loadingCode,
         })),
       };
@@ -89,7 +107,7 @@ export const offsetFetchHandler = defineHandler<OffsetFetchRequest, Partial<Offs
     }
     return {
       throttleTimeMs: 0,
-      topics: loadingCode === 0 ? fetchGroup(offsets, req.groupId, req.topics, 0) : [],
+      topics: loadingCode === 0 ? fetchGroup(offsets, req.groupId, req.topics, 0, stable(ctx.broker, req.groupId, v >= 7 && req.requireStable)) : [],
       errorCode: loadingCode,
     };
   },

@@ -1,6 +1,6 @@
 /*
  * FindCoordinator (key 10), served 0-5. A single node coordinates every group (key type 0) and
- * every transactional id (key type 1, for the transaction coordinator of a later issue), so the
+ * every transactional id (key type 1, the transaction coordinator in txn/), so the
  * answer is always this broker under its advertised host and port.
  *
  * v0      {error, node, host, port}               v1-3  + throttle time, error message

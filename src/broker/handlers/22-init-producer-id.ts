@@ -5,9 +5,9 @@
  *
  * v0-1    TransactionalId (null here), transaction timeout.   v2+: flexible.
  * v3+     ProducerId/ProducerEpoch of the producer's current id: KIP-360 epoch bump, answered
- *         with the same id at epoch + 1.   v4+: PRODUCER_FENCED exists (never sent here).
- * A non-null TransactionalId: transactions are a later issue, so the request is refused with
- * INVALID_REQUEST 42 (and a broker warning saying so) rather than half-served.
+ *         with the same id at epoch + 1.   v4+: PRODUCER_FENCED exists (sent only from v4).
+ * A non-null TransactionalId goes to the transaction coordinator (txn/transaction-coordinator.ts):
+ * epoch bump, fencing and aborting the previous producer's open transaction.
  */
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import {
@@ -17,6 +17,7 @@ import {
   type InitProducerIdResponse,
 } from '../../protocol/messages/22-init-producer-id.ts';
 import { PRODUCERS } from '../txn/service.ts';
+import { TRANSACTIONS } from '../txn/txn-service.ts';
 import { defineHandler } from './handler.ts';
 
 export const initProducerIdHandler = defineHandler<InitProducerIdRequest, Partial<InitProducerIdResponse>>({
@@ -27,15 +28,18 @@ export const initProducerIdHandler = defineHandler<InitProducerIdRequest, Partia
   advertised: { min: 0, max: 5 },
   served: { min: 0, max: 5 },
   handle(ctx, req) {
+    const v = ctx.apiVersion;
     if (req.transactionalId !== null) {
-      ctx.broker.logger.warn(
-        `InitProducerId for transactional id "${req.transactionalId}" refused: transactions are not implemented yet ` +
-          '(use an idempotent, non-transactional producer)',
-      );
-      return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, producerId: -1n, producerEpoch: -1 };
+      if (req.transactionalId === '') {
+        return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, producerId: -1n, producerEpoch: -1 };
+      }
+      const given = v >= 3 ? { producerId: req.producerId, producerEpoch: req.producerEpoch } : null;
+      return ctx.broker
+        .service(TRANSACTIONS)
+        .coordinator.initProducerId(req.transactionalId, req.transactionTimeoutMs, given, v)
+        .then((r) => ({ throttleTimeMs: 0, ...r }));
     }
     const producers = ctx.broker.service(PRODUCERS);
-    const v = ctx.apiVersion;
     const r = producers.initProducerId(v >= 3 ? req.producerId : -1n, v >= 3 ? req.producerEpoch : -1);
     return { throttleTimeMs: 0, errorCode: 0, producerId: r.producerId, producerEpoch: r.producerEpoch };
   },

@@ -16,10 +16,13 @@
  * phase 4 is synchronous and short. If the partition changes meanwhile (retention deleted a
  * segment of the group, the topic was deleted), the swap is refused and the `.cleaned` file removed.
  *
- * Which batches take part: plain data batches. Control batches and transactional batches are
- * copied unchanged and never shadow other records (an aborted transactional write must not
- * replace a committed value; keeping transactional data is the simple correct choice until
- * aborted-transaction tracking exists). Records without a key are kept.
+ * Which batches take part: plain data batches. Control batches and committed (or still open)
+ * transactional batches are copied unchanged and never shadow other records. Aborted
+ * transactional data is removed, as Kafka's cleaner does: phase 2 also follows each producer's
+ * transactional batches to its next marker within the cleanable range, and the batches an ABORT
+ * marker closes lose all their records (a transaction whose marker lies beyond the range, in the
+ * active segment or not yet written, is kept: its outcome is unknown here). Markers themselves are
+ * kept (Kafka removes them after delete.retention.ms; not done here). Records without a key are kept.
  *
  * Re-encoding uses the shared record codec (record.ts readRecord/writeRecord, compression.ts).
  * A rewritten batch keeps baseOffset, lastOffsetDelta (so producer sequence state still lines
@@ -35,6 +38,7 @@ import fs from 'node:fs';
 import { Attributes, BATCH_HEADER_SIZE, Offsets, compressionOf, isControlBatch, isTransactionalBatch, readBatchHeader, updateCrc } from '../../protocol/records/batch-header.ts';
 import { compress, decompress } from '../../protocol/records/compression.ts';
 import { readRecord, writeRecord, type RecordEntry } from '../../protocol/records/record.ts';
+import { ControlType, decodeControlRecord } from '../../protocol/records/control.ts';
 import { Reader } from '../../protocol/reader.ts';
 import { Writer } from '../../protocol/writer.ts';
 import { fdatasyncSyncer } from './flush-scheduler.ts';
@@ -120,13 +124,16 @@ export class LogCleaner {
     // 2 map
     const latest = new Map<string, number>();
     const lastBatchOfProducer = new Map<bigint, number>();
+    const txns = new AbortedBatches();
     let n = 0;
     for (const seg of segs) {
       for (let pos = 0; pos < seg.size; ) {
         if (seg.isClosed || this.stopped) return null;
         const batch = seg.readBatchAt(pos);
         const h = readBatchHeader(batch);
-        if (h.producerId >= 0n) lastBatchOfProducer.set(h.producerId, h.baseOffset);
+        // Markers carry no sequence: the producer's last data batch is what its state rebuilds from.
+        if (h.producerId >= 0n && !isControlBatch(h.attributes)) lastBatchOfProducer.set(h.producerId, h.baseOffset);
+        txns.visit(h.producerId, h.baseOffset, h.attributes, batch);
         if (compactable(h.attributes)) {
           for (const rec of decodeEntries(batch)) {
             if (rec.key !== null) latest.set(rec.key.toString('latin1'), h.baseOffset + rec.offsetDelta);
@@ -160,7 +167,7 @@ export class LogCleaner {
             if (seg.isClosed || this.stopped) return null;
             const batch = seg.readBatchAt(pos);
             pos += batch.length;
-            const out = this.filterBatch(batch, latest, lastBatchOfProducer, now, retention, stats);
+            const out = this.filterBatch(batch, latest, lastBatchOfProducer, txns.aborted, now, retention, stats);
             if (out !== null) {
               for (let w = 0; w < out.length; ) w += fs.writeSync(fd, out, w, out.length - w, size + w);
               size += out.length;
@@ -195,15 +202,17 @@ export class LogCleaner {
     batch: Buffer,
     latest: Map<string, number>,
     lastBatchOfProducer: Map<bigint, number>,
+    abortedBatches: ReadonlySet<number>,
     now: number,
     deleteRetentionMs: number,
     stats: CleanerStats,
   ): Buffer | null {
     const h = readBatchHeader(batch);
-    if (!compactable(h.attributes)) return batch;
+    const aborted = abortedBatches.has(h.baseOffset);
+    if (!aborted && !compactable(h.attributes)) return batch;
     const entries = decodeEntries(batch);
     const logAppendTime = (h.attributes & Attributes.timestampTypeLogAppend) !== 0;
-    const keep = entries.filter((rec) => {
+    const keep = aborted ? [] : entries.filter((rec) => {
       if (rec.key === null) return true;
       if (latest.get(rec.key.toString('latin1')) !== h.baseOffset + rec.offsetDelta) return false;
       const timestamp = logAppendTime ? h.maxTimestamp : h.baseTimestamp + rec.timestampDelta;
@@ -231,6 +240,38 @@ export class LogCleaner {
     payload.copy(out, BATCH_HEADER_SIZE);
     updateCrc(out);
     return out;
+  }
+}
+
+/**
+ * Base offsets of the aborted transactional batches of a cleanable range, found in one pass in
+ * offset order: each producer's transactional data batches since its last marker are pending;
+ * its next marker settles them (ABORT → aborted, COMMIT → kept). Pending batches at the end of
+ * the range stay (their marker is beyond it).
+ */
+class AbortedBatches {
+  readonly aborted = new Set<number>();
+  private readonly pending = new Map<bigint, number[]>();
+
+  visit(producerId: bigint, baseOffset: number, attributes: number, batch: Buffer): void {
+    if (producerId < 0n || !isTransactionalBatch(attributes)) return;
+    if (!isControlBatch(attributes)) {
+      let list = this.pending.get(producerId);
+      if (list === undefined) this.pending.set(producerId, (list = []));
+      list.push(baseOffset);
+      return;
+    }
+    const marker = decodeEntries(batch)[0];
+    const list = this.pending.get(producerId);
+    this.pending.delete(producerId);
+    if (marker === undefined || list === undefined) return;
+    let type: number;
+    try {
+      type = decodeControlRecord(marker.key, marker.value).type;
+    } catch {
+      return; // not a transaction marker we can read: keep the data (the safe side)
+    }
+    if (type === ControlType.Abort) for (const o of list) this.aborted.add(o);
   }
 }
 

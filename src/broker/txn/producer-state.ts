@@ -19,9 +19,8 @@
  * Batches with pid -1 are not idempotent and always accepted.
  *
  * Restart: `rebuild` replays batch headers from the log (in offset order, per partition), so the
- * state after a restart is the state before it. Transactions (a later issue) will extend
- * `ProducerEntry` with the open transaction's first offset (`currentTxnFirstOffset`, kept as a
- * place holder here) — the decision table above does not change for them.
+ * state after a restart is the state before it. Transactions do not change the decision table;
+ * the open transaction's first offset per partition lives in partition-txn-state.ts.
  */
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import type { BatchHeader } from '../../protocol/records/batch-header.ts';
@@ -42,8 +41,6 @@ export interface ProducerEntry {
   epoch: number;
   /** Oldest first; at most IDEMPOTENCE_WINDOW entries. */
   batches: BatchMetadata[];
-  /** Reserved for transactions: first offset of the open transaction on this partition, or null. */
-  currentTxnFirstOffset: number | null;
 }
 
 export type IdempotenceDecision =
@@ -107,7 +104,7 @@ export class PartitionProducerState {
     if (h.producerId < 0n || h.baseSequence < 0) return;
     let entry = this.producers.get(h.producerId);
     if (!entry) {
-      entry = { producerId: h.producerId, epoch: h.producerEpoch, batches: [], currentTxnFirstOffset: null };
+      entry = { producerId: h.producerId, epoch: h.producerEpoch, batches: [] };
       this.producers.set(h.producerId, entry);
     }
     if (h.producerEpoch > entry.epoch) {

@@ -12,8 +12,9 @@
  *
  * Invariant: check and record for one batch run in the same synchronous section of the Produce
  * handler (appends are synchronous), so no other batch can slip in between them.
- * Transactions (a later issue) will live beside this in txn/transaction-coordinator.ts and use
- * the same state (ProducerEntry.currentTxnFirstOffset is reserved for them).
+ * Transactions live beside this (txn-service.ts, transaction-coordinator.ts): their produce hook
+ * runs after this one, and the open transaction's first offset per partition is kept in
+ * partition-txn-state.ts rather than here.
  */
 import type { Broker, ProduceHook } from '../broker.ts';
 // Type-only: services.ts imports this module, so a runtime import back would be a cycle.

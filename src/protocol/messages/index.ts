@@ -56,6 +56,10 @@ import { DescribeConfigsRequestSchema, DescribeConfigsResponseSchema } from './3
 import type { DescribeConfigsRequest, DescribeConfigsResponse } from './32-describe-configs.ts';
 import { DeleteGroupsRequestSchema, DeleteGroupsResponseSchema } from './42-delete-groups.ts';
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from './42-delete-groups.ts';
+import { DescribeTransactionsRequestSchema, DescribeTransactionsResponseSchema } from './65-describe-transactions.ts';
+import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './65-describe-transactions.ts';
+import { ListTransactionsRequestSchema, ListTransactionsResponseSchema } from './66-list-transactions.ts';
+import type { ListTransactionsRequest, ListTransactionsResponse } from './66-list-transactions.ts';
 
 export interface ApiDefinition {
   readonly apiKey: number;
@@ -107,6 +111,8 @@ const DEFINITIONS: readonly ApiDefinition[] = [
   api(28, 'TxnOffsetCommit', TxnOffsetCommitRequestSchema, TxnOffsetCommitResponseSchema),
   api(32, 'DescribeConfigs', DescribeConfigsRequestSchema, DescribeConfigsResponseSchema),
   api(42, 'DeleteGroups', DeleteGroupsRequestSchema, DeleteGroupsResponseSchema),
+  api(65, 'DescribeTransactions', DescribeTransactionsRequestSchema, DescribeTransactionsResponseSchema),
+  api(66, 'ListTransactions', ListTransactionsRequestSchema, ListTransactionsResponseSchema),
 ];
 
 /** API key → definition, for every implemented API. */
@@ -147,6 +153,8 @@ export interface ApiTypes {
   28: { request: TxnOffsetCommitRequest; response: TxnOffsetCommitResponse };
   32: { request: DescribeConfigsRequest; response: DescribeConfigsResponse };
   42: { request: DeleteGroupsRequest; response: DeleteGroupsResponse };
+  65: { request: DescribeTransactionsRequest; response: DescribeTransactionsResponse };
+  66: { request: ListTransactionsRequest; response: ListTransactionsResponse };
 }
 
 export type ImplementedApiKey = keyof ApiTypes;
@@ -175,4 +183,6 @@ export * from './26-end-txn.ts';
 export * from './28-txn-offset-commit.ts';
 export * from './32-describe-configs.ts';
 export * from './42-delete-groups.ts';
+export * from './65-describe-transactions.ts';
+export * from './66-list-transactions.ts';
 export * from './consumer-protocol.ts';

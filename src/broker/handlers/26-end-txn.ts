@@ -1,0 +1,29 @@
+/*
+ * EndTxn (key 26), served 0-4: commit or abort the transaction. The reply is sent once the
+ * markers are in every partition of the transaction and durable, and the transaction's pending
+ * offsets are committed (commit) or dropped (abort): a read_committed consumer that starts after
+ * the reply sees the outcome. v2+ may answer PRODUCER_FENCED; v3 flexible.
+ */
+import {
+  EndTxnRequestSchema,
+  EndTxnResponseSchema,
+  type EndTxnRequest,
+  type EndTxnResponse,
+} from '../../protocol/messages/26-end-txn.ts';
+import { TRANSACTIONS } from '../txn/txn-service.ts';
+import { defineHandler } from './handler.ts';
+
+export const endTxnHandler = defineHandler<EndTxnRequest, Partial<EndTxnResponse>>({
+  apiKey: 26,
+  name: 'EndTxn',
+  requestSchema: EndTxnRequestSchema,
+  responseSchema: EndTxnResponseSchema,
+  advertised: { min: 0, max: 4 },
+  served: { min: 0, max: 4 },
+  async handle(ctx, req) {
+    const errorCode = await ctx.broker
+      .service(TRANSACTIONS)
+      .coordinator.endTxn(req.transactionalId, { producerId: req.producerId, producerEpoch: req.producerEpoch }, req.committed, ctx.apiVersion);
+    return { throttleTimeMs: 0, errorCode };
+  },
+});

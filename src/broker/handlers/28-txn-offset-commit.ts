@@ -1,0 +1,54 @@
+/*
+ * TxnOffsetCommit (key 28), served 0-3: offsets committed inside a transaction (consume-transform-
+ * produce, KIP-98/KIP-447). They stay pending in the transaction (invisible to OffsetFetch) until
+ * EndTxn commits them; an abort drops them.
+ * v2 carries the committed leader epoch; v3 (flexible) the consumer's generation, member id and
+ * instance id (KIP-447), checked like an OffsetCommit when a generation ≥ 0 is given
+ * (ILLEGAL_GENERATION 22, UNKNOWN_MEMBER_ID 25, FENCED_INSTANCE_ID 82). v3+ may answer
+ * PRODUCER_FENCED. v4 (TRANSACTION_ABORTABLE) is not advertised: librdkafka and kafkajs stop at 3.
+ * Every partition of the request gets the same code (the checks are per transaction).
+ */
+import { ErrorCode } from '../../protocol/error-codes.ts';
+import {
+  TxnOffsetCommitRequestSchema,
+  TxnOffsetCommitResponseSchema,
+  type TxnOffsetCommitRequest,
+  type TxnOffsetCommitResponse,
+} from '../../protocol/messages/28-txn-offset-commit.ts';
+import { validGroupId } from '../coordinator/group-coordinator.ts';
+import { GROUPS } from '../coordinator/service.ts';
+import { TRANSACTIONS } from '../txn/txn-service.ts';
+import { defineHandler } from './handler.ts';
+
+export const txnOffsetCommitHandler = defineHandler<TxnOffsetCommitRequest, Partial<TxnOffsetCommitResponse>>({
+  apiKey: 28,
+  name: 'TxnOffsetCommit',
+  requestSchema: TxnOffsetCommitRequestSchema,
+  responseSchema: TxnOffsetCommitResponseSchema,
+  advertised: { min: 0, max: 3 },
+  served: { min: 0, max: 3 },
+  async handle(ctx, req) {
+    const answer = (code: number) => ({
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code })) })),
+    });
+    if (!validGroupId(req.groupId)) return answer(ErrorCode.INVALID_GROUP_ID);
+    if (ctx.apiVersion >= 3 && req.generationId >= 0) {
+      const code = ctx.broker.service(GROUPS).coordinator.validateCommit(req.groupId, req.memberId, req.generationId, req.groupInstanceId);
+      if (code !== ErrorCode.NONE) return answer(code);
+    }
+    const offsets = req.topics.flatMap((t) =>
+      t.partitions.map((p) => ({
+        topic: t.name,
+        partition: p.partitionIndex,
+        offset: p.committedOffset,
+        leaderEpoch: ctx.apiVersion >= 2 ? p.committedLeaderEpoch : -1,
+        metadata: p.committedMetadata ?? '',
+      })),
+    );
+    const code = await ctx.broker
+      .service(TRANSACTIONS)
+      .coordinator.txnOffsetCommit(req.transactionalId, req.groupId, { producerId: req.producerId, producerEpoch: req.producerEpoch }, offsets, ctx.apiVersion);
+    return answer(code);
+  },
+});

@@ -1,0 +1,31 @@
+/*
+ * What read_committed readers (Fetch and ListOffsets with isolation level 1, KIP-98) see of a
+ * partition: records below the last stable offset only, and the aborted transactions among them
+ * so the client can drop their records. read_uncommitted (0) readers see up to the high
+ * watermark and get no aborted list (Kafka answers null there; an empty list reads the same).
+ */
+import type { Broker } from '../broker.ts';
+import type { PartitionLog } from '../log/partition-log.ts';
+import { TRANSACTIONS } from './txn-service.ts';
+
+export const READ_COMMITTED = 1;
+
+export function lastStableOffset(broker: Broker, topic: string, partition: number, log: PartitionLog): number {
+  return broker.service(TRANSACTIONS).coordinator.partitions.lastStableOffset(topic, partition, log);
+}
+
+/** Aborted transactions overlapping [fetchOffset, upperOffset), as Fetch's AbortedTransactions. */
+export function abortedTransactions(
+  broker: Broker,
+  topic: string,
+  partition: number,
+  log: PartitionLog,
+  fetchOffset: number,
+  upperOffset: number,
+): { producerId: bigint; firstOffset: bigint }[] {
+  const state = broker.service(TRANSACTIONS).coordinator.partitions.peek(topic, partition);
+  if (state === undefined) return [];
+  // Entries wholly below the log start (retention, DeleteRecords) can never be fetched again.
+  state.truncateBefore(log.logStartOffset);
+  return state.abortedOverlapping(fetchOffset, upperOffset).map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }));
+}

@@ -1,0 +1,124 @@
+/*
+ * The broker-wide view of transactions in partition logs: one PartitionTxnState per partition
+ * that ever held transactional data, the marker writer, and the rebuild at start.
+ *
+ * Marker (KIP-98 "WriteTxnMarkers", done in-process on a single node): a control batch with
+ * attributes transactional|control, the transaction's producer id and epoch, baseSequence -1 and
+ * one record COMMIT/ABORT, appended with origin 'coordinator' (clients may not write control
+ * batches), after which the partition's open transaction for that producer closes (an ABORT
+ * joins the aborted list). Appending wakes parked fetches like any append.
+ *
+ * Rebuild (start, before the broker listens): every partition's batch headers are replayed in
+ * offset order; transactional data batches open a transaction, control batches close it, and a
+ * control batch's type is read from its one record. So after a kill -9 the LSO and the aborted
+ * list are what they were (the log is the source of truth; nothing else needs to be durable).
+ */
+import { buildControlBatch, ControlType, decodeControlRecord } from '../../protocol/records/control.ts';
+import { decodeRecordBatch, iterateBatches } from '../../protocol/records/record-batch.ts';
+import { isControlBatch, isTransactionalBatch, type BatchHeader } from '../../protocol/records/batch-header.ts';
+import type { Broker } from '../broker.ts';
+import type { PartitionLog } from '../log/partition-log.ts';
+import { partitionKey } from '../handlers/handler.ts';
+import { PartitionTxnState } from './partition-txn-state.ts';
+
+export class TxnPartitions {
+  /** Keyed by topic and partition; each state remembers the topic id it belongs to. */
+  private readonly states = new Map<string, { topicId: string; state: PartitionTxnState }>();
+
+  constructor(private readonly broker: Broker) {}
+
+  /** The state of a partition, created on first use. */
+  state(topic: string, partition: number): PartitionTxnState {
+    const existing = this.peek(topic, partition);
+    if (existing !== undefined) return existing;
+    const state = new PartitionTxnState();
+    this.states.set(partitionKey(topic, partition), { topicId: this.broker.topics.get(topic)?.topicId ?? '', state });
+    return state;
+  }
+
+  /**
+   * The existing state, or undefined when the partition never saw a transaction. A state left
+   * by a deleted topic (the name now has another topic id, or none) is forgotten here, so a
+   * topic re-created under the same name starts clean.
+   */
+  peek(topic: string, partition: number): PartitionTxnState | undefined {
+    const k = partitionKey(topic, partition);
+    const entry = this.states.get(k);
+    if (entry === undefined) return undefined;
+    if (entry.topicId !== (this.broker.topics.get(topic)?.topicId ?? '')) {
+      this.states.delete(k);
+      return undefined;
+    }
+    return entry.state;
+  }
+
+  /** LSO of a partition log (its high watermark when no transaction is open there). */
+  lastStableOffset(topic: string, partition: number, log: PartitionLog): number {
+    const s = this.peek(topic, partition);
+    return s === undefined ? log.highWatermark : s.lastStableOffset(log.highWatermark);
+  }
+
+  /** Produce hook side: a transactional data batch landed at baseOffset. */
+  onDataAppended(topic: string, partition: number, header: BatchHeader, baseOffset: number): void {
+    if (!isTransactionalBatch(header.attributes) || isControlBatch(header.attributes)) return;
+    this.state(topic, partition).onData(header.producerId, baseOffset);
+  }
+
+  /**
+   * Writes a COMMIT or ABORT marker into a partition and closes the producer's transaction there.
+   * Returns the marker's offset (for durability waits), or null when the partition is gone.
+   */
+  writeMarker(topic: string, partition: number, producerId: bigint, producerEpoch: number, commit: boolean): { log: PartitionLog; offset: number } | null {
+    const log = this.broker.partitions.get(topic, partition);
+    if (log === undefined) return null;
+    const batch = buildControlBatch({
+      producerId,
+      producerEpoch,
+      type: commit ? ControlType.Commit : ControlType.Abort,
+      coordinatorEpoch: 0,
+      timestamp: this.broker.clock.now(),
+    });
+    const info = this.broker.append(topic, partition, batch, 'coordinator');
+    this.state(topic, partition).onMarker(producerId, info.baseOffset, commit);
+    return { log, offset: info.lastOffset };
+  }
+
+  /** Rebuilds every partition's state from its log (see the header comment). */
+  rebuildAll(): void {
+    for (const topic of this.broker.topics.list()) {
+      for (let p = 0; p < topic.partitions; p++) {
+        const log = this.broker.partitions.get(topic.name, p);
+        if (log !== undefined) this.rebuild(topic.name, p, log);
+      }
+    }
+  }
+
+  private rebuild(topic: string, partition: number, log: PartitionLog): void {
+    const events: { pid: bigint; offset: number; control: boolean }[] = [];
+    log.scanBatchHeaders(log.logStartOffset, (h) => {
+      if (!isTransactionalBatch(h.attributes) || h.producerId < 0n) return;
+      events.push({ pid: h.producerId, offset: h.baseOffset, control: isControlBatch(h.attributes) });
+    });
+    if (events.length === 0) return;
+    const state = this.state(topic, partition);
+    for (const e of events) {
+      if (!e.control) state.onData(e.pid, e.offset);
+      else state.onMarker(e.pid, e.offset, readMarkerIsCommit(log, e.offset));
+    }
+  }
+}
+
+/** Reads the control batch at `offset` and tells whether it is a COMMIT marker. */
+function readMarkerIsCommit(log: PartitionLog, offset: number): boolean {
+  const read = log.read(offset, { maxBytes: 1, minOneBatch: true });
+  for (const chunk of read.chunks) {
+    for (const b of iterateBatches(chunk)) {
+      if (b.header.baseOffset !== offset) continue;
+      const decoded = decodeRecordBatch(b.bytes, { verifyCrc: false });
+      const r = decoded.records[0];
+      if (r === undefined) break;
+      return decodeControlRecord(r.key, r.value).type === ControlType.Commit;
+    }
+  }
+  throw new Error(`${log.name}: no control batch at offset ${offset}`);
+}

@@ -1,0 +1,72 @@
+/*
+ * The transaction service: what the broker starts for transactions (service-registry.ts) and what
+ * the transaction handlers reach through `ctx.broker.service(TRANSACTIONS)`.
+ *
+ * Start, numbered (after the producer and group services, which it uses):
+ *   1. make sure __transaction_state exists (1 partition, cleanup.policy=compact);
+ *   2. rebuild every partition's open transactions and aborted list from its log (txn-partitions.ts);
+ *   3. push the produce hook: a transactional batch must belong to an open transaction that has
+ *      the partition (else 47/48/49, nothing written); an appended one opens the producer's
+ *      transaction in that partition (the LSO stops there);
+ *   4. wait for __consumer_offsets to load (committing a recovered transaction writes offsets),
+ *      then load __transaction_state and complete interrupted commits/aborts — before the broker
+ *      listens, so no client sees a half-finished transaction;
+ *   5. start the timer that aborts timed-out transactions.
+ */
+import type { Broker } from '../broker.ts';
+import type { ServiceDef, ServiceKey } from '../services.ts';
+import { isControlBatch, isTransactionalBatch } from '../../protocol/records/batch-header.ts';
+import { BrokerOffsetsLog, ensureInternalTopic } from '../coordinator/offsets-log.ts';
+import { GROUPS } from '../coordinator/service.ts';
+import { PRODUCERS } from './service.ts';
+import { TransactionCoordinator } from './transaction-coordinator.ts';
+import { TRANSACTION_STATE_TOPIC } from './txn-log.ts';
+import { TxnPartitions } from './txn-partitions.ts';
+
+export class TransactionService {
+  private stopTimer: () => void = () => undefined;
+
+  private constructor(readonly coordinator: TransactionCoordinator) {}
+
+  static async start(broker: Broker): Promise<TransactionService> {
+    await ensureInternalTopic(broker, TRANSACTION_STATE_TOPIC); // 1
+    const partitions = new TxnPartitions(broker);
+    partitions.rebuildAll(); // 2
+    const groups = broker.service(GROUPS);
+    const coordinator = new TransactionCoordinator(
+      broker,
+      new BrokerOffsetsLog(broker, TRANSACTION_STATE_TOPIC),
+      partitions,
+      broker.service(PRODUCERS),
+      groups,
+      broker.options.transaction,
+    );
+    broker.produceHooks.push({
+      // 3
+      beforeAppend: (ctx) => {
+        const h = ctx.header;
+        if (!isTransactionalBatch(h.attributes) || isControlBatch(h.attributes)) return { kind: 'append' };
+        return coordinator.checkProduce(ctx.topic, ctx.partition, h.producerId, h.producerEpoch);
+      },
+      afterAppend: (ctx, info) => partitions.onDataAppended(ctx.topic, ctx.partition, ctx.header, info.baseOffset),
+    });
+    await groups.whenLoaded(); // 4
+    await coordinator.load();
+    for (const p of coordinator.loadProblems) broker.logger.warn(p);
+    const service = new TransactionService(coordinator);
+    service.stopTimer = broker.clock.setInterval(() => {
+      // 5
+      coordinator.abortTimedOut().catch((err: Error) => broker.logger.warn(`aborting timed-out transactions: ${err.message}`));
+    }, broker.options.transaction.abortTimedOutIntervalMs);
+    return service;
+  }
+
+  async close(): Promise<void> {
+    this.stopTimer();
+    await this.coordinator.drain().catch(() => undefined);
+  }
+}
+
+export const TRANSACTIONS: ServiceKey<TransactionService> = Object.freeze({ name: 'transactions' });
+
+export const transactionsService: ServiceDef<TransactionService> = { key: TRANSACTIONS, start: (broker) => TransactionService.start(broker) };
