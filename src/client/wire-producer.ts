@@ -26,7 +26,8 @@
  *   - for each partition with a failed batch, it resends that batch AND every later batch of the
  *     partition that is not final, even those the broker acknowledged, in their original order,
  *     one request at a time, after a backoff (100 ms doubling to 1 s) and a metadata refresh;
- *   - so the log may hold duplicates (at-least-once, as any retrying non-idempotent producer),
+ *   - so the log may hold duplicates (at-least-once, as any retrying non-idempotent producer;
+ *     the idempotent one below has none),
  *     but the last copy of every record is in send order, and a compacted changelog keeps the
  *     right value. The metadata reported is that of the copy written last.
  *   Retrying stops deliveryTimeoutMs (default 20 s, about kafkajs' retry budget) after recovery
@@ -39,12 +40,20 @@
  * and that batch belongs to this call or an earlier, still unsettled one — so a settled call's
  * metadata never changes. flush() waits for the last call queued before it.
  *
+ * Idempotence (`idempotent: true`, acks=-1, at most 5 requests in flight per broker): every batch
+ * is stamped with the producer id, epoch and the partition's next sequence when first encoded
+ * (producer/transaction-manager.ts), and a retry resends the same bytes, so a batch the broker
+ * already appended (its reply lost with the connection, a broker killed and restarted) is answered
+ * with its original offset instead of being appended twice. The recovery then resends only the
+ * unacknowledged batches of a partition (the broker orders them by sequence), and
+ * OUT_OF_ORDER_SEQUENCE_NUMBER / UNKNOWN_PRODUCER_ID either wait for the earlier batch that explains
+ * them or restart the partition's sequence under a new epoch (#sequenceError).
+ *
  * Topics are never auto-created (Metadata asks with allowAutoTopicCreation = false); a topic that
- * stays unknown for ~1 s fails the call naming it. Idempotence is not implemented here: the client
- * factory routes `idempotent: true` to the kafkajs producer.
+ * stays unknown for ~1 s fails the call naming it.
  */
 import { ApiKeys } from '../protocol/api-keys.ts';
-import { errorInfo } from '../protocol/error-codes.ts';
+import { ErrorCode, errorInfo } from '../protocol/error-codes.ts';
 import type { CompressionCodec } from '../protocol/records/compression.ts';
 import { buildRecordBatch, type RecordInput } from '../protocol/records/record-batch.ts';
 import type { RecordHeader } from '../protocol/records/record.ts';
@@ -53,6 +62,7 @@ import { KafkaClientError } from './client-errors.ts';
 import type { ClientConfig, Producer, ProducerOptions, ProducerRecord, RecordMetadata } from './types.ts';
 import { WireCluster, type TopicInfo } from './wire/cluster.ts';
 import { encodeBatch, estimatedRecordSize } from './wire/producer.ts';
+import { TransactionManager, type BatchStamp } from './producer/transaction-manager.ts';
 
 export interface WireProducerTuning {
   /** Produce requests outstanding per broker connection. Default 5 (Kafka's default). */
@@ -88,6 +98,8 @@ interface Batch {
   /** Distinct owners, in order (a call counts once per batch). */
   readonly distinct: Call[];
   bytes: Buffer | undefined;
+  /** Producer id, epoch and base sequence, given when the batch is first encoded (idempotence). */
+  stamp: BatchStamp | undefined;
   state: BatchState;
   lastError: unknown;
 }
@@ -104,6 +116,9 @@ export class WireClientProducer implements Producer {
   readonly #maxInFlight: number;
   readonly #deliveryTimeoutMs: number;
   readonly #requestTimeoutMs: number;
+  readonly #txn: TransactionManager;
+  /** Partitions whose sequence broke (idempotence): re-stamped by the next recovery. */
+  readonly #gaps = new Map<string, { topic: string; partition: number }>();
   readonly #roundRobin = new Map<string, number>();
   /** Calls not yet settled, FIFO; `#head` indexes the oldest. The first `#cursor` are fully taken. */
   #calls: Call[] = [];
@@ -124,8 +139,9 @@ export class WireClientProducer implements Producer {
   #closing = false;
 
   constructor(config: ClientConfig, options: ProducerOptions = {}, tuning: WireProducerTuning = {}) {
-    if (options.idempotent === true) {
-      throw new KafkaClientError('WireClientProducer does not implement idempotence; use the kafkajs producer for idempotent: true', { retriable: false });
+    const idempotent = options.idempotent === true;
+    if (idempotent && options.acks !== undefined && options.acks !== -1) {
+      throw new KafkaClientError(`producer options: acks must be -1 (all) with idempotent: true, got ${options.acks}`, { retriable: false });
     }
     this.#requestTimeoutMs = config.requestTimeoutMs ?? 30_000;
     this.#cluster = new WireCluster({
@@ -134,17 +150,20 @@ export class WireClientProducer implements Producer {
       connectTimeoutMs: config.connectionTimeoutMs ?? 3000,
       requestTimeoutMs: this.#requestTimeoutMs,
     });
+    this.#txn = new TransactionManager(this.#cluster, { idempotent });
     this.#acks = options.acks ?? -1;
     this.#compression = options.compression === 'gzip' ? 1 : undefined;
     this.#maxBatchRecords = Math.max(1, options.maxBatchRecords ?? 2000);
     this.#maxRequestBytes = Math.max(1, options.maxRequestBytes ?? 900 * 1024);
-    this.#maxInFlight = Math.max(1, tuning.maxInFlight ?? 5);
+    // The broker deduplicates against a partition's last five batches only (see transaction-manager.ts).
+    this.#maxInFlight = Math.min(idempotent ? 5 : Infinity, Math.max(1, tuning.maxInFlight ?? 5));
     this.#deliveryTimeoutMs = tuning.deliveryTimeoutMs ?? 20_000;
   }
 
   async connect(): Promise<void> {
     try {
       await this.#cluster.any();
+      await this.#txn.init();
       this.#connected = true;
       this.#closing = false;
     } catch (e) {
@@ -267,7 +286,7 @@ export class WireClientProducer implements Producer {
           if (list === undefined) byTopic.set(r.topic, (list = []));
           b = list[p];
           if (b === undefined) {
-            b = { seq: this.#seq++, topic: r.topic, partition: p, records: [], owners: [], indexes: [], distinct: [], bytes: undefined, state: 'inflight', lastError: undefined };
+            b = { seq: this.#seq++, topic: r.topic, partition: p, records: [], owners: [], indexes: [], distinct: [], bytes: undefined, stamp: undefined, state: 'inflight', lastError: undefined };
             list[p] = b;
             chunk.push(b);
             this.#open.push(b);
@@ -384,7 +403,14 @@ export class WireClientProducer implements Producer {
       const conn = await this.#cluster.connectionTo(leader);
       const byTopic = new Map<string, { index: number; records: Buffer }[]>();
       for (const b of batches) {
-        b.bytes ??= this.#compression === undefined ? encodeBatch(b.records) : buildRecordBatch(b.records.map(toRecordInput), { compression: this.#compression });
+        if (b.bytes === undefined) {
+          // First encoding (or the first after a re-stamp) takes the partition's next sequence:
+          // batches of a partition are first encoded in seq order (see #run and #recover).
+          const stamp = (b.stamp ??= this.#txn.stamp(b.topic, b.partition, b.records.length));
+          b.bytes = this.#compression === undefined
+            ? encodeBatch(b.records, stamp)
+            : buildRecordBatch(b.records.map(toRecordInput), { compression: this.#compression, producerId: stamp.producerId, producerEpoch: stamp.epoch, baseSequence: stamp.baseSequence });
+        }
         let list = byTopic.get(b.topic);
         if (list === undefined) byTopic.set(b.topic, (list = []));
         list.push({ index: b.partition, records: b.bytes });
@@ -409,8 +435,10 @@ export class WireClientProducer implements Producer {
               const b = byKey.get(t.name + '\u0000' + p.index);
               if (b === undefined) continue;
               byKey.delete(t.name + '\u0000' + p.index);
-              if (p.errorCode === 0) this.#ack(b, Number(p.baseOffset));
-              else {
+              if (p.errorCode === 0 || (p.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER && this.#txn.idempotent)) this.#ack(b, Number(p.baseOffset));
+              else if (this.#txn.idempotent && (p.errorCode === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER || p.errorCode === ErrorCode.UNKNOWN_PRODUCER_ID)) {
+                this.#sequenceError(b, p.errorCode);
+              } else {
                 const info = errorInfo(p.errorCode);
                 const err = new KafkaClientError(`producing to ${b.topic}-${b.partition} failed: ${info.name} (Kafka error ${p.errorCode})${p.errorMessage ? `: ${p.errorMessage}` : ''}`, {
                   retriable: info.retriable,
@@ -453,6 +481,33 @@ export class WireClientProducer implements Producer {
     }
   }
 
+  /**
+   * OUT_OF_ORDER_SEQUENCE_NUMBER / UNKNOWN_PRODUCER_ID (idempotence). If an earlier batch of the
+   * partition is still unacknowledged, this one was refused only because that one is missing: it
+   * is retried as it is once the earlier one is in. Otherwise the records before it are not in the
+   * log (the broker lost them, or they were given up): the partition's sequence restarts under a
+   * new epoch before the retry (Java's TransactionManager.canRetry makes the same distinction).
+   */
+  #sequenceError(b: Batch, errorCode: number): void {
+    const info = errorInfo(errorCode);
+    const explained = this.#open.some((o) => o.seq < b.seq && o.partition === b.partition && o.topic === b.topic && (o.state === 'inflight' || o.state === 'retry'));
+    if (!explained) this.#gaps.set(b.topic + '\u0000' + b.partition, { topic: b.topic, partition: b.partition });
+    this.#markRetry(b, new KafkaClientError(`producing to ${b.topic}-${b.partition} failed: ${info.name} (Kafka error ${errorCode})`, { retriable: true, kafkaType: info.name }));
+  }
+
+  /** Re-stamps every unacknowledged batch of the partitions whose sequence broke (nothing is in flight). */
+  async #restampGaps(): Promise<void> {
+    for (const [key, { topic, partition }] of this.#gaps) {
+      await this.#txn.restart(topic, partition);
+      for (const b of this.#open) {
+        if (b.topic + '\u0000' + b.partition !== key || b.state === 'acked' || b.state === 'failed') continue;
+        b.stamp = undefined;
+        b.bytes = undefined;
+      }
+    }
+    this.#gaps.clear();
+  }
+
   #ack(b: Batch, baseOffset: number): void {
     if (b.state !== 'inflight') return;
     b.state = 'acked';
@@ -488,6 +543,7 @@ export class WireClientProducer implements Producer {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       while (this.#settling.size > 0) await Promise.all([...this.#settling]);
+      await this.#restampGaps();
       const resend = this.#resendList();
       if (resend.length === 0) break;
       if (this.#closing || Date.now() - started >= this.#deliveryTimeoutMs) {
@@ -544,7 +600,12 @@ export class WireClientProducer implements Producer {
     for (const b of this.#open) {
       const start = from.get(b.topic + '\u0000' + b.partition);
       if (start === undefined || b.seq < start || b.state === 'failed') continue;
-      if (b.state === 'acked') this.#markRetry(b, undefined);
+      if (b.state === 'acked') {
+        // Idempotence: an acknowledged batch is in the log and the broker orders the rest by
+        // sequence, so only the unacknowledged ones are resent.
+        if (this.#txn.idempotent) continue;
+        this.#markRetry(b, undefined);
+      }
       out.push(b);
     }
     return out;

@@ -262,8 +262,15 @@ function writeBytesAt(buf: Buffer, pos: number, b: Buffer | null | undefined): n
   return pos + b.length;
 }
 
-/** Encodes `records` (at least one) as one uncompressed, non-idempotent record batch v2. */
-export function encodeBatch(records: readonly BatchRecord[]): Buffer {
+/** Producer id, epoch and base sequence of an idempotent batch (all -1 when not idempotent). */
+export interface BatchProducerFields {
+  readonly producerId: bigint;
+  readonly epoch: number;
+  readonly baseSequence: number;
+}
+
+/** Encodes `records` (at least one) as one uncompressed record batch v2. */
+export function encodeBatch(records: readonly BatchRecord[], producer?: BatchProducerFields): Buffer {
   const n = records.length;
   if (n === 0) throw new RangeError('encodeBatch: a record batch needs at least one record');
   const baseTimestamp = records[0]!.timestamp;
@@ -309,9 +316,9 @@ export function encodeBatch(records: readonly BatchRecord[]): Buffer {
   buf.writeInt32BE(n - 1, Offsets.lastOffsetDelta);
   buf.writeBigInt64BE(BigInt(baseTimestamp), Offsets.baseTimestamp);
   buf.writeBigInt64BE(BigInt(maxTimestamp), Offsets.maxTimestamp);
-  buf.writeBigInt64BE(-1n, Offsets.producerId);
-  buf.writeInt16BE(-1, Offsets.producerEpoch);
-  buf.writeInt32BE(-1, Offsets.baseSequence);
+  buf.writeBigInt64BE(producer?.producerId ?? -1n, Offsets.producerId);
+  buf.writeInt16BE(producer?.epoch ?? -1, Offsets.producerEpoch);
+  buf.writeInt32BE(producer?.baseSequence ?? -1, Offsets.baseSequence);
   buf.writeInt32BE(n, Offsets.recordCount);
   buf.writeUInt32BE(crc32c(buf.subarray(Offsets.attributes)), Offsets.crc);
   return buf;
