@@ -14,7 +14,7 @@
  *    assign() from the beginning (no group), clock from assign() to the N-th record, with
  *    queued.min.messages / queued.max.messages.kbytes raised as PEERS.md advises. The clock runs
  *    inside Python, so interpreter start-up is not timed.
- *  wire (src/client/wire, this process): produce — send() of 10,000-record arrays one after
+ *  wire (src/client, this process): produce — send() of 10,000-record arrays one after
  *    another (the producer splits them into ≤ 900 KiB batches), metadata before the clock. fetch —
  *    assign() from earliest, then poll() until N; 4 MiB per partition per fetch.
  *
@@ -23,9 +23,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
-import { WireConsumer } from '../../src/client/wire/consumer.ts';
-import { WireProducer, type ProducerRecord } from '../../src/client/wire/producer.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
+import { WireProducer, type ProducerRecord } from '../../src/client/producer/batch-encoder.ts';
 import { repoRoot } from '../lib/results.ts';
 import type { Acks, Client } from './matrix.ts';
 
@@ -134,7 +134,7 @@ async function wireProduce(run: ClientRun, size: number, acks: Acks): Promise<nu
 
 async function wireFetch(run: ClientRun): Promise<number> {
   const cluster = new WireCluster({ bootstrap: run.bootstrap, clientId: 'bench' });
-  const consumer = new WireConsumer(cluster, { partitionMaxBytes: 4 * 1024 * 1024 });
+  const consumer = new PartitionConsumer(cluster, { partitionMaxBytes: 4 * 1024 * 1024 });
   let received = 0;
   let stop = false;
   const work = (async () => {

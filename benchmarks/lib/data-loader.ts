@@ -10,9 +10,9 @@
  * wall-clock time, which moves at roughly that pace while loading).
  */
 import { randomBytes } from 'node:crypto';
-import { createTopics } from '../../src/client/wire/admin.ts';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
-import { WireProducer, type ProducerRecord } from '../../src/client/wire/producer.ts';
+import { createTopics } from '../../src/client/admin.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { WireProducer, type ProducerRecord } from '../../src/client/producer/batch-encoder.ts';
 
 export interface LoadSpec {
   readonly topic: string;

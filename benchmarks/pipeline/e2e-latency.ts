@@ -13,7 +13,7 @@
  *    5k/s, more when a tick fires late; timer drift never changes the rate). Each record's value
  *    carries the epoch µs at which its batch was handed to send() (not its scheduled time);
  *    how late a batch was against the schedule is reported as pacingLagP99Ms / pacingLagMaxMs.
- *  - Producer: the project's wire client (src/client/wire), acks=1, its own connection; sends are
+ *  - Producer: the project's wire client (src/client), acks=1, its own connection; sends are
  *    pipelined (a batch does not wait for the previous acknowledgement).
  *  - Consumer: the wire client on its own connection, assigned to the sink partition from offset
  *    0, Fetch maxWait 100 ms / minBytes 1 (the broker answers as soon as data arrives). Receive
@@ -56,9 +56,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
-import { WireConsumer } from '../../src/client/wire/consumer.ts';
-import { WireProducer, type ProducerRecord } from '../../src/client/wire/producer.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
+import { WireProducer, type ProducerRecord } from '../../src/client/producer/batch-encoder.ts';
 import { intKey, createTopic } from '../lib/data-loader.ts';
 import { repoRoot, result, type WorkloadResult } from '../lib/results.ts';
 import { failedResult } from '../lib/suite.ts';
@@ -177,7 +177,7 @@ export async function runLatency(run: LatencyRun): Promise<WorkloadResult> {
     await within(Promise.race([app.running, appFailure]), APP_START_TIMEOUT_MS, 'the app did not reach RUNNING');
 
     // Sink consumer.
-    const consumer = new WireConsumer(consumerCluster, { maxWaitMs: 100, isolationLevel: 0 });
+    const consumer = new PartitionConsumer(consumerCluster, { maxWaitMs: 100, isolationLevel: 0 });
     await consumer.assign(output, 0n, [0]);
     const consumed = (async () => {
       while (consuming) {

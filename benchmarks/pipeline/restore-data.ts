@@ -17,8 +17,8 @@
  * must hold exactly `distinctKeys` entries (compareWithModel checks both).
  */
 import type { ReadOnlyKeyValueStore } from '../../src/streams/state/store-types.ts';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
-import { WireProducer, type ProducerRecord } from '../../src/client/wire/producer.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { WireProducer, type ProducerRecord } from '../../src/client/producer/batch-encoder.ts';
 import { createTopic, intKey, uniformInts } from '../lib/data-loader.ts';
 
 const POOL_BYTES = 64 * 1024;

@@ -11,7 +11,7 @@
  *    keeps the last value).
  *  - Every object must be connect()ed before use and disconnect()ed after; disconnect() is
  *    idempotent and never throws for "already disconnected".
- *  - Errors are KafkaClientError (src/client/client-errors.ts) with `retriable` set, naming the
+ *  - Errors are KafkaClientError (src/client/errors.ts) with `retriable` set, naming the
  *    topic/partition involved.
  *
  * Rebalance contract of GroupConsumer (eager protocol, as Kafka Streams' classic assignment):
@@ -41,6 +41,11 @@ export interface ClientConfig {
 export interface TopicPartition {
   readonly topic: string;
   readonly partition: number;
+}
+
+/** A map key for a topic-partition (NUL cannot occur in a topic name). */
+export function topicPartitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
 }
 
 export interface TopicPartitionOffset extends TopicPartition {

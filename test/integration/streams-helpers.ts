@@ -1,12 +1,12 @@
 /*
  * Shared pieces of the streams integration tests: topic setup, producing input and reading
- * output over TCP with the small wire client (src/client/wire — not the client the runtime uses,
+ * output over TCP with the small wire client (src/client — not the client the runtime uses,
  * so the tests do not check the runtime with itself), and polling for a condition.
  */
-import { WireCluster } from '../../src/client/wire/cluster.ts';
-import { createTopics } from '../../src/client/wire/admin.ts';
-import { WireConsumer } from '../../src/client/wire/consumer.ts';
-import { WireProducer } from '../../src/client/wire/producer.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { createTopics } from '../../src/client/admin.ts';
+import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
+import { WireProducer } from '../../src/client/producer/batch-encoder.ts';
 
 export interface InputRecord {
   key: string | Buffer | null;
@@ -47,7 +47,7 @@ export class StreamsIo {
 
   /** Every record of `topic` from the start up to its current end. */
   async readAll(topic: string): Promise<OutputRecord[]> {
-    const consumer = new WireConsumer(this.#cluster, { maxWaitMs: 50, isolationLevel: 0 });
+    const consumer = new PartitionConsumer(this.#cluster, { maxWaitMs: 50, isolationLevel: 0 });
     let parts: number[];
     try {
       parts = await consumer.assign(topic, 'earliest');
@@ -55,7 +55,7 @@ export class StreamsIo {
       if ((e as { code?: number }).code === 3) return []; // not created yet: nothing written
       throw e;
     }
-    const { listOffsets, OffsetSpec } = await import('../../src/client/wire/admin.ts');
+    const { listOffsets, OffsetSpec } = await import('../../src/client/admin.ts');
     const ends = await listOffsets(this.#cluster, topic, parts, OffsetSpec.latest);
     const out: OutputRecord[] = [];
     const done = () => parts.every((p) => (consumer.position(topic, p) ?? 0n) >= ends.get(p)!.offset);

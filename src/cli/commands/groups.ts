@@ -17,10 +17,10 @@
 import type { Command } from 'commander';
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { decodeAssignment } from '../../protocol/messages/consumer-protocol.ts';
-import { listOffsets, OffsetSpec } from '../../client/wire/admin.ts';
-import type { WireCluster } from '../../client/wire/cluster.ts';
-import type { WireConnection } from '../../client/wire/connection.ts';
-import { checkErrorCode } from '../../client/wire/wire-errors.ts';
+import { listOffsets, OffsetSpec } from '../../client/admin.ts';
+import type { WireCluster } from '../../client/cluster.ts';
+import type { WireConnection } from '../../client/connection.ts';
+import { checkErrorCode } from '../../client/errors.ts';
 import { CliError } from '../cli-errors.ts';
 import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
 import { parseInteger } from '../option-parsers.ts';

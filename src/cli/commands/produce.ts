@@ -13,7 +13,7 @@
  */
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
-import { WireProducer, type ProducerRecord } from '../../client/wire/producer.ts';
+import { WireProducer, type ProducerRecord } from '../../client/producer/batch-encoder.ts';
 import { CliError } from '../cli-errors.ts';
 import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
 import { acksArg, intArg, unescapeSeparator } from '../option-parsers.ts';

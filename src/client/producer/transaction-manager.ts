@@ -29,8 +29,8 @@
  */
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { errorInfo } from '../../protocol/error-codes.ts';
-import { KafkaClientError } from '../client-errors.ts';
-import type { WireCluster } from '../wire/cluster.ts';
+import { KafkaClientError } from '../errors.ts';
+import type { WireCluster } from '../cluster.ts';
 
 /** The producer fields of a record batch header. */
 export interface BatchStamp {

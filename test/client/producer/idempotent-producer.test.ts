@@ -1,5 +1,5 @@
 /*
- * The idempotent producer (WireClientProducer with idempotent: true; sequence bookkeeping in
+ * The idempotent producer (KafkaProducer with idempotent: true; sequence bookkeeping in
  * src/client/producer/transaction-manager.ts) against the bundled broker, as a user sees it:
  * batches carry a producer id and contiguous per-partition sequences; a broker SIGKILLed in the
  * middle of a stream of sends and restarted on the same data dir ends with every record in the log
@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildRecordBatch } from '../../../src/protocol/records/record-batch.ts';
 import type { ProducerRecord, RecordMetadata } from '../../../src/client/types.ts';
-import { createTopics } from '../../../src/client/wire/admin.ts';
-import { WireCluster } from '../../../src/client/wire/cluster.ts';
-import { WireClientProducer } from '../../../src/client/wire-producer.ts';
+import { createTopics } from '../../../src/client/admin.ts';
+import { WireCluster } from '../../../src/client/cluster.ts';
+import { KafkaProducer } from '../../../src/client/producer/producer.ts';
 import { startTestBroker } from '../../../src/testing/broker-harness.ts';
 import { RawClient } from '../../broker/raw-client.ts';
 import { fetchBatches, spawnBroker, stopAll } from '../../integration/broker-process.ts';
@@ -39,8 +39,8 @@ async function createTopic(port: number, name: string, partitions: number): Prom
   }
 }
 
-async function idempotentProducer(port: number): Promise<WireClientProducer> {
-  const p = new WireClientProducer({ bootstrapServers: [`127.0.0.1:${port}`], clientId: 'idempotent-test' }, { idempotent: true }, { deliveryTimeoutMs: 60_000 });
+async function idempotentProducer(port: number): Promise<KafkaProducer> {
+  const p = new KafkaProducer({ bootstrapServers: [`127.0.0.1:${port}`], clientId: 'idempotent-test' }, { idempotent: true }, { deliveryTimeoutMs: 60_000 });
   await p.connect();
   cleanups.push(() => p.disconnect());
   return p;

@@ -15,8 +15,8 @@
  * Not to be confused with protocol/messages/consumer-protocol.ts, which parses each version's full
  * layout and so would misread kafkajs' "version 1" bytes that carry only the v0 body.
  */
-import { Reader } from '../protocol/reader.ts';
-import { Writer } from '../protocol/writer.ts';
+import { Reader } from '../../protocol/reader.ts';
+import { Writer } from '../../protocol/writer.ts';
 
 export interface Subscription {
   readonly version: number;

@@ -1,7 +1,7 @@
 /*
  * One member's side of Kafka's classic group protocol on the wire client: finding the
  * coordinator, JoinGroup/SyncGroup (with the leader running the GroupAssignor), Heartbeat on its
- * own timer, OffsetCommit/OffsetFetch and LeaveGroup. The consumer (wire-group-consumer.ts)
+ * own timer, OffsetCommit/OffsetFetch and LeaveGroup. The consumer (group-consumer.ts)
  * decides WHEN to rejoin (from poll(), after beforeRevoke); this class only says that it must.
  *
  * Single source of truth for the member's identity: `memberId` and `generationId`
@@ -21,15 +21,15 @@
  * broker answers a connection's requests in order, so a JoinGroup parked for a whole rebalance
  * (or a long-polling Fetch) must not hold heartbeats and commits behind it.
  */
-import { ApiKeys } from '../protocol/api-keys.ts';
-import { errorInfo } from '../protocol/error-codes.ts';
-import type { ImplementedApiKey, ApiTypes } from '../protocol/messages/index.ts';
-import type { Encodable } from '../protocol/schema.ts';
-import { KafkaClientError } from './client-errors.ts';
-import type { GroupAssignor, MemberAssignment, TopicPartition, TopicPartitionOffset } from './types.ts';
-import type { WireCluster } from './wire/cluster.ts';
-import { WireConnection, type RequestOptions } from './wire/connection.ts';
-import { decodeGroupAssignment, decodeGroupSubscription, encodeGroupAssignment, encodeGroupSubscription } from './wire-group-codec.ts';
+import { ApiKeys } from '../../protocol/api-keys.ts';
+import { errorInfo } from '../../protocol/error-codes.ts';
+import type { ImplementedApiKey, ApiTypes } from '../../protocol/messages/index.ts';
+import type { Encodable } from '../../protocol/schema.ts';
+import { KafkaClientError, toClientError } from '../errors.ts';
+import type { GroupAssignor, MemberAssignment, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import type { WireCluster } from '../cluster.ts';
+import { WireConnection, type RequestOptions } from '../connection.ts';
+import { decodeGroupAssignment, decodeGroupSubscription, encodeGroupAssignment, encodeGroupSubscription } from './group-codec.ts';
 
 export interface MembershipOptions {
   readonly groupId: string;
@@ -54,12 +54,6 @@ const MAX_BACKOFF_MS = 2000;
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** A wire/protocol error as the client interface's error, naming what failed. */
-export function toKafkaClientError(e: unknown, what: string): KafkaClientError {
-  if (e instanceof KafkaClientError) return e;
-  const err = e as { message?: string; retriable?: boolean; errorName?: string };
-  return new KafkaClientError(`${what} failed: ${err.message ?? String(e)}`, { retriable: err.retriable ?? true, cause: e, kafkaType: err.errorName });
-}
 
 function codeError(code: number, what: string): KafkaClientError {
   const info = errorInfo(code);
@@ -140,7 +134,7 @@ export class GroupMembership {
         const coordinatorMoved = code !== undefined && COORDINATOR_ERRORS.has(code);
         if (coordinatorMoved && code !== 14) this.#forgetCoordinator();
         const retriable = coordinatorMoved || (code === undefined && (e as { retriable?: boolean }).retriable === true);
-        if (!retriable || i >= attempts || this.#closed) throw toKafkaClientError(e, what);
+        if (!retriable || i >= attempts || this.#closed) throw toClientError(e, what);
         await sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
@@ -190,7 +184,7 @@ export class GroupMembership {
           if (this.#closed) throw new KafkaClientError(`${what}: the consumer was disconnected`, { retriable: false });
           failure = e;
           code = (e as { code?: number }).code;
-          if (code === undefined && (e as { retriable?: boolean }).retriable !== true) throw toKafkaClientError(e, what);
+          if (code === undefined && (e as { retriable?: boolean }).retriable !== true) throw toClientError(e, what);
           if (code === undefined) this.#forgetCoordinator();
         }
         if (code === 79) continue; // MEMBER_ID_REQUIRED: memberId set, join again at once
@@ -199,9 +193,9 @@ export class GroupMembership {
         } else if (code === 25) {
           this.memberId = '';
         } else if (code !== undefined && code !== 27 && code !== 22) {
-          throw failure !== undefined ? toKafkaClientError(failure, what) : codeError(code, what);
+          throw failure !== undefined ? toClientError(failure, what) : codeError(code, what);
         }
-        if (Date.now() > deadline) throw failure !== undefined ? toKafkaClientError(failure, what) : codeError(code ?? 15, `${what} (gave up after the rebalance timeout)`);
+        if (Date.now() > deadline) throw failure !== undefined ? toClientError(failure, what) : codeError(code ?? 15, `${what} (gave up after the rebalance timeout)`);
         if (code !== 27 && code !== 22 && code !== 25) {
           await sleep(backoff);
           backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);

@@ -28,8 +28,8 @@ import { BATCH_HEADER_SIZE, LOG_OVERHEAD, MAGIC_V2, Offsets } from '../../protoc
 import { crc32c } from '../../util/crc32c.ts';
 import { partitionForKey } from '../../util/murmur2.ts';
 import { sizeOfVarint, sizeOfVarlongNumber, writeVarintAt, writeVarlongNumberAt } from '../../util/varint.ts';
-import type { WireCluster } from './cluster.ts';
-import { KafkaClientError, KafkaResponseError } from './wire-errors.ts';
+import type { WireCluster } from '../cluster.ts';
+import { KafkaClientError, KafkaResponseError } from '../errors.ts';
 
 export interface ProducerRecord {
   key?: Buffer | string | null;

@@ -3,7 +3,7 @@
  * waiting does not cut short a later wait. Fake timers: no real time passes.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PollWaker } from '../../src/client/poll-waker.ts';
+import { PollWaker } from '../../../src/client/consumer/poll-waker.ts';
 
 describe('PollWaker', () => {
   beforeEach(() => vi.useFakeTimers());

@@ -1,35 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
-import { createClientFactory } from '../../../src/client/client-factory.ts';
-import { KafkajsGroupConsumer } from '../../../src/client/kafkajs/kafkajs-group-consumer.ts';
-import type { Admin, Assignment, ClientConfig, ClientFactory, GroupConsumer, Producer } from '../../../src/client/types.ts';
+import { describe, expect, it } from 'vitest';
+import { useFactorySession } from '../helpers/factory-session.ts';
+import type { Assignment, GroupConsumer } from '../../../src/client/types.ts';
 import { Topology } from '../../../src/streams/topology/topology.ts';
 import { createStreamsAssignor } from '../../../src/streams/runtime/assignor/streams-assignor.ts';
 import { decodeAssignment } from '../../../src/streams/runtime/assignor/assignment-codec.ts';
 
-let broker: TestBroker;
-let config: ClientConfig;
-let clients: ClientFactory;
-let admin: Admin;
-let producer: Producer;
-
-beforeAll(async () => {
-  broker = await startTestBroker();
-  config = { bootstrapServers: [broker.bootstrap], clientId: 'rebalance-test', logLevel: 'nothing' };
-  clients = createClientFactory(config);
-  admin = clients.admin();
-  await admin.connect();
-  producer = clients.producer();
-  await producer.connect();
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await admin?.disconnect();
-  await broker?.stop();
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const session = useFactorySession('rebalance-test');
 
 /** orders and payments read by one processor: tasks 0_p own partition p of both topics. */
 function topology(): Topology {
@@ -51,7 +27,7 @@ function streamsMember(processId: string, server: string, assigned: Assignment[]
     acceptableRecoveryLag: 0,
     localState: () => ({ activeTasks: owned, standbyTasks: [], taskOffsets: new Map() }),
   });
-  return clients.consumer({
+  return session.clients.consumer({
     groupId: 'streams-app',
     assignor,
     sessionTimeoutMs: 6000,
@@ -68,7 +44,7 @@ function streamsMember(processId: string, server: string, assigned: Assignment[]
 
 describe('GroupConsumer with the streams assignor', () => {
   it('hands out co-partitioned partitions together, standbys and the host map, and rebalances when a member leaves', async () => {
-    await admin.createTopics([{ topic: 'orders', numPartitions: 4, replicationFactor: 1 }, { topic: 'payments', numPartitions: 4, replicationFactor: 1 }]);
+    await session.admin.createTopics([{ topic: 'orders', numPartitions: 4, replicationFactor: 1 }, { topic: 'payments', numPartitions: 4, replicationFactor: 1 }]);
     const aAssigned: Assignment[] = [];
     const bAssigned: Assignment[] = [];
     const revoked: string[] = [];
@@ -106,35 +82,5 @@ describe('GroupConsumer with the streams assignor', () => {
     expect(revoked.filter((r) => r === 'pa').length).toBe(revokesBefore + 1);
     expect(decodeAssignment(aAssigned.at(-1)!.userData).activeTasks).toEqual(['0_0', '0_1', '0_2', '0_3']);
     await a.disconnect();
-  }, 60_000);
-});
-
-describe('GroupConsumer backpressure', () => {
-  it('keeps its membership while the runtime does not poll and the buffer is full', async () => {
-    await admin.createTopics([{ topic: 'bp', numPartitions: 1, replicationFactor: 1 }]);
-    await producer.send(Array.from({ length: 300 }, (_, i) => ({ topic: 'bp', partition: 0, key: null, value: Buffer.from(`v${i}`), timestamp: i, headers: {} })));
-    let assignments = 0;
-    const range = {
-      name: 'bp-assignor',
-      version: 1,
-      userData: () => Buffer.alloc(0),
-      assign: ({ members, topicPartitions }: { members: readonly { memberId: string }[]; topicPartitions: ReadonlyMap<string, number> }) =>
-        new Map(members.map((m, i) => [m.memberId, { partitions: new Map(i === 0 ? [...topicPartitions].map(([t, n]) => [t, Array.from({ length: n }, (_, p) => p)]) : []), userData: Buffer.alloc(0) }])),
-    };
-    const c = new KafkajsGroupConsumer(
-      config,
-      { groupId: 'bp-group', assignor: range, sessionTimeoutMs: 1500, heartbeatIntervalMs: 200, onAssigned: async () => void assignments++ },
-      { maxBufferedRecords: 10 },
-    );
-    await c.connect();
-    await c.subscribe(['bp']);
-    const seen: number[] = [];
-    for (let i = 0; i < 50 && seen.length === 0; i++) for (const b of await c.poll(5, 100)) seen.push(...b.records.map((r) => r.offset));
-    // Longer than the session timeout without polling: only the parked fetch handler's heartbeats keep the member.
-    await sleep(3500);
-    for (let i = 0; i < 200 && seen.length < 300; i++) for (const b of await c.poll(50, 100)) seen.push(...b.records.map((r) => r.offset));
-    expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => i));
-    expect(assignments).toBe(1);
-    await c.disconnect();
   }, 60_000);
 });

@@ -1,16 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AssignerProtocol } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, type PartitionAssigner } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
-import { KafkajsGroupConsumer } from '../../src/client/kafkajs/kafkajs-group-consumer.ts';
-import { KafkajsAdmin } from '../../src/client/kafkajs/kafkajs-admin.ts';
-import { WireClientProducer } from '../../src/client/wire-producer.ts';
-import { WireGroupConsumer } from '../../src/client/wire-group-consumer.ts';
-import { decodeGroupAssignment, decodeGroupSubscription, encodeGroupAssignment, encodeGroupSubscription } from '../../src/client/wire-group-codec.ts';
-import type { Admin, Assignment, ClientConfig, FetchedBatch, GroupConsumer, GroupConsumerOptions, MemberAssignment, Producer } from '../../src/client/types.ts';
-import { rangeAssignor } from './helpers/range-assignor.ts';
+import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
+import { KafkaAdmin } from '../../../src/client/admin.ts';
+import { KafkaProducer } from '../../../src/client/producer/producer.ts';
+import { KafkaGroupConsumer } from '../../../src/client/consumer/group-consumer.ts';
+import { decodeGroupAssignment, decodeGroupSubscription, encodeGroupAssignment, encodeGroupSubscription } from '../../../src/client/consumer/group-codec.ts';
+import type { Admin, Assignment, ClientConfig, FetchedBatch, GroupConsumer, GroupConsumerOptions, MemberAssignment, Producer } from '../../../src/client/types.ts';
+import { rangeAssignor } from '../helpers/range-assignor.ts';
 
 let broker: TestBroker;
 let config: ClientConfig;
@@ -20,9 +19,9 @@ let producer: Producer;
 beforeAll(async () => {
   broker = await startTestBroker();
   config = { bootstrapServers: [broker.bootstrap], clientId: 'wire-group-test', logLevel: 'nothing' };
-  admin = new KafkajsAdmin(config);
+  admin = new KafkaAdmin(config);
   await admin.connect();
-  producer = new WireClientProducer(config);
+  producer = new KafkaProducer(config);
   await producer.connect();
 });
 
@@ -33,8 +32,8 @@ afterAll(async () => {
 });
 
 
-function member(groupId: string, label: string, extra: Partial<GroupConsumerOptions> = {}, seen?: string[]): WireGroupConsumer {
-  return new WireGroupConsumer(config, { groupId, assignor: rangeAssignor(label, seen), sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, ...extra });
+function member(groupId: string, label: string, extra: Partial<GroupConsumerOptions> = {}, seen?: string[]): KafkaGroupConsumer {
+  return new KafkaGroupConsumer(config, { groupId, assignor: rangeAssignor(label, seen), sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, ...extra });
 }
 
 function values(batches: readonly FetchedBatch[]): string[] {
@@ -65,7 +64,7 @@ describe('consumer protocol bytes', () => {
   });
 });
 
-describe('WireGroupConsumer', () => {
+describe('KafkaGroupConsumer', () => {
   it('joins, runs onAssigned before records, polls everything, commits, and a restarted member resumes at the commit', async () => {
     await admin.createTopics([{ topic: 'w-one', numPartitions: 2, replicationFactor: 1 }]);
     await produce('w-one', 40, 2);
@@ -140,33 +139,47 @@ describe('WireGroupConsumer', () => {
     await a.disconnect();
   });
 
-  it('shares a group with a kafkajs member (same assignor name), each reading its userData', async () => {
+  it('shares a group with a plain kafkajs consumer (same assignor name), subscription and assignment userData crossing both ways', async () => {
     await admin.createTopics([{ topic: 'w-mixed', numPartitions: 2, replicationFactor: 1 }]);
     await produce('w-mixed', 20, 2);
     const seen: string[] = [];
-    const assigned: Record<string, Assignment> = {};
-    const wire = member('w-mixed-g', 'wire', { onAssigned: async (x) => void (assigned['wire'] = x) }, seen);
-    const kjs = new KafkajsGroupConsumer(config, {
-      groupId: 'w-mixed-g',
-      assignor: rangeAssignor('kafkajs', seen),
-      sessionTimeoutMs: 6000,
-      heartbeatIntervalMs: 300,
-      onAssigned: async (x) => void (assigned['kafkajs'] = x),
+    let wireAssigned: Assignment | undefined;
+    const wire = member('w-mixed-g', 'wire', { onAssigned: async (x) => void (wireAssigned = x) }, seen);
+    // kafkajs as an independent peer: its own assigner named like ours, dealing partitions by
+    // member rank exactly as rangeAssignor does, with userData in the consumer protocol's bytes.
+    const kafka = new Kafka({ clientId: 'kafkajs-peer', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    const peerAssigner: PartitionAssigner = ({ cluster }) => ({
+      name: 'test-range',
+      version: 1,
+      protocol: ({ topics }) => ({ name: 'test-range', metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.from('kafkajs') }) }),
+      async assign({ members, topics }) {
+        const sorted = [...members].sort((x, y) => x.memberId.localeCompare(y.memberId));
+        for (const m of sorted) seen.push(AssignerProtocol.MemberMetadata.decode(m.memberMetadata)!.userData.toString());
+        await cluster.refreshMetadataIfNecessary();
+        return sorted.map((m, i) => {
+          const assignment: Record<string, number[]> = {};
+          for (const t of topics) assignment[t] = cluster.findTopicPartitionMetadata(t).map((pm) => pm.partitionId).filter((p) => p % sorted.length === i);
+          return { memberId: m.memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment, userData: Buffer.from(`rank-${i}`) }) };
+        });
+      },
     });
-    for (const c of [wire, kjs]) {
-      await c.connect();
-      await c.subscribe(['w-mixed']);
-    }
+    const peer = kafka.consumer({ groupId: 'w-mixed-g', partitionAssigners: [peerAssigner], sessionTimeout: 6000, heartbeatInterval: 300 });
     const got = new Set<string>();
-    for (let i = 0; i < 200 && (wire.assignment().length !== 1 || kjs.assignment().length !== 1 || got.size < 20); i++) {
-      const [x, y] = await Promise.all([wire.poll(500, 100), kjs.poll(500, 100)]);
-      for (const v of [...values(x), ...values(y)]) got.add(v);
+    let peerPartitions: number[] = [];
+    peer.on(peer.events.GROUP_JOIN, (e) => void (peerPartitions = e.payload.memberAssignment['w-mixed'] ?? []));
+    await peer.connect();
+    await peer.subscribe({ topic: 'w-mixed', fromBeginning: true });
+    await peer.run({ eachMessage: async ({ message }) => void got.add(message.value!.toString()) });
+    await wire.connect();
+    await wire.subscribe(['w-mixed']);
+    for (let i = 0; i < 300 && (wire.assignment().length !== 1 || peerPartitions.length !== 1 || got.size < 20); i++) {
+      for (const v of values(await wire.poll(500, 100))) got.add(v);
     }
     expect(got.size).toBe(20);
-    expect([...wire.assignment(), ...kjs.assignment()].map((t) => t.partition).sort()).toEqual([0, 1]);
+    expect([...wire.assignment().map((t) => t.partition), ...peerPartitions].sort()).toEqual([0, 1]);
     expect(new Set(seen)).toEqual(new Set(['wire', 'kafkajs']));
-    expect(new Set([assigned['wire']?.userData.toString(), assigned['kafkajs']?.userData.toString()])).toEqual(new Set(['rank-0', 'rank-1']));
-    await kjs.disconnect();
+    expect(['rank-0', 'rank-1']).toContain(wireAssigned?.userData.toString());
+    await peer.disconnect();
     await wire.disconnect();
   });
 
@@ -217,12 +230,12 @@ describe('WireGroupConsumer', () => {
   });
 });
 
-describe('WireGroupConsumer without polling', () => {
+describe('KafkaGroupConsumer without polling', () => {
   it('keeps its membership (heartbeats on their own timer) while the runtime does not poll and prefetching has stopped', async () => {
     await admin.createTopics([{ topic: 'w-bp', numPartitions: 1, replicationFactor: 1 }]);
     await produce('w-bp', 300, 1);
     let assignments = 0;
-    const c = new WireGroupConsumer(
+    const c = new KafkaGroupConsumer(
       config,
       { groupId: 'w-bp-g', assignor: rangeAssignor('bp'), sessionTimeoutMs: 1500, heartbeatIntervalMs: 200, onAssigned: async () => void assignments++ },
       { maxBufferedRecords: 10 },
@@ -239,17 +252,17 @@ describe('WireGroupConsumer without polling', () => {
   });
 });
 
-describe('WireGroupConsumer across a broker restart', () => {
+describe('KafkaGroupConsumer across a broker restart', () => {
   it('keeps polling: reconnects, rejoins and reads what was produced after the restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'wire-group-restart-'));
     let b = await startTestBroker({ dataDir });
     const port = b.port;
     const cfg: ClientConfig = { bootstrapServers: [b.bootstrap], clientId: 'restart-test', logLevel: 'nothing' };
-    const p = new WireClientProducer(cfg);
-    const c = new WireGroupConsumer(cfg, { groupId: 'restart-g', assignor: rangeAssignor('r'), sessionTimeoutMs: 3000, heartbeatIntervalMs: 200 });
+    const p = new KafkaProducer(cfg);
+    const c = new KafkaGroupConsumer(cfg, { groupId: 'restart-g', assignor: rangeAssignor('r'), sessionTimeoutMs: 3000, heartbeatIntervalMs: 200 });
     try {
       await p.connect();
-      const adm = new KafkajsAdmin(cfg);
+      const adm = new KafkaAdmin(cfg);
       await adm.connect();
       await adm.createTopics([{ topic: 'w-restart', numPartitions: 1, replicationFactor: 1 }]);
       await adm.disconnect();
@@ -271,7 +284,7 @@ describe('WireGroupConsumer across a broker restart', () => {
       })();
       await new Promise((r) => setTimeout(r, 500));
       b = await startTestBroker({ dataDir, port });
-      const p2 = new WireClientProducer(cfg);
+      const p2 = new KafkaProducer(cfg);
       await p2.connect();
       await p2.send(Array.from({ length: 10 }, (_, i) => ({ topic: 'w-restart', key: null, value: Buffer.from(`after${i}`), timestamp: 100 + i, headers: {} })));
       await p2.disconnect();

@@ -21,9 +21,9 @@
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { iterateBatches, decodeRecordBatch } from '../../protocol/records/record-batch.ts';
 import type { RecordHeader } from '../../protocol/records/record.ts';
-import { listOffsets, OffsetSpec } from './admin.ts';
-import type { WireCluster } from './cluster.ts';
-import { KafkaClientError, KafkaResponseError } from './wire-errors.ts';
+import { listOffsets, OffsetSpec } from '../admin.ts';
+import type { WireCluster } from '../cluster.ts';
+import { KafkaClientError, KafkaResponseError } from '../errors.ts';
 
 export interface ConsumedRecord {
   topic: string;
@@ -51,7 +51,7 @@ export type StartPosition = 'earliest' | 'latest' | bigint;
 
 const ROUTING_ERRORS = new Set([3, 5, 6, 13, 74, 75]);
 
-export class WireConsumer {
+export class PartitionConsumer {
   /** topic → partition → next offset to read. */
   private readonly positions = new Map<string, Map<number, bigint>>();
   /** topic → partition → high watermark from the last fetch. */

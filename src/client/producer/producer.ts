@@ -1,5 +1,5 @@
 /*
- * Producer (types.ts) on the project's own wire client (src/client/wire: WireCluster and
+ * Producer (types.ts) on the project's own wire client (cluster.ts: WireCluster and
  * WireConnection over src/protocol). It replaces the kafkajs producer on the streams runtime's
  * path: no per-message objects beyond the caller's records, one record batch v2 built per
  * partition per request, and several Produce requests in flight per broker, so the broker's
@@ -52,19 +52,19 @@
  * Topics are never auto-created (Metadata asks with allowAutoTopicCreation = false); a topic that
  * stays unknown for ~1 s fails the call naming it.
  */
-import { ApiKeys } from '../protocol/api-keys.ts';
-import { ErrorCode, errorInfo } from '../protocol/error-codes.ts';
-import type { CompressionCodec } from '../protocol/records/compression.ts';
-import { buildRecordBatch, type RecordInput } from '../protocol/records/record-batch.ts';
-import type { RecordHeader } from '../protocol/records/record.ts';
-import { partitionForKey } from '../util/murmur2.ts';
-import { KafkaClientError } from './client-errors.ts';
-import type { ClientConfig, Producer, ProducerOptions, ProducerRecord, RecordMetadata } from './types.ts';
-import { WireCluster, type TopicInfo } from './wire/cluster.ts';
-import { encodeBatch, estimatedRecordSize } from './wire/producer.ts';
-import { TransactionManager, type BatchStamp } from './producer/transaction-manager.ts';
+import { ApiKeys } from '../../protocol/api-keys.ts';
+import { ErrorCode, errorInfo } from '../../protocol/error-codes.ts';
+import type { CompressionCodec } from '../../protocol/records/compression.ts';
+import { buildRecordBatch, type RecordInput } from '../../protocol/records/record-batch.ts';
+import type { RecordHeader } from '../../protocol/records/record.ts';
+import { partitionForKey } from '../../util/murmur2.ts';
+import { KafkaClientError, toClientError } from '../errors.ts';
+import type { ClientConfig, Producer, ProducerOptions, ProducerRecord, RecordMetadata } from '../types.ts';
+import { WireCluster, type TopicInfo } from '../cluster.ts';
+import { encodeBatch, estimatedRecordSize } from './batch-encoder.ts';
+import { TransactionManager, type BatchStamp } from './transaction-manager.ts';
 
-export interface WireProducerTuning {
+export interface ProducerTuning {
   /** Produce requests outstanding per broker connection. Default 5 (Kafka's default). */
   readonly maxInFlight?: number | undefined;
   /** How long a failed batch is retried before its calls fail. Default 20000 ms. */
@@ -107,7 +107,7 @@ interface Batch {
 const RETRY_BACKOFF_MS = 100;
 const RETRY_BACKOFF_MAX_MS = 1000;
 
-export class WireClientProducer implements Producer {
+export class KafkaProducer implements Producer {
   readonly #cluster: WireCluster;
   readonly #acks: -1 | 0 | 1;
   readonly #compression: CompressionCodec | undefined;
@@ -138,7 +138,7 @@ export class WireClientProducer implements Producer {
   /** disconnect() was called: batches needing a retry fail instead of being retried. */
   #closing = false;
 
-  constructor(config: ClientConfig, options: ProducerOptions = {}, tuning: WireProducerTuning = {}) {
+  constructor(config: ClientConfig, options: ProducerOptions = {}, tuning: ProducerTuning = {}) {
     const idempotent = options.idempotent === true;
     if (idempotent && options.acks !== undefined && options.acks !== -1) {
       throw new KafkaClientError(`producer options: acks must be -1 (all) with idempotent: true, got ${options.acks}`, { retriable: false });
@@ -167,7 +167,7 @@ export class WireClientProducer implements Producer {
       this.#connected = true;
       this.#closing = false;
     } catch (e) {
-      throw wrap(e, 'connecting the producer');
+      throw toClientError(e, 'connecting the producer');
     }
   }
 
@@ -243,7 +243,7 @@ export class WireClientProducer implements Producer {
    * call fails with that error instead of hanging, and the producer starts afresh.
    */
   #failEverything(e: unknown): void {
-    const err = wrap(e, 'the producer\'s sender');
+    const err = toClientError(e, 'the producer\'s sender');
     for (let i = this.#head; i < this.#calls.length; i++) {
       const call = this.#calls[i]!;
       call.error ??= err;
@@ -319,7 +319,7 @@ export class WireClientProducer implements Producer {
         try {
           info = await this.#topic(r.topic);
         } catch (e) {
-          call.error = wrap(e, `sending ${call.records.length} records to ${r.topic}`);
+          call.error = toClientError(e, `sending ${call.records.length} records to ${r.topic}`);
           return false;
         }
       }
@@ -475,7 +475,7 @@ export class WireClientProducer implements Producer {
   #failedRequest(batches: readonly Batch[], e: unknown): void {
     const retriable = (e as { retriable?: boolean } | null)?.retriable !== false;
     for (const b of batches) {
-      const err = wrap(e, `producing to ${b.topic}-${b.partition}`);
+      const err = toClientError(e, `producing to ${b.topic}-${b.partition}`);
       if (retriable) this.#markRetry(b, err);
       else this.#fail(b, err);
     }
@@ -648,11 +648,6 @@ function toRecordInput(r: ProducerRecord): RecordInput {
   return input;
 }
 
-function wrap(e: unknown, what: string): KafkaClientError {
-  if (e instanceof KafkaClientError) return e;
-  const err = e as { message?: string; retriable?: boolean; errorName?: string } | null;
-  return new KafkaClientError(`${what} failed: ${err?.message ?? String(e)}`, { retriable: err?.retriable ?? true, cause: e, kafkaType: err?.errorName });
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

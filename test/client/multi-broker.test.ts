@@ -5,12 +5,12 @@
  * from its leader.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listOffsets, OffsetSpec } from '../../../src/client/wire/admin.ts';
-import { WireCluster } from '../../../src/client/wire/cluster.ts';
-import { WireConsumer, type ConsumedRecord } from '../../../src/client/wire/consumer.ts';
-import { WireProducer } from '../../../src/client/wire/producer.ts';
-import { partitionForKey } from '../../../src/util/murmur2.ts';
-import { startMockCluster, type MockCluster } from './mock-cluster.ts';
+import { listOffsets, OffsetSpec } from '../../src/client/admin.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { PartitionConsumer, type ConsumedRecord } from '../../src/client/consumer/partition-consumer.ts';
+import { WireProducer } from '../../src/client/producer/batch-encoder.ts';
+import { partitionForKey } from '../../src/util/murmur2.ts';
+import { startMockCluster, type MockCluster } from './helpers/mock-cluster.ts';
 
 describe('wire client against a 3-broker cluster (librdkafka mock)', () => {
   let mock: MockCluster;
@@ -54,7 +54,7 @@ describe('wire client against a 3-broker cluster (librdkafka mock)', () => {
     const ends = await listOffsets(cluster, topic, info.partitions.map((p) => p.partition), OffsetSpec.latest);
     expect([...ends.values()].reduce((s, o) => s + o.offset, 0n)).toBe(300n);
 
-    const consumer = new WireConsumer(cluster, { maxWaitMs: 100 });
+    const consumer = new PartitionConsumer(cluster, { maxWaitMs: 100 });
     await consumer.assign(topic, 'earliest');
     const got: ConsumedRecord[] = [];
     for (let round = 0; round < 50 && got.length < 300; round++) got.push(...(await consumer.poll()));

@@ -1,27 +1,27 @@
 /*
- * WireConsumer against the bundled broker: start positions (earliest, latest, explicit), reading
+ * PartitionConsumer against the bundled broker: start positions (earliest, latest, explicit), reading
  * every partition in offset order, an idle poll returning nothing, and the reset after an
  * out-of-range position.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTopics } from '../../../src/client/wire/admin.ts';
-import { WireCluster } from '../../../src/client/wire/cluster.ts';
-import { WireConsumer, type ConsumedRecord } from '../../../src/client/wire/consumer.ts';
-import { WireProducer } from '../../../src/client/wire/producer.ts';
-import { KafkaClientError, KafkaResponseError } from '../../../src/client/wire/wire-errors.ts';
+import { createTopics } from '../../../src/client/admin.ts';
+import { WireCluster } from '../../../src/client/cluster.ts';
+import { PartitionConsumer, type ConsumedRecord } from '../../../src/client/consumer/partition-consumer.ts';
+import { WireProducer } from '../../../src/client/producer/batch-encoder.ts';
+import { KafkaClientError, KafkaResponseError } from '../../../src/client/errors.ts';
 import { encodeResponse } from '../../../src/protocol/frames.ts';
 import { buildControlBatch, ControlType } from '../../../src/protocol/records/control.ts';
 import { buildRecordBatch } from '../../../src/protocol/records/record-batch.ts';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
-import { answerApiVersions, scriptedBroker } from './scripted-broker.ts';
+import { answerApiVersions, scriptedBroker } from '../helpers/scripted-broker.ts';
 
-async function drain(consumer: WireConsumer, expected: number): Promise<ConsumedRecord[]> {
+async function drain(consumer: PartitionConsumer, expected: number): Promise<ConsumedRecord[]> {
   const got: ConsumedRecord[] = [];
   for (let i = 0; i < 100 && got.length < expected; i++) got.push(...(await consumer.poll()));
   return got;
 }
 
-describe('WireConsumer', () => {
+describe('PartitionConsumer', () => {
   let broker: TestBroker;
   let cluster: WireCluster;
   beforeEach(async () => {
@@ -37,7 +37,7 @@ describe('WireConsumer', () => {
   });
 
   it('reads every partition from the beginning, in offset order, with headers', async () => {
-    const consumer = new WireConsumer(cluster, { maxWaitMs: 50 });
+    const consumer = new PartitionConsumer(cluster, { maxWaitMs: 50 });
     expect(await consumer.assign('events', 'earliest')).toEqual([0, 1]);
     const got = await drain(consumer, 20);
     expect(got).toHaveLength(20);
@@ -52,7 +52,7 @@ describe('WireConsumer', () => {
   });
 
   it('from latest sees only new records; an idle poll returns none', async () => {
-    const consumer = new WireConsumer(cluster, { maxWaitMs: 50 });
+    const consumer = new PartitionConsumer(cluster, { maxWaitMs: 50 });
     await consumer.assign('events', 'latest', [1]);
     expect(await consumer.poll()).toEqual([]);
     await new WireProducer(cluster).send('events', [{ value: 'new', partition: 1 }, { value: 'other', partition: 0 }]);
@@ -61,18 +61,18 @@ describe('WireConsumer', () => {
   });
 
   it('starts at an explicit offset, and resets to the earliest after an out-of-range position', async () => {
-    const mid = new WireConsumer(cluster, { maxWaitMs: 50 });
+    const mid = new PartitionConsumer(cluster, { maxWaitMs: 50 });
     await mid.assign('events', 7n, [0]);
     expect((await drain(mid, 3)).map((r) => r.offset)).toEqual([7n, 8n, 9n]);
 
-    const beyond = new WireConsumer(cluster, { maxWaitMs: 50, resetTo: 'earliest' });
+    const beyond = new PartitionConsumer(cluster, { maxWaitMs: 50, resetTo: 'earliest' });
     await beyond.assign('events', 500n, [0]);
     const got = await drain(beyond, 10);
     expect(got.map((r) => r.offset)).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(i)));
   });
 
   it('refuses to assign a partition the topic does not have', async () => {
-    const consumer = new WireConsumer(cluster);
+    const consumer = new PartitionConsumer(cluster);
     const err = await consumer.assign('events', 'earliest', [5]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KafkaResponseError);
     expect((err as Error).message).toContain('events-5');
@@ -91,7 +91,7 @@ describe('WireConsumer', () => {
  *   offset  6    pid 8 COMMIT marker
  *   offsets 7-8  pid 7 (txn)    n0 n1      a later transaction of pid 7, not aborted
  */
-describe('WireConsumer with transactional data', () => {
+describe('PartitionConsumer with transactional data', () => {
   let corrupt = false;
   const txnBatches = (): Buffer => {
     const v = (s: string): { value: Buffer } => ({ value: Buffer.from(s) });
@@ -134,7 +134,7 @@ describe('WireConsumer with transactional data', () => {
     port = fake.port;
     const cluster = new WireCluster({ bootstrap: `127.0.0.1:${fake.port}` });
     try {
-      const consumer = new WireConsumer(cluster, { isolationLevel, maxWaitMs: 10 });
+      const consumer = new PartitionConsumer(cluster, { isolationLevel, maxWaitMs: 10 });
       await consumer.assign('tx', start);
       const values = (await consumer.poll()).map((r) => r.value!.toString());
       return { values, position: consumer.position('tx', 0) };

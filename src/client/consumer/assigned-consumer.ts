@@ -1,11 +1,11 @@
 /*
  * AssignedConsumer (types.ts): a consumer without a group, for changelog restore and standby
  * tasks. kafkajs has no group-less consumer, so this one runs on the project's own wire client
- * (src/client/wire: WireCluster + WireConsumer over src/protocol), which fetches exactly the
+ * (cluster.ts + consumer/partition-consumer.ts over src/protocol), which fetches exactly the
  * partitions it is given from the offsets it is given.
  *
  * State (single source of truth for progress): `#positions` — next offset per assigned partition
- * (undefined until resolved from offsetReset) — and `#paused`. A WireConsumer is a cheap view over
+ * (undefined until resolved from offsetReset) — and `#paused`. A PartitionConsumer is a cheap view over
  * the shared WireCluster; it is rebuilt from `#positions` whenever the set of fetched partitions
  * or a position changes (assign, seek, pause, resume), and positions are read back from it after
  * each fetch. Records beyond maxRecords are kept in `#buffer` for the next poll().
@@ -13,12 +13,11 @@
  * Fetches long-poll at most min(timeoutMs, maxWaitMs); with nothing assigned (or all paused)
  * poll() waits timeoutMs and returns [].
  */
-import { WireCluster } from './wire/cluster.ts';
-import { listOffsets, OffsetSpec } from './wire/admin.ts';
-import { WireConsumer } from './wire/consumer.ts';
-import { KafkaClientError } from './client-errors.ts';
-import type { AssignedConsumer, AssignedConsumerOptions, AssignedPartition, ClientConfig, ConsumedRecord, FetchedBatch, TopicPartition, TopicPartitionOffset } from './types.ts';
-import { topicPartitionKey } from './kafkajs/kafkajs-common.ts';
+import { WireCluster } from '../cluster.ts';
+import { listOffsets, OffsetSpec } from '../admin.ts';
+import { PartitionConsumer } from './partition-consumer.ts';
+import { KafkaClientError, toClientError } from '../errors.ts';
+import { topicPartitionKey, type AssignedConsumer, type AssignedConsumerOptions, type AssignedPartition, type ClientConfig, type ConsumedRecord, type FetchedBatch, type TopicPartition, type TopicPartitionOffset } from '../types.ts';
 
 interface Slot {
   readonly topic: string;
@@ -27,19 +26,14 @@ interface Slot {
   highWatermark: number;
 }
 
-function wrap(e: unknown, what: string): KafkaClientError {
-  if (e instanceof KafkaClientError) return e;
-  const err = e as { message?: string; retriable?: boolean };
-  return new KafkaClientError(`${what} failed: ${err.message ?? String(e)}`, { retriable: err.retriable ?? true, cause: e });
-}
 
-export class WireAssignedConsumer implements AssignedConsumer {
+export class KafkaAssignedConsumer implements AssignedConsumer {
   readonly #cluster: WireCluster;
   readonly #options: AssignedConsumerOptions;
   readonly #slots = new Map<string, Slot>();
   readonly #paused = new Set<string>();
   #buffer: FetchedBatch[] = [];
-  #wire: WireConsumer | undefined;
+  #wire: PartitionConsumer | undefined;
   #dirty = true;
   #closed = false;
 
@@ -57,7 +51,7 @@ export class WireAssignedConsumer implements AssignedConsumer {
     try {
       await this.#cluster.any();
     } catch (e) {
-      throw wrap(e, 'connecting the assign-only consumer');
+      throw toClientError(e, 'connecting the assign-only consumer');
     }
   }
 
@@ -106,7 +100,7 @@ export class WireAssignedConsumer implements AssignedConsumer {
       try {
         records = await wire.poll();
       } catch (e) {
-        throw wrap(e, `fetching ${this.assignment().map((t) => `${t.topic}-${t.partition}`).join(', ')}`);
+        throw toClientError(e, `fetching ${this.assignment().map((t) => `${t.topic}-${t.partition}`).join(', ')}`);
       }
       this.#collect(wire, records);
     }
@@ -122,7 +116,7 @@ export class WireAssignedConsumer implements AssignedConsumer {
         const found = await listOffsets(this.#cluster, topic, partitions, OffsetSpec.latest);
         for (const p of partitions) out.push({ topic, partition: p, offset: Number(found.get(p)!.offset) });
       } catch (e) {
-        throw wrap(e, `listing end offsets of ${topic} partitions ${partitions.join(',')}`);
+        throw toClientError(e, `listing end offsets of ${topic} partitions ${partitions.join(',')}`);
       }
     }
     return out;
@@ -151,28 +145,28 @@ export class WireAssignedConsumer implements AssignedConsumer {
         const found = await listOffsets(this.#cluster, topic, slots.map((s) => s.partition), spec);
         for (const s of slots) s.position = Number(found.get(s.partition)!.offset);
       } catch (e) {
-        throw wrap(e, `finding the ${this.#options.offsetReset ?? 'earliest'} offsets of ${topic}`);
+        throw toClientError(e, `finding the ${this.#options.offsetReset ?? 'earliest'} offsets of ${topic}`);
       }
       this.#dirty = true;
     }
   }
 
   /** The wire consumer over the unpaused partitions at their positions; undefined when none. */
-  async #view(timeoutMs: number): Promise<WireConsumer | undefined> {
+  async #view(timeoutMs: number): Promise<PartitionConsumer | undefined> {
     const active = [...this.#slots.entries()].filter(([k]) => !this.#paused.has(k)).map(([, s]) => s);
     if (active.length === 0) return undefined;
     if (this.#dirty || this.#wire === undefined) {
-      const wire = new WireConsumer(this.#cluster, {
+      const wire = new PartitionConsumer(this.#cluster, {
         maxWaitMs: Math.max(0, Math.min(timeoutMs, this.#options.maxWaitMs ?? 100)),
         maxBytes: this.#options.maxBytes ?? 10 * 1024 * 1024,
         partitionMaxBytes: this.#options.maxBytesPerPartition ?? 1024 * 1024,
         resetTo: this.#options.offsetReset ?? 'earliest',
       });
-      // WireConsumer.assign with an explicit offset only reads cached metadata (no ListOffsets).
+      // PartitionConsumer.assign with an explicit offset only reads cached metadata (no ListOffsets).
       try {
         await Promise.all(active.map((s) => wire.assign(s.topic, BigInt(s.position ?? 0), [s.partition])));
       } catch (e) {
-        throw wrap(e, `assigning ${active.map((s) => `${s.topic}-${s.partition}`).join(', ')}`);
+        throw toClientError(e, `assigning ${active.map((s) => `${s.topic}-${s.partition}`).join(', ')}`);
       }
       this.#wire = wire;
       this.#dirty = false;
@@ -180,7 +174,7 @@ export class WireAssignedConsumer implements AssignedConsumer {
     return this.#wire;
   }
 
-  #collect(wire: WireConsumer, records: readonly { topic: string; partition: number; offset: bigint; timestamp: number; key: Buffer | null; value: Buffer | null; headers: { key: string; value: Buffer | null }[] }[]): void {
+  #collect(wire: PartitionConsumer, records: readonly { topic: string; partition: number; offset: bigint; timestamp: number; key: Buffer | null; value: Buffer | null; headers: { key: string; value: Buffer | null }[] }[]): void {
     const grouped = new Map<string, ConsumedRecord[]>();
     for (const r of records) {
       const k = topicPartitionKey(r.topic, r.partition);

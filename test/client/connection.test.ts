@@ -5,11 +5,11 @@
  */
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WireConnection } from '../../../src/client/wire/connection.ts';
-import { KafkaClientError, KafkaConnectionError, KafkaTimeoutError } from '../../../src/client/wire/wire-errors.ts';
-import { encodeResponse } from '../../../src/protocol/frames.ts';
-import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
-import { answerApiVersions, scriptedBroker } from './scripted-broker.ts';
+import { WireConnection } from '../../src/client/connection.ts';
+import { KafkaClientError, KafkaConnectionError, KafkaTimeoutError } from '../../src/client/errors.ts';
+import { encodeResponse } from '../../src/protocol/frames.ts';
+import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
+import { answerApiVersions, scriptedBroker } from './helpers/scripted-broker.ts';
 
 describe('WireConnection', () => {
   const cleanups: (() => Promise<void> | void)[] = [];

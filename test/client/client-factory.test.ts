@@ -1,36 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
-import { createClientFactory } from '../../../src/client/client-factory.ts';
-import type { Admin, ClientFactory, FetchedBatch, Producer, ProducerRecord } from '../../../src/client/types.ts';
-import { partitionForKey } from '../../../src/util/murmur2.ts';
-import { KafkaClientError } from '../../../src/client/client-errors.ts';
+import { describe, expect, it } from 'vitest';
+import { useFactorySession } from './helpers/factory-session.ts';
+import type { FetchedBatch, ProducerRecord } from '../../src/client/types.ts';
+import { partitionForKey } from '../../src/util/murmur2.ts';
+import { KafkaClientError } from '../../src/client/errors.ts';
 
-let broker: TestBroker;
-let clients: ClientFactory;
-let admin: Admin;
-let producer: Producer;
-
-beforeAll(async () => {
-  broker = await startTestBroker();
-  clients = createClientFactory({ bootstrapServers: [broker.bootstrap], clientId: 'client-test', logLevel: 'nothing' });
-  admin = clients.admin();
-  await admin.connect();
-  producer = clients.producer();
-  await producer.connect();
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await admin?.disconnect();
-  await broker?.stop();
-});
+const session = useFactorySession('client-test');
 
 function rec(topic: string, key: string | null, value: string, extra: Partial<ProducerRecord> = {}): ProducerRecord {
   return { topic, key: key === null ? null : Buffer.from(key), value: Buffer.from(value), timestamp: 1_700_000_000_000, headers: {}, ...extra };
 }
 
 async function drain(topic: string, partitions: number, expected: number): Promise<FetchedBatch[]> {
-  const c = clients.assignedConsumer();
+  const c = session.clients.assignedConsumer();
   await c.connect();
   await c.assign(Array.from({ length: partitions }, (_, p) => ({ topic, partition: p })));
   const out: FetchedBatch[] = [];
@@ -46,41 +27,41 @@ async function drain(topic: string, partitions: number, expected: number): Promi
 
 describe('Admin', () => {
   it('creates topics, skips existing ones, describes partition counts and lists them', async () => {
-    await admin.createTopics([{ topic: 'adm-a', numPartitions: 3, replicationFactor: 1 }, { topic: 'adm-b', numPartitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } }]);
-    await admin.createTopics([{ topic: 'adm-a', numPartitions: 5, replicationFactor: 1 }]);
-    const described = await admin.describeTopics(['adm-a', 'adm-b', 'adm-missing']);
+    await session.admin.createTopics([{ topic: 'adm-a', numPartitions: 3, replicationFactor: 1 }, { topic: 'adm-b', numPartitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } }]);
+    await session.admin.createTopics([{ topic: 'adm-a', numPartitions: 5, replicationFactor: 1 }]);
+    const described = await session.admin.describeTopics(['adm-a', 'adm-b', 'adm-missing']);
     expect([...described].sort((x, y) => x.topic.localeCompare(y.topic))).toEqual([
       { topic: 'adm-a', partitions: 3 },
       { topic: 'adm-b', partitions: 1 },
     ]);
-    expect(await admin.listTopics()).toEqual(expect.arrayContaining(['adm-a', 'adm-b']));
-    await admin.deleteTopics(['adm-b']);
-    expect(await admin.describeTopics(['adm-b'])).toEqual([]);
+    expect(await session.admin.listTopics()).toEqual(expect.arrayContaining(['adm-a', 'adm-b']));
+    await session.admin.deleteTopics(['adm-b']);
+    expect(await session.admin.describeTopics(['adm-b'])).toEqual([]);
   });
 
   it('lists earliest, latest and by-timestamp offsets and deletes records', async () => {
-    await admin.createTopics([{ topic: 'adm-offsets', numPartitions: 1, replicationFactor: 1 }]);
-    await producer.send(Array.from({ length: 10 }, (_, i) => rec('adm-offsets', null, `v${i}`, { partition: 0, timestamp: 1000 + i * 10 })));
+    await session.admin.createTopics([{ topic: 'adm-offsets', numPartitions: 1, replicationFactor: 1 }]);
+    await session.producer.send(Array.from({ length: 10 }, (_, i) => rec('adm-offsets', null, `v${i}`, { partition: 0, timestamp: 1000 + i * 10 })));
     const tp = [{ topic: 'adm-offsets', partition: 0 }];
-    expect(await admin.listOffsets(tp, 'earliest')).toEqual([{ topic: 'adm-offsets', partition: 0, offset: 0 }]);
-    expect(await admin.listOffsets(tp, 'latest')).toEqual([{ topic: 'adm-offsets', partition: 0, offset: 10 }]);
-    expect(await admin.listOffsets(tp, { timestamp: 1035 })).toEqual([{ topic: 'adm-offsets', partition: 0, offset: 4 }]);
-    expect(await admin.listOffsets(tp, { timestamp: 99_999 })).toEqual([{ topic: 'adm-offsets', partition: 0, offset: 10 }]);
-    await admin.deleteRecords([{ topic: 'adm-offsets', partition: 0, offset: 6 }]);
-    expect(await admin.listOffsets(tp, 'earliest')).toEqual([{ topic: 'adm-offsets', partition: 0, offset: 6 }]);
+    expect(await session.admin.listOffsets(tp, 'earliest')).toEqual([{ topic: 'adm-offsets', partition: 0, offset: 0 }]);
+    expect(await session.admin.listOffsets(tp, 'latest')).toEqual([{ topic: 'adm-offsets', partition: 0, offset: 10 }]);
+    expect(await session.admin.listOffsets(tp, { timestamp: 1035 })).toEqual([{ topic: 'adm-offsets', partition: 0, offset: 4 }]);
+    expect(await session.admin.listOffsets(tp, { timestamp: 99_999 })).toEqual([{ topic: 'adm-offsets', partition: 0, offset: 10 }]);
+    await session.admin.deleteRecords([{ topic: 'adm-offsets', partition: 0, offset: 6 }]);
+    expect(await session.admin.listOffsets(tp, 'earliest')).toEqual([{ topic: 'adm-offsets', partition: 0, offset: 6 }]);
   });
 
   it('reports a missing partition by name', async () => {
-    await admin.createTopics([{ topic: 'adm-one', numPartitions: 1, replicationFactor: 1 }]);
-    await expect(admin.listOffsets([{ topic: 'adm-one', partition: 3 }], 'latest')).rejects.toThrow(/adm-one-3.*no partition 3/);
+    await session.admin.createTopics([{ topic: 'adm-one', numPartitions: 1, replicationFactor: 1 }]);
+    await expect(session.admin.listOffsets([{ topic: 'adm-one', partition: 3 }], 'latest')).rejects.toThrow(/adm-one-3.*no partition 3/);
   });
 });
 
 describe('Producer', () => {
   it('returns one metadata per record in input order, with consecutive offsets per partition', async () => {
-    await admin.createTopics([{ topic: 'prod-keys', numPartitions: 4, replicationFactor: 1 }]);
+    await session.admin.createTopics([{ topic: 'prod-keys', numPartitions: 4, replicationFactor: 1 }]);
     const keys = Array.from({ length: 40 }, (_, i) => `k${i % 7}`);
-    const meta = await producer.send(keys.map((k, i) => rec('prod-keys', k, `v${i}`)));
+    const meta = await session.producer.send(keys.map((k, i) => rec('prod-keys', k, `v${i}`)));
     expect(meta).toHaveLength(40);
     const next = new Map<number, number>();
     meta.forEach((m, i) => {
@@ -92,9 +73,9 @@ describe('Producer', () => {
   });
 
   it('batches sends of the same tick, keeps per-partition order, and flush() waits for all', async () => {
-    await admin.createTopics([{ topic: 'prod-tick', numPartitions: 2, replicationFactor: 1 }]);
-    const calls = Array.from({ length: 20 }, (_, i) => producer.send([rec('prod-tick', null, `v${i}`, { partition: i % 2, headers: { n: Buffer.from(String(i)) } })]));
-    await producer.flush();
+    await session.admin.createTopics([{ topic: 'prod-tick', numPartitions: 2, replicationFactor: 1 }]);
+    const calls = Array.from({ length: 20 }, (_, i) => session.producer.send([rec('prod-tick', null, `v${i}`, { partition: i % 2, headers: { n: Buffer.from(String(i)) } })]));
+    await session.producer.flush();
     const metas = await Promise.all(calls);
     expect(metas.map((m) => m[0]!.offset)).toEqual(Array.from({ length: 20 }, (_, i) => Math.floor(i / 2)));
     const batches = await drain('prod-tick', 2, 20);
@@ -105,16 +86,16 @@ describe('Producer', () => {
   });
 
   it('spreads null-key records over partitions and supports null values', async () => {
-    await admin.createTopics([{ topic: 'prod-null', numPartitions: 3, replicationFactor: 1 }]);
-    const meta = await producer.send(Array.from({ length: 6 }, () => ({ topic: 'prod-null', key: null, value: null, timestamp: 5, headers: {} })));
+    await session.admin.createTopics([{ topic: 'prod-null', numPartitions: 3, replicationFactor: 1 }]);
+    const meta = await session.producer.send(Array.from({ length: 6 }, () => ({ topic: 'prod-null', key: null, value: null, timestamp: 5, headers: {} })));
     expect(new Set(meta.map((m) => m.partition)).size).toBe(3);
     const batches = await drain('prod-null', 3, 6);
     expect(batches.flatMap((b) => b.records).every((r) => r.value === null && r.key === null)).toBe(true);
   });
 
-  it('an idempotent producer acknowledges every record', async () => {
-    await admin.createTopics([{ topic: 'prod-idem', numPartitions: 1, replicationFactor: 1 }]);
-    const idem = clients.producer({ idempotent: true });
+  it('an idempotent session.producer acknowledges every record', async () => {
+    await session.admin.createTopics([{ topic: 'prod-idem', numPartitions: 1, replicationFactor: 1 }]);
+    const idem = session.clients.producer({ idempotent: true });
     await idem.connect();
     const meta = await idem.send(Array.from({ length: 5 }, (_, i) => rec('prod-idem', 'k', `v${i}`)));
     expect(meta.map((m) => m.offset)).toEqual([0, 1, 2, 3, 4]);
@@ -122,7 +103,7 @@ describe('Producer', () => {
   });
 
   it('fails sending to a topic that does not exist with a KafkaClientError naming it', async () => {
-    const err = await producer.send([rec('prod-nope', 'k', 'v')]).then(() => undefined, (e: unknown) => e);
+    const err = await session.producer.send([rec('prod-nope', 'k', 'v')]).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(KafkaClientError);
     expect((err as Error).message).toContain('prod-nope');
   }, 30_000);
@@ -130,9 +111,9 @@ describe('Producer', () => {
 
 describe('AssignedConsumer', () => {
   it('reads from given offsets, honours maxRecords, pause/resume, seek and reports end offsets', async () => {
-    await admin.createTopics([{ topic: 'asg', numPartitions: 2, replicationFactor: 1 }]);
-    await producer.send(Array.from({ length: 30 }, (_, i) => rec('asg', null, `v${i}`, { partition: i % 2 })));
-    const c = clients.assignedConsumer();
+    await session.admin.createTopics([{ topic: 'asg', numPartitions: 2, replicationFactor: 1 }]);
+    await session.producer.send(Array.from({ length: 30 }, (_, i) => rec('asg', null, `v${i}`, { partition: i % 2 })));
+    const c = session.clients.assignedConsumer();
     await c.connect();
     expect(await c.endOffsets([{ topic: 'asg', partition: 0 }, { topic: 'asg', partition: 1 }])).toEqual([
       { topic: 'asg', partition: 0, offset: 15 },
@@ -163,16 +144,16 @@ describe('AssignedConsumer', () => {
 
 describe('Producer request cutting', () => {
   it('splits one large send() into requests under the broker\'s message size limit, offsets still in order', async () => {
-    await admin.createTopics([{ topic: 'prod-big', numPartitions: 1, replicationFactor: 1 }]);
+    await session.admin.createTopics([{ topic: 'prod-big', numPartitions: 1, replicationFactor: 1 }]);
     // 3 MiB for one partition: one batch would exceed max.message.bytes (1 MiB).
     const value = Buffer.alloc(3000, 7);
-    const meta = await producer.send(Array.from({ length: 1000 }, (_, i) => rec('prod-big', `k${i}`, '', { partition: 0, value })));
+    const meta = await session.producer.send(Array.from({ length: 1000 }, (_, i) => rec('prod-big', `k${i}`, '', { partition: 0, value })));
     expect(meta.map((m) => m.offset)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
-    const small = clients.producer({ maxBatchRecords: 7 });
+    const small = session.clients.producer({ maxBatchRecords: 7 });
     await small.connect();
     const more = await small.send(Array.from({ length: 20 }, (_, i) => rec('prod-big', null, `x${i}`, { partition: 0 })));
     expect(more.map((m) => m.offset)).toEqual(Array.from({ length: 20 }, (_, i) => 1000 + i));
     await small.disconnect();
-    expect(await admin.listOffsets([{ topic: 'prod-big', partition: 0 }], 'latest')).toEqual([{ topic: 'prod-big', partition: 0, offset: 1020 }]);
+    expect(await session.admin.listOffsets([{ topic: 'prod-big', partition: 0 }], 'latest')).toEqual([{ topic: 'prod-big', partition: 0, offset: 1020 }]);
   });
 });

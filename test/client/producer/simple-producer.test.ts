@@ -5,16 +5,16 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTopics, describeTopic } from '../../../src/client/wire/admin.ts';
-import { WireCluster } from '../../../src/client/wire/cluster.ts';
-import { WireConsumer, type ConsumedRecord } from '../../../src/client/wire/consumer.ts';
-import { WireProducer } from '../../../src/client/wire/producer.ts';
-import { KafkaClientError, KafkaResponseError } from '../../../src/client/wire/wire-errors.ts';
+import { createTopics, describeTopic } from '../../../src/client/admin.ts';
+import { WireCluster } from '../../../src/client/cluster.ts';
+import { PartitionConsumer, type ConsumedRecord } from '../../../src/client/consumer/partition-consumer.ts';
+import { WireProducer } from '../../../src/client/producer/batch-encoder.ts';
+import { KafkaClientError, KafkaResponseError } from '../../../src/client/errors.ts';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
 import { partitionForKey } from '../../../src/util/murmur2.ts';
 
 async function readAll(cluster: WireCluster, topic: string, expected: number): Promise<ConsumedRecord[]> {
-  const consumer = new WireConsumer(cluster, { maxWaitMs: 50 });
+  const consumer = new PartitionConsumer(cluster, { maxWaitMs: 50 });
   await consumer.assign(topic, 'earliest');
   const got: ConsumedRecord[] = [];
   for (let i = 0; i < 100 && got.length < expected; i++) got.push(...(await consumer.poll()));

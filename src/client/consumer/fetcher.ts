@@ -20,14 +20,14 @@
  * Isolation is read_committed (as kafkajs and the Java client): aborted transactions and control
  * batches are skipped.
  */
-import { ApiKeys } from '../protocol/api-keys.ts';
-import { errorInfo } from '../protocol/error-codes.ts';
-import { decodeRecordBatch, iterateBatches } from '../protocol/records/record-batch.ts';
-import { KafkaClientError } from './client-errors.ts';
-import type { ConsumedRecord, FetchedBatch, OffsetReset, RecordHeaders, TopicPartition, TopicPartitionOffset } from './types.ts';
-import { listOffsets, OffsetSpec } from './wire/admin.ts';
-import type { WireCluster } from './wire/cluster.ts';
-import { sleep, toKafkaClientError } from './wire-group-membership.ts';
+import { ApiKeys } from '../../protocol/api-keys.ts';
+import { errorInfo } from '../../protocol/error-codes.ts';
+import { decodeRecordBatch, iterateBatches } from '../../protocol/records/record-batch.ts';
+import { KafkaClientError, toClientError } from '../errors.ts';
+import type { ConsumedRecord, FetchedBatch, OffsetReset, RecordHeaders, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import { listOffsets, OffsetSpec } from '../admin.ts';
+import type { WireCluster } from '../cluster.ts';
+import { sleep } from './group-membership.ts';
 
 export interface FetcherOptions {
   readonly maxWaitMs: number;
@@ -182,7 +182,7 @@ export class GroupFetcher {
         await this.#round();
         this.#backoff = 0;
       } catch (e) {
-        const err = toKafkaClientError(e, `fetching ${[...this.#slots.values()].map((s) => `${s.topic}-${s.partition}@${s.position}`).join(', ')}`);
+        const err = toClientError(e, `fetching ${[...this.#slots.values()].map((s) => `${s.topic}-${s.partition}@${s.position}`).join(', ')}`);
         if (!err.retriable) {
           this.#onFatal(err);
           return;

@@ -1,8 +1,8 @@
 /*
  * GroupConsumer (types.ts) on the project's wire client: the kafkajs group consumer's job
  * without kafkajs' per-data-event buffer re-concatenation, Long parsing and per-record objects.
- * Two parts: GroupMembership (wire-group-membership.ts: coordinator, join/sync, heartbeats,
- * commits) and GroupFetcher (wire-group-fetcher.ts: positions and a prefetching fetch loop).
+ * Two parts: GroupMembership (group-membership.ts: coordinator, join/sync, heartbeats,
+ * commits) and GroupFetcher (fetcher.ts: positions and a prefetching fetch loop).
  * This class runs the rebalance contract of types.ts between them. As with the kafkajs consumer,
  * the rebalance itself runs in the background (not inside poll()), so a member whose runtime is
  * busy, or polls rarely, still rejoins promptly and never holds the group's rebalance up:
@@ -26,12 +26,12 @@
  * disconnect() leaves the group (LeaveGroup) without calling beforeRevoke: the runtime closes its
  * tasks first. Positions advance as records are fetched; committed offsets only by commitOffsets.
  */
-import { KafkaClientError } from './client-errors.ts';
-import type { Assignment, ClientConfig, FetchedBatch, GroupConsumer, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from './types.ts';
-import { listOffsets, OffsetSpec } from './wire/admin.ts';
-import { WireCluster } from './wire/cluster.ts';
-import { GroupFetcher } from './wire-group-fetcher.ts';
-import { GroupMembership, sleep, toKafkaClientError } from './wire-group-membership.ts';
+import { KafkaClientError, toClientError } from '../errors.ts';
+import type { Assignment, ClientConfig, FetchedBatch, GroupConsumer, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import { listOffsets, OffsetSpec } from '../admin.ts';
+import { WireCluster } from '../cluster.ts';
+import { GroupFetcher } from './fetcher.ts';
+import { GroupMembership, sleep } from './group-membership.ts';
 import { PollWaker } from './poll-waker.ts';
 
 export interface WireGroupConsumerTuning {
@@ -41,7 +41,7 @@ export interface WireGroupConsumerTuning {
   readonly patternRefreshMs?: number;
 }
 
-export class WireGroupConsumer implements GroupConsumer {
+export class KafkaGroupConsumer implements GroupConsumer {
   readonly #options: GroupConsumerOptions;
   readonly #cluster: WireCluster;
   readonly #membership: GroupMembership;
@@ -99,7 +99,7 @@ export class WireGroupConsumer implements GroupConsumer {
     try {
       await this.#cluster.any();
     } catch (e) {
-      throw toKafkaClientError(e, `connecting the consumer of group ${this.#options.groupId}`);
+      throw toClientError(e, `connecting the consumer of group ${this.#options.groupId}`);
     }
   }
 
@@ -191,7 +191,7 @@ export class WireGroupConsumer implements GroupConsumer {
         backoff = 100;
       } catch (e) {
         if (this.#closed) return;
-        const err = toKafkaClientError(e, `rebalancing group ${this.#options.groupId}`);
+        const err = toClientError(e, `rebalancing group ${this.#options.groupId}`);
         if (!err.retriable) {
           this.#fatal = err;
           this.#waker.wake();
@@ -245,7 +245,7 @@ export class WireGroupConsumer implements GroupConsumer {
       const md = await this.#cluster.refresh(null);
       return md.topics.filter((t) => t.errorCode === 0 && !t.isInternal && sub.test(t.name)).map((t) => t.name).sort();
     } catch (e) {
-      throw toKafkaClientError(e, `listing the topics matching ${String(sub)} for group ${this.#options.groupId}`);
+      throw toClientError(e, `listing the topics matching ${String(sub)} for group ${this.#options.groupId}`);
     }
   }
 
@@ -277,7 +277,7 @@ export class WireGroupConsumer implements GroupConsumer {
         const found = await listOffsets(this.#cluster, topic, parts, spec);
         for (const p of parts) reset.set(`${topic}\u0000${p}`, Number(found.get(p)?.offset ?? 0n));
       } catch (e) {
-        throw toKafkaClientError(e, `finding the ${this.#options.offsetReset ?? 'earliest'} offsets of ${topic} partitions ${parts.join(',')} for group ${this.#options.groupId}`);
+        throw toClientError(e, `finding the ${this.#options.offsetReset ?? 'earliest'} offsets of ${topic} partitions ${parts.join(',')} for group ${this.#options.groupId}`);
       }
     }
     return committed.map((c) => (c.offset >= 0 ? c : { ...c, offset: reset.get(`${c.topic}\u0000${c.partition}`) ?? 0 }));

@@ -21,11 +21,11 @@
  * `expectResponse: false` (Produce with acks=0) get no FIFO entry: the broker sends nothing.
  */
 import { connect, type Socket } from 'node:net';
-import { apiName } from '../../protocol/api-keys.ts';
-import { decodeResponse, encodeRequestChunks } from '../../protocol/frames.ts';
-import { apiDefinition, type ApiTypes, type ApiVersionsResponse, type ImplementedApiKey } from '../../protocol/messages/index.ts';
-import type { Encodable } from '../../protocol/schema.ts';
-import { KafkaClientError, KafkaConnectionError, KafkaTimeoutError } from './wire-errors.ts';
+import { apiName } from '../protocol/api-keys.ts';
+import { decodeResponse, encodeRequestChunks } from '../protocol/frames.ts';
+import { apiDefinition, type ApiTypes, type ApiVersionsResponse, type ImplementedApiKey } from '../protocol/messages/index.ts';
+import type { Encodable } from '../protocol/schema.ts';
+import { KafkaClientError, KafkaConnectionError, KafkaTimeoutError } from './errors.ts';
 
 export interface ConnectionOptions {
   host: string;

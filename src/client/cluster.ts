@@ -13,9 +13,9 @@
  * Metadata for topics is cached until `refresh` is called again; callers refresh after a
  * retriable routing error (NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION).
  */
-import { ApiKeys } from '../../protocol/api-keys.ts';
+import { ApiKeys } from '../protocol/api-keys.ts';
 import { WireConnection, type ConnectionOptions } from './connection.ts';
-import { KafkaClientError, KafkaConnectionError, KafkaResponseError } from './wire-errors.ts';
+import { KafkaClientError, KafkaConnectionError, KafkaResponseError } from './errors.ts';
 
 export interface ClusterOptions {
   /** "host:port[,host:port…]" or a list of "host:port". */
@@ -121,7 +121,7 @@ export class WireCluster {
     }
     if (this.brokers.size === 0) await this.refresh([]);
     const info = this.brokers.get(nodeId);
-    if (!info) throw new KafkaClientError(`broker ${nodeId} is not in the cluster metadata (known: ${[...this.brokers.keys()].join(', ') || 'none'})`, true);
+    if (!info) throw new KafkaClientError(`broker ${nodeId} is not in the cluster metadata (known: ${[...this.brokers.keys()].join(', ') || 'none'})`, { retriable: true });
     const opening = WireConnection.open({ ...this.connOpts, host: info.host, port: info.port });
     this.connections.set(nodeId, opening);
     try {

@@ -1,28 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
-import { createClientFactory } from '../../../src/client/client-factory.ts';
-import type { Admin, Assignment, ClientFactory, GroupConsumer, Producer, TopicPartition } from '../../../src/client/types.ts';
+import { describe, expect, it } from 'vitest';
+import { useFactorySession } from '../helpers/factory-session.ts';
+import type { Assignment, GroupConsumer, TopicPartition } from '../../../src/client/types.ts';
 import { rangeAssignor } from '../helpers/range-assignor.ts';
 
-let broker: TestBroker;
-let clients: ClientFactory;
-let admin: Admin;
-let producer: Producer;
-
-beforeAll(async () => {
-  broker = await startTestBroker();
-  clients = createClientFactory({ bootstrapServers: [broker.bootstrap], clientId: 'group-test', logLevel: 'nothing' });
-  admin = clients.admin();
-  await admin.connect();
-  producer = clients.producer();
-  await producer.connect();
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await admin?.disconnect();
-  await broker?.stop();
-});
+const session = useFactorySession('group-test');
 
 
 function values(batches: readonly { records: readonly { value: Buffer | null }[] }[]): string[] {
@@ -35,12 +16,12 @@ async function pollUntil(c: GroupConsumer, done: () => boolean, onBatch: (b: Awa
 
 describe('GroupConsumer (kafkajs)', () => {
   it('joins with the custom assignor, delivers onAssigned before records, commits and reads committed offsets', async () => {
-    await admin.createTopics([{ topic: 'g-one', numPartitions: 2, replicationFactor: 1 }]);
-    await producer.send(Array.from({ length: 20 }, (_, i) => ({ topic: 'g-one', partition: i % 2, key: null, value: Buffer.from(`v${i}`), timestamp: i, headers: {} })));
+    await session.admin.createTopics([{ topic: 'g-one', numPartitions: 2, replicationFactor: 1 }]);
+    await session.producer.send(Array.from({ length: 20 }, (_, i) => ({ topic: 'g-one', partition: i % 2, key: null, value: Buffer.from(`v${i}`), timestamp: i, headers: {} })));
     const events: string[] = [];
     let assignment: Assignment | undefined;
     const labels: string[] = [];
-    const c = clients.consumer({
+    const c = session.clients.consumer({
       groupId: 'g-one-group',
       assignor: rangeAssignor('member-a', labels),
       sessionTimeoutMs: 6000,
@@ -74,7 +55,7 @@ describe('GroupConsumer (kafkajs)', () => {
     await c.disconnect();
 
     // A new member of the group starts from the committed offsets.
-    const again = clients.consumer({ groupId: 'g-one-group', assignor: rangeAssignor('member-b') });
+    const again = session.clients.consumer({ groupId: 'g-one-group', assignor: rangeAssignor('member-b') });
     await again.connect();
     await again.subscribe(['g-one']);
     const rest: { partition: number; offset: number }[] = [];
@@ -85,9 +66,9 @@ describe('GroupConsumer (kafkajs)', () => {
   }, 40_000);
 
   it('pause holds back a partition until resume; seek re-reads from an offset', async () => {
-    await admin.createTopics([{ topic: 'g-pause', numPartitions: 2, replicationFactor: 1 }]);
-    await producer.send(Array.from({ length: 10 }, (_, i) => ({ topic: 'g-pause', partition: i % 2, key: null, value: Buffer.from(`v${i}`), timestamp: i, headers: {} })));
-    const c = clients.consumer({ groupId: 'g-pause-group', assignor: rangeAssignor('a'), onAssigned: async () => c.pause([{ topic: 'g-pause', partition: 1 }]) });
+    await session.admin.createTopics([{ topic: 'g-pause', numPartitions: 2, replicationFactor: 1 }]);
+    await session.producer.send(Array.from({ length: 10 }, (_, i) => ({ topic: 'g-pause', partition: i % 2, key: null, value: Buffer.from(`v${i}`), timestamp: i, headers: {} })));
+    const c = session.clients.consumer({ groupId: 'g-pause-group', assignor: rangeAssignor('a'), onAssigned: async () => c.pause([{ topic: 'g-pause', partition: 1 }]) });
     await c.connect();
     await c.subscribe(['g-pause']);
     const got: { partition: number; offset: number }[] = [];
@@ -107,11 +88,11 @@ describe('GroupConsumer (kafkajs)', () => {
   }, 40_000);
 
   it('with two members: beforeRevoke (with its commit) runs before the rejoin, then each gets half', async () => {
-    await admin.createTopics([{ topic: 'g-two', numPartitions: 4, replicationFactor: 1 }]);
-    await producer.send(Array.from({ length: 40 }, (_, i) => ({ topic: 'g-two', partition: i % 4, key: null, value: Buffer.from(`v${i}`), timestamp: i, headers: {} })));
+    await session.admin.createTopics([{ topic: 'g-two', numPartitions: 4, replicationFactor: 1 }]);
+    await session.producer.send(Array.from({ length: 40 }, (_, i) => ({ topic: 'g-two', partition: i % 4, key: null, value: Buffer.from(`v${i}`), timestamp: i, headers: {} })));
     const log: string[] = [];
     const positions = new Map<number, number>();
-    const first: GroupConsumer = clients.consumer({
+    const first: GroupConsumer = session.clients.consumer({
       groupId: 'g-two-group',
       assignor: rangeAssignor('first'),
       sessionTimeoutMs: 6000,
@@ -138,7 +119,7 @@ describe('GroupConsumer (kafkajs)', () => {
     expect(count).toBe(40);
 
     let secondAssigned: Assignment | undefined;
-    const second = clients.consumer({
+    const second = session.clients.consumer({
       groupId: 'g-two-group',
       assignor: rangeAssignor('second'),
       sessionTimeoutMs: 6000,

@@ -3,11 +3,11 @@
  * list offsets (earliest, latest, by timestamp), and the errors a user sees for bad requests.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTopics, deleteTopics, describeTopic, describeTopicConfigs, listOffsets, listTopics, OffsetSpec } from '../../../src/client/wire/admin.ts';
-import { WireCluster } from '../../../src/client/wire/cluster.ts';
-import { WireProducer } from '../../../src/client/wire/producer.ts';
-import { KafkaResponseError } from '../../../src/client/wire/wire-errors.ts';
-import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
+import { createTopics, deleteTopics, describeTopic, describeTopicConfigs, listOffsets, listTopics, OffsetSpec } from '../../src/client/admin.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { WireProducer } from '../../src/client/producer/batch-encoder.ts';
+import { KafkaResponseError } from '../../src/client/errors.ts';
+import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
 
 describe('wire admin', () => {
   let broker: TestBroker;
