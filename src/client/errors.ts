@@ -101,3 +101,15 @@ export function toClientError(e: unknown, what: string): KafkaClientError {
   const err = e as { message?: string; retriable?: boolean; kafkaType?: string } | null;
   return new KafkaClientError(`${what} failed: ${err?.message ?? String(e)}`, { retriable: err?.retriable ?? true, cause: e, kafkaType: err?.kafkaType });
 }
+
+/**
+ * Errors that no retry of the same call can fix and that a long-running caller (the streams
+ * runtime) must report instead of retrying: a topic still unknown after the producer's max block
+ * (UNKNOWN_TOPIC_OR_PARTITION, not retriable — the broker's own code 3 is retriable) and a record
+ * batch that cannot be decoded (CORRUPT_MESSAGE).
+ */
+const UNRECOVERABLE = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'CORRUPT_MESSAGE']);
+
+export function isUnrecoverable(e: unknown): boolean {
+  return e instanceof KafkaClientError && !e.retriable && e.kafkaType !== undefined && UNRECOVERABLE.has(e.kafkaType);
+}

@@ -22,7 +22,8 @@
  */
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { errorInfo } from '../../protocol/error-codes.ts';
-import { decodeRecordBatch, iterateBatches } from '../../protocol/records/record-batch.ts';
+import type { DecodedRecord } from '../../protocol/records/record-batch.ts';
+import { decodeFetchedRecords } from './fetch-decode.ts';
 import { KafkaClientError, toClientError } from '../errors.ts';
 import type { ConsumedRecord, FetchedBatch, OffsetReset, RecordHeaders, TopicPartition, TopicPartitionOffset } from '../types.ts';
 import { listOffsets, OffsetSpec } from '../admin.ts';
@@ -264,7 +265,7 @@ export class GroupFetcher {
         }
         slot.highWatermark = Number(p.highWatermark);
         const records: ConsumedRecord[] = [];
-        slot.position = this.#decode(slot, p.records, p.abortedTransactions ?? [], records);
+        slot.position = decodeFetchedRecords(slot.topic, slot.partition, slot.position, p.records, p.abortedTransactions, true, toConsumedRecord, records);
         if (records.length > 0) {
           this.#buffer.push({ slot, epoch, records, highWatermark: slot.highWatermark });
           this.#buffered += records.length;
@@ -286,42 +287,15 @@ export class GroupFetcher {
       slot.epoch++;
     }
   }
+}
 
-  /** Appends the records at or after the slot's position to `out`; returns the next position. */
-  #decode(slot: Slot, bytes: Buffer | null, aborted: readonly { producerId: bigint; firstOffset: bigint }[], out: ConsumedRecord[]): number {
-    const position = slot.position;
-    if (bytes === null || bytes.length === 0) return position;
-    const abortStarts = aborted.length === 0 ? [] : [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
-    const abortedNow = new Set<bigint>();
-    let next = position;
-    try {
-      for (const b of iterateBatches(bytes)) {
-        const h = b.header;
-        const last = h.baseOffset + h.lastOffsetDelta;
-        while (abortStarts.length > 0 && Number(abortStarts[0]!.firstOffset) <= h.baseOffset) abortedNow.add(abortStarts.shift()!.producerId);
-        if ((h.attributes & 0x20) !== 0) {
-          // Control batch (transaction marker): ends its producer's transaction.
-          abortedNow.delete(h.producerId);
-          if (last >= next) next = last + 1;
-          continue;
-        }
-        if (last < position) continue;
-        next = last + 1;
-        if ((h.attributes & 0x10) !== 0 && abortedNow.has(h.producerId)) continue;
-        for (const r of decodeRecordBatch(b.bytes).records) {
-          if (r.offset < position) continue;
-          let headers = NO_HEADERS;
-          if (r.headers.length > 0) {
-            const h2: Record<string, Buffer> = {};
-            for (const x of r.headers) if (x.value !== null) h2[x.key] = x.value;
-            headers = h2;
-          }
-          out.push({ offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers });
-        }
-      }
-    } catch (err) {
-      throw new KafkaClientError(`cannot read the records of ${slot.topic}-${slot.partition} fetched at offset ${position}: ${(err as Error).message}`, { retriable: false, cause: err });
-    }
-    return next;
+/** A decoded record as the client interface's ConsumedRecord (a header object only when it has headers). */
+function toConsumedRecord(r: DecodedRecord): ConsumedRecord {
+  let headers = NO_HEADERS;
+  if (r.headers.length > 0) {
+    const h: Record<string, Buffer> = {};
+    for (const x of r.headers) if (x.value !== null) h[x.key] = x.value;
+    headers = h;
   }
+  return { offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers };
 }

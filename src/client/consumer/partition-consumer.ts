@@ -16,14 +16,14 @@
  *     anything else → throw.
  * The broker long-polls up to `maxWaitMs` when no data is available, so an idle poll returns [].
  * Only record batch v2 (magic 2, Kafka ≥ 0.11) is read; a corrupt batch or an old message set
- * fails the poll with a KafkaClientError naming the partition and offset.
+ * fails the poll with a KafkaClientError naming the partition and offset (fetch-decode.ts).
  */
 import { ApiKeys } from '../../protocol/api-keys.ts';
-import { iterateBatches, decodeRecordBatch } from '../../protocol/records/record-batch.ts';
 import type { RecordHeader } from '../../protocol/records/record.ts';
 import { listOffsets, OffsetSpec } from '../admin.ts';
 import type { WireCluster } from '../cluster.ts';
-import { KafkaClientError, KafkaResponseError } from '../errors.ts';
+import { KafkaResponseError } from '../errors.ts';
+import { decodeFetchedRecords } from './fetch-decode.ts';
 
 export interface ConsumedRecord {
   topic: string;
@@ -176,53 +176,12 @@ export class PartitionConsumer {
         }
         if (p.errorCode !== 0) throw new KafkaResponseError(p.errorCode, `fetching ${t.topic}-${p.partitionIndex} at offset ${position}`);
         hw.set(p.partitionIndex, p.highWatermark);
-        const next = this.readRecords(t.topic, p.partitionIndex, position, p.records, p.abortedTransactions ?? [], out);
-        positions.set(p.partitionIndex, next);
+        const topic = t.topic;
+        const partition = p.partitionIndex;
+        const next = decodeFetchedRecords(topic, partition, Number(position), p.records, p.abortedTransactions, o.isolationLevel === 1, (r) => ({ topic, partition, offset: BigInt(r.offset), timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers }), out);
+        positions.set(partition, BigInt(next));
       }
     }
     return out;
-  }
-
-  /** Appends the records at or after `position` to `out`; returns the new position. */
-  private readRecords(
-    topic: string,
-    partition: number,
-    position: bigint,
-    records: Buffer | null,
-    aborted: readonly { producerId: bigint; firstOffset: bigint }[],
-    out: ConsumedRecord[],
-  ): bigint {
-    if (records === null || records.length === 0) return position;
-    // read_committed: producers whose aborted transaction started at or before the current batch.
-    const abortStarts = [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
-    const abortedNow = new Set<bigint>();
-    let next = position;
-    try {
-      for (const slice of iterateBatches(records)) {
-        const h = slice.header;
-        const lastOffset = BigInt(h.baseOffset + h.lastOffsetDelta);
-        while (abortStarts.length > 0 && abortStarts[0]!.firstOffset <= BigInt(h.baseOffset)) abortedNow.add(abortStarts.shift()!.producerId);
-        if ((h.attributes & 0x20) !== 0) {
-          // A control batch (transaction marker) ends its producer's transaction, commit or
-          // abort — even one below the position, so a later transaction is not dropped.
-          abortedNow.delete(h.producerId);
-          if (lastOffset >= next) next = lastOffset + 1n;
-          continue;
-        }
-        if (lastOffset < position) continue;
-        next = lastOffset + 1n;
-        const isTransactional = (h.attributes & 0x10) !== 0;
-        if (isTransactional && this.opts.isolationLevel === 1 && abortedNow.has(h.producerId)) continue;
-        for (const r of decodeRecordBatch(slice.bytes).records) {
-          const offset = BigInt(r.offset);
-          if (offset < position) continue;
-          out.push({ topic, partition, offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
-        }
-      }
-    } catch (err) {
-      // A corrupt batch, or an old (magic 0/1) message set: not something a retry fixes.
-      throw new KafkaClientError(`cannot read the records of ${topic}-${partition} fetched at offset ${position}: ${(err as Error).message}`);
-    }
-    return next;
   }
 }

@@ -49,8 +49,8 @@
  * OUT_OF_ORDER_SEQUENCE_NUMBER / UNKNOWN_PRODUCER_ID either wait for the earlier batch that explains
  * them or restart the partition's sequence under a new epoch (#sequenceError).
  *
- * Topics are never auto-created (Metadata asks with allowAutoTopicCreation = false); a topic that
- * stays unknown for ~1 s fails the call naming it.
+ * An unknown topic is looked up as Kafka's producer does (#topic): auto-created where the broker
+ * allows it, waited for up to maxBlockMs, then the call fails naming it.
  */
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { ErrorCode, errorInfo } from '../../protocol/error-codes.ts';
@@ -69,6 +69,8 @@ export interface ProducerTuning {
   readonly maxInFlight?: number | undefined;
   /** How long a failed batch is retried before its calls fail. Default 20000 ms. */
   readonly deliveryTimeoutMs?: number | undefined;
+  /** How long a send waits for an unknown topic to appear in the metadata. Default 60000 ms (Kafka's max.block.ms). */
+  readonly maxBlockMs?: number | undefined;
 }
 
 interface Call {
@@ -115,6 +117,7 @@ export class KafkaProducer implements Producer {
   readonly #maxRequestBytes: number;
   readonly #maxInFlight: number;
   readonly #deliveryTimeoutMs: number;
+  readonly #maxBlockMs: number;
   readonly #requestTimeoutMs: number;
   readonly #txn: TransactionManager;
   /** Partitions whose sequence broke (idempotence): re-stamped by the next recovery. */
@@ -158,6 +161,7 @@ export class KafkaProducer implements Producer {
     // The broker deduplicates against a partition's last five batches only (see transaction-manager.ts).
     this.#maxInFlight = Math.min(idempotent ? 5 : Infinity, Math.max(1, tuning.maxInFlight ?? 5));
     this.#deliveryTimeoutMs = tuning.deliveryTimeoutMs ?? 20_000;
+    this.#maxBlockMs = tuning.maxBlockMs ?? 60_000;
   }
 
   async connect(): Promise<void> {
@@ -348,22 +352,32 @@ export class KafkaProducer implements Producer {
     return true;
   }
 
-  /** Cached topic metadata, else looked up (no auto-creation), retried briefly while unknown. */
+  /**
+   * Cached topic metadata, else looked up as Kafka's producer does: Metadata asks the broker to
+   * create the topic (allowAutoTopicCreation, honoured only by a broker with auto-creation on) and
+   * is repeated with backoff while the topic stays unknown or leaderless, for at most maxBlockMs
+   * (Kafka's max.block.ms). Then the call fails, not retriable, typed UNKNOWN_TOPIC_OR_PARTITION
+   * and naming the topic: the caller must create it (a streams app stops instead of looping).
+   */
   async #topic(name: string): Promise<TopicInfo> {
     const cached = this.#cluster.topics.get(name);
     if (cached !== undefined) return cached;
+    const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#cluster.topic(name, { allowAutoCreate: false });
+        return await this.#cluster.topic(name, { allowAutoCreate: true });
       } catch (e) {
-        if (attempt >= 3 || (e as { retriable?: boolean }).retriable === false) {
-          throw new KafkaClientError(`topic "${name}" is not available: ${(e as Error).message}; the producer does not create topics, create it first`, {
-            retriable: true,
+        const err = e as { retriable?: boolean; code?: number; message?: string };
+        if (err.retriable === false && err.code !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw toClientError(e, `looking up topic "${name}"`);
+        const waited = Date.now() - started;
+        if (waited >= this.#maxBlockMs) {
+          throw new KafkaClientError(`topic "${name}" is not in the cluster's metadata after ${waited} ms (${err.message ?? String(e)}); create it, or enable the broker's topic auto-creation`, {
+            retriable: false,
             cause: e,
-            kafkaType: (e as { errorName?: string }).errorName,
+            kafkaType: 'UNKNOWN_TOPIC_OR_PARTITION',
           });
         }
-        await sleep(RETRY_BACKOFF_MS * 2 ** attempt);
+        await sleep(Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MS * 2 ** attempt, Math.max(1, this.#maxBlockMs - waited)));
       }
     }
   }

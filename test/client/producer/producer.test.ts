@@ -2,8 +2,8 @@
  * KafkaProducer (types.ts Producer on the wire client) against the bundled broker: what a
  * caller can see — metadata per record in input order that points at the record in the log,
  * per-partition order across calls and ticks, the same partitions as the kafkajs producer for the
- * same records, headers and timestamps, requests cut at maxBatchRecords / maxRequestBytes, topics
- * never auto-created, errors naming topic/partition, and a broker restart in the middle of a
+ * same records, headers and timestamps, requests cut at maxBatchRecords / maxRequestBytes, missing
+ * topics auto-created or given up after maxBlockMs, errors naming topic/partition, and a broker restart in the middle of a
  * stream of sends (retried; the last copy of every record in send order).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildRecordBatch, decodeRecordBatch } from '../../../src/protocol/records/record-batch.ts';
-import { KafkaClientError } from '../../../src/client/errors.ts';
+import { KafkaClientError, isUnrecoverable } from '../../../src/client/errors.ts';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { ClientConfig, ProducerRecord, RecordMetadata } from '../../../src/client/types.ts';
 import { createTopics } from '../../../src/client/admin.ts';
@@ -200,13 +200,15 @@ describe('KafkaProducer', () => {
     expect(log.get(1)).toHaveLength(750);
   });
 
-  it('never creates topics and names the topic or partition in its errors', async () => {
-    const b = await broker();
+  it('gives up on a topic the broker does not create after maxBlockMs, not retriable, naming it; other calls go on', async () => {
+    const b = await broker({ autoCreateTopics: false });
     await topic(b, 'exists', 2);
-    const p = await producer(b);
+    const p = await producer(b, {}, { maxBlockMs: 300 });
     const missing = await p.send([rec('no-such-topic', 'k', 'v')]).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(KafkaClientError);
-    expect((missing as Error).message).toMatch(/no-such-topic/);
+    expect((missing as Error).message).toMatch(/topic "no-such-topic" is not in the cluster's metadata/);
+    expect((missing as KafkaClientError).retriable).toBe(false);
+    expect(isUnrecoverable(missing)).toBe(true);
     const badPartition = await p.send([rec('exists', 'k', 'v', { partition: 9 })]).catch((e: unknown) => e);
     expect(badPartition).toBeInstanceOf(KafkaClientError);
     expect((badPartition as KafkaClientError).retriable).toBe(false);
@@ -217,6 +219,13 @@ describe('KafkaProducer', () => {
     cleanups.push(() => cluster.close());
     const md = await cluster.refresh(null);
     expect(md.topics.map((t) => t.name)).not.toContain('no-such-topic');
+  });
+
+  it('has a missing topic created by a broker that auto-creates topics, as Kafka\'s producer does', async () => {
+    const b = await broker({ autoCreateTopics: true });
+    const p = await producer(b, {}, { maxBlockMs: 5000 });
+    const [meta] = await p.send([rec('auto-made', 'k', 'v')]);
+    expect(meta).toEqual({ topic: 'auto-made', partition: 0, offset: 0 });
   });
 
   it('fails with a retriable error naming the partition when the broker stays away', async () => {
