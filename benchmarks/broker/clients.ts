@@ -25,7 +25,8 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { WireCluster } from '../../src/client/cluster.ts';
 import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
-import { WireProducer, type ProducerRecord } from '../../src/client/producer/batch-encoder.ts';
+import { KafkaProducer } from '../../src/client/producer/producer.ts';
+import type { ProducerRecord } from '../../src/client/types.ts';
 import { repoRoot } from '../lib/results.ts';
 import type { Acks, Client } from './matrix.ts';
 
@@ -112,16 +113,17 @@ async function kafkajsFetch(run: ClientRun): Promise<number> {
 
 async function wireProduce(run: ClientRun, size: number, acks: Acks): Promise<number> {
   const cluster = new WireCluster({ bootstrap: run.bootstrap, clientId: 'bench' });
-  const producer = new WireProducer(cluster, { acks });
+  const producer = new KafkaProducer(cluster, { acks });
   const value = Buffer.alloc(size, 120);
   const chunk = 10_000;
-  const records: ProducerRecord[] = Array.from({ length: chunk }, () => ({ value }));
+  const records: ProducerRecord[] = Array.from({ length: chunk }, () => ({ topic: run.topic, key: null, value, timestamp: Date.now(), headers: {} }));
   let sent = 0;
   const work = (async () => {
+    await producer.connect();
     await cluster.topic(run.topic); // metadata before the clock, as the librdkafka run does
     const start = performance.now();
     for (; sent < run.records; sent += chunk) {
-      await producer.send(run.topic, sent + chunk <= run.records ? records : records.slice(0, run.records - sent));
+      await producer.send(sent + chunk <= run.records ? records : records.slice(0, run.records - sent));
     }
     return (performance.now() - start) / 1000;
   })();

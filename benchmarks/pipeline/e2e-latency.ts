@@ -58,7 +58,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WireCluster } from '../../src/client/cluster.ts';
 import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
-import { WireProducer, type ProducerRecord } from '../../src/client/producer/batch-encoder.ts';
+import { KafkaProducer } from '../../src/client/producer/producer.ts';
+import type { ProducerRecord } from '../../src/client/types.ts';
 import { intKey, createTopic } from '../lib/data-loader.ts';
 import { repoRoot, result, type WorkloadResult } from '../lib/results.ts';
 import { failedResult } from '../lib/suite.ts';
@@ -208,7 +209,8 @@ export async function runLatency(run: LatencyRun): Promise<WorkloadResult> {
     });
 
     // Paced producer.
-    const producer = new WireProducer(producerCluster, { acks: 1, allowAutoCreate: false });
+    const producer = new KafkaProducer(producerCluster, { acks: 1 });
+    await producer.connect();
     await producerCluster.topic(input);
     const keys = Array.from({ length: KEY_SPACE }, (_, k) => intKey(k));
     const pacer = new AbsolutePacer(performance.now(), run.rate, total);
@@ -224,13 +226,13 @@ export async function runLatency(run: LatencyRun): Promise<WorkloadResult> {
         if (sent >= run.warmupRecords || due > run.warmupRecords) lags.push(pacer.lagMs(sent, now));
         const batch: ProducerRecord[] = [];
         for (let i = sent; i < due; i++) {
-          batch.push({ key: keys[i % KEY_SPACE]!, value: encodeLatencyValue(i, nowUs, run.valueSize), partition: 0 });
+          batch.push({ topic: input, key: keys[i % KEY_SPACE]!, value: encodeLatencyValue(i, nowUs, run.valueSize), partition: 0, timestamp: Date.now(), headers: {} });
           if (i === run.warmupRecords) firstMeasuredSendUs = nowUs;
         }
         if (due > run.warmupRecords) lastMeasuredSendUs = nowUs;
         sent = due;
         inFlight++;
-        producer.send(input, batch).then(
+        producer.send(batch).then(
           () => inFlight--,
           (e: unknown) => {
             inFlight--;

@@ -10,7 +10,7 @@
  * topic named, so the CLI can print it as is.
  */
 import { ApiKeys } from '../protocol/api-keys.ts';
-import { WireCluster, type PartitionInfo, type TopicInfo } from './cluster.ts';
+import { clusterFromConfig, type PartitionInfo, type TopicInfo, type WireCluster } from './cluster.ts';
 import { checkErrorCode, KafkaClientError, KafkaResponseError, toClientError } from './errors.ts';
 import type {
   Admin,
@@ -218,12 +218,7 @@ export class KafkaAdmin implements Admin {
   readonly #cluster: WireCluster;
 
   constructor(config: ClientConfig) {
-    this.#cluster = new WireCluster({
-      bootstrap: config.bootstrapServers,
-      clientId: config.clientId,
-      connectTimeoutMs: config.connectionTimeoutMs ?? 3000,
-      requestTimeoutMs: config.requestTimeoutMs ?? 30_000,
-    });
+    this.#cluster = clusterFromConfig(config);
   }
 
   async connect(): Promise<void> {

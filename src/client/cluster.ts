@@ -16,6 +16,7 @@
 import { ApiKeys } from '../protocol/api-keys.ts';
 import { WireConnection, type ConnectionOptions } from './connection.ts';
 import { KafkaClientError, KafkaConnectionError, KafkaResponseError } from './errors.ts';
+import type { ClientConfig } from './types.ts';
 
 export interface ClusterOptions {
   /** "host:port[,host:port…]" or a list of "host:port". */
@@ -82,6 +83,11 @@ export class WireCluster {
       connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
       requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
     };
+  }
+
+  /** The per-request timeout every connection of this cluster uses. */
+  get requestTimeoutMs(): number {
+    return this.connOpts.requestTimeoutMs ?? 30_000;
   }
 
   /** A connection to any broker: the seed, opened from the bootstrap list on first use. */
@@ -220,4 +226,14 @@ export class WireCluster {
     for (const c of this.connections.values()) c.then((conn) => conn.close(), () => {});
     this.connections.clear();
   }
+}
+
+/** A cluster for one client object from the factory's ClientConfig (defaults: 3 s connect, 30 s per request). */
+export function clusterFromConfig(config: ClientConfig): WireCluster {
+  return new WireCluster({
+    bootstrap: config.bootstrapServers,
+    clientId: config.clientId,
+    connectTimeoutMs: config.connectionTimeoutMs ?? 3000,
+    requestTimeoutMs: config.requestTimeoutMs ?? 30_000,
+  });
 }

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTopics, deleteTopics, describeTopic, describeTopicConfigs, listOffsets, listTopics, OffsetSpec } from '../../src/client/admin.ts';
 import { WireCluster } from '../../src/client/cluster.ts';
-import { WireProducer } from '../../src/client/producer/batch-encoder.ts';
+import { produce } from './helpers/produce.ts';
 import { KafkaResponseError } from '../../src/client/errors.ts';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
 
@@ -75,9 +75,8 @@ describe('wire admin', () => {
 
   it('lists offsets: earliest, latest and by timestamp', async () => {
     await createTopics(cluster, [{ name: 'timed', numPartitions: 1, replicationFactor: 1 }]);
-    const producer = new WireProducer(cluster, { acks: 1 });
     const base = 1_700_000_000_000;
-    await producer.send('timed', Array.from({ length: 10 }, (_, i) => ({ value: `v${i}`, timestamp: base + i * 1000 })));
+    await produce(cluster, 'timed', Array.from({ length: 10 }, (_, i) => ({ value: `v${i}`, timestamp: base + i * 1000 })), 1);
     const at = async (ts: bigint): Promise<bigint> => (await listOffsets(cluster, 'timed', [0], ts)).get(0)!.offset;
     expect(await at(OffsetSpec.earliest)).toBe(0n);
     expect(await at(OffsetSpec.latest)).toBe(10n);

@@ -6,7 +6,7 @@
 import { WireCluster } from '../../src/client/cluster.ts';
 import { createTopics } from '../../src/client/admin.ts';
 import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
-import { WireProducer } from '../../src/client/producer/batch-encoder.ts';
+import { produce } from '../client/helpers/produce.ts';
 
 export interface InputRecord {
   key: string | Buffer | null;
@@ -25,11 +25,9 @@ export interface OutputRecord {
 
 export class StreamsIo {
   readonly #cluster: WireCluster;
-  readonly #producer: WireProducer;
 
   constructor(bootstrap: string) {
     this.#cluster = new WireCluster({ bootstrap, clientId: 'streams-it' });
-    this.#producer = new WireProducer(this.#cluster);
   }
 
   async createTopic(name: string, numPartitions: number): Promise<void> {
@@ -38,10 +36,7 @@ export class StreamsIo {
 
   async produce(topic: string, records: readonly InputRecord[]): Promise<void> {
     for (let i = 0; i < records.length; i += 500) {
-      await this.#producer.send(
-        topic,
-        records.slice(i, i + 500).map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp, ...(r.partition === undefined ? {} : { partition: r.partition }) })),
-      );
+      await produce(this.#cluster, topic, records.slice(i, i + 500));
     }
   }
 

@@ -13,7 +13,7 @@
  * Fetches long-poll at most min(timeoutMs, maxWaitMs); with nothing assigned (or all paused)
  * poll() waits timeoutMs and returns [].
  */
-import { WireCluster } from '../cluster.ts';
+import { clusterFromConfig, type WireCluster } from '../cluster.ts';
 import { listOffsets, OffsetSpec } from '../admin.ts';
 import { PartitionConsumer } from './partition-consumer.ts';
 import { KafkaClientError, toClientError } from '../errors.ts';
@@ -38,12 +38,7 @@ export class KafkaAssignedConsumer implements AssignedConsumer {
   #closed = false;
 
   constructor(config: ClientConfig, options: AssignedConsumerOptions = {}) {
-    this.#cluster = new WireCluster({
-      bootstrap: config.bootstrapServers,
-      clientId: config.clientId,
-      connectTimeoutMs: config.connectionTimeoutMs ?? 3000,
-      requestTimeoutMs: config.requestTimeoutMs ?? 30000,
-    });
+    this.#cluster = clusterFromConfig(config);
     this.#options = options;
   }
 

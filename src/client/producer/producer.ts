@@ -60,7 +60,7 @@ import type { RecordHeader } from '../../protocol/records/record.ts';
 import { partitionForKey } from '../../util/murmur2.ts';
 import { KafkaClientError, toClientError } from '../errors.ts';
 import type { ClientConfig, Producer, ProducerOptions, ProducerRecord, RecordMetadata } from '../types.ts';
-import { WireCluster, type TopicInfo } from '../cluster.ts';
+import { clusterFromConfig, WireCluster, type TopicInfo } from '../cluster.ts';
 import { encodeBatch, estimatedRecordSize } from './batch-encoder.ts';
 import { TransactionManager, type BatchStamp } from './transaction-manager.ts';
 
@@ -120,6 +120,7 @@ export class KafkaProducer implements Producer {
   readonly #maxBlockMs: number;
   readonly #requestTimeoutMs: number;
   readonly #txn: TransactionManager;
+  readonly #ownsCluster: boolean;
   /** Partitions whose sequence broke (idempotence): re-stamped by the next recovery. */
   readonly #gaps = new Map<string, { topic: string; partition: number }>();
   readonly #roundRobin = new Map<string, number>();
@@ -141,18 +142,15 @@ export class KafkaProducer implements Producer {
   /** disconnect() was called: batches needing a retry fail instead of being retried. */
   #closing = false;
 
-  constructor(config: ClientConfig, options: ProducerOptions = {}, tuning: ProducerTuning = {}) {
+  /** `source`: a ClientConfig (the producer owns its connections), or a cluster shared with its owner (who closes it). */
+  constructor(source: ClientConfig | WireCluster, options: ProducerOptions = {}, tuning: ProducerTuning = {}) {
     const idempotent = options.idempotent === true;
     if (idempotent && options.acks !== undefined && options.acks !== -1) {
       throw new KafkaClientError(`producer options: acks must be -1 (all) with idempotent: true, got ${options.acks}`, { retriable: false });
     }
-    this.#requestTimeoutMs = config.requestTimeoutMs ?? 30_000;
-    this.#cluster = new WireCluster({
-      bootstrap: config.bootstrapServers,
-      clientId: config.clientId,
-      connectTimeoutMs: config.connectionTimeoutMs ?? 3000,
-      requestTimeoutMs: this.#requestTimeoutMs,
-    });
+    this.#ownsCluster = !(source instanceof WireCluster);
+    this.#cluster = source instanceof WireCluster ? source : clusterFromConfig(source);
+    this.#requestTimeoutMs = this.#cluster.requestTimeoutMs;
     this.#txn = new TransactionManager(this.#cluster, { idempotent });
     this.#acks = options.acks ?? -1;
     this.#compression = options.compression === 'gzip' ? 1 : undefined;
@@ -201,7 +199,7 @@ export class KafkaProducer implements Producer {
     this.#connected = false;
     this.#closing = true;
     await this.flush();
-    this.#cluster.close();
+    if (this.#ownsCluster) this.#cluster.close();
   }
 
   // ------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTopics } from '../../../src/client/admin.ts';
 import { WireCluster } from '../../../src/client/cluster.ts';
 import { PartitionConsumer, type ConsumedRecord } from '../../../src/client/consumer/partition-consumer.ts';
-import { WireProducer } from '../../../src/client/producer/batch-encoder.ts';
+import { produce } from '../helpers/produce.ts';
 import { KafkaClientError, KafkaResponseError } from '../../../src/client/errors.ts';
 import { encodeResponse } from '../../../src/protocol/frames.ts';
 import { buildControlBatch, ControlType } from '../../../src/protocol/records/control.ts';
@@ -28,8 +28,7 @@ describe('PartitionConsumer', () => {
     broker = await startTestBroker();
     cluster = new WireCluster({ bootstrap: broker.bootstrap });
     await createTopics(cluster, [{ name: 'events', numPartitions: 2, replicationFactor: 1 }]);
-    const producer = new WireProducer(cluster);
-    await producer.send('events', Array.from({ length: 20 }, (_, i) => ({ value: `e${i}`, partition: i % 2, headers: [{ key: 'h', value: Buffer.from(String(i)) }] })));
+    await produce(cluster, 'events', Array.from({ length: 20 }, (_, i) => ({ value: `e${i}`, partition: i % 2, headers: { h: Buffer.from(String(i)) } })));
   });
   afterEach(async () => {
     cluster.close();
@@ -55,7 +54,7 @@ describe('PartitionConsumer', () => {
     const consumer = new PartitionConsumer(cluster, { maxWaitMs: 50 });
     await consumer.assign('events', 'latest', [1]);
     expect(await consumer.poll()).toEqual([]);
-    await new WireProducer(cluster).send('events', [{ value: 'new', partition: 1 }, { value: 'other', partition: 0 }]);
+    await produce(cluster, 'events', [{ value: 'new', partition: 1 }, { value: 'other', partition: 0 }]);
     const got = await drain(consumer, 1);
     expect(got.map((r) => [r.partition, r.offset, r.value!.toString()])).toEqual([[1, 10n, 'new']]);
   });

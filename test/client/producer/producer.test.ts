@@ -93,6 +93,10 @@ describe('encodeBatch (the producer\'s uncompressed batch encoder)', () => {
         const ours = encodeBatch(records);
         const codec = buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp, headers: Object.keys(r.headers).map((k) => ({ key: k, value: r.headers[k]! })) })));
         expect(ours.equals(codec)).toBe(true);
+        // With idempotence stamps too.
+        const stamp = { producerId: 4242n, epoch: 3, baseSequence: 1000 };
+        const stamped = buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp, headers: Object.keys(r.headers).map((k) => ({ key: k, value: r.headers[k]! })) })), { producerId: stamp.producerId, producerEpoch: stamp.epoch, baseSequence: stamp.baseSequence });
+        expect(encodeBatch(records, stamp).equals(stamped)).toBe(true);
         const decoded = decodeRecordBatch(ours).records;
         expect(decoded.map((d) => [d.offset, d.timestamp, d.key, d.value])).toEqual(records.map((r, i) => [i, r.timestamp, r.key, r.value]));
       }),
