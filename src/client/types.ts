@@ -59,7 +59,7 @@ export type RecordHeaders = Readonly<Record<string, Buffer>>;
 
 export interface ProducerRecord {
   readonly topic: string;
-  /** Explicit partition; when absent, murmur2(key) % partitions, or round-robin for null keys. */
+  /** Explicit partition; when absent, murmur2(key) % partitions, or a sticky partition per topic for null keys. */
   readonly partition?: number | undefined;
   readonly key: Buffer | null;
   readonly value: Buffer | null;

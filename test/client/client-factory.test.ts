@@ -84,12 +84,15 @@ describe('Producer', () => {
     expect(p0.every((r) => r.timestamp === 1_700_000_000_000)).toBe(true);
   });
 
-  it('spreads null-key records over partitions and supports null values', async () => {
+  it('spreads null-key records over partitions (sticky: ~16 KiB each) and supports null values', async () => {
     await session.admin.createTopics([{ topic: 'prod-null', numPartitions: 3, replicationFactor: 1 }]);
-    const meta = await session.producer.send(Array.from({ length: 6 }, () => ({ topic: 'prod-null', key: null, value: null, timestamp: 5, headers: {} })));
+    const value = Buffer.alloc(1000);
+    const meta = await session.producer.send(Array.from({ length: 60 }, (_, i) => ({ topic: 'prod-null', key: null, value: i < 54 ? value : null, timestamp: 5, headers: {} })));
     expect(new Set(meta.map((m) => m.partition)).size).toBe(3);
-    const batches = await drain('prod-null', 3, 6);
-    expect(batches.flatMap((b) => b.records).every((r) => r.value === null && r.key === null)).toBe(true);
+    const batches = await drain('prod-null', 3, 60);
+    const records = batches.flatMap((b) => b.records);
+    expect(records.every((r) => r.key === null)).toBe(true);
+    expect(records.filter((r) => r.value === null)).toHaveLength(6);
   });
 
   it('an idempotent session.producer acknowledges every record', async () => {

@@ -4,7 +4,7 @@
  *   --key-separator SEP   each line is KEY<SEP>VALUE (split at the first SEP; a line without SEP
  *                         is an error naming the line). Without it lines are values, keys null.
  *   --partition N         every record to partition N (default: murmur2(key) like the Java
- *                         client, or round-robin for null keys)
+ *                         client, or sticky for null keys: ~16 KiB to a partition, then the next)
  *   --acks 0|1|-1|all     default -1
  *
  * Piped lines are sent in chunks (at most 1000 lines or 512 KiB) and each chunk is acknowledged

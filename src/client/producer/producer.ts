@@ -1,4 +1,11 @@
 /*
+ * Size: ~650 lines, over the ~400 the codebase aims for, on purpose for now: the call queue, the
+ * open batches, the per-broker in-flight counts and the recovery are one state machine whose
+ * invariants (FIFO settlement, a partition's order across retries, idempotent stamps first
+ * assigned in seq order) each span all four; partitioning (partitioner.ts), sequence bookkeeping
+ * (transaction-manager.ts) and encoding (batch-encoder.ts) are already apart. Splitting the rest
+ * into accumulator and sender is listed in docs/not-implemented.md.
+ *
  * Producer (types.ts) on the project's own wire client (cluster.ts: WireCluster and
  * WireConnection over src/protocol). It replaces the kafkajs producer on the streams runtime's
  * path: no per-message objects beyond the caller's records, one record batch v2 built per
@@ -10,8 +17,8 @@
  *           every call of the tick (and its microtasks) is in the queue when the sender runs.
  *   sender  one async loop, the only writer of requests. It takes queued records in order into a
  *           chunk of at most maxBatchRecords records and about maxRequestBytes bytes, chooses each
- *           record's partition (explicit; else murmur2(key) % partitions as Kafka's Java client;
- *           else round-robin per topic for null keys — the kafkajs producer's rule), builds one
+ *           record's partition (partitioner.ts: explicit; else murmur2(key) % partitions as
+ *           Kafka's Java client; else sticky per topic for null keys), builds one
  *           batch per partition and writes one Produce per leader, waiting while that broker
  *           already has maxInFlight requests outstanding. Records queued meanwhile join the next
  *           chunk, so requests grow when the broker is slow.
@@ -57,11 +64,11 @@ import { ErrorCode, errorInfo } from '../../protocol/error-codes.ts';
 import type { CompressionCodec } from '../../protocol/records/compression.ts';
 import { buildRecordBatch, type RecordInput } from '../../protocol/records/record-batch.ts';
 import type { RecordHeader } from '../../protocol/records/record.ts';
-import { partitionForKey } from '../../util/murmur2.ts';
 import { KafkaClientError, toClientError } from '../errors.ts';
 import type { ClientConfig, Producer, ProducerOptions, ProducerRecord, RecordMetadata } from '../types.ts';
 import { clusterFromConfig, WireCluster, type TopicInfo } from '../cluster.ts';
 import { encodeBatch, estimatedRecordSize } from './batch-encoder.ts';
+import { Partitioner } from './partitioner.ts';
 import { TransactionManager, type BatchStamp } from './transaction-manager.ts';
 
 export interface ProducerTuning {
@@ -123,7 +130,7 @@ export class KafkaProducer implements Producer {
   readonly #ownsCluster: boolean;
   /** Partitions whose sequence broke (idempotence): re-stamped by the next recovery. */
   readonly #gaps = new Map<string, { topic: string; partition: number }>();
-  readonly #roundRobin = new Map<string, number>();
+  readonly #partitioner = new Partitioner();
   /** Calls not yet settled, FIFO; `#head` indexes the oldest. The first `#cursor` are fully taken. */
   #calls: Call[] = [];
   #head = 0;
@@ -326,7 +333,6 @@ export class KafkaProducer implements Producer {
         }
       }
       const n = info.partitions.length;
-      let p: number;
       if ((r.key !== null && !Buffer.isBuffer(r.key)) || (r.value !== null && !Buffer.isBuffer(r.value))) {
         call.error = new KafkaClientError(`sending to ${r.topic} failed: record ${i} has a key or value that is neither a Buffer nor null; serialize it first`, { retriable: false });
         return false;
@@ -336,15 +342,8 @@ export class KafkaProducer implements Producer {
           call.error = new KafkaClientError(`sending to ${r.topic}-${r.partition} failed: the topic has partitions 0-${n - 1}; pick one of those or leave partition unset`, { retriable: false });
           return false;
         }
-        p = r.partition;
-      } else if (r.key !== null) {
-        p = partitionForKey(r.key, n);
-      } else {
-        const next = (this.#roundRobin.get(r.topic) ?? -1) + 1;
-        this.#roundRobin.set(r.topic, next);
-        p = next % n;
       }
-      parts[i] = p;
+      parts[i] = this.#partitioner.partition(r, n, r.key === null && r.partition === undefined ? estimatedRecordSize(r) : 0);
     }
     call.partitions = parts;
     return true;
