@@ -108,7 +108,13 @@ export interface Producer {
 // ---------------------------------------------------------------------------------------------
 // Consuming
 
+/**
+ * A consumed record, as the fetch decoder builds it once and the stream thread queues it (no
+ * per-record copy between them).
+ */
 export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
   readonly offset: number;
   readonly timestamp: number;
   readonly key: Buffer | null;

@@ -180,7 +180,7 @@ export class KafkaAssignedConsumer implements AssignedConsumer {
         headers = {};
         for (const h of r.headers) if (h.value !== null) headers[h.key] = h.value;
       }
-      list.push({ offset: Number(r.offset), timestamp: r.timestamp, key: r.key, value: r.value, headers });
+      list.push({ topic: r.topic, partition: r.partition, offset: Number(r.offset), timestamp: r.timestamp, key: r.key, value: r.value, headers });
     }
     for (const [k, slot] of this.#slots) {
       const pos = wire.position(slot.topic, slot.partition);

@@ -265,7 +265,8 @@ export class GroupFetcher {
         }
         slot.highWatermark = Number(p.highWatermark);
         const records: ConsumedRecord[] = [];
-        slot.position = decodeFetchedRecords(slot.topic, slot.partition, slot.position, p.records, p.abortedTransactions, true, toConsumedRecord, records);
+        const { topic, partition } = slot;
+        slot.position = decodeFetchedRecords(topic, partition, slot.position, p.records, p.abortedTransactions, true, (r) => toConsumedRecord(topic, partition, r), records);
         if (records.length > 0) {
           this.#buffer.push({ slot, epoch, records, highWatermark: slot.highWatermark });
           this.#buffered += records.length;
@@ -290,12 +291,12 @@ export class GroupFetcher {
 }
 
 /** A decoded record as the client interface's ConsumedRecord (a header object only when it has headers). */
-function toConsumedRecord(r: DecodedRecord): ConsumedRecord {
+function toConsumedRecord(topic: string, partition: number, r: DecodedRecord): ConsumedRecord {
   let headers = NO_HEADERS;
   if (r.headers.length > 0) {
     const h: Record<string, Buffer> = {};
     for (const x of r.headers) if (x.value !== null) h[x.key] = x.value;
     headers = h;
   }
-  return { offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers };
+  return { topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers };
 }

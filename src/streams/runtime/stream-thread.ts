@@ -207,7 +207,7 @@ export class StreamThread {
         lastSign = Date.now();
       }
       await this.#exclusive(async () => {
-        for (const b of batches) tasks.addRecords(b.topic, b.partition, b.records.map((r) => ({ topic: b.topic, partition: b.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers })));
+        for (const b of batches) tasks.addRecords(b.topic, b.partition, b.records);
         // 2 process
         const n = tasks.process(max);
         this.#processed += n;
