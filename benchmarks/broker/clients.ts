@@ -14,7 +14,7 @@
  *    assign() from the beginning (no group), clock from assign() to the N-th record, with
  *    queued.min.messages / queued.max.messages.kbytes raised (its default pauses fetching at 100k queued messages). The clock runs
  *    inside Python, so interpreter start-up is not timed.
- *  wire (src/client/wire, this process): produce — send() of 10,000-record arrays one after
+ *  wire (src/client, this process): produce — send() of 10,000-record arrays one after
  *    another (the producer splits them into ≤ 900 KiB batches), metadata before the clock. fetch —
  *    assign() from earliest, then poll() until N; 4 MiB per partition per fetch.
  *
@@ -23,9 +23,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
-import { WireConsumer } from '../../src/client/wire/consumer.ts';
-import { WireProducer, type ProducerRecord } from '../../src/client/wire/producer.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
+import { KafkaProducer } from '../../src/client/producer/producer.ts';
+import type { ProducerRecord } from '../../src/client/types.ts';
 import { repoRoot } from '../lib/results.ts';
 import type { Acks, Client } from './matrix.ts';
 
@@ -112,16 +113,17 @@ async function kafkajsFetch(run: ClientRun): Promise<number> {
 
 async function wireProduce(run: ClientRun, size: number, acks: Acks): Promise<number> {
   const cluster = new WireCluster({ bootstrap: run.bootstrap, clientId: 'bench' });
-  const producer = new WireProducer(cluster, { acks });
+  const producer = new KafkaProducer(cluster, { acks });
   const value = Buffer.alloc(size, 120);
   const chunk = 10_000;
-  const records: ProducerRecord[] = Array.from({ length: chunk }, () => ({ value }));
+  const records: ProducerRecord[] = Array.from({ length: chunk }, () => ({ topic: run.topic, key: null, value, timestamp: Date.now(), headers: {} }));
   let sent = 0;
   const work = (async () => {
+    await producer.connect();
     await cluster.topic(run.topic); // metadata before the clock, as the librdkafka run does
     const start = performance.now();
     for (; sent < run.records; sent += chunk) {
-      await producer.send(run.topic, sent + chunk <= run.records ? records : records.slice(0, run.records - sent));
+      await producer.send(sent + chunk <= run.records ? records : records.slice(0, run.records - sent));
     }
     return (performance.now() - start) / 1000;
   })();
@@ -134,7 +136,7 @@ async function wireProduce(run: ClientRun, size: number, acks: Acks): Promise<nu
 
 async function wireFetch(run: ClientRun): Promise<number> {
   const cluster = new WireCluster({ bootstrap: run.bootstrap, clientId: 'bench' });
-  const consumer = new WireConsumer(cluster, { partitionMaxBytes: 4 * 1024 * 1024 });
+  const consumer = new PartitionConsumer(cluster, { partitionMaxBytes: 4 * 1024 * 1024 });
   let received = 0;
   let stop = false;
   const work = (async () => {

@@ -34,10 +34,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLEAN_SHUTDOWN_FILE } from '../../src/broker/log/log-checkpoint.ts';
 import { ApiKeys } from '../../src/protocol/api-keys.ts';
-import { createTopics, listOffsets, OffsetSpec } from '../../src/client/wire/admin.ts';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
-import { WireConnection } from '../../src/client/wire/connection.ts';
-import { WireProducer, type ProducerRecord } from '../../src/client/wire/producer.ts';
+import { createTopics, listOffsets, OffsetSpec } from '../../src/client/admin.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { WireConnection } from '../../src/client/connection.ts';
+import { KafkaProducer } from '../../src/client/producer/producer.ts';
+import type { ProducerRecord } from '../../src/client/types.ts';
 import { startBrokerProcess } from '../lib/broker-process.ts';
 import { repoRoot, result, type WorkloadResult } from '../lib/results.ts';
 import { median, type SuiteOptions } from '../lib/suite.ts';
@@ -171,14 +172,15 @@ async function loadDataDir(dataDir: string, records: number, log: (line: string)
   const cluster = new WireCluster({ bootstrap: broker.bootstrap, clientId: 'bench-load' });
   try {
     await createTopics(cluster, [{ name: DATA_TOPIC, numPartitions: DATA_PARTITIONS, replicationFactor: 1 }]);
-    const producer = new WireProducer(cluster, { acks: 1 });
+    const producer = new KafkaProducer(cluster, { acks: 1 });
+    await producer.connect();
     const value = Buffer.alloc(DATA_VALUE_BYTES, 120);
     const chunk = 10_000;
     const started = performance.now();
     for (let sent = 0, i = 0; sent < records; sent += chunk, i++) {
       const n = Math.min(chunk, records - sent);
-      const batch: ProducerRecord[] = Array.from({ length: n }, () => ({ value, partition: i % DATA_PARTITIONS }));
-      await producer.send(DATA_TOPIC, batch);
+      const batch: ProducerRecord[] = Array.from({ length: n }, () => ({ topic: DATA_TOPIC, key: null, value, partition: i % DATA_PARTITIONS, timestamp: Date.now(), headers: {} }));
+      await producer.send(batch);
     }
     log(`  loaded ${records.toLocaleString('en-US')} records × ${DATA_VALUE_BYTES} B into ${DATA_PARTITIONS} partitions in ${((performance.now() - started) / 1000).toFixed(1)} s (not timed)`);
   } finally {

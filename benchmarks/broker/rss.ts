@@ -17,8 +17,8 @@
  * window (a by-product, not a throughput benchmark). Rows report the median over the runs
  * (default 1: a run takes ~15 s and memory is far less noisy than rates).
  */
-import { createTopics } from '../../src/client/wire/admin.ts';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
+import { createTopics } from '../../src/client/admin.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
 import { startBrokerProcess } from '../lib/broker-process.ts';
 import { result, type WorkloadResult } from '../lib/results.ts';
 import { failedResult, median, type SuiteOptions } from '../lib/suite.ts';

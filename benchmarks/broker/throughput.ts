@@ -17,8 +17,8 @@
  *
  * MB/s counts value bytes only (keys are null), as the peers' perf tools report record size.
  */
-import { createTopics, deleteTopics } from '../../src/client/wire/admin.ts';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
+import { createTopics, deleteTopics } from '../../src/client/admin.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
 import { startBrokerProcess } from '../lib/broker-process.ts';
 import type { WorkloadResult } from '../lib/results.ts';
 import type { SuiteOptions } from '../lib/suite.ts';

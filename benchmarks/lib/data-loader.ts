@@ -10,9 +10,10 @@
  * wall-clock time, which moves at roughly that pace while loading).
  */
 import { randomBytes } from 'node:crypto';
-import { createTopics } from '../../src/client/wire/admin.ts';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
-import { WireProducer, type ProducerRecord } from '../../src/client/wire/producer.ts';
+import { createTopics } from '../../src/client/admin.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { KafkaProducer } from '../../src/client/producer/producer.ts';
+import type { ProducerRecord } from '../../src/client/types.ts';
 
 export interface LoadSpec {
   readonly topic: string;
@@ -55,18 +56,19 @@ export async function createTopic(bootstrap: string, name: string, partitions = 
 export async function loadTopic(bootstrap: string, spec: LoadSpec): Promise<{ bytes: number }> {
   await createTopic(bootstrap, spec.topic, 1);
   const cluster = new WireCluster({ bootstrap, clientId: 'bench-loader' });
-  const producer = new WireProducer(cluster, { acks: 1 });
+  const producer = new KafkaProducer(cluster, { acks: 1 });
   const value = randomBytes(spec.valueSize);
   const nextKey = uniformInts(spec.seed, spec.keySpace);
   const keys = Array.from({ length: spec.keySpace }, (_, k) => intKey(k));
   const chunk = 5000;
   try {
+    await producer.connect();
     await cluster.topic(spec.topic);
     for (let sent = 0; sent < spec.records; sent += chunk) {
       const n = Math.min(chunk, spec.records - sent);
       const batch: ProducerRecord[] = new Array(n);
-      for (let i = 0; i < n; i++) batch[i] = { key: keys[nextKey()]!, value, partition: 0, timestamp: spec.baseTimestamp + sent + i };
-      await producer.send(spec.topic, batch);
+      for (let i = 0; i < n; i++) batch[i] = { topic: spec.topic, key: keys[nextKey()]!, value, partition: 0, timestamp: spec.baseTimestamp + sent + i, headers: {} };
+      await producer.send(batch);
     }
   } finally {
     cluster.close();

@@ -30,8 +30,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listOffsets, OffsetSpec } from '../../src/client/wire/admin.ts';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
+import { listOffsets, OffsetSpec } from '../../src/client/admin.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
 import { Consumed } from '../../src/streams/dsl/options/consumed.ts';
 import { Grouped } from '../../src/streams/dsl/options/grouped.ts';
 import { Materialized } from '../../src/streams/dsl/options/materialized.ts';

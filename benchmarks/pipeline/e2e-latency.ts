@@ -13,7 +13,7 @@
  *    5k/s, more when a tick fires late; timer drift never changes the rate). Each record's value
  *    carries the epoch µs at which its batch was handed to send() (not its scheduled time);
  *    how late a batch was against the schedule is reported as pacingLagP99Ms / pacingLagMaxMs.
- *  - Producer: the project's wire client (src/client/wire), acks=1, its own connection; sends are
+ *  - Producer: the project's wire client (src/client), acks=1, its own connection; sends are
  *    pipelined (a batch does not wait for the previous acknowledgement).
  *  - Consumer: the wire client on its own connection, assigned to the sink partition from offset
  *    0, Fetch maxWait 100 ms / minBytes 1 (the broker answers as soon as data arrives). Receive
@@ -56,9 +56,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
-import { WireConsumer } from '../../src/client/wire/consumer.ts';
-import { WireProducer, type ProducerRecord } from '../../src/client/wire/producer.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
+import { KafkaProducer } from '../../src/client/producer/producer.ts';
+import type { ProducerRecord } from '../../src/client/types.ts';
 import { intKey, createTopic } from '../lib/data-loader.ts';
 import { repoRoot, result, type WorkloadResult } from '../lib/results.ts';
 import { failedResult } from '../lib/suite.ts';
@@ -177,7 +178,7 @@ export async function runLatency(run: LatencyRun): Promise<WorkloadResult> {
     await within(Promise.race([app.running, appFailure]), APP_START_TIMEOUT_MS, 'the app did not reach RUNNING');
 
     // Sink consumer.
-    const consumer = new WireConsumer(consumerCluster, { maxWaitMs: 100, isolationLevel: 0 });
+    const consumer = new PartitionConsumer(consumerCluster, { maxWaitMs: 100, isolationLevel: 0 });
     await consumer.assign(output, 0n, [0]);
     const consumed = (async () => {
       while (consuming) {
@@ -208,7 +209,8 @@ export async function runLatency(run: LatencyRun): Promise<WorkloadResult> {
     });
 
     // Paced producer.
-    const producer = new WireProducer(producerCluster, { acks: 1, allowAutoCreate: false });
+    const producer = new KafkaProducer(producerCluster, { acks: 1 });
+    await producer.connect();
     await producerCluster.topic(input);
     const keys = Array.from({ length: KEY_SPACE }, (_, k) => intKey(k));
     const pacer = new AbsolutePacer(performance.now(), run.rate, total);
@@ -224,13 +226,13 @@ export async function runLatency(run: LatencyRun): Promise<WorkloadResult> {
         if (sent >= run.warmupRecords || due > run.warmupRecords) lags.push(pacer.lagMs(sent, now));
         const batch: ProducerRecord[] = [];
         for (let i = sent; i < due; i++) {
-          batch.push({ key: keys[i % KEY_SPACE]!, value: encodeLatencyValue(i, nowUs, run.valueSize), partition: 0 });
+          batch.push({ topic: input, key: keys[i % KEY_SPACE]!, value: encodeLatencyValue(i, nowUs, run.valueSize), partition: 0, timestamp: Date.now(), headers: {} });
           if (i === run.warmupRecords) firstMeasuredSendUs = nowUs;
         }
         if (due > run.warmupRecords) lastMeasuredSendUs = nowUs;
         sent = due;
         inFlight++;
-        producer.send(input, batch).then(
+        producer.send(batch).then(
           () => inFlight--,
           (e: unknown) => {
             inFlight--;

@@ -17,8 +17,9 @@
  * must hold exactly `distinctKeys` entries (compareWithModel checks both).
  */
 import type { ReadOnlyKeyValueStore } from '../../src/streams/state/store-types.ts';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
-import { WireProducer, type ProducerRecord } from '../../src/client/wire/producer.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { KafkaProducer } from '../../src/client/producer/producer.ts';
+import type { ProducerRecord } from '../../src/client/types.ts';
 import { createTopic, intKey, uniformInts } from '../lib/data-loader.ts';
 
 const POOL_BYTES = 64 * 1024;
@@ -85,12 +86,13 @@ export function buildModel(topic: string, updates: number, keys: number, seed: n
 export async function loadRestoreInput(bootstrap: string, topic: string, updates: number, keys: number, seed: number): Promise<RestoreModel> {
   await createTopic(bootstrap, topic, 1);
   const cluster = new WireCluster({ bootstrap, clientId: 'bench-restore-loader' });
-  const producer = new WireProducer(cluster, { acks: 1, allowAutoCreate: false });
+  const producer = new KafkaProducer(cluster, { acks: 1 });
   const nextKey = uniformInts(seed, keys);
   const keyBytes = Array.from({ length: keys }, (_, k) => intKey(k));
   const base = Date.now() - updates;
   const chunk = 5000;
   try {
+    await producer.connect();
     await cluster.topic(topic);
     for (let sent = 0; sent < updates; sent += chunk) {
       const n = Math.min(chunk, updates - sent);
@@ -98,9 +100,9 @@ export async function loadRestoreInput(bootstrap: string, topic: string, updates
       for (let j = 0; j < n; j++) {
         const i = sent + j;
         const k = nextKey();
-        batch[j] = { key: keyBytes[k]!, value: valueFor(i, k), partition: 0, timestamp: base + i };
+        batch[j] = { topic, key: keyBytes[k]!, value: valueFor(i, k), partition: 0, timestamp: base + i, headers: {} };
       }
-      await producer.send(topic, batch);
+      await producer.send(batch);
     }
   } finally {
     cluster.close();

@@ -4,7 +4,7 @@
  * the command, and always closes every connection so the process can exit.
  */
 import type { Command } from 'commander';
-import { WireCluster } from '../client/wire/cluster.ts';
+import { WireCluster } from '../client/cluster.ts';
 import { bootstrapArg, DEFAULT_BOOTSTRAP } from './option-parsers.ts';
 
 export interface ClientFlags {

@@ -11,7 +11,7 @@
  *    keeps the last value).
  *  - Every object must be connect()ed before use and disconnect()ed after; disconnect() is
  *    idempotent and never throws for "already disconnected".
- *  - Errors are KafkaClientError (src/client/client-errors.ts) with `retriable` set, naming the
+ *  - Errors are KafkaClientError (src/client/errors.ts) with `retriable` set, naming the
  *    topic/partition involved.
  *
  * Rebalance contract of GroupConsumer (eager protocol, as Kafka Streams' classic assignment):
@@ -43,6 +43,11 @@ export interface TopicPartition {
   readonly partition: number;
 }
 
+/** A map key for a topic-partition (NUL cannot occur in a topic name). */
+export function topicPartitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
 export interface TopicPartitionOffset extends TopicPartition {
   readonly offset: number;
 }
@@ -54,7 +59,7 @@ export type RecordHeaders = Readonly<Record<string, Buffer>>;
 
 export interface ProducerRecord {
   readonly topic: string;
-  /** Explicit partition; when absent, murmur2(key) % partitions, or round-robin for null keys. */
+  /** Explicit partition; when absent, murmur2(key) % partitions, or a sticky partition per topic for null keys. */
   readonly partition?: number | undefined;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
@@ -103,7 +108,13 @@ export interface Producer {
 // ---------------------------------------------------------------------------------------------
 // Consuming
 
+/**
+ * A consumed record, as the fetch decoder builds it once and the stream thread queues it (no
+ * per-record copy between them).
+ */
 export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
   readonly offset: number;
   readonly timestamp: number;
   readonly key: Buffer | null;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CliError, reportError } from '../../src/cli/cli-errors.ts';
 import { acksArg, bootstrapArg, configPair, parseInteger, unescapeSeparator } from '../../src/cli/option-parsers.ts';
 import { lineToRecord } from '../../src/cli/commands/produce.ts';
-import { KafkaResponseError } from '../../src/client/wire/wire-errors.ts';
+import { KafkaResponseError } from '../../src/client/errors.ts';
 
 describe('CLI option parsers', () => {
   it('parses integers within bounds and names the flag otherwise', () => {

@@ -5,12 +5,12 @@
  * against another Kafka implementation (librdkafka's multi-broker mock cluster).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTopics, describeTopic } from '../../src/client/wire/admin.ts';
-import { WireCluster } from '../../src/client/wire/cluster.ts';
+import { createTopics, describeTopic } from '../../src/client/admin.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
 import { partitionForKey } from '../../src/util/murmur2.ts';
 import { kcatConsumeAll } from '../conformance/helpers/clients.ts';
-import { startMockCluster } from '../client/wire/mock-cluster.ts';
+import { startMockCluster } from '../client/helpers/mock-cluster.ts';
 import { looksLikeUserError, tributary } from './run-cli.ts';
 
 describe('tributary produce / consume', () => {

@@ -8,7 +8,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
-import { WireConnection } from '../../src/client/wire/connection.ts';
+import { WireConnection } from '../../src/client/connection.ts';
 import { ApiKeys } from '../../src/protocol/api-keys.ts';
 import { decodeAssignment, encodeAssignment, encodeSubscription } from '../../src/protocol/messages/consumer-protocol.ts';
 

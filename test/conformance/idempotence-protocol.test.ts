@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
-import { WireConnection } from '../../src/client/wire/connection.ts';
+import { WireConnection } from '../../src/client/connection.ts';
 import { ApiKeys } from '../../src/protocol/api-keys.ts';
 import { buildRecordBatch } from '../../src/protocol/records/record-batch.ts';
 

@@ -3,71 +3,28 @@
 // offset after a restart on the same data dir; (2) a segment torn in the middle of its last batch
 // is repaired at start and the partition keeps working.
 import { describe, it, expect, afterEach } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, readdir, stat, truncate, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startTestBroker } from '../../src/testing/broker-harness.ts';
-import { decodeRecords } from '../../src/protocol/records/record-batch.ts';
 import { RawClient, makeBatch } from '../broker/raw-client.ts';
+import { fetchBatches, spawnBroker, stopAll } from './broker-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  stopAll();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-/** Starts `tributary broker` as a child process; resolves with its port once it listens. */
-async function spawnBroker(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['bin/tributary.js', 'broker', '--data-dir', dataDir, '--port', '0', '--fsync', 'acks-all'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const port = await new Promise<number>((resolvePort, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on [\d.]+:(\d+)/.exec(out);
-      if (m) resolvePort(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`broker child exited with ${code} before listening:\n${out}\n${err}`)));
-  });
-  return { child, port };
-}
-
 /** Every record of a partition as offset → value, read with Fetch from offset 0. */
 async function readAll(port: number, topic: string, partition: number): Promise<Map<number, string>> {
-  const c = await RawClient.connect(port);
   const out = new Map<number, string>();
-  try {
-    let offset = 0;
-    for (;;) {
-      const res = await c.request(1, 11, {
-        replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 10 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-        topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: BigInt(offset), logStartOffset: -1n, partitionMaxBytes: 10 << 20 }] }],
-        forgottenTopicsData: [], rackId: '',
-      });
-      const p = res.responses[0]!.partitions[0]!;
-      expect(p.errorCode).toBe(0);
-      const batches = decodeRecords(p.records);
-      if (batches.length === 0) break;
-      for (const b of batches) {
-        for (const r of b.records) {
-          if (r.offset < offset) continue;
-          expect(out.has(r.offset)).toBe(false);
-          out.set(r.offset, r.value!.toString());
-        }
-        offset = b.header.baseOffset + b.header.lastOffsetDelta + 1;
-      }
+  for (const b of await fetchBatches(port, topic, partition)) {
+    for (const r of b.records) {
+      expect(out.has(r.offset)).toBe(false);
+      out.set(r.offset, r.value!.toString());
     }
-  } finally {
-    c.close();
   }
   return out;
 }
@@ -102,8 +59,7 @@ describe('broker crash safety', () => {
     };
     const senders = [sender(0), sender(1), sender(0), sender(1)];
     while (acked.size < 2000) await new Promise((r) => setTimeout(r, 10));
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
+    await first.kill();
     stop = true;
     await Promise.all(senders);
     await producer.disconnect().catch(() => undefined);

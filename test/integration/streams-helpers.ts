@@ -1,12 +1,12 @@
 /*
  * Shared pieces of the streams integration tests: topic setup, producing input and reading
- * output over TCP with the small wire client (src/client/wire — not the client the runtime uses,
+ * output over TCP with the small wire client (src/client — not the client the runtime uses,
  * so the tests do not check the runtime with itself), and polling for a condition.
  */
-import { WireCluster } from '../../src/client/wire/cluster.ts';
-import { createTopics } from '../../src/client/wire/admin.ts';
-import { WireConsumer } from '../../src/client/wire/consumer.ts';
-import { WireProducer } from '../../src/client/wire/producer.ts';
+import { WireCluster } from '../../src/client/cluster.ts';
+import { createTopics } from '../../src/client/admin.ts';
+import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
+import { produce } from '../client/helpers/produce.ts';
 
 export interface InputRecord {
   key: string | Buffer | null;
@@ -25,11 +25,9 @@ export interface OutputRecord {
 
 export class StreamsIo {
   readonly #cluster: WireCluster;
-  readonly #producer: WireProducer;
 
   constructor(bootstrap: string) {
     this.#cluster = new WireCluster({ bootstrap, clientId: 'streams-it' });
-    this.#producer = new WireProducer(this.#cluster);
   }
 
   async createTopic(name: string, numPartitions: number): Promise<void> {
@@ -38,16 +36,13 @@ export class StreamsIo {
 
   async produce(topic: string, records: readonly InputRecord[]): Promise<void> {
     for (let i = 0; i < records.length; i += 500) {
-      await this.#producer.send(
-        topic,
-        records.slice(i, i + 500).map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp, ...(r.partition === undefined ? {} : { partition: r.partition }) })),
-      );
+      await produce(this.#cluster, topic, records.slice(i, i + 500));
     }
   }
 
   /** Every record of `topic` from the start up to its current end. */
   async readAll(topic: string): Promise<OutputRecord[]> {
-    const consumer = new WireConsumer(this.#cluster, { maxWaitMs: 50, isolationLevel: 0 });
+    const consumer = new PartitionConsumer(this.#cluster, { maxWaitMs: 50, isolationLevel: 0 });
     let parts: number[];
     try {
       parts = await consumer.assign(topic, 'earliest');
@@ -55,7 +50,7 @@ export class StreamsIo {
       if ((e as { code?: number }).code === 3) return []; // not created yet: nothing written
       throw e;
     }
-    const { listOffsets, OffsetSpec } = await import('../../src/client/wire/admin.ts');
+    const { listOffsets, OffsetSpec } = await import('../../src/client/admin.ts');
     const ends = await listOffsets(this.#cluster, topic, parts, OffsetSpec.latest);
     const out: OutputRecord[] = [];
     const done = () => parts.every((p) => (consumer.position(topic, p) ?? 0n) >= ends.get(p)!.offset);

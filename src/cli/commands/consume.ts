@@ -12,7 +12,7 @@
  * stderr at exit. If stdout closes (`| head`), it stops quietly.
  */
 import type { Command } from 'commander';
-import { WireConsumer, type ConsumedRecord } from '../../client/wire/consumer.ts';
+import { PartitionConsumer, type ConsumedRecord } from '../../client/consumer/partition-consumer.ts';
 import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
 import { intArg } from '../option-parsers.ts';
 
@@ -52,7 +52,7 @@ export function registerConsumeCommand(program: Command): void {
     let count = 0;
     try {
       await withCluster(flags, async (cluster) => {
-        const consumer = new WireConsumer(cluster, { maxWaitMs: Math.min(500, flags.timeoutMs ?? 500) });
+        const consumer = new PartitionConsumer(cluster, { maxWaitMs: Math.min(500, flags.timeoutMs ?? 500) });
         await consumer.assign(topic, flags.fromBeginning ? 'earliest' : 'latest', flags.partition === undefined ? undefined : [flags.partition]);
         let lastRecordAt = Date.now();
         while (!stopped) {

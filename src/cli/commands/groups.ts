@@ -11,28 +11,26 @@
  *                                    reset); --to-offset is clamped to [log start, log end]
  *   groups delete GROUP              only an Empty group (Kafka's rule)
  *
- * Requests about one group go to its coordinator (FindCoordinator); ListGroups goes to every
- * broker, since each lists only the groups it coordinates.
+ * The protocol calls are the client's (src/client/group-admin.ts); this file composes and prints
+ * them (lag = log end − committed offset).
  */
 import type { Command } from 'commander';
-import { ApiKeys } from '../../protocol/api-keys.ts';
-import { decodeAssignment } from '../../protocol/messages/consumer-protocol.ts';
-import { listOffsets, OffsetSpec } from '../../client/wire/admin.ts';
-import type { WireCluster } from '../../client/wire/cluster.ts';
-import type { WireConnection } from '../../client/wire/connection.ts';
-import { checkErrorCode } from '../../client/wire/wire-errors.ts';
+import { listOffsets, OffsetSpec } from '../../client/admin.ts';
+import type { WireCluster } from '../../client/cluster.ts';
+import {
+  commitGroupOffsets,
+  deleteGroup,
+  describeGroup as describeGroupMembers,
+  groupOffsets,
+  listGroups,
+  type GroupMemberDescription,
+} from '../../client/group-admin.ts';
 import { CliError } from '../cli-errors.ts';
 import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
 import { parseInteger } from '../option-parsers.ts';
 import { formatTable } from './topics.ts';
 
-export interface GroupMemberView {
-  memberId: string;
-  clientId: string;
-  clientHost: string;
-  /** topic → partitions, decoded from the member's assignment when the protocol is "consumer". */
-  assignment: Map<string, number[]>;
-}
+export type GroupMemberView = GroupMemberDescription;
 
 export interface GroupView {
   groupId: string;
@@ -43,74 +41,14 @@ export interface GroupView {
   offsets: { topic: string; partition: number; committed: bigint; logEnd: bigint | null; lag: bigint | null; owner: string }[];
 }
 
-/** The connection to the coordinator of `groupId`. */
-async function coordinatorOf(cluster: WireCluster, groupId: string): Promise<WireConnection> {
-  const conn = await cluster.any();
-  const { version, body } = await conn.request(ApiKeys.FindCoordinator, { key: groupId, keyType: 0, coordinatorKeys: [groupId] });
-  if (version >= 4) {
-    const c = body.coordinators[0];
-    if (!c) throw new CliError(`the broker returned no coordinator for group "${groupId}"`);
-    checkErrorCode(c.errorCode, `finding the coordinator of group "${groupId}"`, c.errorMessage);
-    await cluster.refresh([]);
-    return cluster.connectionTo(c.nodeId);
-  }
-  checkErrorCode(body.errorCode, `finding the coordinator of group "${groupId}"`, body.errorMessage);
-  await cluster.refresh([]);
-  return cluster.connectionTo(body.nodeId);
-}
+export { listGroups, deleteGroup };
 
-export async function listGroups(cluster: WireCluster): Promise<{ groupId: string; protocolType: string; state: string }[]> {
-  await cluster.refresh([]);
-  const out = new Map<string, { groupId: string; protocolType: string; state: string }>();
-  for (const nodeId of cluster.brokers.keys()) {
-    const conn = await cluster.connectionTo(nodeId);
-    const { body } = await conn.request(ApiKeys.ListGroups, { statesFilter: [], typesFilter: [] });
-    checkErrorCode(body.errorCode, `listing groups on broker ${nodeId}`);
-    for (const g of body.groups) out.set(g.groupId, { groupId: g.groupId, protocolType: g.protocolType, state: g.groupState ?? '' });
-  }
-  return [...out.values()].sort((a, b) => a.groupId.localeCompare(b.groupId));
-}
-
-/** Every committed offset of a group (OffsetFetch v2+ with topics = null). */
-async function committedOffsets(conn: WireConnection, groupId: string): Promise<{ topic: string; partition: number; offset: bigint }[]> {
-  const { version, body } = await conn.request(
-    ApiKeys.OffsetFetch,
-    { groupId, topics: null, groups: [{ groupId, topics: null }], requireStable: false },
-    { minVersion: 2 },
-  );
-  const topics = version >= 8 ? (body.groups[0]?.topics ?? []) : body.topics;
-  const code = version >= 8 ? (body.groups[0]?.errorCode ?? 0) : body.errorCode;
-  checkErrorCode(code, `fetching the committed offsets of group "${groupId}"`);
-  const out: { topic: string; partition: number; offset: bigint }[] = [];
-  for (const t of topics) {
-    for (const p of t.partitions) {
-      checkErrorCode(p.errorCode, `fetching the committed offset of ${t.name}-${p.partitionIndex} for group "${groupId}"`);
-      if (p.committedOffset >= 0n) out.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset });
-    }
-  }
-  return out;
-}
-
+/** The group's description plus, per partition it owns or has an offset for: committed, log end, lag, owner. */
 export async function describeGroup(cluster: WireCluster, groupId: string): Promise<GroupView> {
-  const conn = await coordinatorOf(cluster, groupId);
-  const { body } = await conn.request(ApiKeys.DescribeGroups, { groups: [groupId], includeAuthorizedOperations: false });
-  const g = body.groups[0];
-  if (!g) throw new CliError(`the broker returned no description for group "${groupId}"`);
-  checkErrorCode(g.errorCode, `describing group "${groupId}"`);
-  const members: GroupMemberView[] = g.members.map((m) => {
-    const assignment = new Map<string, number[]>();
-    if (g.protocolType === 'consumer' && m.memberAssignment.length > 0) {
-      try {
-        for (const t of decodeAssignment(m.memberAssignment).value.assignedPartitions) assignment.set(t.topic, [...t.partitions]);
-      } catch {
-        // An assignment in a format we cannot read is shown as empty rather than failing the command.
-      }
-    }
-    return { memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost, assignment };
-  });
+  const g = await describeGroupMembers(cluster, groupId);
   const owners = new Map<string, string>();
-  for (const m of members) for (const [t, ps] of m.assignment) for (const p of ps) owners.set(`${t}\u0000${p}`, m.memberId);
-  const committed = await committedOffsets(conn, groupId);
+  for (const m of g.members) for (const [t, ps] of m.assignment) for (const p of ps) owners.set(`${t}\u0000${p}`, m.memberId);
+  const committed = await groupOffsets(cluster, groupId);
   const keys = new Map<string, { topic: string; partition: number; committed: bigint }>();
   for (const c of committed) keys.set(`${c.topic}\u0000${c.partition}`, { topic: c.topic, partition: c.partition, committed: c.offset });
   for (const k of owners.keys()) {
@@ -136,16 +74,14 @@ export async function describeGroup(cluster: WireCluster, groupId: string): Prom
       return { ...e, logEnd, lag, owner: owners.get(k) ?? '' };
     })
     .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-  return { groupId, state: g.groupState, protocolType: g.protocolType, protocol: g.protocolData, members, offsets };
+  return { ...g, offsets };
 }
 
 export type ResetTarget = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'offset'; offset: bigint };
 
 /** Commits new offsets for every partition of `topic`; refused unless the group is Empty (or unknown). */
 export async function resetOffsets(cluster: WireCluster, groupId: string, topic: string, target: ResetTarget): Promise<Map<number, bigint>> {
-  const conn = await coordinatorOf(cluster, groupId);
-  const { body } = await conn.request(ApiKeys.DescribeGroups, { groups: [groupId], includeAuthorizedOperations: false });
-  const state = body.groups[0]?.groupState ?? 'Dead';
+  const { state } = await describeGroupMembers(cluster, groupId);
   if (state !== 'Empty' && state !== 'Dead') {
     throw new CliError(`group "${groupId}" is ${state}; stop its consumers first (offsets can only be reset while the group is Empty)`);
   }
@@ -162,23 +98,8 @@ export async function resetOffsets(cluster: WireCluster, groupId: string, topic:
     const want = target.kind === 'earliest' ? lo : target.kind === 'latest' ? hi : target.offset;
     chosen.set(p, want < lo ? lo : want > hi ? hi : want);
   }
-  const { body: res } = await conn.request(ApiKeys.OffsetCommit, {
-    groupId,
-    generationIdOrMemberEpoch: -1,
-    memberId: '',
-    groupInstanceId: null,
-    topics: [{ name: topic, partitions: [...chosen].map(([p, o]) => ({ partitionIndex: p, committedOffset: o, committedLeaderEpoch: -1, committedMetadata: '' })) }],
-  });
-  for (const t of res.topics) for (const p of t.partitions) checkErrorCode(p.errorCode, `committing the new offset of ${t.name}-${p.partitionIndex} for group "${groupId}"`);
+  await commitGroupOffsets(cluster, groupId, topic, chosen);
   return chosen;
-}
-
-export async function deleteGroup(cluster: WireCluster, groupId: string): Promise<void> {
-  const conn = await coordinatorOf(cluster, groupId);
-  const { body } = await conn.request(ApiKeys.DeleteGroups, { groupsNames: [groupId] });
-  const r = body.results.find((x) => x.groupId === groupId);
-  if (!r) throw new CliError(`the broker did not answer for group "${groupId}"`);
-  checkErrorCode(r.errorCode, `deleting group "${groupId}"`);
 }
 
 export function formatGroup(view: GroupView): string {

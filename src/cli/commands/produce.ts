@@ -4,7 +4,7 @@
  *   --key-separator SEP   each line is KEY<SEP>VALUE (split at the first SEP; a line without SEP
  *                         is an error naming the line). Without it lines are values, keys null.
  *   --partition N         every record to partition N (default: murmur2(key) like the Java
- *                         client, or round-robin per chunk for null keys)
+ *                         client, or sticky for null keys: ~16 KiB to a partition, then the next)
  *   --acks 0|1|-1|all     default -1
  *
  * Piped lines are sent in chunks (at most 1000 lines or 512 KiB) and each chunk is acknowledged
@@ -13,7 +13,8 @@
  */
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
-import { WireProducer, type ProducerRecord } from '../../client/wire/producer.ts';
+import { KafkaProducer } from '../../client/producer/producer.ts';
+import type { ProducerRecord } from '../../client/types.ts';
 import { CliError } from '../cli-errors.ts';
 import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
 import { acksArg, intArg, unescapeSeparator } from '../option-parsers.ts';
@@ -27,9 +28,16 @@ interface ProduceFlags extends ClientFlags {
 const CHUNK_LINES = 1000;
 const CHUNK_BYTES = 512 * 1024;
 
+/** One input line as key, value and partition. */
+export interface LineRecord {
+  key: string | null;
+  value: string;
+  partition?: number;
+}
+
 /** Turns one input line into a record; `lineNo` is 1-based, for error messages. */
-export function lineToRecord(line: string, lineNo: number, separator: string | undefined, partition: number | undefined): ProducerRecord {
-  let record: ProducerRecord;
+export function lineToRecord(line: string, lineNo: number, separator: string | undefined, partition: number | undefined): LineRecord {
+  let record: LineRecord;
   if (separator === undefined) {
     record = { key: null, value: line };
   } else {
@@ -59,9 +67,14 @@ export function registerProduceCommand(program: Command): void {
       process.stderr.write(`Type one record per line as ${shape}; Ctrl-D sends the last lines and exits.\n`);
     }
     const total = await withCluster(flags, async (cluster) => {
-      const producer = new WireProducer(cluster, { acks: flags.acks });
+      const producer = new KafkaProducer(cluster, { acks: flags.acks });
+      await producer.connect();
+      const send = async (lines: LineRecord[]): Promise<void> => {
+        const now = Date.now();
+        await producer.send(lines.map((l): ProducerRecord => ({ topic, partition: l.partition, key: l.key === null ? null : Buffer.from(l.key), value: Buffer.from(l.value), timestamp: now, headers: {} })));
+      };
       const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
-      let chunk: ProducerRecord[] = [];
+      let chunk: LineRecord[] = [];
       let bytes = 0;
       let lineNo = 0;
       let sent = 0;
@@ -70,16 +83,17 @@ export function registerProduceCommand(program: Command): void {
         chunk.push(lineToRecord(line, lineNo, flags.keySeparator, flags.partition));
         bytes += line.length;
         if (chunk.length >= chunkLines || bytes >= CHUNK_BYTES) {
-          await producer.send(topic, chunk);
+          await send(chunk);
           sent += chunk.length;
           chunk = [];
           bytes = 0;
         }
       }
       if (chunk.length > 0) {
-        await producer.send(topic, chunk);
+        await send(chunk);
         sent += chunk.length;
       }
+      await producer.disconnect();
       return sent;
     });
     process.stderr.write(`Produced ${total} record${total === 1 ? '' : 's'} to ${topic}.\n`);

@@ -11,7 +11,7 @@
  * it can be piped.
  */
 import type { Command } from 'commander';
-import { createTopics, deleteTopics, describeTopic, describeTopicConfigs, listTopics } from '../../client/wire/admin.ts';
+import { createTopics, deleteTopics, describeTopic, describeTopicConfigs, listTopics } from '../../client/admin.ts';
 import { ZERO_UUID } from '../../protocol/schema.ts';
 import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
 import { configPair, intArg } from '../option-parsers.ts';

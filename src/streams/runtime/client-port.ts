@@ -1,7 +1,7 @@
 /*
  * The runtime's view of its collaborators: the few client calls, the assignor and the internal
  * topic setup the stream thread uses, gathered in one `RuntimeDeps` object. Production wiring
- * (runtime-deps.ts) fills it from src/client (the kafkajs implementation), the task assignor and
+ * (runtime-deps.ts) fills it from src/client (client-factory.ts), the task assignor and
  * internal-topics.ts; unit tests fill it with in-memory fakes. Nothing here implements a client —
  * it only names what the runtime calls, so the thread's logic does not depend on which client runs
  * underneath.

@@ -67,7 +67,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
   };
 }
 
-/** The clients the runtime uses: the wire client for producing and consuming, kafkajs for admin and idempotent producing (client-factory.ts). */
+/** The clients the runtime uses: producer, consumers and admin of the project's own client (src/client/client-factory.ts). */
 export function clientFactoryFor(bootstrapServers: readonly string[], clientId: string): ClientFactory {
   return createClientFactory({ bootstrapServers, clientId, logLevel: process.env['TRIBUTARY_DEBUG'] ? 'info' : 'error' });
 }

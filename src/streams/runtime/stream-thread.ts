@@ -31,6 +31,7 @@ import type { TaskConfig } from '../task/stream-task.ts';
 import type { Topology } from '../topology/topology.ts';
 import { TopologyError } from '../topology/topology.ts';
 import { ChangelogRestorer } from './changelog-restorer.ts';
+import { isUnrecoverable } from '../../client/errors.ts';
 import type { PortAdmin, PortAssignment, PortGroupConsumer, RuntimeDeps, TopicPartition } from './client-port.ts';
 import { RuntimeRecordCollector } from './record-collector.ts';
 import type { StateDirectory } from './state-directory.ts';
@@ -63,7 +64,7 @@ export interface ThreadEvents {
 
 /** Errors that retrying cannot fix: they end the thread. */
 export function isFatal(e: unknown): boolean {
-  if (e instanceof StreamsProcessingError || e instanceof DeserializationFailedError || e instanceof TopologyError) return true;
+  if (e instanceof StreamsProcessingError || e instanceof DeserializationFailedError || e instanceof TopologyError || isUnrecoverable(e)) return true;
   return (e as { fatal?: unknown }).fatal === true;
 }
 
@@ -206,7 +207,7 @@ export class StreamThread {
         lastSign = Date.now();
       }
       await this.#exclusive(async () => {
-        for (const b of batches) tasks.addRecords(b.topic, b.partition, b.records.map((r) => ({ topic: b.topic, partition: b.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers })));
+        for (const b of batches) tasks.addRecords(b.topic, b.partition, b.records);
         // 2 process
         const n = tasks.process(max);
         this.#processed += n;

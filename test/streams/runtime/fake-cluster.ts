@@ -53,7 +53,7 @@ export class FakeCluster {
     const p = partition ?? (key === null ? 0 : partitionForKey(key, parts.length));
     const part = parts[p]!;
     const offset = part.start + part.records.length;
-    part.records.push({ offset, timestamp, key, value, headers });
+    part.records.push({ topic, partition: p, offset, timestamp, key, value, headers });
     return { partition: p, offset };
   }
 

@@ -1,0 +1,285 @@
+/*
+ * GroupConsumer (types.ts) on the project's wire client: the kafkajs group consumer's job
+ * without kafkajs' per-data-event buffer re-concatenation, Long parsing and per-record objects.
+ * Two parts: GroupMembership (group-membership.ts: coordinator, join/sync, heartbeats,
+ * commits) and GroupFetcher (fetcher.ts: positions and a prefetching fetch loop).
+ * This class runs the rebalance contract of types.ts between them. As with the kafkajs consumer,
+ * the rebalance itself runs in the background (not inside poll()), so a member whose runtime is
+ * busy, or polls rarely, still rejoins promptly and never holds the group's rebalance up:
+ *
+ *   rebalance (first poll(), or the heartbeat/a commit saw REBALANCE_IN_PROGRESS,
+ *   ILLEGAL_GENERATION or UNKNOWN_MEMBER_ID, or a pattern now matches other topics)
+ *     1 stop fetching and drop buffered records (the next owner re-reads them from the committed
+ *       offsets); forget an assignment not yet delivered
+ *     2 await beforeRevoke(every partition the runtime owns) — commits inside it still carry the
+ *       old generation, which the coordinator accepts while it prepares the rebalance: it cannot
+ *       finish (and hand our partitions on) before our JoinGroup
+ *     3 JoinGroup (+ MEMBER_ID_REQUIRED retry) → the leader runs the assignor → SyncGroup;
+ *       retriable failures (broker restart, coordinator moved) retry with backoff
+ *     4 positions: committed offsets (OffsetFetch), offsetReset where there are none; prefetching
+ *       of the new assignment starts now; the assignment becomes pending
+ *     5 again from 1 if another rebalance is already due
+ *   poll()  delivers a pending assignment first (await onAssigned), then returns buffered records
+ *           of owned, unpaused partitions, waiting ≤ timeoutMs.
+ * A failing beforeRevoke is logged and the join goes on (the partitions move either way); the
+ * heartbeat runs on its own timer throughout, so a long restore in onAssigned keeps the session.
+ * disconnect() leaves the group (LeaveGroup) without calling beforeRevoke: the runtime closes its
+ * tasks first. Positions advance as records are fetched; committed offsets only by commitOffsets.
+ */
+import { KafkaClientError, toClientError } from '../errors.ts';
+import type { Assignment, ClientConfig, FetchedBatch, GroupConsumer, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import { listOffsets, OffsetSpec } from '../admin.ts';
+import { WireCluster } from '../cluster.ts';
+import { GroupFetcher } from './fetcher.ts';
+import { GroupMembership, sleep } from './group-membership.ts';
+import { PollWaker } from './poll-waker.ts';
+
+export interface WireGroupConsumerTuning {
+  /** Records buffered before prefetching pauses. Default 20000. */
+  readonly maxBufferedRecords?: number;
+  /** How often a pattern subscription re-reads the topic list. Default 30000 ms. */
+  readonly patternRefreshMs?: number;
+}
+
+export class KafkaGroupConsumer implements GroupConsumer {
+  readonly #options: GroupConsumerOptions;
+  readonly #cluster: WireCluster;
+  readonly #membership: GroupMembership;
+  readonly #fetcher: GroupFetcher;
+  readonly #patternRefreshMs: number;
+  #subscription: readonly string[] | RegExp | undefined;
+  /** Topics sent in the last JoinGroup (for a pattern: the matches at that time). */
+  #joinedTopics: readonly string[] = [];
+  #patternTimer: NodeJS.Timeout | undefined;
+  #delivered: readonly TopicPartition[] = [];
+  /** An assignment synced but not yet handed to onAssigned. */
+  #pending: Assignment | undefined;
+  /** The background rebalance loop, while it runs. */
+  #rebalancing: Promise<void> | undefined;
+  #started = false;
+  #fatal: KafkaClientError | undefined;
+  #closed = false;
+  readonly #waker = new PollWaker();
+
+  constructor(config: ClientConfig, options: GroupConsumerOptions, tuning: WireGroupConsumerTuning = {}) {
+    this.#options = options;
+    const connectTimeoutMs = config.connectionTimeoutMs ?? 3000;
+    const requestTimeoutMs = config.requestTimeoutMs ?? 30000;
+    this.#cluster = new WireCluster({ bootstrap: config.bootstrapServers, clientId: config.clientId, connectTimeoutMs, requestTimeoutMs });
+    this.#membership = new GroupMembership(this.#cluster, {
+      groupId: options.groupId,
+      assignor: options.assignor,
+      sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+      rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60_000,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 3000,
+      clientId: config.clientId,
+      connectTimeoutMs,
+      requestTimeoutMs,
+    });
+    this.#membership.onRejoinNeeded = () => this.#startRebalance();
+    this.#fetcher = new GroupFetcher(
+      this.#cluster,
+      {
+        maxWaitMs: options.maxWaitMs ?? 100,
+        maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
+        maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+        offsetReset: options.offsetReset ?? 'earliest',
+        maxBufferedRecords: tuning.maxBufferedRecords ?? 20_000,
+      },
+      () => this.#waker.wake(),
+      (e) => {
+        this.#fatal = e;
+        this.#waker.wake();
+      },
+    );
+    this.#patternRefreshMs = tuning.patternRefreshMs ?? 30_000;
+  }
+
+  async connect(): Promise<void> {
+    try {
+      await this.#cluster.any();
+    } catch (e) {
+      throw toClientError(e, `connecting the consumer of group ${this.#options.groupId}`);
+    }
+  }
+
+  async subscribe(topics: readonly string[] | RegExp): Promise<void> {
+    if (this.#started) throw new KafkaClientError('subscribe() must be called before the first poll()', { retriable: false });
+    this.#subscription = topics instanceof RegExp ? topics : [...topics];
+  }
+
+  async poll(maxRecords: number, timeoutMs: number): Promise<readonly FetchedBatch[]> {
+    if (this.#subscription === undefined) throw new KafkaClientError('poll() before subscribe(): subscribe to topics first', { retriable: false });
+    if (!this.#started) {
+      this.#started = true;
+      this.#startRebalance();
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.#closed) return [];
+      if (this.#fatal) throw this.#fatal;
+      const pending = this.#pending;
+      if (pending !== undefined) {
+        this.#pending = undefined;
+        this.#delivered = pending.partitions;
+        await this.#options.onAssigned?.(pending);
+        continue;
+      }
+      const out = this.#fetcher.take(maxRecords);
+      if (out.length > 0) return out;
+      const left = deadline - Date.now();
+      if (left <= 0) return [];
+      await this.#waker.wait(left);
+    }
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    this.#fetcher.pause(partitions);
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    this.#fetcher.resume(partitions);
+    this.#waker.wake();
+  }
+
+  seek(tp: TopicPartitionOffset): void {
+    this.#fetcher.seek(tp);
+  }
+
+  async commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    if (this.#membership.generationId < 0 && this.#membership.memberId === '') {
+      throw new KafkaClientError(`committing offsets for group ${this.#options.groupId} failed: the member has not joined the group yet`, { retriable: true });
+    }
+    await this.#membership.commit(offsets);
+  }
+
+  async committed(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]> {
+    return this.#membership.committed(tps);
+  }
+
+  assignment(): readonly TopicPartition[] {
+    return this.#delivered;
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#patternTimer);
+    this.#fetcher.close();
+    this.#waker.wake();
+    await this.#membership.close(true);
+    this.#cluster.close();
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  #startRebalance(): void {
+    if (!this.#started || this.#closed || this.#rebalancing !== undefined) return;
+    this.#rebalancing = this.#rebalanceLoop().finally(() => {
+      this.#rebalancing = undefined;
+      if (this.#membership.rejoinNeeded) this.#startRebalance(); // flagged as the loop ended
+    });
+  }
+
+  /** Rebalances until the member is in a generation with its assignment pending (steps 1–5). */
+  async #rebalanceLoop(): Promise<void> {
+    let backoff = 100;
+    while (this.#membership.rejoinNeeded && !this.#closed && this.#fatal === undefined) {
+      try {
+        await this.#rebalance();
+        backoff = 100;
+      } catch (e) {
+        if (this.#closed) return;
+        const err = toClientError(e, `rebalancing group ${this.#options.groupId}`);
+        if (!err.retriable) {
+          this.#fatal = err;
+          this.#waker.wake();
+          return;
+        }
+        this.#membership.rejoinNeeded = true;
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 2000);
+      }
+    }
+  }
+
+  async #rebalance(): Promise<void> {
+    // 1, 2: revoke everything (eager)
+    this.#fetcher.clear();
+    this.#pending = undefined;
+    const revoked = this.#delivered;
+    this.#delivered = [];
+    if (revoked.length > 0 && this.#options.beforeRevoke !== undefined) {
+      try {
+        await this.#options.beforeRevoke(revoked);
+      } catch (e) {
+        console.warn(`[tributary] group ${this.#options.groupId}: beforeRevoke failed (${(e as Error).message}); rejoining anyway`);
+      }
+    }
+    if (this.#closed) return;
+    // 3: join and sync
+    this.#joinedTopics = await this.#topics();
+    const joined = await this.#membership.joinAndSync(this.#joinedTopics);
+    this.#membership.startHeartbeats();
+    this.#watchPattern();
+    // 4: positions from committed offsets, offsetReset where none
+    let positions: TopicPartitionOffset[];
+    try {
+      positions = await this.#positions(joined.partitions);
+    } catch (e) {
+      this.#membership.rejoinNeeded = true; // nothing was delivered: join again
+      throw e;
+    }
+    if (this.#membership.rejoinNeeded || this.#closed) return; // 5: a newer rebalance is due
+    this.#fetcher.assign(positions);
+    this.#pending = { partitions: joined.partitions, userData: joined.userData, generationId: joined.generationId, memberId: joined.memberId };
+    this.#waker.wake();
+  }
+
+  /** The subscribed topics; for a pattern, the existing topics it matches now. */
+  async #topics(): Promise<readonly string[]> {
+    const sub = this.#subscription!;
+    if (!(sub instanceof RegExp)) return sub as readonly string[];
+    try {
+      const md = await this.#cluster.refresh(null);
+      return md.topics.filter((t) => t.errorCode === 0 && !t.isInternal && sub.test(t.name)).map((t) => t.name).sort();
+    } catch (e) {
+      throw toClientError(e, `listing the topics matching ${String(sub)} for group ${this.#options.groupId}`);
+    }
+  }
+
+  /** A pattern subscription rejoins when the set of matching topics changes. */
+  #watchPattern(): void {
+    if (!(this.#subscription instanceof RegExp) || this.#patternTimer !== undefined) return;
+    this.#patternTimer = setInterval(() => {
+      this.#topics().then(
+        (now) => {
+          if (now.join('\u0000') !== this.#joinedTopics.join('\u0000') && !this.#membership.rejoinNeeded) {
+            this.#membership.rejoinNeeded = true;
+            this.#startRebalance();
+          }
+        },
+        () => {},
+      );
+    }, this.#patternRefreshMs);
+    this.#patternTimer.unref();
+  }
+
+  async #positions(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const committed = await this.#membership.committed(partitions);
+    const missing = new Map<string, number[]>();
+    for (const c of committed) if (c.offset < 0) missing.set(c.topic, [...(missing.get(c.topic) ?? []), c.partition]);
+    const reset = new Map<string, number>();
+    const spec = (this.#options.offsetReset ?? 'earliest') === 'earliest' ? OffsetSpec.earliest : OffsetSpec.latest;
+    for (const [topic, parts] of missing) {
+      try {
+        const found = await listOffsets(this.#cluster, topic, parts, spec);
+        for (const p of parts) reset.set(`${topic}\u0000${p}`, Number(found.get(p)?.offset ?? 0n));
+      } catch (e) {
+        throw toClientError(e, `finding the ${this.#options.offsetReset ?? 'earliest'} offsets of ${topic} partitions ${parts.join(',')} for group ${this.#options.groupId}`);
+      }
+    }
+    return committed.map((c) => (c.offset >= 0 ? c : { ...c, offset: reset.get(`${c.topic}\u0000${c.partition}`) ?? 0 }));
+  }
+}
