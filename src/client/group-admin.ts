@@ -11,7 +11,7 @@
 import { ApiKeys } from '../protocol/api-keys.ts';
 import { decodeAssignment } from '../protocol/messages/consumer-protocol.ts';
 import type { WireCluster } from './cluster.ts';
-import type { WireConnection } from './connection.ts';
+import { coordinatorOf } from './coordinator.ts';
 import { checkErrorCode, KafkaClientError } from './errors.ts';
 
 export interface GroupListing {
@@ -37,23 +37,6 @@ export interface GroupDescription {
   members: GroupMemberDescription[];
 }
 
-/** The connection to the coordinator of `groupId`. */
-export async function coordinatorOf(cluster: WireCluster, groupId: string): Promise<WireConnection> {
-  const conn = await cluster.any();
-  const { version, body } = await conn.request(ApiKeys.FindCoordinator, { key: groupId, keyType: 0, coordinatorKeys: [groupId] });
-  let nodeId: number;
-  if (version >= 4) {
-    const c = body.coordinators[0];
-    if (!c) throw new KafkaClientError(`the broker returned no coordinator for group "${groupId}"`, { retriable: true });
-    checkErrorCode(c.errorCode, `finding the coordinator of group "${groupId}"`, c.errorMessage);
-    nodeId = c.nodeId;
-  } else {
-    checkErrorCode(body.errorCode, `finding the coordinator of group "${groupId}"`, body.errorMessage);
-    nodeId = body.nodeId;
-  }
-  await cluster.refresh([]);
-  return cluster.connectionTo(nodeId);
-}
 
 export async function listGroups(cluster: WireCluster): Promise<GroupListing[]> {
   await cluster.refresh([]);
