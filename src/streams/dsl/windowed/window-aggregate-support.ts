@@ -79,15 +79,34 @@ export function forwardWindowed<K, VA>(
  * The stream time one windowed-aggregate processor has observed (−1 before any record) and the
  * close time derived from it: closeTime = observed − closeLag, where closeLag is the grace period
  * (plus the inactivity gap for sessions). Observed time never goes back.
+ *
+ * After a restart the processor has observed nothing, but its store was restored from the
+ * changelog and has observed every time it holds (it will not return or take windows older
+ * than its own observed time minus retention). Records processed again after a crash
+ * (at-least-once) are older than that: without a floor the processor would take their windows
+ * for open, find nothing in the store, and forward an aggregate of the replayed record alone,
+ * overwriting the right result downstream. So the store's observed time (minus `storeLag`: how
+ * far a store time may run ahead of the record time that produced it) is a floor of this
+ * clock; replayed records whose windows the store has closed are skipped as expired — their
+ * updates are in the restored store already.
  */
 export class WindowCloseClock {
   observed = -1;
+  #store: { readonly observedStreamTime?: number } | undefined;
+  #storeLag = 0;
 
   constructor(private readonly closeLag: number) {}
 
+  /** Uses `store`'s observed time as a floor (see the class comment). */
+  followStore(store: object, storeLag = 0): void {
+    this.#store = store as { readonly observedStreamTime?: number };
+    this.#storeLag = storeLag;
+  }
+
   /** Moves observed time up to a record's timestamp; returns the close time. */
   observe(timestamp: number): number {
-    this.observed = Math.max(this.observed, timestamp);
+    const floor = this.#store?.observedStreamTime;
+    this.observed = Math.max(this.observed, timestamp, typeof floor === 'number' && floor >= 0 ? floor - this.#storeLag : -1);
     return this.observed - this.closeLag;
   }
 
