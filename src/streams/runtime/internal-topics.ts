@@ -62,14 +62,16 @@ export function planInternalTopics(topology: Topology, applicationId: string, ex
   if (missing.size > 0) {
     throw new InternalTopicError(`Source topic(s) ${[...missing].sort().join(', ')} of application "${applicationId}" do not exist; create them before starting the application.`);
   }
+  // Max over the sources whose count is known; a repartition source not decided yet is skipped
+  // (Kafka's RepartitionTopics does the same), so cycles through repartition topics — a
+  // foreign-key join's subscription and response topics — resolve from the sources they share.
   const sourceCount = (s: (typeof subs)[number]): number | undefined => {
-    let max = 0;
+    let max: number | undefined;
     for (const t of s.sourceTopics) {
       const n = counts.get(internal.has(t) ? resolve(t) : t);
-      if (n === undefined) return undefined;
-      max = Math.max(max, n);
+      if (n !== undefined) max = Math.max(max ?? 0, n);
     }
-    for (const p of s.sourcePatterns) for (const [t, n] of existing) if (p.test(t)) max = Math.max(max, n);
+    for (const p of s.sourcePatterns) for (const [t, n] of existing) if (p.test(t)) max = Math.max(max ?? 0, n);
     return max;
   };
 
