@@ -127,10 +127,13 @@ export class SuppressBuffer<K, V> implements StateStore {
     return first === undefined ? Infinity : decodeTime(first);
   }
 
-  /** The buffered entry of a key, if any: its prior value is what downstream last saw. */
-  priorValueFor(key: K): { buffered: true; prior: V | null } | { buffered: false } {
+  /**
+   * The buffered entry of a key, if any: its prior value is what downstream last saw, stamped
+   * with the latest buffered update's timestamp (Kafka's priorValueForBuffered).
+   */
+  priorValueFor(key: K): { buffered: true; prior: V | null; timestamp: number } | { buffered: false } {
     const entry = this.#index.get(this.#codec.keyBytes(key).toString('latin1'));
-    return entry === undefined ? { buffered: false } : { buffered: true, prior: entry.prior };
+    return entry === undefined ? { buffered: false } : { buffered: true, prior: entry.prior, timestamp: entry.record.timestamp };
   }
 
   put(time: number, record: BufferedRecord<K, V>, topic: string | undefined): void {

@@ -74,7 +74,7 @@ describe('SuppressBuffer changelog', () => {
     await b.init(contextFor([]));
     await b.restore(asRestore(sent));
     expect(b.committedChangelogOffset()).toBe(sent.length);
-    expect(b.priorValueFor('x')).toEqual({ buffered: true, prior: 7 });
+    expect(b.priorValueFor('x')).toEqual({ buffered: true, prior: 7, timestamp: 6 });
     expect(b.priorValueFor('z')).toEqual({ buffered: false });
     expect(drain(b)).toEqual(drain(a));
   });
