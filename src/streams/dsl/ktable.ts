@@ -22,7 +22,9 @@ import type { InternalBuilder } from './internal-builder.ts';
 import { KGroupedTable } from './kgrouped-table.ts';
 import { KStream } from './kstream.ts';
 import type { Grouped } from './options/grouped.ts';
-import type { Materialized } from './options/materialized.ts';
+import { Materialized } from './options/materialized.ts';
+import { KeyValueMaterializer } from './materialized-store.ts';
+import { materializedTableViewSupplier } from './ops/ktable-materialized-view.ts';
 import { nameOf, type NameLike } from './options/named.ts';
 import type { TableJoined } from './options/table-joined.ts';
 import type { Change } from './ops/change.ts';
@@ -108,31 +110,61 @@ export class KTable<K, V> {
     readonly origin: TableOrigin,
   ) {}
 
+  /**
+   * A stateless table operator (filter, mapValues). With a Materialized that names a store, the
+   * result is materialized there and queryable by that name (ops/ktable-materialized-view.ts);
+   * an unnamed Materialized only burns a store-name index, as in Kafka (which materializes
+   * only queryable stores here).
+   */
   #stateless<VR>(
     prefix: string,
-    named: NameLike,
+    args: readonly unknown[],
     make: (config: TableOpConfig) => ProcessorSupplier<K, Change<V>, K, Change<VR>>,
     valueSerde: Serde<VR> | undefined,
-    view?: RowView<K, V, VR>,
+    view: RowView<K, V, VR>,
+    compute: (key: K, value: V | null) => VR | null,
+    skipWhenBothNull: boolean,
   ): KTable<K, VR> {
+    const [a, b] = args;
+    const materialized = (a instanceof Materialized ? a : b instanceof Materialized ? b : undefined) as Materialized<K, VR> | undefined;
+    const named = a instanceof Materialized ? undefined : (a as NameLike);
+    const storeName = materialized?.storeName;
+    if (materialized !== undefined && storeName === undefined) this.builder.names.newStoreName(prefix); // Kafka burns the index
     const name = this.builder.names.orElseGenerate(nameOf(named), prefix);
     const config: TableOpConfig = { sendOldValues: false };
-    const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, make(config) as unknown as AnyProcessorSupplier));
-    return new KTable<K, VR>(this.builder, node, this.keySerde, valueSerde, undefined, statelessOrigin(this.origin, config, view as RowView<never, never, unknown> | undefined));
+    if (materialized === undefined || storeName === undefined) {
+      const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, make(config) as unknown as AnyProcessorSupplier));
+      return new KTable<K, VR>(this.builder, node, this.keySerde, valueSerde, undefined, statelessOrigin(this.origin, config, view as RowView<never, never, unknown>));
+    }
+    this.builder.claimStoreName(storeName);
+    const resultValueSerde = materialized.valueSerde ?? valueSerde;
+    const factory = new KeyValueMaterializer(storeName, materialized as Materialized<unknown, unknown>, materialized.keySerde ?? this.keySerde, resultValueSerde);
+    const supplier = materializedTableViewSupplier<K, V, VR>(storeName, compute, skipWhenBothNull, config);
+    const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, supplier as unknown as AnyProcessorSupplier, [factory]));
+    // Old values come from this store, so the parent need not send them.
+    return new KTable<K, VR>(this.builder, node, materialized.keySerde ?? this.keySerde, resultValueSerde, storeName, aggregateOrigin(config, storeName));
   }
 
   /** Keeps rows that satisfy the predicate; a row that stops satisfying it is deleted downstream. */
-  filter(predicate: (key: K, value: V) => boolean, named?: NameLike): KTable<K, V> {
-    return this.#stateless<V>(Prefix.KTABLE_FILTER, named, (c) => tableFilterSupplier(predicate, false, c), this.valueSerde, (k, row) => (row !== null && predicate(k, row.value) ? row : null));
+  filter(predicate: (key: K, value: V) => boolean, named?: NameLike | Materialized<NoInfer<K>, NoInfer<V>>, materialized?: Materialized<NoInfer<K>, NoInfer<V>>): KTable<K, V> {
+    const keep = (k: K, v: V | null) => (v !== null && predicate(k, v) ? v : null);
+    return this.#stateless<V>(Prefix.KTABLE_FILTER, [named, materialized], (c) => tableFilterSupplier(predicate, false, c), this.valueSerde, (k, row) => (row !== null && predicate(k, row.value) ? row : null), keep, true);
   }
 
-  filterNot(predicate: (key: K, value: V) => boolean, named?: NameLike): KTable<K, V> {
-    return this.#stateless<V>(Prefix.KTABLE_FILTER, named, (c) => tableFilterSupplier(predicate, true, c), this.valueSerde, (k, row) => (row !== null && !predicate(k, row.value) ? row : null));
+  filterNot(predicate: (key: K, value: V) => boolean, named?: NameLike | Materialized<NoInfer<K>, NoInfer<V>>, materialized?: Materialized<NoInfer<K>, NoInfer<V>>): KTable<K, V> {
+    const keep = (k: K, v: V | null) => (v !== null && !predicate(k, v) ? v : null);
+    return this.#stateless<V>(Prefix.KTABLE_FILTER, [named, materialized], (c) => tableFilterSupplier(predicate, true, c), this.valueSerde, (k, row) => (row !== null && !predicate(k, row.value) ? row : null), keep, true);
   }
 
-  mapValues<VR>(mapper: (value: V, key: K) => VR, named?: NameLike): KTable<K, VR> {
-    return this.#stateless<VR>(Prefix.KTABLE_MAPVALUES, named, (c) => tableMapValuesSupplier(mapper, c), undefined, (k, row) =>
-      row === null ? null : { value: mapper(row.value, k), timestamp: row.timestamp },
+  mapValues<VR>(mapper: (value: V, key: K) => VR, named?: NameLike | Materialized<NoInfer<K>, VR>, materialized?: Materialized<NoInfer<K>, VR>): KTable<K, VR> {
+    return this.#stateless<VR>(
+      Prefix.KTABLE_MAPVALUES,
+      [named, materialized],
+      (c) => tableMapValuesSupplier(mapper, c),
+      undefined,
+      (k, row) => (row === null ? null : { value: mapper(row.value, k), timestamp: row.timestamp }),
+      (k, v) => (v === null ? null : mapper(v, k)),
+      false,
     );
   }
 
