@@ -31,6 +31,10 @@ import { Materialized } from './options/materialized.ts';
 import { nameOf, type NameLike } from './options/named.ts';
 import { aggregateSupplier, type Aggregator, type Initializer } from './ops/kstream-aggregate.ts';
 import { passThroughSupplier } from './ops/stateless.ts';
+import { SessionWindowedCogroupedKStream, TimeWindowedCogroupedKStream } from './windowed/cogrouped-windowed.ts';
+import { SessionWindows } from '../windows/session-windows.ts';
+import type { SlidingWindows } from '../windows/sliding-windows.ts';
+import type { TimeWindows } from '../windows/time-windows.ts';
 import type { TableOpConfig } from './ops/table-forwarder.ts';
 
 export const COGROUP_AGGREGATE_PREFIX = 'COGROUPKSTREAM-AGGREGATE-';
@@ -75,6 +79,13 @@ export class CogroupedKStream<K, VOut> {
       throw new Error('cogroup: this grouped stream is already part of the cogroup; each KGroupedStream may appear once.');
     }
     return new CogroupedKStream<K, VOut>([...this.parts, { grouped: grouped as KGroupedStream<K, unknown>, aggregator: aggregator as Aggregator<K, unknown, VOut> }]);
+  }
+
+  /** Windowed cogroup (windowed/cogrouped-windowed.ts): time and sliding windows, or sessions. */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedCogroupedKStream<K, VOut>;
+  windowedBy(windows: SessionWindows): SessionWindowedCogroupedKStream<K, VOut>;
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedCogroupedKStream<K, VOut> | SessionWindowedCogroupedKStream<K, VOut> {
+    return windows instanceof SessionWindows ? new SessionWindowedCogroupedKStream<K, VOut>(this.parts, windows) : new TimeWindowedCogroupedKStream<K, VOut>(this.parts, windows);
   }
 
   /** Folds every part's records into one aggregate per key that starts at `initializer()`. */

@@ -10,6 +10,8 @@ import { Produced } from '../../../src/streams/dsl/options/produced.ts';
 import { StreamsBuilder } from '../../../src/streams/dsl/streams-builder.ts';
 import { Serdes } from '../../../src/streams/serde/serdes.ts';
 import { TopologyTestDriver } from '../../../src/testing/topology-test-driver.ts';
+import { SessionWindows } from '../../../src/streams/windows/session-windows.ts';
+import { TimeWindows } from '../../../src/streams/windows/time-windows.ts';
 
 const S = Serdes.string();
 const STRING_INITIALIZER = () => '';
@@ -141,5 +143,76 @@ describe('CogroupedKStreamImplTest', () => {
     const b = new StreamsBuilder();
     const { grouped1 } = twoStreams(b);
     expect(() => grouped1.cogroup(STRING_AGGREGATOR).cogroup(grouped1, STRING_AGGREGATOR)).toThrow(/already part of the cogroup/);
+  });
+});
+
+// Windowed cogroups, after Kafka's TimeWindowedCogroupedKStreamImplTest
+// (timeWindowMixAggregatorsTest: TOSTRING_ADDER on one stream, TOSTRING_REMOVER on the other,
+// 500 ms windows) and SessionWindowedCogroupedKStreamImplTest.
+describe('windowed CogroupedKStream', () => {
+  const INIT = () => '0';
+  const ADDER = (_k: string, v: string, agg: string) => `${agg}+${v}`;
+  const REMOVER = (_k: string, v: string, agg: string) => `${agg}-${v}`;
+
+  it('timeWindowMixAggregatorsTest', async () => {
+    const b = new StreamsBuilder();
+    const { grouped1, grouped2 } = twoStreams(b);
+    grouped1
+      .cogroup(ADDER)
+      .cogroup(grouped2, REMOVER)
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(500))
+      .aggregate(INIT, Materialized.with(S, S))
+      .toStream()
+      .map((k, v): [string, string] => [`${k.key}@${k.window.start}/${k.window.end}`, v])
+      .to('output', Produced.with(S, S));
+    const { driver, one, two, read } = await drive(b);
+    one.pipeInput('k1', 'A', 0);
+    one.pipeInput('k2', 'A', 0);
+    one.pipeInput('k1', 'A', 1);
+    one.pipeInput('k2', 'A', 2);
+    two.pipeInput('k1', 'B', 3);
+    two.pipeInput('k2', 'B', 3);
+    two.pipeInput('k2', 'B', 444);
+    two.pipeInput('k1', 'B', 444);
+    expect(read()).toEqual([
+      ['k1@0/500', '0+A', 0],
+      ['k2@0/500', '0+A', 0],
+      ['k1@0/500', '0+A+A', 1],
+      ['k2@0/500', '0+A+A', 2],
+      ['k1@0/500', '0+A+A-B', 3],
+      ['k2@0/500', '0+A+A-B', 3],
+      ['k2@0/500', '0+A+A-B-B', 444],
+      ['k1@0/500', '0+A+A-B-B', 444],
+    ]);
+    await driver.close();
+  });
+
+  it('session windows: records of both streams within the gap form one session, merged with the session merger', async () => {
+    const b = new StreamsBuilder();
+    const { grouped1, grouped2 } = twoStreams(b);
+    grouped1
+      .cogroup(ADDER)
+      .cogroup(grouped2, REMOVER)
+      .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(100))
+      .aggregate(INIT, (_k, a, c) => `${a}&${c}`, Materialized.as<string, string>('sessions').withKeySerde(S).withValueSerde(S).withRetention(10_000));
+    const { driver, one, two } = await drive(b);
+    one.pipeInput('k1', 'A', 0);
+    one.pipeInput('k1', 'A', 180);
+    two.pipeInput('k1', 'B', 90); // joins [0,0] and [180,180] into [0,180]
+    two.pipeInput('k1', 'B', 1000);
+    const sessions = [...driver.getSessionStore<string, string>('sessions')!.fetch('k1')].map((kv) => [kv.key.window.start, kv.key.window.end, kv.value]);
+    expect(sessions).toEqual([
+      [0, 180, '0&0+A&0+A-B'],
+      [1000, 1000, '0-B'],
+    ]);
+    await driver.close();
+  });
+
+  it('rejects a retention below window size + grace, naming the cogroup store', () => {
+    const b = new StreamsBuilder();
+    const { grouped1 } = twoStreams(b);
+    expect(() => grouped1.cogroup(ADDER).windowedBy(TimeWindows.ofSizeWithNoGrace(500)).aggregate(INIT, Materialized.as<string, string>('w').withRetention(100))).toThrow(
+      /window store w must be no smaller than its window size plus the grace period/,
+    );
   });
 });

@@ -91,7 +91,7 @@ export class SessionWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
 }
 
 /** Materialized.withRetention, else Kafka's default gap + grace; below that is Kafka's error. */
-function sessionRetention(storeName: string, w: SessionWindows, explicit: number | undefined): number {
+export function sessionRetention(storeName: string, w: SessionWindows, explicit: number | undefined): number {
   const minimum = w.inactivityGap() + w.gracePeriodMs();
   if (explicit !== undefined && explicit < minimum) {
     throw new RangeError(

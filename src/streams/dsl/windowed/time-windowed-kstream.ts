@@ -100,7 +100,7 @@ export class TimeWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
  * ts − 2d). Kafka's check: an explicit retention below that default is an error naming the
  * store. Emit-on-window-close needs 1 ms more (see windowed-materializer.ts).
  */
-function windowRetention(storeName: string, w: TimeWindows | SlidingWindows, size: number, explicit: number | undefined, onClose: boolean): number {
+export function windowRetention(storeName: string, w: TimeWindows | SlidingWindows, size: number, explicit: number | undefined, onClose: boolean): number {
   const sliding = w instanceof SlidingWindows;
   const minimum = (sliding ? 2 * size : size) + w.gracePeriodMs();
   if (explicit !== undefined && explicit < minimum) {
