@@ -36,6 +36,7 @@ export { BranchedKStream } from './streams/dsl/branched-kstream.ts';
 export { TimeWindowedKStream } from './streams/dsl/windowed/time-windowed-kstream.ts';
 export { SessionWindowedKStream } from './streams/dsl/windowed/session-windowed-kstream.ts';
 export { CogroupedKStream } from './streams/dsl/cogrouped-kstream.ts';
+export type { ValueTransformerWithKey, ValueTransformerWithKeySupplier } from './streams/dsl/ops/ktable-transform-values.ts';
 export { TimeWindowedCogroupedKStream, SessionWindowedCogroupedKStream } from './streams/dsl/windowed/cogrouped-windowed.ts';
 export { Consumed } from './streams/dsl/options/consumed.ts';
 export { Produced } from './streams/dsl/options/produced.ts';
