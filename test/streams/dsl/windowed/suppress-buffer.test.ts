@@ -3,12 +3,18 @@
 // byte sizes), whatever the interleaving of updates, evictions and commits.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { StreamRecord } from '../../../../src/streams/processor/record.ts';
 import { Serdes } from '../../../../src/streams/serde/serdes.ts';
 import type { RestoreRecord } from '../../../../src/streams/state/bytes-store.ts';
 import type { CollectedRecord, StoreContext } from '../../../../src/streams/state/store-types.ts';
 import { SuppressBuffer, type BufferedRecord } from '../../../../src/streams/dsl/windowed/suppress-buffer.ts';
 import { decodeLoggedEntry, encodeLoggedEntry } from '../../../../src/streams/dsl/windowed/suppress-buffer-codec.ts';
+import { StreamsBuilder } from '../../../../src/streams/dsl/streams-builder.ts';
+import { Consumed } from '../../../../src/streams/dsl/options/consumed.ts';
+import { Grouped } from '../../../../src/streams/dsl/options/grouped.ts';
+import { Produced } from '../../../../src/streams/dsl/options/produced.ts';
+import { BufferConfig, Suppressed } from '../../../../src/streams/dsl/windowed/suppressed.ts';
+import { TimeWindows } from '../../../../src/streams/windows/time-windows.ts';
+import { TopologyTestDriver } from '../../../../src/testing/topology-test-driver.ts';
 
 function contextFor(sent: CollectedRecord[], now = () => 0): StoreContext {
   return {
@@ -174,5 +180,32 @@ describe('SuppressBuffer changelog', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('suppress buffer changelog in the TopologyTestDriver', () => {
+  it('logs each buffered window at commit and tombstones it once emitted', async () => {
+    const S = Serdes.string();
+    const b = new StreamsBuilder();
+    b.stream('in', Consumed.with(S, S))
+      .groupByKey(Grouped.with(S, S))
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count()
+      .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()).withName('final'))
+      .toStream()
+      .map((k, v): [string, number] => [`${k.key}@${k.window.start}`, v])
+      .to('out', Produced.with(S, Serdes.int64()));
+    const driver = await TopologyTestDriver.create(b.build(), { applicationId: 'app' });
+    const input = driver.createInputTopic('in', S, S);
+    input.pipeInput('k', 'a', 1);
+    input.pipeInput('k', 'b', 2);
+    input.pipeInput('k', 'c', 12); // closes [0,10)
+    const log = driver.createOutputTopic('app-final-store-changelog', Serdes.bytes(), Serdes.bytes()).readRecordsToList();
+    // [0,10) logged per update (two commits), then a tombstone when emitted; [10,20) logged.
+    const window0 = log.filter((r) => r.key.readBigInt64BE(r.key.length - 8) === 0n);
+    expect(window0.map((r) => (r.value === null ? null : decodeLoggedEntry('final-store', 0, r.value).bufferTime))).toEqual([10, 10, null]);
+    expect(log.filter((r) => r.key.readBigInt64BE(r.key.length - 8) === 10n).map((r) => r.value === null)).toEqual([false]);
+    expect(driver.createOutputTopic('out', S, Serdes.int64()).readKeyValuesToList()).toEqual([{ key: 'k@0', value: 2 }]);
+    await driver.close();
   });
 });
