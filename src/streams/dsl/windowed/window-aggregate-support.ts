@@ -87,8 +87,8 @@ export function forwardWindowed<K, VA>(
  * for open, find nothing in the store, and forward an aggregate of the replayed record alone,
  * overwriting the right result downstream. So the store's observed time (minus `storeLag`: how
  * far a store time may run ahead of the record time that produced it) is a floor of this
- * clock; replayed records whose windows the store has closed are skipped as expired — their
- * updates are in the restored store already.
+ * clock when it starts; replayed records whose windows the store has closed are skipped as
+ * expired — their updates are in the restored store already.
  */
 export class WindowCloseClock {
   observed = -1;
@@ -103,10 +103,18 @@ export class WindowCloseClock {
     this.#storeLag = storeLag;
   }
 
-  /** Moves observed time up to a record's timestamp; returns the close time. */
+  /**
+   * Moves observed time up to a record's timestamp; returns the close time. The store floor is
+   * taken once, at the first record after init (the restart case): afterwards the processor's
+   * own clock rules, as in Kafka — several processors sharing one store (a windowed cogroup)
+   * keep their own observed times.
+   */
   observe(timestamp: number): number {
-    const floor = this.#store?.observedStreamTime;
-    this.observed = Math.max(this.observed, timestamp, typeof floor === 'number' && floor >= 0 ? floor - this.#storeLag : -1);
+    if (this.observed < 0) {
+      const floor = this.#store?.observedStreamTime;
+      if (typeof floor === 'number' && floor >= 0) this.observed = floor - this.#storeLag;
+    }
+    this.observed = Math.max(this.observed, timestamp);
     return this.observed - this.closeLag;
   }
 
