@@ -1,6 +1,7 @@
 // Ported from Apache Kafka's CogroupedKStreamImplTest
 // (streams/src/test/java/org/apache/kafka/streams/kstream/internals/CogroupedKStreamImplTest.java):
 // outputs record for record and timestamp for timestamp, and the named topology's describe().
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Consumed } from '../../../src/streams/dsl/options/consumed.ts';
 import { Grouped } from '../../../src/streams/dsl/options/grouped.ts';
@@ -213,6 +214,33 @@ describe('windowed CogroupedKStream', () => {
     const { grouped1 } = twoStreams(b);
     expect(() => grouped1.cogroup(ADDER).windowedBy(TimeWindows.ofSizeWithNoGrace(500)).aggregate(INIT, Materialized.as<string, string>('w').withRetention(100))).toThrow(
       /window store w must be no smaller than its window size plus the grace period/,
+    );
+  });
+});
+
+describe('CogroupedKStream against a reference fold (property)', () => {
+  it('every key ends at the fold of its records, in arrival order, each with its own stream\'s aggregator', async () => {
+    const b = new StreamsBuilder();
+    const { grouped1, grouped2 } = twoStreams(b);
+    grouped1
+      .cogroup((_k: string, v: string, agg: string) => `${agg}+${v}`)
+      .cogroup(grouped2, (_k: string, v: string, agg: string) => `${agg}-${v}`)
+      .aggregate(() => '', Materialized.as<string, string>('agg').withKeySerde(S).withValueSerde(S));
+    const record = fc.record({ stream: fc.constantFrom('one', 'two'), key: fc.constantFrom('a', 'b', 'c'), value: fc.constantFrom('x', 'y', 'z'), ts: fc.integer({ min: 0, max: 1000 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(record, { maxLength: 30 }), async (records) => {
+        const driver = await TopologyTestDriver.create(b.build());
+        const inputs = { one: driver.createInputTopic('one', S, S), two: driver.createInputTopic('two', S, S) };
+        const expected = new Map<string, string>();
+        for (const r of records) {
+          inputs[r.stream].pipeInput(r.key, r.value, r.ts);
+          expected.set(r.key, `${expected.get(r.key) ?? ''}${r.stream === 'one' ? '+' : '-'}${r.value}`);
+        }
+        const store = driver.getKeyValueStore<string, string>('agg')!;
+        expect(new Map([...store.all()].map((kv) => [kv.key, kv.value]))).toEqual(expected);
+        await driver.close();
+      }),
+      { numRuns: 40 },
     );
   });
 });
