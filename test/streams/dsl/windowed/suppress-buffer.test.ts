@@ -15,6 +15,7 @@ import { Produced } from '../../../../src/streams/dsl/options/produced.ts';
 import { BufferConfig, Suppressed } from '../../../../src/streams/dsl/windowed/suppressed.ts';
 import { TimeWindows } from '../../../../src/streams/windows/time-windows.ts';
 import { TopologyTestDriver } from '../../../../src/testing/topology-test-driver.ts';
+import { planInternalTopics } from '../../../../src/streams/runtime/internal-topics.ts';
 
 function contextFor(sent: CollectedRecord[], now = () => 0): StoreContext {
   return {
@@ -207,5 +208,22 @@ describe('suppress buffer changelog in the TopologyTestDriver', () => {
     expect(log.filter((r) => r.key.readBigInt64BE(r.key.length - 8) === 10n).map((r) => r.value === null)).toEqual([false]);
     expect(driver.createOutputTopic('out', S, Serdes.int64()).readKeyValuesToList()).toEqual([{ key: 'k@0', value: 2 }]);
     await driver.close();
+  });
+});
+
+describe('BufferConfig.withLoggingDisabled', () => {
+  it('plans no changelog topic for the buffer; the default plans a compacted one', async () => {
+    const S = Serdes.string();
+    const plan = (config: ReturnType<typeof BufferConfig.unbounded>) => {
+      const b = new StreamsBuilder();
+      b.stream('in', Consumed.with(S, S))
+        .groupByKey(Grouped.with(S, S))
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+        .count()
+        .suppress(Suppressed.untilWindowCloses(config).withName('final'));
+      return planInternalTopics(b.build(), 'app', new Map([['in', 1]])).filter((p) => p.topic === 'app-final-store-changelog');
+    };
+    expect(plan(BufferConfig.unbounded())).toEqual([{ topic: 'app-final-store-changelog', kind: 'changelog', partitions: 1, configs: { 'cleanup.policy': 'compact' } }]);
+    expect(plan(BufferConfig.unbounded().withLoggingDisabled())).toEqual([]);
   });
 });
