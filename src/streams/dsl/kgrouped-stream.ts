@@ -20,6 +20,7 @@ import type { AnyProcessorSupplier, ProcessorSupplier } from '../processor/proce
 import type { Serde } from '../serde/serde.ts';
 import { Serdes } from '../serde/serdes.ts';
 import type { InternalBuilder } from './internal-builder.ts';
+import { CogroupedKStream } from './cogrouped-kstream.ts';
 import { KTable, aggregateOrigin } from './ktable.ts';
 import { KeyValueMaterializer } from './materialized-store.ts';
 import { Materialized } from './options/materialized.ts';
@@ -83,6 +84,14 @@ export class KGroupedStream<K, V> {
     const name = m.storeName ?? this.builder.names.newStoreName(prefix);
     this.builder.claimStoreName(name);
     return name;
+  }
+
+  /**
+   * Starts a cogroup (cogrouped-kstream.ts): this stream's records fold into an aggregate of
+   * type VOut with `aggregator`; add other grouped streams with .cogroup(other, aggregator).
+   */
+  cogroup<VOut>(aggregator: Aggregator<K, V, VOut>): CogroupedKStream<K, VOut> {
+    return new CogroupedKStream<K, VOut>([{ grouped: this as KGroupedStream<K, unknown>, aggregator: aggregator as Aggregator<K, unknown, VOut> }]);
   }
 
   /** Windowed aggregations (dsl/windowed/): time and sliding windows, or sessions. */

@@ -22,8 +22,11 @@ import type { InternalBuilder } from './internal-builder.ts';
 import { KGroupedTable } from './kgrouped-table.ts';
 import { KStream } from './kstream.ts';
 import type { Grouped } from './options/grouped.ts';
-import type { Materialized } from './options/materialized.ts';
-import { nameOf, type NameLike } from './options/named.ts';
+import { Materialized } from './options/materialized.ts';
+import { KeyValueMaterializer } from './materialized-store.ts';
+import { materializedTableViewSupplier } from './ops/ktable-materialized-view.ts';
+import { tableTransformValuesSupplier, transformValuesGetter, type ValueTransformerWithKeySupplier } from './ops/ktable-transform-values.ts';
+import { Named, nameOf, type NameLike } from './options/named.ts';
 import type { TableJoined } from './options/table-joined.ts';
 import type { Change } from './ops/change.ts';
 import { tableRepartitionMapSupplier } from './ops/ktable-grouping.ts';
@@ -35,6 +38,8 @@ import { suppressTable } from './windowed/suppress-table.ts';
 import type { ValueAndTimestamp } from './ops/value-and-timestamp.ts';
 import { derivedValueGetter, storeValueGetter, type TableValueGetterSupplier } from './joins/value-getter.ts';
 import { tableTableJoin, type TableTableJoinArgs } from './joins/ktable-join-dsl.ts';
+
+const TRANSFORMVALUES_PREFIX = 'KTABLE-TRANSFORMVALUES-';
 
 /** How a table can be asked for old values; see the file comment. */
 export interface TableOrigin {
@@ -108,31 +113,91 @@ export class KTable<K, V> {
     readonly origin: TableOrigin,
   ) {}
 
+  /**
+   * A stateless table operator (filter, mapValues). With a Materialized that names a store, the
+   * result is materialized there and queryable by that name (ops/ktable-materialized-view.ts);
+   * an unnamed Materialized only burns a store-name index, as in Kafka (which materializes
+   * only queryable stores here).
+   */
   #stateless<VR>(
     prefix: string,
-    named: NameLike,
+    args: readonly unknown[],
     make: (config: TableOpConfig) => ProcessorSupplier<K, Change<V>, K, Change<VR>>,
     valueSerde: Serde<VR> | undefined,
-    view?: RowView<K, V, VR>,
+    view: RowView<K, V, VR>,
+    compute: (key: K, value: V | null) => VR | null,
+    skipWhenBothNull: boolean,
   ): KTable<K, VR> {
-    const name = this.builder.names.orElseGenerate(nameOf(named), prefix);
+    const [a, b] = args;
+    const materialized = (a instanceof Materialized ? a : b instanceof Materialized ? b : undefined) as Materialized<K, VR> | undefined;
+    const named = a instanceof Materialized ? undefined : (a as NameLike);
+    const { storeName, name } = this.#viewNames(prefix, materialized, named);
     const config: TableOpConfig = { sendOldValues: false };
-    const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, make(config) as unknown as AnyProcessorSupplier));
-    return new KTable<K, VR>(this.builder, node, this.keySerde, valueSerde, undefined, statelessOrigin(this.origin, config, view as RowView<never, never, unknown> | undefined));
+    if (materialized === undefined || storeName === undefined) {
+      const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, make(config) as unknown as AnyProcessorSupplier));
+      return new KTable<K, VR>(this.builder, node, this.keySerde, valueSerde, undefined, statelessOrigin(this.origin, config, view as RowView<never, never, unknown>));
+    }
+    const resultValueSerde = materialized.valueSerde ?? valueSerde;
+    const factory = new KeyValueMaterializer(storeName, materialized as Materialized<unknown, unknown>, materialized.keySerde ?? this.keySerde, resultValueSerde);
+    const supplier = materializedTableViewSupplier<K, V, VR>(storeName, compute, skipWhenBothNull, config);
+    const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, supplier as unknown as AnyProcessorSupplier, [factory]));
+    // Old values come from this store, so the parent need not send them.
+    return new KTable<K, VR>(this.builder, node, materialized.keySerde ?? this.keySerde, resultValueSerde, storeName, aggregateOrigin(config, storeName));
+  }
+
+  /** Kafka's naming order for a table view: [store name or a burned index] → processor name. */
+  #viewNames(prefix: string, materialized: Materialized<unknown, unknown> | undefined, named: NameLike): { storeName: string | undefined; name: string } {
+    const storeName = materialized?.storeName;
+    if (materialized !== undefined && storeName === undefined) this.builder.names.newStoreName(prefix); // Kafka burns the index
+    if (storeName !== undefined) this.builder.claimStoreName(storeName);
+    return { storeName, name: this.builder.names.orElseGenerate(nameOf(named), prefix) };
+  }
+
+  /**
+   * Transforms each row's value with a stateful transformer (ops/ktable-transform-values.ts),
+   * Kafka's transformValues: `args` may hold a Materialized (a named one materializes and makes
+   * the result queryable), a Named, and the names of stores the transformer reads (add them with
+   * StreamsBuilder.addStateStore first). The result's value serde is the Materialized's, if any.
+   */
+  transformValues<VR>(supplier: ValueTransformerWithKeySupplier<K, V, VR>, ...args: Array<Materialized<NoInfer<K>, VR> | Named | string>): KTable<K, VR> {
+    const materialized = args.find((x): x is Materialized<K, VR> => x instanceof Materialized);
+    const named = args.find((x): x is Named => x instanceof Named);
+    const stores = args.filter((x): x is string => typeof x === 'string');
+    const { storeName, name } = this.#viewNames(TRANSFORMVALUES_PREFIX, materialized as Materialized<unknown, unknown> | undefined, named);
+    const config: TableOpConfig = { sendOldValues: false };
+    const keySerde = materialized?.keySerde ?? this.keySerde;
+    const factories = storeName === undefined ? [] : [new KeyValueMaterializer(storeName, materialized as Materialized<unknown, unknown>, keySerde, materialized?.valueSerde)];
+    const processor = tableTransformValuesSupplier<K, V, VR>(supplier, storeName, config);
+    const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, processor as unknown as AnyProcessorSupplier, factories, stores));
+    if (storeName !== undefined) return new KTable<K, VR>(this.builder, node, keySerde, materialized?.valueSerde, storeName, aggregateOrigin(config, storeName));
+    const parent = this.origin;
+    const parentGetter = parent.valueGetter;
+    return new KTable<K, VR>(this.builder, node, keySerde, materialized?.valueSerde, undefined, {
+      ...statelessOrigin(parent, config),
+      ...(parentGetter === undefined ? {} : { valueGetter: () => transformValuesGetter(parentGetter.call(parent) as TableValueGetterSupplier<K, V>, supplier, stores) as TableValueGetterSupplier<unknown, unknown> }),
+    });
   }
 
   /** Keeps rows that satisfy the predicate; a row that stops satisfying it is deleted downstream. */
-  filter(predicate: (key: K, value: V) => boolean, named?: NameLike): KTable<K, V> {
-    return this.#stateless<V>(Prefix.KTABLE_FILTER, named, (c) => tableFilterSupplier(predicate, false, c), this.valueSerde, (k, row) => (row !== null && predicate(k, row.value) ? row : null));
+  filter(predicate: (key: K, value: V) => boolean, named?: NameLike | Materialized<NoInfer<K>, NoInfer<V>>, materialized?: Materialized<NoInfer<K>, NoInfer<V>>): KTable<K, V> {
+    const keep = (k: K, v: V | null) => (v !== null && predicate(k, v) ? v : null);
+    return this.#stateless<V>(Prefix.KTABLE_FILTER, [named, materialized], (c) => tableFilterSupplier(predicate, false, c), this.valueSerde, (k, row) => (row !== null && predicate(k, row.value) ? row : null), keep, true);
   }
 
-  filterNot(predicate: (key: K, value: V) => boolean, named?: NameLike): KTable<K, V> {
-    return this.#stateless<V>(Prefix.KTABLE_FILTER, named, (c) => tableFilterSupplier(predicate, true, c), this.valueSerde, (k, row) => (row !== null && !predicate(k, row.value) ? row : null));
+  filterNot(predicate: (key: K, value: V) => boolean, named?: NameLike | Materialized<NoInfer<K>, NoInfer<V>>, materialized?: Materialized<NoInfer<K>, NoInfer<V>>): KTable<K, V> {
+    const keep = (k: K, v: V | null) => (v !== null && !predicate(k, v) ? v : null);
+    return this.#stateless<V>(Prefix.KTABLE_FILTER, [named, materialized], (c) => tableFilterSupplier(predicate, true, c), this.valueSerde, (k, row) => (row !== null && !predicate(k, row.value) ? row : null), keep, true);
   }
 
-  mapValues<VR>(mapper: (value: V, key: K) => VR, named?: NameLike): KTable<K, VR> {
-    return this.#stateless<VR>(Prefix.KTABLE_MAPVALUES, named, (c) => tableMapValuesSupplier(mapper, c), undefined, (k, row) =>
-      row === null ? null : { value: mapper(row.value, k), timestamp: row.timestamp },
+  mapValues<VR>(mapper: (value: V, key: K) => VR, named?: NameLike | Materialized<NoInfer<K>, VR>, materialized?: Materialized<NoInfer<K>, VR>): KTable<K, VR> {
+    return this.#stateless<VR>(
+      Prefix.KTABLE_MAPVALUES,
+      [named, materialized],
+      (c) => tableMapValuesSupplier(mapper, c),
+      undefined,
+      (k, row) => (row === null ? null : { value: mapper(row.value, k), timestamp: row.timestamp }),
+      (k, v) => (v === null ? null : mapper(v, k)),
+      false,
     );
   }
 

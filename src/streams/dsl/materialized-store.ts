@@ -62,6 +62,11 @@ export class KeyValueMaterializer implements StoreFactory {
     return this.materialized.loggingEnabled;
   }
 
+  /** Changelog topic configs: compacted, plus Materialized.withLoggingEnabled(config). */
+  logConfig(): Record<string, string> {
+    return { 'cleanup.policy': 'compact', ...this.materialized.topicConfig };
+  }
+
   build(options?: StoreBuildOptions): StateStore {
     const m = this.materialized;
     const type = m.storeType ?? options?.defaultStoreType ?? 'memory';

@@ -13,13 +13,16 @@
  *   co-partitioning    in a co-partition group (joined streams) the repartition topics without an
  *                      explicit count take the group's max over its other topics; then every topic
  *                      of the group must have the same count, else an error names them all
- *   changelog topic    compacted; partitions = the task count of the sub-topology owning the store
- *                      (max partition count of its source topics)
+ *   changelog topic    partitions = the task count of the sub-topology owning the store (max
+ *                      partition count of its source topics); configs from the store's factory
+ *                      (storeChangelogConfig: compact; window/session stores compact,delete with
+ *                      retention.ms = retention + 1 day; stream-join buffers delete)
  * Existing internal topics are validated, never silently reused: a wrong partition count is an
  * InternalTopicError naming the topic, the expected and the actual count (delete it, or reset the
  * application, to recreate it).
  */
 import type { Admin } from '../../client/types.ts';
+import { storeChangelogConfig } from '../topology/node-specs.ts';
 import type { Topology } from '../topology/topology.ts';
 
 export class InternalTopicError extends Error {
@@ -62,14 +65,16 @@ export function planInternalTopics(topology: Topology, applicationId: string, ex
   if (missing.size > 0) {
     throw new InternalTopicError(`Source topic(s) ${[...missing].sort().join(', ')} of application "${applicationId}" do not exist; create them before starting the application.`);
   }
+  // Max over the sources whose count is known; a repartition source not decided yet is skipped
+  // (Kafka's RepartitionTopics does the same), so cycles through repartition topics — a
+  // foreign-key join's subscription and response topics — resolve from the sources they share.
   const sourceCount = (s: (typeof subs)[number]): number | undefined => {
-    let max = 0;
+    let max: number | undefined;
     for (const t of s.sourceTopics) {
       const n = counts.get(internal.has(t) ? resolve(t) : t);
-      if (n === undefined) return undefined;
-      max = Math.max(max, n);
+      if (n !== undefined) max = Math.max(max ?? 0, n);
     }
-    for (const p of s.sourcePatterns) for (const [t, n] of existing) if (p.test(t)) max = Math.max(max, n);
+    for (const p of s.sourcePatterns) for (const [t, n] of existing) if (p.test(t)) max = Math.max(max ?? 0, n);
     return max;
   };
 
@@ -122,7 +127,8 @@ export function planInternalTopics(topology: Topology, applicationId: string, ex
   for (const s of subs) {
     const tasks = sourceCount(s) ?? 0;
     for (const store of s.changelogTopics.keys()) {
-      plan.push({ topic: `${applicationId}-${s.changelogTopics.get(store)!}`, kind: 'changelog', partitions: tasks, configs: { 'cleanup.policy': 'compact' } });
+      const configs = storeChangelogConfig(topology.stores().get(store)!.factory);
+      plan.push({ topic: `${applicationId}-${s.changelogTopics.get(store)!}`, kind: 'changelog', partitions: tasks, configs });
     }
   }
   return plan;

@@ -43,7 +43,17 @@ export interface StoreFactory {
   readonly name: string;
   /** A flag, or a method as on streams/state's KeyValueStoreBuilder; absent means on. */
   readonly loggingEnabled?: boolean | (() => boolean);
+  /**
+   * Configs of the changelog topic the runtime creates; absent means cleanup.policy=compact.
+   * Window and session stores: compact,delete with retention.ms = store retention + 1 day (Kafka's
+   * windowstore.changelog.additional.retention.ms default); stream-join buffers: delete.
+   */
+  logConfig?(): Readonly<Record<string, string>>;
   build(options?: StoreBuildOptions): StateStore;
+}
+
+export function storeChangelogConfig(factory: StoreFactory): Readonly<Record<string, string>> {
+  return factory.logConfig?.() ?? { 'cleanup.policy': 'compact' };
 }
 
 export function storeLoggingEnabled(factory: StoreFactory): boolean {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamsBuilder } from '../../../src/streams/dsl/streams-builder.ts';
+import { Consumed } from '../../../src/streams/dsl/options/consumed.ts';
+import { Serdes } from '../../../src/streams/serde/serdes.ts';
 import { Topology } from '../../../src/streams/topology/topology.ts';
 import { InternalTopicType } from '../../../src/streams/topology/node-specs.ts';
 import { buildTopology } from '../../../examples/word-count/topology.ts';
@@ -46,6 +48,24 @@ describe('planInternalTopics', () => {
 
   it('rejects joined topics whose counts differ, naming them', () => {
     expect(() => planInternalTopics(joinTopology(4), 'app', new Map([['raw', 5], ['orders', 3]]))).toThrow(/orders \(3 partitions\), app-rekeyed-repartition \(4 partitions\) are joined/);
+  });
+
+  it('sizes a foreign-key join\'s subscription and response topics, which feed each other (as Kafka\'s RepartitionTopics)', () => {
+    const b = new StreamsBuilder();
+    const S = Serdes.string();
+    b.table('orders', Consumed.with(S, S)).join(b.table('customers', Consumed.with(S, S)), (v) => v, (o, c) => `${o}/${c}`).toStream().to('out');
+    const plan = planInternalTopics(b.build(), 'app', new Map([['orders', 4], ['customers', 2]]));
+    const repartition = plan.filter((p) => p.kind === 'repartition');
+    expect(repartition.map((p) => p.topic).sort()).toEqual([
+      'app-KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic',
+      'app-KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000014-topic',
+    ]);
+    // Co-partitioned as Kafka's KTableImpl declares them: registrations with the customers
+    // table they are joined with, responses with the orders table they return to.
+    expect(repartition.map((p) => [p.topic.includes('REGISTRATION') ? 'registration' : 'response', p.partitions]).sort()).toEqual([
+      ['registration', 2],
+      ['response', 4],
+    ]);
   });
 
   it('rejects a missing source topic, naming it', () => {

@@ -22,12 +22,12 @@
  * Subscription store key (CombinedKey): int32 BE length N | N foreign-key bytes | primary-key
  * bytes — so all subscriptions of one foreign key share the prefix "N | fk bytes".
  *
- * The value hash is a 128-bit digest (MD5 via node:crypto) of the serialized left value; Kafka
- * uses Murmur3-128 for the same purpose. It only has to detect that a response was computed
- * for a left value that has since changed.
+ * The value hash is Kafka's: Murmur3 x64 128 with seed 104729 of the serialized left value
+ * (murmur3.ts), its two 64-bit halves big-endian. It detects that a response was computed for a
+ * left value that has since changed.
  */
-import { createHash } from 'node:crypto';
 import type { Serde } from '../../serde/serde.ts';
+import { murmur3Hash128Bytes } from './murmur3.ts';
 
 export const Instruction = {
   DELETE_KEY_NO_PROPAGATE: 0,
@@ -58,9 +58,9 @@ export interface CombinedKey<KO, K> {
   readonly primaryKey: K;
 }
 
-/** 128-bit digest of a value's bytes, or null for "no value". */
+/** Kafka's 128-bit Murmur3 hash of a value's bytes, or null for "no value". */
 export function valueHash(bytes: Buffer | null): Buffer | null {
-  return bytes === null ? null : createHash('md5').update(bytes).digest();
+  return bytes === null ? null : murmur3Hash128Bytes(bytes);
 }
 
 export function hashesEqual(a: Buffer | null, b: Buffer | null): boolean {

@@ -74,7 +74,7 @@ export function requireValueGetter<K, V>(
   what: string,
 ): TableValueGetterSupplier<K, V> {
   if (origin.valueGetter === undefined) {
-    throw new Error(`${what}: this KTable cannot be looked up by key (it has no value getter, e.g. a windowed or suppressed table); materialize it first with toStream().toTable(...) to join it.`);
+    throw new Error(`${what}: this KTable cannot be looked up by key (it has no value getter, e.g. a windowed table, or a suppressed one over such a table); materialize it first with toStream().toTable(...) to join it.`);
   }
   return origin.valueGetter() as TableValueGetterSupplier<K, V>;
 }

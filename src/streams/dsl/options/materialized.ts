@@ -25,6 +25,7 @@ interface MaterializedFields<K, V> {
   topicConfig: Readonly<Record<string, string>>;
   cachingEnabled: boolean;
   ttlMs: number | undefined;
+  retentionMs: number | undefined;
 }
 
 export class Materialized<K, V> {
@@ -40,6 +41,7 @@ export class Materialized<K, V> {
       topicConfig: {},
       cachingEnabled: true,
       ttlMs: undefined,
+      retentionMs: undefined,
       ...f,
     });
   }
@@ -82,6 +84,10 @@ export class Materialized<K, V> {
   get ttlMs(): number | undefined {
     return this.f.ttlMs;
   }
+  /** Window and session stores: how long windows are kept; undefined = the operator's default. */
+  get retentionMs(): number | undefined {
+    return this.f.retentionMs;
+  }
 
   withKeySerde<K2>(keySerde: Serde<K2>): Materialized<K2, V> {
     return new Materialized<K2, V>({ ...this.f, keySerde } as unknown as MaterializedFields<K2, V>);
@@ -109,6 +115,19 @@ export class Materialized<K, V> {
 
   withCachingDisabled(): Materialized<K, V> {
     return new Materialized({ ...this.f, cachingEnabled: false });
+  }
+
+  /**
+   * Window and session stores only (Kafka's Materialized.withRetention): keep windows for
+   * `retentionMs` of stream time, so they stay queryable after they close. It must be at least
+   * window size + grace (sessions: inactivity gap + grace); the windowed operator checks that.
+   * The store's changelog is created with retention.ms = retentionMs + 1 day.
+   */
+  withRetention(retentionMs: number): Materialized<K, V> {
+    if (!(Number.isSafeInteger(retentionMs) && retentionMs >= 0)) {
+      throw new RangeError(`Materialized.withRetention needs a non-negative whole number of ms, got ${String(retentionMs)}`);
+    }
+    return new Materialized({ ...this.f, retentionMs });
   }
 
   /**

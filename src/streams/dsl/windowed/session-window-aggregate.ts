@@ -56,6 +56,7 @@ export function sessionWindowAggregateSupplier<K, V, VA>(windows: SessionWindows
         ctx = asInternal(context);
         store = context.getStateStore<SessionStore<K, VA>>(o.storeName);
         // Idle watermark (opt-in, task/idle-watermark.ts): move observed time, emit closed sessions.
+        clock.followStore(store);
         clock.watch(context as ProcessorContext<unknown, unknown>, (closeTime) => emitFinal(closeTime, undefined));
       },
       process(record) {

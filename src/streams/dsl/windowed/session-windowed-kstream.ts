@@ -71,7 +71,7 @@ export class SessionWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
     const factory = new WindowedMaterializer(storeName, m, keySerde as Serde<unknown> | undefined, valueSerde as Serde<unknown> | undefined, {
       kind: 'session',
       windowSizeMs: 0,
-      retentionMs: w.inactivityGap() + w.gracePeriodMs(),
+      retentionMs: sessionRetention(storeName, w, m.retentionMs),
     });
     const emitStrategy = this.currentEmitStrategy;
     // A session closes gap + grace after its end (Kafka's GraphGraceSearchUtil does the same sum).
@@ -88,4 +88,15 @@ export class SessionWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
     const windowedSerde = keySerde === undefined ? undefined : sessionWindowedSerde(keySerde);
     return new KTable<Windowed<K>, VA>(b, node, windowedSerde, valueSerde, m.storeName, aggregateOrigin(config));
   }
+}
+
+/** Materialized.withRetention, else Kafka's default gap + grace; below that is Kafka's error. */
+export function sessionRetention(storeName: string, w: SessionWindows, explicit: number | undefined): number {
+  const minimum = w.inactivityGap() + w.gracePeriodMs();
+  if (explicit !== undefined && explicit < minimum) {
+    throw new RangeError(
+      `The retention period of the session store ${storeName} must be no smaller than the session inactivity gap plus the grace period. Got gap=[${w.inactivityGap()}], grace=[${w.gracePeriodMs()}], retention=[${explicit}]`,
+    );
+  }
+  return explicit ?? minimum;
 }

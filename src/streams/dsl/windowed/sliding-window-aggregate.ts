@@ -157,6 +157,8 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
       init(context) {
         ctx = asInternal(context);
         store = context.getStateStore<WindowStore<K, Vat<VA>>>(o.storeName);
+        // A right window starts 1 ms after its record: the store's time runs up to 1 ms ahead.
+        clock.followStore(store, 1);
         // Idle watermark (opt-in, task/idle-watermark.ts): move observed time, emit closed windows.
         clock.watch(context as ProcessorContext<unknown, unknown>, (closeTime) => emitFinal(closeTime, undefined));
       },

@@ -50,14 +50,15 @@ export function recordTime(record: StreamRecord<unknown, unknown>): number {
   return record.timestamp;
 }
 
-/** The buffer as a store factory (logging off: the buffer is not changelogged). */
+/** The buffer as a store factory, changelogged unless the BufferConfig disabled logging. */
 export function suppressBufferFactory<K, V>(storeName: string, keySerde: Serde<K> | undefined, valueSerde: Serde<V> | undefined, bufferConfig: BufferConfig): StoreFactory {
   if (Number.isFinite(bufferConfig.maxBytes) && (keySerde === undefined || valueSerde === undefined)) {
     throw new Error(
       `suppress buffer "${storeName}" is bounded by bytes, which needs the table's key and value serdes: pass Materialized.with(keySerde, valueSerde) upstream, or bound it with maxRecords instead`,
     );
   }
-  return { name: storeName, loggingEnabled: false, build: () => new SuppressBuffer<K, V>(storeName, keySerde, valueSerde) };
+  const logged = bufferConfig.loggingEnabled;
+  return { name: storeName, loggingEnabled: logged, build: () => new SuppressBuffer<K, V>(storeName, keySerde, valueSerde, logged) };
 }
 
 export function suppressProcessorSupplier<K, V>(o: SuppressOptions<K>): ProcessorSupplier<K, Change<V>, K, Change<V>> {

@@ -19,6 +19,8 @@
  *   .shutDownWhenFull()                 strict: over the limit the task fails with an error
  *                                       naming the processor and the buffer's usage
  *   .withNoBound()                      strict, unbounded
+ *   .withLoggingDisabled()              no changelog: the buffer does not survive a restart
+ *                                       (by default it is changelogged, as in Kafka)
  * Byte sizes are counted as Kafka does (see suppress-buffer.ts), so maxBytes behaves alike.
  */
 import { validateName } from '../options/named.ts';
@@ -37,6 +39,8 @@ export class BufferConfig<Strict extends boolean = boolean> {
     readonly maxRecords: number,
     readonly maxBytes: number,
     readonly fullStrategy: BufferFullStrategy,
+    /** The buffer is backed by a changelog topic (Kafka's default); see withLoggingDisabled(). */
+    readonly loggingEnabled: boolean = true,
   ) {}
 
   get strict(): Strict {
@@ -56,23 +60,36 @@ export class BufferConfig<Strict extends boolean = boolean> {
   }
 
   withMaxRecords(recordLimit: number): BufferConfig<Strict> {
-    return new BufferConfig<Strict>(checkLimit('withMaxRecords', recordLimit), this.maxBytes, this.fullStrategy);
+    return new BufferConfig<Strict>(checkLimit('withMaxRecords', recordLimit), this.maxBytes, this.fullStrategy, this.loggingEnabled);
   }
 
   withMaxBytes(byteLimit: number): BufferConfig<Strict> {
-    return new BufferConfig<Strict>(this.maxRecords, checkLimit('withMaxBytes', byteLimit), this.fullStrategy);
+    return new BufferConfig<Strict>(this.maxRecords, checkLimit('withMaxBytes', byteLimit), this.fullStrategy, this.loggingEnabled);
   }
 
   withNoBound(): BufferConfig<true> {
-    return BufferConfig.unbounded();
+    return new BufferConfig<true>(Infinity, Infinity, BufferFullStrategy.SHUT_DOWN, this.loggingEnabled);
   }
 
   emitEarlyWhenFull(): BufferConfig<false> {
-    return new BufferConfig<false>(this.maxRecords, this.maxBytes, BufferFullStrategy.EMIT);
+    return new BufferConfig<false>(this.maxRecords, this.maxBytes, BufferFullStrategy.EMIT, this.loggingEnabled);
   }
 
   shutDownWhenFull(): BufferConfig<true> {
-    return new BufferConfig<true>(this.maxRecords, this.maxBytes, BufferFullStrategy.SHUT_DOWN);
+    return new BufferConfig<true>(this.maxRecords, this.maxBytes, BufferFullStrategy.SHUT_DOWN, this.loggingEnabled);
+  }
+
+  /**
+   * Keeps the buffer on the heap only (Kafka's BufferConfig.withLoggingDisabled): no changelog
+   * topic, and a restarted task starts with an empty buffer — updates pending at a crash are lost.
+   */
+  withLoggingDisabled(): BufferConfig<Strict> {
+    return new BufferConfig<Strict>(this.maxRecords, this.maxBytes, this.fullStrategy, false);
+  }
+
+  /** Backs the buffer with its changelog topic (the default). */
+  withLoggingEnabled(): BufferConfig<Strict> {
+    return new BufferConfig<Strict>(this.maxRecords, this.maxBytes, this.fullStrategy, true);
   }
 }
 

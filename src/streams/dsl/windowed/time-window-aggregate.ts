@@ -62,6 +62,7 @@ export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: W
       init(context) {
         ctx = asInternal(context);
         store = context.getStateStore<WindowStore<K, ValueAndTimestamp<VA>>>(o.storeName);
+        clock.followStore(store);
         clock.watch(context as ProcessorContext<unknown, unknown>, (closeTime) => emitFinal(closeTime, undefined));
       },
       process(record) {

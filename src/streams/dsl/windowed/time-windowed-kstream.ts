@@ -80,9 +80,7 @@ export class TimeWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
     const factory = new WindowedMaterializer(storeName, m, keySerde as Serde<unknown> | undefined, valueSerde as Serde<unknown> | undefined, {
       kind: 'window',
       windowSizeMs: size,
-      // Kafka's defaults: size + grace; sliding windows 2 × difference + grace (a new record may
-      // need windows starting as early as ts − 2d). See windowed-materializer.ts for the + 1.
-      retentionMs: (w instanceof SlidingWindows ? 2 * size : size) + w.gracePeriodMs() + (this.currentEmitStrategy.type === EmitStrategyType.ON_WINDOW_CLOSE ? 1 : 0),
+      retentionMs: windowRetention(storeName, w, size, m.retentionMs, this.currentEmitStrategy.type === EmitStrategyType.ON_WINDOW_CLOSE),
     });
     const emitStrategy = this.currentEmitStrategy;
     const node = addWindowedAggregate(this.grouped, name, storeName, factory, config, this.late, (outputs) => {
@@ -94,4 +92,23 @@ export class TimeWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
     const windowedSerde = keySerde === undefined ? undefined : timeWindowedSerde(keySerde, size);
     return new KTable<Windowed<K>, VA>(b, node, windowedSerde, valueSerde, m.storeName, aggregateOrigin(config));
   }
+}
+
+/**
+ * The window store's retention: Materialized.withRetention, else Kafka's default — size + grace;
+ * sliding windows 2 × difference + grace (a new record may need windows starting as early as
+ * ts − 2d). Kafka's check: an explicit retention below that default is an error naming the
+ * store. Emit-on-window-close needs 1 ms more (see windowed-materializer.ts).
+ */
+export function windowRetention(storeName: string, w: TimeWindows | SlidingWindows, size: number, explicit: number | undefined, onClose: boolean): number {
+  const sliding = w instanceof SlidingWindows;
+  const minimum = (sliding ? 2 * size : size) + w.gracePeriodMs();
+  if (explicit !== undefined && explicit < minimum) {
+    throw new RangeError(
+      sliding
+        ? `The retention period of the window store ${storeName} must be no smaller than 2 * time difference plus the grace period. Got time difference=[${size}], grace=[${w.gracePeriodMs()}], retention=[${explicit}]`
+        : `The retention period of the window store ${storeName} must be no smaller than its window size plus the grace period. Got size=[${size}], grace=[${w.gracePeriodMs()}], retention=[${explicit}]`,
+    );
+  }
+  return Math.max(explicit ?? 0, minimum + (onClose ? 1 : 0));
 }

@@ -79,14 +79,41 @@ export function forwardWindowed<K, VA>(
  * The stream time one windowed-aggregate processor has observed (−1 before any record) and the
  * close time derived from it: closeTime = observed − closeLag, where closeLag is the grace period
  * (plus the inactivity gap for sessions). Observed time never goes back.
+ *
+ * After a restart the processor has observed nothing, but its store was restored from the
+ * changelog and has observed every time it holds (it will not return or take windows older
+ * than its own observed time minus retention). Records processed again after a crash
+ * (at-least-once) are older than that: without a floor the processor would take their windows
+ * for open, find nothing in the store, and forward an aggregate of the replayed record alone,
+ * overwriting the right result downstream. So the store's observed time (minus `storeLag`: how
+ * far a store time may run ahead of the record time that produced it) is a floor of this
+ * clock when it starts; replayed records whose windows the store has closed are skipped as
+ * expired — their updates are in the restored store already.
  */
 export class WindowCloseClock {
   observed = -1;
+  #store: { readonly observedStreamTime?: number } | undefined;
+  #storeLag = 0;
 
   constructor(private readonly closeLag: number) {}
 
-  /** Moves observed time up to a record's timestamp; returns the close time. */
+  /** Uses `store`'s observed time as a floor (see the class comment). */
+  followStore(store: object, storeLag = 0): void {
+    this.#store = store as { readonly observedStreamTime?: number };
+    this.#storeLag = storeLag;
+  }
+
+  /**
+   * Moves observed time up to a record's timestamp; returns the close time. The store floor is
+   * taken once, at the first record after init (the restart case): afterwards the processor's
+   * own clock rules, as in Kafka — several processors sharing one store (a windowed cogroup)
+   * keep their own observed times.
+   */
   observe(timestamp: number): number {
+    if (this.observed < 0) {
+      const floor = this.#store?.observedStreamTime;
+      if (typeof floor === 'number' && floor >= 0) this.observed = floor - this.#storeLag;
+    }
     this.observed = Math.max(this.observed, timestamp);
     return this.observed - this.closeLag;
   }

@@ -11,8 +11,8 @@
  * start at observedStreamTime - retention (not + 1), so the window that just closed is still
  * readable; every window the processor writes is newer than that bound either way.
  *
- * Retention is the Kafka default (Materialized has no withRetention here yet): long enough that
- * a window is never dropped before it closes. Store type comes from the Materialized, else the
+ * Retention is Materialized.withRetention, else the Kafka default: long enough that a window is
+ * never dropped before it closes (the windowed operators compute and check it). Store type comes from the Materialized, else the
  * application's defaultStoreType; serdes from the Materialized, else upstream, else the default
  * serdes. Logging follows the Materialized; caching does not apply (windowed stores have none).
  */

@@ -42,6 +42,10 @@ abstract class MeteredBase<S extends SegmentedStoreBase> extends MeteredStoreBas
   get retentionMs(): number {
     return this.inner.retentionMs;
   }
+  /** Max time put or restored (window start / session end); -1 when empty. */
+  get observedStreamTime(): number {
+    return this.inner.observedStreamTime;
+  }
   /** Puts dropped because they were older than retention. */
   get expiredRecordsTotal(): number {
     return this.#expired;

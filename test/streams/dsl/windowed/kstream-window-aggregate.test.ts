@@ -116,15 +116,16 @@ for (const [strategyName, strategy] of strategies) {
       }
     });
 
-    // KStreamWindowAggregateTest.shouldLogAndMeterWhenSkippingExpiredWindow
-    it('drops records for closed windows (hopping, grace 90)', async () => {
+    // KStreamWindowAggregateTest.shouldLogAndMeterWhenSkippingExpiredWindow (with its retention
+    // of 100 ms = size + grace, Materialized.withRetention as in the source test)
+    it('drops records for closed windows (hopping, grace 90, retention 100)', async () => {
       const builder = new StreamsBuilder();
       builder
         .stream('topic', Consumed.with(S, S))
         .groupByKey(Grouped.with(S, S))
         .windowedBy(TimeWindows.ofSizeAndGrace(10, 90).advanceBy(5))
         .emitStrategy(strategy())
-        .aggregate(() => '', adder, Materialized.as<string, string>('topic1-Canonicalized').withValueSerde(S).withLoggingDisabled())
+        .aggregate(() => '', adder, Materialized.as<string, string>('topic1-Canonicalized').withValueSerde(S).withCachingDisabled().withLoggingDisabled().withRetention(100))
         .toStream()
         .map((key, value) => [windowedString(key), value] as const)
         .to('output', Produced.with(S, S));

@@ -282,3 +282,77 @@ describe('SuppressScenarioTest (untilWindowCloses)', () => {
     expect(() => table.suppress(untilWindowCloses(BufferConfig.unbounded()))).toThrow(/needs a windowed table/);
   });
 });
+
+describe('SuppressScenarioTest (suppress before a join)', () => {
+  const KS = Consumed.with(S, S);
+  async function joinDriver(suppressLeft: boolean) {
+    const builder = new StreamsBuilder();
+    const suppressed = (t: KTable<string, string>) => t.suppress(untilTimeLimit(10, BufferConfig.unbounded()));
+    const left = builder.table('left', KS);
+    const right = builder.table('right', KS);
+    (suppressLeft ? suppressed(left) : left)
+      .outerJoin(suppressLeft ? right : suppressed(right), (l, r) => `(${l},${r})`)
+      .toStream()
+      .to('output', Produced.with(S, S));
+    const driver = await TopologyTestDriver.create(builder.build(), { logger: recordingLogger() });
+    const out = driver.createOutputTopic('output', S, S);
+    return {
+      driver,
+      left: driver.createInputTopic('left', S, S),
+      right: driver.createInputTopic('right', S, S),
+      drain: () => out.readRecordsToList().map((r) => [r.key, r.value, r.timestamp]),
+    };
+  }
+
+  it('shouldWorkBeforeJoinRight', async () => {
+    const { driver, left, right, drain } = await joinDriver(false);
+    right.pipeInput('B', '1', 0);
+    right.pipeInput('A', '1', 0);
+    expect(drain()).toEqual([]); // buffered
+    right.pipeInput('tick', 'tick', 10);
+    expect(drain()).toEqual([
+      ['A', '(null,1)', 0],
+      ['B', '(null,1)', 0],
+    ]);
+    right.pipeInput('A', '2', 11);
+    expect(drain()).toEqual([]); // buffered
+    left.pipeInput('A', 'a', 12);
+    expect(drain()).toEqual([['A', '(a,1)', 12]]); // joins the right side as last emitted
+    left.pipeInput('B', 'b', 12);
+    expect(drain()).toEqual([['B', '(b,1)', 12]]); // B is not buffered: reads through to the parent
+    left.pipeInput('A', 'b', 13);
+    expect(drain()).toEqual([['A', '(b,1)', 13]]);
+    right.pipeInput('tick', 'tick1', 21);
+    expect(drain()).toEqual([
+      ['tick', '(null,tick1)', 21],
+      ['A', '(b,2)', 13],
+    ]);
+    await driver.close();
+  });
+
+  it('shouldWorkBeforeJoinLeft', async () => {
+    const { driver, left, right, drain } = await joinDriver(true);
+    left.pipeInput('B', '1', 0);
+    left.pipeInput('A', '1', 0);
+    expect(drain()).toEqual([]);
+    left.pipeInput('tick', 'tick', 10);
+    expect(drain()).toEqual([
+      ['A', '(1,null)', 0],
+      ['B', '(1,null)', 0],
+    ]);
+    left.pipeInput('A', '2', 11);
+    expect(drain()).toEqual([]);
+    right.pipeInput('A', 'a', 12);
+    expect(drain()).toEqual([['A', '(1,a)', 12]]);
+    right.pipeInput('B', 'b', 12);
+    expect(drain()).toEqual([['B', '(1,b)', 12]]);
+    right.pipeInput('A', 'b', 13);
+    expect(drain()).toEqual([['A', '(1,b)', 13]]);
+    left.pipeInput('tick', 'tick1', 21);
+    expect(drain()).toEqual([
+      ['tick', '(tick1,null)', 21],
+      ['A', '(2,b)', 13],
+    ]);
+    await driver.close();
+  });
+});
