@@ -24,7 +24,8 @@
  *   topicDefaults: Kafka topic config overrides applied to every topic that does not set them,
  *                  written with Kafka's names, e.g. { 'segment.bytes': '1048576' }.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { FsyncPolicies, type FsyncPolicy } from './log/log-config.ts';
 
 export interface GroupOptions {
@@ -88,52 +89,59 @@ export interface BrokerOptionsInput {
   topicDefaults?: Record<string, string | number>;
 }
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+// zod/mini, not the classic API: the broker validates its options at every start, and the mini
+// build is ~40 KB where the classic one is ~750 KB of JavaScript to load (about 50 ms of a cold
+// start). Its English messages are loaded explicitly (mini ships none by default).
+z.config(en());
 
+const MAX_INT32 = 2_147_483_647;
+const int = (min: number, max: number, fallback: number) => z._default(z.int().check(z.gte(min), z.lte(max)), fallback);
+const text = (fallback?: string) => {
+  const nonEmpty = z.string().check(z.minLength(1));
+  return fallback === undefined ? nonEmpty : z._default(nonEmpty, fallback);
+};
+
+const GROUP_DEFAULTS: GroupOptions = { initialRebalanceDelayMs: 3000, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1_800_000 };
 const groupSchema = z
-  .object({
-    initialRebalanceDelayMs: int(0, 2_147_483_647).default(3000),
-    minSessionTimeoutMs: int(0, 2_147_483_647).default(6000),
-    maxSessionTimeoutMs: int(1, 2_147_483_647).default(1_800_000),
+  .strictObject({
+    initialRebalanceDelayMs: int(0, MAX_INT32, GROUP_DEFAULTS.initialRebalanceDelayMs),
+    minSessionTimeoutMs: int(0, MAX_INT32, GROUP_DEFAULTS.minSessionTimeoutMs),
+    maxSessionTimeoutMs: int(1, MAX_INT32, GROUP_DEFAULTS.maxSessionTimeoutMs),
   })
-  .strict()
-  .refine((g) => g.minSessionTimeoutMs <= g.maxSessionTimeoutMs, {
-    message: 'minSessionTimeoutMs must not exceed maxSessionTimeoutMs',
-    path: ['minSessionTimeoutMs'],
-  });
+  .check(
+    z.refine((g) => g.minSessionTimeoutMs <= g.maxSessionTimeoutMs, {
+      message: 'minSessionTimeoutMs must not exceed maxSessionTimeoutMs',
+      path: ['minSessionTimeoutMs'],
+    }),
+  );
 
-const transactionSchema = z
-  .object({
-    maxTimeoutMs: int(1, 2_147_483_647).default(900_000),
-    abortTimedOutIntervalMs: int(10, 2_147_483_647).default(10_000),
-  })
-  .strict();
+const TRANSACTION_DEFAULTS: TransactionOptions = { maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000 };
+const transactionSchema = z.strictObject({
+  maxTimeoutMs: int(1, MAX_INT32, TRANSACTION_DEFAULTS.maxTimeoutMs),
+  abortTimedOutIntervalMs: int(10, MAX_INT32, TRANSACTION_DEFAULTS.abortTimedOutIntervalMs),
+});
 
-const schema = z
-  .object({
-    dataDir: z.string().min(1, 'must be a non-empty directory path'),
-    host: z.string().min(1).default('127.0.0.1'),
-    port: int(0, 65535).default(0),
-    advertisedHost: z.string().min(1).default('127.0.0.1'),
-    nodeId: int(0, 2_147_483_647).default(0),
-    autoCreateTopics: z.boolean().default(true),
-    defaultPartitions: int(1, 100_000).default(1),
-    fsync: z.enum(FsyncPolicies).default('acks-all'),
-    maxFrameBytes: int(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
-    retentionCheckIntervalMs: int(10, 2_147_483_647).default(300_000),
-    connectionsMaxIdleMs: int(0, 2_147_483_647).default(600_000),
-    maxConnections: int(1, 2_147_483_647).default(10_000),
-    maxConnectionsPerIp: int(1, 2_147_483_647).default(2_147_483_647),
-    maxQueuedResponseBytesPerConnection: int(0, 2_147_483_647).default(1024 * 1024),
-    maxQueuedResponseBytes: int(0, Number.MAX_SAFE_INTEGER).default(256 * 1024 * 1024),
-    fetchMaxBytes: int(0, 2_147_483_647).default(55 * 1024 * 1024),
-    group: groupSchema.default({ initialRebalanceDelayMs: 3000, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1_800_000 }),
-    transaction: transactionSchema.default({ maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000 }),
-    topicDefaults: z
-      .record(z.string(), z.union([z.string(), z.number()]).transform((v) => String(v)))
-      .default({}),
-  })
-  .strict();
+const schema = z.strictObject({
+  dataDir: z.string().check(z.minLength(1, 'must be a non-empty directory path')),
+  host: text('127.0.0.1'),
+  port: int(0, 65535, 0),
+  advertisedHost: text('127.0.0.1'),
+  nodeId: int(0, MAX_INT32, 0),
+  autoCreateTopics: z._default(z.boolean(), true),
+  defaultPartitions: int(1, 100_000, 1),
+  fsync: z._default(z.enum(FsyncPolicies), 'acks-all'),
+  maxFrameBytes: int(1024, 1024 * 1024 * 1024, 100 * 1024 * 1024),
+  retentionCheckIntervalMs: int(10, MAX_INT32, 300_000),
+  connectionsMaxIdleMs: int(0, MAX_INT32, 600_000),
+  maxConnections: int(1, MAX_INT32, 10_000),
+  maxConnectionsPerIp: int(1, MAX_INT32, MAX_INT32),
+  maxQueuedResponseBytesPerConnection: int(0, MAX_INT32, 1024 * 1024),
+  maxQueuedResponseBytes: int(0, Number.MAX_SAFE_INTEGER, 256 * 1024 * 1024),
+  fetchMaxBytes: int(0, MAX_INT32, 55 * 1024 * 1024),
+  group: z._default(groupSchema, GROUP_DEFAULTS),
+  transaction: z._default(transactionSchema, TRANSACTION_DEFAULTS),
+  topicDefaults: z._default(z.record(z.string(), z.pipe(z.union([z.string(), z.number()]), z.transform((v) => String(v)))), {}),
+});
 
 /** Thrown for invalid broker options; the message names every offending field. */
 export class BrokerOptionsError extends Error {
@@ -145,7 +153,7 @@ export class BrokerOptionsError extends Error {
 
 /** Fills defaults and validates; throws BrokerOptionsError naming the field(s) on bad input. */
 export function parseBrokerOptions(input: BrokerOptionsInput): BrokerOptions {
-  const result = schema.safeParse(input ?? {});
+  const result = z.safeParse(schema, input ?? {});
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(options)';
