@@ -64,11 +64,21 @@ describe('Produce record validation', () => {
   });
 
   it('refuses client appends to internal topics with INVALID_TOPIC_EXCEPTION and creates none', async () => {
+    // The coordinators create their internal topics themselves; a client's produce never creates
+    // one nor appends to one (the log end offsets stay where they were).
+    const existedBefore = tb.broker.topics.has('__transaction_state');
+    const internal = ['__consumer_offsets', '__transaction_state'].filter((t) => tb.broker.topics.has(t));
+    const endOffsets = async () =>
+      (await c.request(2, 1, { replicaId: -1, topics: internal.map((name) => ({ name, partitions: [{ partitionIndex: 0, timestamp: -1n }] })) })).topics.map(
+        (t) => t.partitions[0]!.offset,
+      );
+    const endsBefore = await endOffsets();
     for (const topic of ['__consumer_offsets', '__transaction_state']) {
       const r = (await produce(topic, makeBatch([{ key: 'g', value: 'phantom group' }]))).responses[0]!.partitionResponses[0]!;
       expect(r.errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
       expect(r.errorMessage).toBe(`Cannot append to internal topic ${topic}`);
     }
-    expect(tb.broker.topics.has('__transaction_state')).toBe(false);
+    expect(tb.broker.topics.has('__transaction_state')).toBe(existedBefore);
+    expect(await endOffsets()).toEqual(endsBefore);
   });
 });
