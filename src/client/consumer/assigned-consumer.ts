@@ -18,6 +18,7 @@ import { listOffsets, OffsetSpec } from '../admin.ts';
 import { PartitionConsumer } from './partition-consumer.ts';
 import { KafkaClientError, toClientError } from '../errors.ts';
 import { topicPartitionKey, type AssignedConsumer, type AssignedConsumerOptions, type AssignedPartition, type ClientConfig, type ConsumedRecord, type FetchedBatch, type TopicPartition, type TopicPartitionOffset } from '../types.ts';
+import { headersFromList } from '../../util/record-headers.ts';
 
 interface Slot {
   readonly topic: string;
@@ -175,11 +176,7 @@ export class KafkaAssignedConsumer implements AssignedConsumer {
       const k = topicPartitionKey(r.topic, r.partition);
       let list = grouped.get(k);
       if (list === undefined) grouped.set(k, (list = []));
-      let headers: Record<string, Buffer> = {};
-      if (r.headers.length > 0) {
-        headers = {};
-        for (const h of r.headers) if (h.value !== null) headers[h.key] = h.value;
-      }
+      const headers = headersFromList(r.headers);
       list.push({ topic: r.topic, partition: r.partition, offset: Number(r.offset), timestamp: r.timestamp, key: r.key, value: r.value, headers });
     }
     for (const [k, slot] of this.#slots) {

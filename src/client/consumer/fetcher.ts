@@ -29,6 +29,7 @@ import type { ConsumedRecord, FetchedBatch, OffsetReset, RecordHeaders, TopicPar
 import { listOffsets, OffsetSpec } from '../admin.ts';
 import type { WireCluster } from '../cluster.ts';
 import { sleep } from './group-membership.ts';
+import { headersFromList } from '../../util/record-headers.ts';
 
 export interface FetcherOptions {
   readonly maxWaitMs: number;
@@ -292,11 +293,6 @@ export class GroupFetcher {
 
 /** A decoded record as the client interface's ConsumedRecord (a header object only when it has headers). */
 function toConsumedRecord(topic: string, partition: number, r: DecodedRecord): ConsumedRecord {
-  let headers = NO_HEADERS;
-  if (r.headers.length > 0) {
-    const h: Record<string, Buffer> = {};
-    for (const x of r.headers) if (x.value !== null) h[x.key] = x.value;
-    headers = h;
-  }
+  const headers = r.headers.length > 0 ? headersFromList(r.headers) : NO_HEADERS;
   return { topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers };
 }

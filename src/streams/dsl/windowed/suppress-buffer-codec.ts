@@ -24,6 +24,7 @@
 import { deserialize as v8Deserialize, serialize as v8Serialize } from 'node:v8';
 import type { RecordHeaders } from '../../processor/record.ts';
 import type { Serde } from '../../serde/serde.ts';
+import { setHeader } from '../../../util/record-headers.ts';
 
 const FORMAT_VERSION = 1;
 const NULL_LENGTH = -1;
@@ -113,7 +114,7 @@ export function decodeLoggedEntry(store: string, offset: number, data: Buffer): 
   const headers: Record<string, Buffer> = {};
   for (let i = 0; i < count; i++) {
     const name = readBytes() ?? fail('null header name');
-    headers[name.toString('utf8')] = readBytes() ?? Buffer.alloc(0);
+    setHeader(headers, name.toString('utf8'), readBytes() ?? Buffer.alloc(0));
   }
   let prior: Buffer | null | undefined;
   if (priorIsOld) {
