@@ -3,7 +3,7 @@
  * open batches, the per-broker in-flight counts and the recovery are one state machine whose
  * invariants (FIFO settlement, a partition's order across retries, idempotent stamps first
  * assigned in seq order) each span all four; partitioning (partitioner.ts), sequence bookkeeping
- * (transaction-manager.ts) and encoding (batch-encoder.ts) are already apart. Splitting the rest
+ * (transaction-manager.ts) and encoding (the codec's batch-encoder.ts) are already apart. Splitting the rest
  * into accumulator and sender is listed in docs/not-implemented.md.
  *
  * Producer (types.ts) on the project's own wire client (cluster.ts: WireCluster and
@@ -62,12 +62,11 @@
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { ErrorCode, errorInfo } from '../../protocol/error-codes.ts';
 import type { CompressionCodec } from '../../protocol/records/compression.ts';
-import { buildRecordBatch, type RecordInput } from '../../protocol/records/record-batch.ts';
-import type { RecordHeader } from '../../protocol/records/record.ts';
+import { buildRecordBatch } from '../../protocol/records/batch-encoder.ts';
 import { KafkaClientError, toClientError } from '../errors.ts';
 import type { ClientConfig, Producer, ProducerOptions, ProducerRecord, RecordMetadata } from '../types.ts';
 import { clusterFromConfig, WireCluster, type TopicInfo } from '../cluster.ts';
-import { encodeBatch, estimatedRecordSize } from './batch-encoder.ts';
+import { estimatedRecordSize } from './record-size.ts';
 import { Partitioner } from './partitioner.ts';
 import { TransactionManager, type BatchStamp } from './transaction-manager.ts';
 
@@ -418,9 +417,7 @@ export class KafkaProducer implements Producer {
           // First encoding (or the first after a re-stamp) takes the partition's next sequence:
           // batches of a partition are first encoded in seq order (see #run and #recover).
           const stamp = (b.stamp ??= this.#txn.stamp(b.topic, b.partition, b.records.length));
-          b.bytes = this.#compression === undefined
-            ? encodeBatch(b.records, stamp)
-            : buildRecordBatch(b.records.map(toRecordInput), { compression: this.#compression, producerId: stamp.producerId, producerEpoch: stamp.epoch, baseSequence: stamp.baseSequence });
+          b.bytes = buildRecordBatch(b.records, { compression: this.#compression, producerId: stamp.producerId, producerEpoch: stamp.epoch, baseSequence: stamp.baseSequence });
         }
         let list = byTopic.get(b.topic);
         if (list === undefined) byTopic.set(b.topic, (list = []));
@@ -647,18 +644,6 @@ export class KafkaProducer implements Producer {
     if (drop > 0) this.#open = this.#open.slice(drop);
   }
 }
-
-function toRecordInput(r: ProducerRecord): RecordInput {
-  const input: RecordInput = { key: r.key, value: r.value, timestamp: r.timestamp };
-  const keys = Object.keys(r.headers);
-  if (keys.length > 0) {
-    const headers: RecordHeader[] = [];
-    for (const k of keys) headers.push({ key: k, value: r.headers[k] ?? null });
-    input.headers = headers;
-  }
-  return input;
-}
-
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,15 +1,12 @@
 /*
- * Record batch v2: build a batch from records, decode a batch into records, and walk the batches
- * of a `records` buffer (Produce request / Fetch response / log segment bytes).
+ * Record batch v2: decode a batch into records, and walk the batches of a `records` buffer
+ * (Produce request / Fetch response / log segment bytes). Building one is batch-encoder.ts's
+ * (re-exported here): offsetDelta 0..n-1, timestampDelta = ts − baseTimestamp where baseTimestamp
+ * is the first record's timestamp (as Kafka's MemoryRecordsBuilder), lastOffsetDelta = n − 1,
+ * maxTimestamp = the max record timestamp, producerId/epoch/baseSequence (-1 when not idempotent),
+ * attributes = codec | timestamp type | transactional | control, CRC-32C over [21, end).
  *
- * Layout: see ./batch-header.ts (61-byte header; CRC-32C over [21, end)). Building a batch:
- *   1 write the records (offsetDelta 0..n-1, timestampDelta = ts − baseTimestamp, where
- *     baseTimestamp is the first record's timestamp, as Kafka's MemoryRecordsBuilder does)
- *   2 compress that blob with the codec (the 61-byte header and recordCount stay uncompressed)
- *   3 write the header: lastOffsetDelta = n − 1, maxTimestamp = max record timestamp,
- *     producerId/epoch/baseSequence (-1 when not idempotent), attributes (codec | timestamp type |
- *     transactional | control)
- *   4 CRC-32C over [21, end) into bytes 17-20.
+ * Layout: see ./batch-header.ts (61-byte header; CRC-32C over [21, end)).
  * Decoding a batch verifies magic, length and (by default) CRC, decompresses, and yields records
  * with absolute offsets and timestamps (LogAppendTime batches report maxTimestamp for every record).
  *
@@ -18,47 +15,19 @@
 import {
   Attributes,
   BATCH_HEADER_SIZE,
-  LOG_OVERHEAD,
   MAGIC_V2,
-  Offsets,
   batchSizeAt,
   compressionOf,
   hasValidCrc,
   readBatchHeader,
 } from './batch-header.ts';
 import type { BatchHeader } from './batch-header.ts';
-import { compress, decompress } from './compression.ts';
-import type { CompressionCodec } from './compression.ts';
-import { readRecord, writeRecord } from './record.ts';
+export { buildRecordBatch, type BatchOptions, type HeadersInput, type RecordInput } from './batch-encoder.ts';
+import { decompress } from './compression.ts';
+import { readRecord } from './record.ts';
 import type { RecordHeader } from './record.ts';
-import { Writer } from '../writer.ts';
 import { Reader } from '../reader.ts';
 import { CorruptRecordError, ProtocolError } from '../protocol-errors.ts';
-import { crc32c } from '../../util/crc32c.ts';
-
-export interface RecordInput {
-  key?: Buffer | null;
-  value: Buffer | null;
-  headers?: RecordHeader[];
-  /** Epoch milliseconds; defaults to the batch's `timestamp` option or Date.now(). */
-  timestamp?: number;
-}
-
-export interface BatchOptions {
-  compression?: CompressionCodec;
-  baseOffset?: number;
-  partitionLeaderEpoch?: number;
-  /** -1n (default) when the producer is not idempotent. */
-  producerId?: bigint;
-  producerEpoch?: number;
-  baseSequence?: number;
-  transactional?: boolean;
-  control?: boolean;
-  /** Sets the LogAppendTime timestamp type (records then report maxTimestamp). */
-  logAppendTime?: boolean;
-  /** Default timestamp for records without one (Date.now() if absent). */
-  timestamp?: number;
-}
 
 export interface DecodedRecord {
   offset: number;
@@ -74,55 +43,6 @@ export interface DecodedBatch {
   isTransactional: boolean;
   isControl: boolean;
   records: DecodedRecord[];
-}
-
-/** Builds one record batch v2 with a valid CRC. Throws on an empty record list. */
-export function buildRecordBatch(records: readonly RecordInput[], options: BatchOptions = {}): Buffer {
-  if (records.length === 0) {
-    throw new RangeError('buildRecordBatch: a record batch needs at least one record');
-  }
-  const codec = options.compression ?? 0;
-  const defaultTs = options.timestamp ?? Date.now();
-  const baseTimestamp = records[0]!.timestamp ?? defaultTs;
-  let maxTimestamp = -1;
-
-  const body = new Writer(records.length * 32 + 64);
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    const ts = r.timestamp ?? defaultTs;
-    if (ts > maxTimestamp) maxTimestamp = ts;
-    writeRecord(body, {
-      attributes: 0,
-      timestampDelta: ts - baseTimestamp,
-      offsetDelta: i,
-      key: r.key ?? null,
-      value: r.value,
-      headers: r.headers ?? [],
-    });
-  }
-  const payload = compress(codec, body.finish());
-
-  let attributes = codec & Attributes.compressionMask;
-  if (options.logAppendTime) attributes |= Attributes.timestampTypeLogAppend;
-  if (options.transactional) attributes |= Attributes.transactional;
-  if (options.control) attributes |= Attributes.control;
-
-  const batch = Buffer.allocUnsafe(BATCH_HEADER_SIZE + payload.length);
-  batch.writeBigInt64BE(BigInt(options.baseOffset ?? 0), Offsets.baseOffset);
-  batch.writeInt32BE(batch.length - LOG_OVERHEAD, Offsets.batchLength);
-  batch.writeInt32BE(options.partitionLeaderEpoch ?? -1, Offsets.partitionLeaderEpoch);
-  batch.writeInt8(MAGIC_V2, Offsets.magic);
-  batch.writeInt16BE(attributes, Offsets.attributes);
-  batch.writeInt32BE(records.length - 1, Offsets.lastOffsetDelta);
-  batch.writeBigInt64BE(BigInt(baseTimestamp), Offsets.baseTimestamp);
-  batch.writeBigInt64BE(BigInt(maxTimestamp), Offsets.maxTimestamp);
-  batch.writeBigInt64BE(options.producerId ?? -1n, Offsets.producerId);
-  batch.writeInt16BE(options.producerEpoch ?? -1, Offsets.producerEpoch);
-  batch.writeInt32BE(options.baseSequence ?? -1, Offsets.baseSequence);
-  batch.writeInt32BE(records.length, Offsets.recordCount);
-  payload.copy(batch, BATCH_HEADER_SIZE);
-  batch.writeUInt32BE(crc32c(batch.subarray(Offsets.attributes)), Offsets.crc);
-  return batch;
 }
 
 /** Checks the structural invariants of the batch at the start of `batch` (exactly one batch). */

@@ -16,7 +16,6 @@ import { KafkaClientError, isUnrecoverable } from '../../../src/client/errors.ts
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { ClientConfig, ProducerRecord, RecordMetadata } from '../../../src/client/types.ts';
 import { createTopics } from '../../../src/client/admin.ts';
-import { encodeBatch } from '../../../src/client/producer/batch-encoder.ts';
 import { WireCluster } from '../../../src/client/cluster.ts';
 import { PartitionConsumer, type ConsumedRecord } from '../../../src/client/consumer/partition-consumer.ts';
 import { KafkaProducer } from '../../../src/client/producer/producer.ts';
@@ -78,32 +77,6 @@ async function readAll(b: TestBroker, name: string, expected: number): Promise<M
 function rec(t: string, key: string | null, value: string, extra: Partial<ProducerRecord> = {}): ProducerRecord {
   return { topic: t, key: key === null ? null : Buffer.from(key), value: Buffer.from(value), timestamp: 1_700_000_000_000, headers: {}, ...extra };
 }
-
-describe('encodeBatch (the producer\'s uncompressed batch encoder)', () => {
-  it('writes the same bytes as the codec\'s buildRecordBatch, which decode back to the records', () => {
-    const bytes = fc.option(fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)), { nil: null });
-    const record = fc.record({
-      key: bytes,
-      value: bytes,
-      timestamp: fc.integer({ min: 1_500_000_000_000, max: 1_800_000_000_000 }),
-      headers: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.uint8Array({ maxLength: 20 }).map((a) => Buffer.from(a)), { maxKeys: 3 }),
-    });
-    fc.assert(
-      fc.property(fc.array(record, { minLength: 1, maxLength: 40 }), (records) => {
-        const ours = encodeBatch(records);
-        const codec = buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp, headers: Object.keys(r.headers).map((k) => ({ key: k, value: r.headers[k]! })) })));
-        expect(ours.equals(codec)).toBe(true);
-        // With idempotence stamps too.
-        const stamp = { producerId: 4242n, epoch: 3, baseSequence: 1000 };
-        const stamped = buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp, headers: Object.keys(r.headers).map((k) => ({ key: k, value: r.headers[k]! })) })), { producerId: stamp.producerId, producerEpoch: stamp.epoch, baseSequence: stamp.baseSequence });
-        expect(encodeBatch(records, stamp).equals(stamped)).toBe(true);
-        const decoded = decodeRecordBatch(ours).records;
-        expect(decoded.map((d) => [d.offset, d.timestamp, d.key, d.value])).toEqual(records.map((r, i) => [i, r.timestamp, r.key, r.value]));
-      }),
-      { numRuns: 200 },
-    );
-  });
-});
 
 describe('KafkaProducer', () => {
   it('resolves each call with metadata in input order that points at the record, keeping partition order across calls and ticks', async () => {
