@@ -5,7 +5,6 @@
 //    from the input (max is idempotent under at-least-once reprocessing); counts lose nothing.
 //  - scale-out: one instance, then a second joins mid-stream and takes over half the tasks; no
 //    record is lost.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,20 +13,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
 import { APP_ID, COUNT_TOPIC, MAX_TOPIC, READINGS } from './streams-app-process.ts';
 import { StreamsIo, int64, lastValues, waitFor, type InputRecord } from './streams-helpers.ts';
+import { isRunning, killAll, launchApp, type AppProcess } from './app-process.ts';
 
-const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
 const APP = fileURLToPath(new URL('./streams-app-process.ts', import.meta.url));
 const SENSORS = Array.from({ length: 24 }, (_, i) => `sensor-${i}`);
 
-interface Instance {
-  child: ChildProcess;
+interface Instance extends AppProcess {
   active: string[];
   standby: string[];
   processed: number;
   restored: number;
   state: string;
-  stderr: string;
-  exited: Promise<number | null>;
 }
 
 function readings(n: number, seed: number): InputRecord[] {
@@ -64,45 +60,30 @@ describe('streams runtime with several instances in separate processes', () => {
     await io.createTopic(COUNT_TOPIC, 6);
   });
   afterEach(async () => {
-    for (const i of instances.splice(0)) {
-      if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGKILL');
-      await i.exited;
-    }
+    await killAll(instances);
     io.close();
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   function launch(name: string, standbys = 0): Instance {
-    const child = spawn(process.execPath, [RUN_TS, APP, broker.bootstrap, join(dir, name), String(standbys)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const inst: Instance = { child, active: [], standby: [], processed: 0, restored: 0, state: 'CREATED', stderr: '', exited: new Promise((r) => child.once('exit', (code) => r(code))) };
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        try {
-          const ev = JSON.parse(line) as { event: string; state?: string; active?: string[]; standby?: string[]; processed?: number; restored?: number };
-          if (ev.event === 'state') inst.state = ev.state!;
-          if (ev.event === 'tasks') {
-            inst.active = ev.active!;
-            inst.standby = ev.standby!;
-            inst.processed = ev.processed!;
-            inst.restored = ev.restored!;
-          }
-        } catch {
-          /* not an event line */
+    const inst: Instance = Object.assign(
+      launchApp(APP, [broker.bootstrap, join(dir, name), String(standbys)], (ev) => {
+        if (ev.event === 'state') inst.state = ev['state'] as string;
+        if (ev.event === 'tasks') {
+          inst.active = ev['active'] as string[];
+          inst.standby = ev['standby'] as string[];
+          inst.processed = ev['processed'] as number;
+          inst.restored = ev['restored'] as number;
         }
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (inst.stderr += d.toString()));
+      }),
+      { active: [] as string[], standby: [] as string[], processed: 0, restored: 0, state: 'CREATED' },
+    );
     instances.push(inst);
     return inst;
   }
 
-  const alive = () => instances.filter((i) => i.child.exitCode === null && i.child.signalCode === null);
+  const alive = () => instances.filter(isRunning);
   const describeAll = () => instances.map((i) => `${i.state} [${i.active.join(",")}] standby=[${i.standby.join(',')}] processed=${i.processed} restored=${i.restored} ${i.stderr.slice(-1500)}`).join("\n");
   async function allTasksRunning(members: number): Promise<void> {
     await waitFor(

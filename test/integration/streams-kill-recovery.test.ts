@@ -13,7 +13,6 @@
 // Windows open at the end of phase 1 get no record after it (phase boundaries are window
 // boundaries): after kill 1 only restored state can still emit them — the suppress case loses
 // them when its buffer is not restored.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,16 +23,13 @@ import { startTestBroker, type TestBroker } from '../../src/testing/broker-harne
 import { INPUT, OPERATORS, OTHER, OUTPUT, appId, type Operator } from './kill-recovery-app.ts';
 import { scenario, type Scenario, type TopicRecord } from './kill-recovery-scenarios.ts';
 import { StreamsIo, waitFor, type OutputRecord } from './streams-helpers.ts';
+import { killAll, killApp, launchApp, type AppProcess } from './app-process.ts';
 
-const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
 const APP = fileURLToPath(new URL('./kill-recovery-app.ts', import.meta.url));
 
-interface Instance {
-  child: ChildProcess;
+interface Instance extends AppProcess {
   state: string;
   processed: number;
-  stderr: string;
-  exited: Promise<void>;
 }
 
 describe('kill -9 recovery of stateful operators (child process, live broker)', () => {
@@ -52,10 +48,7 @@ describe('kill -9 recovery of stateful operators (child process, live broker)', 
     for (const t of [INPUT, OTHER, OUTPUT]) await io.createTopic(t, 2);
   });
   afterEach(async () => {
-    for (const i of instances.splice(0)) {
-      if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGKILL');
-      await i.exited;
-    }
+    await killAll(instances);
     await admin.disconnect();
     io.close();
     await broker.stop();
@@ -63,34 +56,20 @@ describe('kill -9 recovery of stateful operators (child process, live broker)', 
   });
 
   function launch(op: Operator): Instance {
-    const child = spawn(process.execPath, [RUN_TS, APP, broker.bootstrap, join(dir, 'state'), op], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const inst: Instance = { child, state: 'CREATED', processed: 0, stderr: '', exited: new Promise((r) => child.once('exit', () => r())) };
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        try {
-          const ev = JSON.parse(line) as { event: string; state?: string; processed?: number };
-          if (ev.event === 'state') inst.state = ev.state!;
-          if (ev.event === 'progress') inst.processed = ev.processed!;
-        } catch {
-          /* not an event line */
-        }
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (inst.stderr = (inst.stderr + d.toString()).slice(-3000)));
+    const inst: Instance = Object.assign(
+      launchApp(APP, [broker.bootstrap, join(dir, 'state'), op], (ev) => {
+        if (ev.event === 'state') inst.state = ev['state'] as string;
+        if (ev.event === 'progress') inst.processed = ev['processed'] as number;
+      }),
+      { state: 'CREATED', processed: 0 },
+    );
     instances.push(inst);
     return inst;
   }
 
   const describeApp = (i: Instance) => `state=${i.state} processed=${i.processed} exit=${i.child.exitCode ?? i.child.signalCode}\n${i.stderr}`;
 
-  async function kill(i: Instance): Promise<void> {
-    i.child.kill('SIGKILL');
-    await i.exited;
-  }
+  const kill = killApp;
 
   async function produce(records: readonly TopicRecord[]): Promise<void> {
     for (const topic of [INPUT, OTHER]) {
