@@ -50,7 +50,7 @@ export interface TableOrigin {
 }
 
 /** Origin of a source table (builder.table / toTable): materializing attaches its store. */
-export function tableSourceOrigin(node: { materialized: boolean }, state: TableSourceState, storeName: string) {
+export function tableSourceOrigin(node: { materialized: boolean }, state: TableSourceState, storeName: string, historyRetentionMs?: number) {
   return {
     materialize(): void {
       node.materialized = true;
@@ -67,7 +67,7 @@ export function tableSourceOrigin(node: { materialized: boolean }, state: TableS
     /** A lookup needs the store: materializes the table. */
     valueGetter(): TableValueGetterSupplier<unknown, unknown> {
       this.materialize();
-      return storeValueGetter(storeName);
+      return storeValueGetter(storeName, historyRetentionMs);
     },
   };
 }
