@@ -202,6 +202,24 @@ export class KTable<K, V> {
   }
 
   /**
+   * Makes this table's updates carry their old values to the processors below it — Kafka's
+   * KTableImpl.enableSendingOldValues(forceMaterialization), the hook its own tests use to watch
+   * a table's changes. A source table must be materialized to know old values: it is when
+   * `forceMaterialization` (default), otherwise this returns false and changes nothing. To
+   * observe the changes, attach a processor under `processorName` in the built Topology
+   * (`topology.addProcessor(name, supplier, table.processorName)`): it receives Change values
+   * { newValue, oldValue, isLatest? }.
+   */
+  enableSendingOldValues(forceMaterialization = true): boolean {
+    return this.origin.enableSendingOldValues(forceMaterialization);
+  }
+
+  /** The name of the topology processor that emits this table's changes (Kafka's KTableImpl.name). */
+  get processorName(): string {
+    return this.graphNode.outputName;
+  }
+
+  /**
    * Holds back updates: final results per window (Suppressed.untilWindowCloses) or rate
    * limiting (Suppressed.untilTimeLimit). See dsl/windowed/suppressed.ts.
    */

@@ -28,7 +28,7 @@ async function versionedTable(retentionMs: number) {
   table.groupBy((k, v) => [v, k] as const, Grouped.with(S, S)).count(Materialized.as('counts')).toStream().to('counts-out', { keySerde: S, valueSerde: Serdes.int64() } as never);
   const c = capture<string, unknown>();
   const topology = b.build();
-  topology.addProcessor('proc', c.supplier, table.graphNode.outputName);
+  topology.addProcessor('proc', c.supplier, table.processorName);
   driver = await TopologyTestDriver.create(topology, { logger: quiet, cacheMaxBytes: 0 });
   return { input: driver.createInputTopic('t', S, S), changes: c.take, topology };
 }
