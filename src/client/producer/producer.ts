@@ -58,17 +58,24 @@
  *
  * An unknown topic is looked up as Kafka's producer does (#topic): auto-created where the broker
  * allows it, waited for up to maxBlockMs, then the call fails naming it.
+ *
+ * Transactions (`transactionalId`; transactions.ts owns the state and the coordinator calls): the
+ * sender adds a chunk's new partitions to the open transaction (AddPartitionsToTxn) before it
+ * writes them, batches carry the transactional bit, and every failed batch makes the transaction
+ * abortable instead of restarting a sequence (the coordinator owns the epoch). commit flushes
+ * first; abort waits for the records in flight (they are then aborted with the rest).
  */
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { ErrorCode, errorInfo } from '../../protocol/error-codes.ts';
 import type { CompressionCodec } from '../../protocol/records/compression.ts';
 import { buildRecordBatch } from '../../protocol/records/batch-encoder.ts';
 import { KafkaClientError, toClientError } from '../errors.ts';
-import type { ClientConfig, Producer, ProducerOptions, ProducerRecord, RecordMetadata } from '../types.ts';
+import type { ClientConfig, ConsumerGroupMetadata, Producer, ProducerOptions, ProducerRecord, RecordMetadata, TopicPartitionOffset } from '../types.ts';
 import { clusterFromConfig, WireCluster, type TopicInfo } from '../cluster.ts';
 import { estimatedRecordSize } from './record-size.ts';
 import { Partitioner } from './partitioner.ts';
 import { TransactionManager, type BatchStamp } from './transaction-manager.ts';
+import { isFatalProduceError, Transactions } from './transactions.ts';
 
 export interface ProducerTuning {
   /** Produce requests outstanding per broker connection. Default 5 (Kafka's default). */
@@ -126,6 +133,8 @@ export class KafkaProducer implements Producer {
   readonly #maxBlockMs: number;
   readonly #requestTimeoutMs: number;
   readonly #txn: TransactionManager;
+  /** Set for a transactional producer. */
+  readonly #txns: Transactions | undefined;
   readonly #ownsCluster: boolean;
   /** Partitions whose sequence broke (idempotence): re-stamped by the next recovery. */
   readonly #gaps = new Map<string, { topic: string; partition: number }>();
@@ -150,9 +159,13 @@ export class KafkaProducer implements Producer {
 
   /** `source`: a ClientConfig (the producer owns its connections), or a cluster shared with its owner (who closes it). */
   constructor(source: ClientConfig | WireCluster, options: ProducerOptions = {}, tuning: ProducerTuning = {}) {
-    const idempotent = options.idempotent === true;
+    const transactionalId = options.transactionalId;
+    if (transactionalId !== undefined && (typeof transactionalId !== 'string' || transactionalId === '')) {
+      throw new KafkaClientError('producer options: transactionalId must be a non-empty string', { retriable: false });
+    }
+    const idempotent = options.idempotent === true || transactionalId !== undefined;
     if (idempotent && options.acks !== undefined && options.acks !== -1) {
-      throw new KafkaClientError(`producer options: acks must be -1 (all) with idempotent: true, got ${options.acks}`, { retriable: false });
+      throw new KafkaClientError(`producer options: acks must be -1 (all) with ${transactionalId !== undefined ? 'transactionalId' : 'idempotent: true'}, got ${options.acks}`, { retriable: false });
     }
     this.#ownsCluster = !(source instanceof WireCluster);
     this.#cluster = source instanceof WireCluster ? source : clusterFromConfig(source);
@@ -166,12 +179,15 @@ export class KafkaProducer implements Producer {
     this.#maxInFlight = Math.min(idempotent ? 5 : Infinity, Math.max(1, tuning.maxInFlight ?? 5));
     this.#deliveryTimeoutMs = tuning.deliveryTimeoutMs ?? 20_000;
     this.#maxBlockMs = tuning.maxBlockMs ?? 60_000;
+    this.#txns = transactionalId === undefined ? undefined : new Transactions(this.#cluster, this.#txn, transactionalId, options.transactionTimeoutMs ?? 60_000, this.#maxBlockMs);
   }
 
   async connect(): Promise<void> {
     try {
       await this.#cluster.any();
-      await this.#txn.init();
+      if (this.#txns !== undefined) {
+        if (this.#txns.state === 'uninitialized') await this.#txns.init();
+      } else await this.#txn.init();
       this.#connected = true;
       this.#closing = false;
     } catch (e) {
@@ -182,6 +198,13 @@ export class KafkaProducer implements Producer {
   send(records: readonly ProducerRecord[]): Promise<readonly RecordMetadata[]> {
     if (!this.#connected) return Promise.reject(new KafkaClientError('send failed: the producer is not connected; call connect() first', { retriable: false }));
     if (records.length === 0) return Promise.resolve([]);
+    if (this.#txns !== undefined) {
+      try {
+        this.#txns.checkSend();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     const done = new Promise<readonly RecordMetadata[]>((resolve, reject) => {
       this.#calls.push({ records, meta: new Array<RecordMetadata>(records.length), taken: 0, partitions: undefined, outstanding: 0, settled: false, error: undefined, resolve, reject });
     });
@@ -198,6 +221,32 @@ export class KafkaProducer implements Producer {
 
   flush(): Promise<void> {
     return this.#lastDone;
+  }
+
+  beginTransaction(): void {
+    this.#transactions('beginTransaction()').begin();
+  }
+
+  async sendOffsetsToTransaction(offsets: readonly TopicPartitionOffset[], group: ConsumerGroupMetadata): Promise<void> {
+    await this.#transactions('sendOffsetsToTransaction()').sendOffsets(offsets, group);
+  }
+
+  async commitTransaction(): Promise<void> {
+    const txns = this.#transactions('commitTransaction()');
+    await this.flush();
+    await txns.end(true);
+  }
+
+  async abortTransaction(): Promise<void> {
+    const txns = this.#transactions('abortTransaction()');
+    await this.flush();
+    await txns.end(false);
+  }
+
+  #transactions(call: string): Transactions {
+    if (this.#txns === undefined) throw new KafkaClientError(`${call} needs a transactional producer: create it with a transactionalId`, { retriable: false, kafkaType: 'INVALID_TXN_STATE' });
+    if (!this.#connected) throw new KafkaClientError(`${call} failed: the producer is not connected; call connect() first`, { retriable: false });
+    return this.#txns;
   }
 
   async disconnect(): Promise<void> {
@@ -234,6 +283,7 @@ export class KafkaProducer implements Producer {
       }
       const chunk = await this.#takeChunk();
       if (chunk === undefined) return;
+      if (this.#txns !== undefined && !(await this.#addToTransaction(chunk))) continue;
       for (const [leader, batches] of this.#byLeader(chunk)) {
         await this.#slot(leader);
         if (this.#needsRecovery) {
@@ -246,12 +296,26 @@ export class KafkaProducer implements Producer {
     }
   }
 
+  /** Adds the chunk's partitions to the open transaction; on failure its batches fail (false). */
+  async #addToTransaction(chunk: readonly Batch[]): Promise<boolean> {
+    try {
+      await this.#txns!.addPartitions(chunk);
+      return true;
+    } catch (e) {
+      const err = toClientError(e, 'adding partitions to the transaction');
+      for (const b of chunk) this.#fail(b, err);
+      this.#settle();
+      return false;
+    }
+  }
+
   /**
    * Last resort for a bug or an input the checks above missed (the sender threw): every unsettled
    * call fails with that error instead of hanging, and the producer starts afresh.
    */
   #failEverything(e: unknown): void {
     const err = toClientError(e, 'the producer\'s sender');
+    this.#txns?.batchFailed(err);
     for (let i = this.#head; i < this.#calls.length; i++) {
       const call = this.#calls[i]!;
       call.error ??= err;
@@ -417,14 +481,14 @@ export class KafkaProducer implements Producer {
           // First encoding (or the first after a re-stamp) takes the partition's next sequence:
           // batches of a partition are first encoded in seq order (see #run and #recover).
           const stamp = (b.stamp ??= this.#txn.stamp(b.topic, b.partition, b.records.length));
-          b.bytes = buildRecordBatch(b.records, { compression: this.#compression, producerId: stamp.producerId, producerEpoch: stamp.epoch, baseSequence: stamp.baseSequence });
+          b.bytes = buildRecordBatch(b.records, { compression: this.#compression, producerId: stamp.producerId, producerEpoch: stamp.epoch, baseSequence: stamp.baseSequence, transactional: this.#txns !== undefined });
         }
         let list = byTopic.get(b.topic);
         if (list === undefined) byTopic.set(b.topic, (list = []));
         list.push({ index: b.partition, records: b.bytes });
       }
       const request = {
-        transactionalId: null,
+        transactionalId: this.#txns?.transactionalId ?? null,
         acks: this.#acks,
         timeoutMs: this.#requestTimeoutMs,
         topicData: [...byTopic].map(([name, partitionData]) => ({ name, partitionData })),
@@ -452,7 +516,7 @@ export class KafkaProducer implements Producer {
                   retriable: info.retriable,
                   kafkaType: info.name,
                 });
-                if (info.retriable) this.#markRetry(b, err);
+                if (info.retriable && !isFatalProduceError(p.errorCode)) this.#markRetry(b, err);
                 else this.#fail(b, err);
               }
             }
@@ -499,8 +563,11 @@ export class KafkaProducer implements Producer {
   #sequenceError(b: Batch, errorCode: number): void {
     const info = errorInfo(errorCode);
     const explained = this.#open.some((o) => o.seq < b.seq && o.partition === b.partition && o.topic === b.topic && (o.state === 'inflight' || o.state === 'retry'));
+    const err = new KafkaClientError(`producing to ${b.topic}-${b.partition} failed: ${info.name} (Kafka error ${errorCode})`, { retriable: true, kafkaType: info.name });
+    // A transactional producer cannot restart a sequence itself: the transaction aborts instead.
+    if (!explained && this.#txns !== undefined) return this.#fail(b, err);
     if (!explained) this.#gaps.set(b.topic + '\u0000' + b.partition, { topic: b.topic, partition: b.partition });
-    this.#markRetry(b, new KafkaClientError(`producing to ${b.topic}-${b.partition} failed: ${info.name} (Kafka error ${errorCode})`, { retriable: true, kafkaType: info.name }));
+    this.#markRetry(b, err);
   }
 
   /** Re-stamps every unacknowledged batch of the partitions whose sequence broke (nothing is in flight). */
@@ -528,6 +595,7 @@ export class KafkaProducer implements Producer {
 
   #fail(b: Batch, err: KafkaClientError): void {
     if (b.state === 'failed') return;
+    this.#txns?.batchFailed(err);
     if (b.state !== 'acked') for (const c of b.distinct) c.outstanding--;
     b.state = 'failed';
     b.bytes = undefined;
