@@ -283,6 +283,12 @@ export interface AssignedConsumer {
   resume(partitions: readonly TopicPartition[]): void;
   /** Up to maxRecords records of the assigned, unpaused partitions; [] after timeoutMs idle. */
   poll(maxRecords: number, timeoutMs: number): Promise<readonly FetchedBatch[]>;
+  /**
+   * The offset of the next record poll() returns for an assigned partition: every record below it
+   * was returned. It moves past control records and aborted transactions too, which is how a
+   * reader knows it reached an end offset that no record sits just below.
+   */
+  position(tp: TopicPartition): number | undefined;
   /** Current end offsets (high watermarks). */
   endOffsets(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]>;
   disconnect(): Promise<void>;
@@ -305,6 +311,11 @@ export interface TopicDescription {
   readonly partitions: number;
 }
 
+export interface ListOffsetsOptions {
+  /** Default 'read_uncommitted' (the high watermark). */
+  readonly isolation?: 'read_uncommitted' | 'read_committed' | undefined;
+}
+
 /** 'earliest' (log start), 'latest' (end) or the first offset with timestamp ≥ the one given. */
 export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
 
@@ -315,8 +326,11 @@ export interface Admin {
   /** Partition counts of the named topics; a topic that does not exist is absent from the result. */
   describeTopics(topics: readonly string[]): Promise<readonly TopicDescription[]>;
   listTopics(): Promise<readonly string[]>;
-  /** One entry per partition given; by timestamp with no later record → the end offset. */
-  listOffsets(tps: readonly TopicPartition[], spec: OffsetSpec): Promise<readonly TopicPartitionOffset[]>;
+  /**
+   * One entry per partition given; by timestamp with no later record → the end offset. With
+   * `isolation: 'read_committed'`, 'latest' is the last stable offset (below any open transaction).
+   */
+  listOffsets(tps: readonly TopicPartition[], spec: OffsetSpec, options?: ListOffsetsOptions): Promise<readonly TopicPartitionOffset[]>;
   /** Deletes records below each offset (DeleteRecords). */
   deleteRecords(before: readonly TopicPartitionOffset[]): Promise<void>;
   deleteTopics(topics: readonly string[]): Promise<void>;
