@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
 import { COUNTS, INPUT, PASSTHROUGH } from './exactly-once-app.ts';
 import { StreamsIo, waitFor, type InputRecord, type OutputRecord } from './streams-helpers.ts';
-import { killAll, killApp, launchApp, type AppProcess } from './app-process.ts';
+import { describeTracked, killAll, killApp, launchTracked, type TrackedApp } from './app-process.ts';
 
 const APP = fileURLToPath(new URL('./exactly-once-app.ts', import.meta.url));
 const WORDS = ['ant', 'bee', 'cat', 'dog', 'eel', 'fox', 'gnu', 'hen'];
@@ -25,10 +25,7 @@ const KILLS = 3;
 /** Records a new instance processes (and half as many it writes) before it is killed: mid-stream. */
 const PROCESSED_BEFORE_KILL = 150;
 
-interface Instance extends AppProcess {
-  state: string;
-  processed: number;
-}
+type Instance = TrackedApp;
 
 describe('exactly-once under kill -9 (child process, live broker)', () => {
   let broker: TestBroker;
@@ -50,18 +47,12 @@ describe('exactly-once under kill -9 (child process, live broker)', () => {
   });
 
   function launch(guarantee: string): Instance {
-    const inst: Instance = Object.assign(
-      launchApp(APP, [broker.bootstrap, join(dir, 'state'), guarantee], (ev) => {
-        if (ev.event === 'state') inst.state = ev['state'] as string;
-        if (ev.event === 'progress') inst.processed = ev['processed'] as number;
-      }),
-      { state: 'CREATED', processed: 0 },
-    );
+    const inst = launchTracked(APP, [broker.bootstrap, join(dir, 'state'), guarantee]);
     instances.push(inst);
     return inst;
   }
 
-  const describeApp = (i: Instance) => `state=${i.state} processed=${i.processed} exit=${i.child.exitCode ?? i.child.signalCode}\n${i.stderr}`;
+  const describeApp = describeTracked;
 
   /** Produces TOTAL records, CHUNK at a time with a pause, while the test kills and restarts the app. */
   async function trickle(): Promise<void> {

@@ -23,14 +23,11 @@ import { startTestBroker, type TestBroker } from '../../src/testing/broker-harne
 import { INPUT, OPERATORS, OTHER, OUTPUT, appId, type Operator } from './kill-recovery-app.ts';
 import { scenario, type Scenario, type TopicRecord } from './kill-recovery-scenarios.ts';
 import { StreamsIo, waitFor, type OutputRecord } from './streams-helpers.ts';
-import { killAll, killApp, launchApp, type AppProcess } from './app-process.ts';
+import { describeTracked, killAll, killApp, launchTracked, type TrackedApp } from './app-process.ts';
 
 const APP = fileURLToPath(new URL('./kill-recovery-app.ts', import.meta.url));
 
-interface Instance extends AppProcess {
-  state: string;
-  processed: number;
-}
+type Instance = TrackedApp;
 
 describe('kill -9 recovery of stateful operators (child process, live broker)', () => {
   let broker: TestBroker;
@@ -56,18 +53,12 @@ describe('kill -9 recovery of stateful operators (child process, live broker)', 
   });
 
   function launch(op: Operator): Instance {
-    const inst: Instance = Object.assign(
-      launchApp(APP, [broker.bootstrap, join(dir, 'state'), op], (ev) => {
-        if (ev.event === 'state') inst.state = ev['state'] as string;
-        if (ev.event === 'progress') inst.processed = ev['processed'] as number;
-      }),
-      { state: 'CREATED', processed: 0 },
-    );
+    const inst = launchTracked(APP, [broker.bootstrap, join(dir, 'state'), op]);
     instances.push(inst);
     return inst;
   }
 
-  const describeApp = (i: Instance) => `state=${i.state} processed=${i.processed} exit=${i.child.exitCode ?? i.child.signalCode}\n${i.stderr}`;
+  const describeApp = describeTracked;
 
   const kill = killApp;
 
