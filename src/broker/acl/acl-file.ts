@@ -24,7 +24,7 @@ import {
   permissionName,
   resourceTypeName,
   type AclBinding,
-} from './acl-types.ts';
+} from '../../protocol/acl-types.ts';
 import { checkBinding } from './acl-validation.ts';
 
 export const ACL_FILE = 'acls.json';

@@ -32,7 +32,7 @@ import {
   WILDCARD_RESOURCE,
   type AclBinding,
   type AclFilter,
-} from './acl-types.ts';
+} from '../../protocol/acl-types.ts';
 
 export interface AuthzPolicy {
   readonly superUsers: ReadonlySet<string>;

@@ -20,7 +20,7 @@ import {
   resourceTypeName,
   type AclBinding,
   type AclFilter,
-} from './acl-types.ts';
+} from '../../protocol/acl-types.ts';
 
 const SERVED_TYPES: ReadonlySet<number> = new Set([ResourceType.TOPIC, ResourceType.GROUP, ResourceType.CLUSTER, ResourceType.TRANSACTIONAL_ID]);
 const KNOWN = {

@@ -12,7 +12,7 @@
  * always ends with the newest state, and the caller's answer waits for its write.
  */
 import { authorizeAnyOfType, decide, filterMatches, type AuthzPolicy, type Caller } from './acl-match.ts';
-import { bindingKey, PatternType, WILDCARD_RESOURCE, type AclBinding, type AclFilter, type AclOperation, type ResourceType } from './acl-types.ts';
+import { bindingKey, PatternType, WILDCARD_RESOURCE, type AclBinding, type AclFilter, type AclOperation, type ResourceType } from '../../protocol/acl-types.ts';
 
 interface TypeIndex {
   readonly literal: Map<string, AclBinding[]>;

@@ -14,7 +14,7 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 import type { FetchRequest, FetchResponse } from '../../protocol/messages/01-fetch.ts';
 import type { Encodable } from '../../protocol/schema.ts';
 import { defineHandler, type ApiHandler, type HandlerOutput } from '../handlers/handler.ts';
-import { AclOperation, ResourceType } from './acl-types.ts';
+import { AclOperation, ResourceType } from '../../protocol/acl-types.ts';
 import { allowed, clusterAllowed } from './request-authz.ts';
 
 type Response = Encodable<FetchResponse>;

@@ -8,7 +8,7 @@
  */
 import type { RequestContext } from '../handlers/handler.ts';
 import type { Caller } from './acl-match.ts';
-import { AclOperation, CLUSTER_NAME, ResourceType } from './acl-types.ts';
+import { AclOperation, CLUSTER_NAME, ResourceType } from '../../protocol/acl-types.ts';
 import { ACLS } from './acl-service.ts';
 import type { Authorizer } from './authorizer.ts';
 

@@ -16,8 +16,9 @@ import {
 } from '../../protocol/messages/29-describe-acls.ts';
 import type { Encodable } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
-import { aclApiGate, filterFromWire } from '../acl/acl-api-gate.ts';
-import { AclOperation } from '../acl/acl-types.ts';
+import { aclApiGate } from '../acl/acl-api-gate.ts';
+import { filterFromWire } from '../../protocol/acl-wire.ts';
+import { AclOperation } from '../../protocol/acl-types.ts';
 import { checkFilter } from '../acl/acl-validation.ts';
 import { defineHandler } from './handler.ts';
 

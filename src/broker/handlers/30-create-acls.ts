@@ -15,8 +15,9 @@ import {
 } from '../../protocol/messages/30-create-acls.ts';
 import type { Encodable } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
-import { aclApiGate, bindingFromWire } from '../acl/acl-api-gate.ts';
-import { AclOperation, type AclBinding } from '../acl/acl-types.ts';
+import { aclApiGate } from '../acl/acl-api-gate.ts';
+import { creationFromWire } from '../../protocol/acl-wire.ts';
+import { AclOperation, type AclBinding } from '../../protocol/acl-types.ts';
 import { checkBinding } from '../acl/acl-validation.ts';
 import { defineHandler } from './handler.ts';
 
@@ -38,7 +39,7 @@ export const createAclsHandler = defineHandler<CreateAclsRequest, Response>({
     }
     const valid: AclBinding[] = [];
     const results: Result[] = req.creations.map((c) => {
-      const checked = checkBinding(bindingFromWire(c));
+      const checked = checkBinding(creationFromWire(c));
       if (!checked.ok) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: checked.error };
       valid.push(checked.value);
       return { errorCode: ErrorCode.NONE, errorMessage: null };

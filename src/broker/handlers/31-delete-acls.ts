@@ -15,8 +15,9 @@ import {
 } from '../../protocol/messages/31-delete-acls.ts';
 import type { Encodable } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
-import { aclApiGate, bindingToWire, filterFromWire } from '../acl/acl-api-gate.ts';
-import { AclOperation, type AclFilter } from '../acl/acl-types.ts';
+import { aclApiGate } from '../acl/acl-api-gate.ts';
+import { bindingToWire, filterFromWire } from '../../protocol/acl-wire.ts';
+import { AclOperation, type AclFilter } from '../../protocol/acl-types.ts';
 import { checkFilter } from '../acl/acl-validation.ts';
 import { defineHandler } from './handler.ts';
 

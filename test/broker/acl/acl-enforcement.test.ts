@@ -3,7 +3,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import { AclOperation as Op, AclPermission as Perm, PatternType as Pat, ResourceType as Res } from '../../../src/broker/acl/acl-types.ts';
+import { AclOperation as Op, AclPermission as Perm, PatternType as Pat, ResourceType as Res } from '../../../src/protocol/acl-types.ts';
 import { RawClient, makeBatch } from '../raw-client.ts';
 
 const principalOf = ({ clientId }: { clientId: string | null }) => `User:${clientId ?? 'ANONYMOUS'}`;

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ACL_FILE, AclFileCorruptError, loadAcls, saveAcls } from '../../../src/broker/acl/acl-file.ts';
-import { AclOperation as Op, AclPermission as Perm, PatternType as Pat, ResourceType as Res, type AclBinding } from '../../../src/broker/acl/acl-types.ts';
+import { AclOperation as Op, AclPermission as Perm, PatternType as Pat, ResourceType as Res, type AclBinding } from '../../../src/protocol/acl-types.ts';
 import { startTestBroker } from '../../../src/testing/broker-harness.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
 import { RawClient } from '../raw-client.ts';

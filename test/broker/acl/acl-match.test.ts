@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { authorizeAnyOfType, authorizeIn, filterMatches } from '../../../src/broker/acl/acl-match.ts';
 import { Authorizer } from '../../../src/broker/acl/authorizer.ts';
-import { AclOperation as Op, AclPermission as Perm, PatternType as Pat, ResourceType as Res, type AclBinding } from '../../../src/broker/acl/acl-types.ts';
+import { AclOperation as Op, AclPermission as Perm, PatternType as Pat, ResourceType as Res, type AclBinding } from '../../../src/protocol/acl-types.ts';
 
 const CONCRETE_OPS = [Op.ALL, Op.READ, Op.WRITE, Op.CREATE, Op.DELETE, Op.ALTER, Op.DESCRIBE, Op.CLUSTER_ACTION, Op.DESCRIBE_CONFIGS, Op.ALTER_CONFIGS, Op.IDEMPOTENT_WRITE];
 const TYPES = [Res.TOPIC, Res.GROUP, Res.TRANSACTIONAL_ID];
