@@ -11,6 +11,17 @@ import { startTestBroker, type TestBroker } from '../../src/testing/broker-harne
 
 const kafka = (tb: TestBroker, clientId: string) => new Kafka({ clientId, brokers: [tb.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 } });
 
+/** A LITERAL ALLOW ACL from any host, in kafkajs's shape. */
+const allow = (resourceType: AclResourceTypes, resourceName: string, principal: string, operation: AclOperationTypes) => ({
+  resourceType,
+  resourceName,
+  resourcePatternType: ResourcePatternTypes.LITERAL,
+  principal,
+  host: '*',
+  operation,
+  permissionType: AclPermissionTypes.ALLOW,
+});
+
 /** The protocol error's type, whether kafkajs throws it or wraps it (KafkaJSNonRetriableError.cause). */
 function causeType(e: unknown): string | undefined {
   for (let x: unknown = e; x instanceof Error; x = (x as { cause?: unknown }).cause) if (x instanceof KafkaJSProtocolError) return x.type;
@@ -77,15 +88,7 @@ describe('kafkajs ACLs', () => {
   it('a producer allowed WRITE on one topic writes there and gets TOPIC_AUTHORIZATION_FAILED elsewhere', async () => {
     await admin.createAcls({
       acl: [
-        {
-          resourceType: AclResourceTypes.TOPIC,
-          resourceName: 'kj-orders',
-          resourcePatternType: ResourcePatternTypes.LITERAL,
-          principal: 'User:alice',
-          host: '*',
-          operation: AclOperationTypes.WRITE,
-          permissionType: AclPermissionTypes.ALLOW,
-        },
+        allow(AclResourceTypes.TOPIC, 'kj-orders', 'User:alice', AclOperationTypes.WRITE),
       ],
     });
     const producer = kafka(tb, 'alice').producer({ allowAutoTopicCreation: false });
@@ -105,26 +108,10 @@ describe('kafkajs ACLs', () => {
   it('a consumer with READ on its topic and DESCRIBE (not READ) on its group gets GROUP_AUTHORIZATION_FAILED from JoinGroup', async () => {
     await admin.createAcls({
       acl: [
-        {
-          resourceType: AclResourceTypes.TOPIC,
-          resourceName: 'kj-orders',
-          resourcePatternType: ResourcePatternTypes.LITERAL,
-          principal: 'User:carol',
-          host: '*',
-          operation: AclOperationTypes.READ,
-          permissionType: AclPermissionTypes.ALLOW,
-        },
+        allow(AclResourceTypes.TOPIC, 'kj-orders', 'User:carol', AclOperationTypes.READ),
         // FindCoordinator needs DESCRIBE on the group (kafkajs would report its refusal as
         // "coordinator not found"); JoinGroup needs READ.
-        {
-          resourceType: AclResourceTypes.GROUP,
-          resourceName: 'kj-group',
-          resourcePatternType: ResourcePatternTypes.LITERAL,
-          principal: 'User:carol',
-          host: '*',
-          operation: AclOperationTypes.DESCRIBE,
-          permissionType: AclPermissionTypes.ALLOW,
-        },
+        allow(AclResourceTypes.GROUP, 'kj-group', 'User:carol', AclOperationTypes.DESCRIBE),
       ],
     });
     const consumer = kafka(tb, 'carol').consumer({ groupId: 'kj-group', retry: { retries: 0 } });
