@@ -125,4 +125,24 @@ describe('kafkajs ACLs', () => {
       await consumer.disconnect();
     }
   });
+
+  it('an idempotent producer needs IDEMPOTENT_WRITE (CLUSTER_AUTHORIZATION_FAILED), a transactional one WRITE on its id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED)', async () => {
+    // FindCoordinator needs DESCRIBE on the id; InitProducerId needs WRITE on it.
+    await admin.createAcls({ acl: [allow(AclResourceTypes.TRANSACTIONAL_ID, 'kj-tx', 'User:dave', AclOperationTypes.DESCRIBE)] });
+    const producer = new Kafka({ clientId: 'dave', brokers: [tb.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 1 } }).producer({
+      transactionalId: 'kj-tx',
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    try {
+      // kafkajs's connect() first asks a non-transactional producer id: dave may write no topic
+      // and has no IDEMPOTENT_WRITE on the cluster (KIP-679).
+      expect(causeType(await producer.connect().catch((e: unknown) => e))).toBe('CLUSTER_AUTHORIZATION_FAILED');
+      await admin.createAcls({ acl: [allow(AclResourceTypes.CLUSTER, 'kafka-cluster', 'User:dave', AclOperationTypes.IDEMPOTENT_WRITE)] });
+      await producer.connect();
+      expect(causeType(await producer.transaction().catch((e: unknown) => e))).toBe('TRANSACTIONAL_ID_AUTHORIZATION_FAILED');
+    } finally {
+      await producer.disconnect();
+    }
+  });
 });
