@@ -20,7 +20,8 @@
  * newest state.
  */
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, mkdir } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 import { join } from 'node:path';
 import { parseConfigValue, topicNameError } from './topic-config.ts';
 
@@ -150,22 +151,7 @@ export class TopicRegistry {
 
   private async writeNow(): Promise<void> {
     const body: RegistryFile = { version: 1, topics: this.list() };
-    const file = join(this.dataDir, REGISTRY_FILE);
-    const tmp = `${file}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(body, null, 1));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-    const dir = await open(this.dataDir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await writeFileAtomic(this.dataDir, REGISTRY_FILE, JSON.stringify(body, null, 1));
   }
 }
 
