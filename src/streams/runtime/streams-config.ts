@@ -27,12 +27,16 @@
  *   maxRecordsPerIteration   1000: records processed per loop turn before yielding the event loop
  *   retryBackoffMs / retryBackoffMaxMs   500 / 10000: reconnect backoff when the broker is away
  *   embedded                 options of the bundled broker when bootstrapServers is 'embedded'
+ *   security                 TLS and SASL for every client connection [security.protocol, ssl.*,
+ *                            sasl.*]: { protocol, tls: { ca, cert, key, servername }, sasl:
+ *                            { mechanism, username, password } } (src/client/security.ts)
  *   logger                   warn/error sink (console by default)
  */
 import { z } from 'zod';
 import type { DeserializationExceptionHandler } from '../errors/deserialization-handler.ts';
 import type { Serde } from '../serde/serde.ts';
 import type { StreamsLogger } from '../task/internal-context.ts';
+import { clientSecuritySchema, type ClientSecurity } from '../../client/security.ts';
 
 export const ProcessingGuarantees = ['at_least_once'] as const;
 export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
@@ -73,6 +77,7 @@ export interface StreamsConfigInput {
   retryBackoffMs?: number;
   retryBackoffMaxMs?: number;
   embedded?: EmbeddedBrokerConfig;
+  security?: ClientSecurity;
   logger?: StreamsLogger;
 }
 
@@ -101,6 +106,7 @@ export interface StreamsConfig {
   readonly retryBackoffMs: number;
   readonly retryBackoffMaxMs: number;
   readonly embedded: EmbeddedBrokerConfig;
+  readonly security: ClientSecurity | undefined;
   readonly logger: StreamsLogger | undefined;
 }
 
@@ -176,6 +182,7 @@ const schema = z
       })
       .strict()
       .default({}),
+    security: z.optional(clientSecuritySchema),
     logger: z
       .custom<StreamsLogger>((v) => typeof v === 'object' && v !== null && typeof (v as StreamsLogger).warn === 'function' && typeof (v as StreamsLogger).error === 'function', 'must have warn() and error()')
       .optional(),
