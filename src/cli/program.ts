@@ -57,6 +57,7 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'list and describe transactions',
     load: async () => (await import('./commands/transactions.ts')).registerTransactionsCommands,
   },
+  { name: 'users', summary: 'list, add and delete SCRAM users', load: async () => (await import('./commands/users.ts')).registerUsersCommands },
 ];
 
 /** The package's version, read from its package.json (self-reference, so it works from src/ and dist/). */

@@ -107,7 +107,7 @@ export function escapeSaslName(name: string): string {
 /** The inverse of escapeSaslName; null for an '=' not followed by 2C or 3D. */
 export function unescapeSaslName(raw: string): string | null {
   if (/=(?!2C|3D)/.test(raw)) return null;
-  return raw.replace(/=2C/g, ',').replace(/=3D/g, '=');
+  return raw.replace(/=(2C|3D)/g, (_, code: string) => (code === '2C' ? ',' : '='));
 }
 
 /** Parses "a=1,b=2" into ordered pairs; null when an item is not `letter=value`. */
