@@ -68,7 +68,9 @@ export class ScramServerSession implements MechanismSession {
     const credential = this.credential as ScramCredential;
     const final = parseClientFinal(text);
     if (typeof final === 'string') return this.fail(final);
-    if (final.nonce !== this.nonce) return this.fail('the client-final nonce does not match');
+    // endsWith, not equality, as Kafka's ScramSaslServer: librdkafka ≤ 2.x sends its own nonce
+    // again in front of the combined one. The proof covers the nonce as sent either way.
+    if (!final.nonce.endsWith(this.nonce)) return this.fail('the client-final nonce does not match');
     if (Buffer.from(final.channelBinding, 'base64').toString('utf8') !== first.gs2Header) {
       return this.fail('the channel binding does not match the gs2 header');
     }
