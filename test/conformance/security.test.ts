@@ -23,7 +23,7 @@ const CASES: Case[] = [
 const user = (c: Case) => (c.mechanism === 'SCRAM-SHA-256' ? ALICE : BOB);
 const topicFor = (client: string, c: Case) => `sec-${client}-${c.protocol}-${c.mechanism}`.toLowerCase();
 
-function kcatArgs(c: Case, password = user(c).password): string[] {
+function kcatArgs(c: Case, password: string = user(c).password): string[] {
   return [
     '-X', `security.protocol=${c.protocol}`,
     '-X', `sasl.mechanisms=${c.mechanism}`,
@@ -68,7 +68,7 @@ describe.each(['kafka-python', 'confluent'] as const)('%s', (client) => {
 });
 
 describe('kafkajs', () => {
-  const kafka = (c: Case, password = user(c).password) =>
+  const kafka = (c: Case, password: string = user(c).password) =>
     new Kafka({
       clientId: 'kafkajs-secure',
       brokers: [sb.address(c.protocol)],
