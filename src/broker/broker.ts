@@ -10,7 +10,8 @@
  *
  * Start (numbered, in Broker.start): 1 validate options, 1b lock the data directory (a second
  * broker on the same directory fails here with DataDirLockedError; the kernel releases the lock
- * when this process dies, see src/util/dir-lock.ts), 2 open the topic registry, 3 open every
+ * when this process dies, see src/util/dir-lock.ts), 1c load TLS key stores and the SCRAM
+ * credentials (security/), 2 open the topic registry, 3 open every
  * registered partition (log recovery runs here), 4 start the registered services (service-registry.ts),
  * 5 listen. Close: 1 stop listening and drop connections (their close hooks end parked fetches),
  * 2 stop timers, 3 close services in reverse start order, 4 close the partition logs (flush,
@@ -40,6 +41,13 @@ import type { ServiceKey } from './services.ts';
 import { registeredServices } from './service-registry.ts';
 import type { ApiHandler } from './handlers/handler.ts';
 import { acquireDirLock, DirLockedError, type DirLock } from '../util/dir-lock.ts';
+import type { ConnectionContext } from './connection.ts';
+import { CredentialStore } from './security/credential-store.ts';
+import { ConnectionSecurity } from './security/connection-security.ts';
+import { isLoopback, usesSasl, usesTls, type ListenerConfig } from './security/listeners.ts';
+import { SaslAuthenticator } from './security/sasl-authenticator.ts';
+import { loadServerTls } from './security/tls-config.ts';
+import type { TlsOptions } from 'node:tls';
 
 /** A second broker was started on a data directory that a running broker holds. */
 export class DataDirLockedError extends Error {
@@ -118,14 +126,24 @@ export class Broker {
   readonly waiters = new AppendWaiters();
   readonly produceHooks: ProduceHook[] = [];
   readonly dispatcher: Dispatcher;
+  /** SCRAM users (security/credential-store.ts). */
+  readonly credentials: CredentialStore;
   private readonly server: BrokerServer;
   private readonly started: { key: ServiceKey<unknown>; instance: { close(): Promise<void> | void } }[] = [];
   private readonly serviceMap = new Map<ServiceKey<unknown>, unknown>();
   private closing: Promise<void> | null = null;
   private readonly lock: DirLock;
 
-  private constructor(options: BrokerOptions, logger: BrokerLogger, topics: TopicRegistry, deps: BrokerDeps, lock: DirLock) {
+  private constructor(
+    options: BrokerOptions,
+    logger: BrokerLogger,
+    topics: TopicRegistry,
+    deps: BrokerDeps,
+    lock: DirLock,
+    security: { credentials: CredentialStore; tls: ReadonlyMap<string, TlsOptions> },
+  ) {
     this.options = options;
+    this.credentials = security.credentials;
     this.lock = lock;
     this.logger = logger;
     this.clock = new BrokerClock();
@@ -135,8 +153,8 @@ export class Broker {
     this.dispatcher = new Dispatcher(this, [...HANDLERS, ...(deps.extraHandlers ?? [])], deps.principalOf);
     this.server = new BrokerServer(
       {
-        host: options.host,
-        port: options.port,
+        listeners: options.listeners.map((config) => ({ config, tls: security.tls.get(config.name) ?? null })),
+        security: (listener, tlsPrincipal) => this.connectionSecurity(listener, tlsPrincipal),
         maxFrameBytes: options.maxFrameBytes,
         idleMs: options.connectionsMaxIdleMs,
         maxConnections: options.maxConnections,
@@ -155,13 +173,16 @@ export class Broker {
     const logger = deps.logger ?? defaultLogger;
     const lock = lockDataDir(options.dataDir); // 1b
     let topics: TopicRegistry;
+    let security: { credentials: CredentialStore; tls: Map<string, TlsOptions> };
     try {
+      security = { credentials: await CredentialStore.open(options.dataDir), tls: new Map() }; // 1c
+      for (const l of options.listeners) if (usesTls(l.securityProtocol)) security.tls.set(l.name, await loadServerTls(options.ssl));
       topics = await TopicRegistry.open(options.dataDir); // 2
     } catch (err) {
       lock.release();
       throw err;
     }
-    const broker = new Broker(options, logger, topics, deps, lock);
+    const broker = new Broker(options, logger, topics, deps, lock, security);
     try {
       await broker.partitions.openAll(topics.list()); // 3
       for (const def of registeredServices()) {
@@ -176,6 +197,15 @@ export class Broker {
       throw err;
     }
     broker.partitions.startRetention();
+    for (const l of options.listeners) {
+      if (!isLoopback(l.host) && !usesSasl(l.securityProtocol)) {
+        logger.warn(
+          `listener ${l.name} (${l.securityProtocol}) on ${l.host}:${broker.server.portOf(l.name)} is reachable from other machines ` +
+            'WITHOUT authentication: anyone who can connect can read, write and delete every topic. ' +
+            'Use a SASL_SSL listener (docs/security.md) or bind it to 127.0.0.1.',
+        );
+      }
+    }
     logger.info(`broker ${options.nodeId} listening on ${broker.bootstrap} (data dir ${options.dataDir})`);
     return broker;
   }
@@ -184,19 +214,47 @@ export class Broker {
     return this.options.nodeId;
   }
 
-  /** The host clients are told to connect to (Metadata, FindCoordinator). */
+  /** The first listener's advertised host. */
   get advertisedHost(): string {
-    return this.options.advertisedHost;
+    return (this.options.listeners[0] as ListenerConfig).advertisedHost;
   }
 
-  /** The bound port (the ephemeral one when options.port was 0). */
+  /** The first listener's bound port (the ephemeral one when its port was 0). */
   get port(): number {
     return this.server.port;
   }
 
-  /** "advertisedHost:port", ready for a client's bootstrap servers. */
+  /** "advertisedHost:port" of the first listener, ready for a client's bootstrap servers. */
   get bootstrap(): string {
-    return `${this.options.advertisedHost}:${this.port}`;
+    return this.bootstrapOf((this.options.listeners[0] as ListenerConfig).name);
+  }
+
+  /** "advertisedHost:port" of the named listener. */
+  bootstrapOf(listenerName: string): string {
+    const a = this.advertisedFor(listenerName);
+    return `${a.host}:${a.port}`;
+  }
+
+  /**
+   * The address clients are told to connect to (Metadata, FindCoordinator): the advertised
+   * address of the listener `conn` came in on (Kafka answers per listener, KIP-103).
+   */
+  advertisedFor(connOrListener: ConnectionContext | string): { host: string; port: number } {
+    const name = typeof connOrListener === 'string' ? connOrListener : connOrListener.security?.listener;
+    const l = this.options.listeners.find((x) => x.name === name) ?? (this.options.listeners[0] as ListenerConfig);
+    return { host: l.advertisedHost, port: l.advertisedPort !== 0 ? l.advertisedPort : this.server.portOf(l.name) };
+  }
+
+  private connectionSecurity(listener: ListenerConfig, tlsPrincipal: string | null): ConnectionSecurity {
+    const sasl = usesSasl(listener.securityProtocol)
+      ? new SaslAuthenticator({
+          enabledMechanisms: this.options.sasl.enabledMechanisms,
+          store: this.credentials,
+          reauthMs: this.options.connectionsMaxReauthMs,
+          now: () => Date.now(),
+        })
+      : null;
+    return new ConnectionSecurity(listener.name, listener.securityProtocol, tlsPrincipal, sasl);
   }
 
   /** Live client connections. */

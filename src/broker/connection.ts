@@ -33,12 +33,13 @@
  */
 import type { Socket } from 'node:net';
 import type { MemoryBudget } from './memory-budget.ts';
+import type { ConnectionSecurity } from './security/connection-security.ts';
 import { ResponseQueue, type Reply } from './response-queue.ts';
 
 export type { Reply } from './response-queue.ts';
 
 export type Outcome =
-  | { readonly kind: 'reply'; readonly reply: Reply }
+  | { readonly kind: 'reply'; readonly reply: Reply; readonly thenClose?: string }
   | { readonly kind: 'deferred'; readonly reply: Promise<Reply> }
   | { readonly kind: 'none' }
   | { readonly kind: 'close'; readonly reason: string };
@@ -50,6 +51,10 @@ export function reply(r: Reply): Outcome {
 export function deferred(r: Promise<Reply>): Outcome {
   return { kind: 'deferred', reply: r };
 }
+/** Send `r`, then close the connection (a failed SASL authentication). */
+export function replyThenClose(r: Reply, reason: string): Outcome {
+  return { kind: 'reply', reply: r, thenClose: reason };
+}
 export function closeConnection(reason: string): Outcome {
   return { kind: 'close', reason };
 }
@@ -59,8 +64,8 @@ export interface ConnectionContext {
   readonly id: number;
   readonly remote: string;
   readonly isClosed: boolean;
-  /** The principal this connection authenticated as (`User:ANONYMOUS` until it does). */
-  readonly principal: string;
+  /** Listener, security protocol and principal; absent = PLAINTEXT and User:ANONYMOUS. */
+  readonly security?: ConnectionSecurity;
   /** Runs `fn` once when the connection closes (immediately if it already has). */
   onClose(fn: () => void): () => void;
 }
@@ -87,8 +92,6 @@ export interface ConnectionLimits {
 
 export class Connection implements ConnectionContext {
   readonly remote: string;
-  /** Set by authentication; Kafka's name for an unauthenticated client until then. */
-  principal = 'User:ANONYMOUS';
   private chunks: Buffer[] = [];
   private chunkBytes = 0;
   private readonly frames: Buffer[] = [];
@@ -106,6 +109,7 @@ export class Connection implements ConnectionContext {
     private readonly handle: FrameHandler,
     limits: ConnectionLimits,
     private readonly logger: ConnectionLogger,
+    readonly security?: ConnectionSecurity,
   ) {
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.maxFrameBytes = limits.maxFrameBytes;
@@ -241,6 +245,10 @@ export class Connection implements ConnectionContext {
         switch (outcome.kind) {
           case 'reply':
             this.replies.push(outcome.reply);
+            if (outcome.thenClose !== undefined) {
+              await this.closeAfterReplies(outcome.thenClose);
+              return;
+            }
             break;
           case 'deferred':
             this.enqueueReply(outcome.reply);

@@ -12,6 +12,12 @@
  *   any other API at a version outside its served range     → close
  *   body or header that does not decode (malformed)         → close
  *
+ * Authentication comes first: on a SASL listener the connection's SaslAuthenticator sees every
+ * frame before it is decoded (security/sasl-authenticator.ts has the state table): before
+ * authentication only ApiVersions, SaslHandshake and SaslAuthenticate get through, and after a
+ * v0 handshake the frames are bare SASL tokens that it answers itself. Every handler then sees
+ * the connection's principal as `ctx.principal` (User:ANONYMOUS when unauthenticated).
+ *
  * Header layout (request header v1/v2): int16 apiKey, int16 apiVersion, int32 correlationId,
  * nullable int16-length clientId, then (v2, flexible requests) a tag section.
  */
@@ -20,9 +26,10 @@ import { Writer } from '../protocol/writer.ts';
 import { compile, isFlexible } from '../protocol/schema.ts';
 import { readRequestHeader, responseHeaderVersion, writeResponseHeader } from '../protocol/header.ts';
 import type { Outcome, Reply } from './connection.ts';
-import { closeConnection, deferred, NO_REPLY, reply, type ConnectionContext } from './connection.ts';
+import { closeConnection, deferred, NO_REPLY, reply, replyThenClose, type ConnectionContext } from './connection.ts';
 import { CloseRequest, Later, NO_RESPONSE, type ApiHandler, type RequestContext } from './handlers/handler.ts';
 import type { Broker } from './broker.ts';
+import { ANONYMOUS_PRINCIPAL } from './security/connection-security.ts';
 
 const API_VERSIONS = 18;
 const UNSUPPORTED_VERSION = 35;
@@ -53,6 +60,8 @@ export class Dispatcher {
   }
 
   readonly handleFrame = (frame: Buffer, conn: ConnectionContext): Outcome | Promise<Outcome> => {
+    const gated = conn.security?.sasl?.admit(frame) ?? null;
+    if (gated !== null) return gated;
     if (frame.length < 8) return closeConnection(`request of ${frame.length} bytes is shorter than a request header`);
     const apiKey = frame.readInt16BE(0);
     const apiVersion = frame.readInt16BE(2);
@@ -78,7 +87,7 @@ export class Dispatcher {
     } catch (err) {
       return closeConnection(`malformed ${handler.name} v${apiVersion} request: ${(err as Error).message}`);
     }
-    const principal = this.principalOf === undefined ? conn.principal : this.principalOf({ clientId, remote: conn.remote });
+    const principal = this.principalOf === undefined ? (conn.security?.principal ?? ANONYMOUS_PRINCIPAL) : this.principalOf({ clientId, remote: conn.remote });
     const ctx: RequestContext = { broker: this.broker, conn, apiKey, apiVersion, correlationId, clientId, principal };
     const out = handler.handle(ctx, request);
     if (out instanceof Promise) return out.then((o) => this.toOutcome(handler, ctx, o));
@@ -87,7 +96,10 @@ export class Dispatcher {
 
   private toOutcome(handler: ApiHandler, ctx: RequestContext, out: unknown): Outcome {
     if (out === NO_RESPONSE) return NO_REPLY;
-    if (out instanceof CloseRequest) return closeConnection(out.reason);
+    if (out instanceof CloseRequest) {
+      if (out.response !== undefined && !ctx.conn.isClosed) return replyThenClose(this.encode(handler, ctx, out.response), out.reason);
+      return closeConnection(out.reason);
+    }
     if (out instanceof Later) {
       return deferred((out.response as Promise<unknown>).then((body) => this.encode(handler, ctx, body)));
     }

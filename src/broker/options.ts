@@ -28,10 +28,35 @@
  *               [allow.everyone.if.no.acl.found]
  *   topicDefaults: Kafka topic config overrides applied to every topic that does not set them,
  *                  written with Kafka's names, e.g. { 'segment.bytes': '1048576' }.
+ *
+ * Security (docs/security.md; Kafka's key in brackets):
+ *   listeners [listeners + advertised.listeners + listener.security.protocol.map]: absent = one
+ *     PLAINTEXT listener named PLAINTEXT on host:port advertised as advertisedHost. When given,
+ *     host/port/advertisedHost are not used; `Broker.port`/`bootstrap` name the first listener.
+ *   ssl [ssl.keystore.*, ssl.truststore.*, ssl.key.password, ssl.client.auth]: see security/tls-config.ts
+ *   sasl.enabledMechanisms ['PLAIN','SCRAM-SHA-256','SCRAM-SHA-512'] [sasl.enabled.mechanisms, GSSAPI]
+ *   connectionsMaxReauthMs 0 [connections.max.reauth.ms]: SASL session lifetime, 0 = unlimited
  */
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { FsyncPolicies, type FsyncPolicy } from './log/log-config.ts';
+import { SecurityProtocols, type ListenerConfig } from './security/listeners.ts';
+import { SSL_DEFAULTS, SslClientAuthModes, type SslOptions } from './security/tls-config.ts';
+import { SaslMechanismNames, type SaslMechanismName } from './security/mechanism.ts';
+
+export interface SaslOptions {
+  /** sasl.enabled.mechanisms: what SaslHandshake offers, in this order. */
+  enabledMechanisms: SaslMechanismName[];
+}
+
+export interface AuthorizerOptions {
+  /** authorizer.class.name set to one of Kafka's authorizers (or ours): ACLs are enforced. */
+  enabled: boolean;
+  /** super.users: principals ("User:admin") that bypass ACLs. */
+  superUsers: string[];
+  /** allow.everyone.if.no.acl.found: a resource with no ACL is open to everyone. */
+  allowEveryoneIfNoAclFound: boolean;
+}
 
 export interface GroupOptions {
   /** group.initial.rebalance.delay.ms: how long the first join into an Empty group waits. */
@@ -51,15 +76,6 @@ export interface TransactionOptions {
   idExpirationMs: number;
   /** transaction.remove.expired.transaction.cleanup.interval.ms: how often expired ids are looked for. */
   removeExpiredIntervalMs: number;
-}
-
-export interface AuthorizerOptions {
-  /** authorizer.class.name set to one of Kafka's ACL authorizers: every request is checked against the ACLs. */
-  enabled: boolean;
-  /** super.users: principals (`User:admin`) allowed everything, whatever the ACLs say. */
-  superUsers: string[];
-  /** allow.everyone.if.no.acl.found: a resource no ACL applies to is open to everyone. */
-  allowEveryoneIfNoAclFound: boolean;
 }
 
 export interface BrokerOptions {
@@ -83,6 +99,10 @@ export interface BrokerOptions {
   transaction: TransactionOptions;
   authorizer: AuthorizerOptions;
   topicDefaults: Record<string, string>;
+  listeners: ListenerConfig[];
+  ssl: SslOptions;
+  sasl: SaslOptions;
+  connectionsMaxReauthMs: number;
 }
 
 /** What callers pass: only `dataDir` is required. */
@@ -107,6 +127,10 @@ export interface BrokerOptionsInput {
   transaction?: Partial<TransactionOptions>;
   authorizer?: Partial<AuthorizerOptions>;
   topicDefaults?: Record<string, string | number>;
+  listeners?: ListenerConfig[];
+  ssl?: Partial<SslOptions>;
+  sasl?: Partial<SaslOptions>;
+  connectionsMaxReauthMs?: number;
 }
 
 // zod/mini, not the classic API: the broker validates its options at every start, and the mini
@@ -143,6 +167,28 @@ const transactionSchema = z.strictObject({
   removeExpiredIntervalMs: int(10, MAX_INT32, TRANSACTION_DEFAULTS.removeExpiredIntervalMs),
 });
 
+const listenerSchema = z.strictObject({
+  name: z.string().check(z.regex(/^[A-Z0-9_]+$/, 'must be an upper-case listener name (A-Z, 0-9, _)')),
+  securityProtocol: z.enum(SecurityProtocols),
+  host: text(),
+  port: int(0, 65535, 0),
+  advertisedHost: text(),
+  advertisedPort: int(0, 65535, 0),
+});
+const nullableText = z._default(z.nullable(z.string().check(z.minLength(1))), null);
+const sslSchema = z.strictObject({
+  keystoreLocation: nullableText,
+  keystoreCertificateChain: nullableText,
+  keystoreKey: nullableText,
+  keyPassword: nullableText,
+  truststoreLocation: nullableText,
+  truststoreCertificates: nullableText,
+  clientAuth: z._default(z.enum(SslClientAuthModes), 'none'),
+});
+const SASL_DEFAULTS: SaslOptions = { enabledMechanisms: [...SaslMechanismNames] };
+const saslSchema = z.strictObject({
+  enabledMechanisms: z._default(z.array(z.enum(SaslMechanismNames)).check(z.minLength(1)), SASL_DEFAULTS.enabledMechanisms),
+});
 const AUTHORIZER_DEFAULTS: AuthorizerOptions = { enabled: false, superUsers: [], allowEveryoneIfNoAclFound: false };
 const principal = z.string().check(z.regex(/^[^:]+:.*$/, 'must be a principal written <type>:<name>, e.g. User:admin'));
 const authorizerSchema = z.strictObject({
@@ -172,6 +218,15 @@ const schema = z.strictObject({
   transaction: z._default(transactionSchema, TRANSACTION_DEFAULTS),
   authorizer: z._default(authorizerSchema, AUTHORIZER_DEFAULTS),
   topicDefaults: z._default(z.record(z.string(), z.pipe(z.union([z.string(), z.number()]), z.transform((v) => String(v)))), {}),
+  listeners: z.optional(
+    z.array(listenerSchema).check(
+      z.minLength(1),
+      z.refine((ls) => new Set(ls.map((l) => l.name)).size === ls.length, { message: 'listener names must be unique' }),
+    ),
+  ),
+  ssl: z._default(sslSchema, SSL_DEFAULTS),
+  sasl: z._default(saslSchema, SASL_DEFAULTS),
+  connectionsMaxReauthMs: int(0, MAX_INT32, 0),
 });
 
 /** Thrown for invalid broker options; the message names every offending field. */
@@ -194,7 +249,11 @@ export function parseBrokerOptions(input: BrokerOptionsInput): BrokerOptions {
     });
     throw new BrokerOptionsError(`invalid broker options:\n  ${lines.join('\n  ')}`);
   }
-  return result.data as BrokerOptions;
+  const data = result.data;
+  const listeners: ListenerConfig[] = data.listeners ?? [
+    { name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: data.host, port: data.port, advertisedHost: data.advertisedHost, advertisedPort: 0 },
+  ];
+  return { ...data, listeners } as BrokerOptions;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

@@ -73,7 +73,12 @@ export async function runBroker(opts: RunBrokerOptions): Promise<void> {
   const out = opts.stdout ?? process.stdout;
   const dataDir = resolve(opts.options.dataDir);
   const broker = await startBroker({ ...opts.options, dataDir });
-  for (const line of [...brokerBanner(broker.bootstrap, dataDir), ...(opts.extraHelp ?? [])]) out.write(`${line}\n`);
+  const listeners = broker.options.listeners;
+  const listenerLines =
+    listeners.length > 1 || listeners[0]?.securityProtocol !== 'PLAINTEXT'
+      ? ['Listeners:', ...listeners.map((l) => `  listener ${l.name} (${l.securityProtocol}) on ${broker.bootstrapOf(l.name)}`), '']
+      : [];
+  for (const line of [...listenerLines, ...brokerBanner(broker.bootstrap, dataDir), ...(opts.extraHelp ?? [])]) out.write(`${line}\n`);
 
   await new Promise<void>((done, fail) => {
     let closing = false;

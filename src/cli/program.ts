@@ -58,6 +58,7 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/transactions.ts')).registerTransactionsCommands,
   },
   { name: 'acls', summary: 'list, create and delete ACLs (kafka-acls.sh flags)', load: async () => (await import('./commands/acls.ts')).registerAclsCommands },
+  { name: 'users', summary: 'list, add and delete SCRAM users', load: async () => (await import('./commands/users.ts')).registerUsersCommands },
 ];
 
 /** The package's version, read from its package.json (self-reference, so it works from src/ and dist/). */

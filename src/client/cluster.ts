@@ -17,6 +17,7 @@ import { ApiKeys } from '../protocol/api-keys.ts';
 import { WireConnection, type ConnectionOptions } from './connection.ts';
 import { KafkaClientError, KafkaConnectionError, KafkaResponseError } from './errors.ts';
 import type { ClientConfig } from './types.ts';
+import type { ClientSecurity } from './security.ts';
 
 export interface ClusterOptions {
   /** "host:port[,host:port…]" or a list of "host:port". */
@@ -24,6 +25,8 @@ export interface ClusterOptions {
   clientId?: string;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** TLS and SASL for every connection (security.ts); absent = PLAINTEXT. */
+  security?: ClientSecurity | undefined;
 }
 
 export interface BrokerInfo {
@@ -82,6 +85,7 @@ export class WireCluster {
       clientId: opts.clientId ?? 'tributary',
       connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
       requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
+      security: opts.security,
     };
   }
 
@@ -235,5 +239,6 @@ export function clusterFromConfig(config: ClientConfig): WireCluster {
     clientId: config.clientId,
     connectTimeoutMs: config.connectionTimeoutMs ?? 3000,
     requestTimeoutMs: config.requestTimeoutMs ?? 30_000,
+    security: config.security,
   });
 }

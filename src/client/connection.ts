@@ -4,11 +4,17 @@
  * librdkafka mock cluster).
  *
  * Lifecycle:
- *   open()  connect (connect timeout) → ApiVersions (highest version our codec has, 3; if the
+ *   open()  connect (connect timeout; TLS handshake with certificate and server-name checks for
+ *           SSL/SASL_SSL) → ApiVersions (highest version our codec has, 3; if the
  *           broker answers UNSUPPORTED_VERSION with a v0 body, retry at the highest version it
  *           lists; if it answers in a shape we cannot decode, as librdkafka's mock cluster does,
- *           retry at v0, which every broker serves) → ready. `versions` then holds the broker's
- *           range per API key.
+ *           retry at v0, which every broker serves) → SASL authentication for SASL_PLAINTEXT /
+ *           SASL_SSL (sasl/authenticate.ts) → ready. `versions` then holds the broker's range
+ *           per API key.
+ *   re-authentication (KIP-368)  when the broker grants a session lifetime, the connection
+ *           re-authenticates at 85–95% of it: new requests wait, in-flight ones finish, the
+ *           SASL exchange runs again, then the waiting requests go out in order. A failed
+ *           re-authentication kills the connection.
  *   request()  picks the highest version both sides support (optionally bounded by the caller),
  *           writes the frame, and resolves with the decoded body when its response arrives.
  *   close() / a socket error / a timeout  reject every in-flight request; the connection is dead
@@ -20,12 +26,15 @@
  * connection, since a late response would shift every later one. Requests sent with
  * `expectResponse: false` (Produce with acks=0) get no FIFO entry: the broker sends nothing.
  */
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { checkServerIdentity, connect as connectTls } from 'node:tls';
 import { apiName } from '../protocol/api-keys.ts';
 import { decodeResponse, encodeRequestChunks } from '../protocol/frames.ts';
 import { apiDefinition, type ApiTypes, type ApiVersionsResponse, type ImplementedApiKey } from '../protocol/messages/index.ts';
 import type { Encodable } from '../protocol/schema.ts';
 import { KafkaClientError, KafkaConnectionError, KafkaTimeoutError } from './errors.ts';
+import { usesClientTls, type ClientSecurity } from './security.ts';
+import { authenticateSasl, KafkaAuthenticationError, type SaslSend } from './sasl/authenticate.ts';
 
 export interface ConnectionOptions {
   host: string;
@@ -34,6 +43,8 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   /** Default per-request timeout (a long-polling Fetch adds its max wait on top). */
   requestTimeoutMs?: number;
+  /** TLS and SASL settings (security.ts); absent = PLAINTEXT. */
+  security?: ClientSecurity | undefined;
 }
 
 export interface RequestOptions {
@@ -84,10 +95,14 @@ export class WireConnection {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private dead: Error | null = null;
+  /** While re-authenticating: resolves when new requests may go out. */
+  private reauthGate: Promise<void> | null = null;
+  private reauthTimer: NodeJS.Timeout | null = null;
+  private drainWaiters: (() => void)[] = [];
 
   private constructor(
     private readonly socket: Socket,
-    opts: ConnectionOptions,
+    private readonly opts: ConnectionOptions,
   ) {
     this.address = `${opts.host}:${opts.port}`;
     this.clientId = opts.clientId ?? 'tributary';
@@ -102,13 +117,14 @@ export class WireConnection {
   static async open(opts: ConnectionOptions): Promise<WireConnection> {
     const address = `${opts.host}:${opts.port}`;
     const timeoutMs = opts.connectTimeoutMs ?? 10_000;
+    const tls = usesClientTls(opts.security);
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host: opts.host, port: opts.port });
+      const s = tls ? connectTls(tlsConnectOptions(opts)) : connect({ host: opts.host, port: opts.port });
       const timer = setTimeout(() => {
         s.destroy();
         reject(new KafkaConnectionError(`could not connect to ${address} within ${timeoutMs} ms; is a Kafka broker running there?`, address));
       }, timeoutMs);
-      s.once('connect', () => {
+      s.once(tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         s.removeAllListeners('error');
         resolve(s);
@@ -116,12 +132,18 @@ export class WireConnection {
       s.once('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         const hint = err.code === 'ECONNREFUSED' ? ' (nothing is listening there; start a broker with `tributary broker` or check --bootstrap-server)' : '';
+        if (tls && err.code !== 'ECONNREFUSED') {
+          // A certificate problem is not retriable: the same certificate fails the same way.
+          reject(new KafkaAuthenticationError(`TLS connection to ${address} failed: ${err.message} (check the CA file, the client certificate and that the broker's certificate names ${opts.security?.tls?.servername ?? opts.host})`));
+          return;
+        }
         reject(new KafkaConnectionError(`could not connect to ${address}: ${err.code ?? err.message}${hint}`, address));
       });
     });
     const conn = new WireConnection(socket, opts);
     try {
       await conn.negotiateVersions();
+      await conn.authenticate();
     } catch (err) {
       conn.close();
       throw err;
@@ -165,8 +187,49 @@ export class WireConnection {
 
   /** Sends one request and resolves with the decoded response body. */
   request<K extends ImplementedApiKey>(apiKey: K, body: Encodable<ApiTypes[K]['request']>, opts: RequestOptions = {}): Promise<Reply<K>> {
+    if (this.reauthGate !== null) return this.reauthGate.then(() => this.request(apiKey, body, opts));
     const version = this.pickVersion(apiKey, opts);
     return this.send(apiKey, version, body, opts).then((b) => ({ version, body: b }));
+  }
+
+  /** SASL authentication (open and KIP-368 re-authentication); schedules the next one. */
+  private async authenticate(): Promise<void> {
+    const sasl = this.opts.security?.sasl;
+    const protocol = this.opts.security?.protocol ?? 'PLAINTEXT';
+    if (sasl === undefined || !protocol.startsWith('SASL_')) return;
+    const send: SaslSend = (apiKey, body, version) => this.send(apiKey, version, body as never, {});
+    const versions = {
+      handshake: this.pickVersion(17, { minVersion: 1 }),
+      authenticate: this.pickVersion(36),
+    };
+    const lifetimeMs = await authenticateSasl(send, versions, sasl, this.address);
+    if (lifetimeMs > 0 && !this.dead) {
+      // Java's client picks 85–95% of the lifetime; the spread keeps many connections apart.
+      const delay = Math.max(0, Math.floor(lifetimeMs * (0.85 + Math.random() * 0.1)));
+      this.reauthTimer = setTimeout(() => this.reauthenticate(), delay);
+      this.reauthTimer.unref();
+    }
+  }
+
+  private reauthenticate(): void {
+    this.reauthTimer = null;
+    if (this.dead) return;
+    const gate = (async () => {
+      while (this.inFlight.length > 0 && !this.dead) await new Promise<void>((r) => this.drainWaiters.push(r));
+      if (this.dead) return;
+      await this.authenticate();
+    })();
+    this.reauthGate = gate.then(
+      () => {
+        this.reauthGate = null;
+      },
+      (err: unknown) => {
+        this.reauthGate = null;
+        this.fail(err instanceof Error ? err : new Error(String(err)));
+        throw this.dead;
+      },
+    );
+    this.reauthGate.catch(() => undefined);
   }
 
   private send<K extends ImplementedApiKey>(
@@ -212,7 +275,9 @@ export class WireConnection {
   private fail(err: Error): void {
     if (this.dead) return;
     this.dead = err;
+    if (this.reauthTimer !== null) clearTimeout(this.reauthTimer);
     this.socket.destroy();
+    for (const w of this.drainWaiters.splice(0)) w();
     for (const req of this.inFlight.splice(0)) {
       clearTimeout(req.timer);
       req.reject(err);
@@ -253,6 +318,7 @@ export class WireConnection {
       return;
     }
     clearTimeout(head.timer);
+    if (this.inFlight.length === 0) for (const w of this.drainWaiters.splice(0)) w();
     try {
       head.resolve(decodeResponse(head.apiKey, head.version, frame).body);
     } catch (err) {
@@ -310,4 +376,24 @@ export class WireConnection {
     }
     throw new KafkaClientError(`could not agree on an ApiVersions version with ${this.address}`);
   }
+}
+
+/** node:tls options for a connection: CA, client certificate, and the name the certificate must carry. */
+function tlsConnectOptions(opts: ConnectionOptions): import('node:tls').ConnectionOptions {
+  const t = opts.security?.tls ?? {};
+  // SNI must be a host name; for an IP address Node checks the certificate's IP SANs instead.
+  const servername = t.servername ?? (isIP(opts.host) === 0 ? opts.host : undefined);
+  return {
+    host: opts.host,
+    port: opts.port,
+    ...(t.ca !== undefined ? { ca: t.ca } : {}),
+    ...(t.cert !== undefined ? { cert: t.cert } : {}),
+    ...(t.key !== undefined ? { key: t.key } : {}),
+    ...(t.passphrase !== undefined ? { passphrase: t.passphrase } : {}),
+    ...(servername !== undefined ? { servername } : {}),
+    ...(t.servername !== undefined && isIP(opts.host) !== 0
+      ? { checkServerIdentity: (_host: string, cert: import('node:tls').PeerCertificate) => checkServerIdentity(t.servername as string, cert) }
+      : {}),
+    rejectUnauthorized: t.rejectUnauthorized ?? true,
+  };
 }

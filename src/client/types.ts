@@ -24,6 +24,7 @@
  * beforeRevoke is called with every owned partition (eager: all are revoked, then reassigned).
  */
 
+import type { ClientSecurity } from './security.ts';
 export type LogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 
 export interface ClientConfig {
@@ -36,6 +37,8 @@ export interface ClientConfig {
   readonly connectionTimeoutMs?: number | undefined;
   /** Per-request timeout, default 30000 ms. */
   readonly requestTimeoutMs?: number | undefined;
+  /** TLS and SASL (./security.ts); absent = PLAINTEXT. */
+  readonly security?: ClientSecurity | undefined;
 }
 
 export interface TopicPartition {

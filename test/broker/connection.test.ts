@@ -2,6 +2,7 @@
 // tiny frame handler (no Kafka codec involved): the payload of each frame is an ASCII command.
 import { describe, it, expect, afterEach } from 'vitest';
 import { connect, type Socket } from 'node:net';
+import { ConnectionSecurity } from '../../src/broker/security/connection-security.ts';
 import { BrokerServer, type ServerOptions } from '../../src/broker/server.ts';
 import { closeConnection, deferred, NO_REPLY, reply, type FrameHandler } from '../../src/broker/connection.ts';
 
@@ -74,8 +75,13 @@ let server: BrokerServer | undefined;
 
 function serverOptions(port: number): ServerOptions {
   return {
-    host: '127.0.0.1',
-    port,
+    listeners: [
+      {
+        config: { name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: '127.0.0.1', port, advertisedHost: '127.0.0.1', advertisedPort: 0 },
+        tls: null,
+      },
+    ],
+    security: (l) => new ConnectionSecurity(l.name, l.securityProtocol, null, null),
     maxFrameBytes: 1024,
     idleMs: 0,
     maxConnections: 1000,

@@ -92,7 +92,6 @@ describe('Metadata auto-creation limits', () => {
     const conn: ConnectionContext = {
       id: 99,
       remote: 'test',
-      principal: 'User:ANONYMOUS',
       get isClosed() {
         return ++checks > 3;
       },

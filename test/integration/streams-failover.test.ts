@@ -185,7 +185,8 @@ describe('streams runtime with several instances in separate processes', () => {
     await waitFor(async () => (await io.committedSum(APP_ID, READINGS)) === 1000, () => `input committed:\n${describeAll()}`);
     await killAll([b]);
     const back = launch('b', 0, 'instance-b');
-    await waitFor(() => back.state === 'RUNNING' && back.active.length > 0, () => `restarted instance running:\n${describeAll()}`, 45_000);
+    // Its tasks come back to it (the 'tasks' report is periodic: wait for one listing them all).
+    await waitFor(() => back.state === 'RUNNING' && back.active.length === bTasks.length, () => `restarted instance running:\n${describeAll()}`, 45_000);
     expect(back.active).toEqual(bTasks);
     expect(a.active).toEqual(aTasks);
     expect(group()?.generationId).toBe(generation);

@@ -1,6 +1,6 @@
 /*
  * Metadata (key 3), served and advertised 0–12 (v9+ flexible). One broker (this node, under
- * advertisedHost and the bound port), which is also the controller (kafkajs sends InitProducerId
+ * the advertised address of the listener the request came in on), which is also the controller (kafkajs sends InitProducerId
  * to the controller) and the leader of every partition (leader epoch 0, replicas = ISR = [this
  * node]).
  *
@@ -107,7 +107,7 @@ export const metadataHandler = defineHandler<MetadataRequest, Response>({
     }
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId: broker.nodeId, host: broker.advertisedHost, port: broker.port, rack: null }],
+      brokers: [{ nodeId: broker.nodeId, ...broker.advertisedFor(ctx.conn), rack: null }],
       clusterId: CLUSTER_ID,
       controllerId: broker.nodeId,
       topics,

@@ -48,7 +48,7 @@ export const findCoordinatorHandler = defineHandler<FindCoordinatorRequest, Part
   served: { min: 0, max: 5 },
   handle(ctx, req) {
     const b = ctx.broker;
-    const node = { nodeId: b.nodeId, host: b.advertisedHost, port: b.port };
+    const node = { nodeId: b.nodeId, ...b.advertisedFor(ctx.conn) };
     if (ctx.apiVersion >= 4) {
       return {
         throttleTimeMs: 0,

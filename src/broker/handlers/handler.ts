@@ -16,7 +16,8 @@
  *   - `later(promise)`                      → the handler's state changes are complete, only the
  *                                             reply waits (acks=-1 fsync); the connection goes on
  *                                             handling the next request, replies stay in order;
- *   - `CLOSE(reason)`                       → the connection is closed after earlier replies.
+ *   - `closeWith(reason)`                   → the connection is closed after earlier replies;
+ *   - `answerThenClose(body, reason)`       → `body` is sent, then the connection is closed.
  * A handler that must block its connection (a parked Fetch, JoinGroup) returns a Promise of one
  * of these instead. Handlers never throw for bad client input: they answer with Kafka error
  * codes. A thrown exception is treated as a broker bug: logged, and the connection is closed.
@@ -46,7 +47,11 @@ export class Later<Res> {
 }
 
 export class CloseRequest {
-  constructor(readonly reason: string) {}
+  /** `response`, when given, is sent before the connection closes. */
+  constructor(
+    readonly reason: string,
+    readonly response?: unknown,
+  ) {}
 }
 
 /** The reply will be ready later; the connection may handle its next request meanwhile. */
@@ -57,6 +62,11 @@ export function later<Res>(response: Promise<Res>): Later<Res> {
 /** Close the connection (after the replies to earlier requests) instead of answering. */
 export function closeWith(reason: string): CloseRequest {
   return new CloseRequest(reason);
+}
+
+/** Answer with `response`, then close the connection (a failed SASL authentication, as Kafka does). */
+export function answerThenClose<Res>(response: Res, reason: string): CloseRequest {
+  return new CloseRequest(reason, response);
 }
 
 export type HandlerOutput<Res> = Res | typeof NO_RESPONSE | Later<Res> | CloseRequest;

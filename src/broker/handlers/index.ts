@@ -18,6 +18,7 @@ import { leaveGroupHandler } from './13-leave-group.ts';
 import { syncGroupHandler } from './14-sync-group.ts';
 import { describeGroupsHandler } from './15-describe-groups.ts';
 import { listGroupsHandler } from './16-list-groups.ts';
+import { saslHandshakeHandler } from './17-sasl-handshake.ts';
 import { apiVersionsHandler } from './18-api-versions.ts';
 import { createTopicsHandler } from './19-create-topics.ts';
 import { deleteTopicsHandler } from './20-delete-topics.ts';
@@ -31,7 +32,10 @@ import { describeAclsHandler } from './29-describe-acls.ts';
 import { createAclsHandler } from './30-create-acls.ts';
 import { deleteAclsHandler } from './31-delete-acls.ts';
 import { describeConfigsHandler } from './32-describe-configs.ts';
+import { saslAuthenticateHandler } from './36-sasl-authenticate.ts';
 import { deleteGroupsHandler } from './42-delete-groups.ts';
+import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.ts';
+import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.ts';
 import { describeTransactionsHandler } from './65-describe-transactions.ts';
 import { listTransactionsHandler } from './66-list-transactions.ts';
 
@@ -49,6 +53,7 @@ export const HANDLERS: readonly ApiHandler[] = [
   syncGroupHandler,
   describeGroupsHandler,
   listGroupsHandler,
+  saslHandshakeHandler,
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
@@ -62,7 +67,10 @@ export const HANDLERS: readonly ApiHandler[] = [
   createAclsHandler,
   deleteAclsHandler,
   describeConfigsHandler,
+  saslAuthenticateHandler,
   deleteGroupsHandler,
+  describeUserScramCredentialsHandler,
+  alterUserScramCredentialsHandler,
   describeTransactionsHandler,
   listTransactionsHandler,
 ];

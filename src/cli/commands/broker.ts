@@ -14,12 +14,22 @@
  * Connection limits default to the broker options' defaults (src/broker/options.ts).
  *
  * A second broker on a --data-dir that a running broker holds exits with code 1 and names it.
+ *
+ * --config server.properties reads Kafka's broker keys (src/broker/server-config.ts): listeners,
+ * TLS, SASL, log.dirs, … A flag given on the command line overrides the file; a flag left at its
+ * default does not. --port/--host/--advertised-host describe the single default listener and
+ * cannot be combined with listeners= in the file.
+ * --add-scram 'SCRAM-SHA-256=[name=admin,password=…]' (repeatable, Kafka's kafka-storage syntax)
+ * creates or replaces SCRAM users in the data directory before the broker starts.
  */
 import type { Command } from 'commander';
+import type { BrokerOptionsInput } from '../../broker/options.ts';
 import { FsyncPolicies, type FsyncPolicy } from '../../broker/log/log-config.ts';
 import { runBroker } from '../broker-runner.ts';
 import { CliError } from '../cli-errors.ts';
 import { intArg } from '../option-parsers.ts';
+import { loadServerConfig, ServerConfigError } from '../../broker/server-config.ts';
+import { addScramUsers, parseScramSpec } from '../../broker/security/scram-bootstrap.ts';
 
 export const DEFAULT_DATA_DIR = '.tributary/data';
 export const DEFAULT_BROKER_PORT = 9092;
@@ -30,7 +40,7 @@ function fsyncArg(raw: string): FsyncPolicy {
   return found;
 }
 
-interface BrokerFlags {
+export interface BrokerFlags {
   dataDir: string;
   port: number;
   host: string;
@@ -46,6 +56,8 @@ interface BrokerFlags {
   authorizer?: boolean;
   superUsers?: string;
   allowEveryoneIfNoAclFound?: boolean;
+  config?: string;
+  addScram: string[];
 }
 
 export function registerBrokerCommand(program: Command): void {
@@ -80,28 +92,78 @@ export function registerBrokerCommand(program: Command): void {
     .option('--authorizer', 'check every request against ACLs (Kafka: authorizer.class.name)')
     .option('--super-users <principals>', 'principals allowed everything, ;-separated, e.g. "User:admin;User:ops" (Kafka: super.users)')
     .option('--allow-everyone-if-no-acl-found', 'leave resources that no ACL mentions open (Kafka: allow.everyone.if.no.acl.found)')
-    .action(async (flags: BrokerFlags) => {
-      const advertisedHost = flags.advertisedHost ?? (flags.host === '0.0.0.0' || flags.host === '::' ? '127.0.0.1' : flags.host);
-      await runBroker({
-        options: {
-          dataDir: flags.dataDir,
-          port: flags.port,
-          host: flags.host,
-          advertisedHost,
-          nodeId: flags.nodeId,
-          defaultPartitions: flags.partitions,
-          autoCreateTopics: flags.autoCreate,
-          fsync: flags.fsync,
-          group: { initialRebalanceDelayMs: flags.groupInitialRebalanceDelayMs },
-          ...(flags.connectionsMaxIdleMs !== undefined ? { connectionsMaxIdleMs: flags.connectionsMaxIdleMs } : {}),
-          ...(flags.maxConnections !== undefined ? { maxConnections: flags.maxConnections } : {}),
-          ...(flags.maxConnectionsPerIp !== undefined ? { maxConnectionsPerIp: flags.maxConnectionsPerIp } : {}),
-          authorizer: {
-            enabled: flags.authorizer === true,
-            superUsers: (flags.superUsers ?? '').split(';').map((p) => p.trim()).filter((p) => p !== ''),
-            allowEveryoneIfNoAclFound: flags.allowEveryoneIfNoAclFound === true,
-          },
-        },
-      });
+    .option('--config <file>', "Kafka server.properties to read (listeners, ssl.*, sasl.*, log.dirs, …); flags override it")
+    .option(
+      '--add-scram <spec>',
+      "create a SCRAM user before starting, e.g. 'SCRAM-SHA-256=[name=admin,password=secret]' (repeatable)",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .action(async (flags: BrokerFlags, cmd: Command) => {
+      const options = await brokerOptions(flags, (k) => cmd.getOptionValueSource(k) === 'cli');
+      if (flags.addScram.length > 0) await addUsers(options.dataDir, flags.addScram);
+      await runBroker({ options });
     });
+}
+
+/** Joins the --config file and the flags: a flag typed on the command line wins over the file. */
+export async function brokerOptions(flags: BrokerFlags, fromCli: (flag: string) => boolean): Promise<BrokerOptionsInput> {
+  let file: Partial<BrokerOptionsInput> = {};
+  if (flags.config !== undefined) {
+    try {
+      const loaded = await loadServerConfig(flags.config);
+      file = loaded.options;
+      if (loaded.ignored.length > 0) process.stderr.write(`note: ${flags.config}: ignored on a single-node broker: ${loaded.ignored.join(', ')}\n`);
+    } catch (err) {
+      if (err instanceof ServerConfigError) throw new CliError(err.message);
+      throw err;
+    }
+  }
+  if (file.listeners !== undefined && ['port', 'host', 'advertisedHost'].some(fromCli)) {
+    throw new CliError(`--port/--host/--advertised-host cannot be combined with listeners= in ${flags.config}; change the listeners there`);
+  }
+  const pick = <T>(flag: string, fromFlag: T, fromFile: T | undefined): T => (fromCli(flag) || fromFile === undefined ? fromFlag : fromFile);
+  const host = flags.host;
+  const advertisedHost = flags.advertisedHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+  const optional = <K extends 'connectionsMaxIdleMs' | 'maxConnections' | 'maxConnectionsPerIp'>(k: K, v: number | undefined) =>
+    v !== undefined ? { [k]: v } : file[k] !== undefined ? { [k]: file[k] } : {};
+  return {
+    ...file,
+    dataDir: pick('dataDir', flags.dataDir, file.dataDir),
+    port: flags.port,
+    host,
+    advertisedHost,
+    nodeId: pick('nodeId', flags.nodeId, file.nodeId),
+    defaultPartitions: pick('partitions', flags.partitions, file.defaultPartitions),
+    autoCreateTopics: pick('autoCreate', flags.autoCreate, file.autoCreateTopics),
+    fsync: pick('fsync', flags.fsync, file.fsync),
+    group: {
+      ...file.group,
+      initialRebalanceDelayMs: pick('groupInitialRebalanceDelayMs', flags.groupInitialRebalanceDelayMs, file.group?.initialRebalanceDelayMs),
+    },
+    ...optional('connectionsMaxIdleMs', flags.connectionsMaxIdleMs),
+    ...optional('maxConnections', flags.maxConnections),
+    ...optional('maxConnectionsPerIp', flags.maxConnectionsPerIp),
+    authorizer: {
+      ...file.authorizer,
+      ...(flags.authorizer === true ? { enabled: true } : {}),
+      ...(flags.superUsers !== undefined ? { superUsers: flags.superUsers.split(';').map((p) => p.trim()).filter((p) => p !== '') } : {}),
+      ...(flags.allowEveryoneIfNoAclFound === true ? { allowEveryoneIfNoAclFound: true } : {}),
+    },
+  };
+}
+
+async function addUsers(dataDir: string, specs: readonly string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = specs.map(parseScramSpec);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  try {
+    await addScramUsers(dataDir, parsed);
+  } catch (err) {
+    throw new CliError(`cannot add SCRAM users in ${dataDir}: ${(err as Error).message}`);
+  }
+  process.stdout.write(`added SCRAM credentials for ${[...new Set(parsed.map((p) => p.name))].join(', ')} in ${dataDir}\n`);
 }

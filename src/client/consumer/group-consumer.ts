@@ -65,7 +65,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
     this.#options = options;
     const connectTimeoutMs = config.connectionTimeoutMs ?? 3000;
     const requestTimeoutMs = config.requestTimeoutMs ?? 30000;
-    this.#cluster = new WireCluster({ bootstrap: config.bootstrapServers, clientId: config.clientId, connectTimeoutMs, requestTimeoutMs });
+    this.#cluster = new WireCluster({ bootstrap: config.bootstrapServers, clientId: config.clientId, connectTimeoutMs, requestTimeoutMs, security: config.security });
     this.#membership = new GroupMembership(this.#cluster, {
       groupId: options.groupId,
       assignor: options.assignor,
@@ -76,6 +76,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       clientId: config.clientId,
       connectTimeoutMs,
       requestTimeoutMs,
+      security: config.security,
     });
     this.#membership.onRejoinNeeded = () => this.#startRebalance();
     this.#fetcher = new GroupFetcher(

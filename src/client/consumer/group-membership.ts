@@ -21,6 +21,7 @@
  * broker answers a connection's requests in order, so a JoinGroup parked for a whole rebalance
  * (or a long-polling Fetch) must not hold heartbeats and commits behind it.
  */
+import type { ClientSecurity } from '../security.ts';
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { errorInfo } from '../../protocol/error-codes.ts';
 import type { ImplementedApiKey, ApiTypes } from '../../protocol/messages/index.ts';
@@ -47,6 +48,7 @@ export interface MembershipOptions {
   readonly clientId: string;
   readonly connectTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  readonly security?: ClientSecurity | undefined;
 }
 
 export interface JoinResult {
@@ -111,7 +113,7 @@ export class GroupMembership {
     const c = version >= 4 ? body.coordinators[0] : { errorCode: body.errorCode, host: body.host, port: body.port, nodeId: body.nodeId };
     if (c === undefined) throw new KafkaClientError(`finding the coordinator of group ${this.#o.groupId} failed: empty answer`, { retriable: true });
     if (c.errorCode !== 0) throw codeError(c.errorCode, `finding the coordinator of group ${this.#o.groupId}`);
-    return WireConnection.open({ host: c.host, port: c.port, clientId: this.#o.clientId, connectTimeoutMs: this.#o.connectTimeoutMs, requestTimeoutMs: this.#o.requestTimeoutMs });
+    return WireConnection.open({ host: c.host, port: c.port, clientId: this.#o.clientId, connectTimeoutMs: this.#o.connectTimeoutMs, requestTimeoutMs: this.#o.requestTimeoutMs, security: this.#o.security });
   }
 
   /** Forget the coordinator (it moved, or its connection died): the next call rediscovers it. */

@@ -34,6 +34,8 @@ import { DescribeGroupsRequestSchema, DescribeGroupsResponseSchema } from './15-
 import type { DescribeGroupsRequest, DescribeGroupsResponse } from './15-describe-groups.ts';
 import { ListGroupsRequestSchema, ListGroupsResponseSchema } from './16-list-groups.ts';
 import type { ListGroupsRequest, ListGroupsResponse } from './16-list-groups.ts';
+import { SaslHandshakeRequestSchema, SaslHandshakeResponseSchema } from './17-sasl-handshake.ts';
+import type { SaslHandshakeRequest, SaslHandshakeResponse } from './17-sasl-handshake.ts';
 import { ApiVersionsRequestSchema, ApiVersionsResponseSchema } from './18-api-versions.ts';
 import type { ApiVersionsRequest, ApiVersionsResponse } from './18-api-versions.ts';
 import { CreateTopicsRequestSchema, CreateTopicsResponseSchema } from './19-create-topics.ts';
@@ -58,10 +60,16 @@ import { CreateAclsRequestSchema, CreateAclsResponseSchema } from './30-create-a
 import type { CreateAclsRequest, CreateAclsResponse } from './30-create-acls.ts';
 import { DeleteAclsRequestSchema, DeleteAclsResponseSchema } from './31-delete-acls.ts';
 import type { DeleteAclsRequest, DeleteAclsResponse } from './31-delete-acls.ts';
+import { SaslAuthenticateRequestSchema, SaslAuthenticateResponseSchema } from './36-sasl-authenticate.ts';
+import type { SaslAuthenticateRequest, SaslAuthenticateResponse } from './36-sasl-authenticate.ts';
 import { DescribeConfigsRequestSchema, DescribeConfigsResponseSchema } from './32-describe-configs.ts';
 import type { DescribeConfigsRequest, DescribeConfigsResponse } from './32-describe-configs.ts';
 import { DeleteGroupsRequestSchema, DeleteGroupsResponseSchema } from './42-delete-groups.ts';
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from './42-delete-groups.ts';
+import { DescribeUserScramCredentialsRequestSchema, DescribeUserScramCredentialsResponseSchema } from './50-describe-user-scram-credentials.ts';
+import type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './50-describe-user-scram-credentials.ts';
+import { AlterUserScramCredentialsRequestSchema, AlterUserScramCredentialsResponseSchema } from './51-alter-user-scram-credentials.ts';
+import type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './51-alter-user-scram-credentials.ts';
 import { DescribeTransactionsRequestSchema, DescribeTransactionsResponseSchema } from './65-describe-transactions.ts';
 import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './65-describe-transactions.ts';
 import { ListTransactionsRequestSchema, ListTransactionsResponseSchema } from './66-list-transactions.ts';
@@ -106,6 +114,7 @@ const DEFINITIONS: readonly ApiDefinition[] = [
   api(14, 'SyncGroup', SyncGroupRequestSchema, SyncGroupResponseSchema),
   api(15, 'DescribeGroups', DescribeGroupsRequestSchema, DescribeGroupsResponseSchema),
   api(16, 'ListGroups', ListGroupsRequestSchema, ListGroupsResponseSchema),
+  api(17, 'SaslHandshake', SaslHandshakeRequestSchema, SaslHandshakeResponseSchema),
   api(18, 'ApiVersions', ApiVersionsRequestSchema, ApiVersionsResponseSchema),
   api(19, 'CreateTopics', CreateTopicsRequestSchema, CreateTopicsResponseSchema),
   api(20, 'DeleteTopics', DeleteTopicsRequestSchema, DeleteTopicsResponseSchema),
@@ -119,7 +128,10 @@ const DEFINITIONS: readonly ApiDefinition[] = [
   api(30, 'CreateAcls', CreateAclsRequestSchema, CreateAclsResponseSchema),
   api(31, 'DeleteAcls', DeleteAclsRequestSchema, DeleteAclsResponseSchema),
   api(32, 'DescribeConfigs', DescribeConfigsRequestSchema, DescribeConfigsResponseSchema),
+  api(36, 'SaslAuthenticate', SaslAuthenticateRequestSchema, SaslAuthenticateResponseSchema),
   api(42, 'DeleteGroups', DeleteGroupsRequestSchema, DeleteGroupsResponseSchema),
+  api(50, 'DescribeUserScramCredentials', DescribeUserScramCredentialsRequestSchema, DescribeUserScramCredentialsResponseSchema),
+  api(51, 'AlterUserScramCredentials', AlterUserScramCredentialsRequestSchema, AlterUserScramCredentialsResponseSchema),
   api(65, 'DescribeTransactions', DescribeTransactionsRequestSchema, DescribeTransactionsResponseSchema),
   api(66, 'ListTransactions', ListTransactionsRequestSchema, ListTransactionsResponseSchema),
 ];
@@ -151,6 +163,7 @@ export interface ApiTypes {
   14: { request: SyncGroupRequest; response: SyncGroupResponse };
   15: { request: DescribeGroupsRequest; response: DescribeGroupsResponse };
   16: { request: ListGroupsRequest; response: ListGroupsResponse };
+  17: { request: SaslHandshakeRequest; response: SaslHandshakeResponse };
   18: { request: ApiVersionsRequest; response: ApiVersionsResponse };
   19: { request: CreateTopicsRequest; response: CreateTopicsResponse };
   20: { request: DeleteTopicsRequest; response: DeleteTopicsResponse };
@@ -164,7 +177,10 @@ export interface ApiTypes {
   30: { request: CreateAclsRequest; response: CreateAclsResponse };
   31: { request: DeleteAclsRequest; response: DeleteAclsResponse };
   32: { request: DescribeConfigsRequest; response: DescribeConfigsResponse };
+  36: { request: SaslAuthenticateRequest; response: SaslAuthenticateResponse };
   42: { request: DeleteGroupsRequest; response: DeleteGroupsResponse };
+  50: { request: DescribeUserScramCredentialsRequest; response: DescribeUserScramCredentialsResponse };
+  51: { request: AlterUserScramCredentialsRequest; response: AlterUserScramCredentialsResponse };
   65: { request: DescribeTransactionsRequest; response: DescribeTransactionsResponse };
   66: { request: ListTransactionsRequest; response: ListTransactionsResponse };
 }
@@ -184,6 +200,7 @@ export * from './13-leave-group.ts';
 export * from './14-sync-group.ts';
 export * from './15-describe-groups.ts';
 export * from './16-list-groups.ts';
+export * from './17-sasl-handshake.ts';
 export * from './18-api-versions.ts';
 export * from './19-create-topics.ts';
 export * from './20-delete-topics.ts';
@@ -197,7 +214,10 @@ export * from './29-describe-acls.ts';
 export * from './30-create-acls.ts';
 export * from './31-delete-acls.ts';
 export * from './32-describe-configs.ts';
+export * from './36-sasl-authenticate.ts';
 export * from './42-delete-groups.ts';
+export * from './50-describe-user-scram-credentials.ts';
+export * from './51-alter-user-scram-credentials.ts';
 export * from './65-describe-transactions.ts';
 export * from './66-list-transactions.ts';
 export * from './consumer-protocol.ts';

@@ -8,6 +8,7 @@
  *   - onAssigned decodes the assignor's userData (active/standby tasks, host map) for the thread.
  * Internal topics are created/validated with internal-topics.ts before the group is joined.
  */
+import type { ClientSecurity } from '../../client/security.ts';
 import { createClientFactory } from '../../client/client-factory.ts';
 import type { Admin, ClientFactory, GroupAssignor } from '../../client/types.ts';
 import { decodeAssignment } from './assignor/assignment-codec.ts';
@@ -80,14 +81,14 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
 }
 
 /** The clients the runtime uses: producer, consumers and admin of the project's own client (src/client/client-factory.ts). */
-export function clientFactoryFor(bootstrapServers: readonly string[], clientId: string): ClientFactory {
-  return createClientFactory({ bootstrapServers, clientId, logLevel: process.env['TRIBUTARY_DEBUG'] ? 'info' : 'error' });
+export function clientFactoryFor(bootstrapServers: readonly string[], clientId: string, security?: ClientSecurity): ClientFactory {
+  return createClientFactory({ bootstrapServers, clientId, logLevel: process.env['TRIBUTARY_DEBUG'] ? 'info' : 'error', security });
 }
 
 /** The production RuntimeDeps: clientFactoryFor clients, the tributary-streams assignor, internal topics. */
 export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
   const { config, topology } = context;
-  const clients = clientFactoryFor(context.bootstrapServers, context.clientId);
+  const clients = clientFactoryFor(context.bootstrapServers, context.clientId, config.security);
   const server = config.applicationServer;
   return runtimeDepsFromClients(
     clients,

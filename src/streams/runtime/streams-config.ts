@@ -30,12 +30,16 @@
  *   maxRecordsPerIteration   1000: records processed per loop turn before yielding the event loop
  *   retryBackoffMs / retryBackoffMaxMs   500 / 10000: reconnect backoff when the broker is away
  *   embedded                 options of the bundled broker when bootstrapServers is 'embedded'
+ *   security                 TLS and SASL for every client connection [security.protocol, ssl.*,
+ *                            sasl.*]: { protocol, tls: { ca, cert, key, servername }, sasl:
+ *                            { mechanism, username, password } } (src/client/security.ts)
  *   logger                   warn/error sink (console by default)
  */
 import { z } from 'zod';
 import type { DeserializationExceptionHandler } from '../errors/deserialization-handler.ts';
 import type { Serde } from '../serde/serde.ts';
 import type { StreamsLogger } from '../task/internal-context.ts';
+import { clientSecuritySchema, type ClientSecurity } from '../../client/security.ts';
 
 export const ProcessingGuarantees = ['at_least_once', 'exactly_once_v2'] as const;
 export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
@@ -81,6 +85,7 @@ export interface StreamsConfigInput {
   retryBackoffMs?: number;
   retryBackoffMaxMs?: number;
   embedded?: EmbeddedBrokerConfig;
+  security?: ClientSecurity;
   logger?: StreamsLogger;
 }
 
@@ -110,6 +115,7 @@ export interface StreamsConfig {
   readonly retryBackoffMs: number;
   readonly retryBackoffMaxMs: number;
   readonly embedded: EmbeddedBrokerConfig;
+  readonly security: ClientSecurity | undefined;
   readonly logger: StreamsLogger | undefined;
 }
 
@@ -186,6 +192,7 @@ const schema = z
       })
       .strict()
       .default({}),
+    security: z.optional(clientSecuritySchema),
     logger: z
       .custom<StreamsLogger>((v) => typeof v === 'object' && v !== null && typeof (v as StreamsLogger).warn === 'function' && typeof (v as StreamsLogger).error === 'function', 'must have warn() and error()')
       .optional(),

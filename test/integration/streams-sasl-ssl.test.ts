@@ -1,0 +1,86 @@
+// A KafkaStreams application (word count: two sub-topologies through a repartition topic, a
+// changelog-backed store) runs end to end against a broker it reaches only over SASL_SSL with
+// SCRAM-SHA-512: every connection the runtime opens — admin, producer, group consumer, its
+// coordinator, restore consumer — authenticates, and Metadata steers them all to the SASL_SSL
+// listener. Input is written and output read by a test client on the loopback PLAINTEXT listener.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { INPUT_TOPIC, OUTPUT_TOPIC, buildTopology } from '../../examples/word-count/topology.ts';
+import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
+import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
+import { ALICE, startSecuredBroker, type SecuredBroker } from '../broker/security/secured-broker.ts';
+import { StreamsIo, int64, lastValues, waitFor } from './streams-helpers.ts';
+
+let sb: SecuredBroker;
+let io: StreamsIo;
+let dir: string;
+beforeAll(async () => {
+  sb = await startSecuredBroker({ group: { initialRebalanceDelayMs: 0, minSessionTimeoutMs: 1000 } });
+  io = new StreamsIo(sb.address('PLAINTEXT'));
+  dir = mkdtempSync(join(tmpdir(), 'tributary-streams-sasl-'));
+});
+afterAll(async () => {
+  io?.close();
+  await sb?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('word count runs over SASL_SSL + SCRAM-SHA-512 and counts every word', async () => {
+  await io.createTopic(INPUT_TOPIC, 2);
+  await io.createTopic(OUTPUT_TOPIC, 2);
+  const text = ['kafka streams', 'tributary streams', 'kafka kafka log'];
+  await io.produce(INPUT_TOPIC, text.map((value, i) => ({ key: null, value, timestamp: 1000 + i, partition: i % 2 })));
+  const b = new StreamsBuilder();
+  buildTopology(b);
+  const streams = new KafkaStreams(b.build(), {
+    applicationId: 'sasl-ssl-app',
+    bootstrapServers: sb.address('SASL_SSL'),
+    stateDir: dir,
+    commitIntervalMs: 100,
+    sessionTimeoutMs: 6000,
+    heartbeatIntervalMs: 500,
+    logger: { warn: () => {}, error: () => {} },
+    security: { protocol: 'SASL_SSL', tls: { ca: sb.certs.ca }, sasl: { mechanism: 'SCRAM-SHA-512', ...ALICE } },
+  });
+  try {
+    await streams.start();
+    const expected = new Map([
+      ['kafka', 3n],
+      ['streams', 2n],
+      ['tributary', 1n],
+      ['log', 1n],
+    ]);
+    await waitFor(async () => {
+      const got = lastValues(await io.readAll(OUTPUT_TOPIC), int64);
+      return got.size === expected.size && [...expected].every(([k, v]) => got.get(k) === v);
+    }, 'word counts over SASL_SSL');
+    expect(streams.state).toBe('RUNNING');
+  } finally {
+    await streams.close();
+  }
+}, 60_000);
+
+// The runtime treats an unreachable cluster as transient (start() resolves, the thread retries
+// with backoff): a wrong password must surface as a logged authentication error and never RUNNING.
+it('the same application with a wrong password does not reach RUNNING and reports an authentication error', async () => {
+  const b = new StreamsBuilder();
+  buildTopology(b);
+  const errors: string[] = [];
+  const streams = new KafkaStreams(b.build(), {
+    applicationId: 'sasl-ssl-denied',
+    bootstrapServers: sb.address('SASL_SSL'),
+    stateDir: dir,
+    logger: { warn: (m: string) => errors.push(m), error: (m: string) => errors.push(m) },
+    security: { protocol: 'SASL_SSL', tls: { ca: sb.certs.ca }, sasl: { mechanism: 'SCRAM-SHA-512', username: ALICE.username, password: 'nope-nope' } },
+  });
+  try {
+    await streams.start();
+    await waitFor(async () => errors.some((m) => /authentication/i.test(m)), 'an authentication error in the log');
+    expect(streams.state).not.toBe('RUNNING');
+    expect(errors.join('\n')).not.toContain('nope-nope');
+  } finally {
+    await streams.close();
+  }
+}, 60_000);
