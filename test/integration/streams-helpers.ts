@@ -1,11 +1,12 @@
 /*
  * Shared pieces of the streams integration tests: topic setup, producing input and reading
- * output over TCP with the small wire client (src/client — not the client the runtime uses,
- * so the tests do not check the runtime with itself), and polling for a condition.
+ * output over TCP with the project's client (src/client, outside the app under test: its own
+ * connections and objects), and polling for a condition.
  */
 import { WireCluster } from '../../src/client/cluster.ts';
 import { createTopics } from '../../src/client/admin.ts';
-import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
+import { createClientFactory } from '../../src/client/client-factory.ts';
+import type { Admin, ClientFactory } from '../../src/client/types.ts';
 import { produce } from '../client/helpers/produce.ts';
 
 export interface InputRecord {
@@ -25,9 +26,13 @@ export interface OutputRecord {
 
 export class StreamsIo {
   readonly #cluster: WireCluster;
+  readonly #clients: ClientFactory;
+  readonly #admin: Admin;
 
   constructor(bootstrap: string) {
     this.#cluster = new WireCluster({ bootstrap, clientId: 'streams-it' });
+    this.#clients = createClientFactory({ bootstrapServers: [bootstrap], clientId: 'streams-it', logLevel: 'nothing' });
+    this.#admin = this.#clients.admin();
   }
 
   async createTopic(name: string, numPartitions: number): Promise<void> {
@@ -40,30 +45,30 @@ export class StreamsIo {
     }
   }
 
-  /** Every record of `topic` from the start up to its current end. */
+  /** Every record of `topic` from the start up to its current end (read_uncommitted). */
   async readAll(topic: string): Promise<OutputRecord[]> {
-    const consumer = new PartitionConsumer(this.#cluster, { maxWaitMs: 50, isolationLevel: 0 });
-    let parts: number[];
+    const [info] = await this.#admin.describeTopics([topic]);
+    if (info === undefined) return []; // not created yet: nothing written
+    const tps = Array.from({ length: info.partitions }, (_, partition) => ({ topic, partition }));
+    const consumer = this.#clients.assignedConsumer({ maxWaitMs: 50, isolationLevel: 'read_uncommitted' });
     try {
-      parts = await consumer.assign(topic, 'earliest');
-    } catch (e) {
-      if ((e as { code?: number }).code === 3) return []; // not created yet: nothing written
-      throw e;
-    }
-    const { listOffsets, OffsetSpec } = await import('../../src/client/admin.ts');
-    const ends = await listOffsets(this.#cluster, topic, parts, OffsetSpec.latest);
-    const out: OutputRecord[] = [];
-    const done = () => parts.every((p) => (consumer.position(topic, p) ?? 0n) >= ends.get(p)!.offset);
-    while (!done()) {
-      for (const r of await consumer.poll()) {
-        out.push({ partition: r.partition, offset: Number(r.offset), key: r.key, value: r.value, timestamp: r.timestamp });
+      await consumer.assign(tps);
+      const ends = await consumer.endOffsets(tps);
+      const out: OutputRecord[] = [];
+      while (!ends.every((e) => consumer.position(e) >= e.offset)) {
+        for (const b of await consumer.poll(10_000, 50)) {
+          for (const r of b.records) out.push({ partition: r.partition, offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp });
+        }
       }
+      return out;
+    } finally {
+      await consumer.disconnect();
     }
-    return out;
   }
 
   close(): void {
     this.#cluster.close();
+    void this.#admin.disconnect();
   }
 }
 
