@@ -4,27 +4,13 @@
  * holds one group Stable with committed offsets; a second group only has offsets (Empty), so it
  * can be reset and deleted.
  */
-import { Command } from 'commander';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerGroupsCommands } from '../../../src/cli/commands/groups.ts';
+import { runRegistered } from './run-registered.ts';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command().exitOverride();
-  registerGroupsCommands(program);
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'tributary', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+const run = (args: string[]): Promise<string> => runRegistered(registerGroupsCommands, args);
 
 /** Table rows of `out` whose first cell is `topic`, split into cells. */
 const rowsOf = (out: string, topic: string): string[][] => out.split('\n').filter((l) => l.startsWith(`${topic} `)).map((l) => l.trim().split(/\s+/));
