@@ -20,6 +20,11 @@ export interface TopicDescription {
   readonly partitions: number;
 }
 
+export interface ListOffsetsOptions {
+  /** Default 'read_uncommitted' (the high watermark). */
+  readonly isolation?: 'read_uncommitted' | 'read_committed' | undefined;
+}
+
 /** 'earliest' (log start), 'latest' (end) or the first offset with timestamp ≥ the one given. */
 export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
 
@@ -115,8 +120,11 @@ export interface Admin {
   describeTopicConfigs(topic: string): Promise<readonly ConfigEntry[] | null>;
   /** Topic names, sorted; internal topics (__consumer_offsets, …) unless excludeInternal. */
   listTopics(options?: { readonly excludeInternal?: boolean | undefined }): Promise<readonly string[]>;
-  /** One entry per partition given; by timestamp with no later record → the end offset. */
-  listOffsets(tps: readonly TopicPartition[], spec: OffsetSpec): Promise<readonly TopicPartitionOffset[]>;
+  /**
+   * One entry per partition given; by timestamp with no later record → the end offset. With
+   * `isolation: 'read_committed'`, 'latest' is the last stable offset (below any open transaction).
+   */
+  listOffsets(tps: readonly TopicPartition[], spec: OffsetSpec, options?: ListOffsetsOptions): Promise<readonly TopicPartitionOffset[]>;
   /** Deletes records below each offset (DeleteRecords; -1: below the high watermark). */
   deleteRecords(before: readonly TopicPartitionOffset[]): Promise<void>;
   deleteTopics(topics: readonly string[]): Promise<void>;

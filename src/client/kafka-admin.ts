@@ -30,6 +30,7 @@ import type {
   GroupDescription,
   GroupListing,
   NewTopic,
+  ListOffsetsOptions,
   OffsetSpec as AdminOffsetSpec,
   TopicDescription,
   TopicDetails,
@@ -108,13 +109,14 @@ export class KafkaAdmin implements Admin {
     });
   }
 
-  listOffsets(tps: readonly TopicPartition[], spec: AdminOffsetSpec): Promise<readonly TopicPartitionOffset[]> {
+  listOffsets(tps: readonly TopicPartition[], spec: AdminOffsetSpec, options: ListOffsetsOptions = {}): Promise<readonly TopicPartitionOffset[]> {
+    const isolationLevel = options.isolation === 'read_committed' ? 1 : 0;
     return this.#call(`listing offsets of ${tps.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}`, async () => {
       const found = new Map<string, number>();
       for (const [topic, partitions] of partitionsByTopic(tps)) {
         const at = spec === 'earliest' ? OffsetSpec.earliest : spec === 'latest' ? OffsetSpec.latest : BigInt(spec.timestamp);
-        const offsets = await listOffsets(this.#cluster, topic, partitions, at);
-        const ends = typeof spec === 'object' && [...offsets.values()].some((o) => o.offset < 0n) ? await listOffsets(this.#cluster, topic, partitions, OffsetSpec.latest) : undefined;
+        const offsets = await listOffsets(this.#cluster, topic, partitions, at, { isolationLevel });
+        const ends = typeof spec === 'object' && [...offsets.values()].some((o) => o.offset < 0n) ? await listOffsets(this.#cluster, topic, partitions, OffsetSpec.latest, { isolationLevel }) : undefined;
         for (const [p, o] of offsets) found.set(topicPartitionKey(topic, p), Number(o.offset < 0n && ends !== undefined ? ends.get(p)!.offset : o.offset));
       }
       return tps.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: found.get(topicPartitionKey(tp.topic, tp.partition))! }));

@@ -45,15 +45,21 @@ export class StreamsIo {
     }
   }
 
-  /** Every record of `topic` from the start up to its current end (read_uncommitted). */
-  async readAll(topic: string): Promise<OutputRecord[]> {
+  /**
+   * Every record of `topic` from the start up to its current end; with `readCommitted`, only
+   * committed transactional records, up to the last stable offset.
+   */
+  async readAll(topic: string, opts: { readCommitted?: boolean } = {}): Promise<OutputRecord[]> {
     const [info] = await this.#admin.describeTopics([topic]);
     if (info === undefined) return []; // not created yet: nothing written
     const tps = Array.from({ length: info.partitions }, (_, partition) => ({ topic, partition }));
-    const consumer = this.#clients.assignedConsumer({ maxWaitMs: 50, isolationLevel: 'read_uncommitted' });
+    const isolation = opts.readCommitted === true ? 'read_committed' : 'read_uncommitted';
+    const consumer = this.#clients.assignedConsumer({ maxWaitMs: 50, isolationLevel: isolation });
     try {
       await consumer.assign(tps);
-      const ends = await consumer.endOffsets(tps);
+      // Under read_committed the end is the last stable offset: a read_committed position stops
+      // there while a transaction is open, so the high watermark would never be reached.
+      const ends = await this.#admin.listOffsets(tps, 'latest', { isolation });
       const out: OutputRecord[] = [];
       while (!ends.every((e) => consumer.position(e) >= e.offset)) {
         for (const b of await consumer.poll(10_000, 50)) {
@@ -64,6 +70,18 @@ export class StreamsIo {
     } finally {
       await consumer.disconnect();
     }
+  }
+
+  /** Sum of the high watermarks of every partition of `topic` (written, committed or not). */
+  async endOffsetSum(topic: string, partitions: number): Promise<number> {
+    const ends = await this.#admin.listOffsets(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })), 'latest');
+    return ends.reduce((n, o) => n + o.offset, 0);
+  }
+
+  /** Sum of the offsets group `groupId` has committed for the partitions of `topic`. */
+  async committedSum(groupId: string, topic: string): Promise<number> {
+    const offsets = await this.#admin.groupOffsets(groupId);
+    return offsets.filter((o) => o.topic === topic).reduce((n, o) => n + o.offset, 0);
   }
 
   close(): void {
