@@ -14,19 +14,19 @@
  *    assign() from the beginning (no group), clock from assign() to the N-th record, with
  *    queued.min.messages / queued.max.messages.kbytes raised (its default pauses fetching at 100k queued messages). The clock runs
  *    inside Python, so interpreter start-up is not timed.
- *  wire (src/client, this process): produce — send() of 10,000-record arrays one after
- *    another (the producer splits them into ≤ 900 KiB batches), metadata before the clock. fetch —
- *    assign() from earliest, then poll() until N; 4 MiB per partition per fetch.
+ *  wire (src/client through createClientFactory, this process): produce — send() of
+ *    10,000-record arrays one after another (the producer splits them into ≤ 900 KiB batches);
+ *    before the clock one record is sent and acknowledged so the producer has its metadata (the
+ *    topic then holds N + 1 records). fetch — the assign-only consumer from the earliest offset,
+ *    poll() until N; 4 MiB per partition per fetch.
  *
  * Every call gives up after `timeoutMs`, closing its client, and rejects saying where it was.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { WireCluster } from '../../src/client/cluster.ts';
-import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
-import { KafkaProducer } from '../../src/client/producer/producer.ts';
 import type { ProducerRecord } from '../../src/client/types.ts';
+import { benchClients } from '../lib/bench-clients.ts';
 import { repoRoot } from '../lib/results.ts';
 import type { Acks, Client } from './matrix.ts';
 
@@ -111,16 +111,22 @@ async function kafkajsFetch(run: ClientRun): Promise<number> {
   }
 }
 
-async function wireProduce(run: ClientRun, size: number, acks: Acks): Promise<number> {
-  const cluster = new WireCluster({ bootstrap: run.bootstrap, clientId: 'bench' });
-  const producer = new KafkaProducer(cluster, { acks });
+/**
+ * The wire client's produce (through the client factory, as the runtime uses it); `idempotent`
+ * runs the idempotent producer (acks must then be -1), for benchmarks/clients/idempotent-produce.ts.
+ */
+export async function wireProduce(run: ClientRun, size: number, acks: Acks, idempotent = false): Promise<number> {
+  const clients = benchClients(run.bootstrap, 'bench');
+  const producer = clients.producer({ acks, idempotent });
   const value = Buffer.alloc(size, 120);
   const chunk = 10_000;
   const records: ProducerRecord[] = Array.from({ length: chunk }, () => ({ topic: run.topic, key: null, value, timestamp: Date.now(), headers: {} }));
   let sent = 0;
   const work = (async () => {
     await producer.connect();
-    await cluster.topic(run.topic); // metadata before the clock, as the librdkafka run does
+    // Metadata before the clock, as the librdkafka run does: one record sent and acknowledged
+    // (the producer's own metadata lookup; untimed, and not counted).
+    await producer.send([{ ...records[0]!, topic: run.topic }]);
     const start = performance.now();
     for (; sent < run.records; sent += chunk) {
       await producer.send(sent + chunk <= run.records ? records : records.slice(0, run.records - sent));
@@ -128,30 +134,29 @@ async function wireProduce(run: ClientRun, size: number, acks: Acks): Promise<nu
     return (performance.now() - start) / 1000;
   })();
   try {
-    return await within(work, run.timeoutMs, () => `wire produce to ${run.topic}: ${sent} of ${run.records} sent`, () => cluster.close());
+    return await within(work, run.timeoutMs, () => `wire produce to ${run.topic}: ${sent} of ${run.records} sent`, () => void producer.disconnect());
   } finally {
-    cluster.close();
+    await producer.disconnect().catch(() => {});
   }
 }
 
 async function wireFetch(run: ClientRun): Promise<number> {
-  const cluster = new WireCluster({ bootstrap: run.bootstrap, clientId: 'bench' });
-  const consumer = new PartitionConsumer(cluster, { partitionMaxBytes: 4 * 1024 * 1024 });
+  const consumer = benchClients(run.bootstrap, 'bench').assignedConsumer({ maxBytesPerPartition: 4 * 1024 * 1024, maxWaitMs: 500 });
   let received = 0;
   let stop = false;
   const work = (async () => {
     const start = performance.now();
-    await consumer.assign(run.topic, 'earliest');
-    while (received < run.records && !stop) received += (await consumer.poll()).length;
+    await consumer.assign([{ topic: run.topic, partition: 0 }]);
+    while (received < run.records && !stop) for (const b of await consumer.poll(100_000, 500)) received += b.records.length;
     return (performance.now() - start) / 1000;
   })();
   try {
     return await within(work, run.timeoutMs, () => `wire fetch from ${run.topic}: ${received} of ${run.records} records`, () => {
       stop = true;
-      cluster.close();
+      void consumer.disconnect();
     });
   } finally {
-    cluster.close();
+    await consumer.disconnect();
   }
 }
 

@@ -34,11 +34,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLEAN_SHUTDOWN_FILE } from '../../src/broker/log/log-checkpoint.ts';
 import { ApiKeys } from '../../src/protocol/api-keys.ts';
-import { createTopics, listOffsets, OffsetSpec } from '../../src/client/admin.ts';
-import { WireCluster } from '../../src/client/cluster.ts';
 import { WireConnection } from '../../src/client/connection.ts';
-import { KafkaProducer } from '../../src/client/producer/producer.ts';
 import type { ProducerRecord } from '../../src/client/types.ts';
+import { benchClients, withBenchAdmin } from '../lib/bench-clients.ts';
 import { startBrokerProcess } from '../lib/broker-process.ts';
 import { repoRoot, result, type WorkloadResult } from '../lib/results.ts';
 import { median, type SuiteOptions } from '../lib/suite.ts';
@@ -134,14 +132,11 @@ async function timedStart(dataDir: string, maxWaitMs: number): Promise<TimedBrok
 
 /** Records in DATA_TOPIC according to the broker (sum over partitions of end - start offset). */
 async function countRecords(bootstrap: string): Promise<number> {
-  const cluster = new WireCluster({ bootstrap, clientId: 'bench-verify' });
-  try {
-    const parts = Array.from({ length: DATA_PARTITIONS }, (_, i) => i);
-    const [start, end] = await Promise.all([listOffsets(cluster, DATA_TOPIC, parts, OffsetSpec.earliest), listOffsets(cluster, DATA_TOPIC, parts, OffsetSpec.latest)]);
-    return parts.reduce((n, p) => n + Number(end.get(p)!.offset - start.get(p)!.offset), 0);
-  } finally {
-    cluster.close();
-  }
+  return withBenchAdmin(bootstrap, async (admin) => {
+    const tps = Array.from({ length: DATA_PARTITIONS }, (_, partition) => ({ topic: DATA_TOPIC, partition }));
+    const [start, end] = await Promise.all([admin.listOffsets(tps, 'earliest'), admin.listOffsets(tps, 'latest')]);
+    return tps.reduce((n, _, i) => n + end[i]!.offset - start[i]!.offset, 0);
+  });
 }
 
 /**
@@ -169,10 +164,10 @@ async function cleanMarkers(dataDir: string): Promise<{ partitions: number; clea
 /** Fills `dataDir` with `records` records over DATA_PARTITIONS partitions, then stops cleanly. */
 async function loadDataDir(dataDir: string, records: number, log: (line: string) => void): Promise<void> {
   const broker = await startBrokerProcess([], { dataDir });
-  const cluster = new WireCluster({ bootstrap: broker.bootstrap, clientId: 'bench-load' });
+  const clients = benchClients(broker.bootstrap, 'bench-load');
+  const producer = clients.producer({ acks: 1 });
   try {
-    await createTopics(cluster, [{ name: DATA_TOPIC, numPartitions: DATA_PARTITIONS, replicationFactor: 1 }]);
-    const producer = new KafkaProducer(cluster, { acks: 1 });
+    await withBenchAdmin(broker.bootstrap, (admin) => admin.createTopics([{ topic: DATA_TOPIC, numPartitions: DATA_PARTITIONS, replicationFactor: 1 }], { failIfExists: true }));
     await producer.connect();
     const value = Buffer.alloc(DATA_VALUE_BYTES, 120);
     const chunk = 10_000;
@@ -184,7 +179,7 @@ async function loadDataDir(dataDir: string, records: number, log: (line: string)
     }
     log(`  loaded ${records.toLocaleString('en-US')} records × ${DATA_VALUE_BYTES} B into ${DATA_PARTITIONS} partitions in ${((performance.now() - started) / 1000).toFixed(1)} s (not timed)`);
   } finally {
-    cluster.close();
+    await producer.disconnect();
     await broker.stop('SIGTERM');
   }
 }

@@ -17,8 +17,7 @@
  * window (a by-product, not a throughput benchmark). Rows report the median over the runs
  * (default 1: a run takes ~15 s and memory is far less noisy than rates).
  */
-import { createTopics } from '../../src/client/admin.ts';
-import { WireCluster } from '../../src/client/cluster.ts';
+import { createTopic } from '../lib/data-loader.ts';
 import { startBrokerProcess } from '../lib/broker-process.ts';
 import { result, type WorkloadResult } from '../lib/results.ts';
 import { failedResult, median, type SuiteOptions } from '../lib/suite.ts';
@@ -49,12 +48,7 @@ async function oneRun(options: SuiteOptions): Promise<RssRun> {
     await new Promise((r) => setTimeout(r, IDLE_MS));
     const idleMb = readProcMemory(broker.pid).rssMb;
     const topic = 'rss-load';
-    const admin = new WireCluster({ bootstrap: broker.bootstrap, clientId: 'bench-admin' });
-    try {
-      await createTopics(admin, [{ name: topic, numPartitions: 1, replicationFactor: 1 }]);
-    } finally {
-      admin.close();
-    }
+    await createTopic(broker.bootstrap, topic, 1);
     const samples: { at: number; rssMb: number }[] = [];
     const started = performance.now();
     const sampler = setInterval(() => {

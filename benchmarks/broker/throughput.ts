@@ -17,8 +17,7 @@
  *
  * MB/s counts value bytes only (keys are null), as the peers' perf tools report record size.
  */
-import { createTopics, deleteTopics } from '../../src/client/admin.ts';
-import { WireCluster } from '../../src/client/cluster.ts';
+import { benchClients } from '../lib/bench-clients.ts';
 import { startBrokerProcess } from '../lib/broker-process.ts';
 import type { WorkloadResult } from '../lib/results.ts';
 import type { SuiteOptions } from '../lib/suite.ts';
@@ -42,7 +41,7 @@ export async function runThroughput(selected: readonly string[], options: SuiteO
     failures.set(workload, [...(failures.get(workload) ?? []), why]);
   };
   const broker = await startBrokerProcess();
-  const admin = new WireCluster({ bootstrap: broker.bootstrap, clientId: 'bench-admin' });
+  const admin = benchClients(broker.bootstrap, 'bench-admin').admin();
   log(`broker ${broker.bootstrap} (pid ${broker.pid}); ${steps.length} steps over ${runs} run(s)`);
   try {
     // Untimed warm-up of the clients that run in this process (JIT, connection pools), so the
@@ -52,14 +51,14 @@ export async function runThroughput(selected: readonly string[], options: SuiteO
       const topic = `bench-warm-up-${client}`;
       const run = { bootstrap: broker.bootstrap, topic, records: WARM_UP_RECORDS, timeoutMs: options.maxWaitMs };
       try {
-        await createTopics(admin, [{ name: topic, numPartitions: 1, replicationFactor: 1 }]);
+        await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }], { failIfExists: true });
         await produceWith(client, run, 100, -1);
         await fetchWith(client, run);
       } catch (err) {
         // Not fatal: the timed steps of this client report their own failures.
         log(`  warm-up of ${client} failed: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
-        await deleteTopics(admin, [topic]).catch(() => {});
+        await admin.deleteTopics([topic]).catch(() => {});
       }
     }
     let seq = 0;
@@ -73,7 +72,7 @@ export async function runThroughput(selected: readonly string[], options: SuiteO
         log(`  run ${step.run + 1}/${runs} ${workload.padEnd(30)} ${fmt(rate).padStart(10)} rec/s ${((rate * step.valueBytes) / 1e6).toFixed(1).padStart(7)} MB/s`);
       };
       try {
-        await createTopics(admin, [{ name: topic, numPartitions: 1, replicationFactor: 1 }]);
+        await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }], { failIfExists: true });
         let produced = false;
         try {
           const seconds = await produceWith(step.client, run, step.valueBytes, step.acks);
@@ -95,11 +94,11 @@ export async function runThroughput(selected: readonly string[], options: SuiteO
           }
         }
       } finally {
-        await deleteTopics(admin, [topic]).catch((err: unknown) => log(`  (could not delete ${topic}: ${err instanceof Error ? err.message : String(err)})`));
+        await admin.deleteTopics([topic]).catch((err: unknown) => log(`  (could not delete ${topic}: ${err instanceof Error ? err.message : String(err)})`));
       }
     }
   } finally {
-    admin.close();
+    await admin.disconnect();
     await broker.stop();
   }
   return selected.map((w) => summarizeSamples(w, samples, failures.get(w) ?? []));

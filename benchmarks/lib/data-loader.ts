@@ -10,10 +10,8 @@
  * wall-clock time, which moves at roughly that pace while loading).
  */
 import { randomBytes } from 'node:crypto';
-import { createTopics } from '../../src/client/admin.ts';
-import { WireCluster } from '../../src/client/cluster.ts';
-import { KafkaProducer } from '../../src/client/producer/producer.ts';
 import type { ProducerRecord } from '../../src/client/types.ts';
+import { benchClients, withBenchAdmin } from './bench-clients.ts';
 
 export interface LoadSpec {
   readonly topic: string;
@@ -44,26 +42,19 @@ export function intKey(k: number): Buffer {
 }
 
 export async function createTopic(bootstrap: string, name: string, partitions = 1): Promise<void> {
-  const cluster = new WireCluster({ bootstrap, clientId: 'bench-admin' });
-  try {
-    await createTopics(cluster, [{ name, numPartitions: partitions, replicationFactor: 1 }]);
-  } finally {
-    cluster.close();
-  }
+  await withBenchAdmin(bootstrap, (admin) => admin.createTopics([{ topic: name, numPartitions: partitions, replicationFactor: 1 }], { failIfExists: true }));
 }
 
 /** Creates `spec.topic` (1 partition) and fills it; resolves once every record is acknowledged. */
 export async function loadTopic(bootstrap: string, spec: LoadSpec): Promise<{ bytes: number }> {
   await createTopic(bootstrap, spec.topic, 1);
-  const cluster = new WireCluster({ bootstrap, clientId: 'bench-loader' });
-  const producer = new KafkaProducer(cluster, { acks: 1 });
+  const producer = benchClients(bootstrap, 'bench-loader').producer({ acks: 1 });
   const value = randomBytes(spec.valueSize);
   const nextKey = uniformInts(spec.seed, spec.keySpace);
   const keys = Array.from({ length: spec.keySpace }, (_, k) => intKey(k));
   const chunk = 5000;
   try {
     await producer.connect();
-    await cluster.topic(spec.topic);
     for (let sent = 0; sent < spec.records; sent += chunk) {
       const n = Math.min(chunk, spec.records - sent);
       const batch: ProducerRecord[] = new Array(n);
@@ -71,7 +62,7 @@ export async function loadTopic(bootstrap: string, spec: LoadSpec): Promise<{ by
       await producer.send(batch);
     }
   } finally {
-    cluster.close();
+    await producer.disconnect();
   }
   return { bytes: spec.records * (4 + spec.valueSize) };
 }

@@ -30,8 +30,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listOffsets, OffsetSpec } from '../../src/client/admin.ts';
-import { WireCluster } from '../../src/client/cluster.ts';
+import { withBenchAdmin } from '../lib/bench-clients.ts';
 import { Consumed } from '../../src/streams/dsl/options/consumed.ts';
 import { Grouped } from '../../src/streams/dsl/options/grouped.ts';
 import { Materialized } from '../../src/streams/dsl/options/materialized.ts';
@@ -145,13 +144,11 @@ async function waitFor(cond: () => boolean, deadline: number, what: string): Pro
 }
 
 async function changelogRange(bootstrap: string, topic: string): Promise<{ start: number; end: number }> {
-  const cluster = new WireCluster({ bootstrap, clientId: 'bench-restore-offsets' });
-  try {
-    const [lo, hi] = await Promise.all([listOffsets(cluster, topic, [0], OffsetSpec.earliest), listOffsets(cluster, topic, [0], OffsetSpec.latest)]);
-    return { start: Number(lo.get(0)!.offset), end: Number(hi.get(0)!.offset) };
-  } finally {
-    cluster.close();
-  }
+  return withBenchAdmin(bootstrap, async (admin) => {
+    const tp = [{ topic, partition: 0 }];
+    const [lo, hi] = await Promise.all([admin.listOffsets(tp, 'earliest'), admin.listOffsets(tp, 'latest')]);
+    return { start: lo[0]!.offset, end: hi[0]!.offset };
+  });
 }
 
 export async function runRestore(run: RestoreRun): Promise<WorkloadResult> {

@@ -56,10 +56,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WireCluster } from '../../src/client/cluster.ts';
-import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
-import { KafkaProducer } from '../../src/client/producer/producer.ts';
 import type { ProducerRecord } from '../../src/client/types.ts';
+import { benchClients } from '../lib/bench-clients.ts';
 import { intKey, createTopic } from '../lib/data-loader.ts';
 import { repoRoot, result, type WorkloadResult } from '../lib/results.ts';
 import { failedResult } from '../lib/suite.ts';
@@ -150,8 +148,8 @@ export async function runLatency(run: LatencyRun): Promise<WorkloadResult> {
   await createTopic(run.bootstrap, output, 1);
   const stateDir = mkdtempSync(join(tmpdir(), 'tributary-bench-latency-'));
   const app = startApp({ bootstrap: run.bootstrap, input, output, applicationId: `pipeline-latency-${id}`, stateDir, overrides: run.overrides });
-  const producerCluster = new WireCluster({ bootstrap: run.bootstrap, clientId: 'bench-latency-producer' });
-  const consumerCluster = new WireCluster({ bootstrap: run.bootstrap, clientId: 'bench-latency-consumer' });
+  const producer = benchClients(run.bootstrap, 'bench-latency-producer').producer({ acks: 1 });
+  const consumer = benchClients(run.bootstrap, 'bench-latency-consumer').assignedConsumer({ maxWaitMs: 100, isolationLevel: 'read_uncommitted' });
   const deadline = performance.now() + run.maxWaitMs;
   const total = run.warmupRecords + run.measuredRecords;
   const latencyMs = new Float64Array(run.measuredRecords).fill(Number.NaN);
@@ -178,14 +176,13 @@ export async function runLatency(run: LatencyRun): Promise<WorkloadResult> {
     await within(Promise.race([app.running, appFailure]), APP_START_TIMEOUT_MS, 'the app did not reach RUNNING');
 
     // Sink consumer.
-    const consumer = new PartitionConsumer(consumerCluster, { maxWaitMs: 100, isolationLevel: 0 });
-    await consumer.assign(output, 0n, [0]);
+    await consumer.assign([{ topic: output, partition: 0, offset: 0 }]);
     const consumed = (async () => {
       while (consuming) {
-        const records = await consumer.poll();
-        if (records.length === 0) continue;
+        const batches = await consumer.poll(100_000, 100);
+        if (batches.length === 0) continue;
         const nowUs = epochMicros();
-        for (const r of records) {
+        for (const r of batches.flatMap((b) => b.records)) {
           const v = decodeLatencyValue(r.value);
           if (v === undefined || !v.processed) {
             malformed++;
@@ -209,9 +206,7 @@ export async function runLatency(run: LatencyRun): Promise<WorkloadResult> {
     });
 
     // Paced producer.
-    const producer = new KafkaProducer(producerCluster, { acks: 1 });
     await producer.connect();
-    await producerCluster.topic(input);
     const keys = Array.from({ length: KEY_SPACE }, (_, k) => intKey(k));
     const pacer = new AbsolutePacer(performance.now(), run.rate, total);
     let inFlight = 0;
@@ -258,8 +253,8 @@ export async function runLatency(run: LatencyRun): Promise<WorkloadResult> {
     consuming = false;
     stopping = true;
     appProcessed = await app.stop();
-    producerCluster.close();
-    consumerCluster.close();
+    await producer.disconnect().catch(() => {});
+    await consumer.disconnect();
     rmSync(stateDir, { recursive: true, force: true });
   }
 

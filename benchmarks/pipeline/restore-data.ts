@@ -17,8 +17,7 @@
  * must hold exactly `distinctKeys` entries (compareWithModel checks both).
  */
 import type { ReadOnlyKeyValueStore } from '../../src/streams/state/store-types.ts';
-import { WireCluster } from '../../src/client/cluster.ts';
-import { KafkaProducer } from '../../src/client/producer/producer.ts';
+import { benchClients } from '../lib/bench-clients.ts';
 import type { ProducerRecord } from '../../src/client/types.ts';
 import { createTopic, intKey, uniformInts } from '../lib/data-loader.ts';
 
@@ -85,15 +84,13 @@ export function buildModel(topic: string, updates: number, keys: number, seed: n
 /** Creates the topic (1 partition) and produces the updates in order; returns the model. Not timed. */
 export async function loadRestoreInput(bootstrap: string, topic: string, updates: number, keys: number, seed: number): Promise<RestoreModel> {
   await createTopic(bootstrap, topic, 1);
-  const cluster = new WireCluster({ bootstrap, clientId: 'bench-restore-loader' });
-  const producer = new KafkaProducer(cluster, { acks: 1 });
+  const producer = benchClients(bootstrap, 'bench-restore-loader').producer({ acks: 1 });
   const nextKey = uniformInts(seed, keys);
   const keyBytes = Array.from({ length: keys }, (_, k) => intKey(k));
   const base = Date.now() - updates;
   const chunk = 5000;
   try {
     await producer.connect();
-    await cluster.topic(topic);
     for (let sent = 0; sent < updates; sent += chunk) {
       const n = Math.min(chunk, updates - sent);
       const batch: ProducerRecord[] = new Array(n);
@@ -105,7 +102,7 @@ export async function loadRestoreInput(bootstrap: string, topic: string, updates
       await producer.send(batch);
     }
   } finally {
-    cluster.close();
+    await producer.disconnect();
   }
   return buildModel(topic, updates, keys, seed);
 }

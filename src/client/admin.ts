@@ -1,6 +1,7 @@
 /*
- * Admin calls of the wire client: create, list, describe and delete topics, list offsets and
- * delete records; and KafkaAdmin, types.ts `Admin` on those calls (the runtime's admin).
+ * Admin calls of the wire client on one WireCluster: create, list, describe and delete topics,
+ * list offsets and delete records. KafkaAdmin (kafka-admin.ts), the factory's Admin, is built on
+ * them; the consumers use listOffsets directly.
  *
  * Routing (as Kafka's AdminClient does): CreateTopics and DeleteTopics go to the controller;
  * Metadata to any broker; ListOffsets and DeleteRecords to each partition's leader, one request per
@@ -10,18 +11,9 @@
  * topic named, so the CLI can print it as is.
  */
 import { ApiKeys } from '../protocol/api-keys.ts';
-import { clusterFromConfig, type PartitionInfo, type TopicInfo, type WireCluster } from './cluster.ts';
-import { checkErrorCode, KafkaClientError, KafkaResponseError, toClientError } from './errors.ts';
-import type {
-  Admin,
-  OffsetSpec as AdminOffsetSpec,
-  ClientConfig,
-  NewTopic as NewAdminTopic,
-  TopicDescription as TopicDescriptionSummary,
-  TopicPartition,
-  TopicPartitionOffset,
-  ListOffsetsOptions,
-} from './types.ts';
+import type { PartitionInfo, TopicInfo, WireCluster } from './cluster.ts';
+import { checkErrorCode, KafkaClientError, KafkaResponseError } from './errors.ts';
+import type { ConfigEntry } from './types.ts';
 
 export interface NewTopic {
   name: string;
@@ -145,14 +137,6 @@ export async function describeTopic(cluster: WireCluster, name: string): Promise
   return { ...info, offsets };
 }
 
-export interface ConfigEntry {
-  name: string;
-  value: string | null;
-  /** True when the value is the broker's default rather than set on the topic. */
-  isDefault: boolean;
-  isSensitive: boolean;
-}
-
 /**
  * A topic's configs through DescribeConfigs (resource type 2 = topic), or null when the broker
  * does not offer DescribeConfigs (API key 32).
@@ -199,103 +183,4 @@ export async function deleteRecords(cluster: WireCluster, before: readonly { top
       for (const t of body.topics) for (const p of t.partitions) checkErrorCode(p.errorCode, `deleting records of ${t.name}-${p.partitionIndex}`);
     }),
   );
-}
-
-// ---------------------------------------------------------------------------------------------
-// types.ts Admin on the functions above (the runtime's admin).
-//
-// Metadata for a topic that does not exist never auto-creates it here (allowAutoTopicCreation is
-// false on every request), so:
-//   createTopics   creates the missing topics, leaves existing ones alone (TOPIC_ALREADY_EXISTS
-//                  from a concurrent creator counts as success) and waits for their leaders
-//   describeTopics a missing topic is absent from the answer
-//   listOffsets    earliest / latest / by timestamp (no record at or after it → the end offset,
-//                  as Kafka's AdminClient reports it)
-
-const TOPIC_ALREADY_EXISTS = 36;
-const UNKNOWN_TOPIC_OR_PARTITION = 3;
-
-export class KafkaAdmin implements Admin {
-  readonly #cluster: WireCluster;
-
-  constructor(config: ClientConfig) {
-    this.#cluster = clusterFromConfig(config);
-  }
-
-  async connect(): Promise<void> {
-    await this.#call('connecting the admin', () => this.#cluster.any());
-  }
-
-  listTopics(): Promise<readonly string[]> {
-    return this.#call('listing topics', async () => (await listTopics(this.#cluster)).map((t) => t.name));
-  }
-
-  createTopics(topics: readonly NewAdminTopic[]): Promise<void> {
-    return this.#call(`creating topics ${topics.map((t) => t.topic).join(', ')}`, async () => {
-      const existing = new Set((await this.describeTopics(topics.map((t) => t.topic))).map((t) => t.topic));
-      const missing = topics.filter((t) => !existing.has(t.topic));
-      if (missing.length === 0) return;
-      try {
-        await createTopics(this.#cluster, missing.map((t) => ({ name: t.topic, numPartitions: t.numPartitions, replicationFactor: t.replicationFactor, ...(t.configs === undefined ? {} : { configs: { ...t.configs } }) })));
-      } catch (e) {
-        if ((e as { code?: number }).code !== TOPIC_ALREADY_EXISTS) throw e;
-      }
-      // Wait for the leaders (cluster.topic retries while LEADER_NOT_AVAILABLE).
-      for (const t of missing) await this.#cluster.topic(t.topic, { refresh: true });
-    });
-  }
-
-  describeTopics(topics: readonly string[]): Promise<readonly TopicDescriptionSummary[]> {
-    return this.#call(`describing topics ${topics.join(', ')}`, async () => {
-      if (topics.length === 0) return [];
-      const md = await this.#cluster.refresh(topics);
-      const out: TopicDescriptionSummary[] = [];
-      for (const t of md.topics) {
-        if (t.errorCode === UNKNOWN_TOPIC_OR_PARTITION) continue;
-        checkErrorCode(t.errorCode, `describing topic "${t.name}"`);
-        out.push({ topic: t.name, partitions: t.partitions.length });
-      }
-      return out;
-    });
-  }
-
-  listOffsets(tps: readonly TopicPartition[], spec: AdminOffsetSpec, options: ListOffsetsOptions = {}): Promise<readonly TopicPartitionOffset[]> {
-    const isolationLevel = options.isolation === 'read_committed' ? 1 : 0;
-    return this.#call(`listing offsets of ${tps.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}`, async () => {
-      const byTopic = new Map<string, number[]>();
-      for (const tp of tps) {
-        let list = byTopic.get(tp.topic);
-        if (list === undefined) byTopic.set(tp.topic, (list = []));
-        list.push(tp.partition);
-      }
-      const found = new Map<string, number>();
-      for (const [topic, partitions] of byTopic) {
-        const at = spec === 'earliest' ? OffsetSpec.earliest : spec === 'latest' ? OffsetSpec.latest : BigInt(spec.timestamp);
-        const offsets = await listOffsets(this.#cluster, topic, partitions, at, { isolationLevel });
-        const ends = typeof spec === 'object' && [...offsets.values()].some((o) => o.offset < 0n) ? await listOffsets(this.#cluster, topic, partitions, OffsetSpec.latest, { isolationLevel }) : undefined;
-        for (const [p, o] of offsets) found.set(`${topic}\u0000${p}`, Number(o.offset < 0n && ends !== undefined ? ends.get(p)!.offset : o.offset));
-      }
-      return tps.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: found.get(`${tp.topic}\u0000${tp.partition}`)! }));
-    });
-  }
-
-  deleteRecords(before: readonly TopicPartitionOffset[]): Promise<void> {
-    return this.#call(`deleting records of ${before.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}`, () => deleteRecords(this.#cluster, before));
-  }
-
-  deleteTopics(topics: readonly string[]): Promise<void> {
-    return this.#call(`deleting topics ${topics.join(', ')}`, () => deleteTopics(this.#cluster, topics));
-  }
-
-  async disconnect(): Promise<void> {
-    this.#cluster.close();
-  }
-
-  async #call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      throw toClientError(e, what);
-    }
-  }
 }

@@ -13,30 +13,7 @@ import { decodeAssignment } from '../protocol/messages/consumer-protocol.ts';
 import type { WireCluster } from './cluster.ts';
 import { coordinatorOf } from './coordinator.ts';
 import { checkErrorCode, KafkaClientError } from './errors.ts';
-
-export interface GroupListing {
-  groupId: string;
-  protocolType: string;
-  state: string;
-}
-
-export interface GroupMemberDescription {
-  memberId: string;
-  clientId: string;
-  clientHost: string;
-  /** topic → partitions, decoded from the member's assignment when the protocol type is "consumer". */
-  assignment: Map<string, number[]>;
-}
-
-export interface GroupDescription {
-  groupId: string;
-  /** "Empty", "Stable", "PreparingRebalance", …; "Dead" for a group the coordinator does not know. */
-  state: string;
-  protocolType: string;
-  protocol: string;
-  members: GroupMemberDescription[];
-}
-
+import type { GroupDescription, GroupListing, TopicPartitionOffset } from './types.ts';
 
 export async function listGroups(cluster: WireCluster): Promise<GroupListing[]> {
   await cluster.refresh([]);
@@ -72,7 +49,7 @@ export async function describeGroup(cluster: WireCluster, groupId: string): Prom
 }
 
 /** Every committed offset of a group (OffsetFetch v2+ with topics = null); partitions without one are left out. */
-export async function groupOffsets(cluster: WireCluster, groupId: string): Promise<{ topic: string; partition: number; offset: bigint }[]> {
+export async function groupOffsets(cluster: WireCluster, groupId: string): Promise<TopicPartitionOffset[]> {
   const conn = await coordinatorOf(cluster, groupId);
   const { version, body } = await conn.request(
     ApiKeys.OffsetFetch,
@@ -82,25 +59,30 @@ export async function groupOffsets(cluster: WireCluster, groupId: string): Promi
   const topics = version >= 8 ? (body.groups[0]?.topics ?? []) : body.topics;
   const code = version >= 8 ? (body.groups[0]?.errorCode ?? 0) : body.errorCode;
   checkErrorCode(code, `fetching the committed offsets of group "${groupId}"`);
-  const out: { topic: string; partition: number; offset: bigint }[] = [];
+  const out: TopicPartitionOffset[] = [];
   for (const t of topics) {
     for (const p of t.partitions) {
       checkErrorCode(p.errorCode, `fetching the committed offset of ${t.name}-${p.partitionIndex} for group "${groupId}"`);
-      if (p.committedOffset >= 0n) out.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset });
+      if (p.committedOffset >= 0n) out.push({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset) });
     }
   }
   return out;
 }
 
 /** Commits offsets for a group outside any generation (the coordinator accepts this only for an Empty group). */
-export async function commitGroupOffsets(cluster: WireCluster, groupId: string, topic: string, offsets: ReadonlyMap<number, bigint>): Promise<void> {
+export async function commitGroupOffsets(cluster: WireCluster, groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
   const conn = await coordinatorOf(cluster, groupId);
+  const byTopic = new Map<string, TopicPartitionOffset[]>();
+  for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o]);
   const { body } = await conn.request(ApiKeys.OffsetCommit, {
     groupId,
     generationIdOrMemberEpoch: -1,
     memberId: '',
     groupInstanceId: null,
-    topics: [{ name: topic, partitions: [...offsets].map(([p, o]) => ({ partitionIndex: p, committedOffset: o, committedLeaderEpoch: -1, committedMetadata: '' })) }],
+    topics: [...byTopic].map(([name, list]) => ({
+      name,
+      partitions: list.map((o) => ({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: '' })),
+    })),
   });
   for (const t of body.topics) for (const p of t.partitions) checkErrorCode(p.errorCode, `committing the new offset of ${t.name}-${p.partitionIndex} for group "${groupId}"`);
 }

@@ -11,23 +11,7 @@ import { ApiKeys } from '../protocol/api-keys.ts';
 import type { WireCluster } from './cluster.ts';
 import { coordinatorOf } from './coordinator.ts';
 import { checkErrorCode, KafkaClientError } from './errors.ts';
-
-export interface TransactionListing {
-  transactionalId: string;
-  producerId: bigint;
-  state: string;
-}
-
-export interface TransactionView {
-  transactionalId: string;
-  state: string;
-  producerId: bigint;
-  producerEpoch: number;
-  timeoutMs: number;
-  /** -1 when no transaction is open. */
-  startTimeMs: bigint;
-  partitions: { topic: string; partitions: number[] }[];
-}
+import type { TransactionDescription, TransactionListing } from './types.ts';
 
 /** Every transactional id of the cluster, optionally only those in `states`, ordered by id. */
 export async function listTransactions(cluster: WireCluster, states: readonly string[] = []): Promise<TransactionListing[]> {
@@ -46,7 +30,7 @@ export async function listTransactions(cluster: WireCluster, states: readonly st
 }
 
 
-export async function describeTransaction(cluster: WireCluster, transactionalId: string): Promise<TransactionView> {
+export async function describeTransaction(cluster: WireCluster, transactionalId: string): Promise<TransactionDescription> {
   const conn = await coordinatorOf(cluster, transactionalId, 'transaction');
   const { body } = await conn.request(ApiKeys.DescribeTransactions, { transactionalIds: [transactionalId] });
   const t = body.transactionStates[0];
@@ -58,7 +42,7 @@ export async function describeTransaction(cluster: WireCluster, transactionalId:
     producerId: t.producerId,
     producerEpoch: t.producerEpoch,
     timeoutMs: t.transactionTimeoutMs,
-    startTimeMs: t.transactionStartTimeMs,
+    startTimeMs: Number(t.transactionStartTimeMs),
     partitions: t.topics.map((tp: { topic: string; partitions: readonly number[] }) => ({ topic: tp.topic, partitions: [...tp.partitions] })),
   };
 }

@@ -1,9 +1,9 @@
 /*
- * The narrow client interface the streams runtime needs from a Kafka client: a producer, a group
- * consumer with a pluggable assignor and rebalance hooks, an assign-only consumer (changelog
- * restore, standbys) and an admin. Nothing here mentions kafkajs: src/client/kafkajs/ implements
- * it today, and a faster client built on src/protocol can implement it later without the runtime
- * noticing. Keep it small — every method here is one a second implementation must write.
+ * The client's one vocabulary: what the streams runtime, the CLI and the benchmarks see of the
+ * Kafka client (src/client), through one factory (client-factory.ts) — a producer, a group
+ * consumer with a pluggable assignor and rebalance hooks, an assign-only consumer (CLI consume,
+ * changelog restore, standbys) and an admin (admin-types.ts). Every implementation detail
+ * (connections, metadata, the protocol codec) stays behind these interfaces.
  *
  * Conventions shared by every interface:
  *  - Offsets and timestamps are JS numbers (safe up to 2^53; Kafka offsets stay far below).
@@ -23,6 +23,10 @@
  *     generation; poll() never returns records of partitions no longer owned.
  * beforeRevoke is called with every owned partition (eager: all are revoked, then reassigned).
  */
+import type { Admin } from './admin-types.ts';
+
+// The Admin part of the vocabulary lives in admin-types.ts (this file would pass 400 lines).
+export type * from './admin-types.ts';
 
 import type { ClientSecurity } from './security.ts';
 export type LogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
@@ -49,6 +53,17 @@ export interface TopicPartition {
 /** A map key for a topic-partition (NUL cannot occur in a topic name). */
 export function topicPartitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
+}
+
+/** topic → partitions, in first-seen order (requests are per topic). */
+export function partitionsByTopic(tps: readonly TopicPartition[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const tp of tps) {
+    let list = out.get(tp.topic);
+    if (list === undefined) out.set(tp.topic, (list = []));
+    list.push(tp.partition);
+  }
+  return out;
 }
 
 export interface TopicPartitionOffset extends TopicPartition {
@@ -276,6 +291,12 @@ export interface GroupConsumer {
 export interface AssignedConsumerOptions extends FetchOptions {
   /** Where a partition without an explicit offset, or out of range, starts. Default 'earliest'. */
   readonly offsetReset?: OffsetReset | undefined;
+  /**
+   * 'read_committed' (default, as Kafka's consumer under exactly-once): records of aborted
+   * transactions are skipped and 'latest' is the last stable offset; 'read_uncommitted' reads
+   * every record up to the high watermark.
+   */
+  readonly isolationLevel?: 'read_committed' | 'read_uncommitted' | undefined;
 }
 
 export interface AssignedPartition extends TopicPartition {
@@ -288,62 +309,19 @@ export interface AssignedConsumer {
   /** Replaces the assignment (assign([]) unassigns everything). */
   assign(tps: readonly AssignedPartition[]): Promise<void>;
   assignment(): readonly TopicPartition[];
+  /**
+   * The offset of the next record poll() returns for an assigned partition (Java's
+   * position()): control records and, under read_committed, aborted data are already skipped, so
+   * position ≥ an end offset means everything up to it has been read.
+   */
+  position(tp: TopicPartition): number;
   seek(tp: TopicPartitionOffset): void;
   pause(partitions: readonly TopicPartition[]): void;
   resume(partitions: readonly TopicPartition[]): void;
   /** Up to maxRecords records of the assigned, unpaused partitions; [] after timeoutMs idle. */
   poll(maxRecords: number, timeoutMs: number): Promise<readonly FetchedBatch[]>;
-  /**
-   * The offset of the next record poll() returns for an assigned partition: every record below it
-   * was returned. It moves past control records and aborted transactions too, which is how a
-   * reader knows it reached an end offset that no record sits just below.
-   */
-  position(tp: TopicPartition): number | undefined;
   /** Current end offsets (high watermarks). */
   endOffsets(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]>;
-  disconnect(): Promise<void>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Admin
-
-export interface NewTopic {
-  readonly topic: string;
-  /** -1 = broker default. */
-  readonly numPartitions: number;
-  /** -1 = broker default. */
-  readonly replicationFactor: number;
-  readonly configs?: Readonly<Record<string, string>> | undefined;
-}
-
-export interface TopicDescription {
-  readonly topic: string;
-  readonly partitions: number;
-}
-
-export interface ListOffsetsOptions {
-  /** Default 'read_uncommitted' (the high watermark). */
-  readonly isolation?: 'read_uncommitted' | 'read_committed' | undefined;
-}
-
-/** 'earliest' (log start), 'latest' (end) or the first offset with timestamp ≥ the one given. */
-export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
-
-export interface Admin {
-  connect(): Promise<void>;
-  /** Creates the topics that do not exist; existing ones are left untouched (no error). */
-  createTopics(topics: readonly NewTopic[]): Promise<void>;
-  /** Partition counts of the named topics; a topic that does not exist is absent from the result. */
-  describeTopics(topics: readonly string[]): Promise<readonly TopicDescription[]>;
-  listTopics(): Promise<readonly string[]>;
-  /**
-   * One entry per partition given; by timestamp with no later record → the end offset. With
-   * `isolation: 'read_committed'`, 'latest' is the last stable offset (below any open transaction).
-   */
-  listOffsets(tps: readonly TopicPartition[], spec: OffsetSpec, options?: ListOffsetsOptions): Promise<readonly TopicPartitionOffset[]>;
-  /** Deletes records below each offset (DeleteRecords). */
-  deleteRecords(before: readonly TopicPartitionOffset[]): Promise<void>;
-  deleteTopics(topics: readonly string[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 

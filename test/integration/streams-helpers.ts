@@ -1,11 +1,12 @@
 /*
  * Shared pieces of the streams integration tests: topic setup, producing input and reading
- * output over TCP with the small wire client (src/client — not the client the runtime uses,
- * so the tests do not check the runtime with itself), and polling for a condition.
+ * output over TCP with the project's client (src/client, outside the app under test: its own
+ * connections and objects), and polling for a condition.
  */
 import { WireCluster } from '../../src/client/cluster.ts';
 import { createTopics } from '../../src/client/admin.ts';
-import { PartitionConsumer } from '../../src/client/consumer/partition-consumer.ts';
+import { createClientFactory } from '../../src/client/client-factory.ts';
+import type { Admin, ClientFactory } from '../../src/client/types.ts';
 import { produce } from '../client/helpers/produce.ts';
 
 export interface InputRecord {
@@ -25,9 +26,13 @@ export interface OutputRecord {
 
 export class StreamsIo {
   readonly #cluster: WireCluster;
+  readonly #clients: ClientFactory;
+  readonly #admin: Admin;
 
   constructor(bootstrap: string) {
     this.#cluster = new WireCluster({ bootstrap, clientId: 'streams-it' });
+    this.#clients = createClientFactory({ bootstrapServers: [bootstrap], clientId: 'streams-it', logLevel: 'nothing' });
+    this.#admin = this.#clients.admin();
   }
 
   async createTopic(name: string, numPartitions: number): Promise<void> {
@@ -45,43 +50,43 @@ export class StreamsIo {
    * committed transactional records, up to the last stable offset.
    */
   async readAll(topic: string, opts: { readCommitted?: boolean } = {}): Promise<OutputRecord[]> {
-    const isolationLevel = opts.readCommitted === true ? 1 : 0;
-    const consumer = new PartitionConsumer(this.#cluster, { maxWaitMs: 50, isolationLevel });
-    let parts: number[];
+    const [info] = await this.#admin.describeTopics([topic]);
+    if (info === undefined) return []; // not created yet: nothing written
+    const tps = Array.from({ length: info.partitions }, (_, partition) => ({ topic, partition }));
+    const isolation = opts.readCommitted === true ? 'read_committed' : 'read_uncommitted';
+    const consumer = this.#clients.assignedConsumer({ maxWaitMs: 50, isolationLevel: isolation });
     try {
-      parts = await consumer.assign(topic, 'earliest');
-    } catch (e) {
-      if ((e as { code?: number }).code === 3) return []; // not created yet: nothing written
-      throw e;
-    }
-    const { listOffsets, OffsetSpec } = await import('../../src/client/admin.ts');
-    const ends = await listOffsets(this.#cluster, topic, parts, OffsetSpec.latest, { isolationLevel });
-    const out: OutputRecord[] = [];
-    const done = () => parts.every((p) => (consumer.position(topic, p) ?? 0n) >= ends.get(p)!.offset);
-    while (!done()) {
-      for (const r of await consumer.poll()) {
-        out.push({ partition: r.partition, offset: Number(r.offset), key: r.key, value: r.value, timestamp: r.timestamp });
+      await consumer.assign(tps);
+      // Under read_committed the end is the last stable offset: a read_committed position stops
+      // there while a transaction is open, so the high watermark would never be reached.
+      const ends = await this.#admin.listOffsets(tps, 'latest', { isolation });
+      const out: OutputRecord[] = [];
+      while (!ends.every((e) => consumer.position(e) >= e.offset)) {
+        for (const b of await consumer.poll(10_000, 50)) {
+          for (const r of b.records) out.push({ partition: r.partition, offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp });
+        }
       }
+      return out;
+    } finally {
+      await consumer.disconnect();
     }
-    return out;
   }
 
   /** Sum of the high watermarks of every partition of `topic` (written, committed or not). */
   async endOffsetSum(topic: string, partitions: number): Promise<number> {
-    const { listOffsets, OffsetSpec } = await import('../../src/client/admin.ts');
-    const ends = await listOffsets(this.#cluster, topic, Array.from({ length: partitions }, (_, p) => p), OffsetSpec.latest);
-    return [...ends.values()].reduce((n, o) => n + Number(o.offset), 0);
+    const ends = await this.#admin.listOffsets(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })), 'latest');
+    return ends.reduce((n, o) => n + o.offset, 0);
   }
 
   /** Sum of the offsets group `groupId` has committed for the partitions of `topic`. */
   async committedSum(groupId: string, topic: string): Promise<number> {
-    const { groupOffsets } = await import('../../src/client/group-admin.ts');
-    const offsets = await groupOffsets(this.#cluster, groupId);
-    return offsets.filter((o) => o.topic === topic).reduce((n, o) => n + Number(o.offset), 0);
+    const offsets = await this.#admin.groupOffsets(groupId);
+    return offsets.filter((o) => o.topic === topic).reduce((n, o) => n + o.offset, 0);
   }
 
   close(): void {
     this.#cluster.close();
+    void this.#admin.disconnect();
   }
 }
 

@@ -12,8 +12,9 @@
  * stderr at exit. If stdout closes (`| head`), it stops quietly.
  */
 import type { Command } from 'commander';
-import { PartitionConsumer, type ConsumedRecord } from '../../client/consumer/partition-consumer.ts';
-import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
+import type { Admin, ConsumedRecord } from '../../client/types.ts';
+import { CliError } from '../cli-errors.ts';
+import { cliClients, withAdmin, withBootstrapOption, type ClientFlags } from '../client-session.ts';
 import { intArg } from '../option-parsers.ts';
 
 interface ConsumeFlags extends ClientFlags {
@@ -28,6 +29,15 @@ export function formatRecord(r: ConsumedRecord, printKey: boolean): string {
   const value = r.value === null ? 'null' : r.value.toString('utf8');
   if (!printKey) return value;
   return `${r.key === null ? 'null' : r.key.toString('utf8')}\t${value}`;
+}
+
+/** The partitions `consume` reads: every partition of the topic, or the one asked for. */
+async function partitionsToRead(admin: Admin, topic: string, only: number | undefined): Promise<number[]> {
+  const [info] = await admin.describeTopics([topic]);
+  if (info === undefined) throw new CliError(`topic "${topic}" does not exist; check the name with \`tributary topics list\`, or create it with \`tributary topics create\``);
+  if (only === undefined) return Array.from({ length: info.partitions }, (_, p) => p);
+  if (only >= info.partitions) throw new CliError(`--partition ${only}: topic "${topic}" has partitions 0-${info.partitions - 1}`);
+  return [only];
 }
 
 export function registerConsumeCommand(program: Command): void {
@@ -50,28 +60,30 @@ export function registerConsumeCommand(program: Command): void {
     process.once('SIGTERM', stop);
     process.stdout.on('error', stop);
     let count = 0;
+    const partitions = await withAdmin(flags, (admin) => partitionsToRead(admin, topic, flags.partition));
+    const waitMs = Math.min(500, flags.timeoutMs ?? 500);
+    const consumer = (await cliClients(flags)).assignedConsumer({ offsetReset: flags.fromBeginning ? 'earliest' : 'latest', maxWaitMs: waitMs });
     try {
-      await withCluster(flags, async (cluster) => {
-        const consumer = new PartitionConsumer(cluster, { maxWaitMs: Math.min(500, flags.timeoutMs ?? 500) });
-        await consumer.assign(topic, flags.fromBeginning ? 'earliest' : 'latest', flags.partition === undefined ? undefined : [flags.partition]);
-        let lastRecordAt = Date.now();
-        while (!stopped) {
-          const records = await consumer.poll();
-          if (records.length > 0) {
-            lastRecordAt = Date.now();
-            const room = flags.maxMessages === undefined ? records.length : flags.maxMessages - count;
-            const shown = records.slice(0, room);
-            count += shown.length;
-            process.stdout.write(shown.map((r) => `${formatRecord(r, flags.printKey ?? false)}\n`).join(''));
-            if (flags.maxMessages !== undefined && count >= flags.maxMessages) break;
-          } else if (flags.timeoutMs !== undefined && Date.now() - lastRecordAt >= flags.timeoutMs) {
-            break;
-          }
+      await consumer.connect();
+      await consumer.assign(partitions.map((partition) => ({ topic, partition })));
+      let lastRecordAt = Date.now();
+      while (!stopped) {
+        const batches = await consumer.poll(flags.maxMessages === undefined ? 10_000 : flags.maxMessages - count, waitMs);
+        if (batches.length > 0) {
+          lastRecordAt = Date.now();
+          let text = '';
+          for (const b of batches) for (const r of b.records) text += `${formatRecord(r, flags.printKey ?? false)}\n`;
+          for (const b of batches) count += b.records.length;
+          process.stdout.write(text);
+          if (flags.maxMessages !== undefined && count >= flags.maxMessages) break;
+        } else if (flags.timeoutMs !== undefined && Date.now() - lastRecordAt >= flags.timeoutMs) {
+          break;
         }
-      });
+      }
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      await consumer.disconnect();
     }
     process.stderr.write(`Processed a total of ${count} message${count === 1 ? '' : 's'}.\n`);
   });

@@ -15,90 +15,71 @@
  * them (lag = log end − committed offset).
  */
 import type { Command } from 'commander';
-import { listOffsets, OffsetSpec } from '../../client/admin.ts';
-import type { WireCluster } from '../../client/cluster.ts';
-import {
-  commitGroupOffsets,
-  deleteGroup,
-  describeGroup as describeGroupMembers,
-  groupOffsets,
-  listGroups,
-  type GroupMemberDescription,
-} from '../../client/group-admin.ts';
+import type { Admin, GroupDescription, TopicPartition } from '../../client/types.ts';
+import { topicPartitionKey } from '../../client/types.ts';
 import { CliError } from '../cli-errors.ts';
-import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
+import { withAdmin, withBootstrapOption, type ClientFlags } from '../client-session.ts';
 import { parseInteger } from '../option-parsers.ts';
 import { formatTable } from './topics.ts';
 
-export type GroupMemberView = GroupMemberDescription;
-
-export interface GroupView {
-  groupId: string;
-  state: string;
-  protocolType: string;
-  protocol: string;
-  members: GroupMemberView[];
-  offsets: { topic: string; partition: number; committed: bigint; logEnd: bigint | null; lag: bigint | null; owner: string }[];
+export interface GroupView extends GroupDescription {
+  /** Committed offset -1: none; logEnd and lag null: unknown (the topic is gone). */
+  offsets: { topic: string; partition: number; committed: number; logEnd: number | null; lag: number | null; owner: string }[];
 }
 
-export { listGroups, deleteGroup };
-
 /** The group's description plus, per partition it owns or has an offset for: committed, log end, lag, owner. */
-export async function describeGroup(cluster: WireCluster, groupId: string): Promise<GroupView> {
-  const g = await describeGroupMembers(cluster, groupId);
-  const owners = new Map<string, string>();
-  for (const m of g.members) for (const [t, ps] of m.assignment) for (const p of ps) owners.set(`${t}\u0000${p}`, m.memberId);
-  const committed = await groupOffsets(cluster, groupId);
-  const keys = new Map<string, { topic: string; partition: number; committed: bigint }>();
-  for (const c of committed) keys.set(`${c.topic}\u0000${c.partition}`, { topic: c.topic, partition: c.partition, committed: c.offset });
-  for (const k of owners.keys()) {
-    if (!keys.has(k)) {
-      const [topic, partition] = k.split('\u0000') as [string, string];
-      keys.set(k, { topic, partition: Number(partition), committed: -1n });
+export async function describeGroup(admin: Admin, groupId: string): Promise<GroupView> {
+  const g = await admin.describeGroup(groupId);
+  const rows = new Map<string, { topic: string; partition: number; committed: number; owner: string }>();
+  for (const c of await admin.groupOffsets(groupId)) rows.set(topicPartitionKey(c.topic, c.partition), { topic: c.topic, partition: c.partition, committed: c.offset, owner: '' });
+  for (const m of g.members) {
+    for (const [topic, ps] of m.assignment) {
+      for (const partition of ps) {
+        const k = topicPartitionKey(topic, partition);
+        const row = rows.get(k) ?? { topic, partition, committed: -1, owner: '' };
+        rows.set(k, { ...row, owner: m.memberId });
+      }
     }
   }
-  const byTopic = new Map<string, number[]>();
-  for (const e of keys.values()) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e.partition]);
-  const ends = new Map<string, bigint>();
-  for (const [topic, parts] of byTopic) {
+  const ends = new Map<string, number>();
+  const byTopic = new Map<string, TopicPartition[]>();
+  for (const r of rows.values()) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+  for (const tps of byTopic.values()) {
     try {
-      for (const [p, o] of await listOffsets(cluster, topic, parts, OffsetSpec.latest)) ends.set(`${topic}\u0000${p}`, o.offset);
+      for (const o of await admin.listOffsets(tps, 'latest')) ends.set(topicPartitionKey(o.topic, o.partition), o.offset);
     } catch {
       // A deleted topic still has committed offsets; its end offset is shown as unknown.
     }
   }
-  const offsets = [...keys.entries()]
-    .map(([k, e]) => {
+  const offsets = [...rows.entries()]
+    .map(([k, r]) => {
       const logEnd = ends.get(k) ?? null;
-      const lag = logEnd === null || e.committed < 0n ? null : logEnd - e.committed;
-      return { ...e, logEnd, lag, owner: owners.get(k) ?? '' };
+      return { ...r, logEnd, lag: logEnd === null || r.committed < 0 ? null : logEnd - r.committed };
     })
     .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   return { ...g, offsets };
 }
 
-export type ResetTarget = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'offset'; offset: bigint };
+export type ResetTarget = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'offset'; offset: number };
 
 /** Commits new offsets for every partition of `topic`; refused unless the group is Empty (or unknown). */
-export async function resetOffsets(cluster: WireCluster, groupId: string, topic: string, target: ResetTarget): Promise<Map<number, bigint>> {
-  const { state } = await describeGroupMembers(cluster, groupId);
+export async function resetOffsets(admin: Admin, groupId: string, topic: string, target: ResetTarget): Promise<Map<number, number>> {
+  const { state } = await admin.describeGroup(groupId);
   if (state !== 'Empty' && state !== 'Dead') {
     throw new CliError(`group "${groupId}" is ${state}; stop its consumers first (offsets can only be reset while the group is Empty)`);
   }
-  const info = await cluster.topic(topic, { refresh: true });
-  const parts = info.partitions.map((p) => p.partition);
-  const [earliest, latest] = await Promise.all([
-    listOffsets(cluster, topic, parts, OffsetSpec.earliest),
-    listOffsets(cluster, topic, parts, OffsetSpec.latest),
-  ]);
-  const chosen = new Map<number, bigint>();
-  for (const p of parts) {
-    const lo = earliest.get(p)!.offset;
-    const hi = latest.get(p)!.offset;
+  const [info] = await admin.describeTopics([topic]);
+  if (info === undefined) throw new CliError(`topic "${topic}" does not exist; check the name with \`tributary topics list\``);
+  const tps = Array.from({ length: info.partitions }, (_, partition) => ({ topic, partition }));
+  const [earliest, latest] = await Promise.all([admin.listOffsets(tps, 'earliest'), admin.listOffsets(tps, 'latest')]);
+  const chosen = new Map<number, number>();
+  for (const { partition } of tps) {
+    const lo = earliest[partition]!.offset;
+    const hi = latest[partition]!.offset;
     const want = target.kind === 'earliest' ? lo : target.kind === 'latest' ? hi : target.offset;
-    chosen.set(p, want < lo ? lo : want > hi ? hi : want);
+    chosen.set(partition, Math.min(Math.max(want, lo), hi));
   }
-  await commitGroupOffsets(cluster, groupId, topic, chosen);
+  await admin.commitGroupOffsets(groupId, [...chosen].map(([partition, offset]) => ({ topic, partition, offset })));
   return chosen;
 }
 
@@ -111,7 +92,7 @@ export function formatGroup(view: GroupView): string {
   }
   const rows = [['TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID']];
   for (const o of view.offsets) {
-    rows.push([o.topic, String(o.partition), o.committed < 0n ? '-' : String(o.committed), o.logEnd === null ? '-' : String(o.logEnd), o.lag === null ? '-' : String(o.lag), o.owner || '-']);
+    rows.push([o.topic, String(o.partition), o.committed < 0 ? '-' : String(o.committed), o.logEnd === null ? '-' : String(o.logEnd), o.lag === null ? '-' : String(o.lag), o.owner || '-']);
   }
   lines.push(view.offsets.length === 0 ? 'No committed offsets.' : formatTable(rows));
   return lines.join('\n');
@@ -129,21 +110,21 @@ function resetTarget(flags: ResetFlags): ResetTarget {
   if (given !== 1) throw new CliError('choose exactly one of --to-earliest, --to-latest or --to-offset N');
   if (flags.toEarliest) return { kind: 'earliest' };
   if (flags.toLatest) return { kind: 'latest' };
-  return { kind: 'offset', offset: BigInt(parseInteger('--to-offset', flags.toOffset ?? '', 0)) };
+  return { kind: 'offset', offset: parseInteger('--to-offset', flags.toOffset ?? '', 0) };
 }
 
 export function registerGroupsCommands(program: Command): void {
   const groups = program.command('groups').description('list, describe, reset and delete consumer groups');
 
   withBootstrapOption(groups.command('list').description('list consumer groups, one per line')).action(async (flags: ClientFlags) => {
-    const all = await withCluster(flags, (cluster) => listGroups(cluster));
+    const all = await withAdmin(flags, (admin) => admin.listGroups());
     for (const g of all) process.stdout.write(`${[g.groupId, g.protocolType || '-', g.state].filter((x) => x !== '').join('  ')}\n`);
   });
 
   withBootstrapOption(
     groups.command('describe').description('show state, members, assignments, committed offsets and lag').argument('<group>', 'group id'),
   ).action(async (groupId: string, flags: ClientFlags) => {
-    const view = await withCluster(flags, (cluster) => describeGroup(cluster, groupId));
+    const view = await withAdmin(flags, (admin) => describeGroup(admin, groupId));
     process.stdout.write(`${formatGroup(view)}\n`);
   });
 
@@ -158,14 +139,14 @@ export function registerGroupsCommands(program: Command): void {
       .option('--to-offset <n>', 'this offset (clamped to each partition\'s range)'),
   ).action(async (groupId: string, flags: ResetFlags) => {
     const target = resetTarget(flags);
-    const chosen = await withCluster(flags, (cluster) => resetOffsets(cluster, groupId, flags.topic, target));
+    const chosen = await withAdmin(flags, (admin) => resetOffsets(admin, groupId, flags.topic, target));
     const rows = [['TOPIC', 'PARTITION', 'NEW-OFFSET'], ...[...chosen].map(([p, o]) => [flags.topic, String(p), String(o)])];
     process.stdout.write(`${formatTable(rows)}\n`);
   });
 
   withBootstrapOption(groups.command('delete').description('delete an Empty group and its committed offsets').argument('<group>', 'group id')).action(
     async (groupId: string, flags: ClientFlags) => {
-      await withCluster(flags, (cluster) => deleteGroup(cluster, groupId));
+      await withAdmin(flags, (admin) => admin.deleteGroup(groupId));
       process.stdout.write(`Deleted group ${groupId}.\n`);
     },
   );

@@ -13,10 +13,9 @@
  */
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
-import { KafkaProducer } from '../../client/producer/producer.ts';
 import type { ProducerRecord } from '../../client/types.ts';
 import { CliError } from '../cli-errors.ts';
-import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
+import { cliClients, withBootstrapOption, type ClientFlags } from '../client-session.ts';
 import { acksArg, intArg, unescapeSeparator } from '../option-parsers.ts';
 
 interface ProduceFlags extends ClientFlags {
@@ -66,8 +65,8 @@ export function registerProduceCommand(program: Command): void {
       const shape = flags.keySeparator === undefined ? 'VALUE' : `KEY${flags.keySeparator}VALUE`;
       process.stderr.write(`Type one record per line as ${shape}; Ctrl-D sends the last lines and exits.\n`);
     }
-    const total = await withCluster(flags, async (cluster) => {
-      const producer = new KafkaProducer(cluster, { acks: flags.acks });
+    const producer = (await cliClients(flags)).producer({ acks: flags.acks });
+    const total = await (async (): Promise<number> => {
       await producer.connect();
       const send = async (lines: LineRecord[]): Promise<void> => {
         const now = Date.now();
@@ -93,9 +92,8 @@ export function registerProduceCommand(program: Command): void {
         await send(chunk);
         sent += chunk.length;
       }
-      await producer.disconnect();
       return sent;
-    });
+    })().finally(() => producer.disconnect());
     process.stderr.write(`Produced ${total} record${total === 1 ? '' : 's'} to ${topic}.\n`);
   });
 }

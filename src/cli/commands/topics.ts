@@ -11,9 +11,8 @@
  * it can be piped.
  */
 import type { Command } from 'commander';
-import { createTopics, deleteTopics, describeTopic, describeTopicConfigs, listTopics } from '../../client/admin.ts';
 import { ZERO_UUID } from '../../protocol/schema.ts';
-import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
+import { withAdmin, withBootstrapOption, type ClientFlags } from '../client-session.ts';
 import { configPair, intArg } from '../option-parsers.ts';
 
 interface CreateFlags extends ClientFlags {
@@ -41,8 +40,8 @@ export function registerTopicsCommands(program: Command): void {
       .option('--replication-factor <n>', 'replication factor (the bundled broker supports 1)', intArg('--replication-factor', 1, 32767), 1)
       .option('--config <key=value>', 'topic config, repeatable (e.g. retention.ms=86400000, cleanup.policy=compact)', configPair, {}),
   ).action(async (name: string, flags: CreateFlags) => {
-    await withCluster(flags, (cluster) =>
-      createTopics(cluster, [{ name, numPartitions: flags.partitions, replicationFactor: flags.replicationFactor, configs: flags.config }]),
+    await withAdmin(flags, (admin) =>
+      admin.createTopics([{ topic: name, numPartitions: flags.partitions, replicationFactor: flags.replicationFactor, configs: flags.config }], { failIfExists: true }),
     );
     process.stdout.write(`Created topic ${name} with ${flags.partitions} partition${flags.partitions === 1 ? '' : 's'}.\n`);
   });
@@ -50,21 +49,21 @@ export function registerTopicsCommands(program: Command): void {
   withBootstrapOption(
     topics.command('list').description('list topic names, one per line').option('--exclude-internal', 'leave out internal topics such as __consumer_offsets'),
   ).action(async (flags: ClientFlags & { excludeInternal?: boolean }) => {
-    const all = await withCluster(flags, (cluster) => listTopics(cluster));
-    for (const t of all) if (!(flags.excludeInternal && t.isInternal)) process.stdout.write(`${t.name}\n`);
+    const names = await withAdmin(flags, (admin) => admin.listTopics({ excludeInternal: flags.excludeInternal === true }));
+    process.stdout.write(names.map((n) => `${n}\n`).join(''));
   });
 
   withBootstrapOption(
     topics.command('describe').description('show partitions, leaders, offsets and configs of a topic').argument('<name>', 'topic name'),
   ).action(async (name: string, flags: ClientFlags) => {
-    const { desc, configs } = await withCluster(flags, async (cluster) => ({
-      desc: await describeTopic(cluster, name),
-      configs: await describeTopicConfigs(cluster, name),
+    const { desc, configs } = await withAdmin(flags, async (admin) => ({
+      desc: await admin.describeTopic(name),
+      configs: await admin.describeTopicConfigs(name),
     }));
     const rf = desc.partitions[0]?.replicas.length ?? 0;
     // Topic ids exist from Metadata v10; older brokers (and versions) report the zero uuid.
     const id = desc.topicId === ZERO_UUID ? '' : `  TopicId: ${desc.topicId}`;
-    const lines = [`Topic: ${desc.name}${id}  PartitionCount: ${desc.partitions.length}  ReplicationFactor: ${rf}`];
+    const lines = [`Topic: ${desc.topic}${id}  PartitionCount: ${desc.partitions.length}  ReplicationFactor: ${rf}`];
     if (configs === null) {
       lines.push('Configs: (the broker does not support DescribeConfigs)');
     } else {
@@ -73,8 +72,7 @@ export function registerTopicsCommands(program: Command): void {
     }
     const rows: string[][] = [['Partition', 'Leader', 'Replicas', 'Isr', 'LogStartOffset', 'LogEndOffset']];
     for (const p of desc.partitions) {
-      const o = desc.offsets.get(p.partition);
-      rows.push([String(p.partition), String(p.leader), p.replicas.join(','), p.isr.join(','), String(o?.start ?? '?'), String(o?.end ?? '?')]);
+      rows.push([String(p.partition), String(p.leader), p.replicas.join(','), p.isr.join(','), String(p.logStartOffset), String(p.logEndOffset)]);
     }
     lines.push(formatTable(rows));
     if (configs !== null) {
@@ -89,7 +87,7 @@ export function registerTopicsCommands(program: Command): void {
 
   withBootstrapOption(topics.command('delete').description('delete a topic and all its data').argument('<name>', 'topic name')).action(
     async (name: string, flags: ClientFlags) => {
-      await withCluster(flags, (cluster) => deleteTopics(cluster, [name]));
+      await withAdmin(flags, (admin) => admin.deleteTopics([name]));
       process.stdout.write(`Deleted topic ${name}.\n`);
     },
   );

@@ -10,18 +10,18 @@
  *                                       partitions of the open transaction (from its coordinator)
  */
 import type { Command } from 'commander';
-import { describeTransaction, listTransactions, type TransactionView } from '../../client/transaction-admin.ts';
+import type { TransactionDescription } from '../../client/types.ts';
 import { CliError } from '../cli-errors.ts';
-import { withBootstrapOption, withCluster, type ClientFlags } from '../client-session.ts';
+import { withAdmin, withBootstrapOption, type ClientFlags } from '../client-session.ts';
 import { formatTable } from './topics.ts';
 
-export function formatTransaction(v: TransactionView): string {
+export function formatTransaction(v: TransactionDescription): string {
   const lines = [
     `Transactional id: ${v.transactionalId}`,
     `State:            ${v.state}`,
     `Producer:         id ${v.producerId}, epoch ${v.producerEpoch}`,
     `Timeout:          ${v.timeoutMs} ms`,
-    `Started:          ${v.startTimeMs >= 0n ? new Date(Number(v.startTimeMs)).toISOString() : '-'}`,
+    `Started:          ${v.startTimeMs >= 0 ? new Date(v.startTimeMs).toISOString() : '-'}`,
   ];
   const rows = v.partitions.flatMap((t) => t.partitions.map((p) => [t.topic, String(p)]));
   if (rows.length > 0) lines.push('', formatTable([['TOPIC', 'PARTITION'], ...rows]));
@@ -37,14 +37,14 @@ export function registerTransactionsCommands(program: Command): void {
       .description('list transactional ids with their producer id and state')
       .option('--state <state>', 'only transactions in this state (repeatable)', (s: string, prev: string[]) => [...prev, s], [] as string[]),
   ).action(async (flags: ClientFlags & { state: string[] }) => {
-    const all = await withCluster(flags, (cluster) => listTransactions(cluster, flags.state));
+    const all = await withAdmin(flags, (admin) => admin.listTransactions(flags.state));
     const rows = all.map((t) => [t.transactionalId, String(t.producerId), t.state]);
     process.stdout.write(`${formatTable([['TRANSACTIONAL-ID', 'PRODUCER-ID', 'STATE'], ...rows])}\n`);
   });
 
   withBootstrapOption(txns.command('describe').description('show the state and partitions of a transaction').argument('<transactional-id>', 'transactional id')).action(
     async (transactionalId: string, flags: ClientFlags) => {
-      const view = await withCluster(flags, (cluster) => describeTransaction(cluster, transactionalId));
+      const view = await withAdmin(flags, (admin) => admin.describeTransaction(transactionalId));
       process.stdout.write(`${formatTransaction(view)}\n`);
     },
   );

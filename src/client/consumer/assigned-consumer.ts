@@ -1,46 +1,58 @@
 /*
- * AssignedConsumer (types.ts): a consumer without a group, for changelog restore and standby
- * tasks. kafkajs has no group-less consumer, so this one runs on the project's own wire client
- * (cluster.ts + consumer/partition-consumer.ts over src/protocol), which fetches exactly the
- * partitions it is given from the offsets it is given.
+ * AssignedConsumer (types.ts): the client's one consumer without a group. The CLI's `consume`,
+ * the benchmarks and the streams runtime (changelog restore, standbys) all read through it: it
+ * fetches exactly the partitions it is given, from the offsets it is given.
  *
- * State (single source of truth for progress): `#positions` — next offset per assigned partition
- * (undefined until resolved from offsetReset) — and `#paused`. A PartitionConsumer is a cheap view over
- * the shared WireCluster; it is rebuilt from `#positions` whenever the set of fetched partitions
- * or a position changes (assign, seek, pause, resume), and positions are read back from it after
- * each fetch. Records beyond maxRecords are kept in `#buffer` for the next poll().
+ * It is the group consumer's fetcher (fetcher.ts) without the membership: the same prefetching
+ * fetch loop and the same records, decoded once into ConsumedRecord (number offsets, a header
+ * object) and handed to the caller as they are — no per-record copy anywhere on the way.
  *
- * Fetches long-poll at most min(timeoutMs, maxWaitMs); with nothing assigned (or all paused)
- * poll() waits timeoutMs and returns [].
+ * State: the fetcher is the single source of truth for positions, pause flags and buffered
+ * records. This class adds what a group would otherwise decide:
+ *   assign(tps)   1 partitions without an offset start at offsetReset (ListOffsets: earliest, or
+ *                   latest — the last stable offset under read_committed, as Java's consumer)
+ *                 2 the fetcher's assignment is replaced (buffered records of the old one are
+ *                   dropped) and prefetching starts
+ *   poll()        buffered records of unpaused partitions, waiting ≤ timeoutMs for the fetch loop
+ *                 to deliver some; a non-retriable fetch error (a corrupt batch) is thrown here,
+ *                 retriable ones (broker restart, leader moved) are retried by the fetcher with
+ *                 backoff, so poll() then returns [] until the broker is back.
  */
 import { clusterFromConfig, type WireCluster } from '../cluster.ts';
 import { listOffsets, OffsetSpec } from '../admin.ts';
-import { PartitionConsumer } from './partition-consumer.ts';
 import { KafkaClientError, toClientError } from '../errors.ts';
-import { topicPartitionKey, type AssignedConsumer, type AssignedConsumerOptions, type AssignedPartition, type ClientConfig, type ConsumedRecord, type FetchedBatch, type TopicPartition, type TopicPartitionOffset } from '../types.ts';
-import { headersFromList } from '../../util/record-headers.ts';
+import { partitionsByTopic, type AssignedConsumer, type AssignedConsumerOptions, type AssignedPartition, type ClientConfig, type FetchedBatch, type TopicPartition, type TopicPartitionOffset } from '../types.ts';
+import { fetcherOptions, GroupFetcher } from './fetcher.ts';
+import { PollWaker } from './poll-waker.ts';
 
-interface Slot {
-  readonly topic: string;
-  readonly partition: number;
-  position: number | undefined;
-  highWatermark: number;
+/** Tuning the runtime does not need; the benchmarks and tests set it. */
+export interface AssignedConsumerTuning {
+  /** Records buffered before prefetching pauses. Default 20000. */
+  readonly maxBufferedRecords?: number | undefined;
 }
-
 
 export class KafkaAssignedConsumer implements AssignedConsumer {
   readonly #cluster: WireCluster;
   readonly #options: AssignedConsumerOptions;
-  readonly #slots = new Map<string, Slot>();
-  readonly #paused = new Set<string>();
-  #buffer: FetchedBatch[] = [];
-  #wire: PartitionConsumer | undefined;
-  #dirty = true;
+  readonly #fetcher: GroupFetcher;
+  readonly #waker = new PollWaker();
+  readonly #isolationLevel: 0 | 1;
+  #fatal: KafkaClientError | undefined;
   #closed = false;
 
-  constructor(config: ClientConfig, options: AssignedConsumerOptions = {}) {
+  constructor(config: ClientConfig, options: AssignedConsumerOptions = {}, tuning: AssignedConsumerTuning = {}) {
     this.#cluster = clusterFromConfig(config);
     this.#options = options;
+    this.#isolationLevel = options.isolationLevel === 'read_uncommitted' ? 0 : 1;
+    this.#fetcher = new GroupFetcher(
+      this.#cluster,
+      fetcherOptions(options, tuning.maxBufferedRecords, this.#isolationLevel),
+      () => this.#waker.wake(),
+      (e) => {
+        this.#fatal = e;
+        this.#waker.wake();
+      },
+    );
   }
 
   async connect(): Promise<void> {
@@ -52,166 +64,91 @@ export class KafkaAssignedConsumer implements AssignedConsumer {
   }
 
   async assign(tps: readonly AssignedPartition[]): Promise<void> {
-    this.#slots.clear();
-    this.#paused.clear();
-    this.#buffer = [];
-    for (const tp of tps) {
-      this.#slots.set(topicPartitionKey(tp.topic, tp.partition), { topic: tp.topic, partition: tp.partition, position: tp.offset, highWatermark: -1 });
-    }
-    this.#dirty = true;
-    await this.#resolveMissingPositions();
+    const positions = await this.#startOffsets(tps);
+    this.#fatal = undefined;
+    this.#fetcher.assign(positions);
   }
 
   assignment(): readonly TopicPartition[] {
-    return [...this.#slots.values()].map((s) => ({ topic: s.topic, partition: s.partition }));
+    return this.#fetcher.owned();
+  }
+
+  position(tp: TopicPartition): number {
+    const at = this.#fetcher.position(tp);
+    if (at === undefined) this.#requireAssigned([tp], 'position');
+    return at!;
   }
 
   seek(tp: TopicPartitionOffset): void {
-    const slot = this.#slot(tp, 'seek');
-    slot.position = tp.offset;
-    this.#buffer = this.#buffer.filter((b) => b.topic !== tp.topic || b.partition !== tp.partition);
-    this.#dirty = true;
+    this.#requireAssigned([tp], 'seek');
+    this.#fetcher.seek(tp);
+    this.#waker.wake();
   }
 
   pause(partitions: readonly TopicPartition[]): void {
-    for (const tp of partitions) this.#paused.add(topicPartitionKey(this.#slot(tp, 'pause').topic, tp.partition));
-    this.#dirty = true;
+    this.#requireAssigned(partitions, 'pause');
+    this.#fetcher.pause(partitions);
   }
 
   resume(partitions: readonly TopicPartition[]): void {
-    for (const tp of partitions) this.#paused.delete(topicPartitionKey(tp.topic, tp.partition));
-    this.#dirty = true;
-  }
-
-  position(tp: TopicPartition): number | undefined {
-    const buffered = this.#buffer.find((b) => b.topic === tp.topic && b.partition === tp.partition && b.records.length > 0);
-    if (buffered !== undefined) return buffered.records[0]!.offset;
-    return this.#slots.get(topicPartitionKey(tp.topic, tp.partition))?.position;
+    this.#fetcher.resume(partitions);
+    this.#waker.wake();
   }
 
   async poll(maxRecords: number, timeoutMs: number): Promise<readonly FetchedBatch[]> {
-    if (this.#closed) return [];
-    if (this.#buffer.every((b) => this.#paused.has(topicPartitionKey(b.topic, b.partition)))) {
-      await this.#resolveMissingPositions();
-      const wire = await this.#view(timeoutMs);
-      if (wire === undefined) {
-        await new Promise((r) => setTimeout(r, timeoutMs));
-        return [];
-      }
-      let records;
-      try {
-        records = await wire.poll();
-      } catch (e) {
-        throw toClientError(e, `fetching ${this.assignment().map((t) => `${t.topic}-${t.partition}`).join(', ')}`);
-      }
-      this.#collect(wire, records);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.#closed) return [];
+      if (this.#fatal !== undefined) throw this.#fatal;
+      const out = this.#fetcher.take(maxRecords);
+      if (out.length > 0) return out;
+      const left = deadline - Date.now();
+      if (left <= 0) return [];
+      await this.#waker.wait(left);
     }
-    return this.#take(maxRecords);
   }
 
   async endOffsets(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]> {
-    const out: TopicPartitionOffset[] = [];
-    const byTopic = new Map<string, number[]>();
-    for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-    for (const [topic, partitions] of byTopic) {
-      try {
-        const found = await listOffsets(this.#cluster, topic, partitions, OffsetSpec.latest);
-        for (const p of partitions) out.push({ topic, partition: p, offset: Number(found.get(p)!.offset) });
-      } catch (e) {
-        throw toClientError(e, `listing end offsets of ${topic} partitions ${partitions.join(',')}`);
-      }
-    }
-    return out;
+    // High watermarks, whatever the isolation level (the contract in types.ts).
+    const found = await this.#offsets(tps, OffsetSpec.latest, 0, 'listing end offsets');
+    return tps.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: found.get(tp.topic)!.get(tp.partition)! }));
   }
 
   async disconnect(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#fetcher.close();
+    this.#waker.wake();
     this.#cluster.close();
   }
 
   // ------------------------------------------------------------------------------------------
 
-  #slot(tp: TopicPartition, what: string): Slot {
-    const slot = this.#slots.get(topicPartitionKey(tp.topic, tp.partition));
-    if (slot === undefined) throw new KafkaClientError(`${what}(${tp.topic}-${tp.partition}): the partition is not assigned; assign() it first`, { retriable: false });
-    return slot;
+  #requireAssigned(tps: readonly TopicPartition[], what: string): void {
+    for (const tp of tps) {
+      if (!this.#fetcher.owns(tp)) throw new KafkaClientError(`${what}(${tp.topic}-${tp.partition}): the partition is not assigned; assign() it first`, { retriable: false });
+    }
   }
 
-  async #resolveMissingPositions(): Promise<void> {
-    const missing = new Map<string, Slot[]>();
-    for (const s of this.#slots.values()) if (s.position === undefined) missing.set(s.topic, [...(missing.get(s.topic) ?? []), s]);
-    const spec = (this.#options.offsetReset ?? 'earliest') === 'earliest' ? OffsetSpec.earliest : OffsetSpec.latest;
-    for (const [topic, slots] of missing) {
+  /** Step 1: the explicit offsets, and offsetReset's offset for the partitions without one. */
+  async #startOffsets(tps: readonly AssignedPartition[]): Promise<TopicPartitionOffset[]> {
+    const missing = tps.filter((tp) => tp.offset === undefined);
+    const reset = this.#options.offsetReset ?? 'earliest';
+    const found = missing.length === 0 ? undefined : await this.#offsets(missing, reset === 'earliest' ? OffsetSpec.earliest : OffsetSpec.latest, this.#isolationLevel, `finding the ${reset} offsets`);
+    return tps.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: tp.offset ?? found!.get(tp.topic)!.get(tp.partition)! }));
+  }
+
+  /** ListOffsets for partitions of any topics: topic → partition → offset. */
+  async #offsets(tps: readonly TopicPartition[], spec: bigint, isolationLevel: 0 | 1, what: string): Promise<Map<string, Map<number, number>>> {
+    const out = new Map<string, Map<number, number>>();
+    for (const [topic, partitions] of partitionsByTopic(tps)) {
       try {
-        const found = await listOffsets(this.#cluster, topic, slots.map((s) => s.partition), spec);
-        for (const s of slots) s.position = Number(found.get(s.partition)!.offset);
+        const found = await listOffsets(this.#cluster, topic, partitions, spec, { isolationLevel });
+        out.set(topic, new Map(partitions.map((p) => [p, Number(found.get(p)!.offset)])));
       } catch (e) {
-        throw toClientError(e, `finding the ${this.#options.offsetReset ?? 'earliest'} offsets of ${topic}`);
-      }
-      this.#dirty = true;
-    }
-  }
-
-  /** The wire consumer over the unpaused partitions at their positions; undefined when none. */
-  async #view(timeoutMs: number): Promise<PartitionConsumer | undefined> {
-    const active = [...this.#slots.entries()].filter(([k]) => !this.#paused.has(k)).map(([, s]) => s);
-    if (active.length === 0) return undefined;
-    if (this.#dirty || this.#wire === undefined) {
-      const wire = new PartitionConsumer(this.#cluster, {
-        maxWaitMs: Math.max(0, Math.min(timeoutMs, this.#options.maxWaitMs ?? 100)),
-        maxBytes: this.#options.maxBytes ?? 10 * 1024 * 1024,
-        partitionMaxBytes: this.#options.maxBytesPerPartition ?? 1024 * 1024,
-        resetTo: this.#options.offsetReset ?? 'earliest',
-      });
-      // PartitionConsumer.assign with an explicit offset only reads cached metadata (no ListOffsets).
-      try {
-        await Promise.all(active.map((s) => wire.assign(s.topic, BigInt(s.position ?? 0), [s.partition])));
-      } catch (e) {
-        throw toClientError(e, `assigning ${active.map((s) => `${s.topic}-${s.partition}`).join(', ')}`);
-      }
-      this.#wire = wire;
-      this.#dirty = false;
-    }
-    return this.#wire;
-  }
-
-  #collect(wire: PartitionConsumer, records: readonly { topic: string; partition: number; offset: bigint; timestamp: number; key: Buffer | null; value: Buffer | null; headers: { key: string; value: Buffer | null }[] }[]): void {
-    const grouped = new Map<string, ConsumedRecord[]>();
-    for (const r of records) {
-      const k = topicPartitionKey(r.topic, r.partition);
-      let list = grouped.get(k);
-      if (list === undefined) grouped.set(k, (list = []));
-      const headers = headersFromList(r.headers);
-      list.push({ topic: r.topic, partition: r.partition, offset: Number(r.offset), timestamp: r.timestamp, key: r.key, value: r.value, headers });
-    }
-    for (const [k, slot] of this.#slots) {
-      const pos = wire.position(slot.topic, slot.partition);
-      if (pos !== undefined) slot.position = Number(pos);
-      const hw = wire.highWatermarks.get(slot.topic)?.get(slot.partition);
-      if (hw !== undefined) slot.highWatermark = Number(hw);
-      const list = grouped.get(k);
-      if (list !== undefined) this.#buffer.push({ topic: slot.topic, partition: slot.partition, records: list, highWatermark: slot.highWatermark });
-    }
-  }
-
-  #take(maxRecords: number): FetchedBatch[] {
-    const out: FetchedBatch[] = [];
-    let left = maxRecords;
-    const rest: FetchedBatch[] = [];
-    for (const b of this.#buffer) {
-      if (left === 0 || this.#paused.has(topicPartitionKey(b.topic, b.partition))) {
-        rest.push(b);
-      } else if (b.records.length <= left) {
-        out.push(b);
-        left -= b.records.length;
-      } else {
-        out.push({ ...b, records: b.records.slice(0, left) });
-        rest.push({ ...b, records: b.records.slice(left) });
-        left = 0;
+        throw toClientError(e, `${what} of ${topic} partitions ${partitions.join(',')}`);
       }
     }
-    this.#buffer = rest;
     return out;
   }
 }

@@ -1,6 +1,7 @@
 /*
- * The fetch side of the wire group consumer: owned partitions, their positions, and a prefetch
- * loop that keeps one Fetch round in flight while the stream thread processes what poll()
+ * The fetch side of both consumers (the group consumer, and the group-less assigned consumer that
+ * the CLI, the benchmarks and changelog restore use): owned partitions, their positions, and a
+ * prefetch loop that keeps one Fetch round in flight while the caller processes what poll()
  * already returned — that overlap of network/broker time with processing is where the speed over
  * kafkajs comes from. Records are decoded once, straight into the client interface's
  * ConsumedRecord (number offsets, a header object only when the record has headers).
@@ -17,15 +18,15 @@
  * Per-partition errors: OFFSET_OUT_OF_RANGE → reset by offsetReset; leader moved / topic not
  * ready → refresh metadata and retry; lost connections → back off (100 ms doubling to 2 s) and
  * retry, so a broker restart is ridden out; anything else is fatal (reported via onFatal).
- * Isolation is read_committed (as kafkajs and the Java client): aborted transactions and control
- * batches are skipped.
+ * Isolation is read_committed by default (as kafkajs and the Java client): aborted transactions
+ * and control batches are skipped; `isolationLevel: 0` reads uncommitted data too.
  */
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { errorInfo } from '../../protocol/error-codes.ts';
 import type { DecodedRecord } from '../../protocol/records/record-batch.ts';
 import { decodeFetchedRecords } from './fetch-decode.ts';
 import { KafkaClientError, toClientError } from '../errors.ts';
-import type { ConsumedRecord, FetchedBatch, OffsetReset, RecordHeaders, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import { topicPartitionKey, type ConsumedRecord, type FetchedBatch, type FetchOptions, type OffsetReset, type RecordHeaders, type TopicPartition, type TopicPartitionOffset } from '../types.ts';
 import { listOffsets, OffsetSpec } from '../admin.ts';
 import type { WireCluster } from '../cluster.ts';
 import { sleep } from './group-membership.ts';
@@ -38,6 +39,24 @@ export interface FetcherOptions {
   readonly offsetReset: OffsetReset;
   /** Prefetching stops while this many records wait in the buffer. */
   readonly maxBufferedRecords: number;
+  /** 1 read_committed (default), 0 read_uncommitted. */
+  readonly isolationLevel?: 0 | 1 | undefined;
+}
+
+/**
+ * A consumer's FetcherOptions from its public options, with the client's defaults: the broker
+ * may hold an empty fetch 100 ms, 10 MiB per response, 1 MiB per partition, offsetReset
+ * earliest, prefetching paused at 20,000 buffered records, read_committed.
+ */
+export function fetcherOptions(options: FetchOptions & { readonly offsetReset?: OffsetReset | undefined }, maxBufferedRecords: number | undefined, isolationLevel: 0 | 1 = 1): FetcherOptions {
+  return {
+    maxWaitMs: options.maxWaitMs ?? 100,
+    maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+    offsetReset: options.offsetReset ?? 'earliest',
+    maxBufferedRecords: maxBufferedRecords ?? 20_000,
+    isolationLevel,
+  };
 }
 
 interface Slot {
@@ -59,7 +78,7 @@ interface Entry {
 const ROUTING_ERRORS = new Set([3, 5, 6, 13, 74, 75]);
 const NO_HEADERS: RecordHeaders = Object.freeze({});
 
-export const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+const tpKey = topicPartitionKey;
 
 export class GroupFetcher {
   readonly #cluster: WireCluster;
@@ -98,9 +117,25 @@ export class GroupFetcher {
     return this.#slots.has(tpKey(tp.topic, tp.partition));
   }
 
+  /**
+   * The offset of the next record take() returns for an owned partition: its first buffered
+   * record, else the next fetch position (already past control batches and skipped aborted data).
+   */
+  position(tp: TopicPartition): number | undefined {
+    const slot = this.#slots.get(tpKey(tp.topic, tp.partition));
+    if (slot === undefined) return undefined;
+    for (const e of this.#buffer) if (e.slot === slot && e.records.length > 0) return e.records[0]!.offset;
+    return slot.position;
+  }
+
+  /** The owned partitions, in assignment order. */
+  owned(): TopicPartition[] {
+    return [...this.#slots.values()].map((s) => ({ topic: s.topic, partition: s.partition }));
+  }
+
   seek(tp: TopicPartitionOffset): void {
     const slot = this.#slots.get(tpKey(tp.topic, tp.partition));
-    if (slot === undefined) throw new KafkaClientError(`seek(${tp.topic}-${tp.partition}, ${tp.offset}): the partition is not owned by this member (owned: ${[...this.#slots.values()].map((s) => `${s.topic}-${s.partition}`).join(', ') || 'none'})`, { retriable: false });
+    if (slot === undefined) throw new KafkaClientError(`seek(${tp.topic}-${tp.partition}, ${tp.offset}): the partition is not owned by this consumer (owned: ${[...this.#slots.values()].map((s) => `${s.topic}-${s.partition}`).join(', ') || 'none'})`, { retriable: false });
     slot.position = tp.offset;
     slot.epoch++;
     this.#drop(slot);
@@ -227,7 +262,7 @@ export class GroupFetcher {
         maxWaitMs: o.maxWaitMs,
         minBytes: 1,
         maxBytes: o.maxBytes,
-        isolationLevel: 1,
+        isolationLevel: o.isolationLevel ?? 1,
         sessionId: 0,
         sessionEpoch: -1,
         topics: [...byTopic].map(([topic, parts]) => ({
@@ -267,7 +302,7 @@ export class GroupFetcher {
         slot.highWatermark = Number(p.highWatermark);
         const records: ConsumedRecord[] = [];
         const { topic, partition } = slot;
-        slot.position = decodeFetchedRecords(topic, partition, slot.position, p.records, p.abortedTransactions, true, (r) => toConsumedRecord(topic, partition, r), records);
+        slot.position = decodeFetchedRecords(topic, partition, slot.position, p.records, p.abortedTransactions, (o.isolationLevel ?? 1) === 1, (r) => toConsumedRecord(topic, partition, r), records);
         if (records.length > 0) {
           this.#buffer.push({ slot, epoch, records, highWatermark: slot.highWatermark });
           this.#buffered += records.length;
@@ -282,7 +317,7 @@ export class GroupFetcher {
   async #reset(slot: Slot): Promise<void> {
     const spec = this.#o.offsetReset === 'earliest' ? OffsetSpec.earliest : OffsetSpec.latest;
     const epoch = slot.epoch;
-    const found = await listOffsets(this.#cluster, slot.topic, [slot.partition], spec);
+    const found = await listOffsets(this.#cluster, slot.topic, [slot.partition], spec, { isolationLevel: this.#o.isolationLevel ?? 1 });
     const off = found.get(slot.partition);
     if (off !== undefined && slot.epoch === epoch) {
       slot.position = Number(off.offset);

@@ -30,7 +30,7 @@ import { KafkaClientError, toClientError } from '../errors.ts';
 import type { Assignment, ClientConfig, ConsumerGroupMetadata, FetchedBatch, GroupConsumer, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../types.ts';
 import { listOffsets, OffsetSpec } from '../admin.ts';
 import { WireCluster } from '../cluster.ts';
-import { GroupFetcher } from './fetcher.ts';
+import { fetcherOptions, GroupFetcher } from './fetcher.ts';
 import { GroupMembership, sleep } from './group-membership.ts';
 import { PollWaker } from './poll-waker.ts';
 
@@ -81,13 +81,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
     this.#membership.onRejoinNeeded = () => this.#startRebalance();
     this.#fetcher = new GroupFetcher(
       this.#cluster,
-      {
-        maxWaitMs: options.maxWaitMs ?? 100,
-        maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
-        maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
-        offsetReset: options.offsetReset ?? 'earliest',
-        maxBufferedRecords: tuning.maxBufferedRecords ?? 20_000,
-      },
+      fetcherOptions(options, tuning.maxBufferedRecords),
       () => this.#waker.wake(),
       (e) => {
         this.#fatal = e;

@@ -125,8 +125,8 @@ export class ChangelogRestorer {
           for (const r of batch.records) {
             if (r.offset < plan.start || r.offset >= plan.end || r.offset <= last) continue;
             last = r.offset;
-            if (r.key === null) continue;
-            records.push({ key: r.key, value: r.value, offset: r.offset, timestamp: r.timestamp });
+            // The consumed record itself (no per-record copy): it has every RestoreRecord field.
+            if (hasKey(r)) records.push(r);
           }
           position.set(k, last);
           read += records.length;
@@ -160,4 +160,9 @@ export class ChangelogRestorer {
     }
     return finished;
   }
+}
+
+/** A changelog record with a key (a null-key record cannot be restored into a key-value store). */
+function hasKey<R extends { readonly key: Buffer | null }>(r: R): r is R & { readonly key: Buffer } {
+  return r.key !== null;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AssignerProtocol, Kafka, logLevel, type PartitionAssigner } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
-import { KafkaAdmin } from '../../../src/client/admin.ts';
+import { KafkaAdmin } from '../../../src/client/kafka-admin.ts';
 import { KafkaProducer } from '../../../src/client/producer/producer.ts';
 import { KafkaGroupConsumer } from '../../../src/client/consumer/group-consumer.ts';
 import { decodeGroupAssignment, decodeGroupSubscription, encodeGroupAssignment, encodeGroupSubscription } from '../../../src/client/consumer/group-codec.ts';

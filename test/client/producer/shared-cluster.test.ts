@@ -6,18 +6,11 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTopics } from '../../../src/client/admin.ts';
 import { WireCluster } from '../../../src/client/cluster.ts';
-import { PartitionConsumer, type ConsumedRecord } from '../../../src/client/consumer/partition-consumer.ts';
+import { readBack } from '../helpers/read-back.ts';
 import { produce } from '../helpers/produce.ts';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
 import { partitionForKey } from '../../../src/util/murmur2.ts';
 
-async function readAll(cluster: WireCluster, topic: string, expected: number): Promise<ConsumedRecord[]> {
-  const consumer = new PartitionConsumer(cluster, { maxWaitMs: 50 });
-  await consumer.assign(topic, 'earliest');
-  const got: ConsumedRecord[] = [];
-  for (let i = 0; i < 100 && got.length < expected; i++) got.push(...(await consumer.poll()));
-  return got;
-}
 
 describe('KafkaProducer on a shared cluster', () => {
   let broker: TestBroker;
@@ -55,7 +48,7 @@ describe('KafkaProducer on a shared cluster', () => {
       { topic: 'fire', partition: 0, offset: -1 },
       { topic: 'fire', partition: 0, offset: -1 },
     ]);
-    const got = await readAll(cluster, 'fire', 2);
+    const got = await readBack(broker.bootstrap, 'fire', 2);
     expect(got.map((r) => r.value!.toString())).toEqual(['a', 'b']);
   });
 

@@ -148,7 +148,12 @@ export class FakeCluster {
             if (out.length === 0) await wait(timeoutMs);
             return out;
           },
-          position: (tp) => positions.get(`${tp.topic}\u0000${tp.partition}`),
+          // As the real consumer: an unassigned partition is a caller's bug, not "no position".
+          position: (tp) => {
+            const at = positions.get(`${tp.topic}\u0000${tp.partition}`);
+            if (at === undefined) throw new Error(`position of unassigned ${tp.topic}-${tp.partition}`);
+            return at;
+          },
           disconnect: async () => {},
         };
       },
