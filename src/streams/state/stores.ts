@@ -28,7 +28,7 @@ import { MeteredKeyValueStore } from './metered-key-value-store.ts';
 import { checkTtlMs, TtlKeyValueBytesStore } from './ttl/ttl-key-value-store.ts';
 import { valueAndTimestampSerde } from './value-and-timestamp.ts';
 import type { ValueAndTimestamp } from './value-and-timestamp.ts';
-import type { CacheBuildOptions } from './cache/thread-cache.ts';
+import { checkCacheMaxBytes, type CacheBuildOptions } from './cache/thread-cache.ts';
 
 /** Makes the backing bytes store of one stack (one per task). */
 export interface KeyValueBytesStoreSupplier {
@@ -69,16 +69,21 @@ export class KeyValueStoreBuilder<K, V> {
     return this.supplier.persistent;
   }
 
-  /** Adds the write-back cache; `maxBytes` bounds it (default 10 MiB, Infinity for no bound). */
+  /**
+   * Adds the write-back cache. In a task the store uses the thread's cache; `maxBytes` (default
+   * 10 MiB, Infinity for no bound) sizes a cache of its own when built outside one.
+   */
   withCachingEnabled(maxBytes: number = DEFAULT_CACHE_MAX_BYTES): this {
-    if (!(maxBytes > 0)) throw new RangeError(`store "${this.name}": cache maxBytes must be > 0, got ${maxBytes}`);
-    this.caching = true;
-    this.cacheMaxBytes = maxBytes;
-    return this;
+    this.cacheMaxBytes = checkCacheMaxBytes(this.name, maxBytes);
+    return this.setCaching(true);
   }
 
   withCachingDisabled(): this {
-    this.caching = false;
+    return this.setCaching(false);
+  }
+
+  private setCaching(on: boolean): this {
+    this.caching = on;
     return this;
   }
 

@@ -145,6 +145,12 @@ export interface CacheBuildOptions {
   readonly threadCache?: ThreadCache | undefined;
 }
 
+/** A builder's withCachingEnabled(maxBytes) argument, checked (> 0; Infinity = no bound). */
+export function checkCacheMaxBytes(store: string, maxBytes: number): number {
+  if (!(maxBytes > 0)) throw new RangeError(`store "${store}": cache maxBytes must be > 0, got ${maxBytes}`);
+  return maxBytes;
+}
+
 const perThread = new WeakMap<object, ThreadCache>();
 
 /**
