@@ -13,7 +13,10 @@
  *                            stateDir/applicationId/taskId/
  *   commitIntervalMs         30000 [commit.interval.ms] (Kafka's at_least_once default)
  *   processingGuarantee      'at_least_once' only (exactly_once_v2 is the next issue)
- *   cacheMaxBytes            10 MiB [statestore.cache.max.bytes], per store; 0 disables caching
+ *   cacheMaxBytes            10 MiB [statestore.cache.max.bytes], one record cache per stream
+ *                            thread shared by all its stores; 0 disables caching.
+ *                            cacheMaxBytesBuffering [cache.max.bytes.buffering] is the deprecated
+ *                            alias, used only when cacheMaxBytes is not given (as Kafka)
  *   replicationFactor        1 [replication.factor] for internal topics (-1 = broker default)
  *   defaultKeySerde / defaultValueSerde   optional Serde objects
  *   deserializationHandler   logAndFail [default.deserialization.exception.handler]
@@ -56,6 +59,8 @@ export interface StreamsConfigInput {
   commitIntervalMs?: number;
   processingGuarantee?: ProcessingGuarantee;
   cacheMaxBytes?: number;
+  /** @deprecated Kafka's cache.max.bytes.buffering; use cacheMaxBytes (which wins when both are set). */
+  cacheMaxBytesBuffering?: number;
   replicationFactor?: number;
   defaultKeySerde?: Serde<unknown>;
   defaultValueSerde?: Serde<unknown>;
@@ -148,7 +153,8 @@ const schema = z
     processingGuarantee: z
       .enum(ProcessingGuarantees, { message: 'only "at_least_once" is supported for now (exactly_once_v2 is planned)' })
       .default('at_least_once'),
-    cacheMaxBytes: int(0, Number.MAX_SAFE_INTEGER).default(10 * 1024 * 1024),
+    cacheMaxBytes: int(0, Number.MAX_SAFE_INTEGER).optional(),
+    cacheMaxBytesBuffering: int(0, Number.MAX_SAFE_INTEGER).optional(),
     replicationFactor: z.union([z.literal(-1), int(1, 32767)]).default(1),
     defaultKeySerde: serde.optional(),
     defaultValueSerde: serde.optional(),
@@ -195,9 +201,10 @@ export function parseStreamsConfig(input: StreamsConfigInput): StreamsConfig {
     });
     throw new StreamsConfigError(`invalid streams config:\n  ${lines.join('\n  ')}`);
   }
-  const d = result.data;
+  const { cacheMaxBytesBuffering, ...d } = result.data;
   return {
     ...d,
+    cacheMaxBytes: d.cacheMaxBytes ?? cacheMaxBytesBuffering ?? 10 * 1024 * 1024,
     bootstrapServers: d.bootstrapServers,
     applicationServer: d.applicationServer === undefined ? undefined : parseHostPort(d.applicationServer),
     embedded: d.embedded,

@@ -15,6 +15,14 @@ describe('parseStreamsConfig', () => {
     expect(c.stateDir).toBe('.tributary/state');
   });
 
+  it('takes the deprecated cache.max.bytes.buffering alias only when cacheMaxBytes is absent, and names it when invalid', () => {
+    const base = { applicationId: 'a', bootstrapServers: 'h:1' };
+    expect(parseStreamsConfig({ ...base, cacheMaxBytesBuffering: 0 }).cacheMaxBytes).toBe(0);
+    expect(parseStreamsConfig({ ...base, cacheMaxBytesBuffering: 5, cacheMaxBytes: 7 }).cacheMaxBytes).toBe(7);
+    expect('cacheMaxBytesBuffering' in parseStreamsConfig({ ...base, cacheMaxBytesBuffering: 5 })).toBe(false);
+    expect(() => parseStreamsConfig({ ...base, cacheMaxBytesBuffering: -1 })).toThrow(/cacheMaxBytesBuffering: .*got -1/);
+  });
+
   it('accepts embedded mode, serdes and an application server', () => {
     const c = parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'embedded', defaultKeySerde: Serdes.string(), applicationServer: 'localhost:8080' });
     expect(c.bootstrapServers).toBe('embedded');
