@@ -5,7 +5,9 @@
  * changelog topics.
  *
  * Per store (changelog topic T, partition p = the task's partition):
- *   1 [earliest, end) = the changelog partition's log start and end offsets (ListOffsets)
+ *   1 [earliest, end) = the changelog partition's log start and last stable offset (ListOffsets,
+ *     read_committed: an open transaction's records are not restored, as the consumer reading
+ *     read_committed never returns them; with no transactions this is the high watermark)
  *   2 start = store.committedChangelogOffset() — the offset written in the same LevelDB batch as
  *     the data (bytes-store.ts) — or `earliest` when the store has none (new or in-memory)
  *   3 start > end: the checkpoint is AHEAD of the changelog (the changelog was deleted and
@@ -14,7 +16,9 @@
  *     start < earliest: records the store never saw were deleted → the same.
  *   4 read [start, end) and hand it to store.restore(records) in BULK chunks (below), each of
  *     which writes the data and offset = last + 1 atomically, so a crash mid-restore resumes
- *     where it stopped.
+ *     where it stopped. A partition is done when the consumer's position reaches end: the
+ *     offsets just below end may hold no record (a transaction marker, an aborted transaction,
+ *     compacted records); its last chunk is written and the store records end itself.
  *
  * The bulk path (step 4): records are collected across polls into one chunk per store until it
  * holds `bulkRecords` records or `bulkBytes` key+value bytes, or the partition is read to its end.
@@ -105,7 +109,7 @@ export class ChangelogRestorer {
   async plan(parts: readonly ChangelogPartition[]): Promise<Array<ChangelogPartition & { start: number; end: number }>> {
     if (parts.length === 0) return [];
     const tps = parts.map((p) => ({ topic: p.topic, partition: p.partition }));
-    const [earliest, latest] = await Promise.all([this.#admin.listOffsets(tps, 'earliest'), this.#admin.listOffsets(tps, 'latest')]);
+    const [earliest, latest] = await Promise.all([this.#admin.listOffsets(tps, 'earliest'), this.#admin.listOffsets(tps, 'latest', { isolation: 'read_committed' })]);
     return parts.map((p, i) => {
       const lo = earliest[i]!.offset;
       const end = latest[i]!.offset;
@@ -139,6 +143,9 @@ export class ChangelogRestorer {
       while (open.size > 0) {
         const batches = await this.#consumer.poll(10_000, POLL_MS);
         if (batches.length === 0) {
+          const openBefore = open.size;
+          read += await this.#finishReached(open);
+          if (open.size < openBefore) continue;
           if (++idle > MAX_IDLE_POLLS) {
             throw new Error(`Restoring ${[...open.keys()].map((k) => k.replace('\u0000', '-')).join(', ')} made no progress for ${(MAX_IDLE_POLLS * POLL_MS) / 1000} s; is the broker reachable?`);
           }
@@ -161,18 +168,9 @@ export class ChangelogRestorer {
           }
           progress.last = last;
           progress.chunkBytes = bytes;
-          const done = last + 1 >= plan.end;
-          if (done || chunk.length >= this.#chunking.bulkRecords || bytes >= this.#chunking.bulkBytes) read += await this.#handOver(progress);
-          if (done) {
-            await progress.inFlight;
-            // Records at the end may be gaps (compaction, control records): record the end itself.
-            if (plan.store.committedChangelogOffset() !== plan.end) {
-              plan.store.flushCache();
-              await plan.store.commit(plan.end);
-            }
-            open.delete(k);
-          }
+          if (chunk.length >= this.#chunking.bulkRecords || bytes >= this.#chunking.bulkBytes) read += await this.#handOver(progress);
         }
+        read += await this.#finishReached(open);
       }
     } finally {
       // Nothing may still be writing when restore() returns or throws (the caller may close the store).
@@ -201,4 +199,25 @@ export class ChangelogRestorer {
     return chunk.length;
   }
 
+  /**
+   * Finishes the partitions whose consumer position reached their end: the last chunk is written
+   * and the store records the end itself as its changelog offset (the last offsets may be gaps).
+   * Returns the records handed over to the stores by this call.
+   */
+  async #finishReached(open: Map<string, Progress>): Promise<number> {
+    let handed = 0;
+    for (const [k, progress] of [...open]) {
+      const { plan } = progress;
+      const pos = this.#consumer.position({ topic: plan.topic, partition: plan.partition });
+      if (pos === undefined || pos < plan.end) continue;
+      handed += await this.#handOver(progress);
+      await progress.inFlight;
+      if (plan.store.committedChangelogOffset() !== plan.end) {
+        plan.store.flushCache();
+        await plan.store.commit(plan.end);
+      }
+      open.delete(k);
+    }
+    return handed;
+  }
 }
