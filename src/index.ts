@@ -90,6 +90,14 @@ export type { Windowed, WindowBounds } from './streams/serde/windowed-serdes.ts'
 // State stores
 export { Stores, KeyValueStoreBuilder, type KeyValueBytesStoreSupplier } from './streams/state/stores.ts';
 export { WindowStores } from './streams/state/window/window-stores.ts';
+export { VersionedKeyValueStoreBuilder, type VersionedBytesStoreSupplier } from './streams/state/versioned/versioned-store-builder.ts';
+export {
+  PUT_RETURN_CODE_NOT_PUT,
+  PUT_RETURN_CODE_VALID_TO_UNDEFINED,
+  type ReadOnlyVersionedKeyValueStore,
+  type VersionedKeyValueStore,
+  type VersionedRecord,
+} from './streams/state/versioned/versioned-record.ts';
 export type {
   KeyValue,
   KeyValueIterator,

@@ -30,7 +30,7 @@ import type { AppendOrigin } from './log/append-validation.ts';
 import { parseBrokerOptions, type BrokerOptions, type BrokerOptionsInput } from './options.ts';
 import { TopicRegistry, type TopicInfo } from './topic-registry.ts';
 import { BrokerServer } from './server.ts';
-import { Dispatcher } from './dispatcher.ts';
+import { Dispatcher, type PrincipalOf } from './dispatcher.ts';
 import { HANDLERS } from './handlers/index.ts';
 import { AppendWaiters } from './append-waiters.ts';
 import { BrokerClock } from './clock.ts';
@@ -101,6 +101,11 @@ export interface BrokerDeps {
   logger?: BrokerLogger;
   /** Extra handlers (tests, later subsystems); they must not reuse an API key. */
   extraHandlers?: readonly ApiHandler[];
+  /**
+   * Test-only stand-in for authentication: maps each request (its client id, its connection's
+   * address) to a principal such as `User:alice`, so ACL tests need no SASL.
+   */
+  principalOf?: PrincipalOf;
 }
 
 export class Broker {
@@ -119,7 +124,7 @@ export class Broker {
   private closing: Promise<void> | null = null;
   private readonly lock: DirLock;
 
-  private constructor(options: BrokerOptions, logger: BrokerLogger, topics: TopicRegistry, extra: readonly ApiHandler[], lock: DirLock) {
+  private constructor(options: BrokerOptions, logger: BrokerLogger, topics: TopicRegistry, deps: BrokerDeps, lock: DirLock) {
     this.options = options;
     this.lock = lock;
     this.logger = logger;
@@ -127,7 +132,7 @@ export class Broker {
     this.topics = topics;
     this.partitions = new PartitionStore(options, logger, this.clock);
     this.topicManager = new TopicManager(this);
-    this.dispatcher = new Dispatcher(this, [...HANDLERS, ...extra]);
+    this.dispatcher = new Dispatcher(this, [...HANDLERS, ...(deps.extraHandlers ?? [])], deps.principalOf);
     this.server = new BrokerServer(
       {
         host: options.host,
@@ -156,7 +161,7 @@ export class Broker {
       lock.release();
       throw err;
     }
-    const broker = new Broker(options, logger, topics, deps.extraHandlers ?? [], lock);
+    const broker = new Broker(options, logger, topics, deps, lock);
     try {
       await broker.partitions.openAll(topics.list()); // 3
       for (const def of registeredServices()) {

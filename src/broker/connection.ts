@@ -59,6 +59,8 @@ export interface ConnectionContext {
   readonly id: number;
   readonly remote: string;
   readonly isClosed: boolean;
+  /** The principal this connection authenticated as (`User:ANONYMOUS` until it does). */
+  readonly principal: string;
   /** Runs `fn` once when the connection closes (immediately if it already has). */
   onClose(fn: () => void): () => void;
 }
@@ -85,6 +87,8 @@ export interface ConnectionLimits {
 
 export class Connection implements ConnectionContext {
   readonly remote: string;
+  /** Set by authentication; Kafka's name for an unauthenticated client until then. */
+  principal = 'User:ANONYMOUS';
   private chunks: Buffer[] = [];
   private chunkBytes = 0;
   private readonly frames: Buffer[] = [];

@@ -27,12 +27,19 @@ import type { Broker } from './broker.ts';
 const API_VERSIONS = 18;
 const UNSUPPORTED_VERSION = 35;
 
+/**
+ * Test-only: picks the principal of each request from its client id and connection, standing in
+ * for authentication in ACL tests. Real brokers take the principal the connection authenticated as.
+ */
+export type PrincipalOf = (request: { readonly clientId: string | null; readonly remote: string }) => string;
+
 export class Dispatcher {
   private readonly byKey = new Map<number, ApiHandler>();
 
   constructor(
     private readonly broker: Broker,
     handlers: readonly ApiHandler[],
+    private readonly principalOf?: PrincipalOf,
   ) {
     for (const h of handlers) {
       if (this.byKey.has(h.apiKey)) throw new Error(`two handlers registered for API key ${h.apiKey}`);
@@ -71,7 +78,8 @@ export class Dispatcher {
     } catch (err) {
       return closeConnection(`malformed ${handler.name} v${apiVersion} request: ${(err as Error).message}`);
     }
-    const ctx: RequestContext = { broker: this.broker, conn, apiKey, apiVersion, correlationId, clientId };
+    const principal = this.principalOf === undefined ? conn.principal : this.principalOf({ clientId, remote: conn.remote });
+    const ctx: RequestContext = { broker: this.broker, conn, apiKey, apiVersion, correlationId, clientId, principal };
     const out = handler.handle(ctx, request);
     if (out instanceof Promise) return out.then((o) => this.toOutcome(handler, ctx, o));
     return this.toOutcome(handler, ctx, out);

@@ -23,6 +23,9 @@
  *   transaction.abortTimedOutIntervalMs 10000 [transaction.abort.timed.out.transaction.cleanup.interval.ms]
  *   transaction.idExpirationMs 604800000 [transactional.id.expiration.ms]
  *   transaction.removeExpiredIntervalMs 3600000 [transaction.remove.expired.transaction.cleanup.interval.ms]
+ *   authorizer: ACLs (see acl/): enabled false [authorizer.class.name unset], superUsers []
+ *               [super.users, `User:<name>` entries], allowEveryoneIfNoAclFound false
+ *               [allow.everyone.if.no.acl.found]
  *   topicDefaults: Kafka topic config overrides applied to every topic that does not set them,
  *                  written with Kafka's names, e.g. { 'segment.bytes': '1048576' }.
  */
@@ -50,6 +53,15 @@ export interface TransactionOptions {
   removeExpiredIntervalMs: number;
 }
 
+export interface AuthorizerOptions {
+  /** authorizer.class.name set to one of Kafka's ACL authorizers: every request is checked against the ACLs. */
+  enabled: boolean;
+  /** super.users: principals (`User:admin`) allowed everything, whatever the ACLs say. */
+  superUsers: string[];
+  /** allow.everyone.if.no.acl.found: a resource no ACL applies to is open to everyone. */
+  allowEveryoneIfNoAclFound: boolean;
+}
+
 export interface BrokerOptions {
   dataDir: string;
   host: string;
@@ -69,6 +81,7 @@ export interface BrokerOptions {
   fetchMaxBytes: number;
   group: GroupOptions;
   transaction: TransactionOptions;
+  authorizer: AuthorizerOptions;
   topicDefaults: Record<string, string>;
 }
 
@@ -92,6 +105,7 @@ export interface BrokerOptionsInput {
   fetchMaxBytes?: number;
   group?: Partial<GroupOptions>;
   transaction?: Partial<TransactionOptions>;
+  authorizer?: Partial<AuthorizerOptions>;
   topicDefaults?: Record<string, string | number>;
 }
 
@@ -129,6 +143,14 @@ const transactionSchema = z.strictObject({
   removeExpiredIntervalMs: int(10, MAX_INT32, TRANSACTION_DEFAULTS.removeExpiredIntervalMs),
 });
 
+const AUTHORIZER_DEFAULTS: AuthorizerOptions = { enabled: false, superUsers: [], allowEveryoneIfNoAclFound: false };
+const principal = z.string().check(z.regex(/^[^:]+:.*$/, 'must be a principal written <type>:<name>, e.g. User:admin'));
+const authorizerSchema = z.strictObject({
+  enabled: z._default(z.boolean(), AUTHORIZER_DEFAULTS.enabled),
+  superUsers: z._default(z.array(principal), []),
+  allowEveryoneIfNoAclFound: z._default(z.boolean(), AUTHORIZER_DEFAULTS.allowEveryoneIfNoAclFound),
+});
+
 const schema = z.strictObject({
   dataDir: z.string().check(z.minLength(1, 'must be a non-empty directory path')),
   host: text('127.0.0.1'),
@@ -148,6 +170,7 @@ const schema = z.strictObject({
   fetchMaxBytes: int(0, MAX_INT32, 55 * 1024 * 1024),
   group: z._default(groupSchema, GROUP_DEFAULTS),
   transaction: z._default(transactionSchema, TRANSACTION_DEFAULTS),
+  authorizer: z._default(authorizerSchema, AUTHORIZER_DEFAULTS),
   topicDefaults: z._default(z.record(z.string(), z.pipe(z.union([z.string(), z.number()]), z.transform((v) => String(v)))), {}),
 });
 

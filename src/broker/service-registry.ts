@@ -8,7 +8,9 @@ import type { AnyServiceDef } from './services.ts';
 import { producersService } from './txn/service.ts';
 import { groupsService } from './coordinator/service.ts';
 import { transactionsService } from './txn/txn-service.ts';
+import { aclService } from './acl/acl-service.ts';
 
 export function registeredServices(): readonly AnyServiceDef[] {
-  return [producersService, groupsService, transactionsService];
+  // ACLs first: they are loaded before any request can arrive, and closed last.
+  return [aclService, producersService, groupsService, transactionsService];
 }

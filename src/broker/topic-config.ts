@@ -17,6 +17,7 @@
  *   max.message.bytes          maxMessageBytes          integer ≥ 0
  *   delete.retention.ms        deleteRetentionMs        integer ≥ 0
  *   min.cleanable.dirty.ratio  minCleanableDirtyRatio   number in [0, 1]
+ *   min.compaction.lag.ms      minCompactionLagMs       integer ≥ 0
  *   message.timestamp.type     messageTimestampType     CreateTime | LogAppendTime
  *   index.interval.bytes       indexIntervalBytes       integer ≥ 0
  *
@@ -53,6 +54,7 @@ const SPECS: Readonly<Record<string, ConfigSpec>> = {
   'segment.ms': { field: 'segmentMs', parse: integer(1) },
   'max.message.bytes': { field: 'maxMessageBytes', parse: integer(0) },
   'delete.retention.ms': { field: 'deleteRetentionMs', parse: integer(0) },
+  'min.compaction.lag.ms': { field: 'minCompactionLagMs', parse: integer(0) },
   'index.interval.bytes': { field: 'indexIntervalBytes', parse: integer(0) },
   'cleanup.policy': {
     field: 'cleanupPolicy',

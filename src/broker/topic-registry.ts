@@ -20,9 +20,10 @@
  * newest state.
  */
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, mkdir } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfigValue, topicNameError } from './topic-config.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 
 export const REGISTRY_FILE = 'topic-registry.json';
 
@@ -148,24 +149,9 @@ export class TopicRegistry {
     this.byId.set(info.topicId, info);
   }
 
-  private async writeNow(): Promise<void> {
+  private writeNow(): Promise<void> {
     const body: RegistryFile = { version: 1, topics: this.list() };
-    const file = join(this.dataDir, REGISTRY_FILE);
-    const tmp = `${file}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(body, null, 1));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-    const dir = await open(this.dataDir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    return writeFileAtomic(this.dataDir, REGISTRY_FILE, JSON.stringify(body, null, 1));
   }
 }
 

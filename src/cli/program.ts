@@ -57,6 +57,7 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'list and describe transactions',
     load: async () => (await import('./commands/transactions.ts')).registerTransactionsCommands,
   },
+  { name: 'acls', summary: 'list, create and delete ACLs (kafka-acls.sh flags)', load: async () => (await import('./commands/acls.ts')).registerAclsCommands },
 ];
 
 /** The package's version, read from its package.json (self-reference, so it works from src/ and dist/). */

@@ -31,6 +31,8 @@ import type { ConsumedRecord } from '../streams/task/partition-group.ts';
 import { StreamTask, type OutputRecord, type TaskConfig } from '../streams/task/stream-task.ts';
 import type { Topology } from '../streams/topology/topology.ts';
 import { TimestampedStoreFacade } from './store-facade.ts';
+import { isVersionedStore, type VersionedKeyValueStore } from '../streams/state/versioned/versioned-record.ts';
+import { asVersionedTable } from '../streams/state/versioned/versioned-table-store.ts';
 import { sessionStoreView, windowStoreView } from '../streams/state/window/timestamped-window-store-facade.ts';
 import type { SessionStore, WindowStore } from '../streams/state/window/window-store-types.ts';
 import { TestInputTopic, type InputPipe } from './test-input-topic.ts';
@@ -177,9 +179,21 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
     for (const task of this.#tasks) {
       const store = task.store(name);
       if (store === undefined) continue;
+      if (isVersionedStore(store)) throw new TypeError(`Store ${name} is a versioned key-value store and should be accessed via getVersionedKeyValueStore()`);
       const factory = this.#topology.stores().get(name)?.factory as { timestamped?: boolean } | undefined;
       if (factory?.timestamped === true) return new TimestampedStoreFacade(store as KeyValueStore<K, ValueAndTimestamp<V>>, () => this.#wallClock);
       return store as KeyValueStore<K, V>;
+    }
+    return undefined;
+  }
+
+  /** A versioned key-value store by name (Stores.persistentVersionedKeyValueStore, or a table materialized on one), or undefined. */
+  getVersionedKeyValueStore<K = unknown, V = unknown>(name: string): VersionedKeyValueStore<K, V> | undefined {
+    for (const task of this.#tasks) {
+      const store = task.store(name);
+      if (store === undefined) continue;
+      if (!isVersionedStore(store)) throw new TypeError(`Store ${name} is not a versioned key-value store; use getKeyValueStore()`);
+      return (asVersionedTable<K, V>(store)?.versioned ?? store) as VersionedKeyValueStore<K, V>;
     }
     return undefined;
   }

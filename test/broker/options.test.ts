@@ -15,6 +15,7 @@ describe('parseBrokerOptions', () => {
       fsync: 'acks-all',
       group: { initialRebalanceDelayMs: 3000, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1_800_000 },
       topicDefaults: {},
+      authorizer: { enabled: false, superUsers: [], allowEveryoneIfNoAclFound: false },
     });
   });
 
@@ -34,6 +35,8 @@ describe('parseBrokerOptions', () => {
     [{ dataDir: 'd', defaultPartitions: 0 }, /broker option defaultPartitions/],
     [{ dataDir: 'd', group: { minSessionTimeoutMs: 10, maxSessionTimeoutMs: 5 } }, /group.minSessionTimeoutMs/],
     [{ dataDir: 'd', portt: 1 }, /portt/],
+    [{ dataDir: 'd', authorizer: { enabled: true, superUsers: ['admin'] } }, /authorizer.superUsers.0: must be a principal/],
+    [{ dataDir: 'd', authorizer: { enabled: 'yes' } }, /authorizer.enabled/],
   ])('rejects %j naming the field', (input, message) => {
     expect(() => parseBrokerOptions(input as never)).toThrow(BrokerOptionsError);
     expect(() => parseBrokerOptions(input as never)).toThrow(message);

@@ -13,7 +13,10 @@ export class RawClient {
   private nextCorrelation = 1;
   closed = false;
 
-  private constructor(readonly socket: Socket) {
+  private constructor(
+    readonly socket: Socket,
+    private readonly clientId = 'raw-test',
+  ) {
     socket.on('data', (d: Buffer) => {
       this.buf = Buffer.concat([this.buf, d]);
       while (this.buf.length >= 4 && this.buf.length >= 4 + this.buf.readInt32BE(0)) {
@@ -30,13 +33,13 @@ export class RawClient {
     socket.on('error', () => undefined);
   }
 
-  static async connect(port: number): Promise<RawClient> {
+  static async connect(port: number, clientId = 'raw-test'): Promise<RawClient> {
     const socket = connect(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('error', reject);
     });
-    return new RawClient(socket);
+    return new RawClient(socket, clientId);
   }
 
   private wake(): void {
@@ -76,7 +79,7 @@ export class RawClient {
   /** Encodes, sends, and (unless noResponse) decodes the matching response. */
   send<K extends ImplementedApiKey>(apiKey: K, apiVersion: number, body: Encodable<ApiTypes[K]['request']>): number {
     const correlationId = this.nextCorrelation++;
-    this.sendRaw(encodeRequest({ apiKey, apiVersion, correlationId, clientId: 'raw-test' }, body));
+    this.sendRaw(encodeRequest({ apiKey, apiVersion, correlationId, clientId: this.clientId }, body));
     return correlationId;
   }
 

@@ -92,6 +92,7 @@ describe('Metadata auto-creation limits', () => {
     const conn: ConnectionContext = {
       id: 99,
       remote: 'test',
+      principal: 'User:ANONYMOUS',
       get isClosed() {
         return ++checks > 3;
       },

@@ -16,6 +16,8 @@
  *   2. Missing topics are auto-created when the broker allows it (the only async step, done
  *      before any append so the appends of one request run in one synchronous section).
  *   3. Per partition, in request order:
+ *        ACLs (when on): WRITE on the transactional id (if any) → TRANSACTIONAL_ID_AUTHORIZATION_FAILED 53
+ *                        for every partition; WRITE on the topic → TOPIC_AUTHORIZATION_FAILED 29
  *        invalid topic name                  → INVALID_TOPIC_EXCEPTION 17
  *        internal topic (__consumer_offsets…) → INVALID_TOPIC_EXCEPTION 17 (only coordinators
  *                                               write there, as in Kafka; never auto-created here)
@@ -39,6 +41,7 @@ import type { PartitionLog } from '../log/partition-log.ts';
 import { isInternalTopic, topicNameError } from '../topic-config.ts';
 import type { Broker, ProduceBatchContext } from '../broker.ts';
 import { closeWith, defineHandler, later, NO_RESPONSE, type HandlerOutput, type RequestContext } from './handler.ts';
+import { allowed, mayCreateTopic, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 type Response = Encodable<ProduceResponse>;
 interface PartitionResult {
@@ -63,13 +66,26 @@ export const produceHandler = defineHandler<ProduceRequest, Response>({
     let missing: string[] | undefined;
     if (req.acks === -1 || req.acks === 0 || req.acks === 1) {
       for (const t of req.topicData) {
-        if (!broker.topics.has(t.name) && topicNameError(t.name) === null && !isInternalTopic(t.name)) (missing ??= []).push(t.name);
+        if (!broker.topics.has(t.name) && topicNameError(t.name) === null && !isInternalTopic(t.name) && mayAutoCreate(ctx, req, t.name)) {
+          (missing ??= []).push(t.name);
+        }
       }
     }
     if (missing === undefined || !broker.options.autoCreateTopics) return produce(ctx, req);
     return autoCreate(broker, missing).then(() => produce(ctx, req));
   },
 });
+
+/** Auto-creation on produce needs what the produce itself needs, plus CREATE (ACLs on). */
+function mayAutoCreate(ctx: RequestContext, req: ProduceRequest, topic: string): boolean {
+  return denial(ctx, req, topic) === ErrorCode.NONE && mayCreateTopic(ctx, topic);
+}
+
+/** The ACL verdict for one topic of the request: NONE, or the error code to answer with. */
+function denial(ctx: RequestContext, req: ProduceRequest, topic: string): number {
+  if (req.transactionalId !== null && !allowed(ctx, Op.WRITE, Res.TRANSACTIONAL_ID, req.transactionalId)) return ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+  return allowed(ctx, Op.WRITE, Res.TOPIC, topic) ? ErrorCode.NONE : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+}
 
 async function autoCreate(broker: Broker, names: string[]): Promise<void> {
   for (const name of names) {
@@ -90,6 +106,7 @@ function produce(ctx: RequestContext, req: ProduceRequest): HandlerOutput<Respon
   const responses = req.topicData.map((t) => {
     const nameError = topicNameError(t.name);
     const info = broker.topics.get(t.name);
+    const denied = denial(ctx, req, t.name);
     const partitionResponses = t.partitionData.map((pd): PartitionResult => {
       const result: PartitionResult = {
         index: pd.index,
@@ -107,6 +124,7 @@ function produce(ctx: RequestContext, req: ProduceRequest): HandlerOutput<Respon
         return result;
       };
       if (!validAcks) return fail(ErrorCode.INVALID_REQUIRED_ACKS, `acks=${acks} is invalid; use -1, 0 or 1`);
+      if (denied !== ErrorCode.NONE) return fail(denied, `not authorized to write to ${t.name}${req.transactionalId === null ? '' : ` in transaction ${req.transactionalId}`}`);
       if (nameError !== null) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameError);
       if (isInternalTopic(t.name)) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${t.name}`);
       const log = info === undefined ? undefined : broker.partitions.get(t.name, pd.index);

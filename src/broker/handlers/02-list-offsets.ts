@@ -21,6 +21,7 @@ import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type PartitionLog } from '../log/
 import type { OffsetAndTimestamp } from '../log/log-types.ts';
 import { lastStableOffset, READ_COMMITTED } from '../txn/isolation.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 type Response = Encodable<ListOffsetsResponse>;
 type PartitionResponse = NonNullable<NonNullable<Response['topics']>[number]['partitions']>[number];
@@ -38,41 +39,48 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, Response>({
   handle(ctx, req) {
     const broker = ctx.broker;
     const v0 = ctx.apiVersion === 0;
-    const topics = req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p): PartitionResponse => {
-        const out: PartitionResponse = {
-          partitionIndex: p.partitionIndex,
-          errorCode: ErrorCode.NONE,
-          oldStyleOffsets: [],
-          timestamp: -1,
-          offset: -1,
-          leaderEpoch: -1,
-        };
-        const log = broker.partitions.get(t.name, p.partitionIndex);
-        if (log === undefined) {
-          out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-          return out;
-        }
-        try {
-          const ts = Number(p.timestamp);
-          const found =
-            ts === LATEST_TIMESTAMP && req.isolationLevel === READ_COMMITTED
-              ? { offset: lastStableOffset(broker, t.name, p.partitionIndex, log), timestamp: -1 }
-              : lookup(log, ts);
-          if (found !== null) {
-            out.offset = found.offset;
-            out.timestamp = found.timestamp;
-            out.leaderEpoch = 0;
-            if (v0 && p.maxNumOffsets > 0) out.oldStyleOffsets = [found.offset];
+    const topics = req.topics.map((t) => {
+      const denied = !allowed(ctx, Op.DESCRIBE, Res.TOPIC, t.name);
+      return {
+        name: t.name,
+        partitions: t.partitions.map((p): PartitionResponse => {
+          const out: PartitionResponse = {
+            partitionIndex: p.partitionIndex,
+            errorCode: ErrorCode.NONE,
+            oldStyleOffsets: [],
+            timestamp: -1,
+            offset: -1,
+            leaderEpoch: -1,
+          };
+          if (denied) {
+            out.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+            return out;
           }
-        } catch (err) {
-          out.errorCode = err instanceof LogError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR;
-          if (!(err instanceof LogError)) broker.logger.warn(`ListOffsets on ${log.name} failed: ${(err as Error).message}`);
-        }
-        return out;
-      }),
-    }));
+          const log = broker.partitions.get(t.name, p.partitionIndex);
+          if (log === undefined) {
+            out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+            return out;
+          }
+          try {
+            const ts = Number(p.timestamp);
+            const found =
+              ts === LATEST_TIMESTAMP && req.isolationLevel === READ_COMMITTED
+                ? { offset: lastStableOffset(broker, t.name, p.partitionIndex, log), timestamp: -1 }
+                : lookup(log, ts);
+            if (found !== null) {
+              out.offset = found.offset;
+              out.timestamp = found.timestamp;
+              out.leaderEpoch = 0;
+              if (v0 && p.maxNumOffsets > 0) out.oldStyleOffsets = [found.offset];
+            }
+          } catch (err) {
+            out.errorCode = err instanceof LogError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR;
+            if (!(err instanceof LogError)) broker.logger.warn(`ListOffsets on ${log.name} failed: ${(err as Error).message}`);
+          }
+          return out;
+        }),
+      };
+    });
     return { throttleTimeMs: 0, topics };
   },
 });

@@ -23,6 +23,11 @@
  * stops as soon as the requesting connection closes, so a request naming 200,000 topics does not
  * keep creating them for a client that has gone.
  *
+ * ACLs (when on, as Kafka's KafkaApis): the all-topics form lists only topics the caller may
+ * DESCRIBE; a named topic it may not DESCRIBE answers TOPIC_AUTHORIZATION_FAILED 29, whether or
+ * not it exists; a missing topic is auto-created only for a caller with CREATE on the cluster or
+ * the topic, else it too answers TOPIC_AUTHORIZATION_FAILED.
+ *
  * Per version: v7+ leader epoch 0; v8+ authorized operations are reported as "not requested"
  * (-2147483648, Kafka's value when no authorizer is configured); v10+ topic ids (stable UUIDs from
  * the topic registry; ZERO_UUID for a topic that does not exist). Tagged fields stay at their
@@ -37,6 +42,7 @@ import { isInternalTopic, topicNameError } from '../topic-config.ts';
 import type { TopicInfo } from '../topic-registry.ts';
 import type { Broker } from '../broker.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, mayCreateTopic, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 type Response = Encodable<MetadataResponse>;
 type TopicEntry = NonNullable<Response['topics']>[number];
@@ -64,19 +70,29 @@ export const metadataHandler = defineHandler<MetadataRequest, Response>({
     const topics: TopicEntry[] = [];
     let creations = 0;
     if (wantsAll) {
-      for (const info of broker.topics.list()) topics.push(describeTopic(broker, info));
+      for (const info of broker.topics.list()) if (allowed(ctx, Op.DESCRIBE, Res.TOPIC, info.name)) topics.push(describeTopic(broker, info));
     } else {
       for (const t of req.topics ?? []) {
         const name = t.name;
         if (name === null || name === undefined) {
-          topics.push(describeById(broker, version, t.topicId ?? ZERO_UUID));
+          const entry = describeById(broker, version, t.topicId ?? ZERO_UUID);
+          const hidden = typeof entry.name === 'string' && entry.name !== '' && !allowed(ctx, Op.DESCRIBE, Res.TOPIC, entry.name);
+          topics.push(hidden ? { ...errorEntry(ErrorCode.TOPIC_AUTHORIZATION_FAILED, null), topicId: t.topicId ?? ZERO_UUID } : entry);
           continue;
         }
         if (topicNameError(name) !== null) {
           topics.push(errorEntry(ErrorCode.INVALID_TOPIC_EXCEPTION, name));
           continue;
         }
+        if (!allowed(ctx, Op.DESCRIBE, Res.TOPIC, name)) {
+          topics.push(errorEntry(ErrorCode.TOPIC_AUTHORIZATION_FAILED, name));
+          continue;
+        }
         let info: TopicInfo | undefined = broker.topics.get(name);
+        if (info === undefined && allowAuto && broker.options.autoCreateTopics && !isInternalTopic(name) && !mayCreateTopic(ctx, name)) {
+          topics.push(errorEntry(ErrorCode.TOPIC_AUTHORIZATION_FAILED, name));
+          continue;
+        }
         const mayCreate = allowAuto && creations < MAX_AUTO_CREATE_PER_REQUEST && !ctx.conn.isClosed && !isInternalTopic(name);
         try {
           if (info === undefined && mayCreate) {

@@ -22,6 +22,7 @@ import { GROUPS } from '../coordinator/service.ts';
 import type { OffsetCommitEntry } from '../coordinator/offset-store.ts';
 import { isStorageFailure } from '../log/log-errors.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 export const MAX_OFFSET_METADATA_BYTES = 4096;
 
@@ -44,6 +45,7 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, Partial<Of
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code })) })),
     });
+    if (!allowed(ctx, Op.READ, Res.GROUP, req.groupId)) return all(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     const code = coordinator.validateCommit(req.groupId, memberId, generation, instanceId);
     if (code !== ErrorCode.NONE) return all(code);
 
@@ -51,11 +53,14 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, Partial<Of
     const results: { name: string; partitions: PartitionResult[] }[] = [];
     for (const t of req.topics) {
       const topic = ctx.broker.topic(t.name);
+      const denied = !allowed(ctx, Op.READ, Res.TOPIC, t.name);
       const partitions: PartitionResult[] = [];
       for (const p of t.partitions) {
         const metadata = p.committedMetadata ?? '';
         let errorCode: number = ErrorCode.NONE;
-        if (topic === undefined || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) {
+        if (denied) {
+          errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+        } else if (topic === undefined || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) {
           errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         } else if (Buffer.byteLength(metadata, 'utf8') > MAX_OFFSET_METADATA_BYTES) {
           errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;

@@ -21,7 +21,8 @@ import { GROUPS } from '../coordinator/service.ts';
 import type { OffsetStore } from '../coordinator/offset-store.ts';
 import { TRANSACTIONS } from '../txn/txn-service.ts';
 import type { Broker } from '../broker.ts';
-import { defineHandler } from './handler.ts';
+import { defineHandler, type RequestContext } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 interface PartitionOut {
   partitionIndex: number;
@@ -81,6 +82,21 @@ function stable(broker: Broker, groupId: string, requireStable: boolean): ((topi
   return (topic, partition) => txns.hasPendingOffset(groupId, topic, partition);
 }
 
+/**
+ * Kafka's ACL view of a group's offsets: topics the caller may not DESCRIBE are left out of an
+ * all-topics answer and answered TOPIC_AUTHORIZATION_FAILED (offset -1) when asked for by name.
+ */
+function visible(ctx: RequestContext, out: TopicOut[], named: boolean): TopicOut[] {
+  if (!ctx.broker.options.authorizer.enabled) return out;
+  const ok = (t: TopicOut): boolean => allowed(ctx, Op.DESCRIBE, Res.TOPIC, t.name);
+  if (!named) return out.filter(ok);
+  return out.map((t) =>
+    ok(t)
+      ? t
+      : { name: t.name, partitions: t.partitions.map((p) => ({ ...p, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) },
+  );
+}
+
 export const offsetFetchHandler = defineHandler<OffsetFetchRequest, Partial<OffsetFetchResponse>>({
   apiKey: 9,
   name: 'OffsetFetch',
@@ -92,23 +108,23 @@ export const offsetFetchHandler = defineHandler<OffsetFetchRequest, Partial<Offs
     const { offsets } = ctx.broker.service(GROUPS);
     const v = ctx.apiVersion;
     const loadingCode = offsets.loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE;
+    // Group DESCRIBE is needed (GROUP_AUTHORIZATION_FAILED, per group from v8, per partition before v2).
+    const groupCode = (groupId: string): number => (allowed(ctx, Op.DESCRIBE, Res.GROUP, groupId) ? loadingCode : ErrorCode.GROUP_AUTHORIZATION_FAILED);
     if (v >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: req.groups.map((g) => ({
-          groupId: g.groupId,
-          topics: loadingCode === 0 ? fetchGroup(offsets, g.groupId, g.topics, 0, stable(ctx.broker, g.groupId, req.requireStable)) : [],
-          errorCode: loadingCode,
-        })),
+        groups: req.groups.map((g) => {
+          const code = groupCode(g.groupId);
+          const topics = code === 0 ? fetchGroup(offsets, g.groupId, g.topics, 0, stable(ctx.broker, g.groupId, req.requireStable)) : [];
+          return { groupId: g.groupId, topics: visible(ctx, topics, g.topics !== null), errorCode: code };
+        }),
       };
     }
+    const code = groupCode(req.groupId);
     if (v < 2) {
-      return { throttleTimeMs: 0, topics: fetchGroup(offsets, req.groupId, req.topics ?? [], loadingCode), errorCode: 0 };
+      return { throttleTimeMs: 0, topics: visible(ctx, fetchGroup(offsets, req.groupId, req.topics ?? [], code), true), errorCode: 0 };
     }
-    return {
-      throttleTimeMs: 0,
-      topics: loadingCode === 0 ? fetchGroup(offsets, req.groupId, req.topics, 0, stable(ctx.broker, req.groupId, v >= 7 && req.requireStable)) : [],
-      errorCode: loadingCode,
-    };
+    const topics = code === 0 ? fetchGroup(offsets, req.groupId, req.topics, 0, stable(ctx.broker, req.groupId, v >= 7 && req.requireStable)) : [];
+    return { throttleTimeMs: 0, topics: visible(ctx, topics, req.topics !== null), errorCode: code };
   },
 });

@@ -16,18 +16,24 @@ import {
   type FindCoordinatorResponse,
 } from '../../protocol/messages/10-find-coordinator.ts';
 import { validGroupId } from '../coordinator/group-coordinator.ts';
-import type { Broker } from '../broker.ts';
-import { defineHandler } from './handler.ts';
+import { defineHandler, type RequestContext } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 const KEY_TYPE_GROUP = 0;
 const KEY_TYPE_TRANSACTION = 1;
 
-function lookup(broker: Broker, key: string, keyType: number): { errorCode: number; errorMessage: string | null } {
+function lookup(ctx: RequestContext, key: string, keyType: number): { errorCode: number; errorMessage: string | null } {
+  const broker = ctx.broker;
   if (keyType !== KEY_TYPE_GROUP && keyType !== KEY_TYPE_TRANSACTION) {
     return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `unknown coordinator key type ${keyType}; use 0 (group) or 1 (transaction)` };
   }
   if (keyType === KEY_TYPE_GROUP && !validGroupId(key)) {
     return { errorCode: ErrorCode.INVALID_GROUP_ID, errorMessage: `group id "${key}" must be 1-255 characters` };
+  }
+  // DESCRIBE on the group / transactional id, as Kafka checks before naming a coordinator.
+  if (keyType === KEY_TYPE_GROUP && !allowed(ctx, Op.DESCRIBE, Res.GROUP, key)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
+  if (keyType === KEY_TYPE_TRANSACTION && !allowed(ctx, Op.DESCRIBE, Res.TRANSACTIONAL_ID, key)) {
+    return { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: null };
   }
   if (broker.isClosing) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'the broker is shutting down' };
   return { errorCode: ErrorCode.NONE, errorMessage: null };
@@ -47,12 +53,12 @@ export const findCoordinatorHandler = defineHandler<FindCoordinatorRequest, Part
       return {
         throttleTimeMs: 0,
         coordinators: req.coordinatorKeys.map((key) => {
-          const r = lookup(b, key, req.keyType);
+          const r = lookup(ctx, key, req.keyType);
           return r.errorCode === 0 ? { key, ...node, ...r } : { key, nodeId: -1, host: '', port: -1, ...r };
         }),
       };
     }
-    const r = lookup(b, req.key, req.keyType);
+    const r = lookup(ctx, req.key, req.keyType);
     return r.errorCode === 0 ? { throttleTimeMs: 0, ...r, ...node } : { throttleTimeMs: 0, ...r, nodeId: -1, host: '', port: -1 };
   },
 });

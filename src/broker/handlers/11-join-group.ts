@@ -16,6 +16,14 @@ import {
 } from '../../protocol/messages/11-join-group.ts';
 import { GROUPS } from '../coordinator/service.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
+
+/** Kafka's JoinGroupRequest.getErrorResponse: no member id, no generation, no leader. */
+function groupAuthorizationFailed(v: number): Partial<JoinGroupResponse> {
+  const errorCode = ErrorCode.GROUP_AUTHORIZATION_FAILED;
+  return { throttleTimeMs: 0, errorCode, generationId: -1, protocolType: null, protocolName: v >= 7 ? null : '', leader: '', memberId: '', members: [] };
+}
 
 export const joinGroupHandler = defineHandler<JoinGroupRequest, Partial<JoinGroupResponse>>({
   apiKey: 11,
@@ -27,6 +35,7 @@ export const joinGroupHandler = defineHandler<JoinGroupRequest, Partial<JoinGrou
   async handle(ctx, req) {
     const { coordinator } = ctx.broker.service(GROUPS);
     const v = ctx.apiVersion;
+    if (!allowed(ctx, Op.READ, Res.GROUP, req.groupId)) return groupAuthorizationFailed(v);
     const result = await coordinator.join({
       groupId: req.groupId,
       memberId: req.memberId,

@@ -14,6 +14,8 @@ import {
 } from '../../protocol/messages/13-leave-group.ts';
 import { GROUPS } from '../coordinator/service.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
 
 export const leaveGroupHandler = defineHandler<LeaveGroupRequest, Partial<LeaveGroupResponse>>({
   apiKey: 13,
@@ -23,6 +25,7 @@ export const leaveGroupHandler = defineHandler<LeaveGroupRequest, Partial<LeaveG
   advertised: { min: 0, max: 5 },
   served: { min: 0, max: 5 },
   handle(ctx, req) {
+    if (!allowed(ctx, Op.READ, Res.GROUP, req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
     const { coordinator } = ctx.broker.service(GROUPS);
     if (ctx.apiVersion < 3) {
       const r = coordinator.leave(req.groupId, [{ memberId: req.memberId, groupInstanceId: null }]);

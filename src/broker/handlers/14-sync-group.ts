@@ -14,6 +14,8 @@ import {
 } from '../../protocol/messages/14-sync-group.ts';
 import { GROUPS } from '../coordinator/service.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
 
 export const syncGroupHandler = defineHandler<SyncGroupRequest, Partial<SyncGroupResponse>>({
   apiKey: 14,
@@ -23,6 +25,7 @@ export const syncGroupHandler = defineHandler<SyncGroupRequest, Partial<SyncGrou
   advertised: { min: 0, max: 5 },
   served: { min: 0, max: 5 },
   async handle(ctx, req) {
+    if (!allowed(ctx, Op.READ, Res.GROUP, req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, assignment: Buffer.alloc(0) };
     const { coordinator } = ctx.broker.service(GROUPS);
     const v = ctx.apiVersion;
     const result = await coordinator.sync({

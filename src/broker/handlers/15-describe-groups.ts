@@ -15,6 +15,7 @@ import {
 } from '../../protocol/messages/15-describe-groups.ts';
 import { GROUPS } from '../coordinator/service.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 const NOT_REQUESTED = -2147483648;
 
@@ -31,6 +32,9 @@ export const describeGroupsHandler = defineHandler<DescribeGroupsRequest, Partia
       throttleTimeMs: 0,
       groups: req.groups.map((groupId) => {
         const base = { groupId, authorizedOperations: NOT_REQUESTED };
+        if (!allowed(ctx, Op.DESCRIBE, Res.GROUP, groupId)) {
+          return { ...base, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, groupState: '', protocolType: '', protocolData: '', members: [] };
+        }
         if (offsets.loading) {
           return { ...base, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, groupState: '', protocolType: '', protocolData: '', members: [] };
         }

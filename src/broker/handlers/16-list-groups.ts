@@ -13,6 +13,7 @@ import {
 } from '../../protocol/messages/16-list-groups.ts';
 import { GROUPS } from '../coordinator/service.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, clusterAllowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 export const listGroupsHandler = defineHandler<ListGroupsRequest, Partial<ListGroupsResponse>>({
   apiKey: 16,
@@ -26,11 +27,14 @@ export const listGroupsHandler = defineHandler<ListGroupsRequest, Partial<ListGr
     if (offsets.loading) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, groups: [] };
     const states = new Set((ctx.apiVersion >= 4 ? req.statesFilter : []).map((s) => s.toLowerCase()));
     const types = new Set((ctx.apiVersion >= 5 ? req.typesFilter : []).map((s) => s.toLowerCase()));
+    const seeAll = clusterAllowed(ctx, Op.DESCRIBE);
     const groups = coordinator
       .allGroups()
       .filter((g) => g.state !== 'Dead')
       .filter((g) => states.size === 0 || states.has(g.state.toLowerCase()))
       .filter(() => types.size === 0 || types.has('classic'))
+      // Kafka lists every group to a caller with DESCRIBE on the cluster, else those it may describe.
+      .filter((g) => seeAll || allowed(ctx, Op.DESCRIBE, Res.GROUP, g.groupId))
       .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state, groupType: 'classic' }));
     return { throttleTimeMs: 0, errorCode: 0, groups };
   },

@@ -23,6 +23,7 @@ import { describeTopicConfigs } from '../topic-config.ts';
 import { TopicError } from '../topic-manager.ts';
 import { isStorageFailure } from '../log/log-errors.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, clusterAllowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 type Response = Encodable<CreateTopicsResponse>;
 type TopicResult = NonNullable<Response['topics']>[number];
@@ -41,6 +42,8 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, Response>(
     const counts = new Map<string, number>();
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const topics: TopicResult[] = [];
+    // CREATE on the cluster allows every topic; without it, CREATE on each topic is needed.
+    const mayCreateAny = clusterAllowed(ctx, Op.CREATE);
     for (const t of req.topics) {
       const result: TopicResult = {
         name: t.name,
@@ -55,6 +58,11 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, Response>(
       if ((counts.get(t.name) ?? 0) > 1) {
         result.errorCode = ErrorCode.INVALID_REQUEST;
         result.errorMessage = `topic "${t.name}" appears more than once in the request`;
+        continue;
+      }
+      if (!mayCreateAny && !allowed(ctx, Op.CREATE, Res.TOPIC, t.name)) {
+        result.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+        result.errorMessage = 'Authorization failed.';
         continue;
       }
       const spec = {

@@ -19,10 +19,10 @@ import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../../protocol/m
 import type { Encodable } from '../../protocol/schema.ts';
 import { ZERO_UUID } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
-import type { Broker } from '../broker.ts';
 import { TopicError } from '../topic-manager.ts';
 import { isInternalTopic } from '../topic-config.ts';
-import { defineHandler } from './handler.ts';
+import { defineHandler, type RequestContext } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 type Response = Encodable<DeleteTopicsResponse>;
 type Result = NonNullable<Response['responses']>[number];
@@ -43,12 +43,13 @@ export const deleteTopicsHandler = defineHandler<DeleteTopicsRequest, Response>(
         ? req.topics.map((t) => ({ name: t.name, topicId: t.topicId }))
         : req.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
     const responses: Result[] = [];
-    for (const w of wanted) responses.push(await deleteOne(ctx.broker, w.name, w.topicId));
+    for (const w of wanted) responses.push(await deleteOne(ctx, w.name, w.topicId));
     return { throttleTimeMs: 0, responses };
   },
 });
 
-async function deleteOne(broker: Broker, requestedName: string | null, requestedId: string): Promise<Result> {
+async function deleteOne(ctx: RequestContext, requestedName: string | null, requestedId: string): Promise<Result> {
+  const broker = ctx.broker;
   const result: Result = { name: requestedName, topicId: requestedId, errorCode: ErrorCode.NONE, errorMessage: null };
   const fail = (code: number, message: string): Result => {
     result.errorCode = code;
@@ -63,6 +64,7 @@ async function deleteOne(broker: Broker, requestedName: string | null, requested
     name = info.name;
     result.name = name;
   }
+  if (!allowed(ctx, Op.DELETE, Res.TOPIC, name)) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.');
   if (isInternalTopic(name) && broker.topics.has(name)) {
     return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `internal topic "${name}" cannot be deleted`);
   }

@@ -12,6 +12,7 @@ import type { Encodable } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { LogError } from '../log/log-errors.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 type Response = Encodable<DeleteRecordsResponse>;
 type PartitionResult = NonNullable<NonNullable<Response['topics']>[number]['partitions']>[number];
@@ -28,9 +29,14 @@ export const deleteRecordsHandler = defineHandler<DeleteRecordsRequest, Response
     const topics = [];
     for (const t of req.topics) {
       const partitions: PartitionResult[] = [];
+      const denied = !allowed(ctx, Op.DELETE, Res.TOPIC, t.name);
       for (const p of t.partitions) {
         const result: PartitionResult = { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.NONE };
         partitions.push(result);
+        if (denied) {
+          result.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+          continue;
+        }
         const log = broker.partitions.get(t.name, p.partitionIndex);
         if (log === undefined) {
           result.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;

@@ -19,6 +19,7 @@ import {
 import { PRODUCERS } from '../txn/service.ts';
 import { TRANSACTIONS } from '../txn/txn-service.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, allowedOnAnyOf, clusterAllowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 export const initProducerIdHandler = defineHandler<InitProducerIdRequest, Partial<InitProducerIdResponse>>({
   apiKey: 22,
@@ -33,11 +34,18 @@ export const initProducerIdHandler = defineHandler<InitProducerIdRequest, Partia
       if (req.transactionalId === '') {
         return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, producerId: -1n, producerEpoch: -1 };
       }
+      if (!allowed(ctx, Op.WRITE, Res.TRANSACTIONAL_ID, req.transactionalId)) {
+        return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, producerId: -1n, producerEpoch: -1 };
+      }
       const given = v >= 3 ? { producerId: req.producerId, producerEpoch: req.producerEpoch } : null;
       return ctx.broker
         .service(TRANSACTIONS)
         .coordinator.initProducerId(req.transactionalId, req.transactionTimeoutMs, given, v)
         .then((r) => ({ throttleTimeMs: 0, ...r }));
+    }
+    // An idempotent producer needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic (KIP-679).
+    if (!clusterAllowed(ctx, Op.IDEMPOTENT_WRITE) && !allowedOnAnyOf(ctx, Op.WRITE, Res.TOPIC)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, producerId: -1n, producerEpoch: -1 };
     }
     const producers = ctx.broker.service(PRODUCERS);
     const r = producers.initProducerId(v >= 3 ? req.producerId : -1n, v >= 3 ? req.producerEpoch : -1);

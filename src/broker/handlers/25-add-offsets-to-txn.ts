@@ -14,6 +14,7 @@ import {
 import { validGroupId } from '../coordinator/group-coordinator.ts';
 import { TRANSACTIONS } from '../txn/txn-service.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 export const addOffsetsToTxnHandler = defineHandler<AddOffsetsToTxnRequest, Partial<AddOffsetsToTxnResponse>>({
   apiKey: 25,
@@ -23,6 +24,8 @@ export const addOffsetsToTxnHandler = defineHandler<AddOffsetsToTxnRequest, Part
   advertised: { min: 0, max: 4 },
   served: { min: 0, max: 4 },
   async handle(ctx, req) {
+    if (!allowed(ctx, Op.WRITE, Res.TRANSACTIONAL_ID, req.transactionalId)) return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
+    if (!allowed(ctx, Op.READ, Res.GROUP, req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     if (!validGroupId(req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID };
     const errorCode = await ctx.broker
       .service(TRANSACTIONS)

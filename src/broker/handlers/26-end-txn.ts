@@ -12,6 +12,8 @@ import {
 } from '../../protocol/messages/26-end-txn.ts';
 import { TRANSACTIONS } from '../txn/txn-service.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
 
 export const endTxnHandler = defineHandler<EndTxnRequest, Partial<EndTxnResponse>>({
   apiKey: 26,
@@ -21,6 +23,7 @@ export const endTxnHandler = defineHandler<EndTxnRequest, Partial<EndTxnResponse
   advertised: { min: 0, max: 4 },
   served: { min: 0, max: 4 },
   async handle(ctx, req) {
+    if (!allowed(ctx, Op.WRITE, Res.TRANSACTIONAL_ID, req.transactionalId)) return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
     const errorCode = await ctx.broker
       .service(TRANSACTIONS)
       .coordinator.endTxn(req.transactionalId, { producerId: req.producerId, producerEpoch: req.producerEpoch }, req.committed, ctx.apiVersion);

@@ -19,6 +19,7 @@ import { validGroupId } from '../coordinator/group-coordinator.ts';
 import { GROUPS } from '../coordinator/service.ts';
 import { TRANSACTIONS } from '../txn/txn-service.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 export const txnOffsetCommitHandler = defineHandler<TxnOffsetCommitRequest, Partial<TxnOffsetCommitResponse>>({
   apiKey: 28,
@@ -28,16 +29,23 @@ export const txnOffsetCommitHandler = defineHandler<TxnOffsetCommitRequest, Part
   advertised: { min: 0, max: 3 },
   served: { min: 0, max: 3 },
   async handle(ctx, req) {
+    // Topics the caller may not READ answer TOPIC_AUTHORIZATION_FAILED; the others are committed.
+    const deniedTopics = new Set(req.topics.filter((t) => !allowed(ctx, Op.READ, Res.TOPIC, t.name)).map((t) => t.name));
     const answer = (code: number) => ({
       throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code })) })),
+      topics: req.topics.map((t) => {
+        const c = deniedTopics.has(t.name) && code === ErrorCode.NONE ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : code;
+        return { name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: c })) };
+      }),
     });
+    if (!allowed(ctx, Op.WRITE, Res.TRANSACTIONAL_ID, req.transactionalId)) return answer(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    if (!allowed(ctx, Op.READ, Res.GROUP, req.groupId)) return answer(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     if (!validGroupId(req.groupId)) return answer(ErrorCode.INVALID_GROUP_ID);
     if (ctx.apiVersion >= 3 && req.generationId >= 0) {
       const code = ctx.broker.service(GROUPS).coordinator.validateCommit(req.groupId, req.memberId, req.generationId, req.groupInstanceId);
       if (code !== ErrorCode.NONE) return answer(code);
     }
-    const offsets = req.topics.flatMap((t) =>
+    const offsets = req.topics.filter((t) => !deniedTopics.has(t.name)).flatMap((t) =>
       t.partitions.map((p) => ({
         topic: t.name,
         partition: p.partitionIndex,
@@ -46,6 +54,7 @@ export const txnOffsetCommitHandler = defineHandler<TxnOffsetCommitRequest, Part
         metadata: p.committedMetadata ?? '',
       })),
     );
+    if (offsets.length === 0 && deniedTopics.size > 0) return answer(ErrorCode.NONE);
     const code = await ctx.broker
       .service(TRANSACTIONS)
       .coordinator.txnOffsetCommit(req.transactionalId, req.groupId, { producerId: req.producerId, producerEpoch: req.producerEpoch }, offsets, ctx.apiVersion);

@@ -19,6 +19,7 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 import { describeTopicConfigs } from '../topic-config.ts';
 import type { Broker } from '../broker.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, clusterAllowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 type Response = Encodable<DescribeConfigsResponse>;
 type Result = NonNullable<Response['results']>[number];
@@ -64,6 +65,7 @@ export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, Resp
       const base = { resourceType: r.resourceType, resourceName: r.resourceName, errorCode: ErrorCode.NONE, errorMessage: null, configs: [] };
       let entries: Entry[];
       if (r.resourceType === RESOURCE_TOPIC) {
+        if (!allowed(ctx, Op.DESCRIBE_CONFIGS, Res.TOPIC, r.resourceName)) return { ...base, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Topic authorization failed.' };
         const info = broker.topic(r.resourceName);
         if (info === undefined) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic "${r.resourceName}" does not exist` };
         entries = describeTopicConfigs(broker.options.topicDefaults, info.configs).map((c) => ({
@@ -73,6 +75,7 @@ export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, Resp
           source: c.source === 'topic' ? SOURCE.dynamicTopic : c.source === 'broker' ? SOURCE.staticBroker : SOURCE.default,
         }));
       } else if (r.resourceType === RESOURCE_BROKER) {
+        if (!clusterAllowed(ctx, Op.DESCRIBE_CONFIGS)) return { ...base, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.' };
         if (r.resourceName !== String(broker.nodeId) && r.resourceName !== '') {
           return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `this broker is node ${broker.nodeId}, not "${r.resourceName}"` };
         }

@@ -13,6 +13,7 @@ import {
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { GROUPS } from '../coordinator/service.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 export const deleteGroupsHandler = defineHandler<DeleteGroupsRequest, Partial<DeleteGroupsResponse>>({
   apiKey: 42,
@@ -26,6 +27,10 @@ export const deleteGroupsHandler = defineHandler<DeleteGroupsRequest, Partial<De
     const results: { groupId: string; errorCode: number }[] = [];
     for (const groupId of req.groupsNames) {
       let errorCode: number;
+      if (!allowed(ctx, Op.DELETE, Res.GROUP, groupId)) {
+        results.push({ groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED });
+        continue;
+      }
       try {
         errorCode = await groups.deleteGroup(groupId);
       } catch (err) {

@@ -14,6 +14,7 @@ import {
 import { TRANSACTIONS } from '../txn/txn-service.ts';
 import type { TxnPartition } from '../txn/txn-log.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 /** Partitions grouped by topic, topics and partitions in ascending order. */
 export function byTopic(partitions: readonly TxnPartition[]): { topic: string; partitions: number[] }[] {
@@ -38,10 +39,10 @@ export const describeTransactionsHandler = defineHandler<DescribeTransactionsReq
     return {
       throttleTimeMs: 0,
       transactionStates: req.transactionalIds.map((id) => {
-        const m = coordinator.get(id);
-        if (m === undefined) {
+        const m = allowed(ctx, Op.DESCRIBE, Res.TRANSACTIONAL_ID, id) ? coordinator.get(id) : null;
+        if (m === undefined || m === null) {
           return {
-            errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId: id, transactionState: '',
+            errorCode: m === null ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId: id, transactionState: '',
             transactionTimeoutMs: -1, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [],
           };
         }

@@ -14,6 +14,7 @@ import {
 import { TRANSACTIONS } from '../txn/txn-service.ts';
 import { ALL_TXN_STATES, isIdle } from '../txn/txn-state-machine.ts';
 import { defineHandler } from './handler.ts';
+import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
 export const listTransactionsHandler = defineHandler<ListTransactionsRequest, Partial<ListTransactionsResponse>>({
   apiKey: 66,
@@ -33,6 +34,7 @@ export const listTransactionsHandler = defineHandler<ListTransactionsRequest, Pa
       .coordinator.all()
       .filter((m) => states.size === 0 || states.has(m.state))
       .filter((m) => pids.size === 0 || pids.has(m.producerId))
+      .filter((m) => allowed(ctx, Op.DESCRIBE, Res.TRANSACTIONAL_ID, m.transactionalId))
       .filter((m) => minDuration < 0 || (!isIdle(m.state) && m.txnStartTimestamp >= 0 && now - m.txnStartTimestamp > minDuration))
       .sort((a, b) => (a.transactionalId < b.transactionalId ? -1 : a.transactionalId > b.transactionalId ? 1 : 0));
     return {

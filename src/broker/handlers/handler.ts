@@ -32,6 +32,11 @@ export interface RequestContext {
   readonly apiVersion: number;
   readonly correlationId: number;
   readonly clientId: string | null;
+  /**
+   * Who is asking, in Kafka's form `User:<name>`: the principal the connection authenticated as,
+   * `User:ANONYMOUS` when it did not. ACL checks (src/broker/acl/request-authz.ts) use it.
+   */
+  readonly principal: string;
 }
 
 export const NO_RESPONSE: unique symbol = Symbol('no response');

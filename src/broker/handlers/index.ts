@@ -6,6 +6,7 @@
 import type { ApiHandler } from './handler.ts';
 import { produceHandler } from './00-produce.ts';
 import { fetchHandler } from './01-fetch.ts';
+import { withFetchAuthorization } from '../acl/fetch-authorization.ts';
 import { listOffsetsHandler } from './02-list-offsets.ts';
 import { metadataHandler } from './03-metadata.ts';
 import { offsetCommitHandler } from './08-offset-commit.ts';
@@ -26,6 +27,9 @@ import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.ts';
 import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.ts';
 import { endTxnHandler } from './26-end-txn.ts';
 import { txnOffsetCommitHandler } from './28-txn-offset-commit.ts';
+import { describeAclsHandler } from './29-describe-acls.ts';
+import { createAclsHandler } from './30-create-acls.ts';
+import { deleteAclsHandler } from './31-delete-acls.ts';
 import { describeConfigsHandler } from './32-describe-configs.ts';
 import { deleteGroupsHandler } from './42-delete-groups.ts';
 import { describeTransactionsHandler } from './65-describe-transactions.ts';
@@ -33,7 +37,7 @@ import { listTransactionsHandler } from './66-list-transactions.ts';
 
 export const HANDLERS: readonly ApiHandler[] = [
   produceHandler,
-  fetchHandler,
+  withFetchAuthorization(fetchHandler),
   listOffsetsHandler,
   metadataHandler,
   offsetCommitHandler,
@@ -54,6 +58,9 @@ export const HANDLERS: readonly ApiHandler[] = [
   addOffsetsToTxnHandler,
   endTxnHandler,
   txnOffsetCommitHandler,
+  describeAclsHandler,
+  createAclsHandler,
+  deleteAclsHandler,
   describeConfigsHandler,
   deleteGroupsHandler,
   describeTransactionsHandler,

@@ -4,8 +4,10 @@
  * and never changes a retained record's offset.
  *
  * One cleaning of a partition, in numbered phases:
- *   1 choose    the cleanable range = every segment but the active one; skip unless the dirty
- *               part (bytes at/after the first offset not yet cleaned) is ≥ min.cleanable.dirty.ratio
+ *   1 choose    the cleanable range = every segment but the active one, up to (not including) the
+ *               first segment holding a record newer than now − min.compaction.lag.ms (Kafka's
+ *               firstUncleanableDirtyOffset); skip unless the dirty part (bytes at/after the first
+ *               offset not yet cleaned) is ≥ min.cleanable.dirty.ratio
  *   2 map       scan the range, key → offset of its latest record (compactable batches only)
  *   3 rewrite   per group of consecutive segments whose sizes add up to ≤ segment.bytes: copy each
  *               batch, keeping a record when it is the latest for its key and is not an expired
@@ -100,9 +102,19 @@ export class LogCleaner {
     this.stopped = true;
   }
 
+  /** Phase 1's range: inactive segments older than min.compaction.lag.ms (maxTimestamp ≤ now − lag). */
+  cleanableSegments(log: PartitionLog): LogSegment[] {
+    const segs = [...log.inactiveSegments()];
+    const lag = log.config.minCompactionLagMs;
+    if (lag <= 0) return segs;
+    const horizon = this.now() - lag;
+    const young = segs.findIndex((s) => s.maxTimestamp > horizon);
+    return young < 0 ? segs : segs.slice(0, young);
+  }
+
   /** Dirty bytes / cleanable bytes of a partition (0 when nothing is cleanable). */
   dirtyRatio(log: PartitionLog): number {
-    const segs = log.inactiveSegments();
+    const segs = this.cleanableSegments(log);
     const firstDirty = this.cleanedUpTo.get(log) ?? 0;
     let total = 0;
     let dirty = 0;
@@ -115,7 +127,7 @@ export class LogCleaner {
 
   /** Cleans `log` once if it is dirty enough (or `force`); null when it was skipped. */
   async clean(log: PartitionLog, opts: { force?: boolean } = {}): Promise<CleanerStats | null> {
-    const segs = [...log.inactiveSegments()];
+    const segs = this.cleanableSegments(log);
     if (segs.length === 0 || this.stopped) return null;
     if (!opts.force && this.dirtyRatio(log) < log.config.minCleanableDirtyRatio) return null;
     const now = this.now();

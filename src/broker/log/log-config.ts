@@ -40,6 +40,11 @@ export interface LogConfig {
   deleteRetentionMs: number;
   /** min.cleanable.dirty.ratio: the cleaner compacts once dirty bytes / total ≥ this. */
   minCleanableDirtyRatio: number;
+  /**
+   * min.compaction.lag.ms: a segment holding a record newer than now − this is not compacted
+   * (nor is any segment after it). Versioned-store changelogs rely on it.
+   */
+  minCompactionLagMs: number;
   /** index.interval.bytes: one sparse index entry per this many bytes of log. */
   indexIntervalBytes: number;
   /** message.timestamp.type: LogAppendTime makes the broker stamp each batch at append. */
@@ -55,6 +60,7 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   cleanupPolicy: 'delete',
   deleteRetentionMs: 24 * 60 * 60 * 1000,
   minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
   indexIntervalBytes: 4096,
   messageTimestampType: 'CreateTime',
 });
@@ -77,6 +83,7 @@ export function resolveLogConfig(partial: Partial<LogConfig> = {}): LogConfig {
   intAtLeast('retentionBytes', -1);
   intAtLeast('maxMessageBytes', 0);
   intAtLeast('deleteRetentionMs', 0);
+  intAtLeast('minCompactionLagMs', 0);
   intAtLeast('indexIntervalBytes', 0);
   if (!['delete', 'compact', 'compact,delete'].includes(cfg.cleanupPolicy)) {
     throw new Error(

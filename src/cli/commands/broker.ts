@@ -43,6 +43,9 @@ interface BrokerFlags {
   connectionsMaxIdleMs?: number;
   maxConnections?: number;
   maxConnectionsPerIp?: number;
+  authorizer?: boolean;
+  superUsers?: string;
+  allowEveryoneIfNoAclFound?: boolean;
 }
 
 export function registerBrokerCommand(program: Command): void {
@@ -74,6 +77,9 @@ export function registerBrokerCommand(program: Command): void {
       'refuse connections beyond this many from one address (Kafka: max.connections.per.ip; default unbounded)',
       intArg('--max-connections-per-ip', 1, 2_147_483_647),
     )
+    .option('--authorizer', 'check every request against ACLs (Kafka: authorizer.class.name)')
+    .option('--super-users <principals>', 'principals allowed everything, ;-separated, e.g. "User:admin;User:ops" (Kafka: super.users)')
+    .option('--allow-everyone-if-no-acl-found', 'leave resources that no ACL mentions open (Kafka: allow.everyone.if.no.acl.found)')
     .action(async (flags: BrokerFlags) => {
       const advertisedHost = flags.advertisedHost ?? (flags.host === '0.0.0.0' || flags.host === '::' ? '127.0.0.1' : flags.host);
       await runBroker({
@@ -90,6 +96,11 @@ export function registerBrokerCommand(program: Command): void {
           ...(flags.connectionsMaxIdleMs !== undefined ? { connectionsMaxIdleMs: flags.connectionsMaxIdleMs } : {}),
           ...(flags.maxConnections !== undefined ? { maxConnections: flags.maxConnections } : {}),
           ...(flags.maxConnectionsPerIp !== undefined ? { maxConnectionsPerIp: flags.maxConnectionsPerIp } : {}),
+          authorizer: {
+            enabled: flags.authorizer === true,
+            superUsers: (flags.superUsers ?? '').split(';').map((p) => p.trim()).filter((p) => p !== ''),
+            allowEveryoneIfNoAclFound: flags.allowEveryoneIfNoAclFound === true,
+          },
         },
       });
     });

@@ -52,6 +52,12 @@ import { EndTxnRequestSchema, EndTxnResponseSchema } from './26-end-txn.ts';
 import type { EndTxnRequest, EndTxnResponse } from './26-end-txn.ts';
 import { TxnOffsetCommitRequestSchema, TxnOffsetCommitResponseSchema } from './28-txn-offset-commit.ts';
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './28-txn-offset-commit.ts';
+import { DescribeAclsRequestSchema, DescribeAclsResponseSchema } from './29-describe-acls.ts';
+import type { DescribeAclsRequest, DescribeAclsResponse } from './29-describe-acls.ts';
+import { CreateAclsRequestSchema, CreateAclsResponseSchema } from './30-create-acls.ts';
+import type { CreateAclsRequest, CreateAclsResponse } from './30-create-acls.ts';
+import { DeleteAclsRequestSchema, DeleteAclsResponseSchema } from './31-delete-acls.ts';
+import type { DeleteAclsRequest, DeleteAclsResponse } from './31-delete-acls.ts';
 import { DescribeConfigsRequestSchema, DescribeConfigsResponseSchema } from './32-describe-configs.ts';
 import type { DescribeConfigsRequest, DescribeConfigsResponse } from './32-describe-configs.ts';
 import { DeleteGroupsRequestSchema, DeleteGroupsResponseSchema } from './42-delete-groups.ts';
@@ -109,6 +115,9 @@ const DEFINITIONS: readonly ApiDefinition[] = [
   api(25, 'AddOffsetsToTxn', AddOffsetsToTxnRequestSchema, AddOffsetsToTxnResponseSchema),
   api(26, 'EndTxn', EndTxnRequestSchema, EndTxnResponseSchema),
   api(28, 'TxnOffsetCommit', TxnOffsetCommitRequestSchema, TxnOffsetCommitResponseSchema),
+  api(29, 'DescribeAcls', DescribeAclsRequestSchema, DescribeAclsResponseSchema),
+  api(30, 'CreateAcls', CreateAclsRequestSchema, CreateAclsResponseSchema),
+  api(31, 'DeleteAcls', DeleteAclsRequestSchema, DeleteAclsResponseSchema),
   api(32, 'DescribeConfigs', DescribeConfigsRequestSchema, DescribeConfigsResponseSchema),
   api(42, 'DeleteGroups', DeleteGroupsRequestSchema, DeleteGroupsResponseSchema),
   api(65, 'DescribeTransactions', DescribeTransactionsRequestSchema, DescribeTransactionsResponseSchema),
@@ -151,6 +160,9 @@ export interface ApiTypes {
   25: { request: AddOffsetsToTxnRequest; response: AddOffsetsToTxnResponse };
   26: { request: EndTxnRequest; response: EndTxnResponse };
   28: { request: TxnOffsetCommitRequest; response: TxnOffsetCommitResponse };
+  29: { request: DescribeAclsRequest; response: DescribeAclsResponse };
+  30: { request: CreateAclsRequest; response: CreateAclsResponse };
+  31: { request: DeleteAclsRequest; response: DeleteAclsResponse };
   32: { request: DescribeConfigsRequest; response: DescribeConfigsResponse };
   42: { request: DeleteGroupsRequest; response: DeleteGroupsResponse };
   65: { request: DescribeTransactionsRequest; response: DescribeTransactionsResponse };
@@ -181,6 +193,9 @@ export * from './24-add-partitions-to-txn.ts';
 export * from './25-add-offsets-to-txn.ts';
 export * from './26-end-txn.ts';
 export * from './28-txn-offset-commit.ts';
+export * from './29-describe-acls.ts';
+export * from './30-create-acls.ts';
+export * from './31-delete-acls.ts';
 export * from './32-describe-configs.ts';
 export * from './42-delete-groups.ts';
 export * from './65-describe-transactions.ts';

@@ -164,9 +164,9 @@ export class KStream<K, V> {
     }
     this.builder.claimStoreName(storeName);
     const state: TableSourceState = { storeName: undefined, sendOldValues: false };
-    const factory = new KeyValueMaterializer(storeName, m, keySerde, valueSerde);
+    const factory = new KeyValueMaterializer(storeName, m, keySerde, valueSerde, { sourceTable: true });
     const node = this.builder.add(parent, new MaterializableProcessorNode(name, tableSourceSupplier<K, V>(state) as unknown as AnyProcessorSupplier, factory));
-    const origin = tableSourceOrigin(node, state, storeName);
+    const origin = tableSourceOrigin(node, state, storeName, m.versionedSupplier?.historyRetentionMs);
     if (m.storeName !== undefined) origin.materialize();
     return new KTable<K, V>(this.builder, node, keySerde, valueSerde, m.storeName, origin);
   }

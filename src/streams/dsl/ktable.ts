@@ -50,7 +50,7 @@ export interface TableOrigin {
 }
 
 /** Origin of a source table (builder.table / toTable): materializing attaches its store. */
-export function tableSourceOrigin(node: { materialized: boolean }, state: TableSourceState, storeName: string) {
+export function tableSourceOrigin(node: { materialized: boolean }, state: TableSourceState, storeName: string, historyRetentionMs?: number) {
   return {
     materialize(): void {
       node.materialized = true;
@@ -67,7 +67,7 @@ export function tableSourceOrigin(node: { materialized: boolean }, state: TableS
     /** A lookup needs the store: materializes the table. */
     valueGetter(): TableValueGetterSupplier<unknown, unknown> {
       this.materialize();
-      return storeValueGetter(storeName);
+      return storeValueGetter(storeName, historyRetentionMs);
     },
   };
 }
@@ -199,6 +199,24 @@ export class KTable<K, V> {
       (k, v) => (v === null ? null : mapper(v, k)),
       false,
     );
+  }
+
+  /**
+   * Makes this table's updates carry their old values to the processors below it — Kafka's
+   * KTableImpl.enableSendingOldValues(forceMaterialization), the hook its own tests use to watch
+   * a table's changes. A source table must be materialized to know old values: it is when
+   * `forceMaterialization` (default), otherwise this returns false and changes nothing. To
+   * observe the changes, attach a processor under `processorName` in the built Topology
+   * (`topology.addProcessor(name, supplier, table.processorName)`): it receives Change values
+   * { newValue, oldValue, isLatest? }.
+   */
+  enableSendingOldValues(forceMaterialization = true): boolean {
+    return this.origin.enableSendingOldValues(forceMaterialization);
+  }
+
+  /** The name of the topology processor that emits this table's changes (Kafka's KTableImpl.name). */
+  get processorName(): string {
+    return this.graphNode.outputName;
   }
 
   /**

@@ -13,10 +13,18 @@
  *    stored timestamps (state/ttl/ttl-key-value-store.ts).
  * Values are stored with their timestamps (`timestamped = true`); readers that want plain
  * values (the driver's getKeyValueStore) unwrap them.
+ *
+ * A Materialized holding a versioned supplier builds a versioned stack instead
+ * (state/versioned/), seen by the table processors through VersionedTableStore; only source
+ * tables (builder.table, KStream.toTable) accept one — the other operators' stores are written
+ * with timestamps that may go back, which a versioned store would keep as history instead of as
+ * the current row.
  */
 import type { Serde } from '../serde/serde.ts';
 import type { StateStore } from '../state/store-types.ts';
 import { KeyValueStoreBuilder, Stores, type KeyValueBytesStoreSupplier } from '../state/stores.ts';
+import { VersionedKeyValueStoreBuilder, versionedChangelogConfig } from '../state/versioned/versioned-store-builder.ts';
+import { VersionedTableStore } from '../state/versioned/versioned-table-store.ts';
 import type { StoreBuildOptions, StoreFactory } from '../topology/node-specs.ts';
 import type { Materialized } from './options/materialized.ts';
 import { timestampedSerde } from './ops/value-and-timestamp.ts';
@@ -57,19 +65,40 @@ export class KeyValueMaterializer implements StoreFactory {
     private readonly materialized: Materialized<unknown, unknown>,
     private readonly keySerde: Serde<unknown> | undefined,
     private readonly valueSerde: Serde<unknown> | undefined,
-  ) {}
+    options: { sourceTable?: boolean } = {},
+  ) {
+    if (materialized.versionedSupplier !== undefined && options.sourceTable !== true) {
+      throw new TypeError(
+        `store "${name}": a versioned store can materialize a source table (StreamsBuilder.table, KStream.toTable) only; materialize this operator with a key-value store`,
+      );
+    }
+  }
+
+  /** History retention when the store is versioned; undefined otherwise. */
+  get historyRetentionMs(): number | undefined {
+    return this.materialized.versionedSupplier?.historyRetentionMs;
+  }
 
   get loggingEnabled(): boolean {
     return this.materialized.loggingEnabled;
   }
 
-  /** Changelog topic configs: compacted, plus Materialized.withLoggingEnabled(config). */
+  /** Changelog topic configs: compacted, plus Materialized.withLoggingEnabled(config); versioned stores add min.compaction.lag.ms. */
   logConfig(): Record<string, string> {
+    const versioned = this.materialized.versionedSupplier;
+    if (versioned !== undefined) return versionedChangelogConfig(versioned.historyRetentionMs, this.materialized.topicConfig);
     return { 'cleanup.policy': 'compact', ...this.materialized.topicConfig };
   }
 
   build(options?: StoreBuildOptions): StateStore {
     const m = this.materialized;
+    if (m.versionedSupplier !== undefined) {
+      const { keySerde, valueSerde } = resolveStoreSerdes(this.name, this.keySerde, this.valueSerde, options);
+      const builder = new VersionedKeyValueStoreBuilder(m.versionedSupplier, keySerde, valueSerde);
+      if (m.loggingEnabled) builder.withLoggingEnabled({ ...m.topicConfig });
+      else builder.withLoggingDisabled();
+      return new VersionedTableStore(builder.build());
+    }
     const type = m.storeType ?? options?.defaultStoreType ?? 'memory';
     const { keySerde, valueSerde } = resolveStoreSerdes(this.name, this.keySerde, this.valueSerde, options);
     // Values are timestamp-prefixed (timestampedSerde), which is what a TTL needs.

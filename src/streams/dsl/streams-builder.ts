@@ -58,11 +58,11 @@ export class StreamsBuilder {
         topic,
         deserializers,
         tableSourceSupplier<K, V>(state) as unknown as AnyProcessorSupplier,
-        new KeyValueMaterializer(storeName, m, keySerde, valueSerde),
+        new KeyValueMaterializer(storeName, m, keySerde, valueSerde, { sourceTable: true }),
         false,
       ),
     );
-    const origin = tableSourceOrigin(node, state, storeName);
+    const origin = tableSourceOrigin(node, state, storeName, m.versionedSupplier?.historyRetentionMs);
     if (m.storeName !== undefined) origin.materialize();
     return new KTable<K, V>(this.#b, node, keySerde, valueSerde, m.storeName, origin);
   }

@@ -29,6 +29,7 @@ import { checkTtlMs, TtlKeyValueBytesStore } from './ttl/ttl-key-value-store.ts'
 import { valueAndTimestampSerde } from './value-and-timestamp.ts';
 import type { ValueAndTimestamp } from './value-and-timestamp.ts';
 import { checkCacheMaxBytes, type CacheBuildOptions } from './cache/thread-cache.ts';
+import { VersionedKeyValueStoreBuilder, versionedSupplier, type VersionedBytesStoreSupplier } from './versioned/versioned-store-builder.ts';
 
 /** Makes the backing bytes store of one stack (one per task). */
 export interface KeyValueBytesStoreSupplier {
@@ -198,5 +199,23 @@ export const Stores = {
     valueSerde: Serde<V>,
   ): KeyValueStoreBuilder<K, ValueAndTimestamp<V>> {
     return new KeyValueStoreBuilder(supplier, keySerde, valueAndTimestampSerde(valueSerde), true);
+  },
+
+  /**
+   * A versioned store in LevelDB (versioned/): every value with its validity interval, queryable
+   * as of a timestamp for `historyRetentionMs` of stream time, which is also its grace period.
+   * `segmentIntervalMs` groups old versions (default: Kafka's, from the retention).
+   */
+  persistentVersionedKeyValueStore(name: string, historyRetentionMs: number, segmentIntervalMs?: number): VersionedBytesStoreSupplier {
+    return versionedSupplier(checkStoreName(name), true, historyRetentionMs, segmentIntervalMs);
+  },
+
+  /** The same versioned store on the heap, rebuilt from its changelog on every start (beyond Kafka Streams, which has only the persistent one). */
+  inMemoryVersionedKeyValueStore(name: string, historyRetentionMs: number, segmentIntervalMs?: number): VersionedBytesStoreSupplier {
+    return versionedSupplier(checkStoreName(name), false, historyRetentionMs, segmentIntervalMs);
+  },
+
+  versionedKeyValueStoreBuilder<K, V>(supplier: VersionedBytesStoreSupplier, keySerde: Serde<K>, valueSerde: Serde<V>): VersionedKeyValueStoreBuilder<K, V> {
+    return new VersionedKeyValueStoreBuilder(supplier, keySerde, valueSerde);
   },
 };

@@ -165,6 +165,25 @@ describe('log cleaner', () => {
     expect(await mgr.cleaner.clean(log)).toBeNull();
   });
 
+  it('min.compaction.lag.ms: segments from the first one holding a record newer than now − lag stay uncompacted', async () => {
+    const t = tempDir();
+    cleanups.push(t.remove);
+    const log = PartitionLog.open({ dir: t.dir, config: { ...CONFIG, minCompactionLagMs: 1000 }, fsync: 'never' });
+    // old records (ts 0) first, then young ones (ts 5000): same key throughout
+    for (let i = 0; i < 8; i++) log.append(buildBatch([{ key: Buffer.from('k'), value: Buffer.alloc(100, i), timestamp: 0 }]));
+    for (let i = 8; i < 16; i++) log.append(buildBatch([{ key: Buffer.from('k'), value: Buffer.alloc(100, i), timestamp: 5000 }]));
+    const young = readRecords(log).filter((r) => r.timestamp === 5000).map((r) => r.offset);
+    await new LogCleaner({ now: () => 5500, fsync: false }).clean(log, { force: true });
+    const after = readRecords(log);
+    // every young record survives although its key has later records; old ones were compacted
+    expect(after.filter((r) => r.timestamp === 5000).map((r) => r.offset)).toEqual(young);
+    expect(after.filter((r) => r.timestamp === 0).length).toBeLessThan(8);
+    // once the lag has passed, the young segments are cleaned too
+    await new LogCleaner({ now: () => 7000, fsync: false }).clean(log, { force: true });
+    expect(readRecords(log).filter((r) => r.timestamp === 5000).length).toBeLessThan(young.length);
+    await log.close();
+  });
+
   it('finishes a committed swap and discards an uncommitted one at open', async () => {
     const t = tempDir();
     cleanups.push(t.remove);

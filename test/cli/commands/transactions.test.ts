@@ -3,27 +3,13 @@
  * FindCoordinator key type 1, DescribeTransactions over the wire client), through the command's
  * commander registration. One transaction is left open, one committed.
  */
-import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
-import { Command } from 'commander';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
+import { runCommand } from './run-command.ts';
 import { registerTransactionsCommands } from '../../../src/cli/commands/transactions.ts';
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command().exitOverride();
-  registerTransactionsCommands(program);
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'tributary', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+const run = (args: string[]): Promise<string> => runCommand(registerTransactionsCommands, args);
 
 describe('tributary transactions', () => {
   let tb: TestBroker;

@@ -32,7 +32,7 @@ import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { Serde } from '../../serde/serde.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
 import { asInternal, describeOrigin } from '../../task/internal-context.ts';
-import type { Change } from '../ops/change.ts';
+import { OUT_OF_ORDER_SKIPPED, isOutOfOrder, type Change } from '../ops/change.ts';
 import type { ValueAndTimestamp } from '../ops/value-and-timestamp.ts';
 import {
   Instruction,
@@ -68,6 +68,10 @@ export function subscriptionSendSupplier<K, V, KO>(
         ctx = asInternal(c);
       },
       process(record) {
+        if (isOutOfOrder(record.value)) {
+          ctx.recordDropped(`${OUT_OF_ORDER_SKIPPED} ${describeOrigin(ctx)}`);
+          return;
+        }
         const { newValue, oldValue } = record.value;
         const hash = newValue === null ? null : valueHash(valueBytes(newValue));
         const partition = ctx.recordMetadata()?.partition ?? -1;
@@ -199,6 +203,10 @@ export function foreignTableJoinSupplier<K, KO, VO>(
       process(record) {
         if (record.key === null || record.key === undefined) {
           ctx.recordDropped(`Skipping record due to null key. ${describeOrigin(ctx)}`);
+          return;
+        }
+        if (isOutOfOrder(record.value)) {
+          ctx.recordDropped(`${OUT_OF_ORDER_SKIPPED} ${describeOrigin(ctx)}`);
           return;
         }
         const prefix = combinedKeyPrefix(foreignKeySerde.serialize(storeName, record.key));

@@ -34,7 +34,8 @@ import type { StreamJoined } from '../options/stream-joined.ts';
 import { passThroughSupplier } from '../ops/stateless.ts';
 import { JoinProcessorNode, MultiPartJoinNode } from './join-graph-nodes.ts';
 import { JoinWindows } from './join-windows.ts';
-import { streamTableJoinSupplier, type StreamValueJoiner } from './kstream-ktable-join.ts';
+import { GRACE_NEEDS_VERSIONED, streamTableJoinSupplier, type StreamValueJoiner } from './kstream-ktable-join.ts';
+import { StreamTableJoinBufferFactory } from './stream-table-join-buffer.ts';
 import { joinWindowSupplier, streamStreamJoinSupplier, TimeTrackers } from './kstream-kstream-join.ts';
 import { JoinWindowStoreFactory, OuterJoinStoreFactory } from './stream-join-stores.ts';
 import { requireValueGetter, storeValueGetter } from './value-getter.ts';
@@ -154,9 +155,25 @@ function streamTableJoin(selfIn: AnyStream, table: KTable<unknown, unknown>, joi
   if (self.repartitionRequired) self = repartitionForJoin(self, joined?.name ?? self.graphNode.nodeName, joined?.keySerde, joined?.valueSerde);
   const getter = requireValueGetter<unknown, unknown>(table.origin, `KStream ${leftJoin ? 'leftJoin' : 'join'} with a KTable`);
   const name = b.names.orElseGenerate(joined?.name, leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-');
-  const supplier = streamTableJoinSupplier(getter, (k) => k, joiner, leftJoin);
+  const grace = joined?.gracePeriodMs;
+  let buffer: StreamTableJoinBufferFactory | undefined;
+  if (grace !== undefined) {
+    // A source table knows now whether it is versioned; a view of one (filter, mapValues) is checked at build, as Kafka does.
+    if ('materialize' in table.origin && getter.historyRetentionMs?.() === undefined) throw new Error(GRACE_NEEDS_VERSIONED);
+    buffer = new StreamTableJoinBufferFactory(`${name}-Buffer`, grace, joined?.keySerde ?? self.keySerde, joined?.valueSerde ?? self.valueSerde);
+    b.claimStoreName(buffer.name);
+  }
+  const readStores = () => {
+    if (grace !== undefined) {
+      const retention = getter.historyRetentionMs?.();
+      if (retention === undefined) throw new Error(GRACE_NEEDS_VERSIONED);
+      if (retention < grace) throw new Error('History retention must be at least grace period.');
+    }
+    return getter.storeNames();
+  };
+  const supplier = streamTableJoinSupplier(getter, (k) => k, joiner, leftJoin, buffer?.name);
   const sides: GraphNode[] = [self.graphNode, table.graphNode];
-  const node = b.add(self.graphNode, new JoinProcessorNode(name, supplier as AnyProcessorSupplier, () => getter.storeNames(), sides));
+  const node = b.add(self.graphNode, new JoinProcessorNode(name, supplier as AnyProcessorSupplier, readStores, sides, buffer === undefined ? [] : [buffer]));
   return new KStream(b, node, joined?.keySerde ?? self.keySerde, undefined, false);
 }
 

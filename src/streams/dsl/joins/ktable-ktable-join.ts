@@ -27,7 +27,7 @@
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
 import { asInternal, describeOrigin } from '../../task/internal-context.ts';
-import type { Change } from '../ops/change.ts';
+import { OUT_OF_ORDER_SKIPPED, isOutOfOrder, type Change } from '../ops/change.ts';
 import { TableForwarder, type TableOpConfig } from '../ops/table-forwarder.ts';
 import type { ValueAndTimestamp } from '../ops/value-and-timestamp.ts';
 import { unionStoreNames, type TableValueGetterSupplier } from './value-getter.ts';
@@ -56,6 +56,11 @@ export function tableTableJoinSupplier<K, V1, V2, VR>(
       process(record) {
         if (record.key === null || record.key === undefined) {
           ctx.recordDropped(`Skipping record due to null key. ${describeOrigin(ctx)}`);
+          return;
+        }
+        // drop out-of-order records from versioned tables (KIP-914)
+        if (isOutOfOrder(record.value)) {
+          ctx.recordDropped(`${OUT_OF_ORDER_SKIPPED} ${describeOrigin(ctx)}`);
           return;
         }
         const { newValue: nv, oldValue: ov } = record.value;

@@ -14,13 +14,20 @@
  *    sub-topology) and `create(context)` runs in the processor's init, once per task.
  *  - A getter returns ValueAndTimestamp, or null when the row is absent (or filtered out).
  *    The timestamp is the timestamp of the update that produced the row.
+ *  - Versioned tables (a source table on a versioned store, and stateless views of one) also
+ *    answer `getAsOf(key, t)`: the row as it was at time t (Kafka's KTableValueGetter.get(key,
+ *    asOfTimestamp)); their supplier reports the store's history retention, which the DSL checks
+ *    against a stream–table join's grace period.
  */
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
+import { asVersionedTable } from '../../state/versioned/versioned-table-store.ts';
 import type { ValueAndTimestamp } from '../ops/value-and-timestamp.ts';
 
 export interface TableValueGetter<K, V> {
   get(key: K): ValueAndTimestamp<V> | null;
+  /** Versioned tables only: the row valid at `asOfTimestamp`. */
+  getAsOf?(key: K, asOfTimestamp: number): ValueAndTimestamp<V> | null;
 }
 
 export interface TableValueGetterSupplier<K, V> {
@@ -28,20 +35,24 @@ export interface TableValueGetterSupplier<K, V> {
   storeNames(): string[];
   /** Called in the reading processor's init(): binds the getter to that task's stores. */
   create(context: ProcessorContext<unknown, unknown>): TableValueGetter<K, V>;
+  /** The history retention of the versioned store behind this table; undefined when not versioned. */
+  historyRetentionMs?(): number | undefined;
 }
 
-/** Reads a timestamped table store (what DSL table stores hold) by name. */
-export function storeValueGetter<K, V>(storeName: string): TableValueGetterSupplier<K, V> {
+/** Reads a timestamped table store (what DSL table stores hold) by name; a versioned one also as of a time. */
+export function storeValueGetter<K, V>(storeName: string, historyRetentionMs?: number): TableValueGetterSupplier<K, V> {
   return {
     storeNames: () => [storeName],
+    historyRetentionMs: () => historyRetentionMs,
     create(context) {
       const store = context.getStateStore<KeyValueStore<K, ValueAndTimestamp<V>>>(storeName);
-      return {
-        get(key) {
-          const vt = store.get(key);
-          return vt === undefined || vt === null ? null : vt;
-        },
+      const get = (key: K) => {
+        const vt = store.get(key);
+        return vt === undefined || vt === null ? null : vt;
       };
+      const versioned = asVersionedTable<K, V>(store);
+      if (versioned === undefined) return { get };
+      return { get, getAsOf: (key, t) => versioned.getAsOf(key, t) ?? null };
     },
   };
 }
@@ -56,9 +67,12 @@ export function derivedValueGetter<K, V, VR>(
 ): TableValueGetterSupplier<K, VR> {
   return {
     storeNames: () => parent.storeNames(),
+    historyRetentionMs: () => parent.historyRetentionMs?.(),
     create(context) {
       const inner = parent.create(context);
-      return { get: (key) => apply(key, inner.get(key)) };
+      const getAsOf = inner.getAsOf;
+      if (getAsOf === undefined) return { get: (key) => apply(key, inner.get(key)) };
+      return { get: (key) => apply(key, inner.get(key)), getAsOf: (key, t) => apply(key, getAsOf.call(inner, key, t)) };
     },
   };
 }

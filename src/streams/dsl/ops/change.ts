@@ -3,6 +3,12 @@
  * when the downstream operator asked for it (sendOldValues), its previous value, as Kafka
  * Streams' Change. null means "no row" (a delete as newValue; "was absent" as oldValue).
  *
+ * isLatest (KIP-914): false marks an out-of-order update of a versioned table — a version older
+ * than the key's latest, which went into the store's history and left the current row as it was.
+ * Operators pass the flag on; joins (stream–table excepted), foreign-key joins and groupBy drop
+ * such updates (`isOutOfOrder`). Absent means true. It does not cross a repartition topic: the
+ * only repartitioning table operator (groupBy) drops out-of-order updates before it.
+ *
  * A KTable groupBy sends Changes through a repartition topic, so they need bytes. Layout of
  * `changeSerde(inner)` (big-endian):
  *   byte 0       flags: bit0 = newValue present, bit1 = oldValue present
@@ -16,10 +22,25 @@ import type { DefaultWrappingSerde } from '../../topology/node-specs.ts';
 export interface Change<V> {
   readonly newValue: V | null;
   readonly oldValue: V | null;
+  /** false for an out-of-order update of a versioned table (file comment); absent = true. */
+  readonly isLatest?: boolean;
 }
 
 export function change<V>(newValue: V | null, oldValue: V | null): Change<V> {
   return { newValue, oldValue };
+}
+
+/** A Change computed from `from`, keeping its isLatest flag. */
+export function derivedChange<V>(from: Change<unknown>, newValue: V | null, oldValue: V | null): Change<V> {
+  return from.isLatest === false ? { newValue, oldValue, isLatest: false } : { newValue, oldValue };
+}
+
+/** Logged when a join or groupBy drops an out-of-order versioned update (Kafka's wording). */
+export const OUT_OF_ORDER_SKIPPED = 'Skipping out-of-order record from versioned table while performing table-table join.';
+
+/** True for an out-of-order update of a versioned table, which joins and groupBy ignore. */
+export function isOutOfOrder(c: Change<unknown>): boolean {
+  return c.isLatest === false;
 }
 
 class ChangeSerde<V> implements Serde<Change<V>> {

@@ -16,7 +16,7 @@ import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
 import { asInternal, describeOrigin } from '../../task/internal-context.ts';
-import type { Change } from './change.ts';
+import { OUT_OF_ORDER_SKIPPED, isOutOfOrder, type Change } from './change.ts';
 import { TableForwarder, type TableOpConfig } from './table-forwarder.ts';
 import type { ValueAndTimestamp } from './value-and-timestamp.ts';
 
@@ -30,16 +30,21 @@ export function keysEqual(a: unknown, b: unknown): boolean {
 
 export function tableRepartitionMapSupplier<K, V, KR, VR>(selector: (key: K, value: V) => readonly [KR, VR]): ProcessorSupplier<K, Change<V>, KR, Change<VR>> {
   return () => {
-    let ctx: ProcessorContext<KR, Change<VR>>;
+    let ctx: ReturnType<typeof asInternal<KR, Change<VR>>>;
     const present = (pair: readonly [KR, VR] | null): pair is readonly [KR, VR] =>
       pair !== null && pair[0] !== null && pair[0] !== undefined && pair[1] !== null && pair[1] !== undefined;
     return {
       init(c) {
-        ctx = c;
+        ctx = asInternal(c);
       },
       process(r) {
         if (r.key === null || r.key === undefined) {
           throw new Error(`Record key for the grouping KTable should not be null (node ${ctx.nodeName}).`);
+        }
+        // an out-of-order versioned update changed no row: nothing to regroup (KIP-914)
+        if (isOutOfOrder(r.value)) {
+          ctx.recordDropped(`${OUT_OF_ORDER_SKIPPED} ${describeOrigin(ctx)}`);
+          return;
         }
         const newPair = r.value.newValue === null ? null : selector(r.key, r.value.newValue);
         const oldPair = r.value.oldValue === null ? null : selector(r.key, r.value.oldValue);

@@ -14,7 +14,7 @@
  */
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
-import type { Change } from './change.ts';
+import { isOutOfOrder, type Change } from './change.ts';
 import { TableForwarder, type TableOpConfig } from './table-forwarder.ts';
 import type { ValueAndTimestamp } from './value-and-timestamp.ts';
 
@@ -37,7 +37,7 @@ export function materializedTableViewSupplier<K, V, VR>(
         const oldValue = config.sendOldValues ? (store.get(r.key)?.value ?? null) : null;
         if (skipWhenBothNull && config.sendOldValues && newValue === null && oldValue === null) return;
         store.put(r.key, newValue === null ? null : { value: newValue, timestamp: r.timestamp });
-        forwarder.maybeForward(r.key, newValue, oldValue, r.timestamp);
+        forwarder.maybeForward(r.key, newValue, oldValue, r.timestamp, !isOutOfOrder(r.value));
       },
     };
   };

@@ -3,9 +3,18 @@
  * a null value deletes the row. When the table is materialized (named store, or a downstream
  * operator needs old values), the row is written to the store and Change(new, old) is forwarded
  * through the store's cache; otherwise Change(new, null) is forwarded directly.
+ *
+ * On a versioned store (Kafka's KTableSource with a KeyValueStoreWrapper, KIP-914) the update is
+ * put at its timestamp and the put's return code decides what goes downstream:
+ *   NOT_PUT (older than the history retention)  dropped and counted, nothing forwarded
+ *   -1 (the new latest version)                 Change(new, old latest) as usual
+ *   a validTo (an out-of-order, older version)  Change(new, old latest, isLatest=false): the
+ *       current row did not change; joins and groupBy ignore it (change.ts), toStream shows it.
  */
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
+import { asVersionedTable } from '../../state/versioned/versioned-table-store.ts';
+import { PUT_RETURN_CODE_NOT_PUT, PUT_RETURN_CODE_VALID_TO_UNDEFINED } from '../../state/versioned/versioned-record.ts';
 import { asInternal, describeOrigin } from '../../task/internal-context.ts';
 import type { Change } from './change.ts';
 import { TableForwarder, type TableOpConfig } from './table-forwarder.ts';
@@ -41,6 +50,16 @@ export function tableSourceSupplier<K, V>(state: TableSourceState): ProcessorSup
         }
         const previous = store.get(record.key);
         const oldValue = previous === undefined || previous === null ? null : previous.value;
+        const versioned = asVersionedTable<K, V>(store);
+        if (versioned !== undefined) {
+          const code = versioned.putVersioned(record.key, value, record.timestamp);
+          if (code === PUT_RETURN_CODE_NOT_PUT) {
+            ctx.recordDropped(`Skipping record for expired put: timestamp ${record.timestamp} is older than the history retention of versioned store "${versioned.name}". ${describeOrigin(ctx)}`);
+            return;
+          }
+          forwarder.maybeForward(record.key, value, oldValue, record.timestamp, code === PUT_RETURN_CODE_VALID_TO_UNDEFINED);
+          return;
+        }
         store.put(record.key, value === null ? null : { value, timestamp: record.timestamp });
         forwarder.maybeForward(record.key, value, oldValue, record.timestamp);
       },

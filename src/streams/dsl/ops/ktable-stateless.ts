@@ -12,7 +12,7 @@
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import { withValue } from '../../processor/record.ts';
-import type { Change } from './change.ts';
+import { derivedChange, type Change } from './change.ts';
 import type { TableOpConfig } from './table-forwarder.ts';
 
 export function tableFilterSupplier<K, V>(predicate: (key: K, value: V) => boolean, filterNot: boolean, config: TableOpConfig): ProcessorSupplier<K, Change<V>, K, Change<V>> {
@@ -27,7 +27,7 @@ export function tableFilterSupplier<K, V>(predicate: (key: K, value: V) => boole
         const newValue = keep(r.key, r.value.newValue);
         const oldValue = config.sendOldValues ? keep(r.key, r.value.oldValue) : null;
         if (config.sendOldValues && newValue === null && oldValue === null) return;
-        ctx.forward(withValue(r, { newValue, oldValue }));
+        ctx.forward(withValue(r, derivedChange(r.value, newValue, oldValue)));
       },
     };
   };
@@ -43,7 +43,7 @@ export function tableMapValuesSupplier<K, V, VR>(mapper: (value: V, key: K) => V
       process(r) {
         const newValue = r.value.newValue === null ? null : mapper(r.value.newValue, r.key);
         const oldValue = config.sendOldValues && r.value.oldValue !== null ? mapper(r.value.oldValue, r.key) : null;
-        ctx.forward(withValue(r, { newValue, oldValue }));
+        ctx.forward(withValue(r, derivedChange(r.value, newValue, oldValue)));
       },
     };
   };

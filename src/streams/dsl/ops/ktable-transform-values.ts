@@ -20,7 +20,7 @@ import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
 import type { TableValueGetterSupplier } from '../joins/value-getter.ts';
-import type { Change } from './change.ts';
+import { derivedChange, isOutOfOrder, type Change } from './change.ts';
 import { TableForwarder, type TableOpConfig } from './table-forwarder.ts';
 import type { ValueAndTimestamp } from './value-and-timestamp.ts';
 
@@ -70,12 +70,12 @@ export function tableTransformValuesSupplier<K, V, VR>(
         const newValue = transformer.transform(r.key, r.value.newValue) ?? null;
         if (store === undefined || forwarder === undefined) {
           const oldValue = config.sendOldValues ? (transformer.transform(r.key, r.value.oldValue) ?? null) : null;
-          ctx.forward({ ...r, value: { newValue, oldValue } });
+          ctx.forward({ ...r, value: derivedChange(r.value, newValue, oldValue) });
           return;
         }
         const oldValue = config.sendOldValues ? (store.get(r.key)?.value ?? null) : null;
         store.put(r.key, newValue === null ? null : { value: newValue, timestamp: r.timestamp });
-        forwarder.maybeForward(r.key, newValue, oldValue, r.timestamp);
+        forwarder.maybeForward(r.key, newValue, oldValue, r.timestamp, !isOutOfOrder(r.value));
       },
       close() {
         transformer.close?.();

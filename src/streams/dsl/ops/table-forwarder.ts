@@ -49,9 +49,10 @@ export class TableForwarder<K, V> {
       }, config.sendOldValues);
   }
 
-  /** Forwards now unless the store's cache will forward at flush. */
-  maybeForward(key: K, newValue: V | null, oldValue: V | null, timestamp: number): void {
+  /** Forwards now unless the store's cache will forward at flush; isLatest false marks an out-of-order versioned update (change.ts). */
+  maybeForward(key: K, newValue: V | null, oldValue: V | null, timestamp: number, isLatest = true): void {
     if (this.#cached) return;
-    this.context.forward(makeRecord(key, { newValue, oldValue: this.config.sendOldValues ? oldValue : null }, timestamp));
+    const old = this.config.sendOldValues ? oldValue : null;
+    this.context.forward(makeRecord(key, isLatest ? { newValue, oldValue: old } : { newValue, oldValue: old, isLatest: false }, timestamp));
   }
 }

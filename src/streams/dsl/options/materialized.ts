@@ -5,12 +5,18 @@
  * on (both on by default, as in Kafka Streams). Beyond Kafka Streams: withTtl(ms) gives a
  * key-value store a time-to-live in stream time (state/ttl/ttl-key-value-store.ts).
  *
+ * `Materialized.as(Stores.persistentVersionedKeyValueStore(name, retention))` materializes a
+ * source table (builder.table, KStream.toTable) on a versioned store (KIP-889/914): its history
+ * serves stream–table joins as of each record's time, and out-of-order updates are marked so
+ * joins and aggregations ignore them (see ops/ktable-source.ts).
+ *
  * Types: `Materialized.as('counts')` carries no types (K and V are `never`, which fits any
  * operator), `Materialized.with(kSerde, vSerde)` carries the serdes' types, and an operator that
  * receives a typed Materialized checks them against its own K and V.
  */
 import type { Serde } from '../../serde/serde.ts';
 import { checkTtlMs } from '../../state/ttl/ttl-key-value-store.ts';
+import { isVersionedSupplier, type VersionedBytesStoreSupplier } from '../../state/versioned/versioned-store-builder.ts';
 import { validateName } from './named.ts';
 
 export const StoreType = { MEMORY: 'memory', LEVELDB: 'leveldb' } as const;
@@ -26,6 +32,7 @@ interface MaterializedFields<K, V> {
   cachingEnabled: boolean;
   ttlMs: number | undefined;
   retentionMs: number | undefined;
+  versionedSupplier: VersionedBytesStoreSupplier | undefined;
 }
 
 export class Materialized<K, V> {
@@ -42,13 +49,22 @@ export class Materialized<K, V> {
       cachingEnabled: true,
       ttlMs: undefined,
       retentionMs: undefined,
+      versionedSupplier: undefined,
       ...f,
     });
   }
 
-  /** A named store (queryable by that name through getKeyValueStore / interactive queries). */
-  static as<K = never, V = never>(storeName: string): Materialized<K, V> {
-    return Materialized.make<K, V>({ storeName: validateName(storeName) });
+  /**
+   * A named store (queryable by that name through getKeyValueStore / interactive queries), or a
+   * versioned store supplier (Stores.persistentVersionedKeyValueStore / inMemoryVersionedKeyValueStore),
+   * which names the store too.
+   */
+  static as<K = never, V = never>(storeNameOrSupplier: string | VersionedBytesStoreSupplier): Materialized<K, V> {
+    if (typeof storeNameOrSupplier === 'string') return Materialized.make<K, V>({ storeName: validateName(storeNameOrSupplier) });
+    if (!isVersionedSupplier(storeNameOrSupplier)) {
+      throw new TypeError('Materialized.as takes a store name or a versioned store supplier (Stores.persistentVersionedKeyValueStore(name, historyRetentionMs))');
+    }
+    return Materialized.make<K, V>({ storeName: validateName(storeNameOrSupplier.name), versionedSupplier: storeNameOrSupplier });
   }
 
   /** A store of the given type with a generated name. */
@@ -83,6 +99,10 @@ export class Materialized<K, V> {
   }
   get ttlMs(): number | undefined {
     return this.f.ttlMs;
+  }
+  /** The versioned store supplier given to Materialized.as, if any. */
+  get versionedSupplier(): VersionedBytesStoreSupplier | undefined {
+    return this.f.versionedSupplier;
   }
   /** Window and session stores: how long windows are kept; undefined = the operator's default. */
   get retentionMs(): number | undefined {
@@ -137,6 +157,7 @@ export class Materialized<K, V> {
    * tombstone for an expired row. See streams/state/ttl/ttl-key-value-store.ts.
    */
   withTtl(ttlMs: number): Materialized<K, V> {
+    if (this.f.versionedSupplier !== undefined) throw new TypeError(`Materialized.withTtl: store "${this.f.storeName}" is versioned; its history retention already bounds what it keeps`);
     return new Materialized({ ...this.f, ttlMs: checkTtlMs('Materialized.withTtl', ttlMs) });
   }
 }

@@ -31,9 +31,9 @@
 import type { RecordHeaders } from '../../processor/record.ts';
 import type { Serde } from '../../serde/serde.ts';
 import type { RestoreRecord } from '../../state/bytes-store.ts';
-import { changelogTopicName } from '../../state/change-logging-key-value-store.ts';
+import { HeapChangelog } from '../../state/heap-changelog.ts';
 import { BTree } from '../../state/sorted-map.ts';
-import type { RecordCollector, StateStore, StoreContext } from '../../state/store-types.ts';
+import type { StateStore, StoreContext } from '../../state/store-types.ts';
 import type { Change } from '../ops/change.ts';
 import { bufferCodec, decodeLoggedEntry, encodeLoggedEntry, type BufferCodec } from './suppress-buffer-codec.ts';
 
@@ -58,22 +58,12 @@ interface Entry<K, V> {
   priorBytes: number;
 }
 
-interface Logging {
-  topic: string;
-  partition: number;
-  collector: RecordCollector;
-  now: () => number;
-}
-
 export class SuppressBuffer<K, V> implements StateStore {
   readonly persistent = false;
   readonly #sorted = new BTree<string, Entry<K, V>>();
   readonly #index = new Map<string, Entry<K, V>>();
-  /** id → key bytes of keys changed since the last flushCache() (logged stores only). */
-  readonly #dirty = new Map<string, Buffer>();
   readonly #codec: BufferCodec<K, V>;
-  #logging: Logging | undefined;
-  #changelogOffset: number | undefined;
+  readonly #log: HeapChangelog;
   #bytes = 0;
   #open = false;
 
@@ -84,17 +74,11 @@ export class SuppressBuffer<K, V> implements StateStore {
     private readonly loggingEnabled = true,
   ) {
     this.#codec = bufferCodec(name, keySerde, valueSerde);
+    this.#log = new HeapChangelog(name, loggingEnabled);
   }
 
   async init(context: StoreContext): Promise<void> {
-    this.#logging = this.loggingEnabled
-      ? {
-          topic: context.changelogTopic ?? changelogTopicName(context.applicationId, this.name),
-          partition: context.partition,
-          collector: context.collector,
-          now: () => context.currentTimestamp(),
-        }
-      : undefined;
+    this.#log.init(context);
     this.#open = true;
   }
   /** StateStore.flush: steps 1–2 (nothing else to write: the data lives on the heap). */
@@ -105,9 +89,8 @@ export class SuppressBuffer<K, V> implements StateStore {
     this.#open = false;
     this.#sorted.clear();
     this.#index.clear();
-    this.#dirty.clear();
+    this.#log.clear();
     this.#bytes = 0;
-    this.#changelogOffset = undefined;
   }
   isOpen(): boolean {
     return this.#open;
@@ -165,7 +148,7 @@ export class SuppressBuffer<K, V> implements StateStore {
       previous.topic = topic;
       previous.priorIsOld = false;
     }
-    if (this.#logging !== undefined) this.#dirty.set(id, keyBytes);
+    this.#log.touch(id, keyBytes);
   }
 
   evictWhile(predicate: () => boolean, emit: (record: BufferedRecord<K, V>) => void): void {
@@ -176,7 +159,7 @@ export class SuppressBuffer<K, V> implements StateStore {
       this.#sorted.delete(sortKey);
       this.#index.delete(id);
       this.#bytes -= entry.size;
-      if (this.#logging !== undefined) this.#dirty.set(id, entry.keyBytes);
+      this.#log.touch(id, entry.keyBytes);
       emit(entry.record);
     }
   }
@@ -185,24 +168,19 @@ export class SuppressBuffer<K, V> implements StateStore {
 
   /** Commit steps 1–2: log every key changed since the last flush (entry or tombstone). */
   flushCache(): void {
-    const log = this.#logging;
-    if (log === undefined || this.#dirty.size === 0) return;
-    for (const [id, keyBytes] of this.#dirty) {
+    this.#log.flush((id) => {
       const entry = this.#index.get(id);
-      const value = entry === undefined ? null : this.#encode(entry);
-      const timestamp = entry === undefined ? log.now() : entry.record.timestamp;
-      log.collector.send({ topic: log.topic, partition: log.partition, key: keyBytes, value, timestamp });
-    }
-    this.#dirty.clear();
+      return entry === undefined ? undefined : { value: this.#encode(entry), timestamp: entry.record.timestamp };
+    });
   }
 
   /** Commit step 5: the data is on the heap, so only the changelog position is recorded. */
   async commit(changelogOffset?: number): Promise<void> {
-    if (changelogOffset !== undefined) this.#changelogOffset = changelogOffset;
+    this.#log.commit(changelogOffset);
   }
 
   committedChangelogOffset(): number | undefined {
-    return this.#changelogOffset;
+    return this.#log.committedOffset();
   }
 
   /** Rebuilds entries from changelog records (a tombstone removes the key's entry). */
@@ -231,8 +209,7 @@ export class SuppressBuffer<K, V> implements StateStore {
         priorBytes: this.valueSerde === undefined ? 0 : priorBytes,
       });
     }
-    const last = records.at(-1);
-    if (last !== undefined) this.#changelogOffset = last.offset + 1;
+    this.#log.restored(records.at(-1)?.offset);
   }
 
   #insert(id: string, entry: Entry<K, V>): void {

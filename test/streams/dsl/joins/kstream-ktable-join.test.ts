@@ -1,7 +1,7 @@
 // Ported from Apache Kafka Streams' KStreamKTableJoinTest (streams/src/test/java/org/apache/
 // kafka/streams/kstream/internals/KStreamKTableJoinTest.java): same inputs and outputs, record
 // for record and timestamp for timestamp, and the same describe() output for the repartition
-// naming tests. (The grace-period tests need versioned stores, which Tributary does not have.)
+// naming tests. The grace-period tests are in kstream-ktable-join-grace.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StreamsBuilder } from '../../../../src/streams/dsl/streams-builder.ts';
 import { Consumed } from '../../../../src/streams/dsl/options/consumed.ts';

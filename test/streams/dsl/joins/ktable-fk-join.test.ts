@@ -3,8 +3,10 @@
 // runs on the TopologyTestDriver): doJoinFromLeftThenDeleteLeftEntity,
 // doJoinFromRightThenDeleteRightEntity, shouldEmitTombstoneWhenDeletingNonJoiningRecords,
 // shouldNotEmitTombstonesWhenDeletingNonExistingRecords, shouldUnsubscribeOldForeignKeyIfLeftSideIsUpdated,
-// for inner and left joins, with and without a materialized result ("store"), caching off —
-// the same outputs (read as key→value maps, as the Java test does) and store contents.
+// for inner and left joins, with and without a materialized result ("store"), caching off, and with
+// each side on a versioned store or not (the Java test's versionedData), plus
+// shouldIgnoreOutOfOrderRecordsIffVersioned — the same outputs (read as key→value maps, as the
+// Java test does) and store contents.
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamsBuilder } from '../../../../src/streams/dsl/streams-builder.ts';
 import { Consumed } from '../../../../src/streams/dsl/options/consumed.ts';
@@ -12,6 +14,7 @@ import { Materialized } from '../../../../src/streams/dsl/options/materialized.t
 import { Produced } from '../../../../src/streams/dsl/options/produced.ts';
 import { TableJoined } from '../../../../src/streams/dsl/options/table-joined.ts';
 import { Serdes } from '../../../../src/streams/serde/serdes.ts';
+import { Stores } from '../../../../src/streams/state/stores.ts';
 import { TopologyTestDriver } from '../../../../src/testing/topology-test-driver.ts';
 import { quiet } from './stream-join-harness.ts';
 import { responseWrapperSerde, valueHash } from '../../../../src/streams/dsl/joins/fk-join-wrappers.ts';
@@ -23,10 +26,13 @@ afterEach(async () => {
   driver = undefined;
 });
 
-async function fkJoin(leftJoin: boolean, materialized: boolean) {
+async function fkJoin(leftJoin: boolean, materialized: boolean, leftVersioned = false, rightVersioned = false) {
   const b = new StreamsBuilder();
-  const left = b.table('left_table', Consumed.with(S, S));
-  const right = b.table('right_table', Consumed.with(S, S));
+  const FIVE_MINUTES = 5 * 60_000;
+  const side = (topic: string, versioned: boolean, store: string) =>
+    versioned ? b.table(topic, Consumed.with(S, S), Materialized.as(Stores.persistentVersionedKeyValueStore(store, FIVE_MINUTES))) : b.table(topic, Consumed.with(S, S));
+  const left = side('left_table', leftVersioned, 'left');
+  const right = side('right_table', rightVersioned, 'right');
   const extractor = (v: string) => v.split('|')[1]!;
   const joiner = (a: string | null, c: string | null) => `(${a},${c})`;
   const m = materialized ? Materialized.as<string, string>('store').withValueSerde(S).withCachingDisabled() : Materialized.with<string, string>(undefined, S).withCachingDisabled();
@@ -44,16 +50,15 @@ async function fkJoin(leftJoin: boolean, materialized: boolean) {
 }
 
 const base = 1000;
-const cases = [
-  [false, false],
-  [false, true],
-  [true, false],
-  [true, true],
-] as const;
+const bools = [false, true] as const;
+/** [leftJoin, materialized, leftVersioned, rightVersioned]: the Java test's data() ∪ versionedData() without optimization/rejoin. */
+const cases = bools.flatMap((leftJoin) => bools.flatMap((materialized) => bools.flatMap((lv) => bools.map((rv) => [leftJoin, materialized, lv, rv] as const))));
 
-describe.each(cases)('KTableKTableForeignKeyJoinIntegrationTest (leftJoin=%s, materialized=%s)', (leftJoin, materialized) => {
+describe.each(cases)('KTableKTableForeignKeyJoinIntegrationTest (leftJoin=%s, materialized=%s, leftVersioned=%s, rightVersioned=%s)', (leftJoin, materialized, leftVersioned, rightVersioned) => {
+  const join = () => fkJoin(leftJoin, materialized, leftVersioned, rightVersioned);
+
   it('doJoinFromLeftThenDeleteLeftEntity', async () => {
-    const { left, right, map, store } = await fkJoin(leftJoin, materialized);
+    const { left, right, map, store } = await join();
     right.pipeInput('rhs1', 'rhsValue1', base);
     right.pipeInput('rhs2', 'rhsValue2', base + 1);
     right.pipeInput('rhs3', 'rhsValue3', base + 2);
@@ -73,7 +78,7 @@ describe.each(cases)('KTableKTableForeignKeyJoinIntegrationTest (leftJoin=%s, ma
   });
 
   it('doJoinFromRightThenDeleteRightEntity', async () => {
-    const { left, right, map, store } = await fkJoin(leftJoin, materialized);
+    const { left, right, map, store } = await join();
     left.pipeInput('lhs1', 'lhsValue1|rhs1', base);
     left.pipeInput('lhs2', 'lhsValue2|rhs2', base + 1);
     left.pipeInput('lhs3', 'lhsValue3|rhs1', base + 2);
@@ -106,7 +111,7 @@ describe.each(cases)('KTableKTableForeignKeyJoinIntegrationTest (leftJoin=%s, ma
   });
 
   it('shouldEmitTombstoneWhenDeletingNonJoiningRecords / shouldNotEmitTombstonesWhenDeletingNonExistingRecords', async () => {
-    const { left, map, store } = await fkJoin(leftJoin, materialized);
+    const { left, map, store } = await join();
     left.pipeInput('lhs0', null, base - 1);
     expect(map()).toEqual({});
     left.pipeInput('lhs1', 'lhsValue1|rhs1', base);
@@ -121,7 +126,7 @@ describe.each(cases)('KTableKTableForeignKeyJoinIntegrationTest (leftJoin=%s, ma
   });
 
   it('shouldUnsubscribeOldForeignKeyIfLeftSideIsUpdated', async () => {
-    const { left, right, map, store } = await fkJoin(leftJoin, materialized);
+    const { left, right, map, store } = await join();
     right.pipeInput('rhs1', 'rhsValue1', base);
     right.pipeInput('rhs2', 'rhsValue2', base + 1);
     expect(map()).toEqual({});
@@ -132,6 +137,49 @@ describe.each(cases)('KTableKTableForeignKeyJoinIntegrationTest (leftJoin=%s, ma
     right.pipeInput('rhs1', 'rhsValue1Delta', base + 4);
     expect(map()).toEqual({});
     if (materialized) expect(store()).toEqual({ lhs1: '(lhsValue1|rhs2,rhsValue2)' });
+  });
+
+  it('shouldIgnoreOutOfOrderRecordsIffVersioned', async () => {
+    const { left, right, map, store } = await join();
+    const expectOut = (out: Record<string, string | null>, rows?: Record<string, string>) => {
+      expect(map()).toEqual(out);
+      if (materialized) expect(store()).toEqual(rows ?? out);
+    };
+    right.pipeInput('rhs1', 'rhsValue1', base + 4);
+    expectOut({});
+    // LHS records with a match to the existing RHS record
+    left.pipeInput('lhs1', 'lhsValue1|rhs1', base + 3);
+    left.pipeInput('lhs2', 'lhsValue2|rhs1', base + 5);
+    expectOut({ lhs1: '(lhsValue1|rhs1,rhsValue1)', lhs2: '(lhsValue2|rhs1,rhsValue1)' });
+    // replace with a tombstone, to see what happens when the latest record is null
+    left.pipeInput('lhs2', null, base + 6);
+    expectOut({ lhs2: null }, { lhs1: '(lhsValue1|rhs1,rhsValue1)' });
+    // out-of-order LHS records (for existing keys) produce no new result iff LHS is versioned
+    left.pipeInput('lhs1', 'lhsValue1_ooo|rhs1', base + 2);
+    left.pipeInput('lhs2', 'lhsValue2_ooo|rhs1', base + 2);
+    if (leftVersioned) expectOut({}, { lhs1: '(lhsValue1|rhs1,rhsValue1)' });
+    else expectOut({ lhs1: '(lhsValue1_ooo|rhs1,rhsValue1)', lhs2: '(lhsValue2_ooo|rhs1,rhsValue1)' });
+    // an out-of-order LHS tombstone is ignored the same way
+    left.pipeInput('lhs1', null, base + 2);
+    if (leftVersioned) expectOut({}, { lhs1: '(lhsValue1|rhs1,rhsValue1)' });
+    else expectOut({ lhs1: null }, { lhs2: '(lhsValue2_ooo|rhs1,rhsValue1)' });
+    // LHS records with a larger timestamp always produce new results
+    left.pipeInput('lhs1', 'lhsValue1_new|rhs1', base + 8);
+    left.pipeInput('lhs2', 'lhsValue2_new|rhs1', base + 8);
+    const fresh = { lhs1: '(lhsValue1_new|rhs1,rhsValue1)', lhs2: '(lhsValue2_new|rhs1,rhsValue1)' };
+    expectOut(fresh);
+    // out-of-order RHS record produces no new result iff RHS is versioned
+    right.pipeInput('rhs1', 'rhsValue1_ooo', base + 1);
+    if (rightVersioned) expectOut({}, fresh);
+    else expectOut({ lhs1: '(lhsValue1_new|rhs1,rhsValue1_ooo)', lhs2: '(lhsValue2_new|rhs1,rhsValue1_ooo)' });
+    // an out-of-order RHS tombstone is ignored the same way
+    right.pipeInput('rhs1', null, base + 1);
+    if (rightVersioned) expectOut({}, fresh);
+    else if (leftJoin) expectOut({ lhs1: '(lhsValue1_new|rhs1,null)', lhs2: '(lhsValue2_new|rhs1,null)' });
+    else expectOut({ lhs1: null, lhs2: null }, {});
+    // RHS records with a larger timestamp always produce new results
+    right.pipeInput('rhs1', 'rhsValue1_new', base + 6);
+    expectOut({ lhs1: '(lhsValue1_new|rhs1,rhsValue1_new)', lhs2: '(lhsValue2_new|rhs1,rhsValue1_new)' });
   });
 });
 

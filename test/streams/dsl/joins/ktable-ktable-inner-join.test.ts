@@ -1,6 +1,8 @@
 // Ported from Apache Kafka Streams' KTableKTableInnerJoinTest (streams/src/test/java/org/apache/
 // kafka/streams/kstream/internals/KTableKTableInnerJoinTest.java): the same inputs, and the same
-// outputs record for record and timestamp for timestamp.
+// outputs record for record and timestamp for timestamp. The old-value cases watch the join's
+// changes as Kafka's do: enableSendingOldValues plus a processor attached under the table's
+// processor name — both public here.
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamsBuilder } from '../../../../src/streams/dsl/streams-builder.ts';
 import { Consumed } from '../../../../src/streams/dsl/options/consumed.ts';
@@ -83,7 +85,7 @@ function tables() {
 function withProc(b: StreamsBuilder, joined: KTable<number, string>) {
   const c = capture<number, unknown>();
   const topology = b.build();
-  topology.addProcessor('proc', c.supplier, joined.graphNode.outputName);
+  topology.addProcessor('proc', c.supplier, joined.processorName);
   return { topology, take: c.take };
 }
 
@@ -122,7 +124,7 @@ describe('KTableKTableInnerJoinTest', () => {
     form = 'proc';
     const { b, t1, t2 } = tables();
     const joined = t1.join(t2, joiner);
-    expect(joined.origin.enableSendingOldValues(true)).toBe(true);
+    expect(joined.enableSendingOldValues(true)).toBe(true);
     const { topology, take } = withProc(b, joined);
     await scenario(topology, take, true);
   });
