@@ -16,13 +16,15 @@
  *    for the three joins (so joins count join results, as the Java latch does). close() is outside.
  *  - bytes counted per record: 4 (int key) + value length, as processedBytes in Java.
  * Streams settings: one thread, commit interval 30 s, in-memory stores (the peer figures used
- * in-memory stores), record cache at its default (10 MiB) except where noted.
+ * in-memory stores), one record cache of 10 MiB for the thread (statestore.cache.max.bytes's
+ * default, as SimpleBenchmark runs) except where noted. Every stateful workload also runs as
+ * `<name>-leveldb`: the same topology with LevelDB stores (durable, what users run).
  *
- * Deviations (named in each workload's `note`): Tributary's window stores have no record cache
- * (streamprocesswithwindowstore runs uncached; Java enables caching); windows use no grace (the
- * input is in time order, so no record is late either way); tabletablejoin runs with the record
- * cache off so that every update reaches the join (with a cache, Java's output count depends on
- * eviction timing).
+ * Deviations (named in each workload's `note`): windows use no grace (the input is in time order,
+ * so no record is late either way). tabletablejoin counts join results with the cache on, as Java
+ * does: with 10,000 keys of 1 KiB the two source tables overflow the 10 MiB cache, so evictions
+ * forward nearly every update; `tabletablejoin-nocache` is the same with the cache off (every
+ * update reaches the join).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,11 +149,11 @@ function counter(target: number): Counter {
   };
 }
 
-async function runStreams(
+async function runStreamsOn(
   ctx: WorkloadContext,
   name: string,
   build: (builder: StreamsBuilder, count: Counter['action']) => void,
-  options: { cacheMaxBytes?: number; note?: string } = {},
+  options: { cacheMaxBytes?: number; note?: string; storeType?: StoreType } = {},
 ): Promise<WorkloadResult> {
   const c = counter(ctx.records);
   const builder = new StreamsBuilder();
@@ -163,7 +165,7 @@ async function runStreams(
     bootstrapServers: [ctx.bootstrap],
     stateDir,
     ...(ctx.exactlyOnce === true ? { processingGuarantee: 'exactly_once_v2' as const } : { commitIntervalMs: COMMIT_INTERVAL_MS }),
-    defaultStoreType: 'memory',
+    defaultStoreType: options.storeType ?? 'memory',
     defaultKeySerde: I as never,
     defaultValueSerde: B as never,
     ...(options.cacheMaxBytes === undefined ? {} : { cacheMaxBytes: options.cacheMaxBytes }),
@@ -191,16 +193,18 @@ async function runStreams(
   return result(name, processed, bytes, seconds, notes.length > 0 ? { note: notes.join('; ') } : {});
 }
 
+type StoreType = 'memory' | 'leveldb';
+
 const source = (b: StreamsBuilder, topic: string) => b.stream<number, Buffer>(topic, Consumed.with(I, B));
 const joiner = (v1: Buffer, v2: Buffer | null): Buffer => (v2 === null ? v1 : v1.length >= v2.length ? v1 : v2);
 
-export const WORKLOADS: readonly Workload[] = [
+const STATELESS: readonly Workload[] = [
   { name: 'consume', twoInputs: false, run: (ctx) => consume(ctx, false) },
   { name: 'consumeproduce', twoInputs: false, run: (ctx) => consume(ctx, true) },
   {
     name: 'streamprocess',
     twoInputs: false,
-    run: (ctx) => runStreams(ctx, 'streamprocess', (b, count) => void source(b, SOURCE_TOPIC_ONE).peek(count)),
+    run: (ctx) => runStreamsOn(ctx, 'streamprocess', (b, count) => void source(b, SOURCE_TOPIC_ONE).peek(count)),
   },
   {
     name: 'streamprocesswithsink',
@@ -208,122 +212,136 @@ export const WORKLOADS: readonly Workload[] = [
     run: async (ctx) => {
       const sink = `simpleBenchmarkSinkTopic-sink-${process.pid}-${runSeq++}`;
       await createTopic(ctx.bootstrap, sink, 1);
-      return runStreams(ctx, 'streamprocesswithsink', (b, count) => source(b, SOURCE_TOPIC_ONE).peek(count).to(sink, Produced.with(I, B)));
+      return runStreamsOn(ctx, 'streamprocesswithsink', (b, count) => source(b, SOURCE_TOPIC_ONE).peek(count).to(sink, Produced.with(I, B)));
     },
   },
-  {
-    name: 'streamprocesswithstatestore',
-    twoInputs: false,
-    run: (ctx) =>
-      runStreams(ctx, 'streamprocesswithstatestore', (b, count) => {
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('store'), I, B).withCachingEnabled());
-        source(b, SOURCE_TOPIC_ONE)
-          .peek(count)
-          .process<never, never>(() => {
-            let store!: KeyValueStore<number, Buffer>;
-            return {
-              init(c) {
-                store = c.getStateStore<KeyValueStore<number, Buffer>>('store');
-              },
-              process(r) {
-                store.get(r.key);
-                store.put(r.key, r.value);
-              },
-            };
-          }, 'store-processor', 'store');
-      }),
-  },
-  {
-    name: 'streamprocesswithwindowstore',
-    twoInputs: false,
-    run: (ctx) =>
-      runStreams(
-        ctx,
-        'streamprocesswithwindowstore',
-        (b, count) => {
-          b.addStateStore(
-            WindowStores.windowStoreBuilder(
-              WindowStores.inMemoryWindowStore('store', { retentionMs: AGGREGATE_WINDOW_SIZE * 3, windowSizeMs: AGGREGATE_WINDOW_SIZE }),
-              I,
-              B,
-            ),
-          );
+];
+
+/** The stateful workloads, with stores of `type` (names get `-leveldb` for LevelDB). */
+function statefulWorkloads(type: StoreType): Workload[] {
+  const kv = (name: string) => (type === 'memory' ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name));
+  const windows = (name: string) => {
+    const o = { retentionMs: AGGREGATE_WINDOW_SIZE * 3, windowSizeMs: AGGREGATE_WINDOW_SIZE };
+    return type === 'memory' ? WindowStores.inMemoryWindowStore(name, o) : WindowStores.persistentWindowStore(name, o);
+  };
+  const suffix = type === 'memory' ? '' : '-leveldb';
+  const runStreams = (ctx: WorkloadContext, name: string, build: (builder: StreamsBuilder, count: Counter['action']) => void, options: { cacheMaxBytes?: number; note?: string } = {}) =>
+    runStreamsOn(ctx, name + suffix, build, { ...options, storeType: type });
+  const workloads: Workload[] = [
+    {
+      name: 'streamprocesswithstatestore',
+      twoInputs: false,
+      run: (ctx) =>
+        runStreams(ctx, 'streamprocesswithstatestore', (b, count) => {
+          b.addStateStore(Stores.keyValueStoreBuilder(kv('store'), I, B).withCachingEnabled());
           source(b, SOURCE_TOPIC_ONE)
             .peek(count)
             .process<never, never>(() => {
-              let store!: WindowStore<number, Buffer>;
+              let store!: KeyValueStore<number, Buffer>;
               return {
                 init(c) {
-                  store = c.getStateStore<WindowStore<number, Buffer>>('store');
+                  store = c.getStateStore<KeyValueStore<number, Buffer>>('store');
                 },
                 process(r) {
-                  // As Java: keys key-10..key+10 over [ts - 1 s, ts + 1 s], then put at ts. The
-                  // int serde's bytes put key-10 < 0 after key+10, so keys 0..9 fetch nothing (as in Java).
-                  const it = store.fetch(r.key - 10, r.key + 10, r.timestamp - 1000, r.timestamp + 1000);
-                  for (const _ of it) void _;
-                  it.close();
-                  store.put(r.key, r.value, r.timestamp);
+                  store.get(r.key);
+                  store.put(r.key, r.value);
                 },
               };
-            }, 'window-store-processor', 'store');
-        },
-        { note: 'window store has no cache' },
-      ),
-  },
-  {
-    name: 'streamcount',
-    twoInputs: false,
-    run: (ctx) => runStreams(ctx, 'streamcount', (b, count) => void source(b, SOURCE_TOPIC_ONE).peek(count).groupByKey(Grouped.with(I, B)).count()),
-  },
-  {
-    name: 'streamcountwindowed',
-    twoInputs: false,
-    run: (ctx) =>
-      runStreams(
-        ctx,
-        'streamcountwindowed',
-        (b, count) =>
-          void source(b, SOURCE_TOPIC_ONE)
-            .peek(count)
-            .groupByKey(Grouped.with(I, B))
-            .windowedBy(TimeWindows.ofSizeWithNoGrace(AGGREGATE_WINDOW_SIZE).advanceBy(AGGREGATE_WINDOW_ADVANCE))
-            .count(),
-      ),
-  },
-  {
-    name: 'streamtablejoin',
-    twoInputs: true,
-    run: (ctx) =>
-      runStreams(ctx, 'streamtablejoin', (b, count) => {
-        const table = b.table<number, Buffer>(SOURCE_TOPIC_TWO, Consumed.with(I, B));
-        source(b, SOURCE_TOPIC_ONE).leftJoin(table, joiner).foreach(count);
+            }, 'store-processor', 'store');
+        }),
+    },
+    {
+      name: 'streamprocesswithwindowstore',
+      twoInputs: false,
+      run: (ctx) =>
+        runStreams(
+          ctx,
+          'streamprocesswithwindowstore',
+          (b, count) => {
+            b.addStateStore(
+              WindowStores.windowStoreBuilder(windows('store'), I, B).withCachingEnabled(),
+            );
+            source(b, SOURCE_TOPIC_ONE)
+              .peek(count)
+              .process<never, never>(() => {
+                let store!: WindowStore<number, Buffer>;
+                return {
+                  init(c) {
+                    store = c.getStateStore<WindowStore<number, Buffer>>('store');
+                  },
+                  process(r) {
+                    // As Java: keys key-10..key+10 over [ts - 1 s, ts + 1 s], then put at ts. The
+                    // int serde's bytes put key-10 < 0 after key+10, so keys 0..9 fetch nothing (as in Java).
+                    const it = store.fetch(r.key - 10, r.key + 10, r.timestamp - 1000, r.timestamp + 1000);
+                    for (const _ of it) void _;
+                    it.close();
+                    store.put(r.key, r.value, r.timestamp);
+                  },
+                };
+              }, 'window-store-processor', 'store');
+          },
+        ),
+    },
+    {
+      name: 'streamcount',
+      twoInputs: false,
+      run: (ctx) => runStreams(ctx, 'streamcount', (b, count) => void source(b, SOURCE_TOPIC_ONE).peek(count).groupByKey(Grouped.with(I, B)).count()),
+    },
+    {
+      name: 'streamcountwindowed',
+      twoInputs: false,
+      run: (ctx) =>
+        runStreams(
+          ctx,
+          'streamcountwindowed',
+          (b, count) =>
+            void source(b, SOURCE_TOPIC_ONE)
+              .peek(count)
+              .groupByKey(Grouped.with(I, B))
+              .windowedBy(TimeWindows.ofSizeWithNoGrace(AGGREGATE_WINDOW_SIZE).advanceBy(AGGREGATE_WINDOW_ADVANCE))
+              .count(),
+        ),
+    },
+    {
+      name: 'streamtablejoin',
+      twoInputs: true,
+      run: (ctx) =>
+        runStreams(ctx, 'streamtablejoin', (b, count) => {
+          const table = b.table<number, Buffer>(SOURCE_TOPIC_TWO, Consumed.with(I, B));
+          source(b, SOURCE_TOPIC_ONE).leftJoin(table, joiner).foreach(count);
+        }),
+    },
+    {
+      name: 'streamstreamjoin',
+      twoInputs: true,
+      run: (ctx) =>
+        runStreams(ctx, 'streamstreamjoin', (b, count) => {
+          const other = source(b, SOURCE_TOPIC_TWO);
+          source(b, SOURCE_TOPIC_ONE).leftJoin(other, joiner, JoinWindows.ofTimeDifferenceWithNoGrace(STREAM_STREAM_JOIN_WINDOW)).foreach(count);
+        }),
+    },
+    ...[true, false].map(
+      (cached): Workload => ({
+        name: cached ? 'tabletablejoin' : 'tabletablejoin-nocache',
+        twoInputs: true,
+        run: (ctx) =>
+          runStreams(
+            ctx,
+            cached ? 'tabletablejoin' : 'tabletablejoin-nocache',
+            (b, count) => {
+              const t1 = b.table<number, Buffer>(SOURCE_TOPIC_ONE, Consumed.with(I, B));
+              const t2 = b.table<number, Buffer>(SOURCE_TOPIC_TWO, Consumed.with(I, B));
+              t1.leftJoin(t2, joiner).toStream().foreach(count);
+            },
+            cached ? {} : { cacheMaxBytes: 0, note: 'record cache off' },
+          ),
       }),
-  },
-  {
-    name: 'streamstreamjoin',
-    twoInputs: true,
-    run: (ctx) =>
-      runStreams(ctx, 'streamstreamjoin', (b, count) => {
-        const other = source(b, SOURCE_TOPIC_TWO);
-        source(b, SOURCE_TOPIC_ONE).leftJoin(other, joiner, JoinWindows.ofTimeDifferenceWithNoGrace(STREAM_STREAM_JOIN_WINDOW)).foreach(count);
-      }),
-  },
-  {
-    name: 'tabletablejoin',
-    twoInputs: true,
-    run: (ctx) =>
-      runStreams(
-        ctx,
-        'tabletablejoin',
-        (b, count) => {
-          const t1 = b.table<number, Buffer>(SOURCE_TOPIC_ONE, Consumed.with(I, B));
-          const t2 = b.table<number, Buffer>(SOURCE_TOPIC_TWO, Consumed.with(I, B));
-          t1.leftJoin(t2, joiner).toStream().foreach(count);
-        },
-        { cacheMaxBytes: 0, note: 'record cache off' },
-      ),
-  },
-];
+    ),
+  ];
+  return workloads.map((w) => ({ ...w, name: w.name + suffix }));
+}
+
+export const WORKLOADS: readonly Workload[] = [...STATELESS, ...statefulWorkloads('memory'), ...statefulWorkloads('leveldb')];
 
 /**
  * The exactly-once variants (issue target: at least 0.8× the at_least_once figure): the same

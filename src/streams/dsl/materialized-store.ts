@@ -7,7 +7,8 @@
  *  - store type: Materialized.withStoreType(...) or else config `defaultStoreType`;
  *  - serdes: the Materialized/upstream serdes or else the configured defaults;
  *  - caching: on when Materialized says so AND config `cacheMaxBytes` > 0 (0 turns caching
- *    off for every store, as Kafka's statestore.cache.max.bytes=0 does).
+ *    off for every store, as Kafka's statestore.cache.max.bytes=0 does); the entries live in
+ *    the stream thread's one shared cache (options.threadCache).
  *  - TTL (Materialized.withTtl, beyond Kafka): a TTL layer over the stack, expiring by the
  *    stored timestamps (state/ttl/ttl-key-value-store.ts).
  * Values are stored with their timestamps (`timestamped = true`); readers that want plain
@@ -107,6 +108,6 @@ export class KeyValueMaterializer implements StoreFactory {
     else builder.withLoggingDisabled();
     const cacheBytes = options?.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
     if (m.cachingEnabled && cacheBytes > 0) builder.withCachingEnabled(cacheBytes);
-    return builder.build();
+    return builder.build(options);
   }
 }

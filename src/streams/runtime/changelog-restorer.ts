@@ -14,10 +14,22 @@
  *     recreated, or belongs to another cluster): the local state cannot be trusted →
  *     CorruptedStateError, and the caller wipes the task directory and restores from scratch.
  *     start < earliest: records the store never saw were deleted → the same.
- *   4 read [start, end) in batches; each batch goes to store.restore(records), which writes the
- *     data and offset = last + 1 atomically, so a crash mid-restore resumes where it stopped.
- *     A partition is done when the consumer's position reaches end: the offsets just below end
- *     may hold no record (a transaction marker, an aborted transaction, compacted records).
+ *   4 read [start, end) and hand it to store.restore(records) in BULK chunks (below), each of
+ *     which writes the data and offset = last + 1 atomically, so a crash mid-restore resumes
+ *     where it stopped. A partition is done when the consumer's position reaches end: the
+ *     offsets just below end may hold no record (a transaction marker, an aborted transaction,
+ *     compacted records); its last chunk is written and the store records end itself.
+ *
+ * The bulk path (step 4): records are collected across polls into one chunk per store until it
+ * holds `bulkRecords` records or `bulkBytes` key+value bytes, or the partition is read to its end.
+ * A full chunk goes to store.restore() WITHOUT awaiting it; polling goes on while the store
+ * writes (LevelDB: one write batch in the libuv pool, in which a key updated many times in the
+ * chunk is written once, its last value). At most one chunk per store is in flight: the next
+ * full chunk first awaits the previous one, so chunks apply in offset order and memory stays
+ * bounded by about two chunks per store. A chunk that fails rejects restore() (after every
+ * in-flight chunk has settled, so none is left writing behind the caller's back).
+ * Measured (changelog-restore-leveldb, 300k updates over 30k keys): one awaited LevelDB batch per
+ * fetched batch kept the thread idle half the time at ~27k rec/s.
  * Restoring reads up to the end observed in step 1; records appended later (by a zombie owner)
  * are not waited for.
  *
@@ -55,16 +67,37 @@ export class CorruptedStateError extends Error {
 const POLL_MS = 200;
 const MAX_IDLE_POLLS = 150;
 
+/** Chunk bounds of the bulk path (see header); tests pass smaller ones. */
+export interface RestoreChunking {
+  readonly bulkRecords: number;
+  readonly bulkBytes: number;
+}
+
+export const DEFAULT_RESTORE_CHUNKING: RestoreChunking = { bulkRecords: 100_000, bulkBytes: 32 * 1024 * 1024 };
+
+/** Restore progress of one changelog partition (step 4). */
+interface Progress {
+  readonly plan: ChangelogPartition & { start: number; end: number };
+  /** Offset of the last record taken (records at or below it are duplicates of a re-fetch). */
+  last: number;
+  chunk: RestoreRecord[];
+  chunkBytes: number;
+  /** The chunk handed to the store and not yet written, if any. */
+  inFlight: Promise<void> | undefined;
+}
+
 export class ChangelogRestorer {
   readonly #admin: Admin;
   readonly #consumer: AssignedConsumer;
   readonly #logger: StreamsLogger;
+  readonly #chunking: RestoreChunking;
   #restoredRecords = 0;
 
-  constructor(admin: Admin, consumer: AssignedConsumer, logger: StreamsLogger) {
+  constructor(admin: Admin, consumer: AssignedConsumer, logger: StreamsLogger, chunking: RestoreChunking = DEFAULT_RESTORE_CHUNKING) {
     this.#admin = admin;
     this.#consumer = consumer;
     this.#logger = logger;
+    this.#chunking = chunking;
   }
 
   /** Changelog records read since the runtime started (restores and standby updates). */
@@ -101,40 +134,48 @@ export class ChangelogRestorer {
     const plans = (await this.plan(parts)).filter((p) => p.start < p.end);
     if (plans.length === 0) return 0;
     let read = 0;
-    const byTp = new Map<string, (typeof plans)[number]>();
-    for (const p of plans) byTp.set(`${p.topic}\u0000${p.partition}`, p);
-    const position = new Map<string, number>();
+    const open = new Map<string, Progress>();
+    for (const plan of plans) open.set(`${plan.topic}\u0000${plan.partition}`, { plan, last: plan.start - 1, chunk: [], chunkBytes: 0, inFlight: undefined });
+    const all = [...open.values()];
     await this.#consumer.assign(plans.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.start })));
     try {
       let idle = 0;
-      while (byTp.size > 0) {
+      while (open.size > 0) {
         const batches = await this.#consumer.poll(10_000, POLL_MS);
-        if (batches.length === 0 && !(await this.#finishReached(byTp))) {
+        if (batches.length === 0) {
+          const openBefore = open.size;
+          read += await this.#finishReached(open);
+          if (open.size < openBefore) continue;
           if (++idle > MAX_IDLE_POLLS) {
-            throw new Error(`Restoring ${[...byTp.keys()].map((k) => k.replace('\u0000', '-')).join(', ')} made no progress for ${(MAX_IDLE_POLLS * POLL_MS) / 1000} s; is the broker reachable?`);
+            throw new Error(`Restoring ${[...open.keys()].map((k) => k.replace('\u0000', '-')).join(', ')} made no progress for ${(MAX_IDLE_POLLS * POLL_MS) / 1000} s; is the broker reachable?`);
           }
           continue;
         }
         idle = 0;
         for (const batch of batches) {
           const k = `${batch.topic}\u0000${batch.partition}`;
-          const plan = byTp.get(k);
-          if (plan === undefined) continue;
-          const records: RestoreRecord[] = [];
-          let last = position.get(k) ?? plan.start - 1;
+          const progress = open.get(k);
+          if (progress === undefined) continue;
+          const { plan, chunk } = progress;
+          let last = progress.last;
+          let bytes = progress.chunkBytes;
           for (const r of batch.records) {
             if (r.offset < plan.start || r.offset >= plan.end || r.offset <= last) continue;
             last = r.offset;
             // The consumed record itself (no per-record copy): it has every RestoreRecord field.
-            if (hasKey(r)) records.push(r);
+            if (!hasKey(r)) continue;
+            chunk.push(r);
+            bytes += r.key.length + (r.value === null ? 0 : r.value.length);
           }
-          position.set(k, last);
-          read += records.length;
-          if (records.length > 0) await plan.store.restore(records);
+          progress.last = last;
+          progress.chunkBytes = bytes;
+          if (chunk.length >= this.#chunking.bulkRecords || bytes >= this.#chunking.bulkBytes) read += await this.#handOver(progress);
         }
-        await this.#finishReached(byTp);
+        read += await this.#finishReached(open);
       }
     } finally {
+      // Nothing may still be writing when restore() returns or throws (the caller may close the store).
+      await Promise.allSettled(all.map((p) => p.inFlight));
       await this.#consumer.assign([]);
     }
     this.#restoredRecords += read;
@@ -143,22 +184,42 @@ export class ChangelogRestorer {
   }
 
   /**
-   * Finishes the partitions whose consumer position reached their end: the store records the end
-   * itself as its changelog offset (the last offsets may be gaps). True when one finished.
+   * Starts writing the collected chunk (awaiting the previous one first: one in flight per store)
+   * and returns its record count. A failure surfaces at the next await of `inFlight`.
    */
-  async #finishReached(byTp: Map<string, ChangelogPartition & { start: number; end: number }>): Promise<boolean> {
-    let finished = false;
-    for (const [k, plan] of [...byTp]) {
+  async #handOver(progress: Progress): Promise<number> {
+    const chunk = progress.chunk;
+    if (chunk.length === 0) return 0;
+    await progress.inFlight;
+    progress.chunk = [];
+    progress.chunkBytes = 0;
+    const writing = progress.plan.store.restore(chunk);
+    // Observed here so that a failure is never "unhandled" before the next await rethrows it.
+    writing.catch(() => {});
+    progress.inFlight = writing;
+    return chunk.length;
+  }
+
+  /**
+   * Finishes the partitions whose consumer position reached their end: the last chunk is written
+   * and the store records the end itself as its changelog offset (the last offsets may be gaps).
+   * Returns the records handed over to the stores by this call.
+   */
+  async #finishReached(open: Map<string, Progress>): Promise<number> {
+    let handed = 0;
+    for (const [k, progress] of [...open]) {
+      const { plan } = progress;
       const pos = this.#consumer.position({ topic: plan.topic, partition: plan.partition });
       if (pos === undefined || pos < plan.end) continue;
+      handed += await this.#handOver(progress);
+      await progress.inFlight;
       if (plan.store.committedChangelogOffset() !== plan.end) {
         plan.store.flushCache();
         await plan.store.commit(plan.end);
       }
-      byTp.delete(k);
-      finished = true;
+      open.delete(k);
     }
-    return finished;
+    return handed;
   }
 }
 

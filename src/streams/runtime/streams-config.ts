@@ -14,7 +14,10 @@
  *   commitIntervalMs         30000 [commit.interval.ms], 100 under exactly_once_v2 (Kafka's defaults)
  *   processingGuarantee      'at_least_once' (default) or 'exactly_once_v2' [processing.guarantee]:
  *                            one transactional producer per stream thread, see stream-thread.ts
- *   cacheMaxBytes            10 MiB [statestore.cache.max.bytes], per store; 0 disables caching
+ *   cacheMaxBytes            10 MiB [statestore.cache.max.bytes], one record cache per stream
+ *                            thread shared by all its stores; 0 disables caching.
+ *                            cacheMaxBytesBuffering [cache.max.bytes.buffering] is the deprecated
+ *                            alias, used only when cacheMaxBytes is not given (as Kafka)
  *   replicationFactor        1 [replication.factor] for internal topics (-1 = broker default)
  *   defaultKeySerde / defaultValueSerde   optional Serde objects
  *   deserializationHandler   logAndFail [default.deserialization.exception.handler]
@@ -63,6 +66,8 @@ export interface StreamsConfigInput {
   commitIntervalMs?: number;
   processingGuarantee?: ProcessingGuarantee;
   cacheMaxBytes?: number;
+  /** @deprecated Kafka's cache.max.bytes.buffering; use cacheMaxBytes (which wins when both are set). */
+  cacheMaxBytesBuffering?: number;
   replicationFactor?: number;
   defaultKeySerde?: Serde<unknown>;
   defaultValueSerde?: Serde<unknown>;
@@ -163,7 +168,8 @@ const schema = z
     processingGuarantee: z
       .enum(ProcessingGuarantees, { message: 'must be "at_least_once" or "exactly_once_v2" (Kafka\'s "exactly_once" and "exactly_once_beta" were removed in Kafka 4.0; use "exactly_once_v2")' })
       .default('at_least_once'),
-    cacheMaxBytes: int(0, Number.MAX_SAFE_INTEGER).default(10 * 1024 * 1024),
+    cacheMaxBytes: int(0, Number.MAX_SAFE_INTEGER).optional(),
+    cacheMaxBytesBuffering: int(0, Number.MAX_SAFE_INTEGER).optional(),
     replicationFactor: z.union([z.literal(-1), int(1, 32767)]).default(1),
     defaultKeySerde: serde.optional(),
     defaultValueSerde: serde.optional(),
@@ -212,9 +218,10 @@ export function parseStreamsConfig(input: StreamsConfigInput): StreamsConfig {
     });
     throw new StreamsConfigError(`invalid streams config:\n  ${lines.join('\n  ')}`);
   }
-  const d = result.data;
+  const { cacheMaxBytesBuffering, ...d } = result.data;
   return {
     ...d,
+    cacheMaxBytes: d.cacheMaxBytes ?? cacheMaxBytesBuffering ?? 10 * 1024 * 1024,
     commitIntervalMs: d.commitIntervalMs ?? (d.processingGuarantee === 'exactly_once_v2' ? 100 : 30_000),
     bootstrapServers: d.bootstrapServers,
     applicationServer: d.applicationServer === undefined ? undefined : parseHostPort(d.applicationServer),

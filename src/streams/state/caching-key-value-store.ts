@@ -19,10 +19,13 @@
  * land in the cache as new dirty entries and go out with the next flush. If the listener or a
  * write below throws, the entries not yet written down stay dirty and the error propagates.
  *
- * Size bound: each entry counts key + value bytes + ENTRY_OVERHEAD. When the total exceeds
- * maxBytes, the least recently used entries are evicted; evicting a dirty entry first flushes
- * every dirty entry (as Kafka Streams' NamedCache does), so eviction never loses a write.
- * maxBytes = Infinity never evicts.
+ * Size bound: each entry counts key + value bytes + ENTRY_OVERHEAD against the stream thread's
+ * ThreadCache (cache/thread-cache.ts), whose one budget and one LRU list span every caching
+ * store of the thread (Kafka's statestore.cache.max.bytes). When the thread's total exceeds the
+ * budget, the least recently used entries anywhere are evicted; evicting one of this store's
+ * dirty entries first flushes every dirty entry of this store (as Kafka Streams' NamedCache
+ * does), so eviction never loses a write. Built with a number instead of a ThreadCache, the store
+ * has a cache of its own of that size (Infinity never evicts).
  *
  * Ranges merge a sorted view of the cache (tombstones included) with the range of the layer
  * below; the cache wins on equal keys.
@@ -30,11 +33,10 @@
  * Layout (every per-record operation is O(1) with no allocation beyond a new entry):
  *   map     ByteKeyMap<CacheEntry> (byte-key-map.ts): one hash lookup per get/put; its sorted
  *           view (for ranges) exists only while ranges are being read
- *   LRU     an intrusive doubly linked list through the entries (olderUse/newerUse), least
- *           recently used at lruHead; a get or put moves the entry to lruTail
+ *   LRU     the thread cache's list (thread-cache.ts); a get or put touches the entry
  *   dirty   a second intrusive list (prevDirty/nextDirty) of the dirty entries in order of
  *           latest write, dirtyHead first; a put moves the entry to dirtyTail
- * An entry is `live` while it is in the map; both lists hold live entries only.
+ * An entry is `live` while it is in the map; the LRU and dirty lists hold live entries only.
  *
  * close() discards un-flushed entries: uncommitted work is reprocessed from the input after a
  * restart, exactly like a crash. The runtime flushes (commits) before a clean close.
@@ -47,31 +49,29 @@ import type { MergeSource } from './kv-iterators.ts';
 import { ByteKeyMap, hashKey } from './byte-key-map.ts';
 import type { HashKey } from './byte-key-map.ts';
 import { WrappedBytesStore } from './wrapped-bytes-store.ts';
+import { DEFAULT_CACHE_MAX_BYTES, ENTRY_OVERHEAD, ThreadCache, ThreadCacheEntry, type CacheOwner } from './cache/thread-cache.ts';
 
-/** Bytes charged per entry beyond key and value (object, map slots, tree slot). */
-export const ENTRY_OVERHEAD = 64;
-
-/** Default cache bound per store: Kafka Streams' default statestore.cache.max.bytes (10 MiB). */
-export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
+export { DEFAULT_CACHE_MAX_BYTES, ENTRY_OVERHEAD } from './cache/thread-cache.ts';
 
 export type BytesFlushListener = (key: Buffer, newValue: Buffer | null, oldValue: Buffer | null, timestamp: number) => void;
 
-class CacheEntry {
+class CacheEntry extends ThreadCacheEntry {
   /** In the map (and so in the LRU list; in the dirty list too when dirty). */
   live = true;
-  olderUse: CacheEntry | null = null;
-  newerUse: CacheEntry | null = null;
   prevDirty: CacheEntry | null = null;
   nextDirty: CacheEntry | null = null;
 
   constructor(
+    owner: CacheOwner,
     readonly hk: HashKey,
     readonly key: Buffer,
     public value: Buffer | null,
     public dirty: boolean,
     public timestamp: number,
-    public size: number,
-  ) {}
+    size: number,
+  ) {
+    super(owner, size);
+  }
 }
 
 /** A dirty entry as it was when a flush took it (the entry may change during the flush). */
@@ -81,11 +81,10 @@ interface FlushedEntry {
   timestamp: number;
 }
 
-export class CachingKeyValueStore extends WrappedBytesStore {
+export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwner {
   private readonly map = new ByteKeyMap<CacheEntry>();
   private readonly view = () => this.map.sortedView();
-  private lruHead: CacheEntry | null = null;
-  private lruTail: CacheEntry | null = null;
+  private readonly cache: ThreadCache;
   private dirtyHead: CacheEntry | null = null;
   private dirtyTail: CacheEntry | null = null;
   private bytes = 0;
@@ -93,14 +92,12 @@ export class CachingKeyValueStore extends WrappedBytesStore {
   private sendOldValues = true;
   private clock: () => number = () => 0;
   private flushingTimestamp: number | undefined;
-  private evicting = false;
 
-  constructor(
-    inner: BytesKeyValueStore,
-    private readonly maxBytes: number = DEFAULT_CACHE_MAX_BYTES,
-  ) {
+  /** `cache`: the stream thread's cache, or a size in bytes for a cache of this store's own. */
+  constructor(inner: BytesKeyValueStore, cache: ThreadCache | number = DEFAULT_CACHE_MAX_BYTES) {
     super(inner);
-    if (!(maxBytes > 0)) throw new RangeError(`store "${inner.name}": cache maxBytes must be > 0, got ${maxBytes}`);
+    if (typeof cache === 'number' && !(cache > 0)) throw new RangeError(`store "${inner.name}": cache maxBytes must be > 0, got ${cache}`);
+    this.cache = typeof cache === 'number' ? new ThreadCache(cache) : cache;
   }
 
   /**
@@ -113,7 +110,7 @@ export class CachingKeyValueStore extends WrappedBytesStore {
     this.sendOldValues = sendOldValues;
   }
 
-  /** Bytes currently charged to the cache (see header). */
+  /** Bytes this store's entries currently charge to the cache (see header). */
   cachedBytes(): number {
     return this.bytes;
   }
@@ -136,8 +133,8 @@ export class CachingKeyValueStore extends WrappedBytesStore {
     }
     const value = this.inner.get(key);
     if (value !== undefined) {
-      this.insert(new CacheEntry(hk, key, value, false, 0, sizeOf(key, value)));
-      this.maybeEvict();
+      this.insert(new CacheEntry(this, hk, key, value, false, 0, sizeOf(key, value)));
+      this.cache.maybeEvict();
     }
     return value;
   }
@@ -148,13 +145,13 @@ export class CachingKeyValueStore extends WrappedBytesStore {
     const timestamp = this.clock();
     const entry = this.map.get(hk);
     if (entry === undefined) {
-      const created = new CacheEntry(hk, key, value, true, timestamp, sizeOf(key, value));
+      const created = new CacheEntry(this, hk, key, value, true, timestamp, sizeOf(key, value));
       this.insert(created);
       this.appendDirty(created);
     } else {
       const size = sizeOf(key, value);
       this.bytes += size - entry.size;
-      entry.size = size;
+      this.cache.resize(entry, size);
       entry.value = value;
       entry.timestamp = timestamp;
       this.touch(entry);
@@ -162,7 +159,7 @@ export class CachingKeyValueStore extends WrappedBytesStore {
       else entry.dirty = true;
       this.appendDirty(entry);
     }
-    this.maybeEvict();
+    this.cache.maybeEvict();
   }
 
   override delete(key: Buffer): Buffer | undefined {
@@ -256,9 +253,11 @@ export class CachingKeyValueStore extends WrappedBytesStore {
   }
 
   override async close(): Promise<void> {
-    for (let entry = this.lruHead; entry !== null; entry = entry.newerUse) entry.live = false;
+    for (const entry of this.map.values()) {
+      entry.live = false;
+      this.cache.remove(entry);
+    }
     this.map.clear();
-    this.lruHead = this.lruTail = null;
     this.dirtyHead = this.dirtyTail = null;
     this.bytes = 0;
     await this.inner.close();
@@ -266,10 +265,7 @@ export class CachingKeyValueStore extends WrappedBytesStore {
 
   private insert(entry: CacheEntry): void {
     this.map.set(entry.hk, entry);
-    entry.olderUse = this.lruTail;
-    if (this.lruTail === null) this.lruHead = entry;
-    else this.lruTail.newerUse = entry;
-    this.lruTail = entry;
+    this.cache.add(entry);
     this.bytes += entry.size;
   }
 
@@ -277,7 +273,7 @@ export class CachingKeyValueStore extends WrappedBytesStore {
     if (!entry.live) return;
     entry.live = false;
     this.map.delete(entry.hk);
-    this.unlinkUse(entry);
+    this.cache.remove(entry);
     if (entry.dirty) {
       this.unlinkDirty(entry);
       entry.dirty = false;
@@ -287,22 +283,7 @@ export class CachingKeyValueStore extends WrappedBytesStore {
 
   /** Marks `entry` most recently used. */
   private touch(entry: CacheEntry): void {
-    if (entry === this.lruTail) return;
-    this.unlinkUse(entry);
-    entry.olderUse = this.lruTail;
-    this.lruTail!.newerUse = entry;
-    this.lruTail = entry;
-  }
-
-  private unlinkUse(entry: CacheEntry): void {
-    const older = entry.olderUse;
-    const newer = entry.newerUse;
-    if (older === null) this.lruHead = newer;
-    else older.newerUse = newer;
-    if (newer === null) this.lruTail = older;
-    else newer.olderUse = older;
-    entry.olderUse = null;
-    entry.newerUse = null;
+    this.cache.touch(entry);
   }
 
   private appendDirty(entry: CacheEntry): void {
@@ -329,21 +310,13 @@ export class CachingKeyValueStore extends WrappedBytesStore {
     if (!entry.dirty && entry.value === null) this.remove(entry);
   }
 
-  private maybeEvict(): void {
-    if (this.bytes <= this.maxBytes || this.evicting) return;
-    this.evicting = true;
-    try {
-      while (this.bytes > this.maxBytes) {
-        const entry = this.lruHead;
-        if (entry === null) break;
-        if (entry.dirty) this.flushCache();
-        // Re-written by the flush listener: keep it (dirty) for the next flush, over budget.
-        if (entry.dirty) break;
-        this.remove(entry);
-      }
-    } finally {
-      this.evicting = false;
-    }
+  /** Called by the thread cache for this store's least recently used entry (thread-cache.ts). */
+  evict(entry: ThreadCacheEntry): void {
+    const own = entry as CacheEntry;
+    if (own.dirty) this.flushCache();
+    // Re-written by the flush listener: keep it (dirty) for the next flush, over budget.
+    if (own.dirty) return;
+    this.remove(own);
   }
 }
 

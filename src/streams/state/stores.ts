@@ -4,7 +4,7 @@
  * serdes and the decorator layers and, on build(), assembles a fresh stack:
  *
  *   MeteredKeyValueStore<K, V>                      always
- *     → CachingKeyValueStore(maxBytes)              withCachingEnabled()  (default: off)
+ *     → CachingKeyValueStore                       withCachingEnabled()  (default: off)
  *     → ChangeLoggingKeyValueStore                  withLoggingEnabled()  (default: on)
  *     → supplier.get()                              InMemoryKeyValueStore | LevelDbKeyValueStore
  *
@@ -28,6 +28,7 @@ import { MeteredKeyValueStore } from './metered-key-value-store.ts';
 import { checkTtlMs, TtlKeyValueBytesStore } from './ttl/ttl-key-value-store.ts';
 import { valueAndTimestampSerde } from './value-and-timestamp.ts';
 import type { ValueAndTimestamp } from './value-and-timestamp.ts';
+import { checkCacheMaxBytes, type CacheBuildOptions } from './cache/thread-cache.ts';
 import { VersionedKeyValueStoreBuilder, versionedSupplier, type VersionedBytesStoreSupplier } from './versioned/versioned-store-builder.ts';
 
 /** Makes the backing bytes store of one stack (one per task). */
@@ -69,16 +70,21 @@ export class KeyValueStoreBuilder<K, V> {
     return this.supplier.persistent;
   }
 
-  /** Adds the write-back cache; `maxBytes` bounds it (default 10 MiB, Infinity for no bound). */
+  /**
+   * Adds the write-back cache. In a task the store uses the thread's cache; `maxBytes` (default
+   * 10 MiB, Infinity for no bound) sizes a cache of its own when built outside one.
+   */
   withCachingEnabled(maxBytes: number = DEFAULT_CACHE_MAX_BYTES): this {
-    if (!(maxBytes > 0)) throw new RangeError(`store "${this.name}": cache maxBytes must be > 0, got ${maxBytes}`);
-    this.caching = true;
-    this.cacheMaxBytes = maxBytes;
-    return this;
+    this.cacheMaxBytes = checkCacheMaxBytes(this.name, maxBytes);
+    return this.setCaching(true);
   }
 
   withCachingDisabled(): this {
-    this.caching = false;
+    return this.setCaching(false);
+  }
+
+  private setCaching(on: boolean): this {
+    this.caching = on;
     return this;
   }
 
@@ -129,14 +135,20 @@ export class KeyValueStoreBuilder<K, V> {
     return { 'cleanup.policy': 'compact', ...this.changelogConfig };
   }
 
-  build(): MeteredKeyValueStore<K, V> {
+  /**
+   * `options` (the task's, when the runtime or the driver builds the store): the cache entries go
+   * to the stream thread's shared cache (`threadCache`) and cacheMaxBytes 0 turns the cache off,
+   * as in Kafka Streams, where the per-thread budget is the only one. Built without options, the
+   * store has a cache of its own of withCachingEnabled's size.
+   */
+  build(options?: CacheBuildOptions): MeteredKeyValueStore<K, V> {
     let stack: BytesKeyValueStore = this.supplier.get();
     if (this.logging) {
       stack = this.timestamped ? new TimestampedChangeLoggingKeyValueStore(stack) : new ChangeLoggingKeyValueStore(stack);
     }
     let cache: CachingKeyValueStore | undefined;
-    if (this.caching) {
-      cache = new CachingKeyValueStore(stack, this.cacheMaxBytes);
+    if (this.caching && (options === undefined || options.cacheMaxBytes > 0)) {
+      cache = new CachingKeyValueStore(stack, options?.threadCache ?? this.cacheMaxBytes);
       stack = cache;
     }
     if (this.ttl !== undefined) {

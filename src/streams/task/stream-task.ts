@@ -26,6 +26,7 @@
  * tells the processors that registered for it, then fires due stream-time punctuations.
  * Records with a negative timestamp are dropped (counted), as Kafka's default handling.
  */
+import { threadCacheFor } from '../state/cache/thread-cache.ts';
 import { join } from 'node:path';
 import type { DeserializationExceptionHandler, FailedRecord } from '../errors/deserialization-handler.ts';
 import { DeserializationFailedError } from '../errors/deserialization-handler.ts';
@@ -154,6 +155,8 @@ export class StreamTask {
     const buildOptions: StoreBuildOptions = {
       defaultStoreType: this.#config.defaultStoreType,
       cacheMaxBytes: this.#config.cacheMaxBytes,
+      // One record cache per stream thread: every task of the thread shares the config object.
+      threadCache: threadCacheFor(this.#config, this.#config.cacheMaxBytes),
       defaultKeySerde: this.#config.defaultKeySerde,
       defaultValueSerde: this.#config.defaultValueSerde,
     };

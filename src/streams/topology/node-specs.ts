@@ -11,6 +11,7 @@
  */
 import type { Deserializer, Serializer } from '../serde/serde.ts';
 import type { StateStore } from '../state/store-types.ts';
+import type { ThreadCache } from '../state/cache/thread-cache.ts';
 import type { AnyProcessorSupplier } from '../processor/processor.ts';
 
 /** Picks the event time of a consumed record; the default uses the record's own timestamp. */
@@ -30,6 +31,8 @@ export interface StoreBuildOptions {
   defaultStoreType: 'memory' | 'leveldb';
   /** Cache size in bytes for stores with caching on; 0 turns caching off everywhere. */
   cacheMaxBytes: number;
+  /** The stream thread's record cache (state/cache/thread-cache.ts); undefined when cacheMaxBytes is 0. */
+  threadCache?: ThreadCache | undefined;
   defaultKeySerde: import('../serde/serde.ts').Serde<unknown> | undefined;
   defaultValueSerde: import('../serde/serde.ts').Serde<unknown> | undefined;
 }

@@ -15,6 +15,14 @@ describe('parseStreamsConfig', () => {
     expect(c.stateDir).toBe('.tributary/state');
   });
 
+  it('takes the deprecated cache.max.bytes.buffering alias only when cacheMaxBytes is absent, and names it when invalid', () => {
+    const base = { applicationId: 'a', bootstrapServers: 'h:1' };
+    expect(parseStreamsConfig({ ...base, cacheMaxBytesBuffering: 0 }).cacheMaxBytes).toBe(0);
+    expect(parseStreamsConfig({ ...base, cacheMaxBytesBuffering: 5, cacheMaxBytes: 7 }).cacheMaxBytes).toBe(7);
+    expect('cacheMaxBytesBuffering' in parseStreamsConfig({ ...base, cacheMaxBytesBuffering: 5 })).toBe(false);
+    expect(() => parseStreamsConfig({ ...base, cacheMaxBytesBuffering: -1 })).toThrow(/cacheMaxBytesBuffering: .*got -1/);
+  });
+
   it('defaults the commit interval to 100 ms under exactly_once_v2, as Kafka Streams, unless set', () => {
     expect(parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'a:1', processingGuarantee: 'exactly_once_v2' }).commitIntervalMs).toBe(100);
     expect(parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'a:1', processingGuarantee: 'exactly_once_v2', commitIntervalMs: 250 }).commitIntervalMs).toBe(250);

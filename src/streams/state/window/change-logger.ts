@@ -38,7 +38,8 @@ export class WindowChangeLogger {
     return this.#topic;
   }
 
-  log(changelogKey: Buffer, value: Buffer | null): void {
+  /** `timestamp`: the record timestamp for a plain store (default: the record being processed). */
+  log(changelogKey: Buffer, value: Buffer | null, timestamp?: number): void {
     if (value !== null && this.timestamped) {
       if (value.length < TIMESTAMP_BYTES) {
         throw new Error(`store "${this.storeName}": a timestamped window store was given a ${value.length}-byte value; it needs an 8-byte timestamp prefix`);
@@ -46,7 +47,7 @@ export class WindowChangeLogger {
       this.#send(changelogKey, value.subarray(TIMESTAMP_BYTES), readTimestamp(value, 0));
       return;
     }
-    this.#send(changelogKey, value, this.#now());
+    this.#send(changelogKey, value, timestamp ?? this.#now());
   }
 
   #send(key: Buffer, value: Buffer | null, timestamp: number): void {

@@ -11,15 +11,17 @@
  *                       EntryKeySchema) straight to the backing, through the same retention
  *                       rules as puts, then commit offset = last + 1
  *
- * There is no caching layer for windowed stores: every update is forwarded downstream when it
- * happens (Kafka's behaviour with caching disabled; under the TopologyTestDriver, which commits
- * after every record, the two are indistinguishable for a single update per window per record).
+ * With a record cache (the inner backing is a CachingSegmentBacking, caching-segment-backing.ts)
+ * puts go to the cache and are logged when the cache flushes them (at commit or eviction), once
+ * per entry however often it was updated; restored records bypass the cache. Without one, every
+ * put is written and logged at once (Kafka's behaviour with caching disabled).
  */
 import type { RestoreRecord } from '../bytes-store.ts';
 import type { StateStore, StoreContext } from '../store-types.ts';
 import { WindowChangeLogger, restoredValue } from './change-logger.ts';
 import type { EntryKeySchema, SegmentBacking } from './segment-backing.ts';
 import { Segments } from './segments.ts';
+import { CachingSegmentBacking } from './caching-segment-backing.ts';
 
 export interface SegmentedStoreOptions {
   /** How long entries are kept, measured against the store's observed stream time. */
@@ -34,6 +36,8 @@ export interface SegmentedStoreOptions {
 export abstract class SegmentedStoreBase implements StateStore {
   protected readonly segments: Segments;
   protected logger: WindowChangeLogger | undefined;
+  /** The record cache, when the inner backing is one. */
+  protected readonly cache: CachingSegmentBacking | undefined;
   #open = false;
 
   constructor(
@@ -42,6 +46,7 @@ export abstract class SegmentedStoreBase implements StateStore {
     protected readonly schema: EntryKeySchema,
   ) {
     this.segments = new Segments(inner.name, options.retentionMs, options.segmentIntervalMs);
+    this.cache = inner instanceof CachingSegmentBacking ? inner : undefined;
   }
 
   get name(): string {
@@ -69,7 +74,12 @@ export abstract class SegmentedStoreBase implements StateStore {
   async init(context: StoreContext): Promise<void> {
     await this.inner.init(context);
     this.segments.load(this.inner);
-    this.logger = this.options.logging ? new WindowChangeLogger(this.name, context, this.options.timestamped) : undefined;
+    const logger = this.options.logging ? new WindowChangeLogger(this.name, context, this.options.timestamped) : undefined;
+    this.logger = logger;
+    if (this.cache !== undefined && logger !== undefined) {
+      const schema = this.schema;
+      this.cache.onFlush = (key, time, sub, value, _old, timestamp) => logger.log(schema.encode(key, time, sub), value, timestamp);
+    }
     this.#open = true;
   }
 
@@ -85,8 +95,14 @@ export abstract class SegmentedStoreBase implements StateStore {
   protected write(key: Buffer, time: number, sub: number, value: Buffer | null, log: boolean): boolean {
     this.#checkOpen();
     if (!this.segments.admit(this.inner, time)) return false;
-    this.inner.put(this.segments.segmentId(time), key, time, sub, value);
-    if (log && this.logger !== undefined) this.logger.log(this.schema.encode(key, time, sub), value);
+    const segment = this.segments.segmentId(time);
+    if (!log && this.cache !== undefined) {
+      this.cache.putRestored(segment, key, time, sub, value);
+      return true;
+    }
+    this.inner.put(segment, key, time, sub, value);
+    // A cached put is logged when the cache flushes it.
+    if (log && this.logger !== undefined && this.cache === undefined) this.logger.log(this.schema.encode(key, time, sub), value);
     return true;
   }
 

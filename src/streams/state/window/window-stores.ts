@@ -5,16 +5,19 @@
  * assembles a fresh stack per task:
  *
  *   MeteredWindowStore<K, V>  →  WindowBytesStore (segments, retention, changelog)
+ *                                  →  CachingSegmentBacking           withCachingEnabled() (default off)
  *                                  →  MemorySegmentBacking (heap layout)
  *                                     | KvSegmentBacking → LevelDbKeyValueStore
- *   MeteredSessionStore<K, V> →  SessionBytesStore (same) → memory | LevelDB
+ *   MeteredSessionStore<K, V> →  SessionBytesStore (same) → cache? → memory | LevelDB
  *
  * Builders fit the topology's StoreFactory shape (name, loggingEnabled(), build()), so
  * `topology.addStateStore(WindowStores.windowStoreBuilder(...), 'proc')` works as for
  * key-value stores. Logging is on by default; the changelog topic is created with
  * cleanup.policy=compact,delete and retention.ms = store retention + 1 day, as Kafka Streams
- * does for windowed changelogs. Caching is not offered for windowed stores (see
- * segmented-store-base.ts).
+ * does for windowed changelogs. Caching (Kafka's CachingWindowStore / CachingSessionStore) puts
+ * the entries in the stream thread's record cache when the task passes one (build(options)), or a
+ * cache of the store's own otherwise; statestore.cache.max.bytes = 0 builds no cache. As in Kafka,
+ * a store that retains duplicates (stream-stream join buffers) is never cached.
  *
  * Validation follows Kafka: retention >= window size (a window must outlive its own length),
  * a positive window size, and segment interval >= 1.
@@ -31,6 +34,8 @@ import { defaultSegmentInterval } from './segments.ts';
 import { SessionBytesStore } from './session-bytes-store.ts';
 import { WindowBytesStore } from './window-bytes-store.ts';
 import { SESSION_SCHEMA, WINDOW_SCHEMA } from './window-key-schema.ts';
+import { CachingSegmentBacking } from './caching-segment-backing.ts';
+import { checkCacheMaxBytes, DEFAULT_CACHE_MAX_BYTES, type CacheBuildOptions } from '../cache/thread-cache.ts';
 
 const ONE_DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -118,10 +123,34 @@ function sessionSupplier(name: string, persistent: boolean, retentionMs: number,
   };
 }
 
-/** Shared logging switches of the two builders. */
+/** Shared logging and caching switches of the two builders. */
 abstract class WindowedStoreBuilderBase {
   protected logging = true;
   protected changelogConfig: ChangelogConfig = {};
+  protected caching = false;
+  protected cacheMaxBytes = DEFAULT_CACHE_MAX_BYTES;
+
+  /** Adds the record cache; `maxBytes` bounds it only when the store is built outside a task. */
+  withCachingEnabled(maxBytes: number = DEFAULT_CACHE_MAX_BYTES): this {
+    this.cacheMaxBytes = checkCacheMaxBytes(this.name, maxBytes);
+    this.caching = true;
+    return this;
+  }
+
+  withCachingDisabled(): this {
+    this.caching = false;
+    return this;
+  }
+
+  cachingEnabled(): boolean {
+    return this.caching;
+  }
+
+  /** The backing, behind a record cache when caching is on and allowed (see the header). */
+  protected cached(backing: SegmentBacking, options: CacheBuildOptions | undefined, retainDuplicates: boolean): SegmentBacking {
+    if (!this.caching || retainDuplicates || (options !== undefined && !(options.cacheMaxBytes > 0))) return backing;
+    return new CachingSegmentBacking(backing, options?.threadCache ?? this.cacheMaxBytes);
+  }
 
   abstract readonly name: string;
   protected abstract readonly retention: number;
@@ -164,9 +193,9 @@ export class WindowStoreBuilder<K, V> extends WindowedStoreBuilderBase {
     return this.supplier.retentionMs;
   }
 
-  build(): MeteredWindowStore<K, V> {
+  build(options?: CacheBuildOptions): MeteredWindowStore<K, V> {
     const s = this.supplier;
-    const bytes = new WindowBytesStore(s.backing(), {
+    const bytes = new WindowBytesStore(this.cached(s.backing(), options, s.retainDuplicates), {
       retentionMs: s.retentionMs,
       segmentIntervalMs: s.segmentIntervalMs,
       logging: this.logging,
@@ -193,9 +222,9 @@ export class SessionStoreBuilder<K, V> extends WindowedStoreBuilderBase {
     return this.supplier.retentionMs;
   }
 
-  build(): MeteredSessionStore<K, V> {
+  build(options?: CacheBuildOptions): MeteredSessionStore<K, V> {
     const s = this.supplier;
-    const bytes = new SessionBytesStore(s.backing(), {
+    const bytes = new SessionBytesStore(this.cached(s.backing(), options, false), {
       retentionMs: s.retentionMs,
       segmentIntervalMs: s.segmentIntervalMs,
       logging: this.logging,

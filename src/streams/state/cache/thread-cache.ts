@@ -1,0 +1,169 @@
+/*
+ * ThreadCache: ONE record-cache budget per stream thread, shared by every caching store of every
+ * task the thread runs — Kafka Streams' ThreadCache with `statestore.cache.max.bytes` (formerly
+ * `cache.max.bytes.buffering`; default 10 MiB, 0 = no caching). The stores keep their own entries
+ * and dirty lists (Kafka's NamedCache: caching-key-value-store.ts, cache/caching-segment-backing.ts);
+ * this class owns only what must be global:
+ *
+ *   bytes   the sum of the sizes of every live entry of every store (key + value + ENTRY_OVERHEAD)
+ *   LRU     one intrusive doubly linked list through all of those entries (olderUse/newerUse),
+ *           least recently used at the head; a store moves an entry to the tail on every get/put
+ *
+ * Eviction (maybeEvict, after each insert or growth): while bytes > maxBytes, the head entry's
+ * owner is asked to evict it; the owner first flushes its dirty entries if the entry is dirty (as
+ * NamedCache.evict does, so eviction never loses a write and downstream sees the update), then
+ * unlinks it. Kafka walks its named caches round-robin; a single LRU across all stores evicts the
+ * entry least recently used anywhere, which the round-robin approximates. Eviction is not
+ * re-entrant: puts made by a flush listener during an eviction are evicted by the outer loop.
+ * An entry its owner could not evict (the flush listener rewrote it, so it is dirty again) ends
+ * the pass: the cache stays over budget until the next commit flushes it.
+ *
+ * Invariant: an entry is in the LRU list iff `cached` is true; `bytes` counts exactly those.
+ */
+
+/** Bytes charged per entry beyond key and value (object, map slots, tree slot). */
+export const ENTRY_OVERHEAD = 64;
+
+/** Kafka Streams' default `statestore.cache.max.bytes`: 10 MiB per thread. */
+export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
+
+/** A store that holds entries in a ThreadCache (Kafka's NamedCache). */
+export interface CacheOwner {
+  /** Flushes this store's dirty entries if `entry` is dirty, then removes `entry` (see header). */
+  evict(entry: ThreadCacheEntry): void;
+}
+
+/** The part of a cache entry the thread cache links and counts; stores subclass it. */
+export class ThreadCacheEntry {
+  cached = false;
+  olderUse: ThreadCacheEntry | null = null;
+  newerUse: ThreadCacheEntry | null = null;
+
+  constructor(
+    readonly owner: CacheOwner,
+    public size: number,
+  ) {}
+}
+
+export class ThreadCache {
+  #head: ThreadCacheEntry | null = null;
+  #tail: ThreadCacheEntry | null = null;
+  #bytes = 0;
+  #entries = 0;
+  #evicting = false;
+  #evictions = 0;
+
+  constructor(readonly maxBytes: number = DEFAULT_CACHE_MAX_BYTES) {
+    if (!(maxBytes > 0)) throw new RangeError(`record cache size must be > 0 bytes (0 means no cache: build the stores without one), got ${maxBytes}`);
+  }
+
+  /** Bytes charged to the cache by every store. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Live entries of every store. */
+  get size(): number {
+    return this.#entries;
+  }
+
+  /** Entries removed to stay within maxBytes since the cache was created. */
+  get evictions(): number {
+    return this.#evictions;
+  }
+
+  /** Links a new entry as most recently used and charges its size. */
+  add(entry: ThreadCacheEntry): void {
+    entry.cached = true;
+    entry.olderUse = this.#tail;
+    entry.newerUse = null;
+    if (this.#tail === null) this.#head = entry;
+    else this.#tail.newerUse = entry;
+    this.#tail = entry;
+    this.#bytes += entry.size;
+    this.#entries++;
+  }
+
+  /** Marks a live entry most recently used. */
+  touch(entry: ThreadCacheEntry): void {
+    if (entry === this.#tail || !entry.cached) return;
+    this.#unlink(entry);
+    entry.olderUse = this.#tail;
+    this.#tail!.newerUse = entry;
+    this.#tail = entry;
+  }
+
+  /** Changes the charged size of a live entry (its value changed). */
+  resize(entry: ThreadCacheEntry, size: number): void {
+    if (entry.cached) this.#bytes += size - entry.size;
+    entry.size = size;
+  }
+
+  /** Unlinks an entry and stops charging it; a no-op for an entry no longer cached. */
+  remove(entry: ThreadCacheEntry): void {
+    if (!entry.cached) return;
+    entry.cached = false;
+    this.#unlink(entry);
+    this.#bytes -= entry.size;
+    this.#entries--;
+  }
+
+  /** Evicts least recently used entries until the cache fits its budget (see header). */
+  maybeEvict(): void {
+    if (this.#bytes <= this.maxBytes || this.#evicting) return;
+    this.#evicting = true;
+    try {
+      while (this.#bytes > this.maxBytes) {
+        const entry = this.#head;
+        if (entry === null) break;
+        entry.owner.evict(entry);
+        if (entry.cached) break;
+        this.#evictions++;
+      }
+    } finally {
+      this.#evicting = false;
+    }
+  }
+
+  #unlink(entry: ThreadCacheEntry): void {
+    const older = entry.olderUse;
+    const newer = entry.newerUse;
+    if (older === null) this.#head = newer;
+    else older.newerUse = newer;
+    if (newer === null) this.#tail = older;
+    else newer.olderUse = older;
+    entry.olderUse = null;
+    entry.newerUse = null;
+  }
+}
+
+/** What a store builder needs to know about the thread's cache when a task builds a store. */
+export interface CacheBuildOptions {
+  /** statestore.cache.max.bytes; 0 builds every store without a cache. */
+  readonly cacheMaxBytes: number;
+  /** The thread's shared cache; absent: a caching store gets a cache of its own. */
+  readonly threadCache?: ThreadCache | undefined;
+}
+
+/** A builder's withCachingEnabled(maxBytes) argument, checked (> 0; Infinity = no bound). */
+export function checkCacheMaxBytes(store: string, maxBytes: number): number {
+  if (!(maxBytes > 0)) throw new RangeError(`store "${store}": cache maxBytes must be > 0, got ${maxBytes}`);
+  return maxBytes;
+}
+
+const perThread = new WeakMap<object, ThreadCache>();
+
+/**
+ * The one cache of the stream thread that `owner` stands for (the thread's task configuration:
+ * every task of a thread, and of a TopologyTestDriver, shares one), created on first use with
+ * `maxBytes`; undefined for 0 (caching off, as statestore.cache.max.bytes=0).
+ */
+export function threadCacheFor(owner: object, maxBytes: number): ThreadCache | undefined {
+  if (!(maxBytes > 0)) return undefined;
+  let cache = perThread.get(owner);
+  if (cache === undefined) {
+    cache = new ThreadCache(maxBytes);
+    perThread.set(owner, cache);
+  }
+  return cache;
+}

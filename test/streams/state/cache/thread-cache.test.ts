@@ -1,0 +1,98 @@
+// One record-cache budget per stream thread (thread-cache.ts), shared by the caching stores of the
+// thread: least recently used entries are evicted across stores, a dirty one only after its store
+// flushed it, and what each store ends up holding equals a plain map of its writes.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ENTRY_OVERHEAD, ThreadCache, threadCacheFor } from '../../../../src/streams/state/cache/thread-cache.ts';
+import { CachingKeyValueStore } from '../../../../src/streams/state/caching-key-value-store.ts';
+import { InMemoryKeyValueStore } from '../../../../src/streams/state/in-memory-key-value-store.ts';
+import type { CollectedRecord } from '../../../../src/streams/state/store-types.ts';
+import { makeContext } from '../store-suite.ts';
+
+const b = (s: string) => Buffer.from(s);
+/** Size charged for a one-byte key with a one-byte value. */
+const ONE = 2 + ENTRY_OVERHEAD;
+
+async function storeOn(cache: ThreadCache, name: string) {
+  const backing = new InMemoryKeyValueStore(name);
+  const store = new CachingKeyValueStore(backing, cache);
+  await store.init(makeContext('/nonexistent', [] as CollectedRecord[], new Map(), { now: 0 }));
+  const flushed: string[] = [];
+  store.setFlushListener((k, v) => flushed.push(`${k}=${v === null ? 'null' : v.toString()}`));
+  return { backing, store, flushed };
+}
+
+describe('ThreadCache', () => {
+  it('evicts the least recently used entry of any store, flushing its store first', async () => {
+    const cache = new ThreadCache(ONE * 3);
+    const a = await storeOn(cache, 'a');
+    const c = await storeOn(cache, 'c');
+    a.store.put(b('1'), b('x'));
+    a.store.put(b('2'), b('y'));
+    c.store.put(b('3'), b('z'));
+    a.store.get(b('1')); // now 2 is the least recently used entry of the thread
+    expect(cache.bytes).toBe(ONE * 3);
+    c.store.put(b('4'), b('w'));
+    // Store a flushed both its dirty entries (forwarding them), then dropped only entry 2.
+    expect(a.flushed).toEqual(['1=x', '2=y']);
+    expect(c.flushed).toEqual([]);
+    expect(a.backing.get(b('2'))).toEqual(b('y'));
+    expect(a.store.cachedBytes()).toBe(ONE);
+    expect(cache.bytes).toBe(ONE * 3);
+    expect(cache.evictions).toBe(1);
+    // Still readable after eviction (from below).
+    expect(a.store.get(b('2'))).toEqual(b('y'));
+  });
+
+  it('closing a store gives its bytes back to the thread', async () => {
+    const cache = new ThreadCache(1024 * 1024);
+    const a = await storeOn(cache, 'a');
+    const c = await storeOn(cache, 'c');
+    a.store.put(b('1'), b('x'));
+    c.store.put(b('2'), b('y'));
+    await a.store.close();
+    expect(cache.bytes).toBe(ONE);
+    expect(cache.size).toBe(1);
+  });
+
+  it('one cache per thread owner; none when the budget is 0', () => {
+    const owner = {};
+    expect(threadCacheFor(owner, 100)).toBe(threadCacheFor(owner, 100));
+    expect(threadCacheFor({}, 100)).not.toBe(threadCacheFor(owner, 100));
+    expect(threadCacheFor({}, 0)).toBeUndefined();
+    expect(() => new ThreadCache(0)).toThrow(/must be > 0/);
+  });
+
+  it('stores sharing a small cache: within budget after every write, and each store ends equal to its model (property)', async () => {
+    const op = fc.record({ store: fc.integer({ min: 0, max: 2 }), key: fc.integer({ min: 0, max: 9 }), value: fc.option(fc.string({ minLength: 1, maxLength: 3 }), { freq: 6 }), read: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 150 }), fc.integer({ min: 1, max: 8 }), async (ops, entries) => {
+        const cache = new ThreadCache(entries * (ENTRY_OVERHEAD + 4));
+        const stores = [await storeOn(cache, 's0'), await storeOn(cache, 's1'), await storeOn(cache, 's2')];
+        const models = stores.map(() => new Map<string, string>());
+        for (const o of ops) {
+          const s = stores[o.store]!;
+          const k = b(`k${o.key}`);
+          if (o.read) {
+            expect(s.store.get(k)?.toString()).toBe(models[o.store]!.get(`k${o.key}`));
+            continue;
+          }
+          s.store.put(k, o.value === null ? null : b(o.value));
+          if (o.value === null) models[o.store]!.delete(`k${o.key}`);
+          else models[o.store]!.set(`k${o.key}`, o.value);
+          expect(cache.bytes).toBeLessThanOrEqual(cache.maxBytes);
+          expect(stores.reduce((n, x) => n + x.store.cachedBytes(), 0)).toBe(cache.bytes);
+        }
+        for (const [i, s] of stores.entries()) {
+          s.store.flushCache();
+          const below = new Map<string, string>();
+          const it = s.backing.all();
+          for (const kv of it) below.set(kv.key.toString(), kv.value.toString());
+          it.close();
+          expect(below).toEqual(models[i]);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
