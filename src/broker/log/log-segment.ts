@@ -347,9 +347,12 @@ export class LogSegment {
     fs.closeSync(this.fd);
   }
 
-  /** Removes the segment's files (unlink is safe while a sync is in flight) and closes it. */
+  /**
+   * Removes the segment's files (unlink is safe while a sync is in flight) and closes it. The
+   * unlinks run on the thread pool: freeing a large file's blocks must not stall requests.
+   */
   async deleteFiles(): Promise<void> {
-    for (const p of [this.logPath, this.offsetIndex.path, this.timeIndex.path]) fs.rmSync(p, { force: true });
+    await Promise.all([this.logPath, this.offsetIndex.path, this.timeIndex.path].map((p) => fs.promises.rm(p, { force: true })));
     await this.close();
   }
 

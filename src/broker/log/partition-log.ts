@@ -396,6 +396,7 @@ export class PartitionLog {
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.reject(logClosed(this.name, 'wait for durability'));
     await Promise.all(this.segments.map((s) => s.close()));
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    // Off the event loop: unlinking gigabytes of segments can take long enough to stall requests.
+    await fs.promises.rm(this.dir, { recursive: true, force: true });
   }
 }
