@@ -27,7 +27,7 @@
  * tasks first. Positions advance as records are fetched; committed offsets only by commitOffsets.
  */
 import { KafkaClientError, toClientError } from '../errors.ts';
-import type { Assignment, ClientConfig, FetchedBatch, GroupConsumer, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import type { Assignment, ClientConfig, ConsumerGroupMetadata, FetchedBatch, GroupConsumer, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../types.ts';
 import { listOffsets, OffsetSpec } from '../admin.ts';
 import { WireCluster } from '../cluster.ts';
 import { GroupFetcher } from './fetcher.ts';
@@ -160,6 +160,10 @@ export class KafkaGroupConsumer implements GroupConsumer {
 
   assignment(): readonly TopicPartition[] {
     return this.#delivered;
+  }
+
+  groupMetadata(): ConsumerGroupMetadata {
+    return { groupId: this.#options.groupId, generationId: this.#membership.generationId, memberId: this.#membership.memberId, groupInstanceId: null };
   }
 
   async disconnect(): Promise<void> {

@@ -31,6 +31,10 @@ import type { WireCluster } from '../cluster.ts';
 import { WireConnection, type RequestOptions } from '../connection.ts';
 import { decodeGroupAssignment, decodeGroupSubscription, encodeGroupAssignment, encodeGroupSubscription } from './group-codec.ts';
 
+/** OffsetFetch with requireStable: a transaction holding offsets of the partition is still open. */
+const UNSTABLE_OFFSET_COMMIT = 88;
+const UNSTABLE_WAIT_MS = 60_000;
+
 export interface MembershipOptions {
   readonly groupId: string;
   readonly assignor: GroupAssignor;
@@ -332,28 +336,41 @@ export class GroupMembership {
   }
 
   /** Committed offsets (-1 where none) of the group, by OffsetFetch (v1–7: topics by name). */
+  /**
+   * Committed offsets, asked with requireStable (KIP-447, as Java's read_committed consumer): while
+   * a transaction holding offsets of a partition is open, the coordinator answers
+   * UNSTABLE_OFFSET_COMMIT and the question is asked again (for up to a minute, Java's
+   * default.api.timeout.ms), so a task never starts from an offset an in-doubt transaction moves.
+   */
   async committed(tps: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
     if (tps.length === 0) return [];
     const byTopic = new Map<string, number[]>();
     for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
     const what = `reading the committed offsets of group ${this.#o.groupId} for ${tps.map((t) => `${t.topic}-${t.partition}`).join(', ')}`;
-    return this.#retrying(what, 6, async () => {
-      const r = await this.#call(
-        ApiKeys.OffsetFetch,
-        { groupId: this.#o.groupId, topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })), groups: [], requireStable: false },
-        { minVersion: 1, maxVersion: 7 },
-      );
-      if (r.errorCode !== 0) throw Object.assign(codeError(r.errorCode, what), { code: r.errorCode });
-      const found = new Map<string, number>();
-      for (const t of r.topics) {
-        for (const p of t.partitions) {
-          if (p.errorCode !== 0) throw Object.assign(codeError(p.errorCode, `${what}: ${t.name}-${p.partitionIndex}`), { code: p.errorCode });
-          found.set(`${t.name}\u0000${p.partitionIndex}`, Number(p.committedOffset));
+    const deadline = Date.now() + UNSTABLE_WAIT_MS;
+    for (;;) {
+      const answer = await this.#retrying(what, 6, async () => {
+        const r = await this.#call(
+          ApiKeys.OffsetFetch,
+          { groupId: this.#o.groupId, topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })), groups: [], requireStable: true },
+          { minVersion: 1, maxVersion: 7 },
+        );
+        if (r.errorCode !== 0) throw Object.assign(codeError(r.errorCode, what), { code: r.errorCode });
+        const found = new Map<string, number>();
+        for (const t of r.topics) {
+          for (const p of t.partitions) {
+            if (p.errorCode === UNSTABLE_OFFSET_COMMIT && Date.now() < deadline) return undefined;
+            if (p.errorCode !== 0) throw Object.assign(codeError(p.errorCode, `${what}: ${t.name}-${p.partitionIndex}`), { code: p.errorCode });
+            found.set(`${t.name}\u0000${p.partitionIndex}`, Number(p.committedOffset));
+          }
         }
-      }
-      return tps.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: found.get(`${tp.topic}\u0000${tp.partition}`) ?? -1 }));
-    });
+        return tps.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: found.get(`${tp.topic}\u0000${tp.partition}`) ?? -1 }));
+      });
+      if (answer !== undefined) return answer;
+      await sleep(50);
+    }
   }
+
 
   // ------------------------------------------------------------------------------- leave
 

@@ -11,8 +11,9 @@
  *                            'embedded' (start the bundled broker in-process)
  *   stateDir                 '.tributary/state' [state.dir]; stores live under
  *                            stateDir/applicationId/taskId/
- *   commitIntervalMs         30000 [commit.interval.ms] (Kafka's at_least_once default)
- *   processingGuarantee      'at_least_once' only (exactly_once_v2 is the next issue)
+ *   commitIntervalMs         30000 [commit.interval.ms], 100 under exactly_once_v2 (Kafka's defaults)
+ *   processingGuarantee      'at_least_once' (default) or 'exactly_once_v2' [processing.guarantee]:
+ *                            one transactional producer per stream thread, see stream-thread.ts
  *   cacheMaxBytes            10 MiB [statestore.cache.max.bytes], per store; 0 disables caching
  *   replicationFactor        1 [replication.factor] for internal topics (-1 = broker default)
  *   defaultKeySerde / defaultValueSerde   optional Serde objects
@@ -34,7 +35,7 @@ import type { DeserializationExceptionHandler } from '../errors/deserialization-
 import type { Serde } from '../serde/serde.ts';
 import type { StreamsLogger } from '../task/internal-context.ts';
 
-export const ProcessingGuarantees = ['at_least_once'] as const;
+export const ProcessingGuarantees = ['at_least_once', 'exactly_once_v2'] as const;
 export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
 
 export interface EmbeddedBrokerConfig {
@@ -144,9 +145,9 @@ const schema = z
       z.array(hostPort).min(1, 'must list at least one "host:port"'),
     ]),
     stateDir: z.string().min(1, 'must be a non-empty directory path').default('.tributary/state'),
-    commitIntervalMs: int(0).default(30_000),
+    commitIntervalMs: int(0).optional(),
     processingGuarantee: z
-      .enum(ProcessingGuarantees, { message: 'only "at_least_once" is supported for now (exactly_once_v2 is planned)' })
+      .enum(ProcessingGuarantees, { message: 'must be "at_least_once" or "exactly_once_v2" (Kafka\'s "exactly_once" and "exactly_once_beta" were removed in Kafka 4.0; use "exactly_once_v2")' })
       .default('at_least_once'),
     cacheMaxBytes: int(0, Number.MAX_SAFE_INTEGER).default(10 * 1024 * 1024),
     replicationFactor: z.union([z.literal(-1), int(1, 32767)]).default(1),
@@ -198,6 +199,7 @@ export function parseStreamsConfig(input: StreamsConfigInput): StreamsConfig {
   const d = result.data;
   return {
     ...d,
+    commitIntervalMs: d.commitIntervalMs ?? (d.processingGuarantee === 'exactly_once_v2' ? 100 : 30_000),
     bootstrapServers: d.bootstrapServers,
     applicationServer: d.applicationServer === undefined ? undefined : parseHostPort(d.applicationServer),
     embedded: d.embedded,
