@@ -226,6 +226,13 @@ export interface GroupConsumerOptions extends FetchOptions {
   readonly heartbeatIntervalMs?: number | undefined;
   /** Default 60000 ms. */
   readonly rebalanceTimeoutMs?: number | undefined;
+  /**
+   * Static membership (KIP-345, Kafka's group.instance.id): a member that restarts with the same
+   * id within sessionTimeoutMs takes its old place and assignment without a rebalance. It does
+   * not send LeaveGroup when it disconnects (the session timeout ends its membership), and an
+   * older incarnation still running is fenced (FENCED_INSTANCE_ID, fatal). Needs JoinGroup v5+.
+   */
+  readonly groupInstanceId?: string | undefined;
   /** Default 'earliest'. */
   readonly offsetReset?: OffsetReset | undefined;
   /** Awaited before the member rejoins; see the rebalance contract above. */

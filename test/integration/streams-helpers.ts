@@ -73,6 +73,13 @@ export class StreamsIo {
     return [...ends.values()].reduce((n, o) => n + Number(o.offset), 0);
   }
 
+  /** Sum of the offsets group `groupId` has committed for the partitions of `topic`. */
+  async committedSum(groupId: string, topic: string): Promise<number> {
+    const { groupOffsets } = await import('../../src/client/group-admin.ts');
+    const offsets = await groupOffsets(this.#cluster, groupId);
+    return offsets.filter((o) => o.topic === topic).reduce((n, o) => n + Number(o.offset), 0);
+  }
+
   close(): void {
     this.#cluster.close();
   }

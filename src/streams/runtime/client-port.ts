@@ -55,6 +55,8 @@ export interface PortGroupConsumerOptions {
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly rebalanceTimeoutMs: number;
+  /** Static membership (KIP-345): the consumer's group.instance.id. */
+  readonly groupInstanceId?: string | undefined;
   /** Called when the member (re)joins: what it owns now. */
   readonly subscriptionInfo: () => PortSubscriptionInfo;
   readonly beforeRevoke: (partitions: readonly TopicPartition[]) => Promise<void>;

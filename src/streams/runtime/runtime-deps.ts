@@ -56,6 +56,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         sessionTimeoutMs: options.sessionTimeoutMs,
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         rebalanceTimeoutMs: options.rebalanceTimeoutMs,
+        groupInstanceId: options.groupInstanceId,
         maxWaitMs: pollMaxWaitMs,
         offsetReset: 'earliest',
         beforeRevoke: options.beforeRevoke,

@@ -183,6 +183,8 @@ export class StreamThread {
         sessionTimeoutMs: this.#config.sessionTimeoutMs,
         heartbeatIntervalMs: this.#config.heartbeatIntervalMs,
         rebalanceTimeoutMs: this.#config.rebalanceTimeoutMs,
+        // Kafka Streams' StreamThread: <group.instance.id>-<thread index>.
+        groupInstanceId: this.#config.groupInstanceId === undefined ? undefined : `${this.#config.groupInstanceId}-1`,
         subscriptionInfo: () => ({ activeTasks: tasks.activeTaskIds(), standbyTasks: tasks.standbyTaskIds(), taskOffsets: tasks.changelogOffsets() }),
         beforeRevoke: (partitions) => this.#exclusive(() => this.#onRevoke(tasks, sink, partitions)),
         onAssigned: (assignment) => this.#exclusive(() => this.#onAssigned(tasks, assignment)),

@@ -24,6 +24,8 @@
  *   numStreamThreads         1 (one stream thread is what Node needs; only 1 is accepted)
  *   defaultStoreType         'leveldb' ('memory' for stores without local persistence)
  *   sessionTimeoutMs 45000, heartbeatIntervalMs 3000, rebalanceTimeoutMs 60000 (consumer)
+ *   groupInstanceId          optional [group.instance.id]: static membership (KIP-345); the
+ *                            stream thread's consumer uses `<groupInstanceId>-1`, as Kafka Streams
  *   pollMs                   100: the longest a poll waits for records
  *   maxRecordsPerIteration   1000: records processed per loop turn before yielding the event loop
  *   retryBackoffMs / retryBackoffMaxMs   500 / 10000: reconnect backoff when the broker is away
@@ -67,6 +69,11 @@ export interface StreamsConfigInput {
   numStreamThreads?: number;
   defaultStoreType?: 'memory' | 'leveldb';
   sessionTimeoutMs?: number;
+  /**
+   * Static membership (KIP-345, group.instance.id): restarting with the same id within
+   * sessionTimeoutMs gets this instance its tasks back without a rebalance. Unique per instance.
+   */
+  groupInstanceId?: string;
   heartbeatIntervalMs?: number;
   rebalanceTimeoutMs?: number;
   pollMs?: number;
@@ -95,6 +102,7 @@ export interface StreamsConfig {
   readonly numStreamThreads: 1;
   readonly defaultStoreType: 'memory' | 'leveldb';
   readonly sessionTimeoutMs: number;
+  readonly groupInstanceId: string | undefined;
   readonly heartbeatIntervalMs: number;
   readonly rebalanceTimeoutMs: number;
   readonly pollMs: number;
@@ -162,6 +170,7 @@ const schema = z
     numStreamThreads: z.literal(1, { message: 'must be 1: one stream thread per process (run more processes to scale out)' }).default(1),
     defaultStoreType: z.enum(['memory', 'leveldb']).default('leveldb'),
     sessionTimeoutMs: int(1000).default(45_000),
+    groupInstanceId: z.string().min(1).max(249).regex(/^[a-zA-Z0-9._-]+$/, 'may only hold ASCII letters, digits, ".", "_" and "-"').optional(),
     heartbeatIntervalMs: int(100).default(3000),
     rebalanceTimeoutMs: int(1000).default(60_000),
     pollMs: int(1, 60_000).default(100),
