@@ -25,11 +25,12 @@ import type { Reference, Suite, SuiteOptions } from './lib/suite.ts';
 import { brokerSuite } from './broker/suite.ts';
 import { packageSuite } from './package/suite.ts';
 import { peerSuite } from './peers/suite.ts';
+import { kafkaPeerSuite } from './peers/kafka/suite.ts';
 import { pipelineSuite } from './pipeline/suite.ts';
 import { streamsSuite } from './streams/suite.ts';
 
 /** In run order. */
-export const SUITES: readonly Suite[] = [streamsSuite, brokerSuite, pipelineSuite, packageSuite, peerSuite];
+export const SUITES: readonly Suite[] = [streamsSuite, brokerSuite, pipelineSuite, packageSuite, peerSuite, kafkaPeerSuite];
 
 interface Args extends SuiteOptions {
   readonly names: readonly string[];

@@ -32,6 +32,7 @@
  * it never reaches the process. Other connections are unaffected.
  */
 import type { Socket } from 'node:net';
+import { FrameReader } from '../protocol/frame-reader.ts';
 import type { MemoryBudget } from './memory-budget.ts';
 import type { ConnectionSecurity } from './security/connection-security.ts';
 import { ResponseQueue, type Reply } from './response-queue.ts';
@@ -92,8 +93,7 @@ export interface ConnectionLimits {
 
 export class Connection implements ConnectionContext {
   readonly remote: string;
-  private chunks: Buffer[] = [];
-  private chunkBytes = 0;
+  private readonly reader: FrameReader;
   private readonly frames: Buffer[] = [];
   private queuedBytes = 0;
   private pumping = false;
@@ -101,7 +101,6 @@ export class Connection implements ConnectionContext {
   private readonly closeHooks = new Set<() => void>();
   /** Replies in request order, with their bytes counted until the kernel takes them. */
   private readonly replies: ResponseQueue;
-  private readonly maxFrameBytes: number;
 
   constructor(
     readonly id: number,
@@ -112,7 +111,7 @@ export class Connection implements ConnectionContext {
     readonly security?: ConnectionSecurity,
   ) {
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    this.maxFrameBytes = limits.maxFrameBytes;
+    this.reader = new FrameReader({ minFrameBytes: 0, maxFrameBytes: limits.maxFrameBytes });
     this.replies = new ResponseQueue(socket, limits.budget, limits.maxQueuedResponseBytes);
     socket.setNoDelay(true);
     if (limits.idleMs > 0) {
@@ -153,7 +152,7 @@ export class Connection implements ConnectionContext {
     this.closed = true;
     this.replies.close();
     this.frames.length = 0;
-    this.chunks = [];
+    this.reader.clear();
     for (const fn of [...this.closeHooks]) {
       try {
         fn();
@@ -164,58 +163,24 @@ export class Connection implements ConnectionContext {
     this.closeHooks.clear();
   }
 
+  /** Frames are views of the socket's chunks, copied only when one straddles chunks (frame-reader.ts). */
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    this.chunks.push(chunk);
-    this.chunkBytes += chunk.length;
-    while (this.chunkBytes >= 4) {
-      const size = this.peekInt32();
-      if (size < 0 || size > this.maxFrameBytes) {
-        this.destroy(`frame size ${size} is outside 0..${this.maxFrameBytes}; not a Kafka request`);
+    this.reader.push(chunk);
+    for (;;) {
+      let frame: Buffer | null;
+      try {
+        frame = this.reader.next();
+      } catch (err) {
+        this.destroy(`${(err as Error).message}; not a Kafka request`);
         return;
       }
-      if (this.chunkBytes < 4 + size) break;
-      const frame = this.take(4 + size).subarray(4);
+      if (frame === null) break;
       this.frames.push(frame);
       this.queuedBytes += frame.length;
     }
     if (this.queuedBytes > MAX_QUEUED_BYTES) this.socket.pause();
     if (!this.pumping && this.frames.length > 0) void this.pump();
-  }
-
-  private peekInt32(): number {
-    const first = this.chunks[0] as Buffer;
-    if (first.length >= 4) return first.readInt32BE(0);
-    return Buffer.concat(this.chunks, 4).readInt32BE(0);
-  }
-
-  /** Removes `n` bytes from the front of the chunk list; copies only when a frame spans chunks. */
-  private take(n: number): Buffer {
-    const first = this.chunks[0] as Buffer;
-    let out: Buffer;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      out = Buffer.allocUnsafe(n);
-      let filled = 0;
-      while (filled < n) {
-        const c = this.chunks[0] as Buffer;
-        const want = n - filled;
-        if (c.length <= want) {
-          c.copy(out, filled);
-          filled += c.length;
-          this.chunks.shift();
-        } else {
-          c.copy(out, filled, 0, want);
-          this.chunks[0] = c.subarray(want);
-          filled += want;
-        }
-      }
-    }
-    this.chunkBytes -= n;
-    return out;
   }
 
   /** Handles queued frames one at a time (see the ordering rules above). */

@@ -30,6 +30,7 @@ import { connect, isIP, type Socket } from 'node:net';
 import { checkServerIdentity, connect as connectTls } from 'node:tls';
 import { apiName } from '../protocol/api-keys.ts';
 import { decodeResponse, encodeRequestChunks } from '../protocol/frames.ts';
+import { FrameReader, FrameSizeError } from '../protocol/frame-reader.ts';
 import { apiDefinition, type ApiTypes, type ApiVersionsResponse, type ImplementedApiKey } from '../protocol/messages/index.ts';
 import type { Encodable } from '../protocol/schema.ts';
 import { KafkaClientError, KafkaConnectionError, KafkaTimeoutError } from './errors.ts';
@@ -92,8 +93,8 @@ export class WireConnection {
   private readonly requestTimeoutMs: number;
   private nextCorrelationId = 1;
   private readonly inFlight: InFlight[] = [];
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  /** A response holds at least its correlation id. */
+  private readonly reader = new FrameReader({ minFrameBytes: 4, maxFrameBytes: MAX_FRAME });
   private dead: Error | null = null;
   /** While re-authenticating: resolves when new requests may go out. */
   private reauthGate: Promise<void> | null = null;
@@ -284,22 +285,19 @@ export class WireConnection {
     }
   }
 
+  /** Frames are views of the socket's chunks, copied only when one straddles chunks (frame-reader.ts). */
   private onData(data: Buffer): void {
-    this.chunks.push(data);
-    this.buffered += data.length;
-    while (this.buffered >= 4 && !this.dead) {
-      if (this.chunks[0]!.length < 4) this.chunks = [Buffer.concat(this.chunks)];
-      const size = this.chunks[0]!.readInt32BE(0);
-      if (size < 4 || size > MAX_FRAME) {
+    this.reader.push(data);
+    while (!this.dead) {
+      let frame: Buffer | null;
+      try {
+        frame = this.reader.next();
+      } catch (err) {
+        const size = err instanceof FrameSizeError ? err.size : NaN;
         this.fail(new KafkaConnectionError(`the broker at ${this.address} sent an invalid frame size ${size}`, this.address));
         return;
       }
-      if (this.buffered < 4 + size) return;
-      const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-      const frame = all.subarray(4, 4 + size);
-      const rest = all.subarray(4 + size);
-      this.chunks = rest.length > 0 ? [rest] : [];
-      this.buffered = rest.length;
+      if (frame === null) return;
       this.onFrame(frame);
     }
   }

@@ -35,6 +35,7 @@ import type { Encodable } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { LogError } from '../log/log-errors.ts';
 import type { Broker } from '../broker.ts';
+import type { PartitionLog } from '../log/partition-log.ts';
 import { abortedTransactions, lastStableOffset, READ_COMMITTED } from '../txn/isolation.ts';
 import { defineHandler, NO_RESPONSE, type HandlerOutput, type RequestContext } from './handler.ts';
 
@@ -51,6 +52,15 @@ interface ReadOutcome {
   bytes: number;
   /** Some partition answered with an error: reply now instead of waiting. */
   hasError: boolean;
+  /** Each partition read and its high watermark when the read began. */
+  seen: ReadState['seen'];
+}
+
+interface ReadState {
+  remaining: number;
+  bytes: number;
+  hasError: boolean;
+  seen: { log: PartitionLog; highWatermark: number }[];
 }
 
 export const fetchHandler = defineHandler<FetchRequest, Response>({
@@ -64,45 +74,52 @@ export const fetchHandler = defineHandler<FetchRequest, Response>({
     if (req.sessionId !== 0) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
-    const byId = ctx.apiVersion >= TOPIC_ID_VERSION;
-    const first = readAll(ctx.broker, req, byId);
-    if (first.bytes >= req.minBytes || first.hasError || req.maxWaitMs <= 0 || ctx.broker.isClosing) return first.response;
-    return park(ctx, req, byId);
+    return answer(ctx, req, ctx.apiVersion >= TOPIC_ID_VERSION);
   },
 });
+
+/** Reads once; answers now, or parks when fewer than min_bytes are there (header comment). */
+async function answer(ctx: RequestContext, req: FetchRequest, byId: boolean): Promise<HandlerOutput<Response>> {
+  const first = await readAll(ctx.broker, req, byId);
+  if (first.bytes >= req.minBytes || first.hasError || req.maxWaitMs <= 0 || ctx.broker.isClosing || ctx.conn.isClosed) return first.response;
+  return park(ctx, req, byId, first.seen);
+}
 
 /** The topic name a request entry refers to; undefined for an unknown topic id (v13+). */
 function topicName(broker: Broker, t: FetchRequest['topics'][number], byId: boolean): string | undefined {
   return byId ? broker.topics.getById(t.topicId)?.name : t.topic;
 }
 
-/** Reads every requested partition once (see the header comment for the byte budget). */
-function readAll(broker: Broker, req: FetchRequest, byId: boolean): ReadOutcome {
+/**
+ * Reads every requested partition once (see the header comment for the byte budget). Partitions
+ * are read one after another, since each one's budget depends on what the earlier ones returned.
+ */
+async function readAll(broker: Broker, req: FetchRequest, byId: boolean): Promise<ReadOutcome> {
   // The broker's fetch.max.bytes caps what a client may ask for (Kafka does the same).
-  const state = { remaining: Math.min(req.maxBytes, broker.options.fetchMaxBytes), bytes: 0, hasError: false };
-  const responses: TopicResponse[] = req.topics.map((t) => {
+  const state: ReadState = { remaining: Math.min(req.maxBytes, broker.options.fetchMaxBytes), bytes: 0, hasError: false, seen: [] };
+  const responses: TopicResponse[] = [];
+  for (const t of req.topics) {
     const name = topicName(broker, t, byId);
-    return {
-      topic: t.topic,
-      topicId: t.topicId,
-      partitions: t.partitions.map((p) => readPartition(broker, name, p, state, req.isolationLevel === READ_COMMITTED)),
-    };
-  });
+    const partitions: PartitionResponse[] = [];
+    for (const p of t.partitions) partitions.push(await readPartition(broker, name, p, state, req.isolationLevel === READ_COMMITTED));
+    responses.push({ topic: t.topic, topicId: t.topicId, partitions });
+  }
   return {
     response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses },
     bytes: state.bytes,
     hasError: state.hasError,
+    seen: state.seen,
   };
 }
 
 /** One partition's answer; `state` carries the request-wide byte budget and error flag. */
-function readPartition(
+async function readPartition(
   broker: Broker,
   name: string | undefined,
   p: FetchRequest['topics'][number]['partitions'][number],
-  state: { remaining: number; bytes: number; hasError: boolean },
+  state: ReadState,
   readCommitted: boolean,
-): PartitionResponse {
+): Promise<PartitionResponse> {
   const out: PartitionResponse = {
     partitionIndex: p.partition,
     errorCode: ErrorCode.NONE,
@@ -125,13 +142,14 @@ function readPartition(
   out.highWatermark = log.highWatermark;
   out.lastStableOffset = lso;
   out.logStartOffset = log.logStartOffset;
+  state.seen.push({ log, highWatermark: log.highWatermark });
   const budget = Math.min(p.partitionMaxBytes, state.remaining);
   const offset = Number(p.fetchOffset);
   try {
     if (offset < log.logStartOffset || offset > log.logEndOffset) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
     if (budget <= 0 && state.bytes > 0) return out;
     const maxOffset = readCommitted ? lso : undefined;
-    const read = log.read(offset, { maxBytes: Math.max(budget, 0), minOneBatch: state.bytes === 0, maxOffset });
+    const read = await log.readAsync(offset, { maxBytes: Math.max(budget, 0), minOneBatch: state.bytes === 0, maxOffset });
     out.highWatermark = read.highWatermark;
     out.logStartOffset = read.logStartOffset;
     if (readCommitted && read.bytes > 0) out.abortedTransactions = abortedTransactions(broker, name, p.partition, log, offset, lso);
@@ -148,10 +166,15 @@ function readPartition(
   return out;
 }
 
-/** Parks the fetch until min_bytes are available, max_wait passes, or the broker/connection closes. */
-function park(ctx: RequestContext, req: FetchRequest, byId: boolean): Promise<HandlerOutput<Response>> {
+/**
+ * Parks the fetch until min_bytes are available, max_wait passes, or the broker/connection closes.
+ * `seen` is what the first read saw: an append that landed while that read was in flight (the
+ * watch did not exist yet) triggers a re-read at once. A read that throws fails the request
+ * (the connection closes, as for any handler failure).
+ */
+function park(ctx: RequestContext, req: FetchRequest, byId: boolean, seen: ReadState['seen']): Promise<HandlerOutput<Response>> {
   const broker = ctx.broker;
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let done = false;
     let rereadScheduled = false;
     // Every topic resolved in the first read (an unknown id would have answered at once).
@@ -159,26 +182,55 @@ function park(ctx: RequestContext, req: FetchRequest, byId: boolean): Promise<Ha
       const name = topicName(broker, t, byId);
       return name === undefined ? [] : t.partitions.map((p) => ({ topic: name, partition: p.partition }));
     });
-    const finish = (out: HandlerOutput<Response>): void => {
-      if (done) return;
+    const stop = (): boolean => {
+      if (done) return false;
       done = true;
       cancelWatch();
       cancelTimer();
       offClose();
-      resolve(out);
+      return true;
     };
-    const reread = (): void => {
+    const finish = (out: HandlerOutput<Response>): void => {
+      if (stop()) resolve(out);
+    };
+    const fail = (err: unknown): void => {
+      if (stop()) reject(err as Error);
+    };
+    // At most one read in flight: appends during a read schedule one more read after it.
+    let reading = false;
+    let rereadPending = false;
+    const reread = async (): Promise<void> => {
       rereadScheduled = false;
-      if (done) return;
-      const r = readAll(broker, req, byId);
-      if (r.bytes >= req.minBytes || r.hasError || broker.isClosing) finish(r.response);
+      if (done || reading) return;
+      reading = true;
+      try {
+        const r = await readAll(broker, req, byId);
+        if (r.bytes >= req.minBytes || r.hasError || broker.isClosing) finish(r.response);
+      } catch (err) {
+        fail(err);
+      } finally {
+        reading = false;
+      }
+      if (rereadPending && !done) {
+        rereadPending = false;
+        schedule();
+      }
     };
-    const cancelWatch = broker.waiters.watch(watched, () => {
+    const schedule = (): void => {
       if (rereadScheduled || done) return;
+      if (reading) {
+        rereadPending = true;
+        return;
+      }
       rereadScheduled = true;
-      setImmediate(reread);
-    });
-    const cancelTimer = broker.clock.setTimeout(() => finish(readAll(broker, req, byId).response), req.maxWaitMs);
+      setImmediate(() => void reread());
+    };
+    const cancelWatch = broker.waiters.watch(watched, schedule);
+    // The final read still answers whatever min_bytes says; a later finish() wins nothing (done).
+    const cancelTimer = broker.clock.setTimeout(() => {
+      void readAll(broker, req, byId).then((r) => finish(r.response), fail);
+    }, req.maxWaitMs);
     const offClose = ctx.conn.onClose(() => finish(NO_RESPONSE));
+    if (seen.some((x) => x.log.highWatermark > x.highWatermark)) schedule();
   });
 }

@@ -14,7 +14,8 @@
  *               tombstone; write the survivors to `<base>.log.cleaned`, fsync it
  *   4 swap      segment-swap.ts commits atomically; the partition swaps segment objects in the
  *               same synchronous step, so no read or append ever sees a half-swapped log
- * Phases 2 and 3 yield to the event loop every few batches, so produce and fetch keep flowing;
+ * Phases 2 and 3 run in short slices paced by cleaner-pacer.ts (at most a few ms each, and at most
+ * a quarter of the loop while requests are waiting), so produce and fetch keep flowing;
  * phase 4 is synchronous and short. If the partition changes meanwhile (retention deleted a
  * segment of the group, the topic was deleted), the swap is refused and the `.cleaned` file removed.
  *
@@ -43,6 +44,7 @@ import { readRecord, writeRecord, type RecordEntry } from '../../protocol/record
 import { ControlType, decodeControlRecord } from '../../protocol/records/control.ts';
 import { Reader } from '../../protocol/reader.ts';
 import { Writer } from '../../protocol/writer.ts';
+import { CleanerPacer, type PacerOptions } from './cleaner-pacer.ts';
 import { fdatasyncSyncer } from './flush-scheduler.ts';
 import { LogSegment, type Syncer } from './log-segment.ts';
 import type { PartitionLog } from './partition-log.ts';
@@ -53,7 +55,9 @@ export interface CleanerOptions {
   /** fsync the cleaned segment and swap manifest (false only with fsync policy 'never'). */
   fsync?: boolean;
   syncer?: Syncer;
-  /** Batches processed between two yields to the event loop. */
+  /** Pacing on the event loop (cleaner-pacer.ts): slice length, batches per slice, busy share. */
+  pacing?: PacerOptions;
+  /** Batches processed between two yields to the event loop (shorthand for pacing.batchesPerSlice). */
   batchesPerSlice?: number;
 }
 
@@ -66,8 +70,6 @@ export interface CleanerStats {
   recordsRemoved: number;
   tombstonesRemoved: number;
 }
-
-const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 function compactable(attributes: number): boolean {
   return !isControlBatch(attributes) && !isTransactionalBatch(attributes);
@@ -85,7 +87,7 @@ export class LogCleaner {
   private readonly now: () => number;
   private readonly fsync: boolean;
   private readonly syncer: Syncer;
-  private readonly perSlice: number;
+  private readonly pacing: PacerOptions;
   /** First offset not yet cleaned, per partition (in memory: after a restart everything is dirty once). */
   private readonly cleanedUpTo = new WeakMap<PartitionLog, number>();
   private stopped = false;
@@ -94,7 +96,8 @@ export class LogCleaner {
     this.now = opts.now ?? Date.now;
     this.fsync = opts.fsync ?? true;
     this.syncer = opts.syncer ?? fdatasyncSyncer;
-    this.perSlice = opts.batchesPerSlice ?? 64;
+    this.pacing = { ...opts.pacing, ...(opts.batchesPerSlice !== undefined ? { batchesPerSlice: opts.batchesPerSlice } : {}) };
+    new CleanerPacer(this.pacing); // rejects bad pacing options here, not at the first cleaning
   }
 
   /** Makes running and future cleanings give up at their next slice (before any swap). */
@@ -137,7 +140,7 @@ export class LogCleaner {
     const latest = new Map<string, number>();
     const lastBatchOfProducer = new Map<bigint, number>();
     const txns = new AbortedBatches();
-    let n = 0;
+    const pacer = new CleanerPacer(this.pacing);
     for (const seg of segs) {
       for (let pos = 0; pos < seg.size; ) {
         if (seg.isClosed || this.stopped) return null;
@@ -152,7 +155,8 @@ export class LogCleaner {
           }
         }
         pos += batch.length;
-        if (++n % this.perSlice === 0) await yieldTurn();
+        const due = pacer.step();
+        if (due !== null) await due;
       }
     }
 
@@ -184,7 +188,8 @@ export class LogCleaner {
               for (let w = 0; w < out.length; ) w += fs.writeSync(fd, out, w, out.length - w, size + w);
               size += out.length;
             }
-            if (++n % this.perSlice === 0) await yieldTurn();
+            const due = pacer.step();
+            if (due !== null) await due;
           }
         }
         if (this.fsync) await this.syncer.sync(fd);

@@ -112,7 +112,7 @@ export class LogManager {
     const log = this.logs.get(name);
     this.logs.delete(name);
     if (log !== undefined) await log.delete();
-    else fs.rmSync(path.join(this.dataDir, name), { recursive: true, force: true });
+    else await fs.promises.rm(path.join(this.dataDir, name), { recursive: true, force: true });
   }
 
   allLogs(): PartitionLog[] {

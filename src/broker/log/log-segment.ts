@@ -9,7 +9,8 @@
  * This class is the single source of truth for the segment's size, next offset and largest
  * timestamp while it is open. Writes are synchronous (`writeSync` at the current size) so appends
  * happen in event-loop order; fsync runs asynchronously (`sync`) and close waits for in-flight
- * syncs so a file descriptor is never closed (and reused) under a pending fdatasync.
+ * syncs and reads so a file descriptor is never closed (and reused) under a pending fdatasync or
+ * read (fetches read asynchronously, segment-reader.ts).
  *
  * Opening: with `recover`, every batch is length- and CRC-checked from position 0, a torn or
  * corrupt tail is truncated and both indexes are rebuilt. Without it, the indexes are loaded and
@@ -88,7 +89,14 @@ export class LogSegment {
   private bytesSinceIndexEntry = 0;
   /** Index bytes were written since the index files were last fsynced. */
   private indexesUnsynced = true;
-  private inflightSyncs = 0;
+  /** fsyncs and asynchronous reads using `fd` now: close() waits for them to reach 0. */
+  private inflight = 0;
+  /**
+   * Where a sequential fetch continues: the batch after the last one served starts at `position`
+   * and is the first whose last offset is ≥ `offset` (valid while position < size; batches never
+   * move in an open segment). Saves the index lookup and header scan on a consumer's next fetch.
+   */
+  private readonly nextRead = { offset: -1, position: -1 };
   private idleWaiters: Array<() => void> = [];
   private closed = false;
 
@@ -317,17 +325,42 @@ export class LogSegment {
     if (this.closed) return 0;
     const covered = this.unsyncedBytes;
     this.unsyncedBytes = 0;
-    this.inflightSyncs++;
+    this.inflight++;
     try {
       await syncer.sync(this.fd);
     } catch (err) {
       this.unsyncedBytes += covered;
       throw err;
     } finally {
-      this.inflightSyncs--;
-      if (this.inflightSyncs === 0) for (const w of this.idleWaiters.splice(0)) w();
+      this.unpin();
     }
     return covered;
+  }
+
+  /**
+   * The file descriptor for an asynchronous read, kept open until unpin() (close() waits, so the
+   * descriptor is never closed and reused under a read in flight); null once the segment is closed.
+   */
+  pin(): number | null {
+    if (this.closed) return null;
+    this.inflight++;
+    return this.fd;
+  }
+
+  unpin(): void {
+    this.inflight--;
+    if (this.inflight === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** The position of the first batch whose last offset is ≥ `offset`, if a fetch just ended there. */
+  continuationOf(offset: number): number | null {
+    return this.nextRead.offset === offset && this.nextRead.position < this.size ? this.nextRead.position : null;
+  }
+
+  /** Records where a fetch that served batches up to `lastOffset` (ending at `position`) continues. */
+  rememberContinuation(lastOffset: number, position: number): void {
+    this.nextRead.offset = lastOffset + 1;
+    this.nextRead.position = position;
   }
 
   /** fsync of both index files (used when a rolled segment becomes part of the recovered prefix). */
@@ -339,17 +372,20 @@ export class LogSegment {
     fsyncPath(this.timeIndex.path);
   }
 
-  /** Closes the file after in-flight syncs finish. Idempotent. */
+  /** Closes the file after in-flight syncs and reads finish. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.inflightSyncs > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+    if (this.inflight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
     fs.closeSync(this.fd);
   }
 
-  /** Removes the segment's files (unlink is safe while a sync is in flight) and closes it. */
+  /**
+   * Removes the segment's files (unlink is safe while a sync or read is in flight) and closes it.
+   * The unlinks run on the thread pool: freeing a large file's blocks must not stall requests.
+   */
   async deleteFiles(): Promise<void> {
-    for (const p of [this.logPath, this.offsetIndex.path, this.timeIndex.path]) fs.rmSync(p, { force: true });
+    await Promise.all([this.logPath, this.offsetIndex.path, this.timeIndex.path].map((p) => fs.promises.rm(p, { force: true })));
     await this.close();
   }
 

@@ -2,7 +2,8 @@
  * The durable log of one topic partition: an ordered list of segments in one directory, the last
  * of which (the active segment) takes appends. Single source of truth for the partition's log
  * start offset, log end offset (LEO) and durable offset. Everything runs on the event loop:
- * appends and reads are synchronous file operations in call order; only fsync is asynchronous.
+ * appends and reads are synchronous file operations in call order; fsync and the fetch path's
+ * reads (readAsync) are asynchronous.
  *
  * Offsets: append sets each batch's baseOffset to the LEO and LEO becomes base + lastOffsetDelta
  * + 1. On a single node the high watermark equals the LEO (every appended batch is "replicated").
@@ -26,6 +27,7 @@ import { LogSegment, type Syncer } from './log-segment.ts';
 import { loadPartition, type RecoveryReport } from './log-loader.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
 import { findOffsetByTimestamp } from './record-timestamps.ts';
+import { readBatches } from './segment-reader.ts';
 import type { AppendInfo, AppendOptions, OffsetAndTimestamp, PartitionLogOptions, ReadOptions, ReadResult } from './log-types.ts';
 import { planRetention, summarizeSegments, type DeletionReason } from './log-retention.ts';
 
@@ -298,6 +300,25 @@ export class PartitionLog {
   }
 
   /**
+   * read() for the fetch path: the same batches, read by libuv's thread pool instead of on the
+   * event loop (segment-reader.ts). High watermark, LSO bound and log start are taken when the
+   * call is made; the batches returned never go past them.
+   */
+  async readAsync(offset: number, opts: ReadOptions): Promise<ReadResult> {
+    if (this.closed) throw logClosed(this.name, 'read');
+    const leo = this.logEndOffset;
+    if (offset < this.startOffset || offset > leo) throw offsetOutOfRange(this.name, offset, this.startOffset, leo);
+    const hw = this.highWatermark;
+    const start = this.startOffset;
+    const upper = Math.min(opts.maxOffset ?? hw, hw);
+    const { chunks, bytes } =
+      offset < upper
+        ? await readBatches(this.segments.slice(this.segmentIndexFor(offset)), offset, upper, opts.maxBytes, opts.minOneBatch ?? true)
+        : { chunks: [], bytes: 0 };
+    return { chunks, bytes, highWatermark: hw, logStartOffset: start, logEndOffset: leo };
+  }
+
+  /**
    * ListOffsets: EARLIEST_TIMESTAMP (-2) → log start, LATEST_TIMESTAMP (-1) → LEO, otherwise the
    * first offset ≥ log start whose record timestamp ≥ `timestamp`, or null when there is none.
    */
@@ -396,6 +417,7 @@ export class PartitionLog {
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.reject(logClosed(this.name, 'wait for durability'));
     await Promise.all(this.segments.map((s) => s.close()));
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    // Off the event loop: unlinking gigabytes of segments can take long enough to stall requests.
+    await fs.promises.rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { PartitionLog } from '../../../src/broker/log/partition-log.ts';
+import { LogError } from '../../../src/broker/log/log-errors.ts';
+import { simpleBatch, splitBatches, tempDir } from './batch-fixture.ts';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A log of several small segments (sparse index entries) holding `sizes` batches of records. */
+function logWith(sizes: readonly number[]): PartitionLog {
+  const t = tempDir();
+  cleanups.push(t.remove);
+  const log = PartitionLog.open({ dir: t.dir, name: 'test-0', config: { segmentBytes: 700, indexIntervalBytes: 150 }, fsync: 'never' });
+  cleanups.push(() => log.close());
+  for (const n of sizes) log.append(simpleBatch(n));
+  return log;
+}
+
+const offsetsOf = (chunks: Buffer[]): number[][] => splitBatches(chunks).map((b) => [b.baseOffset, b.lastOffset]);
+
+describe('PartitionLog.readAsync (segment-reader.ts)', () => {
+  it('returns exactly the batches the synchronous read returns, for any offset and budget', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 25 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 2000 }),
+        fc.boolean(),
+        fc.option(fc.nat()),
+        async (sizes, at, maxBytes, minOneBatch, bound) => {
+          const log = logWith(sizes);
+          const offset = at % (log.logEndOffset + 1);
+          const maxOffset = bound === null ? undefined : bound % (log.logEndOffset + 1);
+          const opts = { maxBytes, minOneBatch, maxOffset };
+          const sync = log.read(offset, opts);
+          const async = await log.readAsync(offset, opts);
+          expect(offsetsOf(async.chunks)).toEqual(offsetsOf(sync.chunks));
+          expect(Buffer.concat(async.chunks).equals(Buffer.concat(sync.chunks))).toBe(true);
+          expect(async.bytes).toBe(sync.bytes);
+          expect([async.highWatermark, async.logStartOffset, async.logEndOffset]).toEqual([sync.highWatermark, sync.logStartOffset, sync.logEndOffset]);
+          await log.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a consumer reading sequentially gets every batch once, in order, across segments', async () => {
+    const sizes = [3, 1, 4, 1, 5, 2, 6, 5, 3, 5, 2, 4, 1];
+    const log = logWith(sizes);
+    expect(log.segmentCount).toBeGreaterThan(2);
+    const seen: number[][] = [];
+    for (let offset = 0; offset < log.logEndOffset; ) {
+      const r = await log.readAsync(offset, { maxBytes: 250 });
+      const got = offsetsOf(r.chunks);
+      expect(got.length).toBeGreaterThan(0);
+      seen.push(...got);
+      offset = got[got.length - 1]![1]! + 1;
+    }
+    expect(seen).toEqual(offsetsOf(log.read(0, { maxBytes: 1 << 20 }).chunks));
+    expect(seen.length).toBe(sizes.length);
+  });
+
+  it('serves batches appended after a read that ended at the segment end', async () => {
+    const log = logWith([2]);
+    expect(offsetsOf((await log.readAsync(0, { maxBytes: 1 << 20 })).chunks)).toEqual([[0, 1]]);
+    log.append(simpleBatch(3));
+    expect(offsetsOf((await log.readAsync(2, { maxBytes: 1 << 20 })).chunks)).toEqual([[2, 4]]);
+    // a reader that goes back still finds its batch (no stale continuation)
+    expect(offsetsOf((await log.readAsync(1, { maxBytes: 1 << 20 })).chunks)).toEqual([[0, 1], [2, 4]]);
+  });
+
+  it('returns a first batch larger than the budget whole, and nothing more', async () => {
+    const log = logWith([5, 5]);
+    const r = await log.readAsync(0, { maxBytes: 10, minOneBatch: true });
+    expect(offsetsOf(r.chunks)).toEqual([[0, 4]]);
+    expect((await log.readAsync(0, { maxBytes: 10, minOneBatch: false })).bytes).toBe(0);
+  });
+
+  it('rejects an offset outside the log with OFFSET_OUT_OF_RANGE, like read()', async () => {
+    const log = logWith([2]);
+    await expect(log.readAsync(3, { maxBytes: 100 })).rejects.toBeInstanceOf(LogError);
+    await expect(log.readAsync(3, { maxBytes: 100 })).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('a log closed while a read is in flight completes the read before its files close', async () => {
+    const log = logWith([3, 3, 3, 3, 3, 3]);
+    const expected = offsetsOf(log.read(0, { maxBytes: 1 << 20 }).chunks);
+    const reading = log.readAsync(0, { maxBytes: 1 << 20 });
+    const closing = log.close();
+    const [r] = await Promise.all([reading, closing]);
+    // Every segment the read reached before the close was read whole; none was read from a closed descriptor.
+    const got = offsetsOf(r.chunks);
+    expect(got).toEqual(expected.slice(0, got.length));
+  });
+});
