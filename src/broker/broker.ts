@@ -40,6 +40,7 @@ import type { ServiceKey } from './services.ts';
 import { registeredServices } from './service-registry.ts';
 import type { ApiHandler } from './handlers/handler.ts';
 import { acquireDirLock, DirLockedError, type DirLock } from '../util/dir-lock.ts';
+import { processLogger, silentLogger as noLogger, toLogger, type Logger, type LoggerLike } from '../logging/logger.ts';
 
 /** A second broker was started on a data directory that a running broker holds. */
 export class DataDirLockedError extends Error {
@@ -53,24 +54,13 @@ export class DataDirLockedError extends Error {
   }
 }
 
-export interface BrokerLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  debug(message: string): void;
-}
+/** What the broker's parts log through: the shared Logger (src/logging/logger.ts). */
+export type BrokerLogger = Pick<Logger, 'info' | 'warn' | 'debug'>;
 
-/** Writes warnings to stderr; info and debug only when TRIBUTARY_DEBUG is set. */
-export const defaultLogger: BrokerLogger = {
-  info: (m) => {
-    if (process.env['TRIBUTARY_DEBUG']) process.stderr.write(`[broker] ${m}\n`);
-  },
-  warn: (m) => process.stderr.write(`[broker] WARN ${m}\n`),
-  debug: (m) => {
-    if (process.env['TRIBUTARY_DEBUG']) process.stderr.write(`[broker] debug ${m}\n`);
-  },
-};
+/** Stderr; warnings and above unless TRIBUTARY_LOG_LEVEL asks for more (src/logging/logger.ts). */
+export const defaultLogger: Logger = processLogger;
 
-export const silentLogger: BrokerLogger = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+export const silentLogger: Logger = noLogger;
 
 /** What a produce hook is told about one partition's batch (header only; records not decoded). */
 export interface ProduceBatchContext {
@@ -98,14 +88,15 @@ export interface ProduceHook {
 }
 
 export interface BrokerDeps {
-  logger?: BrokerLogger;
+  /** Where the broker logs (any object with some of Logger's level methods); default stderr. */
+  logger?: LoggerLike;
   /** Extra handlers (tests, later subsystems); they must not reuse an API key. */
   extraHandlers?: readonly ApiHandler[];
 }
 
 export class Broker {
   readonly options: BrokerOptions;
-  readonly logger: BrokerLogger;
+  readonly logger: Logger;
   readonly clock: BrokerClock;
   readonly topics: TopicRegistry;
   readonly partitions: PartitionStore;
@@ -119,7 +110,7 @@ export class Broker {
   private closing: Promise<void> | null = null;
   private readonly lock: DirLock;
 
-  private constructor(options: BrokerOptions, logger: BrokerLogger, topics: TopicRegistry, extra: readonly ApiHandler[], lock: DirLock) {
+  private constructor(options: BrokerOptions, logger: Logger, topics: TopicRegistry, extra: readonly ApiHandler[], lock: DirLock) {
     this.options = options;
     this.lock = lock;
     this.logger = logger;
@@ -147,7 +138,7 @@ export class Broker {
   /** Starts a broker (see the numbered start sequence above). */
   static async start(input: BrokerOptionsInput, deps: BrokerDeps = {}): Promise<Broker> {
     const options = parseBrokerOptions(input); // 1
-    const logger = deps.logger ?? defaultLogger;
+    const logger = (deps.logger === undefined ? defaultLogger : toLogger(deps.logger)).child({ broker: options.nodeId });
     const lock = lockDataDir(options.dataDir); // 1b
     let topics: TopicRegistry;
     try {

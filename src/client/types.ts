@@ -24,6 +24,8 @@
  * beforeRevoke is called with every owned partition (eager: all are revoked, then reassigned).
  */
 
+import type { LoggerLike } from '../logging/logger.ts';
+
 export type LogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 
 export interface ClientConfig {
@@ -32,6 +34,8 @@ export interface ClientConfig {
   readonly clientId: string;
   /** Default 'warn'. */
   readonly logLevel?: LogLevel | undefined;
+  /** Where the client logs (src/logging/logger.ts); default stderr (TRIBUTARY_LOG_LEVEL). */
+  readonly logger?: LoggerLike | undefined;
   /** Connection timeout per broker, default 3000 ms. */
   readonly connectionTimeoutMs?: number | undefined;
   /** Per-request timeout, default 30000 ms. */

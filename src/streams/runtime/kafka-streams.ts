@@ -38,6 +38,7 @@ import { StateDirectory } from './state-directory.ts';
 import { StreamThread } from './stream-thread.ts';
 import { parseHostPort, parseStreamsConfig, type HostInfo, type StreamsConfig, type StreamsConfigInput } from './streams-config.ts';
 import { StateMachine, StreamsStates, type StateListener, type StreamsState } from './streams-state.ts';
+import { toLogger } from '../../logging/logger.ts';
 
 export const StreamThreadExceptionResponse = {
   REPLACE_THREAD: 'REPLACE_THREAD',
@@ -89,7 +90,7 @@ export class KafkaStreams {
     this.config = parseStreamsConfig(config);
     this.#topology = topology;
     this.#options = options;
-    const logger = this.config.logger ?? consoleLogger;
+    const logger = toLogger(this.config.logger ?? consoleLogger).child({ app: this.config.applicationId });
     this.#state = new StateMachine((e) => logger.error(`state listener threw: ${e instanceof Error ? e.message : String(e)}`));
     this.#stateDir = new StateDirectory(this.config.stateDir, this.config.applicationId);
     if (topology.globalSubtopologies().length > 0) {

@@ -9,6 +9,7 @@
  * Internal topics are created/validated with internal-topics.ts before the group is joined.
  */
 import { createClientFactory } from '../../client/client-factory.ts';
+import type { LoggerLike } from '../../logging/logger.ts';
 import type { Admin, ClientFactory, GroupAssignor } from '../../client/types.ts';
 import { decodeAssignment } from './assignor/assignment-codec.ts';
 import { createStreamsAssignor } from './assignor/streams-assignor.ts';
@@ -68,14 +69,14 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
 }
 
 /** The clients the runtime uses: producer, consumers and admin of the project's own client (src/client/client-factory.ts). */
-export function clientFactoryFor(bootstrapServers: readonly string[], clientId: string): ClientFactory {
-  return createClientFactory({ bootstrapServers, clientId, logLevel: process.env['TRIBUTARY_DEBUG'] ? 'info' : 'error' });
+export function clientFactoryFor(bootstrapServers: readonly string[], clientId: string, logger?: LoggerLike): ClientFactory {
+  return createClientFactory({ bootstrapServers, clientId, logLevel: process.env['TRIBUTARY_DEBUG'] ? 'info' : 'error', logger });
 }
 
 /** The production RuntimeDeps: clientFactoryFor clients, the tributary-streams assignor, internal topics. */
 export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
   const { config, topology } = context;
-  const clients = clientFactoryFor(context.bootstrapServers, context.clientId);
+  const clients = clientFactoryFor(context.bootstrapServers, context.clientId, context.logger);
   const server = config.applicationServer;
   return runtimeDepsFromClients(
     clients,

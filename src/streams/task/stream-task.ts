@@ -43,6 +43,7 @@ import { PunctuationQueue } from './punctuation-queue.ts';
 import { checkIdleWatermarkMs, IdleWatermark, type StreamTimeAdvanceListener, type StreamTimeAdvanceSource } from './idle-watermark.ts';
 import { buildRuntimeNodes, childrenFor, type AnyRecord, type RuntimeNode, type RuntimeProcessor, type RuntimeSource } from './runtime-nodes.ts';
 import { taskIdToString, type TaskId } from './task-id.ts';
+import { toLogger, type Logger } from '../../logging/logger.ts';
 
 export interface TaskConfig {
   readonly applicationId: string;
@@ -87,6 +88,8 @@ export class StreamTask {
   readonly #sub: SubtopologyInfo;
   readonly #config: TaskConfig;
   readonly #io: TaskIo;
+  /** The configured logger with this task's id on every line. */
+  readonly #logger: Logger;
   readonly #nodes = new Map<string, RuntimeNode>();
   readonly #sourcesByTopic = new Map<string, RuntimeSource>();
   readonly #patternSources: RuntimeSource[] = [];
@@ -114,6 +117,7 @@ export class StreamTask {
     this.#sub = subtopology;
     this.#config = config;
     this.#io = io;
+    this.#logger = toLogger(config.logger).child({ task: this.idString });
     const idleMs = checkIdleWatermarkMs('idleWatermarkMs', config.idleWatermarkMs);
     this.#idle = idleMs === undefined ? undefined : new IdleWatermark(idleMs);
   }
@@ -284,7 +288,7 @@ export class StreamTask {
 
   #recordDropped(reason: string): void {
     this.#dropped++;
-    this.#config.logger.warn(`[task ${this.idString}] ${reason}`);
+    this.#logger.warn(`[task ${this.idString}] ${reason}`);
   }
 
   #processNode(node: RuntimeNode, record: AnyRecord): void {
@@ -336,7 +340,7 @@ export class StreamTask {
       applicationId: this.#config.applicationId,
       taskId: this.idString,
       nodeName: node.name,
-      logger: this.#config.logger,
+      logger: this.#logger,
       forward(record: StreamRecord<unknown, unknown>, childName?: string): void {
         for (const child of childrenFor(node, childName)) task.#processNode(child, record);
       },
