@@ -23,6 +23,7 @@ import type { PortAdmin as Admin, PortAssignedConsumer as AssignedConsumer } fro
 import type { RestoreRecord } from '../state/bytes-store.ts';
 import type { StateStore } from '../state/store-types.ts';
 import type { StreamsLogger } from '../task/internal-context.ts';
+import type { RestoreProgress } from '../metrics/restore-progress.ts';
 
 /** The runtime hooks every store stack (key-value and windowed) exposes below StateStore. */
 export interface RestorableStore extends StateStore {
@@ -57,10 +58,14 @@ export class ChangelogRestorer {
   readonly #logger: StreamsLogger;
   #restoredRecords = 0;
 
-  constructor(admin: Admin, consumer: AssignedConsumer, logger: StreamsLogger) {
+  readonly #progress: RestoreProgress | undefined;
+
+  /** `progress` hears begin/batch/end of each restore (metrics, progress log lines, the restore listener). */
+  constructor(admin: Admin, consumer: AssignedConsumer, logger: StreamsLogger, progress?: RestoreProgress) {
     this.#admin = admin;
     this.#consumer = consumer;
     this.#logger = logger;
+    this.#progress = progress;
   }
 
   /** Changelog records read since the runtime started (restores and standby updates). */
@@ -96,6 +101,8 @@ export class ChangelogRestorer {
   async restore(parts: readonly ChangelogPartition[]): Promise<number> {
     const plans = (await this.plan(parts)).filter((p) => p.start < p.end);
     if (plans.length === 0) return 0;
+    const progressParts = plans.map((p) => ({ storeName: p.store.name, topic: p.topic, partition: p.partition, start: p.start, end: p.end }));
+    this.#progress?.begin(progressParts);
     let read = 0;
     const byTp = new Map<string, (typeof plans)[number]>();
     for (const p of plans) byTp.set(`${p.topic}\u0000${p.partition}`, p);
@@ -127,6 +134,7 @@ export class ChangelogRestorer {
           position.set(k, last);
           read += records.length;
           if (records.length > 0) await plan.store.restore(records);
+          if (records.length > 0) this.#progress?.batch(progressParts[plans.indexOf(plan)]!, records.length, last);
           if (last + 1 >= plan.end) {
             // Records at the end may be gaps (compaction, control records): record the end itself.
             if (plan.store.committedChangelogOffset() !== plan.end) {
@@ -134,6 +142,7 @@ export class ChangelogRestorer {
               await plan.store.commit(plan.end);
             }
             byTp.delete(k);
+            this.#progress?.end(progressParts[plans.indexOf(plan)]!);
           }
         }
       }
@@ -141,7 +150,8 @@ export class ChangelogRestorer {
       await this.#consumer.assign([]);
     }
     this.#restoredRecords += read;
-    if (read > 0) this.#logger.warn(`[restore] restored ${read} changelog records into ${plans.map((p) => `${p.store.name}@${p.topic}-${p.partition}`).join(', ')}`);
+    if (this.#progress !== undefined) this.#progress.finish();
+    else if (read > 0) this.#logger.warn(`[restore] restored ${read} changelog records into ${plans.map((p) => `${p.store.name}@${p.topic}-${p.partition}`).join(', ')}`);
     return read;
   }
 }

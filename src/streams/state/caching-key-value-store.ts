@@ -39,7 +39,7 @@
  * close() discards un-flushed entries: uncommitted work is reprocessed from the input after a
  * restart, exactly like a crash. The runtime flushes (commits) before a clean close.
  */
-import type { StoreContext, KeyValueIterator } from './store-types.ts';
+import type { StoreContext, KeyValueIterator, StoreMetricsSink } from './store-types.ts';
 import type { BytesKeyValueStore, BinaryScan, RestoreRecord } from './bytes-store.ts';
 import { prefixScan, rangeScan, requireKey, scanTree } from './bytes-store.ts';
 import { MergedKeyValueIterator, emptyIterator } from './kv-iterators.ts';
@@ -94,6 +94,8 @@ export class CachingKeyValueStore extends WrappedBytesStore {
   private clock: () => number = () => 0;
   private flushingTimestamp: number | undefined;
   private evicting = false;
+  /** Reads answered from the cache ('cache-hit') or not ('cache-miss'): the hit-ratio metric. */
+  private metrics: StoreMetricsSink = { record() {}, latency: false };
 
   constructor(
     inner: BytesKeyValueStore,
@@ -120,6 +122,7 @@ export class CachingKeyValueStore extends WrappedBytesStore {
 
   override async init(context: StoreContext): Promise<void> {
     this.clock = () => context.currentTimestamp();
+    this.metrics = context.metrics;
     await this.inner.init({
       ...context,
       currentTimestamp: () => this.flushingTimestamp ?? context.currentTimestamp(),
@@ -132,8 +135,10 @@ export class CachingKeyValueStore extends WrappedBytesStore {
     const entry = this.map.get(hk);
     if (entry !== undefined) {
       this.touch(entry);
+      this.metrics.record(this.name, 'cache-hit');
       return entry.value ?? undefined;
     }
+    this.metrics.record(this.name, 'cache-miss');
     const value = this.inner.get(key);
     if (value !== undefined) {
       this.insert(new CacheEntry(hk, key, value, false, 0, sizeOf(key, value)));
