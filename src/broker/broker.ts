@@ -12,7 +12,7 @@
  * broker on the same directory fails here with DataDirLockedError; the kernel releases the lock
  * when this process dies, see src/util/dir-lock.ts), 2 open the topic registry, 3 open every
  * registered partition (log recovery runs here), 4 start the registered services (service-registry.ts),
- * 5 listen. Close: 1 stop listening and drop connections (their close hooks end parked fetches),
+ * 5 listen (5b: the /metrics endpoint when metricsPort is set). Close: 1 stop listening and drop connections (their close hooks end parked fetches),
  * 2 stop timers, 3 close services in reverse start order, 4 close the partition logs (flush,
  * clean-shutdown marker), 5 release the data-directory lock.
  *
@@ -41,6 +41,9 @@ import { registeredServices } from './service-registry.ts';
 import type { ApiHandler } from './handlers/handler.ts';
 import { acquireDirLock, DirLockedError, type DirLock } from '../util/dir-lock.ts';
 import { processLogger, silentLogger as noLogger, toLogger, type Logger, type LoggerLike } from '../logging/logger.ts';
+import { BrokerMetrics } from './metrics/broker-metrics.ts';
+import { brokerStateView } from './metrics/broker-state-view.ts';
+import { startMetricsServer, type MetricsServer } from '../metrics/metrics-http-server.ts';
 
 /** A second broker was started on a data directory that a running broker holds. */
 export class DataDirLockedError extends Error {
@@ -103,6 +106,9 @@ export class Broker {
   readonly topicManager: TopicManager;
   readonly waiters = new AppendWaiters();
   readonly produceHooks: ProduceHook[] = [];
+  /** Traffic, request and fsync counters; Prometheus on options.metricsPort (metrics/broker-metrics.ts). */
+  readonly metrics: BrokerMetrics;
+  private metricsServer: MetricsServer | undefined;
   readonly dispatcher: Dispatcher;
   private readonly server: BrokerServer;
   private readonly started: { key: ServiceKey<unknown>; instance: { close(): Promise<void> | void } }[] = [];
@@ -116,7 +122,8 @@ export class Broker {
     this.logger = logger;
     this.clock = new BrokerClock();
     this.topics = topics;
-    this.partitions = new PartitionStore(options, logger, this.clock);
+    this.metrics = new BrokerMetrics();
+    this.partitions = new PartitionStore(options, logger, this.clock, (ms) => this.metrics.fsync(ms));
     this.topicManager = new TopicManager(this);
     this.dispatcher = new Dispatcher(this, [...HANDLERS, ...extra]);
     this.server = new BrokerServer(
@@ -157,6 +164,11 @@ export class Broker {
         broker.started.push({ key: def.key, instance });
       }
       await broker.server.listen(); // 5
+      if (options.metricsPort !== undefined) {
+        // 5b the Prometheus endpoint
+        const registry = broker.metrics.prometheus(brokerStateView(broker));
+        broker.metricsServer = await startMetricsServer({ port: options.metricsPort, host: options.metricsHost ?? options.host }, () => registry.metrics());
+      }
     } catch (err) {
       await broker.close().catch(() => undefined);
       throw err;
@@ -183,6 +195,11 @@ export class Broker {
   /** "advertisedHost:port", ready for a client's bootstrap servers. */
   get bootstrap(): string {
     return `${this.options.advertisedHost}:${this.port}`;
+  }
+
+  /** "http://host:port/metrics" when options.metricsPort is set. */
+  get metricsUrl(): string | undefined {
+    return this.metricsServer?.url;
   }
 
   /** Live client connections. */
@@ -229,6 +246,7 @@ export class Broker {
   }
 
   private async doClose(): Promise<void> {
+    await this.metricsServer?.close();
     await this.server.close(); // 1
     this.waiters.notifyAll();
     this.clock.cancelAll(); // 2

@@ -60,6 +60,7 @@ export class Dispatcher {
         `${handler.name} version ${apiVersion} is not served (served: ${handler.served.min}-${handler.served.max})`,
       );
     }
+    const startedAt = performance.now();
     let request: unknown;
     let clientId: string | null;
     try {
@@ -73,7 +74,13 @@ export class Dispatcher {
     }
     const ctx: RequestContext = { broker: this.broker, conn, apiKey, apiVersion, correlationId, clientId };
     const out = handler.handle(ctx, request);
-    if (out instanceof Promise) return out.then((o) => this.toOutcome(handler, ctx, o));
+    if (out instanceof Promise) {
+      return out.then((o) => {
+        this.broker.metrics.request(handler.name, performance.now() - startedAt);
+        return this.toOutcome(handler, ctx, o);
+      });
+    }
+    this.broker.metrics.request(handler.name, performance.now() - startedAt);
     return this.toOutcome(handler, ctx, out);
   };
 

@@ -21,6 +21,8 @@
  *   fetchMaxBytes 55 MiB [fetch.max.bytes]: cap on one Fetch response's record bytes
  *   transaction.maxTimeoutMs 900000 [transaction.max.timeout.ms]
  *   transaction.abortTimedOutIntervalMs 10000 [transaction.abort.timed.out.transaction.cleanup.interval.ms]
+ *   metricsPort: absent = no metrics endpoint; N serves GET /metrics (Prometheus text) on
+ *                port N (0 = any free port) at metricsHost (default: host)
  *   topicDefaults: Kafka topic config overrides applied to every topic that does not set them,
  *                  written with Kafka's names, e.g. { 'segment.bytes': '1048576' }.
  */
@@ -64,6 +66,8 @@ export interface BrokerOptions {
   group: GroupOptions;
   transaction: TransactionOptions;
   topicDefaults: Record<string, string>;
+  metricsPort: number | undefined;
+  metricsHost: string | undefined;
 }
 
 /** What callers pass: only `dataDir` is required. */
@@ -87,6 +91,8 @@ export interface BrokerOptionsInput {
   group?: Partial<GroupOptions>;
   transaction?: Partial<TransactionOptions>;
   topicDefaults?: Record<string, string | number>;
+  metricsPort?: number;
+  metricsHost?: string;
 }
 
 // zod/mini, not the classic API: the broker validates its options at every start, and the mini
@@ -140,6 +146,8 @@ const schema = z.strictObject({
   fetchMaxBytes: int(0, MAX_INT32, 55 * 1024 * 1024),
   group: z._default(groupSchema, GROUP_DEFAULTS),
   transaction: z._default(transactionSchema, TRANSACTION_DEFAULTS),
+  metricsPort: z.optional(z.int().check(z.gte(0), z.lte(65535))),
+  metricsHost: z.optional(text()),
   topicDefaults: z._default(z.record(z.string(), z.pipe(z.union([z.string(), z.number()]), z.transform((v) => String(v)))), {}),
 });
 

@@ -73,7 +73,8 @@ export async function runBroker(opts: RunBrokerOptions): Promise<void> {
   const out = opts.stdout ?? process.stdout;
   const dataDir = resolve(opts.options.dataDir);
   const broker = await startBroker({ ...opts.options, dataDir });
-  for (const line of [...brokerBanner(broker.bootstrap, dataDir), ...(opts.extraHelp ?? [])]) out.write(`${line}\n`);
+  const metrics = broker.metricsUrl === undefined ? [] : [`Prometheus metrics: ${broker.metricsUrl}`];
+  for (const line of [...brokerBanner(broker.bootstrap, dataDir), ...metrics, ...(opts.extraHelp ?? [])]) out.write(`${line}\n`);
 
   await new Promise<void>((done, fail) => {
     let closing = false;

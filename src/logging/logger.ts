@@ -14,9 +14,12 @@
  * Levels, lowest first: trace < debug < info < warn < error; 'silent' writes nothing.
  * Invariant: a logger never throws into its caller — a failing destination is its own problem.
  */
-import { pino, type Logger as PinoLogger } from 'pino';
-import pinoPretty from 'pino-pretty';
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type { Logger as PinoLogger } from 'pino';
+
+// pino and pino-pretty load on first use (a broker or app that never logs never pays for them;
+// pino-pretty only for the pretty format). Both are CommonJS, so a synchronous require works.
+const loadCjs = createRequire(import.meta.url);
 
 export const LogLevels = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LogLevels)[number];
@@ -50,14 +53,18 @@ export interface LoggerOptions {
   base?: LogFields;
 }
 
-const optionsSchema = z
-  .object({
-    level: z.enum(LogLevels).optional(),
-    format: z.enum(LogFormats).optional(),
-    destination: z.custom<NodeJS.WritableStream>((v) => typeof v === 'object' && v !== null && typeof (v as NodeJS.WritableStream).write === 'function', 'must be a writable stream').optional(),
-    base: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
+/** The problems of `options`, one line each naming the field (empty when valid). */
+function optionProblems(options: LoggerOptions): string[] {
+  const problems: string[] = [];
+  const known = new Set(['level', 'format', 'destination', 'base']);
+  for (const key of Object.keys(options)) if (!known.has(key)) problems.push(`${key}: unknown option (known: ${[...known].join(', ')})`);
+  if (options.level !== undefined && !LogLevels.includes(options.level)) problems.push(`level: must be one of ${LogLevels.join(', ')} (got ${JSON.stringify(options.level)})`);
+  if (options.format !== undefined && !LogFormats.includes(options.format)) problems.push(`format: must be one of ${LogFormats.join(', ')} (got ${JSON.stringify(options.format)})`);
+  const d = options.destination as { write?: unknown } | undefined;
+  if (d !== undefined && (typeof d !== 'object' || d === null || typeof d.write !== 'function')) problems.push('destination: must be a writable stream');
+  if (options.base !== undefined && (typeof options.base !== 'object' || options.base === null)) problems.push('base: must be an object of fields');
+  return problems;
+}
 
 export class LoggerOptionsError extends Error {
   override readonly name = 'LoggerOptionsError';
@@ -81,19 +88,17 @@ function formatFromEnv(destination: NodeJS.WritableStream, env: NodeJS.ProcessEn
 
 /** A pino-backed Logger; throws LoggerOptionsError naming the bad field. */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(options)'}: ${i.message}`);
-    throw new LoggerOptionsError(`invalid logger options:\n  ${lines.join('\n  ')}`);
-  }
+  const problems = optionProblems(options);
+  if (problems.length > 0) throw new LoggerOptionsError(`invalid logger options:\n  ${problems.join('\n  ')}`);
   const destination = options.destination ?? process.stderr;
   const level = options.level ?? levelFromEnv('info');
   const format = options.format ?? formatFromEnv(destination);
   const stream =
     format === 'pretty'
-      ? pinoPretty({ destination, sync: true, colorize: (destination as { isTTY?: boolean }).isTTY === true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' })
+      ? (loadCjs('pino-pretty') as typeof import('pino-pretty'))({ destination, sync: true, colorize: (destination as { isTTY?: boolean }).isTTY === true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' })
       : destination;
   // base: no pid/hostname noise by default; the caller's fields instead.
+  const { pino } = loadCjs('pino') as typeof import('pino');
   return fromPino(pino({ level, base: options.base ?? null }, stream));
 }
 

@@ -9,7 +9,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -28,13 +27,14 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-const optionsSchema = z.object({ port: z.number().int().min(0).max(65535), host: z.string().min(1).optional() }).strict();
 
 /** Starts the endpoint; rejects with a message naming the port when it cannot listen. */
 export async function startMetricsServer(options: MetricsServerOptions, scrape: () => Promise<string>): Promise<MetricsServer> {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new Error(`invalid metrics server options: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ')}`);
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    throw new Error(`invalid metrics server options: port must be an integer in 0..65535 (got ${JSON.stringify(options.port)})`);
+  }
+  if (options.host !== undefined && (typeof options.host !== 'string' || options.host.length === 0)) {
+    throw new Error(`invalid metrics server options: host must be a non-empty address (got ${JSON.stringify(options.host)})`);
   }
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((req, res) => {

@@ -14,10 +14,16 @@
  * families not seen before; each family's collect() copies its samples from the latest snapshot
  * (taking a new one when it is older than SNAPSHOT_MS, for registries scraped directly).
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Counter, Gauge, Registry } from 'prom-client';
 import type { KafkaMetric } from './metric-registry.ts';
 
 const SNAPSHOT_MS = 100;
+
+/** prom-client, loaded on first use (CommonJS, so synchronously): apps that never expose metrics never load it. */
+export function promClient(): typeof import('prom-client') {
+  return createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
+}
 
 export function prometheusName(group: string, name: string, prefix = 'tributary'): string {
   return `${prefix}_${group.replace(/-metrics$/, '')}_${name}`.replace(/[^a-zA-Z0-9_]/g, '_');
@@ -43,9 +49,9 @@ export class PrometheusBridge {
    * @param source    the metrics to expose, read at scrape time
    * @param registry  where the families go; default a new private Registry
    */
-  constructor(source: () => readonly KafkaMetric[], registry: Registry = new Registry()) {
+  constructor(source: () => readonly KafkaMetric[], registry?: Registry) {
     this.#source = source;
-    this.registry = registry;
+    this.registry = registry ?? new (promClient().Registry)();
   }
 
   /** Takes a snapshot and registers the families it shows for the first time. */
@@ -81,7 +87,8 @@ export class PrometheusBridge {
         bridge.#fill(name, this, counter);
       },
     };
-    const metric = counter ? new Counter(config) : new Gauge(config);
+    const prom = promClient();
+    const metric = counter ? new prom.Counter(config) : new prom.Gauge(config);
     this.#families.set(name, { metric, counter });
   }
 

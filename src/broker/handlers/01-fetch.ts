@@ -66,10 +66,17 @@ export const fetchHandler = defineHandler<FetchRequest, Response>({
     }
     const byId = ctx.apiVersion >= TOPIC_ID_VERSION;
     const first = readAll(ctx.broker, req, byId);
-    if (first.bytes >= req.minBytes || first.hasError || req.maxWaitMs <= 0 || ctx.broker.isClosing) return first.response;
-    return park(ctx, req, byId);
+    if (first.bytes >= req.minBytes || first.hasError || req.maxWaitMs <= 0 || ctx.broker.isClosing) return counted(ctx.broker, first.response, byId);
+    return park(ctx, req, byId).then((out) => counted(ctx.broker, out, byId));
   },
 });
+
+/** Counts the bytes and records a response carries (broker metrics), then returns it. */
+function counted<T extends HandlerOutput<Response>>(broker: Broker, out: T, byId: boolean): T {
+  const responses = (out as Partial<Response>).responses;
+  if (responses !== undefined) broker.metrics.fetched(responses, (t) => (byId ? broker.topics.getById(t.topicId ?? '')?.name : t.topic));
+  return out;
+}
 
 /** The topic name a request entry refers to; undefined for an unknown topic id (v13+). */
 function topicName(broker: Broker, t: FetchRequest['topics'][number], byId: boolean): string | undefined {

@@ -4,7 +4,7 @@
  *   tributary broker [--data-dir DIR] [--port N] [--host H] [--advertised-host H] [--node-id N]
  *                    [--partitions N] [--no-auto-create] [--fsync acks-all|never]
  *                    [--group-initial-rebalance-delay-ms MS] [--connections-max-idle-ms MS]
- *                    [--max-connections N] [--max-connections-per-ip N]
+ *                    [--max-connections N] [--max-connections-per-ip N] [--metrics-port N]
  *
  * Defaults: data in .tributary/data, port 9092 (Kafka's), bind and advertise 127.0.0.1 (a
  * numeric address: Node ≥ 17 may resolve "localhost" to ::1 first, which breaks clients when the
@@ -43,6 +43,7 @@ interface BrokerFlags {
   connectionsMaxIdleMs?: number;
   maxConnections?: number;
   maxConnectionsPerIp?: number;
+  metricsPort?: number;
 }
 
 export function registerBrokerCommand(program: Command): void {
@@ -74,6 +75,7 @@ export function registerBrokerCommand(program: Command): void {
       'refuse connections beyond this many from one address (Kafka: max.connections.per.ip; default unbounded)',
       intArg('--max-connections-per-ip', 1, 2_147_483_647),
     )
+    .option('--metrics-port <n>', 'serve Prometheus metrics at http://HOST:N/metrics (0 = any free port; default: off)', intArg('--metrics-port', 0, 65535))
     .action(async (flags: BrokerFlags) => {
       const advertisedHost = flags.advertisedHost ?? (flags.host === '0.0.0.0' || flags.host === '::' ? '127.0.0.1' : flags.host);
       await runBroker({
@@ -90,6 +92,7 @@ export function registerBrokerCommand(program: Command): void {
           ...(flags.connectionsMaxIdleMs !== undefined ? { connectionsMaxIdleMs: flags.connectionsMaxIdleMs } : {}),
           ...(flags.maxConnections !== undefined ? { maxConnections: flags.maxConnections } : {}),
           ...(flags.maxConnectionsPerIp !== undefined ? { maxConnectionsPerIp: flags.maxConnectionsPerIp } : {}),
+          ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
         },
       });
     });
