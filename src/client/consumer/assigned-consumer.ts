@@ -83,6 +83,12 @@ export class KafkaAssignedConsumer implements AssignedConsumer {
     this.#dirty = true;
   }
 
+  position(tp: TopicPartition): number | undefined {
+    const buffered = this.#buffer.find((b) => b.topic === tp.topic && b.partition === tp.partition && b.records.length > 0);
+    if (buffered !== undefined) return buffered.records[0]!.offset;
+    return this.#slots.get(topicPartitionKey(tp.topic, tp.partition))?.position;
+  }
+
   async poll(maxRecords: number, timeoutMs: number): Promise<readonly FetchedBatch[]> {
     if (this.#closed) return [];
     if (this.#buffer.every((b) => this.#paused.has(topicPartitionKey(b.topic, b.partition)))) {

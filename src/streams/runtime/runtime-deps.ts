@@ -26,9 +26,19 @@ export interface StreamsGroupPieces {
   ensureInternalTopics(admin: Admin): Promise<void>;
 }
 
+/**
+ * Kafka Streams' producer default under exactly-once (transaction.timeout.ms = 10 s): a crashed
+ * instance's open transaction is aborted by the coordinator within this time even if the instance
+ * never comes back (a restarted one fences it at once with the same transactional id).
+ */
+const EOS_TRANSACTION_TIMEOUT_MS = 10_000;
+
 export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGroupPieces, pollMaxWaitMs: number): RuntimeDeps {
   return {
-    producer: () => clients.producer({ acks: -1 }),
+    producer: (options = {}) =>
+      options.transactionalId === undefined
+        ? clients.producer({ acks: -1 })
+        : clients.producer({ transactionalId: options.transactionalId, transactionTimeoutMs: EOS_TRANSACTION_TIMEOUT_MS }),
     admin: () => clients.admin(),
     assignedConsumer: () => clients.assignedConsumer({ offsetReset: 'earliest', maxWaitMs: pollMaxWaitMs }),
     async ensureInternalTopics() {
@@ -47,6 +57,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         sessionTimeoutMs: options.sessionTimeoutMs,
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         rebalanceTimeoutMs: options.rebalanceTimeoutMs,
+        groupInstanceId: options.groupInstanceId,
         maxWaitMs: pollMaxWaitMs,
         offsetReset: 'earliest',
         beforeRevoke: options.beforeRevoke,
@@ -62,6 +73,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         },
         poll: (max, timeoutMs) => consumer.poll(max, timeoutMs),
         commitOffsets: (offsets) => consumer.commitOffsets(offsets),
+        groupMetadata: () => consumer.groupMetadata(),
         disconnect: () => consumer.disconnect(),
       };
     },
