@@ -8,6 +8,7 @@ import { Materialized } from '../../src/streams/dsl/options/materialized.ts';
 import { Produced } from '../../src/streams/dsl/options/produced.ts';
 import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
+import { TimeWindows } from '../../src/streams/windows/time-windows.ts';
 import { TopologyTestDriver } from '../../src/testing/topology-test-driver.ts';
 
 const S = Serdes.string();
@@ -57,6 +58,28 @@ describe('TopologyTestDriver.metrics()', () => {
       const m = driver.metrics();
       expect(metricValue(m, 'stream-task-metrics', 'dropped-records-total', { 'task-id': '0_0' })).toBe(1);
       expect(m.droppedRecordsTotal).toBe(1);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('reports a record too late for its window as dropped-records-total 1', async () => {
+    const b = new StreamsBuilder();
+    b.stream('in', Consumed.with(S, S))
+      .groupByKey(Grouped.with(S, S))
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count()
+      .toStream()
+      .map((k, v) => [k.key, v] as const)
+      .to('out', Produced.with(S, L));
+    const driver = await TopologyTestDriver.create(b.build(), { logger: quiet });
+    try {
+      const input = driver.createInputTopic('in', S, S);
+      input.pipeInput('k', 'a', 5);
+      input.pipeInput('k', 'b', 25); // stream time 25 closes window [0,10)
+      input.pipeInput('k', 'late', 7);
+      expect(metricValue(driver.metrics(), 'stream-task-metrics', 'dropped-records-total', { 'task-id': '0_0' })).toBe(1);
+      expect(driver.createOutputTopic('out', S, L).readValuesToList()).toEqual([1, 1]);
     } finally {
       await driver.close();
     }
