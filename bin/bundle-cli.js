@@ -26,7 +26,7 @@ await build({
   platform: 'node',
   target: 'node20',
   conditions: ['tributary-source'],
-  external: ['@node-rs/crc32', 'snappy', 'lz4-napi', 'zstd-napi', 'level', 'classic-level'],
+  external: ['@node-rs/crc32', 'snappy', 'lz4-napi', 'zstd-napi', 'level', 'classic-level', 'pino', 'pino-pretty', 'prom-client'],
   chunkNames: 'chunks/[name]-[hash]',
   // Maps name src/ positions in stack traces (node --enable-source-maps); the sources themselves
   // are not shipped, so the maps leave them out.

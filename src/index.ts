@@ -139,3 +139,9 @@ export { BrokerOptionsError, type BrokerOptions, type BrokerOptionsInput } from 
 export { murmur2, toPositive, partitionForKey } from './util/murmur2.ts';
 export { ErrorCode, errorName, isRetriable } from './protocol/error-codes.ts';
 export { Compression, type CompressionCodec } from './protocol/records/compression.ts';
+
+// Observability: logging and metrics
+export { createLogger, fromPino, toLogger, processLogger, silentLogger, LoggerOptionsError, LogLevels, LogFormats, type Logger, type LoggerLike, type LoggerOptions, type LogFields, type LogLevel as LoggerLevel, type LogFormat } from './logging/logger.ts';
+export { metricValue, RecordingLevels, type KafkaMetric, type MetricTags, type MetricValue, type RecordingLevel } from './metrics/metric-registry.ts';
+export type { StateRestoreListener, RestoreProgressInfo, RestoreTopicPartition } from './streams/metrics/restore-progress.ts';
+export type { StreamsMetricsConfig } from './streams/runtime/streams-config.ts';

@@ -13,7 +13,7 @@
  * when this process dies, see src/util/dir-lock.ts), 1c load TLS key stores and the SCRAM
  * credentials (security/), 2 open the topic registry, 3 open every
  * registered partition (log recovery runs here), 4 start the registered services (service-registry.ts),
- * 5 listen. Close: 1 stop listening and drop connections (their close hooks end parked fetches),
+ * 5 listen (5b: the /metrics endpoint when metricsPort is set). Close: 1 stop listening and drop connections (their close hooks end parked fetches),
  * 2 stop timers, 3 close services in reverse start order, 4 close the partition logs (flush,
  * clean-shutdown marker), 5 release the data-directory lock.
  *
@@ -48,6 +48,10 @@ import { isLoopback, usesSasl, usesTls, type ListenerConfig } from './security/l
 import { SaslAuthenticator } from './security/sasl-authenticator.ts';
 import { loadServerTls } from './security/tls-config.ts';
 import type { TlsOptions } from 'node:tls';
+import { processLogger, silentLogger as noLogger, toLogger, type Logger, type LoggerLike } from '../logging/logger.ts';
+import { BrokerMetrics } from './metrics/broker-metrics.ts';
+import { brokerStateView } from './metrics/broker-state-view.ts';
+import { startMetricsServer, type MetricsServer } from '../metrics/metrics-http-server.ts';
 
 /** A second broker was started on a data directory that a running broker holds. */
 export class DataDirLockedError extends Error {
@@ -61,24 +65,13 @@ export class DataDirLockedError extends Error {
   }
 }
 
-export interface BrokerLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  debug(message: string): void;
-}
+/** What the broker's parts log through: the shared Logger (src/logging/logger.ts). */
+export type BrokerLogger = Pick<Logger, 'info' | 'warn' | 'debug'>;
 
-/** Writes warnings to stderr; info and debug only when TRIBUTARY_DEBUG is set. */
-export const defaultLogger: BrokerLogger = {
-  info: (m) => {
-    if (process.env['TRIBUTARY_DEBUG']) process.stderr.write(`[broker] ${m}\n`);
-  },
-  warn: (m) => process.stderr.write(`[broker] WARN ${m}\n`),
-  debug: (m) => {
-    if (process.env['TRIBUTARY_DEBUG']) process.stderr.write(`[broker] debug ${m}\n`);
-  },
-};
+/** Stderr; warnings and above unless TRIBUTARY_LOG_LEVEL asks for more (src/logging/logger.ts). */
+export const defaultLogger: Logger = processLogger;
 
-export const silentLogger: BrokerLogger = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+export const silentLogger: Logger = noLogger;
 
 /** What a produce hook is told about one partition's batch (header only; records not decoded). */
 export interface ProduceBatchContext {
@@ -106,7 +99,8 @@ export interface ProduceHook {
 }
 
 export interface BrokerDeps {
-  logger?: BrokerLogger;
+  /** Where the broker logs (any object with some of Logger's level methods); default stderr. */
+  logger?: LoggerLike;
   /** Extra handlers (tests, later subsystems); they must not reuse an API key. */
   extraHandlers?: readonly ApiHandler[];
   /**
@@ -118,13 +112,16 @@ export interface BrokerDeps {
 
 export class Broker {
   readonly options: BrokerOptions;
-  readonly logger: BrokerLogger;
+  readonly logger: Logger;
   readonly clock: BrokerClock;
   readonly topics: TopicRegistry;
   readonly partitions: PartitionStore;
   readonly topicManager: TopicManager;
   readonly waiters = new AppendWaiters();
   readonly produceHooks: ProduceHook[] = [];
+  /** Traffic, request and fsync counters; Prometheus on options.metricsPort (metrics/broker-metrics.ts). */
+  readonly metrics: BrokerMetrics;
+  private metricsServer: MetricsServer | undefined;
   readonly dispatcher: Dispatcher;
   /** SCRAM users (security/credential-store.ts). */
   readonly credentials: CredentialStore;
@@ -136,7 +133,7 @@ export class Broker {
 
   private constructor(
     options: BrokerOptions,
-    logger: BrokerLogger,
+    logger: Logger,
     topics: TopicRegistry,
     deps: BrokerDeps,
     lock: DirLock,
@@ -148,7 +145,8 @@ export class Broker {
     this.logger = logger;
     this.clock = new BrokerClock();
     this.topics = topics;
-    this.partitions = new PartitionStore(options, logger, this.clock);
+    this.metrics = new BrokerMetrics();
+    this.partitions = new PartitionStore(options, logger, this.clock, (ms) => this.metrics.fsync(ms));
     this.topicManager = new TopicManager(this);
     this.dispatcher = new Dispatcher(this, [...HANDLERS, ...(deps.extraHandlers ?? [])], deps.principalOf);
     this.server = new BrokerServer(
@@ -170,7 +168,7 @@ export class Broker {
   /** Starts a broker (see the numbered start sequence above). */
   static async start(input: BrokerOptionsInput, deps: BrokerDeps = {}): Promise<Broker> {
     const options = parseBrokerOptions(input); // 1
-    const logger = deps.logger ?? defaultLogger;
+    const logger = (deps.logger === undefined ? defaultLogger : toLogger(deps.logger)).child({ broker: options.nodeId });
     const lock = lockDataDir(options.dataDir); // 1b
     let topics: TopicRegistry;
     let security: { credentials: CredentialStore; tls: Map<string, TlsOptions> };
@@ -192,6 +190,11 @@ export class Broker {
         broker.started.push({ key: def.key, instance });
       }
       await broker.server.listen(); // 5
+      if (options.metricsPort !== undefined) {
+        // 5b the Prometheus endpoint
+        const registry = broker.metrics.prometheus(brokerStateView(broker));
+        broker.metricsServer = await startMetricsServer({ port: options.metricsPort, host: options.metricsHost ?? options.host }, () => registry.metrics());
+      }
     } catch (err) {
       await broker.close().catch(() => undefined);
       throw err;
@@ -257,6 +260,11 @@ export class Broker {
     return new ConnectionSecurity(listener.name, listener.securityProtocol, tlsPrincipal, sasl);
   }
 
+  /** "http://host:port/metrics" when options.metricsPort is set. */
+  get metricsUrl(): string | undefined {
+    return this.metricsServer?.url;
+  }
+
   /** Live client connections. */
   get connectionCount(): number {
     return this.server.connectionCount;
@@ -301,6 +309,7 @@ export class Broker {
   }
 
   private async doClose(): Promise<void> {
+    await this.metricsServer?.close();
     await this.server.close(); // 1
     this.waiters.notifyAll();
     this.clock.cancelAll(); // 2

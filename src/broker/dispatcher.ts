@@ -76,6 +76,7 @@ export class Dispatcher {
         `${handler.name} version ${apiVersion} is not served (served: ${handler.served.min}-${handler.served.max})`,
       );
     }
+    const startedAt = performance.now();
     let request: unknown;
     let clientId: string | null;
     try {
@@ -90,7 +91,13 @@ export class Dispatcher {
     const principal = this.principalOf === undefined ? (conn.security?.principal ?? ANONYMOUS_PRINCIPAL) : this.principalOf({ clientId, remote: conn.remote });
     const ctx: RequestContext = { broker: this.broker, conn, apiKey, apiVersion, correlationId, clientId, principal };
     const out = handler.handle(ctx, request);
-    if (out instanceof Promise) return out.then((o) => this.toOutcome(handler, ctx, o));
+    if (out instanceof Promise) {
+      return out.then((o) => {
+        this.broker.metrics.request(handler.name, performance.now() - startedAt);
+        return this.toOutcome(handler, ctx, o);
+      });
+    }
+    this.broker.metrics.request(handler.name, performance.now() - startedAt);
     return this.toOutcome(handler, ctx, out);
   };
 

@@ -26,6 +26,8 @@
  *   authorizer: ACLs (see acl/): enabled false [authorizer.class.name unset], superUsers []
  *               [super.users, `User:<name>` entries], allowEveryoneIfNoAclFound false
  *               [allow.everyone.if.no.acl.found]
+ *   metricsPort: absent = no metrics endpoint; N serves GET /metrics (Prometheus text) on
+ *                port N (0 = any free port) at metricsHost (default: host)
  *   topicDefaults: Kafka topic config overrides applied to every topic that does not set them,
  *                  written with Kafka's names, e.g. { 'segment.bytes': '1048576' }.
  *
@@ -103,6 +105,8 @@ export interface BrokerOptions {
   ssl: SslOptions;
   sasl: SaslOptions;
   connectionsMaxReauthMs: number;
+  metricsPort: number | undefined;
+  metricsHost: string | undefined;
 }
 
 /** What callers pass: only `dataDir` is required. */
@@ -131,6 +135,8 @@ export interface BrokerOptionsInput {
   ssl?: Partial<SslOptions>;
   sasl?: Partial<SaslOptions>;
   connectionsMaxReauthMs?: number;
+  metricsPort?: number;
+  metricsHost?: string;
 }
 
 // zod/mini, not the classic API: the broker validates its options at every start, and the mini
@@ -217,6 +223,8 @@ const schema = z.strictObject({
   group: z._default(groupSchema, GROUP_DEFAULTS),
   transaction: z._default(transactionSchema, TRANSACTION_DEFAULTS),
   authorizer: z._default(authorizerSchema, AUTHORIZER_DEFAULTS),
+  metricsPort: z.optional(z.int().check(z.gte(0), z.lte(65535))),
+  metricsHost: z.optional(text()),
   topicDefaults: z._default(z.record(z.string(), z.pipe(z.union([z.string(), z.number()]), z.transform((v) => String(v)))), {}),
   listeners: z.optional(
     z.array(listenerSchema).check(

@@ -23,6 +23,7 @@ import type { BrokerOptions } from './options.ts';
 import type { TopicInfo } from './topic-registry.ts';
 import { toLogConfig } from './topic-config.ts';
 import type { BrokerClock } from './clock.ts';
+import { fdatasyncSyncer, timedSyncer } from './log/flush-scheduler.ts';
 
 interface Logger {
   warn(message: string): void;
@@ -37,6 +38,8 @@ export class PartitionStore {
     private readonly options: BrokerOptions,
     private readonly logger: Logger,
     clock: BrokerClock,
+    /** Told the duration of every fdatasync (the fsync latency metric). */
+    onFsync?: (ms: number) => void,
   ) {
     this.manager = new LogManager({
       dataDir: options.dataDir,
@@ -44,6 +47,7 @@ export class PartitionStore {
       retentionCheckIntervalMs: options.retentionCheckIntervalMs,
       now: () => clock.now(),
       onError: (err, where) => logger.warn(`${where}: ${err.message}`),
+      syncer: onFsync === undefined ? undefined : timedSyncer(fdatasyncSyncer, onFsync),
     });
   }
 

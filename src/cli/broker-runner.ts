@@ -78,7 +78,8 @@ export async function runBroker(opts: RunBrokerOptions): Promise<void> {
     listeners.length > 1 || listeners[0]?.securityProtocol !== 'PLAINTEXT'
       ? ['Listeners:', ...listeners.map((l) => `  listener ${l.name} (${l.securityProtocol}) on ${broker.bootstrapOf(l.name)}`), '']
       : [];
-  for (const line of [...listenerLines, ...brokerBanner(broker.bootstrap, dataDir), ...(opts.extraHelp ?? [])]) out.write(`${line}\n`);
+  const metrics = broker.metricsUrl === undefined ? [] : [`Prometheus metrics: ${broker.metricsUrl}`];
+  for (const line of [...listenerLines, ...brokerBanner(broker.bootstrap, dataDir), ...metrics, ...(opts.extraHelp ?? [])]) out.write(`${line}\n`);
 
   await new Promise<void>((done, fail) => {
     let closing = false;

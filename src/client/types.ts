@@ -29,6 +29,8 @@ import type { Admin } from './admin-types.ts';
 export type * from './admin-types.ts';
 
 import type { ClientSecurity } from './security.ts';
+import type { LoggerLike } from '../logging/logger.ts';
+
 export type LogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 
 export interface ClientConfig {
@@ -37,6 +39,8 @@ export interface ClientConfig {
   readonly clientId: string;
   /** Default 'warn'. */
   readonly logLevel?: LogLevel | undefined;
+  /** Where the client logs (src/logging/logger.ts); default stderr (TRIBUTARY_LOG_LEVEL). */
+  readonly logger?: LoggerLike | undefined;
   /** Connection timeout per broker, default 3000 ms. */
   readonly connectionTimeoutMs?: number | undefined;
   /** Per-request timeout, default 30000 ms. */

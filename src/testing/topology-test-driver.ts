@@ -37,6 +37,8 @@ import { sessionStoreView, windowStoreView } from '../streams/state/window/times
 import type { SessionStore, WindowStore } from '../streams/state/window/window-store-types.ts';
 import { TestInputTopic, type InputPipe } from './test-input-topic.ts';
 import { TestOutputTopic, type OutputSource, type RawOutputRecord } from './test-output-topic.ts';
+import type { KafkaMetric, RecordingLevel } from '../metrics/metric-registry.ts';
+import { StreamsMetrics } from '../streams/metrics/streams-metrics.ts';
 
 export interface TopologyTestDriverConfig {
   /** Prefix of internal topics and changelogs; default "topology-test-driver". */
@@ -60,7 +62,15 @@ export interface TopologyTestDriverConfig {
    * wall-clock time elapsed since its last record (see streams/task/idle-watermark.ts).
    */
   idleWatermarkMs?: number;
+  /**
+   * Which metrics driver.metrics() records (Kafka's metrics.recording.level); default 'DEBUG',
+   * so task-level and store metrics are there to assert on. Rates use the mock wall clock.
+   */
+  metricsRecordingLevel?: RecordingLevel;
 }
+
+/** driver.metrics(): Kafka's metrics list, plus the dropped-records sum of every task. */
+export type DriverMetrics = KafkaMetric[] & { readonly droppedRecordsTotal: number };
 
 const MAX_ROUNDS = 1_000_000;
 
@@ -79,13 +89,15 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
   readonly #ownedStateDir: string | undefined;
   #wallClock: number;
   #closed = false;
+  readonly #metrics: StreamsMetrics;
 
-  private constructor(topology: Topology, config: TaskConfig, ownedStateDir: string | undefined, wallClock: number) {
+  private constructor(topology: Topology, config: TaskConfig, ownedStateDir: string | undefined, wallClock: number, metrics: StreamsMetrics) {
     this.#topology = topology;
     this.applicationId = config.applicationId;
     this.stateDir = config.stateDir;
     this.#ownedStateDir = ownedStateDir;
     this.#wallClock = wallClock;
+    this.#metrics = metrics;
     const io = {
       send: (record: OutputRecord) => this.#capture(record),
       changelog: { send: (r: CollectedRecord) => this.#capture({ ...r, headers: r.headers ?? {} }) },
@@ -102,18 +114,26 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
   /** Builds the tasks and opens their stores. */
   static async create(topology: Topology, config: TopologyTestDriverConfig = {}): Promise<TopologyTestDriver> {
     const owned = config.stateDir === undefined ? mkdtempSync(join(tmpdir(), 'tributary-ttd-')) : undefined;
+    const applicationId = config.applicationId ?? 'topology-test-driver';
+    const logger = config.logger ?? consoleLogger;
+    const clock = config.initialWallClockTimeMs ?? Date.now();
+    // Metric rates and end-to-end latency run on the mock wall clock.
+    let driver: TopologyTestDriver | undefined;
+    const now = () => (driver === undefined ? clock : driver.wallClockTimeMs);
+    const metrics = new StreamsMetrics({ clientId: applicationId, level: config.metricsRecordingLevel ?? 'DEBUG', now, logger });
     const taskConfig: TaskConfig = {
-      applicationId: config.applicationId ?? 'topology-test-driver',
+      applicationId,
       stateDir: config.stateDir ?? owned!,
       defaultKeySerde: config.defaultKeySerde,
       defaultValueSerde: config.defaultValueSerde,
       deserializationHandler: config.deserializationHandler ?? DeserializationHandlers.logAndFail(config.logger),
       defaultStoreType: config.defaultStoreType ?? 'memory',
       cacheMaxBytes: config.cacheMaxBytes ?? 10 * 1024 * 1024,
-      logger: config.logger ?? consoleLogger,
+      logger,
       idleWatermarkMs: config.idleWatermarkMs,
+      metrics: metrics.thread(`${applicationId}-StreamThread-1`),
     };
-    const driver = new TopologyTestDriver(topology, taskConfig, owned, config.initialWallClockTimeMs ?? Date.now());
+    driver = new TopologyTestDriver(topology, taskConfig, owned, clock, metrics);
     try {
       for (const task of driver.#tasks) await task.initialize();
     } catch (e) {
@@ -221,9 +241,15 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
     return undefined;
   }
 
-  /** Task metrics summed over tasks: records skipped (null keys, bad timestamps, handled errors). */
-  metrics(): { droppedRecordsTotal: number } {
-    return { droppedRecordsTotal: this.#tasks.reduce((n, t) => n + t.droppedRecords, 0) };
+  /**
+   * The task, processor-node and store metrics in Kafka's shape (name, group, tags, value), as
+   * KafkaStreams.metrics() reports them (docs/metrics.md), e.g. dropped-records-total and
+   * record-lateness-max of group stream-task-metrics. `droppedRecordsTotal` sums dropped records
+   * over the tasks (null keys, bad timestamps, handled errors, late window records).
+   */
+  metrics(): DriverMetrics {
+    const list = this.#metrics.metrics();
+    return Object.assign(list, { droppedRecordsTotal: this.#tasks.reduce((n, t) => n + t.droppedRecords, 0) });
   }
 
   /** Commits (flushing stores), closes every task, and removes the temp state directory. */

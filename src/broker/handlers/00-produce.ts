@@ -150,6 +150,7 @@ function produce(ctx: RequestContext, req: ProduceRequest): HandlerOutput<Respon
       }
       try {
         const appended = broker.append(t.name, pd.index, records);
+        broker.metrics.produced(t.name, records.length, appended.lastOffset - appended.baseOffset + 1);
         result.baseOffset = appended.baseOffset;
         result.logAppendTimeMs = appended.logAppendTime;
         result.logStartOffset = appended.logStartOffset;

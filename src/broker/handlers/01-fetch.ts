@@ -81,8 +81,15 @@ export const fetchHandler = defineHandler<FetchRequest, Response>({
 /** Reads once; answers now, or parks when fewer than min_bytes are there (header comment). */
 async function answer(ctx: RequestContext, req: FetchRequest, byId: boolean): Promise<HandlerOutput<Response>> {
   const first = await readAll(ctx.broker, req, byId);
-  if (first.bytes >= req.minBytes || first.hasError || req.maxWaitMs <= 0 || ctx.broker.isClosing || ctx.conn.isClosed) return first.response;
-  return park(ctx, req, byId, first.seen);
+  if (first.bytes >= req.minBytes || first.hasError || req.maxWaitMs <= 0 || ctx.broker.isClosing || ctx.conn.isClosed) return counted(ctx.broker, first.response, byId);
+  return counted(ctx.broker, await park(ctx, req, byId, first.seen), byId);
+}
+
+/** Counts the bytes and records a response carries (broker metrics), then returns it. */
+function counted<T extends HandlerOutput<Response>>(broker: Broker, out: T, byId: boolean): T {
+  const responses = (out as Partial<Response>).responses;
+  if (responses !== undefined) broker.metrics.fetched(responses, (t) => (byId ? broker.topics.getById(t.topicId ?? '')?.name : t.topic));
+  return out;
 }
 
 /** The topic name a request entry refers to; undefined for an unknown topic id (v13+). */

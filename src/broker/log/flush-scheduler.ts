@@ -31,6 +31,16 @@ export const fdatasyncSyncer: Syncer = {
     }),
 };
 
+/** `inner`, telling `onDone` how long each sync took (ms), failed ones included. */
+export function timedSyncer(inner: Syncer, onDone: (ms: number) => void): Syncer {
+  return {
+    sync: (fd: number) => {
+      const start = performance.now();
+      return inner.sync(fd).finally(() => onDone(performance.now() - start));
+    },
+  };
+}
+
 export class FlushScheduler {
   private pending = new Set<SyncTarget>();
   private scheduled = false;

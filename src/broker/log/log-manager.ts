@@ -18,6 +18,7 @@ import { FlushScheduler, fdatasyncSyncer } from './flush-scheduler.ts';
 import type { Syncer } from './log-segment.ts';
 import { PartitionLog } from './partition-log.ts';
 import { LogCleaner, type CleanerStats } from './cleaner.ts';
+import { processLogger } from '../../logging/logger.ts';
 
 export interface LogManagerOptions {
   dataDir: string;
@@ -30,7 +31,7 @@ export interface LogManagerOptions {
   /** How often the cleaner looks for compacted partitions dirty enough to clean; default 15 s, 0 = never. */
   cleanerIntervalMs?: number;
   now?: () => number;
-  /** Background failures (retention, cleaner) are reported here; default: console.error. */
+  /** Background failures (retention, cleaner) are reported here; default: the process logger. */
   onError?: (err: Error, where: string) => void;
 }
 
@@ -63,7 +64,7 @@ export class LogManager {
     this.fsync = opts.fsync ?? 'acks-all';
     this.flusher = new FlushScheduler(opts.syncer ?? fdatasyncSyncer);
     this.now = opts.now ?? Date.now;
-    this.onError = opts.onError ?? ((err, where) => console.error(`[log-manager] ${where}: ${err.message}`));
+    this.onError = opts.onError ?? ((err, where) => processLogger.error(`${where}: ${err.message}`, { component: 'log-manager' }));
     this.cleaner = new LogCleaner({ now: this.now, fsync: this.fsync !== 'never', syncer: this.flusher.syncer });
     fs.mkdirSync(this.dataDir, { recursive: true });
   }

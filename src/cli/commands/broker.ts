@@ -4,7 +4,7 @@
  *   tributary broker [--data-dir DIR] [--port N] [--host H] [--advertised-host H] [--node-id N]
  *                    [--partitions N] [--no-auto-create] [--fsync acks-all|never]
  *                    [--group-initial-rebalance-delay-ms MS] [--connections-max-idle-ms MS]
- *                    [--max-connections N] [--max-connections-per-ip N]
+ *                    [--max-connections N] [--max-connections-per-ip N] [--metrics-port N]
  *
  * Defaults: data in .tributary/data, port 9092 (Kafka's), bind and advertise 127.0.0.1 (a
  * numeric address: Node ≥ 17 may resolve "localhost" to ::1 first, which breaks clients when the
@@ -58,6 +58,7 @@ export interface BrokerFlags {
   allowEveryoneIfNoAclFound?: boolean;
   config?: string;
   addScram: string[];
+  metricsPort?: number;
 }
 
 export function registerBrokerCommand(program: Command): void {
@@ -99,6 +100,7 @@ export function registerBrokerCommand(program: Command): void {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
+    .option('--metrics-port <n>', 'serve Prometheus metrics at http://HOST:N/metrics (0 = any free port; default: off)', intArg('--metrics-port', 0, 65535))
     .action(async (flags: BrokerFlags, cmd: Command) => {
       const options = await brokerOptions(flags, (k) => cmd.getOptionValueSource(k) === 'cli');
       if (flags.addScram.length > 0) await addUsers(options.dataDir, flags.addScram);
@@ -144,6 +146,7 @@ export async function brokerOptions(flags: BrokerFlags, fromCli: (flag: string) 
     ...optional('connectionsMaxIdleMs', flags.connectionsMaxIdleMs),
     ...optional('maxConnections', flags.maxConnections),
     ...optional('maxConnectionsPerIp', flags.maxConnectionsPerIp),
+    ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
     authorizer: {
       ...file.authorizer,
       ...(flags.authorizer === true ? { enabled: true } : {}),

@@ -33,6 +33,7 @@ import { WireCluster } from '../cluster.ts';
 import { fetcherOptions, GroupFetcher } from './fetcher.ts';
 import { GroupMembership, sleep } from './group-membership.ts';
 import { PollWaker } from './poll-waker.ts';
+import { toLogger, type Logger } from '../../logging/logger.ts';
 
 export interface WireGroupConsumerTuning {
   /** Records buffered before prefetching pauses. Default 20000. */
@@ -61,8 +62,11 @@ export class KafkaGroupConsumer implements GroupConsumer {
   #closed = false;
   readonly #waker = new PollWaker();
 
+  readonly #logger: Logger;
+
   constructor(config: ClientConfig, options: GroupConsumerOptions, tuning: WireGroupConsumerTuning = {}) {
     this.#options = options;
+    this.#logger = toLogger(config.logger).child({ client: config.clientId });
     const connectTimeoutMs = config.connectionTimeoutMs ?? 3000;
     const requestTimeoutMs = config.requestTimeoutMs ?? 30000;
     this.#cluster = new WireCluster({ bootstrap: config.bootstrapServers, clientId: config.clientId, connectTimeoutMs, requestTimeoutMs, security: config.security });
@@ -215,7 +219,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       try {
         await this.#options.beforeRevoke(revoked);
       } catch (e) {
-        console.warn(`[tributary] group ${this.#options.groupId}: beforeRevoke failed (${(e as Error).message}); rejoining anyway`);
+        this.#logger.warn(`group ${this.#options.groupId}: beforeRevoke failed (${(e as Error).message}); rejoining anyway`, { group: this.#options.groupId });
       }
     }
     if (this.#closed) return;

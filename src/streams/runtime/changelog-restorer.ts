@@ -39,6 +39,7 @@ import type { PortAdmin as Admin, PortAssignedConsumer as AssignedConsumer } fro
 import type { RestoreRecord } from '../state/bytes-store.ts';
 import type { StateStore } from '../state/store-types.ts';
 import type { StreamsLogger } from '../task/internal-context.ts';
+import type { RestorePart, RestoreProgress } from '../metrics/restore-progress.ts';
 
 /** The runtime hooks every store stack (key-value and windowed) exposes below StateStore. */
 export interface RestorableStore extends StateStore {
@@ -93,11 +94,15 @@ export class ChangelogRestorer {
   readonly #chunking: RestoreChunking;
   #restoredRecords = 0;
 
-  constructor(admin: Admin, consumer: AssignedConsumer, logger: StreamsLogger, chunking: RestoreChunking = DEFAULT_RESTORE_CHUNKING) {
+  readonly #progress: RestoreProgress | undefined;
+
+  /** `progress` hears begin/batch/end of each restore (metrics, progress log lines, the restore listener). */
+  constructor(admin: Admin, consumer: AssignedConsumer, logger: StreamsLogger, chunking: RestoreChunking = DEFAULT_RESTORE_CHUNKING, progress?: RestoreProgress) {
     this.#admin = admin;
     this.#consumer = consumer;
     this.#logger = logger;
     this.#chunking = chunking;
+    this.#progress = progress;
   }
 
   /** Changelog records read since the runtime started (restores and standby updates). */
@@ -133,6 +138,8 @@ export class ChangelogRestorer {
   async restore(parts: readonly ChangelogPartition[]): Promise<number> {
     const plans = (await this.plan(parts)).filter((p) => p.start < p.end);
     if (plans.length === 0) return 0;
+    const progressParts = new Map<string, RestorePart>(plans.map((p) => [`${p.topic}\u0000${p.partition}`, { storeName: p.store.name, topic: p.topic, partition: p.partition, start: p.start, end: p.end }]));
+    this.#progress?.begin([...progressParts.values()]);
     let read = 0;
     const open = new Map<string, Progress>();
     for (const plan of plans) open.set(`${plan.topic}\u0000${plan.partition}`, { plan, last: plan.start - 1, chunk: [], chunkBytes: 0, inFlight: undefined });
@@ -144,7 +151,7 @@ export class ChangelogRestorer {
         const batches = await this.#consumer.poll(10_000, POLL_MS);
         if (batches.length === 0) {
           const openBefore = open.size;
-          read += await this.#finishReached(open);
+          read += await this.#finishReached(open, progressParts);
           if (open.size < openBefore) continue;
           if (++idle > MAX_IDLE_POLLS) {
             throw new Error(`Restoring ${[...open.keys()].map((k) => k.replace('\u0000', '-')).join(', ')} made no progress for ${(MAX_IDLE_POLLS * POLL_MS) / 1000} s; is the broker reachable?`);
@@ -159,6 +166,7 @@ export class ChangelogRestorer {
           const { plan, chunk } = progress;
           let last = progress.last;
           let bytes = progress.chunkBytes;
+          const collected = chunk.length;
           for (const r of batch.records) {
             if (r.offset < plan.start || r.offset >= plan.end || r.offset <= last) continue;
             last = r.offset;
@@ -169,9 +177,10 @@ export class ChangelogRestorer {
           }
           progress.last = last;
           progress.chunkBytes = bytes;
+          if (chunk.length > collected) this.#progress?.batch(progressParts.get(k)!, chunk.length - collected, last);
           if (chunk.length >= this.#chunking.bulkRecords || bytes >= this.#chunking.bulkBytes) read += await this.#handOver(progress);
         }
-        read += await this.#finishReached(open);
+        read += await this.#finishReached(open, progressParts);
       }
     } finally {
       // Nothing may still be writing when restore() returns or throws (the caller may close the store).
@@ -179,7 +188,8 @@ export class ChangelogRestorer {
       await this.#consumer.assign([]);
     }
     this.#restoredRecords += read;
-    if (read > 0) this.#logger.warn(`[restore] restored ${read} changelog records into ${plans.map((p) => `${p.store.name}@${p.topic}-${p.partition}`).join(', ')}`);
+    if (this.#progress !== undefined) this.#progress.finish();
+    else if (read > 0) this.#logger.warn(`[restore] restored ${read} changelog records into ${plans.map((p) => `${p.store.name}@${p.topic}-${p.partition}`).join(', ')}`);
     return read;
   }
 
@@ -205,7 +215,7 @@ export class ChangelogRestorer {
    * and the store records the end itself as its changelog offset (the last offsets may be gaps).
    * Returns the records handed over to the stores by this call.
    */
-  async #finishReached(open: Map<string, Progress>): Promise<number> {
+  async #finishReached(open: Map<string, Progress>, progressParts: ReadonlyMap<string, RestorePart>): Promise<number> {
     let handed = 0;
     for (const [k, progress] of [...open]) {
       const { plan } = progress;
@@ -218,6 +228,7 @@ export class ChangelogRestorer {
         await plan.store.commit(plan.end);
       }
       open.delete(k);
+      this.#progress?.end(progressParts.get(k)!);
     }
     return handed;
   }

@@ -38,6 +38,12 @@ import { StateDirectory } from './state-directory.ts';
 import { StreamThread } from './stream-thread.ts';
 import { parseHostPort, parseStreamsConfig, type HostInfo, type StreamsConfig, type StreamsConfigInput } from './streams-config.ts';
 import { StateMachine, StreamsStates, type StateListener, type StreamsState } from './streams-state.ts';
+import type { Registry } from 'prom-client';
+import { toLogger } from '../../logging/logger.ts';
+import type { KafkaMetric } from '../../metrics/metric-registry.ts';
+import type { StateRestoreListener } from '../metrics/restore-progress.ts';
+import { StreamsMetrics } from '../metrics/streams-metrics.ts';
+import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 
 export const StreamThreadExceptionResponse = {
   REPLACE_THREAD: 'REPLACE_THREAD',
@@ -84,12 +90,14 @@ export class KafkaStreams {
   #bootstrap: string[] = [];
   #closing: Promise<void> | undefined;
   #replacements = 0;
+  readonly #metrics: StreamsMetrics;
+  #threadMetrics: ThreadMetrics | undefined;
 
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
     this.config = parseStreamsConfig(config);
     this.#topology = topology;
     this.#options = options;
-    const logger = this.config.logger ?? consoleLogger;
+    const logger = toLogger(this.config.logger ?? consoleLogger).child({ app: this.config.applicationId });
     this.#state = new StateMachine((e) => logger.error(`state listener threw: ${e instanceof Error ? e.message : String(e)}`));
     this.#stateDir = new StateDirectory(this.config.stateDir, this.config.applicationId);
     if (topology.globalSubtopologies().length > 0) {
@@ -98,6 +106,9 @@ export class KafkaStreams {
     if (topology.subtopologies().some((s) => s.sourcePatterns.length > 0)) {
       throw new Error('This topology reads topics by pattern (RegExp), which the runtime does not support yet; list the topics instead.');
     }
+    const { recordingLevel, sampleWindowMs, numSamples } = this.config.metrics;
+    this.#metrics = new StreamsMetrics({ clientId: this.config.applicationId, level: recordingLevel, window: { windowMs: sampleWindowMs, numSamples }, logger });
+    this.#metrics.registerClient(() => this.#state.state, () => (this.#thread === undefined ? 0 : 1));
     this.#taskConfig = {
       applicationId: this.config.applicationId,
       stateDir: resolve(this.config.stateDir),
@@ -135,6 +146,30 @@ export class KafkaStreams {
     return { active: tm?.activeTaskIds() ?? [], standby: tm?.standbyTaskIds() ?? [] };
   }
 
+  /**
+   * This instance's metrics in Kafka's shape (name, group, tags, value): client, thread, task,
+   * processor-node, store, restore and lag metrics at the configured recording level
+   * (docs/metrics.md lists them all).
+   */
+  metrics(): KafkaMetric[] {
+    return this.#metrics.metrics();
+  }
+
+  /** "http://host:port/metrics" while the Prometheus endpoint runs (config metrics.port). */
+  get metricsUrl(): string | undefined {
+    return this.#metrics.url;
+  }
+
+  /** The metrics as a prom-client Registry, to merge into an application's own. */
+  prometheusRegistry(): Registry {
+    return this.#metrics.prometheus.registry;
+  }
+
+  /** Kafka Streams' setGlobalStateRestoreListener: told when each store restore starts, progresses and ends. */
+  setGlobalStateRestoreListener(listener: StateRestoreListener | undefined): void {
+    this.#metrics.setRestoreListener(listener);
+  }
+
   onStateChange(listener: StateListener): void {
     this.#state.addListener(listener);
   }
@@ -159,7 +194,9 @@ export class KafkaStreams {
       } else {
         this.#bootstrap = [...this.config.bootstrapServers];
       }
+      if (this.config.metrics.port !== undefined) await this.#metrics.serve(this.config.metrics.port, this.config.metrics.host);
     } catch (e) {
+      await this.#metrics.stopServing();
       this.#stateDir.unlock();
       this.#state.transition(StreamsStates.PENDING_ERROR);
       this.#state.transition(StreamsStates.ERROR);
@@ -178,7 +215,10 @@ export class KafkaStreams {
       processId: this.#stateDir.processId(),
       logger: this.#taskConfig.logger,
     });
-    const thread: StreamThread = new StreamThread(this.#topology, this.config, this.#taskConfig, deps, this.#stateDir, {
+    this.#threadMetrics?.close();
+    this.#threadMetrics = this.#metrics.thread(`${clientId}-StreamThread-1`);
+    const taskConfig = { ...this.#taskConfig, logger: toLogger(this.#taskConfig.logger).child({ thread: clientId }), metrics: this.#threadMetrics };
+    const thread: StreamThread = new StreamThread(this.#topology, this.config, taskConfig, deps, this.#stateDir, {
       onRunning: (running) => {
         if (this.#thread !== thread) return;
         this.#state.transition(running ? StreamsStates.RUNNING : StreamsStates.REBALANCING);
@@ -247,6 +287,9 @@ export class KafkaStreams {
   }
 
   async #shutdownResources(): Promise<void> {
+    this.#threadMetrics?.close();
+    this.#threadMetrics = undefined;
+    await this.#metrics.stopServing();
     const broker = this.#broker;
     this.#broker = undefined;
     if (broker !== undefined) await broker.close().catch(() => {});

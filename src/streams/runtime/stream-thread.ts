@@ -43,13 +43,14 @@ import { StreamsProcessingError } from '../errors/processing-error.ts';
 import type { TaskConfig } from '../task/stream-task.ts';
 import type { Topology } from '../topology/topology.ts';
 import { TopologyError } from '../topology/topology.ts';
-import { ChangelogRestorer } from './changelog-restorer.ts';
+import { ChangelogRestorer, DEFAULT_RESTORE_CHUNKING } from './changelog-restorer.ts';
 import { isUnrecoverable } from '../../client/errors.ts';
 import type { PortAdmin, PortAssignment, PortGroupConsumer, RuntimeDeps, TopicPartition } from './client-port.ts';
 import { RuntimeRecordCollector } from './record-collector.ts';
 import type { StateDirectory } from './state-directory.ts';
 import type { StreamsConfig } from './streams-config.ts';
 import { OffsetCommitFailedError, TaskManager, type CommitSink } from './task-manager.ts';
+import { performance } from 'node:perf_hooks';
 
 const DISCONNECT_TIMEOUT_MS = 5000;
 const COMMIT_WARNING_INTERVAL_MS = 5000;
@@ -171,9 +172,10 @@ export class StreamThread {
       await producer.connect();
       await restoreConsumer.connect();
       const collector = new RuntimeRecordCollector(producer, this.#changelogTopicSet(), { exactlyOnce });
-      this.#restorer = new ChangelogRestorer(admin, restoreConsumer, this.#taskConfig.logger);
+      this.#restorer = new ChangelogRestorer(admin, restoreConsumer, this.#taskConfig.logger, DEFAULT_RESTORE_CHUNKING, this.#taskConfig.metrics?.restore);
       const tasks = new TaskManager(this.#topology, this.#taskConfig, collector, this.#restorer, this.#stateDir);
       this.#tasks = tasks;
+      this.#taskConfig.metrics?.setPositions(() => tasks.activeTasks().flatMap((t) => t.consumedOffsets()));
       const sink: CommitSink = exactlyOnce
         ? { exactlyOnce, commitOffsets: (offsets) => collector.commitTransaction(offsets, consumer!.groupMetadata()), purge: (offsets) => admin.deleteRecords(offsets) }
         : { commitOffsets: (offsets) => consumer!.commitOffsets(offsets), purge: (offsets) => admin.deleteRecords(offsets) };
@@ -210,10 +212,13 @@ export class StreamThread {
 
   async #mainLoop(tasks: TaskManager, consumer: PortGroupConsumer, sink: CommitSink, collector: RuntimeRecordCollector, admin: PortAdmin): Promise<void> {
     const max = this.#config.maxRecordsPerIteration;
+    const metrics = this.#taskConfig.metrics;
     let lastSign = Date.now();
     while (!this.#stopping) {
       // 1 poll (shorter when records are still buffered)
+      const polledAt = performance.now();
       const batches = await consumer.poll(max, tasks.numBuffered() > 0 ? 0 : this.#config.pollMs);
+      metrics?.polled(performance.now() - polledAt, batches);
       if (batches.length > 0) lastSign = Date.now();
       else if (Date.now() - lastSign >= this.#config.sessionTimeoutMs) {
         // Idle for a session timeout: the client may be retrying a lost broker silently. Probe it,
@@ -224,16 +229,21 @@ export class StreamThread {
       await this.#exclusive(async () => {
         for (const b of batches) tasks.addRecords(b.topic, b.partition, b.records);
         // 2 process
+        const processAt = performance.now();
         const n = tasks.process(max);
         this.#processed += n;
+        metrics?.process.recordMany(n, performance.now() - processAt);
         // 3 dispatch
         collector.dispatch();
         // 4 punctuate
-        tasks.punctuate();
+        const punctuateAt = performance.now();
+        if (tasks.punctuate() > 0) metrics?.punctuate.record(performance.now() - punctuateAt);
         collector.dispatch();
         // 5 commit
         if (Date.now() - this.#lastCommit >= this.#config.commitIntervalMs) {
+          const commitAt = performance.now();
           await this.#commit(tasks, sink);
+          metrics?.commit.record(performance.now() - commitAt);
           this.#lastCommit = Date.now();
         }
       });
@@ -270,6 +280,7 @@ export class StreamThread {
       if (id !== undefined) active.add(`${id.subtopology}_${id.partition}`);
     }
     this.#hostMap = assignment.hostMap ?? new Map();
+    this.#taskConfig.metrics?.forgetPartitions();
     tasks.resetCommitted();
     await tasks.reconcile([...active], assignment.standbyTasks ?? []);
     this.#lastCommit = Date.now();

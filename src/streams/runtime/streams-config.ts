@@ -36,13 +36,19 @@
  *   security                 TLS and SASL for every client connection [security.protocol, ssl.*,
  *                            sasl.*]: { protocol, tls: { ca, cert, key, servername }, sasl:
  *                            { mechanism, username, password } } (src/client/security.ts)
- *   logger                   warn/error sink (console by default)
+ *   logger                   a Logger, or any object with warn/error (src/logging/logger.ts);
+ *                            default stderr, level from TRIBUTARY_LOG_LEVEL
+ *   metrics                  { recordingLevel 'INFO' [metrics.recording.level] | 'DEBUG' | 'TRACE',
+ *                              sampleWindowMs 30000 [metrics.sample.window.ms], numSamples 2
+ *                              [metrics.num.samples], port (serve /metrics over HTTP; 0 = any
+ *                              free port; absent = no server), host '127.0.0.1' }
  */
 import { z } from 'zod';
 import type { DeserializationExceptionHandler } from '../errors/deserialization-handler.ts';
 import type { Serde } from '../serde/serde.ts';
 import type { StreamsLogger } from '../task/internal-context.ts';
 import { clientSecuritySchema, type ClientSecurity } from '../../client/security.ts';
+import { RecordingLevels, type RecordingLevel } from '../../metrics/metric-registry.ts';
 
 export const ProcessingGuarantees = ['at_least_once', 'exactly_once_v2'] as const;
 export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
@@ -92,6 +98,16 @@ export interface StreamsConfigInput {
   embedded?: EmbeddedBrokerConfig;
   security?: ClientSecurity;
   logger?: StreamsLogger;
+  metrics?: Partial<StreamsMetricsConfig>;
+}
+
+/** Metrics recording and the optional Prometheus endpoint (docs/metrics.md). */
+export interface StreamsMetricsConfig {
+  readonly recordingLevel: RecordingLevel;
+  readonly sampleWindowMs: number;
+  readonly numSamples: number;
+  readonly port: number | undefined;
+  readonly host: string;
 }
 
 export interface StreamsConfig {
@@ -122,6 +138,7 @@ export interface StreamsConfig {
   readonly embedded: EmbeddedBrokerConfig;
   readonly security: ClientSecurity | undefined;
   readonly logger: StreamsLogger | undefined;
+  readonly metrics: StreamsMetricsConfig;
 }
 
 /** An instance's interactive-query endpoint (application.server). */
@@ -202,6 +219,16 @@ const schema = z
     logger: z
       .custom<StreamsLogger>((v) => typeof v === 'object' && v !== null && typeof (v as StreamsLogger).warn === 'function' && typeof (v as StreamsLogger).error === 'function', 'must have warn() and error()')
       .optional(),
+    metrics: z
+      .object({
+        recordingLevel: z.enum(RecordingLevels).default('INFO'),
+        sampleWindowMs: int(1).default(30_000),
+        numSamples: int(1, 100).default(2),
+        port: int(0, 65535).optional(),
+        host: z.string().min(1).default('127.0.0.1'),
+      })
+      .strict()
+      .default({ recordingLevel: 'INFO', sampleWindowMs: 30_000, numSamples: 2, host: '127.0.0.1' }),
   })
   .strict()
   .refine((c) => c.heartbeatIntervalMs < c.sessionTimeoutMs, { message: 'must be lower than sessionTimeoutMs', path: ['heartbeatIntervalMs'] });

@@ -185,9 +185,11 @@ export class TaskManager {
     return this.activeTasks().reduce((n, t) => n + t.numBuffered(), 0);
   }
 
-  /** Fires due wall-clock punctuations of every active task. */
-  punctuate(): void {
-    for (const t of this.activeTasks()) t.maybePunctuateSystemTime();
+  /** Fires due wall-clock punctuations of every active task; returns how many tasks punctuated. */
+  punctuate(): number {
+    let n = 0;
+    for (const t of this.activeTasks()) if (t.maybePunctuateSystemTime()) n++;
+    return n;
   }
 
   /** The commit procedure (file comment, steps 1–5), then the repartition purge. */

@@ -41,7 +41,7 @@
  * close() discards un-flushed entries: uncommitted work is reprocessed from the input after a
  * restart, exactly like a crash. The runtime flushes (commits) before a clean close.
  */
-import type { StoreContext, KeyValueIterator } from './store-types.ts';
+import type { StoreContext, KeyValueIterator, StoreMetricsSink } from './store-types.ts';
 import type { BytesKeyValueStore, BinaryScan, RestoreRecord } from './bytes-store.ts';
 import { prefixScan, rangeScan, requireKey, scanTree } from './bytes-store.ts';
 import { MergedKeyValueIterator, emptyIterator } from './kv-iterators.ts';
@@ -92,6 +92,8 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
   private sendOldValues = true;
   private clock: () => number = () => 0;
   private flushingTimestamp: number | undefined;
+  /** Reads answered from the cache ('cache-hit') or not ('cache-miss'): the hit-ratio metric. */
+  private metrics: StoreMetricsSink = { record() {}, latency: false };
 
   /** `cache`: the stream thread's cache, or a size in bytes for a cache of this store's own. */
   constructor(inner: BytesKeyValueStore, cache: ThreadCache | number = DEFAULT_CACHE_MAX_BYTES) {
@@ -117,6 +119,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
 
   override async init(context: StoreContext): Promise<void> {
     this.clock = () => context.currentTimestamp();
+    this.metrics = context.metrics;
     await this.inner.init({
       ...context,
       currentTimestamp: () => this.flushingTimestamp ?? context.currentTimestamp(),
@@ -129,8 +132,10 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
     const entry = this.map.get(hk);
     if (entry !== undefined) {
       this.touch(entry);
+      this.metrics.record(this.name, 'cache-hit');
       return entry.value ?? undefined;
     }
+    this.metrics.record(this.name, 'cache-miss');
     const value = this.inner.get(key);
     if (value !== undefined) {
       this.insert(new CacheEntry(this, hk, key, value, false, 0, sizeOf(key, value)));

@@ -5,16 +5,13 @@
  * "continue"). DSL operators use it through `asInternal(context)`; user processors never need it.
  */
 import type { ProcessorContext } from '../processor/processor-context.ts';
+import { processLogger, type Logger, type LoggerLike } from '../../logging/logger.ts';
 
-export interface StreamsLogger {
-  warn(message: string): void;
-  error(message: string): void;
-}
+/** What the streams code logs through: at least warn and error; a full Logger adds levels and child(). */
+export type StreamsLogger = LoggerLike & Pick<Logger, 'warn' | 'error'>;
 
-export const consoleLogger: StreamsLogger = {
-  warn: (m) => console.warn(m),
-  error: (m) => console.error(m),
-};
+/** The default when no `logger` is configured: the process logger (src/logging/logger.ts). */
+export const consoleLogger: Logger = processLogger;
 
 export interface InternalProcessorContext<KOut = never, VOut = never> extends ProcessorContext<KOut, VOut> {
   readonly logger: StreamsLogger;

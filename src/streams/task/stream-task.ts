@@ -44,6 +44,9 @@ import { PunctuationQueue } from './punctuation-queue.ts';
 import { checkIdleWatermarkMs, IdleWatermark, type StreamTimeAdvanceListener, type StreamTimeAdvanceSource } from './idle-watermark.ts';
 import { buildRuntimeNodes, childrenFor, type AnyRecord, type RuntimeNode, type RuntimeProcessor, type RuntimeSource } from './runtime-nodes.ts';
 import { taskIdToString, type TaskId } from './task-id.ts';
+import { toLogger, type Logger } from '../../logging/logger.ts';
+import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
+import type { TaskMetrics } from '../metrics/task-metrics.ts';
 
 export interface TaskConfig {
   readonly applicationId: string;
@@ -56,6 +59,8 @@ export interface TaskConfig {
   readonly logger: StreamsLogger;
   /** Opt-in idle watermark (beyond Kafka, see idle-watermark.ts); undefined = off. */
   readonly idleWatermarkMs?: number | undefined;
+  /** The sensors of the thread running the tasks (src/streams/metrics); undefined = none. */
+  readonly metrics?: ThreadMetrics | undefined;
 }
 
 /** A record a sink (or a dead-letter handler) produces; partition undefined = default partitioner. */
@@ -88,6 +93,9 @@ export class StreamTask {
   readonly #sub: SubtopologyInfo;
   readonly #config: TaskConfig;
   readonly #io: TaskIo;
+  /** The configured logger with this task's id on every line. */
+  readonly #logger: Logger;
+  readonly #metrics: TaskMetrics | undefined;
   readonly #nodes = new Map<string, RuntimeNode>();
   readonly #sourcesByTopic = new Map<string, RuntimeSource>();
   readonly #patternSources: RuntimeSource[] = [];
@@ -115,6 +123,8 @@ export class StreamTask {
     this.#sub = subtopology;
     this.#config = config;
     this.#io = io;
+    this.#logger = toLogger(config.logger).child({ task: this.idString });
+    this.#metrics = config.metrics?.task(this.idString);
     const idleMs = checkIdleWatermarkMs('idleWatermarkMs', config.idleWatermarkMs);
     this.#idle = idleMs === undefined ? undefined : new IdleWatermark(idleMs);
   }
@@ -174,7 +184,7 @@ export class StreamTask {
         collector: this.#io.changelog,
         currentTimestamp: () => this.#currentTimestamp,
         streamTime: () => this.#streamTime,
-        metrics: { record: () => {}, latency: false },
+        metrics: this.#metrics?.storeSink(() => store.persistent) ?? { record: () => {}, latency: false },
       };
       await store.init(ctx);
       this.#stores.set(name, store);
@@ -245,6 +255,8 @@ export class StreamTask {
         this.#recordDropped(`Skipping record with invalid timestamp ${timestamp}. topic=[${raw.topic}] partition=[${raw.partition}] offset=[${raw.offset}]`);
         return true;
       }
+      this.#metrics?.processed?.add();
+      this.#metrics?.lateness?.record(timestamp < this.#streamTime ? this.#streamTime - timestamp : 0);
       if (timestamp > this.#streamTime) this.#streamTime = timestamp;
       this.#idle?.recordActivity(this.#io.now(), this.#streamTime);
       this.#currentTimestamp = timestamp;
@@ -283,11 +295,13 @@ export class StreamTask {
       this.#io.send({ topic: dlq.topic, partition: undefined, key: dlq.key, value: dlq.value, timestamp: dlq.timestamp, headers: dlq.headers });
     }
     this.#dropped++;
+    this.#metrics?.dropped.add();
   }
 
   #recordDropped(reason: string): void {
     this.#dropped++;
-    this.#config.logger.warn(`[task ${this.idString}] ${reason}`);
+    this.#metrics?.dropped.add();
+    this.#logger.warn(`[task ${this.idString}] ${reason}`);
   }
 
   #processNode(node: RuntimeNode, record: AnyRecord): void {
@@ -317,6 +331,7 @@ export class StreamTask {
       if (n !== undefined) partition = node.partitioner(topic, record.key, record.value, n);
     }
     this.#io.send({ topic, partition, key, value, timestamp: record.timestamp, headers: record.headers });
+    if (this.#metrics !== undefined) this.#metrics.e2e(node.name).record(this.#metrics.now() - record.timestamp);
   }
 
   /** Runs user code, wrapping what it throws with the task, node and record origin (once). */
@@ -339,7 +354,7 @@ export class StreamTask {
       applicationId: this.#config.applicationId,
       taskId: this.idString,
       nodeName: node.name,
-      logger: this.#config.logger,
+      logger: this.#logger,
       forward(record: StreamRecord<unknown, unknown>, childName?: string): void {
         for (const child of childrenFor(node, childName)) task.#processNode(child, record);
       },
@@ -437,6 +452,7 @@ export class StreamTask {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#metrics?.close();
     let firstError: unknown;
     for (const node of this.#nodes.values()) {
       if (node.kind === 'processor' && node.processor.close) {

@@ -20,6 +20,7 @@ import type { Topology } from '../../topology/topology.ts';
 import { assignTasks, compareTaskIdStrings, type AssignTasksMember } from './assign-tasks.ts';
 import { decodeSubscription, encodeAssignment, encodeSubscription, type HostPartitions, type SubscriptionInfo } from './assignment-codec.ts';
 import { computeTasks } from './task-topics.ts';
+import { processLogger } from '../../../logging/logger.ts';
 
 export const STREAMS_ASSIGNOR_NAME = 'tributary-streams';
 
@@ -47,7 +48,7 @@ export interface StreamsAssignorOptions {
 }
 
 export function createStreamsAssignor(options: StreamsAssignorOptions): GroupAssignor {
-  const warn = options.warn ?? ((m: string) => console.warn(`[tributary] ${m}`));
+  const warn = options.warn ?? ((m: string) => processLogger.warn(m, { component: 'assignor' }));
   return {
     name: STREAMS_ASSIGNOR_NAME,
     version: 1,

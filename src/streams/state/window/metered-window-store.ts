@@ -26,6 +26,7 @@ import type { SegmentedStoreBase } from './segmented-store-base.ts';
 import type { SessionBytesStore, SessionEntryBytes } from './session-bytes-store.ts';
 import type { WindowBytesStore, WindowEntryBytes } from './window-bytes-store.ts';
 import type { SessionStore, WindowStore, WindowStoreIterator } from './window-store-types.ts';
+import { processLogger } from '../../../logging/logger.ts';
 
 /** Deserializes one materialised entry per step. */
 function lazy<T, K, V>(items: readonly T[], map: (item: T) => KeyValue<K, V>): KeyValueIterator<K, V> {
@@ -36,8 +37,8 @@ function lazy<T, K, V>(items: readonly T[], map: (item: T) => KeyValue<K, V>): K
 abstract class MeteredBase<S extends SegmentedStoreBase> extends MeteredStoreBase<S> {
   #expired = 0;
   #warned = false;
-  /** Where the one-time expired-record warning goes (default console.warn). */
-  warn: (message: string) => void = (m) => console.warn(m);
+  /** Where the one-time expired-record warning goes (default the process logger). */
+  warn: (message: string) => void = (m) => processLogger.warn(m, { store: this.name });
 
   get retentionMs(): number {
     return this.inner.retentionMs;
