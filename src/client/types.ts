@@ -89,6 +89,8 @@ export interface ProducerOptions {
    * Default 900 KiB, below Kafka's default max.message.bytes (1 MiB) for a partition's batch.
    */
   readonly maxRequestBytes?: number | undefined;
+  /** How long a send waits for an unknown topic to appear (Kafka's max.block.ms). Default 60000 ms. */
+  readonly maxBlockMs?: number | undefined;
 }
 
 export interface Producer {
@@ -199,6 +201,8 @@ export interface GroupConsumerOptions extends FetchOptions {
   readonly rebalanceTimeoutMs?: number | undefined;
   /** Default 'earliest'. */
   readonly offsetReset?: OffsetReset | undefined;
+  /** How often a RegExp subscription re-reads the topic list (Kafka's metadata.max.age.ms). Default 30000 ms. */
+  readonly metadataMaxAgeMs?: number | undefined;
   /** Awaited before the member rejoins; see the rebalance contract above. */
   readonly beforeRevoke?: ((partitions: readonly TopicPartition[]) => Promise<void>) | undefined;
   /** Awaited after every successful join, before records of the new assignment are returned. */
@@ -247,6 +251,8 @@ export interface AssignedConsumer {
   /** Replaces the assignment (assign([]) unassigns everything). */
   assign(tps: readonly AssignedPartition[]): Promise<void>;
   assignment(): readonly TopicPartition[];
+  /** The offset of the next record poll() returns for an assigned partition (past control records and gaps). */
+  position(tp: TopicPartition): number | undefined;
   seek(tp: TopicPartitionOffset): void;
   pause(partitions: readonly TopicPartition[]): void;
   resume(partitions: readonly TopicPartition[]): void;

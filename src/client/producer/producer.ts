@@ -165,7 +165,7 @@ export class KafkaProducer implements Producer {
     // The broker deduplicates against a partition's last five batches only (see transaction-manager.ts).
     this.#maxInFlight = Math.min(idempotent ? 5 : Infinity, Math.max(1, tuning.maxInFlight ?? 5));
     this.#deliveryTimeoutMs = tuning.deliveryTimeoutMs ?? 20_000;
-    this.#maxBlockMs = tuning.maxBlockMs ?? 60_000;
+    this.#maxBlockMs = tuning.maxBlockMs ?? options.maxBlockMs ?? 60_000;
   }
 
   async connect(): Promise<void> {
