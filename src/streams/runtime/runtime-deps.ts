@@ -6,13 +6,19 @@
  *   - it joins with the streams task assignor, whose subscription userData carries this member's
  *     tasks and their changelog offsets (stickiness, warm-state preference),
  *   - onAssigned decodes the assignor's userData (active/standby tasks, host map) for the thread.
+ *   - an application with RegExp sources subscribes to one pattern (pattern-subscription.ts)
+ *     re-read every metadataMaxAgeMs,
+ *   - the leader's assignor lists the changelog end offsets (a short-lived admin) to measure
+ *     each member's lag exactly, as Kafka's assignor does.
  * Internal topics are created/validated with internal-topics.ts before the group is joined.
+ * The global thread gets its own admin and assign-only consumer (global()).
  */
 import { createClientFactory } from '../../client/client-factory.ts';
 import type { Admin, ClientFactory, GroupAssignor } from '../../client/types.ts';
 import { decodeAssignment } from './assignor/assignment-codec.ts';
 import { createStreamsAssignor } from './assignor/streams-assignor.ts';
 import { InternalTopicError, ensureInternalTopics } from './internal-topics.ts';
+import { applicationTopicPattern } from './pattern-subscription.ts';
 import type { PortAssignment, PortGroupConsumer, PortGroupConsumerOptions, PortSubscriptionInfo, RuntimeDeps } from './client-port.ts';
 import type { RuntimeDepsContext } from './kafka-streams.ts';
 
@@ -23,22 +29,20 @@ export interface StreamsGroupPieces {
   /** Decodes the assignment userData this member received. */
   decodeAssignment(userData: Buffer): Omit<PortAssignment, 'partitions'>;
   ensureInternalTopics(admin: Admin): Promise<void>;
+  /** One RegExp subscription for applications with pattern sources (else the topic list). */
+  readonly subscription?: RegExp | undefined;
 }
 
-export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGroupPieces, pollMaxWaitMs: number): RuntimeDeps {
+export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGroupPieces, pollMaxWaitMs: number, tuning: { maxBlockMs?: number; metadataMaxAgeMs?: number } = {}): RuntimeDeps {
   return {
-    producer: () => clients.producer({ acks: -1 }),
+    producer: () => clients.producer({ acks: -1, maxBlockMs: tuning.maxBlockMs }),
+    global: () => ({
+      admin: () => clients.admin(),
+      consumer: () => clients.assignedConsumer({ offsetReset: 'earliest', maxWaitMs: pollMaxWaitMs }),
+    }),
     admin: () => clients.admin(),
     assignedConsumer: () => clients.assignedConsumer({ offsetReset: 'earliest', maxWaitMs: pollMaxWaitMs }),
-    async ensureInternalTopics() {
-      const admin = clients.admin();
-      try {
-        await admin.connect();
-        await pieces.ensureInternalTopics(admin);
-      } finally {
-        await admin.disconnect();
-      }
-    },
+    ensureInternalTopics: () => withAdmin(clients, (admin) => pieces.ensureInternalTopics(admin)),
     groupConsumer(options: PortGroupConsumerOptions): PortGroupConsumer {
       const consumer = clients.consumer({
         groupId: options.groupId,
@@ -46,6 +50,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         sessionTimeoutMs: options.sessionTimeoutMs,
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         rebalanceTimeoutMs: options.rebalanceTimeoutMs,
+        metadataMaxAgeMs: tuning.metadataMaxAgeMs,
         maxWaitMs: pollMaxWaitMs,
         offsetReset: 'earliest',
         beforeRevoke: options.beforeRevoke,
@@ -57,7 +62,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
       return {
         connect: async () => {
           await consumer.connect();
-          await consumer.subscribe(options.topics);
+          await consumer.subscribe(pieces.subscription ?? options.topics);
         },
         poll: (max, timeoutMs) => consumer.poll(max, timeoutMs),
         commitOffsets: (offsets) => consumer.commitOffsets(offsets),
@@ -89,8 +94,10 @@ export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
           numStandbyReplicas: config.numStandbyReplicas,
           acceptableRecoveryLag: config.acceptableRecoveryLag,
           localState: info,
+          changelogEndOffsets: (tps) => withAdmin(clients, (admin) => admin.listOffsets(tps, 'latest')),
           warn: (m) => context.logger.warn(m),
         }),
+      subscription: applicationTopicPattern(topology, config.applicationId),
       decodeAssignment: (userData) => decodeAssignment(userData),
       async ensureInternalTopics(admin) {
         try {
@@ -104,5 +111,17 @@ export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
       },
     },
     Math.min(config.pollMs, 100),
+    { maxBlockMs: config.maxBlockMs, metadataMaxAgeMs: config.metadataMaxAgeMs },
   );
+}
+
+/** Runs `fn` with a connected admin that is disconnected afterwards. */
+async function withAdmin<T>(clients: ClientFactory, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = clients.admin();
+  try {
+    await admin.connect();
+    return await fn(admin);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
 }

@@ -26,6 +26,11 @@
  *   pollMs                   100: the longest a poll waits for records
  *   maxRecordsPerIteration   1000: records processed per loop turn before yielding the event loop
  *   retryBackoffMs / retryBackoffMaxMs   500 / 10000: reconnect backoff when the broker is away
+ *   metadataMaxAgeMs         300000 [metadata.max.age.ms]: how often RegExp sources look for new
+ *                            topics that match
+ *   maxBlockMs               60000 [producer max.block.ms]: how long output to a topic that does
+ *                            not exist waits for it (a broker that auto-creates topics creates
+ *                            it); then the thread fails with an error naming the topic
  *   embedded                 options of the bundled broker when bootstrapServers is 'embedded'
  *   logger                   warn/error sink (console by default)
  */
@@ -72,6 +77,8 @@ export interface StreamsConfigInput {
   maxRecordsPerIteration?: number;
   retryBackoffMs?: number;
   retryBackoffMaxMs?: number;
+  metadataMaxAgeMs?: number;
+  maxBlockMs?: number;
   embedded?: EmbeddedBrokerConfig;
   logger?: StreamsLogger;
 }
@@ -100,6 +107,8 @@ export interface StreamsConfig {
   readonly maxRecordsPerIteration: number;
   readonly retryBackoffMs: number;
   readonly retryBackoffMaxMs: number;
+  readonly metadataMaxAgeMs: number;
+  readonly maxBlockMs: number;
   readonly embedded: EmbeddedBrokerConfig;
   readonly logger: StreamsLogger | undefined;
 }
@@ -167,6 +176,8 @@ const schema = z
     maxRecordsPerIteration: int(1).default(1000),
     retryBackoffMs: int(1).default(500),
     retryBackoffMaxMs: int(1).default(10_000),
+    metadataMaxAgeMs: int(1).default(300_000),
+    maxBlockMs: int(0).default(60_000),
     embedded: z
       .object({
         dataDir: z.string().min(1).optional(),

@@ -55,6 +55,8 @@ export interface TaskConfig {
   readonly logger: StreamsLogger;
   /** Opt-in idle watermark (beyond Kafka, see idle-watermark.ts); undefined = off. */
   readonly idleWatermarkMs?: number | undefined;
+  /** The instance's global stores (the runtime's global thread keeps them), readable by every processor. */
+  readonly globalStores?: ((name: string) => StateStore | undefined) | undefined;
 }
 
 /** A record a sink (or a dead-letter handler) produces; partition undefined = default partitioner. */
@@ -106,14 +108,17 @@ export class StreamTask {
   readonly #consumedOffsets = new Map<string, { topic: string; partition: number; offset: number }>();
   #initialized = false;
   #closed = false;
+  /** Where this task's stores live; default stateDir/applicationId/taskId (global stores: …/global). */
+  readonly #storeDir: string;
 
-  constructor(topology: Topology, subtopology: SubtopologyInfo, partition: number, config: TaskConfig, io: TaskIo) {
+  constructor(topology: Topology, subtopology: SubtopologyInfo, partition: number, config: TaskConfig, io: TaskIo, options: { storeDir?: string } = {}) {
     this.id = { subtopology: subtopology.id, partition };
     this.idString = taskIdToString(this.id);
     this.#topology = topology;
     this.#sub = subtopology;
     this.#config = config;
     this.#io = io;
+    this.#storeDir = options.storeDir ?? join(config.stateDir, config.applicationId, this.idString);
     const idleMs = checkIdleWatermarkMs('idleWatermarkMs', config.idleWatermarkMs);
     this.#idle = idleMs === undefined ? undefined : new IdleWatermark(idleMs);
   }
@@ -166,7 +171,7 @@ export class StreamTask {
         applicationId: appId,
         taskId: this.idString,
         partition: this.id.partition,
-        stateDir: join(this.#config.stateDir, appId, this.idString),
+        stateDir: this.#storeDir,
         changelogTopic: changelog,
         collector: this.#io.changelog,
         currentTimestamp: () => this.#currentTimestamp,
@@ -342,7 +347,7 @@ export class StreamTask {
       },
       getStateStore<S extends StateStore>(name: string): S {
         if (!node.stores.has(name)) {
-          const global = task.#io.globalStore?.(name);
+          const global = task.#io.globalStore?.(name) ?? task.#config.globalStores?.(name);
           if (global !== undefined) return global as S;
           throw new Error(`Processor "${node.name}" has no access to state store "${name}"; connect it with addStateStore/connectProcessorAndStateStores (connected: [${[...node.stores].join(', ')}]).`);
         }
