@@ -84,4 +84,30 @@ describe('GlobalKTable in the runtime (bundled broker over TCP)', () => {
     expect(after.get('p1')).toBe('bolt-v2');
     expect(after.approximateNumEntries()).toBe(names.length);
   }, 60_000);
+
+  it('a record the global store cannot read stops the instance (the global thread cannot be replaced)', async () => {
+    const strict = { ...Serdes.string(), deserialize: (topic: string, data: Buffer) => {
+      const s = data.toString();
+      if (s === 'garbage') throw new Error(`cannot read "${s}" from ${topic}`);
+      return s;
+    } };
+    const b = new StreamsBuilder();
+    const table = b.globalTable('products', Consumed.with(Serdes.string(), strict));
+    b.stream('orders', Consumed.with(Serdes.string(), Serdes.string()))
+      .join(table, (_k, v) => v, (v, name) => `${v}=${name}`)
+      .to('enriched', Produced.with(Serdes.string(), Serdes.string()));
+    await bed.io.createTopic('products', 1);
+    await bed.io.createTopic('orders', 1);
+    await bed.io.produce('products', [{ key: 'p0', value: 'anvil', timestamp: 1000 }]);
+    const a = bed.app(b.build());
+    const errors: string[] = [];
+    // REPLACE_THREAD is what the handler asks for; a global thread failure shuts the instance down anyway.
+    a.setUncaughtExceptionHandler((e) => (errors.push(e.message), 'REPLACE_THREAD'));
+    await a.start();
+    await waitFor(() => a.state === 'RUNNING', 'RUNNING after the bootstrap');
+    await bed.io.produce('products', [{ key: 'p1', value: 'garbage', timestamp: 2000 }]);
+    await waitFor(() => a.state === 'ERROR', () => `ERROR; got ${a.state}`);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/garbage/);
+  }, 60_000);
 });
