@@ -29,7 +29,7 @@ function enrichment(): Topology {
 
 describe('GlobalKTable in the runtime (bundled broker over TCP)', () => {
   const bed = useStreamsTestBed('it-global');
-  const app = (): KafkaStreams => bed.app(enrichment());
+  const app = (): KafkaStreams => bed.app(enrichment(), { applicationServer: 'localhost:7070' });
 
   it('bootstraps every partition before processing, joins, follows updates, restarts from its checkpoint', async () => {
     await bed.io.createTopic('products', 3);
@@ -56,6 +56,7 @@ describe('GlobalKTable in the runtime (bundled broker over TCP)', () => {
     const store = a.store('products-store', QueryableStoreTypes.keyValueStore<string, string>());
     expect(store.get('p4')).toBe('easel');
     expect(store.approximateNumEntries()).toBe(names.length);
+    expect(a.queryMetadataForKey('products-store', 'p4', Serdes.string())).toEqual({ activeHost: { host: 'localhost', port: 7070 }, standbyHosts: [], partition: -1 });
 
     // An update of the global topic after start reaches the store, then later joins.
     await bed.io.produce('products', [{ key: 'p1', value: 'bolt-v2', partition: 1, timestamp: 3000 }]);

@@ -356,6 +356,8 @@ export class KafkaStreams {
    * not known yet (retry once RUNNING).
    */
   queryMetadataForKey<K>(storeName: string, key: K, keySerializer: Serializer<K>): KeyQueryMetadata | undefined {
+    // A global store is whole on every instance: this one answers (partition -1, as Kafka).
+    if (this.#topology.globalStoreNames().includes(storeName)) return { activeHost: this.config.applicationServer, standbyHosts: [], partition: -1 };
     const sub = this.#topology.subtopologies().find((s) => s.stores.includes(storeName));
     if (sub === undefined) throw new Error(`No state store named "${storeName}" in this topology's tasks.`);
     const hostMap = this.#thread?.hostMap;
