@@ -10,8 +10,9 @@
  *   2 partitions of each global topic (a topic that does not exist yet is waited for, as the
  *     stream thread waits for its input topics)
  *   3 first session only: open the stores; start offsets = the checkpoint, when it lies inside
- *     each partition's [log start, log end]; otherwise (topic recreated, records deleted) wipe the
- *     global stores and start from the beginning. Later sessions resume from the positions in memory.
+ *     each partition's [log start, log end]; otherwise (topic recreated, records deleted), or when
+ *     the checkpoint file is damaged, wipe the global stores and start from the beginning. Later
+ *     sessions resume from the positions in memory.
  *   4 assign every partition at its start offset (none: the log start)
  *   5 bootstrap (first session only): read and apply until every partition's position reaches
  *     the end offset listed at the start of this phase; checkpoint; `onBootstrapped` — the
@@ -171,9 +172,11 @@ export class GlobalStreamThread {
     const ranges: GlobalPartitionRange[] = partitions.map((tp, i) => ({ ...tp, earliest: earliest[i]!.offset, latest: latest[i]!.offset }));
     await this.#manager.open();
     const plan = this.#manager.startOffsets(ranges);
-    if (plan.problem !== undefined) this.#logger.warn(`[global] ${plan.problem}; the global stores are rebuilt from their topics`);
-    if (plan.outOfRange.length === 0) return plan.offsets;
-    this.#logger.warn(`[global] the global stores' checkpoint does not match their topics any more (${plan.outOfRange.join('; ')}); wiping them and reading the topics from the start`);
+    if (plan.problem === undefined && plan.outOfRange.length === 0) return plan.offsets;
+    // The stores cannot say how far they got (damaged checkpoint), or got further than a log that
+    // no longer exists: keys the topics no longer hold could linger, so start from empty.
+    const why = plan.problem ?? `the checkpoint does not match the topics any more (${plan.outOfRange.join('; ')})`;
+    this.#logger.warn(`[global] ${why}; wiping the global stores and reading their topics from the start`);
     await this.#manager.wipe();
     await this.#manager.open();
     return new Map(partitions.map((tp) => [checkpointKey(tp.topic, tp.partition), undefined]));
