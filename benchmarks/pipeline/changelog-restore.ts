@@ -80,6 +80,7 @@ function probedDeps(probe: RestoreProbe): (context: RuntimeDepsContext) => Runti
         return {
           connect: () => c.connect(),
           disconnect: () => c.disconnect(),
+          position: (tp) => c.position(tp),
           async assign(tps) {
             if (tps.length > 0) probe.firstAssignAt ??= performance.now();
             await c.assign(tps);

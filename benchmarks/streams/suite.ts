@@ -17,7 +17,7 @@ import { loadTopic } from '../lib/data-loader.ts';
 import { startBrokerProcess } from '../lib/broker-process.ts';
 import type { WorkloadResult } from '../lib/results.ts';
 import { failedResult, type Reference, type Suite, type SuiteOptions } from '../lib/suite.ts';
-import { SOURCE_TOPIC_ONE, SOURCE_TOPIC_TWO, WORKLOADS } from './simple-benchmark.ts';
+import { ALL_WORKLOADS, SOURCE_TOPIC_ONE, SOURCE_TOPIC_TWO } from './simple-benchmark.ts';
 
 export const DEFAULT_RECORDS = 1_000_000;
 const KEY_SPACE = 10_000;
@@ -48,7 +48,7 @@ async function profiled(dir: string, name: string, fn: () => Promise<WorkloadRes
 
 async function run(selected: readonly string[], options: SuiteOptions): Promise<WorkloadResult[]> {
   const records = options.records ?? DEFAULT_RECORDS;
-  const workloads = WORKLOADS.filter((w) => selected.includes(w.name));
+  const workloads = ALL_WORKLOADS.filter((w) => selected.includes(w.name));
   const broker = await startBrokerProcess(['--group-initial-rebalance-delay-ms', '0']);
   const results: WorkloadResult[] = [];
   try {
@@ -78,7 +78,7 @@ async function run(selected: readonly string[], options: SuiteOptions): Promise<
 export const streamsSuite: Suite = {
   name: 'streams',
   description: `Kafka Streams SimpleBenchmark workloads, ${DEFAULT_RECORDS.toLocaleString('en-US')} × ${VALUE_SIZE} B records, 1 partition, one thread`,
-  workloads: WORKLOADS.map((w) => w.name),
+  workloads: ALL_WORKLOADS.map((w) => w.name),
   references: REFERENCES,
   inDefaultRun: true,
   run,

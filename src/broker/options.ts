@@ -21,6 +21,8 @@
  *   fetchMaxBytes 55 MiB [fetch.max.bytes]: cap on one Fetch response's record bytes
  *   transaction.maxTimeoutMs 900000 [transaction.max.timeout.ms]
  *   transaction.abortTimedOutIntervalMs 10000 [transaction.abort.timed.out.transaction.cleanup.interval.ms]
+ *   transaction.idExpirationMs 604800000 [transactional.id.expiration.ms]
+ *   transaction.removeExpiredIntervalMs 3600000 [transaction.remove.expired.transaction.cleanup.interval.ms]
  *   topicDefaults: Kafka topic config overrides applied to every topic that does not set them,
  *                  written with Kafka's names, e.g. { 'segment.bytes': '1048576' }.
  */
@@ -42,6 +44,10 @@ export interface TransactionOptions {
   maxTimeoutMs: number;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often expired transactions are aborted. */
   abortTimedOutIntervalMs: number;
+  /** transactional.id.expiration.ms: an idle transactional id unused this long is forgotten. */
+  idExpirationMs: number;
+  /** transaction.remove.expired.transaction.cleanup.interval.ms: how often expired ids are looked for. */
+  removeExpiredIntervalMs: number;
 }
 
 export interface BrokerOptions {
@@ -115,10 +121,12 @@ const groupSchema = z
     }),
   );
 
-const TRANSACTION_DEFAULTS: TransactionOptions = { maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000 };
+const TRANSACTION_DEFAULTS: TransactionOptions = { maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000, idExpirationMs: 604_800_000, removeExpiredIntervalMs: 3_600_000 };
 const transactionSchema = z.strictObject({
   maxTimeoutMs: int(1, MAX_INT32, TRANSACTION_DEFAULTS.maxTimeoutMs),
   abortTimedOutIntervalMs: int(10, MAX_INT32, TRANSACTION_DEFAULTS.abortTimedOutIntervalMs),
+  idExpirationMs: int(1, MAX_INT32, TRANSACTION_DEFAULTS.idExpirationMs),
+  removeExpiredIntervalMs: int(10, MAX_INT32, TRANSACTION_DEFAULTS.removeExpiredIntervalMs),
 });
 
 const schema = z.strictObject({

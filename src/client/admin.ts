@@ -20,6 +20,7 @@ import type {
   TopicDescription as TopicDescriptionSummary,
   TopicPartition,
   TopicPartitionOffset,
+  ListOffsetsOptions,
 } from './types.ts';
 
 export interface NewTopic {
@@ -258,7 +259,8 @@ export class KafkaAdmin implements Admin {
     });
   }
 
-  listOffsets(tps: readonly TopicPartition[], spec: AdminOffsetSpec): Promise<readonly TopicPartitionOffset[]> {
+  listOffsets(tps: readonly TopicPartition[], spec: AdminOffsetSpec, options: ListOffsetsOptions = {}): Promise<readonly TopicPartitionOffset[]> {
+    const isolationLevel = options.isolation === 'read_committed' ? 1 : 0;
     return this.#call(`listing offsets of ${tps.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}`, async () => {
       const byTopic = new Map<string, number[]>();
       for (const tp of tps) {
@@ -269,8 +271,8 @@ export class KafkaAdmin implements Admin {
       const found = new Map<string, number>();
       for (const [topic, partitions] of byTopic) {
         const at = spec === 'earliest' ? OffsetSpec.earliest : spec === 'latest' ? OffsetSpec.latest : BigInt(spec.timestamp);
-        const offsets = await listOffsets(this.#cluster, topic, partitions, at);
-        const ends = typeof spec === 'object' && [...offsets.values()].some((o) => o.offset < 0n) ? await listOffsets(this.#cluster, topic, partitions, OffsetSpec.latest) : undefined;
+        const offsets = await listOffsets(this.#cluster, topic, partitions, at, { isolationLevel });
+        const ends = typeof spec === 'object' && [...offsets.values()].some((o) => o.offset < 0n) ? await listOffsets(this.#cluster, topic, partitions, OffsetSpec.latest, { isolationLevel }) : undefined;
         for (const [p, o] of offsets) found.set(`${topic}\u0000${p}`, Number(o.offset < 0n && ends !== undefined ? ends.get(p)!.offset : o.offset));
       }
       return tps.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: found.get(`${tp.topic}\u0000${tp.partition}`)! }));

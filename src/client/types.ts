@@ -78,6 +78,15 @@ export interface RecordMetadata {
 export interface ProducerOptions {
   /** Idempotent producer (InitProducerId, sequence numbers); forces acks=-1. Default false. */
   readonly idempotent?: boolean | undefined;
+  /**
+   * Makes the producer transactional (implies idempotent): records are sent between
+   * beginTransaction() and commitTransaction()/abortTransaction(), and connect() fences any older
+   * producer with the same id (its open transaction is aborted). Unique per producer instance
+   * that must not run concurrently (Kafka's transactional.id).
+   */
+  readonly transactionalId?: string | undefined;
+  /** How long the coordinator lets a transaction stay open before aborting it. Default 60000 ms. */
+  readonly transactionTimeoutMs?: number | undefined;
   /** -1 (all, default), 1 or 0. */
   readonly acks?: -1 | 0 | 1 | undefined;
   /** Compression of produced batches. Default 'none'. */
@@ -104,7 +113,27 @@ export interface Producer {
   /** Resolves when every record passed to send() before this call is acknowledged (or failed). */
   flush(): Promise<void>;
   disconnect(): Promise<void>;
-  // Transactions (exactly_once_v2) will add beginTransaction/sendOffsets/commit/abort here.
+  /**
+   * Transactions (a producer created with `transactionalId`; the others throw INVALID_TXN_STATE).
+   * A failed send or call makes the transaction abortable: commit then throws that error and only
+   * abort is allowed. An error whose kafkaType is PRODUCER_FENCED or INVALID_PRODUCER_EPOCH means a
+   * newer producer with the same id exists: this one can only be disconnected.
+   */
+  beginTransaction(): void;
+  /** Commits consumed offsets as part of the open transaction (KIP-447: the group's generation fences zombies). */
+  sendOffsetsToTransaction(offsets: readonly TopicPartitionOffset[], group: ConsumerGroupMetadata): Promise<void>;
+  /** Flushes, then commits: the transaction's records and offsets become visible together. */
+  commitTransaction(): Promise<void>;
+  /** Waits for the records in flight, then aborts: read_committed consumers never see them. */
+  abortTransaction(): Promise<void>;
+}
+
+/** What a transactional producer needs of the consumer whose offsets it commits (Java's ConsumerGroupMetadata). */
+export interface ConsumerGroupMetadata {
+  readonly groupId: string;
+  readonly generationId: number;
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,6 +228,13 @@ export interface GroupConsumerOptions extends FetchOptions {
   readonly heartbeatIntervalMs?: number | undefined;
   /** Default 60000 ms. */
   readonly rebalanceTimeoutMs?: number | undefined;
+  /**
+   * Static membership (KIP-345, Kafka's group.instance.id): a member that restarts with the same
+   * id within sessionTimeoutMs takes its old place and assignment without a rebalance. It does
+   * not send LeaveGroup when it disconnects (the session timeout ends its membership), and an
+   * older incarnation still running is fenced (FENCED_INSTANCE_ID, fatal). Needs JoinGroup v5+.
+   */
+  readonly groupInstanceId?: string | undefined;
   /** Default 'earliest'. */
   readonly offsetReset?: OffsetReset | undefined;
   /** How often a RegExp subscription re-reads the topic list (Kafka's metadata.max.age.ms). Default 30000 ms. */
@@ -229,6 +265,8 @@ export interface GroupConsumer {
   committed(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]>;
   /** Partitions currently owned (empty before the first join). */
   assignment(): readonly TopicPartition[];
+  /** The member's current generation, for sendOffsetsToTransaction. */
+  groupMetadata(): ConsumerGroupMetadata;
   /** Leaves the group and closes connections. */
   disconnect(): Promise<void>;
 }
@@ -251,13 +289,17 @@ export interface AssignedConsumer {
   /** Replaces the assignment (assign([]) unassigns everything). */
   assign(tps: readonly AssignedPartition[]): Promise<void>;
   assignment(): readonly TopicPartition[];
-  /** The offset of the next record poll() returns for an assigned partition (past control records and gaps). */
-  position(tp: TopicPartition): number | undefined;
   seek(tp: TopicPartitionOffset): void;
   pause(partitions: readonly TopicPartition[]): void;
   resume(partitions: readonly TopicPartition[]): void;
   /** Up to maxRecords records of the assigned, unpaused partitions; [] after timeoutMs idle. */
   poll(maxRecords: number, timeoutMs: number): Promise<readonly FetchedBatch[]>;
+  /**
+   * The offset of the next record poll() returns for an assigned partition: every record below it
+   * was returned. It moves past control records and aborted transactions too, which is how a
+   * reader knows it reached an end offset that no record sits just below.
+   */
+  position(tp: TopicPartition): number | undefined;
   /** Current end offsets (high watermarks). */
   endOffsets(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]>;
   disconnect(): Promise<void>;
@@ -280,6 +322,11 @@ export interface TopicDescription {
   readonly partitions: number;
 }
 
+export interface ListOffsetsOptions {
+  /** Default 'read_uncommitted' (the high watermark). */
+  readonly isolation?: 'read_uncommitted' | 'read_committed' | undefined;
+}
+
 /** 'earliest' (log start), 'latest' (end) or the first offset with timestamp ≥ the one given. */
 export type OffsetSpec = 'earliest' | 'latest' | { readonly timestamp: number };
 
@@ -290,8 +337,11 @@ export interface Admin {
   /** Partition counts of the named topics; a topic that does not exist is absent from the result. */
   describeTopics(topics: readonly string[]): Promise<readonly TopicDescription[]>;
   listTopics(): Promise<readonly string[]>;
-  /** One entry per partition given; by timestamp with no later record → the end offset. */
-  listOffsets(tps: readonly TopicPartition[], spec: OffsetSpec): Promise<readonly TopicPartitionOffset[]>;
+  /**
+   * One entry per partition given; by timestamp with no later record → the end offset. With
+   * `isolation: 'read_committed'`, 'latest' is the last stable offset (below any open transaction).
+   */
+  listOffsets(tps: readonly TopicPartition[], spec: OffsetSpec, options?: ListOffsetsOptions): Promise<readonly TopicPartitionOffset[]>;
   /** Deletes records below each offset (DeleteRecords). */
   deleteRecords(before: readonly TopicPartitionOffset[]): Promise<void>;
   deleteTopics(topics: readonly string[]): Promise<void>;

@@ -50,6 +50,22 @@ elif mode == "ck-consume":
         c.commit(message=m, asynchronous=False); last = time.time()
     c.close()
     out({"event": "done"})
+elif mode == "ck-static":
+    # A static member (group.instance.id, KIP-345): reports every assignment and revocation,
+    # stays for "stay" seconds, then closes (librdkafka sends no LeaveGroup for static members).
+    from confluent_kafka import Consumer
+    topic, group, instance, stay = sys.argv[3], sys.argv[4], sys.argv[5], float(sys.argv[6])
+    def on_assign(c, parts): out({"event": "assigned", "partitions": sorted(tp.partition for tp in parts)})
+    def on_revoke(c, parts): out({"event": "revoked", "partitions": sorted(tp.partition for tp in parts)})
+    c = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "group.instance.id": instance,
+                  "auto.offset.reset": "earliest", "session.timeout.ms": 30000, "heartbeat.interval.ms": 300,
+                  "partition.assignment.strategy": "range"})
+    c.subscribe([topic], on_assign=on_assign, on_revoke=on_revoke)
+    start = time.time()
+    while time.time() - start < stay:
+        c.poll(0.2)
+    c.close()
+    out({"event": "done"})
 elif mode == "ck-list":
     from confluent_kafka.admin import AdminClient
     a = AdminClient({"bootstrap.servers": bootstrap})
@@ -138,5 +154,25 @@ describe('confluent-kafka-python', () => {
     // librdkafka's legacy list_groups (ListGroups v0 + DescribeGroups v0) sees the emptied group.
     const listed = (await py(['ck-list', tb.bootstrap])) as unknown as { group: string; state: string; protocol_type: string; members: number }[];
     expect(listed).toContainEqual(expect.objectContaining({ group: 'mixed-group', state: 'Empty', protocol_type: 'consumer', members: 0 }));
+  }, 120_000);
+
+  it('static members (group.instance.id): one restarts and takes its partitions back; nobody rebalances', async () => {
+    await py(['produce', tb.bootstrap, 'ck-static', '10']);
+    const coordinator = tb.broker.service(GROUPS).coordinator;
+    const stayer = py(['ck-static', tb.bootstrap, 'ck-static', 'ck-static-g', 'stayer', '20']);
+    await waitStable('ck-static-g', 1);
+    const first = await py(['ck-static', tb.bootstrap, 'ck-static', 'ck-static-g', 'mover', '6']);
+    const generation = coordinator.group('ck-static-g')?.generationId;
+    // It closed without leaving: the group still counts it, and its place waits for it.
+    expect(coordinator.group('ck-static-g')?.staticMembers.has('mover')).toBe(true);
+    const again = await py(['ck-static', tb.bootstrap, 'ck-static', 'ck-static-g', 'mover', '4']);
+    const stayed = await stayer;
+    const assigned = (lines: Line[]) => lines.filter((l) => l.event === 'assigned').map((l) => (l as { partitions?: number[] }).partitions);
+    expect(assigned(first).at(-1)).toHaveLength(1);
+    expect(assigned(again)).toEqual([assigned(first).at(-1)]);
+    expect(coordinator.group('ck-static-g')?.generationId).toBe(generation);
+    // The stayer was assigned twice — alone, then beside the mover — and not again on the restart.
+    expect(assigned(stayed)).toEqual([[0, 1], expect.any(Array)]);
+    expect(assigned(stayed)[1]).toHaveLength(1);
   }, 120_000);
 });

@@ -41,6 +41,28 @@ export function launchApp(app: string, args: readonly string[], onEvent: (event:
   return proc;
 }
 
+/** An app that reports {"event":"state"} and {"event":"progress","processed":N} lines, tracked. */
+export interface TrackedApp extends AppProcess {
+  state: string;
+  processed: number;
+}
+
+export function launchTracked(app: string, args: readonly string[]): TrackedApp {
+  const tracked: TrackedApp = Object.assign(
+    launchApp(app, args, (ev) => {
+      if (ev.event === 'state') tracked.state = ev['state'] as string;
+      if (ev.event === 'progress') tracked.processed = ev['processed'] as number;
+    }),
+    { state: 'CREATED', processed: 0 },
+  );
+  return tracked;
+}
+
+/** State, progress, exit and stderr tail, for failure messages. */
+export function describeTracked(t: TrackedApp): string {
+  return `state=${t.state} processed=${t.processed} exit=${t.child.exitCode ?? t.child.signalCode}\n${t.stderr}`;
+}
+
 export function isRunning(p: AppProcess): boolean {
   return p.child.exitCode === null && p.child.signalCode === null;
 }

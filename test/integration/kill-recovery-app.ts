@@ -1,8 +1,8 @@
 /*
  * One application per stateful operator kind, run in its own process by the kill -9 recovery
  * tests (streams-kill-recovery.test.ts):
- *   node bin/run-ts.js test/integration/kill-recovery-app.ts BOOTSTRAP STATE_DIR OPERATOR
- * OPERATOR is one of OPERATORS. Every topology reads string keys and string values (a record id
+ *   node bin/run-ts.js test/integration/kill-recovery-app.ts BOOTSTRAP STATE_DIR OPERATOR [GUARANTEE]
+ * OPERATOR is one of OPERATORS; GUARANTEE is at_least_once (default) or exactly_once_v2. Every topology reads string keys and string values (a record id
  * such as "r17") and writes string keys and values to OUTPUT. Aggregates are set unions of the
  * record ids (a JSON array, sorted): idempotent, so at-least-once reprocessing after a kill
  * cannot change a final value, and a lost record shows as a missing id.
@@ -35,7 +35,7 @@ export const WINDOW_MS = 1000;
 export const SESSION_GAP_MS = 300;
 export const JOIN_WINDOW_MS = 200;
 export const JOIN_GRACE_MS = 60_000;
-export const appId = (op: Operator) => `kill-${op}`;
+export const appId = (op: Operator, guarantee = 'at_least_once') => `kill-${op}${guarantee === 'exactly_once_v2' ? '-eos' : ''}`;
 
 const S = Serdes.string();
 
@@ -101,16 +101,17 @@ export function buildKillTopology(builder: StreamsBuilder, op: Operator): void {
 }
 
 async function main(): Promise<void> {
-  const [bootstrap, stateDir, op] = process.argv.slice(2);
-  if (bootstrap === undefined || stateDir === undefined || !OPERATORS.includes(op as Operator)) {
-    throw new Error(`usage: kill-recovery-app.ts BOOTSTRAP STATE_DIR (${OPERATORS.join('|')})`);
+  const [bootstrap, stateDir, op, guarantee = 'at_least_once'] = process.argv.slice(2);
+  if (bootstrap === undefined || stateDir === undefined || !OPERATORS.includes(op as Operator) || (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2')) {
+    throw new Error(`usage: kill-recovery-app.ts BOOTSTRAP STATE_DIR (${OPERATORS.join('|')}) [at_least_once|exactly_once_v2]`);
   }
   const builder = new StreamsBuilder();
   buildKillTopology(builder, op as Operator);
   const streams = new KafkaStreams(builder.build(), {
-    applicationId: appId(op as Operator),
+    applicationId: appId(op as Operator, guarantee),
     bootstrapServers: bootstrap,
     stateDir,
+    processingGuarantee: guarantee,
     commitIntervalMs: 100,
     sessionTimeoutMs: 2000,
     heartbeatIntervalMs: 200,

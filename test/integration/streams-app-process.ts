@@ -1,6 +1,8 @@
 /*
  * One application instance in its own process, for the failover and scale-out tests:
- *   node bin/run-ts.js test/integration/streams-app-process.ts BOOTSTRAP STATE_DIR [NUM_STANDBY_REPLICAS]
+ *   node bin/run-ts.js test/integration/streams-app-process.ts BOOTSTRAP STATE_DIR [NUM_STANDBY_REPLICAS] [GROUP_INSTANCE_ID]
+ * (with a group instance id the instance is a static member, KIP-345, with a 30 s session timeout:
+ * long enough for a restarted process to come back before the group gives it up).
  * Topology: readings (key sensor, value reading as decimal text) → groupByKey →
  *   reduce(max) → max-by-sensor   and   count() → count-by-sensor
  * (one sub-topology, two stores). It prints one JSON line per event on stdout:
@@ -36,7 +38,7 @@ export function buildFailoverTopology(builder: StreamsBuilder): void {
 }
 
 async function main(): Promise<void> {
-  const [bootstrap, stateDir, standbys] = process.argv.slice(2);
+  const [bootstrap, stateDir, standbys, instanceId] = process.argv.slice(2);
   if (bootstrap === undefined || stateDir === undefined) throw new Error('usage: streams-app-process.ts BOOTSTRAP STATE_DIR');
   const builder = new StreamsBuilder();
   buildFailoverTopology(builder);
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
     stateDir,
     commitIntervalMs: 100,
     cacheMaxBytes: 0,
-    sessionTimeoutMs: 3000,
+    sessionTimeoutMs: instanceId === undefined ? 3000 : 30_000,
+    ...(instanceId === undefined ? {} : { groupInstanceId: instanceId }),
     heartbeatIntervalMs: 300,
     rebalanceTimeoutMs: 10_000,
     maxRecordsPerIteration: 50,

@@ -5,11 +5,14 @@
 //    from the input (max is idempotent under at-least-once reprocessing); counts lose nothing.
 //  - scale-out: one instance, then a second joins mid-stream and takes over half the tasks; no
 //    record is lost.
+//  - static membership (KIP-345): a SIGKILLed static instance restarted with the same
+//    group.instance.id gets its tasks back from its local state, without a rebalance.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GROUPS } from '../../src/broker/coordinator/service.ts';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
 import { APP_ID, COUNT_TOPIC, MAX_TOPIC, READINGS } from './streams-app-process.ts';
 import { StreamsIo, int64, lastValues, waitFor, type InputRecord } from './streams-helpers.ts';
@@ -66,9 +69,10 @@ describe('streams runtime with several instances in separate processes', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function launch(name: string, standbys = 0): Instance {
+  function launch(name: string, standbys = 0, groupInstanceId?: string): Instance {
+    const args = [broker.bootstrap, join(dir, name), String(standbys), ...(groupInstanceId === undefined ? [] : [groupInstanceId])];
     const inst: Instance = Object.assign(
-      launchApp(APP, [broker.bootstrap, join(dir, name), String(standbys)], (ev) => {
+      launchApp(APP, args, (ev) => {
         if (ev.event === 'state') inst.state = ev['state'] as string;
         if (ev.event === 'tasks') {
           inst.active = ev['active'] as string[];
@@ -165,5 +169,31 @@ describe('streams runtime with several instances in separate processes', () => {
     await io.produce(READINGS, input.slice(1000));
     await allTasksRunning(1);
     await outputsMatch(input);
+  }, 90_000);
+
+  it('static membership: a SIGKILLed instance restarted with its group.instance.id takes its tasks back without a rebalance', async () => {
+    const a = launch('a', 0, 'instance-a');
+    const b = launch('b', 0, 'instance-b');
+    await allTasksRunning(2);
+    const input = readings(2000, 11);
+    await io.produce(READINGS, input.slice(0, 1000));
+    await outputsMatch(input.slice(0, 1000));
+    const group = () => broker.broker.service(GROUPS).coordinator.group(APP_ID);
+    const generation = group()?.generationId;
+    const [aTasks, bTasks] = [[...a.active], [...b.active]];
+    // Wait for a commit after the last record (the stores' changelog offsets then cover everything).
+    await waitFor(async () => (await io.committedSum(APP_ID, READINGS)) === 1000, () => `input committed:\n${describeAll()}`);
+    await killAll([b]);
+    const back = launch('b', 0, 'instance-b');
+    await waitFor(() => back.state === 'RUNNING' && back.active.length > 0, () => `restarted instance running:\n${describeAll()}`, 45_000);
+    expect(back.active).toEqual(bTasks);
+    expect(a.active).toEqual(aTasks);
+    expect(group()?.generationId).toBe(generation);
+    expect(group()?.state).toBe('Stable');
+    // Its local state was current: nothing to read back from the changelogs.
+    expect(back.restored).toBe(0);
+    await io.produce(READINGS, input.slice(1000));
+    await outputsMatch(input);
+    expect(group()?.generationId).toBe(generation);
   }, 90_000);
 });

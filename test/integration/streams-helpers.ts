@@ -48,9 +48,13 @@ export class StreamsIo {
     }
   }
 
-  /** Every record of `topic` from the start up to its current end. */
-  async readAll(topic: string): Promise<OutputRecord[]> {
-    const consumer = new PartitionConsumer(this.#cluster, { maxWaitMs: 50, isolationLevel: 0 });
+  /**
+   * Every record of `topic` from the start up to its current end; with `readCommitted`, only
+   * committed transactional records, up to the last stable offset.
+   */
+  async readAll(topic: string, opts: { readCommitted?: boolean } = {}): Promise<OutputRecord[]> {
+    const isolationLevel = opts.readCommitted === true ? 1 : 0;
+    const consumer = new PartitionConsumer(this.#cluster, { maxWaitMs: 50, isolationLevel });
     let parts: number[];
     try {
       parts = await consumer.assign(topic, 'earliest');
@@ -59,7 +63,7 @@ export class StreamsIo {
       throw e;
     }
     const { listOffsets, OffsetSpec } = await import('../../src/client/admin.ts');
-    const ends = await listOffsets(this.#cluster, topic, parts, OffsetSpec.latest);
+    const ends = await listOffsets(this.#cluster, topic, parts, OffsetSpec.latest, { isolationLevel });
     const out: OutputRecord[] = [];
     const done = () => parts.every((p) => (consumer.position(topic, p) ?? 0n) >= ends.get(p)!.offset);
     while (!done()) {
@@ -68,6 +72,20 @@ export class StreamsIo {
       }
     }
     return out;
+  }
+
+  /** Sum of the high watermarks of every partition of `topic` (written, committed or not). */
+  async endOffsetSum(topic: string, partitions: number): Promise<number> {
+    const { listOffsets, OffsetSpec } = await import('../../src/client/admin.ts');
+    const ends = await listOffsets(this.#cluster, topic, Array.from({ length: partitions }, (_, p) => p), OffsetSpec.latest);
+    return [...ends.values()].reduce((n, o) => n + Number(o.offset), 0);
+  }
+
+  /** Sum of the offsets group `groupId` has committed for the partitions of `topic`. */
+  async committedSum(groupId: string, topic: string): Promise<number> {
+    const { groupOffsets } = await import('../../src/client/group-admin.ts');
+    const offsets = await groupOffsets(this.#cluster, groupId);
+    return offsets.filter((o) => o.topic === topic).reduce((n, o) => n + Number(o.offset), 0);
   }
 
   close(): void {

@@ -2,7 +2,9 @@
 // runs in a child process on a live broker; it is SIGKILLed twice and restarted each time with
 // the same state directory, and its final output must equal the reference computed here
 // (kill-recovery-scenarios.ts) — at-least-once: nothing lost, final values right, repeated
-// intermediate updates allowed.
+// intermediate updates allowed. Under exactly_once_v2 (EXACT_OPERATORS), read_committed output must
+// also hold no record twice: every input id enters each update once, so a repeated (key, value)
+// is a record processed again after a kill.
 //
 // Per test:
 //   1 start the app, produce phase 1, wait until the group has committed every phase-1 input
@@ -23,14 +25,13 @@ import { startTestBroker, type TestBroker } from '../../src/testing/broker-harne
 import { INPUT, OPERATORS, OTHER, OUTPUT, appId, type Operator } from './kill-recovery-app.ts';
 import { scenario, type Scenario, type TopicRecord } from './kill-recovery-scenarios.ts';
 import { StreamsIo, waitFor, type OutputRecord } from './streams-helpers.ts';
-import { killAll, killApp, launchApp, type AppProcess } from './app-process.ts';
+import { describeTracked, killAll, killApp, launchTracked, type TrackedApp } from './app-process.ts';
 
 const APP = fileURLToPath(new URL('./kill-recovery-app.ts', import.meta.url));
+/** The operator kinds also run under exactly_once_v2: a plain aggregate, a suppress buffer and the two join kinds. */
+const EXACT_OPERATORS: readonly Operator[] = ['aggregate', 'suppress', 'stream-stream-join', 'fk-join'];
 
-interface Instance extends AppProcess {
-  state: string;
-  processed: number;
-}
+type Instance = TrackedApp;
 
 describe('kill -9 recovery of stateful operators (child process, live broker)', () => {
   let broker: TestBroker;
@@ -55,19 +56,13 @@ describe('kill -9 recovery of stateful operators (child process, live broker)', 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function launch(op: Operator): Instance {
-    const inst: Instance = Object.assign(
-      launchApp(APP, [broker.bootstrap, join(dir, 'state'), op], (ev) => {
-        if (ev.event === 'state') inst.state = ev['state'] as string;
-        if (ev.event === 'progress') inst.processed = ev['processed'] as number;
-      }),
-      { state: 'CREATED', processed: 0 },
-    );
+  function launch(op: Operator, guarantee: string): Instance {
+    const inst = launchTracked(APP, [broker.bootstrap, join(dir, 'state'), op, guarantee]);
     instances.push(inst);
     return inst;
   }
 
-  const describeApp = (i: Instance) => `state=${i.state} processed=${i.processed} exit=${i.child.exitCode ?? i.child.signalCode}\n${i.stderr}`;
+  const describeApp = describeTracked;
 
   const kill = killApp;
 
@@ -79,8 +74,8 @@ describe('kill -9 recovery of stateful operators (child process, live broker)', 
   }
 
   /** Sum of the group's committed offsets on the input topics. */
-  async function committed(op: Operator): Promise<number> {
-    const offsets = await admin.fetchOffsets({ groupId: appId(op), topics: [INPUT, OTHER] });
+  async function committed(op: Operator, guarantee: string): Promise<number> {
+    const offsets = await admin.fetchOffsets({ groupId: appId(op, guarantee), topics: [INPUT, OTHER] });
     return offsets.flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
   }
 
@@ -91,29 +86,34 @@ describe('kill -9 recovery of stateful operators (child process, live broker)', 
     return [...expected.values].filter(([k, v]) => (actual as Map<string, string>).get(k) !== v).map(([k, v]) => `${k}: want ${v}, have ${(actual as Map<string, string>).get(k)}`);
   }
 
-  async function run(op: Operator): Promise<void> {
+  async function run(op: Operator, guarantee = 'at_least_once'): Promise<void> {
     const { phases, expected } = scenario(op);
     // 1: phase 1 fully committed, then kill.
-    const first = launch(op);
+    const first = launch(op, guarantee);
     await produce(phases[0]);
-    await waitFor(async () => (await committed(op)) >= phases[0].length, () => `phase 1 committed:\n${describeApp(first)}`, 30_000);
+    await waitFor(async () => (await committed(op, guarantee)) >= phases[0].length, () => `phase 1 committed:\n${describeApp(first)}`, 30_000);
     await kill(first);
     // 2: restart, kill mid-stream.
-    const second = launch(op);
+    const second = launch(op, guarantee);
     await produce(phases[1]);
     await waitFor(() => second.processed > 0, () => `restarted app processing:\n${describeApp(second)}`, 30_000);
     await kill(second);
     // 3: restart, finish.
-    const third = launch(op);
+    const third = launch(op, guarantee);
     await produce(phases[2]);
     let lacking: string[] = [];
     await waitFor(
-      async () => (lacking = missing(expected, await io.readAll(OUTPUT))).length === 0,
+      async () => (lacking = missing(expected, await io.readAll(OUTPUT, { readCommitted: true }))).length === 0,
       () => `output to match the reference; ${lacking.length} missing, e.g. ${lacking.slice(0, 5).join('; ')}\n${describeApp(third)}`,
       40_000,
     );
-    const out = await io.readAll(OUTPUT);
+    const out = await io.readAll(OUTPUT, { readCommitted: true });
     const actual = outputView(expected.kind, out);
+    if (guarantee === 'exactly_once_v2') {
+      const seen = new Set<string>();
+      const repeated = out.filter((r) => r.value !== null).map((r) => `${r.key}=${r.value}`).filter((kv) => (seen.has(kv) ? true : (seen.add(kv), false)));
+      expect(repeated, 'records written twice under exactly-once').toEqual([]);
+    }
     if (expected.kind === 'stream') {
       expect(actual).toEqual(expected.values);
     } else {
@@ -127,6 +127,9 @@ describe('kill -9 recovery of stateful operators (child process, live broker)', 
 
   for (const op of OPERATORS) {
     it(`${op}: killed twice mid-stream, the final output equals the reference`, () => run(op), 120_000);
+  }
+  for (const op of EXACT_OPERATORS) {
+    it(`${op} under exactly_once_v2: killed twice mid-stream, the output equals the reference with no record twice`, () => run(op, 'exactly_once_v2'), 120_000);
   }
 });
 

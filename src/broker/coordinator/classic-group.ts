@@ -134,6 +134,36 @@ export class ClassicGroup {
     return member;
   }
 
+  /**
+   * KIP-345: a static member that rejoined with an unknown member id takes over its previous
+   * incarnation's place under `newId` — same assignment, same leadership, same place in the
+   * current generation's pending syncs. The old id is gone from the group afterwards (its session
+   * timer is cancelled; requests still carrying it are fenced).
+   */
+  replaceMember(oldId: string, newId: string): GroupMember {
+    const member = this.members.get(oldId);
+    if (member === undefined) throw new Error(`group ${this.groupId} has no member ${oldId} to replace`);
+    member.sessionTimer?.cancel();
+    member.sessionTimer = null;
+    this.members.delete(oldId);
+    member.memberId = newId;
+    this.members.set(newId, member);
+    if (member.groupInstanceId !== null) this.staticMembers.set(member.groupInstanceId, newId);
+    if (this.pendingSync.delete(oldId)) this.pendingSync.add(newId);
+    if (this.leaderId === oldId) this.leaderId = newId;
+    return member;
+  }
+
+  /**
+   * Kafka's static-member fencing: a request naming a group instance id whose current member id
+   * is another one comes from an older incarnation of that instance.
+   */
+  isFenced(memberId: string, groupInstanceId: string | null): boolean {
+    if (groupInstanceId === null) return false;
+    const current = this.staticMembers.get(groupInstanceId);
+    return current !== undefined && current !== memberId;
+  }
+
   addPending(memberId: string, timer: TimerHandle | null): void {
     this.pendingMembers.set(memberId, { memberId, timer });
   }

@@ -135,8 +135,8 @@ export class GroupCoordinator {
     if (req.groupInstanceId !== null) {
       // A static member joins directly; a previous incarnation with the same instance id is replaced.
       const oldId = group.staticMembers.get(req.groupInstanceId);
-      if (oldId !== undefined) this.rebalance.removeMember(group, oldId, ErrorCode.FENCED_INSTANCE_ID);
-      this.rebalance.addMemberAndRebalance(group, newId, req, resolve);
+      if (oldId !== undefined) this.rebalance.replaceStaticMember(group, oldId, newId, req, resolve);
+      else this.rebalance.addMemberAndRebalance(group, newId, req, resolve);
       return;
     }
     if (req.requireKnownMemberId) {
@@ -149,6 +149,10 @@ export class GroupCoordinator {
   }
 
   private joinKnownMember(group: ClassicGroup, req: JoinRequest, resolve: (r: JoinResult) => void): void {
+    if (group.isFenced(req.memberId, req.groupInstanceId)) {
+      resolve(joinError(ErrorCode.FENCED_INSTANCE_ID, req.memberId));
+      return;
+    }
     if (group.removePending(req.memberId)) {
       this.rebalance.addMemberAndRebalance(group, req.memberId, req, resolve);
       return;
@@ -198,6 +202,7 @@ export class GroupCoordinator {
     const group = this.groups.get(req.groupId);
     if (!group) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     if (group.is(GroupState.Dead)) return Promise.resolve(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    if (group.isFenced(req.memberId, req.groupInstanceId)) return Promise.resolve(syncError(ErrorCode.FENCED_INSTANCE_ID));
     const member = group.get(req.memberId);
     if (!member) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     if (req.groupInstanceId !== null && member.groupInstanceId !== req.groupInstanceId) {
@@ -239,6 +244,7 @@ export class GroupCoordinator {
     const group = this.groups.get(groupId);
     if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (group.isFenced(memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
     const member = group.get(memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (groupInstanceId !== null && member.groupInstanceId !== groupInstanceId) return ErrorCode.FENCED_INSTANCE_ID;
@@ -289,6 +295,7 @@ export class GroupCoordinator {
     }
     if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (generationId < 0 && group.is(GroupState.Empty)) return ErrorCode.NONE;
+    if (group.isFenced(memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
     const member = group.get(memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (groupInstanceId !== null && member.groupInstanceId !== groupInstanceId) return ErrorCode.FENCED_INSTANCE_ID;

@@ -58,6 +58,48 @@ export class GroupRebalancer {
     this.maybePrepareRebalance(group);
   }
 
+  /**
+   * A static member (KIP-345) rejoined with an unknown member id: it replaces its previous
+   * incarnation (whose parked join or sync is answered FENCED_INSTANCE_ID) under a new member id.
+   * In a Stable group whose chosen protocol stays the same there is no rebalance (Kafka's
+   * updateStaticMemberAndRebalance): the reply carries the current generation and the OLD leader
+   * id, so the member — even when it was the leader — does not compute an assignment, and its
+   * SyncGroup gets back the assignment it had. Mid-rebalance the join takes part in the
+   * rebalance; after the join phase (CompletingRebalance) a new rebalance starts, because the
+   * leader may be assigning to the old member id.
+   */
+  replaceStaticMember(group: ClassicGroup, oldId: string, newId: string, req: JoinRequest, resolve: (r: JoinResult) => void): void {
+    const previousLeader = group.leaderId;
+    const old = group.get(oldId);
+    if (old === undefined) throw new Error(`no member ${oldId} in group ${group.groupId}`);
+    const [oldJoin, oldSync] = [old.awaitingJoin, old.awaitingSync];
+    old.awaitingJoin = null;
+    old.awaitingSync = null;
+    oldJoin?.(joinError(ErrorCode.FENCED_INSTANCE_ID, oldId));
+    oldSync?.(syncError(ErrorCode.FENCED_INSTANCE_ID));
+    const member = group.replaceMember(oldId, newId);
+    member.sessionTimeoutMs = req.sessionTimeoutMs;
+    member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
+    member.clientId = req.clientId;
+    member.clientHost = req.clientHost;
+    member.protocols = req.protocols;
+    this.touch(group, member);
+    if (group.is(GroupState.Stable) && group.selectProtocol() === group.protocolName) {
+      resolve({
+        errorCode: ErrorCode.NONE,
+        generationId: group.generationId,
+        protocolType: group.protocolType,
+        protocolName: group.protocolName,
+        leader: previousLeader ?? '',
+        memberId: newId,
+        members: [],
+      });
+      return;
+    }
+    member.awaitingJoin = resolve;
+    this.maybePrepareRebalance(group);
+  }
+
   maybePrepareRebalance(group: ClassicGroup): void {
     if (group.is(GroupState.PreparingRebalance)) {
       this.tryCompleteJoin(group);

@@ -34,6 +34,11 @@
  * stays open for its producer to finish or for the timeout to abort.
  * Timeouts: every `abortTimedOutIntervalMs`, an Ongoing transaction older than its timeout is
  * fenced and aborted as InitProducerId would (the producer's next request is fenced).
+ * Expiration (transactional.id.expiration.ms, as Kafka's TransactionStateManager): every
+ * `removeExpiredIntervalMs`, an id that is idle (Empty / CompleteCommit / CompleteAbort) and was
+ * last updated `idExpirationMs` ago or more becomes Dead: a tombstone in __transaction_state, then
+ * it is forgotten. Its old producer id then maps to nothing (a Produce with it gets
+ * INVALID_PRODUCER_ID_MAPPING) and the next InitProducerId with the id starts afresh.
  */
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import type { Broker, ProduceVerdict } from '../broker.ts';
@@ -50,6 +55,7 @@ import { TxnLocks } from './txn-locks.ts';
 export interface TxnCoordinatorOptions {
   maxTimeoutMs: number;
   abortTimedOutIntervalMs: number;
+  idExpirationMs: number;
 }
 
 /** First request version of each API that may carry PRODUCER_FENCED. */
@@ -292,6 +298,23 @@ export class TransactionCoordinator {
         if (cur === undefined || cur.state !== TxnState.Ongoing || now - cur.txnStartTimestamp <= cur.timeoutMs) return;
         this.broker.logger.info(`aborting transaction ${m.transactionalId}: open for more than ${cur.timeoutMs} ms`);
         await this.fenceAndAbort(m.transactionalId);
+      });
+    }
+  }
+
+  /** Forgets every idle transactional id not updated for idExpirationMs (see Expiration above). */
+  async expireIds(): Promise<void> {
+    const expired = (m: TxnMetadata | undefined, now: number): m is TxnMetadata => m !== undefined && isIdle(m.state) && now - m.lastUpdateTimestamp >= this.options.idExpirationMs;
+    for (const m of [...this.txns.values()]) {
+      if (!expired(m, this.broker.clock.now())) continue;
+      await this.locks.run(m.transactionalId, async () => {
+        const cur = this.txns.get(m.transactionalId);
+        if (!expired(cur, this.broker.clock.now())) return;
+        assertTransition(cur.transactionalId, cur.state, TxnState.Dead);
+        await this.log.append([{ key: encodeTxnKey(cur.transactionalId), value: null }]);
+        this.txns.delete(cur.transactionalId);
+        if (this.byProducerId.get(cur.producerId) === cur.transactionalId) this.byProducerId.delete(cur.producerId);
+        this.broker.logger.info(`transactional id ${cur.transactionalId} expired: unused for ${this.options.idExpirationMs} ms`);
       });
     }
   }

@@ -11,7 +11,7 @@
  *   4. wait for __consumer_offsets to load (committing a recovered transaction writes offsets),
  *      then load __transaction_state and complete interrupted commits/aborts — before the broker
  *      listens, so no client sees a half-finished transaction;
- *   5. start the timer that aborts timed-out transactions.
+ *   5. start the timers that abort timed-out transactions and forget expired transactional ids.
  */
 import type { Broker } from '../broker.ts';
 import type { ServiceDef, ServiceKey } from '../services.ts';
@@ -24,7 +24,7 @@ import { TRANSACTION_STATE_TOPIC } from './txn-log.ts';
 import { TxnPartitions } from './txn-partitions.ts';
 
 export class TransactionService {
-  private stopTimer: () => void = () => undefined;
+  private stopTimers: Array<() => void> = [];
 
   private constructor(readonly coordinator: TransactionCoordinator) {}
 
@@ -54,15 +54,20 @@ export class TransactionService {
     await coordinator.load();
     for (const p of coordinator.loadProblems) broker.logger.warn(p);
     const service = new TransactionService(coordinator);
-    service.stopTimer = broker.clock.setInterval(() => {
+    service.stopTimers = [
       // 5
-      coordinator.abortTimedOut().catch((err: Error) => broker.logger.warn(`aborting timed-out transactions: ${err.message}`));
-    }, broker.options.transaction.abortTimedOutIntervalMs);
+      broker.clock.setInterval(() => {
+        coordinator.abortTimedOut().catch((err: Error) => broker.logger.warn(`aborting timed-out transactions: ${err.message}`));
+      }, broker.options.transaction.abortTimedOutIntervalMs),
+      broker.clock.setInterval(() => {
+        coordinator.expireIds().catch((err: Error) => broker.logger.warn(`removing expired transactional ids: ${err.message}`));
+      }, broker.options.transaction.removeExpiredIntervalMs),
+    ];
     return service;
   }
 
   async close(): Promise<void> {
-    this.stopTimer();
+    for (const stop of this.stopTimers) stop();
     await this.coordinator.drain().catch(() => undefined);
   }
 }

@@ -19,7 +19,7 @@
  * (kept legal, as Kafka's table does, since an abort with no partitions is harmless);
  * Ongoing → PrepareEpochFence is an InitProducerId (or timeout) fencing an open transaction,
  * which then aborts. Ongoing → Ongoing adds partitions to an open transaction.
- * Dead is terminal (the id expired; not reached by this broker yet).
+ * Dead is terminal: the id expired (transactional.id.expiration.ms); it is written as a tombstone.
  */
 
 export const TxnState = {

@@ -66,20 +66,6 @@ export class KafkaAssignedConsumer implements AssignedConsumer {
     return [...this.#slots.values()].map((s) => ({ topic: s.topic, partition: s.partition }));
   }
 
-  /**
-   * The offset of the next record poll() returns for the partition (Kafka's consumer.position()):
-   * the first buffered record's, else the fetch position — which moves past control records and
-   * compaction gaps, so position() reaches the end offset even when the last records are not data.
-   * undefined before the partition's start offset is known.
-   */
-  position(tp: TopicPartition): number | undefined {
-    const slot = this.#slot(tp, 'position');
-    for (const b of this.#buffer) {
-      if (b.topic === tp.topic && b.partition === tp.partition && b.records.length > 0) return b.records[0]!.offset;
-    }
-    return slot.position;
-  }
-
   seek(tp: TopicPartitionOffset): void {
     const slot = this.#slot(tp, 'seek');
     slot.position = tp.offset;
@@ -95,6 +81,12 @@ export class KafkaAssignedConsumer implements AssignedConsumer {
   resume(partitions: readonly TopicPartition[]): void {
     for (const tp of partitions) this.#paused.delete(topicPartitionKey(tp.topic, tp.partition));
     this.#dirty = true;
+  }
+
+  position(tp: TopicPartition): number | undefined {
+    const buffered = this.#buffer.find((b) => b.topic === tp.topic && b.partition === tp.partition && b.records.length > 0);
+    if (buffered !== undefined) return buffered.records[0]!.offset;
+    return this.#slots.get(topicPartitionKey(tp.topic, tp.partition))?.position;
   }
 
   async poll(maxRecords: number, timeoutMs: number): Promise<readonly FetchedBatch[]> {

@@ -27,7 +27,7 @@
  * tasks first. Positions advance as records are fetched; committed offsets only by commitOffsets.
  */
 import { KafkaClientError, toClientError } from '../errors.ts';
-import type { Assignment, ClientConfig, FetchedBatch, GroupConsumer, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import type { Assignment, ClientConfig, ConsumerGroupMetadata, FetchedBatch, GroupConsumer, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../types.ts';
 import { listOffsets, OffsetSpec } from '../admin.ts';
 import { WireCluster } from '../cluster.ts';
 import { GroupFetcher } from './fetcher.ts';
@@ -72,6 +72,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
       rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60_000,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 3000,
+      groupInstanceId: options.groupInstanceId ?? null,
       clientId: config.clientId,
       connectTimeoutMs,
       requestTimeoutMs,
@@ -162,6 +163,10 @@ export class KafkaGroupConsumer implements GroupConsumer {
     return this.#delivered;
   }
 
+  groupMetadata(): ConsumerGroupMetadata {
+    return { groupId: this.#options.groupId, generationId: this.#membership.generationId, memberId: this.#membership.memberId, groupInstanceId: this.#options.groupInstanceId ?? null };
+  }
+
   async disconnect(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -175,7 +180,8 @@ export class KafkaGroupConsumer implements GroupConsumer {
   // ------------------------------------------------------------------------------------------
 
   #startRebalance(): void {
-    if (!this.#started || this.#closed || this.#rebalancing !== undefined) return;
+    // After a fatal error the loop would end at once with rejoinNeeded still set: never restart it.
+    if (!this.#started || this.#closed || this.#fatal !== undefined || this.#rebalancing !== undefined) return;
     this.#rebalancing = this.#rebalanceLoop().finally(() => {
       this.#rebalancing = undefined;
       if (this.#membership.rejoinNeeded) this.#startRebalance(); // flagged as the loop ended

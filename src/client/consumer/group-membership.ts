@@ -31,12 +31,19 @@ import type { WireCluster } from '../cluster.ts';
 import { WireConnection, type RequestOptions } from '../connection.ts';
 import { decodeGroupAssignment, decodeGroupSubscription, encodeGroupAssignment, encodeGroupSubscription } from './group-codec.ts';
 
+/** OffsetFetch with requireStable: a transaction holding offsets of the partition is still open. */
+const UNSTABLE_OFFSET_COMMIT = 88;
+const UNSTABLE_WAIT_MS = 60_000;
+const FENCED_INSTANCE_ID = 82;
+
 export interface MembershipOptions {
   readonly groupId: string;
   readonly assignor: GroupAssignor;
   readonly sessionTimeoutMs: number;
   readonly rebalanceTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
+  /** Static membership (KIP-345); null for a dynamic member. */
+  readonly groupInstanceId: string | null;
   readonly clientId: string;
   readonly connectTimeoutMs: number;
   readonly requestTimeoutMs: number;
@@ -65,6 +72,8 @@ export class GroupMembership {
   generationId = -1;
   /** Set when the coordinator says this member must (re)join; cleared by a successful sync. */
   rejoinNeeded = true;
+  /** Set once the coordinator fenced this static member (FENCED_INSTANCE_ID): fatal. */
+  fenced: KafkaClientError | undefined;
   /** Called when rejoinNeeded turns true (wakes a waiting poll()). */
   onRejoinNeeded: () => void = () => {};
   readonly #cluster: WireCluster;
@@ -152,7 +161,15 @@ export class GroupMembership {
 
   /** Applies the member-state table above for a group error code; true when it was one. */
   #onGroupError(code: number): boolean {
-    if (code === 27) this.#needRejoin(false, false);
+    if (code === FENCED_INSTANCE_ID) {
+      // Another process runs with our group.instance.id and took our place: stop, as Java's
+      // consumer does (FencedInstanceIdException) — rejoining would fence that one in turn.
+      this.fenced ??= new KafkaClientError(
+        `member ${this.memberId} of group ${this.#o.groupId} was fenced: FENCED_INSTANCE_ID (Kafka error 82) — a newer instance with group.instance.id ${this.#o.groupInstanceId ?? '-'} took its place`,
+        { retriable: false, kafkaType: 'FENCED_INSTANCE_ID' },
+      );
+      this.#needRejoin(true, true);
+    } else if (code === 27) this.#needRejoin(false, false);
     else if (code === 22) this.#needRejoin(false, true);
     else if (code === 25) this.#needRejoin(true, true);
     else return false;
@@ -174,6 +191,7 @@ export class GroupMembership {
     try {
       for (;;) {
         if (this.#closed) throw new KafkaClientError(`${what}: the consumer was disconnected`, { retriable: false });
+        if (this.fenced !== undefined) throw this.fenced;
         let code: number | undefined;
         let failure: unknown;
         try {
@@ -217,12 +235,12 @@ export class GroupMembership {
         sessionTimeoutMs: this.#o.sessionTimeoutMs,
         rebalanceTimeoutMs: this.#o.rebalanceTimeoutMs,
         memberId: this.memberId,
-        groupInstanceId: null,
+        groupInstanceId: this.#o.groupInstanceId,
         protocolType: 'consumer',
         protocols: [{ name: a.name, metadata }],
         reason: null,
       },
-      { timeoutMs: this.#o.rebalanceTimeoutMs + 5000 },
+      { timeoutMs: this.#o.rebalanceTimeoutMs + 5000, ...(this.#o.groupInstanceId !== null ? { minVersion: 5 } : {}) },
     );
     if (join.errorCode === 79) this.memberId = join.memberId;
     if (join.errorCode !== 0) return join.errorCode;
@@ -233,7 +251,7 @@ export class GroupMembership {
       groupId: this.#o.groupId,
       generationId,
       memberId: this.memberId,
-      groupInstanceId: null,
+      groupInstanceId: this.#o.groupInstanceId,
       protocolType: 'consumer',
       protocolName: a.name,
       assignments,
@@ -289,7 +307,7 @@ export class GroupMembership {
     try {
       const r = await this.#call(
         ApiKeys.Heartbeat,
-        { groupId: this.#o.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null },
+        { groupId: this.#o.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: this.#o.groupInstanceId },
         { timeoutMs: this.#o.sessionTimeoutMs },
       );
       if (r.errorCode === 0 || this.#onGroupError(r.errorCode)) return;
@@ -317,7 +335,7 @@ export class GroupMembership {
         groupId: this.#o.groupId,
         generationIdOrMemberEpoch: generationId,
         memberId: this.memberId,
-        groupInstanceId: null,
+        groupInstanceId: this.#o.groupInstanceId,
         retentionTimeMs: -1n,
         topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
       });
@@ -332,28 +350,41 @@ export class GroupMembership {
   }
 
   /** Committed offsets (-1 where none) of the group, by OffsetFetch (v1–7: topics by name). */
+  /**
+   * Committed offsets, asked with requireStable (KIP-447, as Java's read_committed consumer): while
+   * a transaction holding offsets of a partition is open, the coordinator answers
+   * UNSTABLE_OFFSET_COMMIT and the question is asked again (for up to a minute, Java's
+   * default.api.timeout.ms), so a task never starts from an offset an in-doubt transaction moves.
+   */
   async committed(tps: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
     if (tps.length === 0) return [];
     const byTopic = new Map<string, number[]>();
     for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
     const what = `reading the committed offsets of group ${this.#o.groupId} for ${tps.map((t) => `${t.topic}-${t.partition}`).join(', ')}`;
-    return this.#retrying(what, 6, async () => {
-      const r = await this.#call(
-        ApiKeys.OffsetFetch,
-        { groupId: this.#o.groupId, topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })), groups: [], requireStable: false },
-        { minVersion: 1, maxVersion: 7 },
-      );
-      if (r.errorCode !== 0) throw Object.assign(codeError(r.errorCode, what), { code: r.errorCode });
-      const found = new Map<string, number>();
-      for (const t of r.topics) {
-        for (const p of t.partitions) {
-          if (p.errorCode !== 0) throw Object.assign(codeError(p.errorCode, `${what}: ${t.name}-${p.partitionIndex}`), { code: p.errorCode });
-          found.set(`${t.name}\u0000${p.partitionIndex}`, Number(p.committedOffset));
+    const deadline = Date.now() + UNSTABLE_WAIT_MS;
+    for (;;) {
+      const answer = await this.#retrying(what, 6, async () => {
+        const r = await this.#call(
+          ApiKeys.OffsetFetch,
+          { groupId: this.#o.groupId, topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })), groups: [], requireStable: true },
+          { minVersion: 1, maxVersion: 7 },
+        );
+        if (r.errorCode !== 0) throw Object.assign(codeError(r.errorCode, what), { code: r.errorCode });
+        const found = new Map<string, number>();
+        for (const t of r.topics) {
+          for (const p of t.partitions) {
+            if (p.errorCode === UNSTABLE_OFFSET_COMMIT && Date.now() < deadline) return undefined;
+            if (p.errorCode !== 0) throw Object.assign(codeError(p.errorCode, `${what}: ${t.name}-${p.partitionIndex}`), { code: p.errorCode });
+            found.set(`${t.name}\u0000${p.partitionIndex}`, Number(p.committedOffset));
+          }
         }
-      }
-      return tps.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: found.get(`${tp.topic}\u0000${tp.partition}`) ?? -1 }));
-    });
+        return tps.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: found.get(`${tp.topic}\u0000${tp.partition}`) ?? -1 }));
+      });
+      if (answer !== undefined) return answer;
+      await sleep(50);
+    }
   }
+
 
   // ------------------------------------------------------------------------------- leave
 
@@ -365,11 +396,12 @@ export class GroupMembership {
     // A JoinGroup parked on the coordinator connection would hold the LeaveGroup behind it:
     // drop that connection (the join fails) and leave over a new one.
     if (this.#joining) this.#forgetCoordinator();
-    if (leave && this.memberId !== '') {
+    // A static member never leaves on close (KIP-345): its place waits sessionTimeoutMs for it.
+    if (leave && this.memberId !== '' && this.#o.groupInstanceId === null) {
       try {
         await this.#call(
           ApiKeys.LeaveGroup,
-          { groupId: this.#o.groupId, memberId: this.memberId, members: [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is closing' }] },
+          { groupId: this.#o.groupId, memberId: this.memberId, members: [{ memberId: this.memberId, groupInstanceId: this.#o.groupInstanceId, reason: 'the consumer is closing' }] },
           { timeoutMs: Math.min(this.#o.requestTimeoutMs, 5000) },
         );
       } catch {

@@ -2,8 +2,10 @@
  * The producer's identity towards the brokers: producer id, epoch and per-partition sequence
  * numbers (KIP-98 idempotence, KIP-360 epoch bumps). The sender asks it for a stamp when it first
  * encodes a batch and tells it when a partition's sequence is broken; it never decides retries.
- * Transactions (transactional.id, AddPartitionsToTxn, EndTxn) will extend this class: the stamp
- * then also names the open transaction, and the state table below gains the transaction states.
+ * A transactional producer's identity comes from its transaction coordinator instead
+ * (transactions.ts calls `adopt` after InitProducerId with the transactional id); its epoch is the
+ * coordinator's to bump, so `restart` is never used for it (a broken sequence aborts the
+ * transaction and the next InitProducerId bumps the epoch, KIP-360).
  *
  * State:
  *   current    { producerId, epoch } from InitProducerId (transactionalId null), or
@@ -76,6 +78,16 @@ export class TransactionManager {
   async init(): Promise<void> {
     if (!this.idempotent || this.#producerId >= 0n) return;
     await this.#newProducerId();
+  }
+
+  /**
+   * Takes the identity a transaction coordinator handed out: every partition starts again at
+   * sequence 0 under it (a new epoch must start at 0, see the sequence rules above).
+   */
+  adopt(producerId: bigint, epoch: number): void {
+    this.#producerId = producerId;
+    this.#epoch = epoch;
+    this.#partitions.clear();
   }
 
   /** The stamp for the next batch of `count` records on topic-partition; advances its sequence. */

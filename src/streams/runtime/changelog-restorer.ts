@@ -5,7 +5,9 @@
  * changelog topics.
  *
  * Per store (changelog topic T, partition p = the task's partition):
- *   1 [earliest, end) = the changelog partition's log start and end offsets (ListOffsets)
+ *   1 [earliest, end) = the changelog partition's log start and last stable offset (ListOffsets,
+ *     read_committed: an open transaction's records are not restored, as the consumer reading
+ *     read_committed never returns them; with no transactions this is the high watermark)
  *   2 start = store.committedChangelogOffset() — the offset written in the same LevelDB batch as
  *     the data (bytes-store.ts) — or `earliest` when the store has none (new or in-memory)
  *   3 start > end: the checkpoint is AHEAD of the changelog (the changelog was deleted and
@@ -14,6 +16,8 @@
  *     start < earliest: records the store never saw were deleted → the same.
  *   4 read [start, end) in batches; each batch goes to store.restore(records), which writes the
  *     data and offset = last + 1 atomically, so a crash mid-restore resumes where it stopped.
+ *     A partition is done when the consumer's position reaches end: the offsets just below end
+ *     may hold no record (a transaction marker, an aborted transaction, compacted records).
  * Restoring reads up to the end observed in step 1; records appended later (by a zombie owner)
  * are not waited for.
  *
@@ -72,7 +76,7 @@ export class ChangelogRestorer {
   async plan(parts: readonly ChangelogPartition[]): Promise<Array<ChangelogPartition & { start: number; end: number }>> {
     if (parts.length === 0) return [];
     const tps = parts.map((p) => ({ topic: p.topic, partition: p.partition }));
-    const [earliest, latest] = await Promise.all([this.#admin.listOffsets(tps, 'earliest'), this.#admin.listOffsets(tps, 'latest')]);
+    const [earliest, latest] = await Promise.all([this.#admin.listOffsets(tps, 'earliest'), this.#admin.listOffsets(tps, 'latest', { isolation: 'read_committed' })]);
     return parts.map((p, i) => {
       const lo = earliest[i]!.offset;
       const end = latest[i]!.offset;
@@ -105,7 +109,7 @@ export class ChangelogRestorer {
       let idle = 0;
       while (byTp.size > 0) {
         const batches = await this.#consumer.poll(10_000, POLL_MS);
-        if (batches.length === 0) {
+        if (batches.length === 0 && !(await this.#finishReached(byTp))) {
           if (++idle > MAX_IDLE_POLLS) {
             throw new Error(`Restoring ${[...byTp.keys()].map((k) => k.replace('\u0000', '-')).join(', ')} made no progress for ${(MAX_IDLE_POLLS * POLL_MS) / 1000} s; is the broker reachable?`);
           }
@@ -127,15 +131,8 @@ export class ChangelogRestorer {
           position.set(k, last);
           read += records.length;
           if (records.length > 0) await plan.store.restore(records);
-          if (last + 1 >= plan.end) {
-            // Records at the end may be gaps (compaction, control records): record the end itself.
-            if (plan.store.committedChangelogOffset() !== plan.end) {
-              plan.store.flushCache();
-              await plan.store.commit(plan.end);
-            }
-            byTp.delete(k);
-          }
         }
+        await this.#finishReached(byTp);
       }
     } finally {
       await this.#consumer.assign([]);
@@ -143,5 +140,24 @@ export class ChangelogRestorer {
     this.#restoredRecords += read;
     if (read > 0) this.#logger.warn(`[restore] restored ${read} changelog records into ${plans.map((p) => `${p.store.name}@${p.topic}-${p.partition}`).join(', ')}`);
     return read;
+  }
+
+  /**
+   * Finishes the partitions whose consumer position reached their end: the store records the end
+   * itself as its changelog offset (the last offsets may be gaps). True when one finished.
+   */
+  async #finishReached(byTp: Map<string, ChangelogPartition & { start: number; end: number }>): Promise<boolean> {
+    let finished = false;
+    for (const [k, plan] of [...byTp]) {
+      const pos = this.#consumer.position({ topic: plan.topic, partition: plan.partition });
+      if (pos === undefined || pos < plan.end) continue;
+      if (plan.store.committedChangelogOffset() !== plan.end) {
+        plan.store.flushCache();
+        await plan.store.commit(plan.end);
+      }
+      byTp.delete(k);
+      finished = true;
+    }
+    return finished;
   }
 }

@@ -15,7 +15,7 @@
  */
 
 import type { GlobalDeps } from './global/global-stream-thread.ts';
-import type { Admin, AssignedConsumer, FetchedBatch, Producer, ProducerRecord, RecordMetadata, TopicPartition, TopicPartitionOffset } from '../../client/types.ts';
+import type { Admin, AssignedConsumer, ConsumerGroupMetadata, FetchedBatch, ListOffsetsOptions, Producer, ProducerRecord, RecordMetadata, TopicPartition, TopicPartitionOffset } from '../../client/types.ts';
 
 export type { TopicPartition, TopicPartitionOffset } from '../../client/types.ts';
 export type PortBatch = Pick<FetchedBatch, 'topic' | 'partition' | 'records'>;
@@ -23,11 +23,11 @@ export type PortRecord = PortBatch['records'][number];
 export type PortProducerRecord = ProducerRecord;
 export type PortRecordMetadata = RecordMetadata;
 /** The client objects as the runtime uses them (subsets of src/client/types.ts). */
-export type PortProducer = Pick<Producer, 'connect' | 'send' | 'flush' | 'disconnect'>;
+export type PortProducer = Pick<Producer, 'connect' | 'send' | 'flush' | 'disconnect' | 'beginTransaction' | 'sendOffsetsToTransaction' | 'commitTransaction' | 'abortTransaction'>;
 export interface PortAdmin extends Pick<Admin, 'connect' | 'deleteRecords' | 'disconnect'> {
-  listOffsets(tps: readonly TopicPartition[], spec: 'earliest' | 'latest'): ReturnType<Admin['listOffsets']>;
+  listOffsets(tps: readonly TopicPartition[], spec: 'earliest' | 'latest', options?: ListOffsetsOptions): ReturnType<Admin['listOffsets']>;
 }
-export interface PortAssignedConsumer extends Pick<AssignedConsumer, 'connect' | 'assign' | 'disconnect'> {
+export interface PortAssignedConsumer extends Pick<AssignedConsumer, 'connect' | 'assign' | 'disconnect' | 'position'> {
   poll(maxRecords: number, timeoutMs: number): Promise<readonly PortBatch[]>;
 }
 
@@ -60,6 +60,8 @@ export interface PortGroupConsumerOptions {
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly rebalanceTimeoutMs: number;
+  /** Static membership (KIP-345): the consumer's group.instance.id. */
+  readonly groupInstanceId?: string | undefined;
   /** Called when the member (re)joins: what it owns now. */
   readonly subscriptionInfo: () => PortSubscriptionInfo;
   readonly beforeRevoke: (partitions: readonly TopicPartition[]) => Promise<void>;
@@ -70,12 +72,19 @@ export interface PortGroupConsumer {
   connect(): Promise<void>;
   poll(maxRecords: number, timeoutMs: number): Promise<readonly PortBatch[]>;
   commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** The member's generation, for offsets committed in a transaction (exactly-once). */
+  groupMetadata(): ConsumerGroupMetadata;
   disconnect(): Promise<void>;
+}
+
+/** A transactional producer for the stream thread (exactly_once_v2). */
+export interface PortProducerOptions {
+  readonly transactionalId?: string | undefined;
 }
 
 /** Everything the stream thread needs from the outside world, created per connected session. */
 export interface RuntimeDeps {
-  producer(): PortProducer;
+  producer(options?: PortProducerOptions): PortProducer;
   admin(): PortAdmin;
   assignedConsumer(): PortAssignedConsumer;
   groupConsumer(options: PortGroupConsumerOptions): PortGroupConsumer;

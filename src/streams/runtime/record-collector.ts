@@ -13,8 +13,14 @@
  *   3    flush(): dispatch the buffer, await every outstanding send; acknowledged offsets
  *        advance the end offsets; a failed send fails the commit (the input is not committed,
  *        so the records are reprocessed: at-least-once)
+ *   4    (exactly_once_v2) commitTransaction(offsets): the input offsets are sent in the
+ *        producer's transaction and the transaction is committed, so output, changelog records
+ *        and consumed positions become visible together or not at all.
+ * Under exactly_once_v2 a transaction begins lazily, with the first records dispatched (or the
+ * first offsets committed) after the previous commit, as Kafka's StreamsProducer does.
  */
-import type { PortProducer as Producer, PortProducerRecord as ProducerRecord, PortRecordMetadata as RecordMetadata } from './client-port.ts';
+import type { ConsumerGroupMetadata } from '../../client/types.ts';
+import type { PortProducer as Producer, PortProducerRecord as ProducerRecord, PortRecordMetadata as RecordMetadata, TopicPartitionOffset } from './client-port.ts';
 import type { CollectedRecord, RecordCollector } from '../state/store-types.ts';
 import type { OutputRecord } from '../task/stream-task.ts';
 
@@ -26,10 +32,14 @@ export class RuntimeRecordCollector {
   readonly #changelogEnd = new Map<string, number>();
   #firstError: unknown;
   #sentTotal = 0;
+  readonly #exactlyOnce: boolean;
+  /** exactly_once_v2: a transaction is open (records or offsets were sent since the last commit). */
+  #inTransaction = false;
 
-  constructor(producer: Producer, changelogTopics: ReadonlySet<string>) {
+  constructor(producer: Producer, changelogTopics: ReadonlySet<string>, options: { exactlyOnce?: boolean } = {}) {
     this.#producer = producer;
     this.#changelogTopics = changelogTopics;
+    this.#exactlyOnce = options.exactlyOnce === true;
   }
 
   /** TaskIo.send: sink and dead-letter records. */
@@ -52,6 +62,7 @@ export class RuntimeRecordCollector {
   /** Hands the buffered records to the producer (not awaited; flush() awaits). */
   dispatch(): void {
     if (this.#buffer.length === 0) return;
+    this.#beginTransaction();
     const batch = this.#buffer;
     this.#buffer = [];
     this.#sentTotal += batch.length;
@@ -75,6 +86,26 @@ export class RuntimeRecordCollector {
       this.#firstError = undefined;
       throw new Error(`Producing the application's output failed: ${e instanceof Error ? e.message : String(e)}. Uncommitted input will be reprocessed.`, { cause: e });
     }
+  }
+
+  /**
+   * Commit step 4 under exactly_once_v2: flush, send the input offsets in the transaction, commit
+   * it. Nothing to do when no record and no offset was sent since the last commit. A failure
+   * leaves the transaction to be aborted: the caller closes its tasks dirty (see stream-thread.ts).
+   */
+  async commitTransaction(offsets: readonly TopicPartitionOffset[], group: ConsumerGroupMetadata): Promise<void> {
+    await this.flush();
+    if (!this.#inTransaction && offsets.length === 0) return;
+    this.#beginTransaction();
+    if (offsets.length > 0) await this.#producer.sendOffsetsToTransaction(offsets, group);
+    await this.#producer.commitTransaction();
+    this.#inTransaction = false;
+  }
+
+  #beginTransaction(): void {
+    if (!this.#exactlyOnce || this.#inTransaction) return;
+    this.#producer.beginTransaction();
+    this.#inTransaction = true;
   }
 
   /** The offset after the last acknowledged record of a changelog partition, if any was written. */

@@ -33,9 +33,19 @@ export interface StreamsGroupPieces {
   readonly subscription?: RegExp | undefined;
 }
 
+/**
+ * Kafka Streams' producer default under exactly-once (transaction.timeout.ms = 10 s): a crashed
+ * instance's open transaction is aborted by the coordinator within this time even if the instance
+ * never comes back (a restarted one fences it at once with the same transactional id).
+ */
+const EOS_TRANSACTION_TIMEOUT_MS = 10_000;
+
 export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGroupPieces, pollMaxWaitMs: number, tuning: { maxBlockMs?: number; metadataMaxAgeMs?: number } = {}): RuntimeDeps {
   return {
-    producer: () => clients.producer({ acks: -1, maxBlockMs: tuning.maxBlockMs }),
+    producer: (options = {}) =>
+      options.transactionalId === undefined
+        ? clients.producer({ acks: -1, maxBlockMs: tuning.maxBlockMs })
+        : clients.producer({ transactionalId: options.transactionalId, transactionTimeoutMs: EOS_TRANSACTION_TIMEOUT_MS, maxBlockMs: tuning.maxBlockMs }),
     global: () => ({
       admin: () => clients.admin(),
       consumer: () => clients.assignedConsumer({ offsetReset: 'earliest', maxWaitMs: pollMaxWaitMs }),
@@ -51,6 +61,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         rebalanceTimeoutMs: options.rebalanceTimeoutMs,
         metadataMaxAgeMs: tuning.metadataMaxAgeMs,
+        groupInstanceId: options.groupInstanceId,
         maxWaitMs: pollMaxWaitMs,
         offsetReset: 'earliest',
         beforeRevoke: options.beforeRevoke,
@@ -66,6 +77,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         },
         poll: (max, timeoutMs) => consumer.poll(max, timeoutMs),
         commitOffsets: (offsets) => consumer.commitOffsets(offsets),
+        groupMetadata: () => consumer.groupMetadata(),
         disconnect: () => consumer.disconnect(),
       };
     },

@@ -20,6 +20,19 @@
  * Faults: an error from the clients (broker down, connection lost) stops the loop; the thread
  * closes its tasks WITHOUT committing (uncommitted input is reprocessed), reports REBALANCING and
  * reconnects after a backoff that doubles up to retryBackoffMaxMs — never a tight crash loop.
+ *
+ * exactly_once_v2 (Kafka Streams' EOS v2, KIP-447): the thread's producer is transactional, with
+ * the transactional id "<applicationId>-<processId>-1" (Kafka's ActiveTaskCreator uses
+ * "<applicationId>-<processId>-<threadIdx>"; the process id is persisted in the state directory,
+ * so a restarted instance fences its predecessor's open transaction at once). A commit is "flush,
+ * send the input offsets in the transaction (with the group generation, which fences zombies),
+ * commit the transaction" (record-collector.ts). Any failure of that — a fenced producer, a
+ * generation that moved on, a failed send — ends the session like a client error: the tasks are
+ * closed dirty (uncommitted store writes are dropped, see leveldb-key-value-store.ts), the
+ * transaction is aborted by the coordinator when the next producer with the same id starts, and
+ * the tasks are revived from their stores' committed changelog offsets, restoring
+ * read_committed. A store's on-disk state only ever moves at step 5, after its transaction
+ * committed, so it is never ahead of the committed changelog and needs no wipe.
  * Clients retry a lost connection silently while idle, so after a session timeout without records
  * the loop probes the cluster (one ListOffsets, bounded by the session timeout) to notice.
  * An error from processing (a processor threw, logAndFail) is fatal for the thread and goes to
@@ -143,7 +156,8 @@ export class StreamThread {
   /** One connected session: connect, join, loop until stopped or a client error. */
   async #session(onConnected: () => void): Promise<void> {
     const admin = this.#deps.admin();
-    const producer = this.#deps.producer();
+    const exactlyOnce = this.#config.processingGuarantee === 'exactly_once_v2';
+    const producer = this.#deps.producer(exactlyOnce ? { transactionalId: `${this.#config.applicationId}-${this.#stateDir.processId()}-1` } : {});
     const restoreConsumer = this.#deps.assignedConsumer();
     let consumer: PortGroupConsumer | undefined;
     let clean = false;
@@ -152,20 +166,21 @@ export class StreamThread {
       await this.#deps.ensureInternalTopics();
       await producer.connect();
       await restoreConsumer.connect();
-      const collector = new RuntimeRecordCollector(producer, this.#changelogTopicSet());
+      const collector = new RuntimeRecordCollector(producer, this.#changelogTopicSet(), { exactlyOnce });
       this.#restorer = new ChangelogRestorer(admin, restoreConsumer, this.#taskConfig.logger);
       const tasks = new TaskManager(this.#topology, this.#taskConfig, collector, this.#restorer, this.#stateDir);
       this.#tasks = tasks;
-      const sink: CommitSink = {
-        commitOffsets: (offsets) => consumer!.commitOffsets(offsets),
-        purge: (offsets) => admin.deleteRecords(offsets),
-      };
+      const sink: CommitSink = exactlyOnce
+        ? { exactlyOnce, commitOffsets: (offsets) => collector.commitTransaction(offsets, consumer!.groupMetadata()), purge: (offsets) => admin.deleteRecords(offsets) }
+        : { commitOffsets: (offsets) => consumer!.commitOffsets(offsets), purge: (offsets) => admin.deleteRecords(offsets) };
       const group = consumer = this.#deps.groupConsumer({
         groupId: this.#config.applicationId,
         topics: tasks.sourceTopics(),
         sessionTimeoutMs: this.#config.sessionTimeoutMs,
         heartbeatIntervalMs: this.#config.heartbeatIntervalMs,
         rebalanceTimeoutMs: this.#config.rebalanceTimeoutMs,
+        // Kafka Streams' StreamThread: <group.instance.id>-<thread index>.
+        groupInstanceId: this.#config.groupInstanceId === undefined ? undefined : `${this.#config.groupInstanceId}-1`,
         subscriptionInfo: () => ({ activeTasks: tasks.activeTaskIds(), standbyTasks: tasks.standbyTaskIds(), taskOffsets: tasks.changelogOffsets(), errorCode: this.#errorCode }),
         beforeRevoke: (partitions) => this.#exclusive(() => this.#onRevoke(tasks, sink, partitions)),
         onAssigned: (assignment) => this.#exclusive(() => this.#onAssigned(tasks, assignment)),

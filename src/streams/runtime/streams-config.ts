@@ -11,8 +11,9 @@
  *                            'embedded' (start the bundled broker in-process)
  *   stateDir                 '.tributary/state' [state.dir]; stores live under
  *                            stateDir/applicationId/taskId/
- *   commitIntervalMs         30000 [commit.interval.ms] (Kafka's at_least_once default)
- *   processingGuarantee      'at_least_once' only (exactly_once_v2 is the next issue)
+ *   commitIntervalMs         30000 [commit.interval.ms], 100 under exactly_once_v2 (Kafka's defaults)
+ *   processingGuarantee      'at_least_once' (default) or 'exactly_once_v2' [processing.guarantee]:
+ *                            one transactional producer per stream thread, see stream-thread.ts
  *   cacheMaxBytes            10 MiB [statestore.cache.max.bytes], per store; 0 disables caching
  *   replicationFactor        1 [replication.factor] for internal topics (-1 = broker default)
  *   defaultKeySerde / defaultValueSerde   optional Serde objects
@@ -23,6 +24,8 @@
  *   numStreamThreads         1 (one stream thread is what Node needs; only 1 is accepted)
  *   defaultStoreType         'leveldb' ('memory' for stores without local persistence)
  *   sessionTimeoutMs 45000, heartbeatIntervalMs 3000, rebalanceTimeoutMs 60000 (consumer)
+ *   groupInstanceId          optional [group.instance.id]: static membership (KIP-345); the
+ *                            stream thread's consumer uses `<groupInstanceId>-1`, as Kafka Streams
  *   pollMs                   100: the longest a poll waits for records
  *   maxRecordsPerIteration   1000: records processed per loop turn before yielding the event loop
  *   retryBackoffMs / retryBackoffMaxMs   500 / 10000: reconnect backoff when the broker is away
@@ -39,7 +42,7 @@ import type { DeserializationExceptionHandler } from '../errors/deserialization-
 import type { Serde } from '../serde/serde.ts';
 import type { StreamsLogger } from '../task/internal-context.ts';
 
-export const ProcessingGuarantees = ['at_least_once'] as const;
+export const ProcessingGuarantees = ['at_least_once', 'exactly_once_v2'] as const;
 export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
 
 export interface EmbeddedBrokerConfig {
@@ -71,6 +74,11 @@ export interface StreamsConfigInput {
   numStreamThreads?: number;
   defaultStoreType?: 'memory' | 'leveldb';
   sessionTimeoutMs?: number;
+  /**
+   * Static membership (KIP-345, group.instance.id): restarting with the same id within
+   * sessionTimeoutMs gets this instance its tasks back without a rebalance. Unique per instance.
+   */
+  groupInstanceId?: string;
   heartbeatIntervalMs?: number;
   rebalanceTimeoutMs?: number;
   pollMs?: number;
@@ -101,6 +109,7 @@ export interface StreamsConfig {
   readonly numStreamThreads: 1;
   readonly defaultStoreType: 'memory' | 'leveldb';
   readonly sessionTimeoutMs: number;
+  readonly groupInstanceId: string | undefined;
   readonly heartbeatIntervalMs: number;
   readonly rebalanceTimeoutMs: number;
   readonly pollMs: number;
@@ -153,9 +162,9 @@ const schema = z
       z.array(hostPort).min(1, 'must list at least one "host:port"'),
     ]),
     stateDir: z.string().min(1, 'must be a non-empty directory path').default('.tributary/state'),
-    commitIntervalMs: int(0).default(30_000),
+    commitIntervalMs: int(0).optional(),
     processingGuarantee: z
-      .enum(ProcessingGuarantees, { message: 'only "at_least_once" is supported for now (exactly_once_v2 is planned)' })
+      .enum(ProcessingGuarantees, { message: 'must be "at_least_once" or "exactly_once_v2" (Kafka\'s "exactly_once" and "exactly_once_beta" were removed in Kafka 4.0; use "exactly_once_v2")' })
       .default('at_least_once'),
     cacheMaxBytes: int(0, Number.MAX_SAFE_INTEGER).default(10 * 1024 * 1024),
     replicationFactor: z.union([z.literal(-1), int(1, 32767)]).default(1),
@@ -170,6 +179,7 @@ const schema = z
     numStreamThreads: z.literal(1, { message: 'must be 1: one stream thread per process (run more processes to scale out)' }).default(1),
     defaultStoreType: z.enum(['memory', 'leveldb']).default('leveldb'),
     sessionTimeoutMs: int(1000).default(45_000),
+    groupInstanceId: z.string().min(1).max(249).regex(/^[a-zA-Z0-9._-]+$/, 'may only hold ASCII letters, digits, ".", "_" and "-"').optional(),
     heartbeatIntervalMs: int(100).default(3000),
     rebalanceTimeoutMs: int(1000).default(60_000),
     pollMs: int(1, 60_000).default(100),
@@ -209,6 +219,7 @@ export function parseStreamsConfig(input: StreamsConfigInput): StreamsConfig {
   const d = result.data;
   return {
     ...d,
+    commitIntervalMs: d.commitIntervalMs ?? (d.processingGuarantee === 'exactly_once_v2' ? 100 : 30_000),
     bootstrapServers: d.bootstrapServers,
     applicationServer: d.applicationServer === undefined ? undefined : parseHostPort(d.applicationServer),
     embedded: d.embedded,

@@ -22,6 +22,9 @@
  *   then: purge consumed repartition records (DeleteRecords up to the committed offset).
  * A crash between 4 and 5 leaves a store behind its changelog: restore replays the difference.
  * A crash before 4 reprocesses input (at-least-once); changelog records are idempotent per key.
+ * Under exactly_once_v2 step 4 is the transaction's commit (offsets sent in it), and a failed
+ * step 4 throws before step 5: the stores' on-disk state stays at the last committed
+ * transaction, which is what restoring read_committed from their changelog offsets continues.
  */
 import type { StateStore } from '../state/store-types.ts';
 import { StreamTask, type TaskConfig, type TaskIo } from '../task/stream-task.ts';
@@ -35,7 +38,10 @@ import type { TopicPartitionOffset } from './client-port.ts';
 
 /** What the manager needs from the consumer and admin for commit step 4 and the purge. */
 export interface CommitSink {
+  /** Step 4. Under exactly-once it commits the transaction and is called even with no offsets. */
   commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** exactly_once_v2: a failed step 4 is not an OffsetCommitFailedError but ends the commit. */
+  readonly exactlyOnce?: boolean;
   /** Best effort: failures are ignored (the purge is only to save space). */
   purge?(offsets: readonly TopicPartitionOffset[]): Promise<void>;
 }
@@ -201,7 +207,10 @@ export class TaskManager {
       }
     }
     let offsetError: unknown;
-    if (offsets.length > 0) {
+    if (sink.exactlyOnce === true) {
+      await sink.commitOffsets(offsets);
+      for (const o of offsets) this.#committed.set(`${o.topic}\u0000${o.partition}`, o.offset);
+    } else if (offsets.length > 0) {
       try {
         await sink.commitOffsets(offsets);
         for (const o of offsets) this.#committed.set(`${o.topic}\u0000${o.partition}`, o.offset);

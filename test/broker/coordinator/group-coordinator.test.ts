@@ -1,50 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { GroupCoordinator } from '../../../src/broker/coordinator/group-coordinator.ts';
-import type { JoinRequest } from '../../../src/broker/coordinator/group-coordinator.ts';
 import type { JoinResult, SyncResult } from '../../../src/broker/coordinator/classic-group.ts';
-import { ManualScheduler } from '../../../src/broker/coordinator/scheduler.ts';
-
-const EMPTY_ASSIGNMENT = Buffer.from([0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
-
-function setup(opts: { initialDelay?: number; loading?: () => boolean } = {}) {
-  const clock = new ManualScheduler();
-  const coord = new GroupCoordinator({
-    scheduler: clock,
-    initialRebalanceDelayMs: opts.initialDelay ?? 0,
-    minSessionTimeoutMs: 100,
-    maxSessionTimeoutMs: 60_000,
-    emptyConsumerAssignment: EMPTY_ASSIGNMENT,
-    ...(opts.loading ? { isLoading: opts.loading } : {}),
-  });
-  return { clock, coord };
-}
-
-function joinReq(over: Partial<JoinRequest> = {}): JoinRequest {
-  return {
-    groupId: 'g',
-    memberId: '',
-    groupInstanceId: null,
-    clientId: 'c',
-    clientHost: '/127.0.0.1',
-    sessionTimeoutMs: 1000,
-    rebalanceTimeoutMs: 5000,
-    protocolType: 'consumer',
-    protocols: [{ name: 'range', metadata: Buffer.from('m') }],
-    requireKnownMemberId: false,
-    ...over,
-  };
-}
-
-/** Tracks a promise so a test can see whether it settled without awaiting it. */
-function track<T>(p: Promise<T>): { value: T | undefined } {
-  const box: { value: T | undefined } = { value: undefined };
-  void p.then((v) => {
-    box.value = v;
-  });
-  return box;
-}
-
-const flush = () => new Promise((r) => setImmediate(r));
+import { EMPTY_ASSIGNMENT, flush, joinReq, setup, track } from './coordinator-fixture.ts';
 
 describe('GroupCoordinator join/sync', () => {
   it('v4+ join without member id gets MEMBER_ID_REQUIRED, then joins with the returned id', async () => {

@@ -144,6 +144,36 @@ describe('transaction coordinator on the wire', () => {
     expect(await latest(c, 1)).toBe(await latest(c, 0));
   });
 
+  it('an idle transactional id expires after transactional.id.expiration.ms, an open one does not, and the expiry survives a restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tributary-txn-'));
+    dirs.push(dataDir);
+    const transaction = { idExpirationMs: 300, removeExpiredIntervalMs: 20 };
+    const first = await startTestBroker({ dataDir, transaction });
+    await first.broker.topicManager.create({ name: 't', numPartitions: 1, replicationFactor: 1, configs: [] });
+    let c = await RawClient.connect(first.port);
+    const idle = await init(c, 'idle');
+    await addPartitions(c, 'idle', idle.producerId, idle.producerEpoch, [0]);
+    expect(await produce(c, 'idle', idle.producerId, idle.producerEpoch, 0, 0, 'done')).toBe(0);
+    expect(await endTxn(c, 'idle', idle.producerId, idle.producerEpoch, true)).toBe(0);
+    const ongoing = await init(c, 'open', 1, 60_000);
+    await addPartitions(c, 'open', ongoing.producerId, ongoing.producerEpoch, [0]);
+    const coordinator = first.broker.service(TRANSACTIONS).coordinator;
+    while (coordinator.get('idle') !== undefined) await new Promise((r) => setTimeout(r, 20));
+    // Ongoing transactions never expire (the transaction timeout aborts them instead).
+    expect(coordinator.get('open')?.state).toBe('Ongoing');
+    // The expired id's producer id maps to nothing any more.
+    expect(await produce(c, 'idle', idle.producerId, idle.producerEpoch, 1, 0, 'late')).toBe(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    c.close();
+    await first.stop();
+    const second = await startTestBroker({ dataDir, transaction: { idExpirationMs: 3_600_000 } });
+    c = await RawClient.connect(second.port);
+    open.push({ tb: second, c });
+    expect(second.broker.service(TRANSACTIONS).coordinator.get('idle')).toBeUndefined();
+    // A new InitProducerId with the expired id starts afresh at epoch 0.
+    expect(await init(c, 'idle')).toMatchObject({ errorCode: 0, producerEpoch: 0 });
+    expect(second.broker.service(TRANSACTIONS).coordinator.get('open')?.state).toBe('Ongoing');
+  });
+
   it('a restarted broker reloads transaction state from __transaction_state', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'tributary-txn-'));
     dirs.push(dataDir);

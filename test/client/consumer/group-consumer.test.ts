@@ -139,6 +139,42 @@ describe('KafkaGroupConsumer', () => {
     await a.disconnect();
   });
 
+  it('static membership: a member back with its group.instance.id keeps its partitions without a rebalance; the old one is fenced', async () => {
+    await admin.createTopics([{ topic: 'w-static', numPartitions: 4, replicationFactor: 1 }]);
+    const log: string[] = [];
+    const hooks = (name: string): Partial<GroupConsumerOptions> => ({
+      beforeRevoke: async (p) => void log.push(`${name}:revoke:${p.length}`),
+      onAssigned: async (x) => void log.push(`${name}:assigned:${x.partitions.map((tp) => tp.partition).join('')}@${x.generationId}`),
+    });
+    const a = member('w-static-g', 'a', { groupInstanceId: 'static-a', ...hooks('a') });
+    const b = member('w-static-g', 'b', { groupInstanceId: 'static-b', ...hooks('b') });
+    for (const c of [a, b]) {
+      await c.connect();
+      await c.subscribe(['w-static']);
+    }
+    for (let i = 0; i < 200 && (a.assignment().length !== 2 || b.assignment().length !== 2); i++) await Promise.all([a.poll(500, 100), b.poll(500, 100)]);
+    const generation = a.groupMetadata().generationId;
+    const bOwned = b.assignment().map((tp) => tp.partition).join('');
+    // b goes away without leaving (a static member never sends LeaveGroup) and comes back.
+    await b.disconnect();
+    log.length = 0;
+    const b2 = member('w-static-g', 'b', { groupInstanceId: 'static-b', ...hooks('b2') });
+    await b2.connect();
+    await b2.subscribe(['w-static']);
+    for (let i = 0; i < 100 && b2.assignment().length !== 2; i++) await Promise.all([a.poll(500, 100), b2.poll(500, 100)]);
+    expect(log).toEqual([`b2:assigned:${bOwned}@${generation}`]);
+    expect(a.groupMetadata().generationId).toBe(generation);
+    // A third process with the same instance id fences b2: its next poll fails, for good.
+    const b3 = member('w-static-g', 'b', { groupInstanceId: 'static-b' });
+    await b3.connect();
+    await b3.subscribe(['w-static']);
+    for (let i = 0; i < 50 && b3.assignment().length !== 2; i++) await b3.poll(500, 100);
+    let fenced: unknown;
+    for (let i = 0; i < 50 && fenced === undefined; i++) await b2.poll(500, 100).catch((e: unknown) => (fenced = e));
+    expect(String(fenced)).toMatch(/FENCED_INSTANCE_ID.*newer instance with group.instance.id static-b/);
+    for (const c of [a, b2, b3]) await c.disconnect().catch(() => {});
+  });
+
   it('shares a group with a plain kafkajs consumer (same assignor name), subscription and assignment userData crossing both ways', async () => {
     await admin.createTopics([{ topic: 'w-mixed', numPartitions: 2, replicationFactor: 1 }]);
     await produce('w-mixed', 20, 2);

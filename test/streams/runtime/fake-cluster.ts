@@ -97,6 +97,19 @@ export class FakeCluster {
           },
           flush: async () => cluster.#check(),
           disconnect: async () => {},
+          // The fake models no transactions: an exactly_once_v2 test must use a real broker.
+          beginTransaction: () => {
+            throw new Error('FakeCluster does not model transactions');
+          },
+          sendOffsetsToTransaction: async () => {
+            throw new Error('FakeCluster does not model transactions');
+          },
+          commitTransaction: async () => {
+            throw new Error('FakeCluster does not model transactions');
+          },
+          abortTransaction: async () => {
+            throw new Error('FakeCluster does not model transactions');
+          },
         };
       },
       admin(): PortAdmin {
@@ -135,6 +148,7 @@ export class FakeCluster {
             if (out.length === 0) await wait(timeoutMs);
             return out;
           },
+          position: (tp) => positions.get(`${tp.topic}\u0000${tp.partition}`),
           disconnect: async () => {},
         };
       },
@@ -163,6 +177,7 @@ export class FakeCluster {
             cluster.events.push(`commit ${offsets.map((o) => `${o.topic}-${o.partition}@${o.offset}`).join(',')}`);
             for (const o of offsets) cluster.committed.set(`${options.groupId}\u0000${o.topic}\u0000${o.partition}`, o.offset);
           },
+          groupMetadata: () => ({ groupId: options.groupId, generationId: 1, memberId: 'fake-member', groupInstanceId: null }),
           disconnect: async () => {
             cluster.events.push('left');
           },

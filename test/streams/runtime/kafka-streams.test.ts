@@ -246,7 +246,7 @@ describe('KafkaStreams runtime (in-memory cluster)', () => {
   it('rejects bad config naming the field', () => {
     expect(() => app({ commitIntervalMs: -5 })).toThrow(/commitIntervalMs: .*got -5/);
     expect(() => new KafkaStreams(wordCount(), { applicationId: 'bad id', bootstrapServers: 'x' })).toThrow(/applicationId: [\s\S]*bootstrapServers/);
-    expect(() => app({ processingGuarantee: 'exactly_once_v2' as 'at_least_once' })).toThrow(/processingGuarantee: only "at_least_once"/);
+    expect(() => app({ processingGuarantee: 'exactly_once' as 'at_least_once' })).toThrow(/processingGuarantee: must be "at_least_once" or "exactly_once_v2".*use "exactly_once_v2"/);
     expect(() => app({ applicationServer: 'nohost' })).toThrow(/applicationServer: must be "host:port"/);
   });
 

@@ -22,6 +22,11 @@ describe('parseStreamsConfig', () => {
     expect(() => parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1', maxBlockMs: -1 })).toThrow(/maxBlockMs: .*>=0.*\(got -1\)/);
   });
 
+  it('defaults the commit interval to 100 ms under exactly_once_v2, as Kafka Streams, unless set', () => {
+    expect(parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'a:1', processingGuarantee: 'exactly_once_v2' }).commitIntervalMs).toBe(100);
+    expect(parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'a:1', processingGuarantee: 'exactly_once_v2', commitIntervalMs: 250 }).commitIntervalMs).toBe(250);
+  });
+
   it('accepts embedded mode, serdes and an application server', () => {
     const c = parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'embedded', defaultKeySerde: Serdes.string(), applicationServer: 'localhost:8080' });
     expect(c.bootstrapServers).toBe('embedded');

@@ -1,0 +1,139 @@
+/*
+ * The transactional producer (KafkaProducer with transactionalId; src/client/producer/transactions.ts)
+ * against the bundled broker, as a user sees it through a read_committed consumer: committed
+ * records appear together, aborted ones never do (though they are in the log), offsets sent in a
+ * transaction are committed with it, an older producer with the same id is fenced and its open
+ * transaction never becomes visible, and a failed batch makes the transaction abortable only.
+ * Each test ends with a committed sentinel transaction and reads up to it, so "nothing visible"
+ * is observed, not assumed.
+ */
+import { describe, expect, it } from 'vitest';
+import { useFactorySession } from '../helpers/factory-session.ts';
+import type { ConsumedRecord, Producer, ProducerRecord } from '../../../src/client/types.ts';
+import { isProducerFenced } from '../../../src/client/producer/transactions.ts';
+import { rangeAssignor } from '../helpers/range-assignor.ts';
+
+const session = useFactorySession('txn-test');
+
+function rec(topic: string, value: string, partition = 0): ProducerRecord {
+  return { topic, partition, key: Buffer.from(value), value: Buffer.from(value), timestamp: 1_700_000_000_000, headers: {} };
+}
+
+async function txnProducer(id: string): Promise<Producer> {
+  const p = session.clients.producer({ transactionalId: id });
+  await p.connect();
+  return p;
+}
+
+/** Values of every committed record of the partitions, read until `sentinel` (a committed value) appears. */
+async function readCommitted(topic: string, partitions: number, sentinel: string): Promise<string[]> {
+  const c = session.clients.assignedConsumer();
+  await c.connect();
+  await c.assign(Array.from({ length: partitions }, (_, p) => ({ topic, partition: p })));
+  const out: ConsumedRecord[] = [];
+  try {
+    for (let i = 0; i < 100 && !out.some((r) => r.value?.toString() === sentinel); i++) {
+      for (const b of await c.poll(1000, 100)) out.push(...b.records);
+    }
+  } finally {
+    await c.disconnect();
+  }
+  return out.map((r) => r.value!.toString());
+}
+
+async function commitSentinel(p: Producer, topic: string, value = 'sentinel'): Promise<void> {
+  p.beginTransaction();
+  await p.send([rec(topic, value)]);
+  await p.commitTransaction();
+}
+
+describe('transactional producer', () => {
+  it('makes committed records visible to read_committed consumers and hides aborted ones', async () => {
+    await session.admin.createTopics([{ topic: 'txn-a', numPartitions: 2, replicationFactor: 1 }]);
+    const p = await txnProducer('txn-a');
+    p.beginTransaction();
+    await p.send([rec('txn-a', 'c1', 0), rec('txn-a', 'c2', 1)]);
+    await p.commitTransaction();
+    p.beginTransaction();
+    await p.send([rec('txn-a', 'a1', 0), rec('txn-a', 'a2', 1)]);
+    await p.abortTransaction();
+    await commitSentinel(p, 'txn-a');
+    expect((await readCommitted('txn-a', 2, 'sentinel')).sort()).toEqual(['c1', 'c2', 'sentinel']);
+    // The aborted records are in the log all the same (plus one marker per partition and transaction).
+    const ends = await session.admin.listOffsets([{ topic: 'txn-a', partition: 0 }, { topic: 'txn-a', partition: 1 }], 'latest');
+    expect(ends.map((e) => e.offset)).toEqual([6, 4]);
+    await p.disconnect();
+  });
+
+  it('commits consumed offsets with the transaction, and only then', async () => {
+    await session.admin.createTopics([{ topic: 'txn-in', numPartitions: 1, replicationFactor: 1 }, { topic: 'txn-out', numPartitions: 1, replicationFactor: 1 }]);
+    await session.producer.send([rec('txn-in', 'i0'), rec('txn-in', 'i1'), rec('txn-in', 'i2')]);
+    const consumer = session.clients.consumer({ groupId: 'txn-group', assignor: rangeAssignor('txn') });
+    await consumer.connect();
+    await consumer.subscribe(['txn-in']);
+    let got: ConsumedRecord[] = [];
+    for (let i = 0; i < 50 && got.length < 3; i++) for (const b of await consumer.poll(100, 100)) got = got.concat(b.records);
+    expect(got.map((r) => r.value!.toString())).toEqual(['i0', 'i1', 'i2']);
+
+    const p = await txnProducer('txn-offsets');
+    p.beginTransaction();
+    await p.send([rec('txn-out', 'o0')]);
+    await p.sendOffsetsToTransaction([{ topic: 'txn-in', partition: 0, offset: 2 }], consumer.groupMetadata());
+    await p.abortTransaction();
+    expect(await consumer.committed([{ topic: 'txn-in', partition: 0 }])).toEqual([{ topic: 'txn-in', partition: 0, offset: -1 }]);
+
+    p.beginTransaction();
+    await p.send([rec('txn-out', 'o1')]);
+    await p.sendOffsetsToTransaction([{ topic: 'txn-in', partition: 0, offset: 3 }], consumer.groupMetadata());
+    await p.commitTransaction();
+    expect(await consumer.committed([{ topic: 'txn-in', partition: 0 }])).toEqual([{ topic: 'txn-in', partition: 0, offset: 3 }]);
+    expect(await readCommitted('txn-out', 1, 'o1')).toEqual(['o1']);
+    await p.disconnect();
+    await consumer.disconnect();
+  });
+
+  it('fences an older producer with the same transactional id: its open transaction never becomes visible', async () => {
+    await session.admin.createTopics([{ topic: 'txn-zombie', numPartitions: 1, replicationFactor: 1 }]);
+    const zombie = await txnProducer('txn-zombie');
+    zombie.beginTransaction();
+    await zombie.send([rec('txn-zombie', 'zombie-1')]);
+    const successor = await txnProducer('txn-zombie');
+    // The zombie's next write and its commit are refused as fenced.
+    const sendError = await zombie.send([rec('txn-zombie', 'zombie-2')]).then(() => undefined, (e: unknown) => e);
+    const commitError = await zombie.commitTransaction().then(() => undefined, (e: unknown) => e);
+    expect(isProducerFenced(sendError) || isProducerFenced(commitError)).toBe(true);
+    expect(commitError).toBeInstanceOf(Error);
+    await commitSentinel(successor, 'txn-zombie');
+    expect(await readCommitted('txn-zombie', 1, 'sentinel')).toEqual(['sentinel']);
+    await zombie.disconnect();
+    await successor.disconnect();
+  });
+
+  it('lets a transaction with a failed batch only abort, then carries on under a new epoch', async () => {
+    await session.admin.createTopics([{ topic: 'txn-fail', numPartitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': '2000' } }]);
+    const p = await txnProducer('txn-fail');
+    p.beginTransaction();
+    await p.send([rec('txn-fail', 'ok-but-aborted')]);
+    await expect(p.send([rec('txn-fail', 'x'.repeat(5000))])).rejects.toThrow(/MESSAGE_TOO_LARGE|RECORD_TOO_LARGE/);
+    await expect(p.commitTransaction()).rejects.toThrow();
+    await expect(p.send([rec('txn-fail', 'after-failure')])).rejects.toThrow();
+    await p.abortTransaction();
+    await commitSentinel(p, 'txn-fail');
+    expect(await readCommitted('txn-fail', 1, 'sentinel')).toEqual(['sentinel']);
+    await p.disconnect();
+  });
+
+  it('refuses transactional calls out of order, with the call named', async () => {
+    const p = await txnProducer('txn-order');
+    await expect(p.send([rec('txn-a', 'outside')])).rejects.toThrow(/send\(\) is not allowed while the transactional producer "txn-order" is ready/);
+    await expect(p.commitTransaction()).rejects.toThrow(/commitTransaction\(\) is not allowed/);
+    p.beginTransaction();
+    expect(() => p.beginTransaction()).toThrow(/beginTransaction\(\) is not allowed .* inTransaction/);
+    await p.commitTransaction(); // nothing added: ends locally
+    await p.disconnect();
+    const plain = session.clients.producer();
+    await plain.connect();
+    expect(() => plain.beginTransaction()).toThrow(/needs a transactional producer/);
+    await plain.disconnect();
+  });
+});
