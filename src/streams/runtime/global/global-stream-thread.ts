@@ -36,7 +36,7 @@ import type { StreamsLogger } from '../../task/internal-context.ts';
 export interface GlobalAdminPort {
   connect(): Promise<void>;
   describeTopics(topics: readonly string[]): Promise<readonly TopicDescription[]>;
-  listOffsets(tps: readonly TopicPartition[], spec: 'earliest' | 'latest'): Promise<readonly TopicPartitionOffset[]>;
+  listOffsets(tps: readonly TopicPartition[], spec: 'earliest' | 'latest', options?: { isolation?: 'read_committed' }): Promise<readonly TopicPartitionOffset[]>;
   disconnect(): Promise<void>;
 }
 
@@ -131,7 +131,9 @@ export class GlobalStreamThread {
       onConnected();
       // 5
       if (!this.#bootstrapped) {
-        const ends = await admin.listOffsets(partitions, 'latest');
+        // The consumer reads committed records only, so its position stops at the last stable
+        // offset: bootstrapping to the high watermark would wait out any open transaction.
+        const ends = await admin.listOffsets(partitions, 'latest', { isolation: 'read_committed' });
         const before = this.#manager.appliedRecords;
         await this.#bootstrap(consumer, ends);
         this.#bootstrapRecords += this.#manager.appliedRecords - before;

@@ -25,6 +25,12 @@ import { waitFor } from '../../../integration/streams-helpers.ts';
 class FakeLog {
   readonly records: PortRecord[] = [];
   end = 0;
+  /** The last stable offset while a transaction is open (a read_committed reader stops there). */
+  openTransactionFrom: number | undefined;
+
+  get stable(): number {
+    return this.openTransactionFrom ?? this.end;
+  }
 
   append(key: string, value: string): void {
     this.records.push({ topic: 'table', partition: 0, offset: this.end, timestamp: 1000 + this.end, key: Buffer.from(key), value: Buffer.from(value), headers: {} });
@@ -39,7 +45,8 @@ class FakeLog {
         connect: async () => {},
         disconnect: async () => {},
         describeTopics: async (topics) => topics.filter((t) => t === 'table').map((topic) => ({ topic, partitions: 1 })),
-        listOffsets: async (tps: readonly TopicPartition[], spec) => tps.map((tp) => ({ ...tp, offset: spec === 'earliest' ? 0 : log.end })),
+        listOffsets: async (tps: readonly TopicPartition[], spec, options) =>
+          tps.map((tp) => ({ ...tp, offset: spec === 'earliest' ? 0 : options?.isolation === 'read_committed' ? log.stable : log.end })),
       }),
       consumer: () => ({
         connect: async () => {},
@@ -47,9 +54,9 @@ class FakeLog {
         assign: async (tps: readonly AssignedPartition[]) => void (position = tps[0]?.offset ?? 0),
         position: () => position,
         poll: async (max: number) => {
-          const records = log.records.filter((r) => r.offset >= position).slice(0, max);
-          // The fetch moves past everything it read, records or not.
-          position = log.end;
+          const records = log.records.filter((r) => r.offset >= position && r.offset < log.stable).slice(0, max);
+          // The fetch moves past everything it read, records or not, up to the last stable offset.
+          position = log.stable;
           await new Promise((r) => setTimeout(r, 5));
           return records.length === 0 ? [] : [{ topic: 'table', partition: 0, records }];
         },
@@ -98,6 +105,20 @@ describe('GlobalStreamThread', () => {
     await waitFor(() => g.get('a') === '3', 'the update after the bootstrap');
     await g.thread.stop();
     expect(g.events).toEqual({ bootstrapped: 1, fatal: [] });
+  });
+
+  it('bootstraps to the last stable offset: an open transaction on the global topic does not hold the start', async () => {
+    const log = new FakeLog();
+    log.append('a', '1');
+    log.openTransactionFrom = log.end;
+    log.append('a', 'uncommitted');
+    const g = start(log);
+    await waitFor(() => g.events.bootstrapped === 1, 'the bootstrap signal');
+    expect(g.get('a')).toBe('1');
+    log.openTransactionFrom = undefined; // committed
+    await waitFor(() => g.get('a') === 'uncommitted', 'the committed record');
+    await g.thread.stop();
+    expect(g.events.fatal).toEqual([]);
   });
 
   it('restarts from its checkpoint, and wipes stores whose checkpoint the log no longer backs', async () => {
