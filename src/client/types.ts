@@ -120,6 +120,8 @@ export interface ProducerOptions {
    * Default 900 KiB, below Kafka's default max.message.bytes (1 MiB) for a partition's batch.
    */
   readonly maxRequestBytes?: number | undefined;
+  /** How long a send waits for an unknown topic to appear (Kafka's max.block.ms). Default 60000 ms. */
+  readonly maxBlockMs?: number | undefined;
 }
 
 export interface Producer {
@@ -257,6 +259,8 @@ export interface GroupConsumerOptions extends FetchOptions {
   readonly groupInstanceId?: string | undefined;
   /** Default 'earliest'. */
   readonly offsetReset?: OffsetReset | undefined;
+  /** How often a RegExp subscription re-reads the topic list (Kafka's metadata.max.age.ms). Default 30000 ms. */
+  readonly metadataMaxAgeMs?: number | undefined;
   /** Awaited before the member rejoins; see the rebalance contract above. */
   readonly beforeRevoke?: ((partitions: readonly TopicPartition[]) => Promise<void>) | undefined;
   /** Awaited after every successful join, before records of the new assignment are returned. */

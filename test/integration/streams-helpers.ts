@@ -3,7 +3,15 @@
  * output over TCP with the project's client (src/client, outside the app under test: its own
  * connections and objects), and polling for a condition.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { WireCluster } from '../../src/client/cluster.ts';
+import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
+import type { StreamsConfigInput } from '../../src/streams/runtime/streams-config.ts';
+import type { Topology } from '../../src/streams/topology/topology.ts';
+import { startTestBroker, type TestBroker, type TestBrokerOptions } from '../../src/testing/broker-harness.ts';
 import { createTopics } from '../../src/client/admin.ts';
 import { createClientFactory } from '../../src/client/client-factory.ts';
 import type { Admin, ClientFactory } from '../../src/client/types.ts';
@@ -111,3 +119,46 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, what: stri
 }
 
 export const int64 = (b: Buffer): bigint => b.readBigInt64BE(0);
+
+/**
+ * The usual bed of a streams integration test, registered as vitest hooks: a fresh broker, a
+ * StreamsIo on it and a temp state directory per test; `app()` builds a KafkaStreams with fast
+ * test settings (commit every 100 ms, no cache, short session) that is closed after the test.
+ */
+export function useStreamsTestBed(applicationId: string, brokerOptions: TestBrokerOptions = {}): StreamsTestBed {
+  const bed = { apps: [] as KafkaStreams[] } as unknown as StreamsTestBed & { apps: KafkaStreams[] };
+  beforeEach(async () => {
+    bed.broker = await startTestBroker(brokerOptions);
+    bed.io = new StreamsIo(bed.broker.bootstrap);
+    bed.dir = mkdtempSync(join(tmpdir(), 'tributary-streams-it-'));
+  });
+  afterEach(async () => {
+    for (const a of bed.apps.splice(0)) await a.close();
+    bed.io.close();
+    await bed.broker.stop();
+    rmSync(bed.dir, { recursive: true, force: true });
+  });
+  bed.app = (topology, extra = {}) => {
+    const a = new KafkaStreams(topology, {
+      applicationId,
+      bootstrapServers: bed.broker.bootstrap,
+      stateDir: bed.dir,
+      commitIntervalMs: 100,
+      cacheMaxBytes: 0,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+      logger: { warn: () => {}, error: () => {} },
+      ...extra,
+    });
+    bed.apps.push(a);
+    return a;
+  };
+  return bed;
+}
+
+export interface StreamsTestBed {
+  broker: TestBroker;
+  io: StreamsIo;
+  dir: string;
+  app(topology: Topology, extra?: Partial<StreamsConfigInput>): KafkaStreams;
+}

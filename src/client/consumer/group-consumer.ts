@@ -92,7 +92,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
         this.#waker.wake();
       },
     );
-    this.#patternRefreshMs = tuning.patternRefreshMs ?? 30_000;
+    this.#patternRefreshMs = tuning.patternRefreshMs ?? options.metadataMaxAgeMs ?? 30_000;
   }
 
   async connect(): Promise<void> {

@@ -77,7 +77,7 @@ export class KafkaProducer implements Producer {
     }
     this.#ownsCluster = !(source instanceof WireCluster);
     this.#cluster = source instanceof WireCluster ? source : clusterFromConfig(source);
-    this.#maxBlockMs = tuning.maxBlockMs ?? 60_000;
+    this.#maxBlockMs = tuning.maxBlockMs ?? options.maxBlockMs ?? 60_000;
     this.#txn = new TransactionManager(this.#cluster, { idempotent });
     this.#txns = transactionalId === undefined ? undefined : new Transactions(this.#cluster, this.#txn, transactionalId, options.transactionTimeoutMs ?? 60_000, this.#maxBlockMs);
     const maxRequestBytes = Math.max(1, options.maxRequestBytes ?? 900 * 1024);

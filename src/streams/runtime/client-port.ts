@@ -14,6 +14,7 @@
  *  - AssignedConsumer.assign([]) unassigns everything; poll after assign reads from the offsets given.
  */
 
+import type { GlobalDeps } from './global/global-stream-thread.ts';
 import type { Admin, AssignedConsumer, ConsumerGroupMetadata, FetchedBatch, ListOffsetsOptions, Producer, ProducerRecord, RecordMetadata, TopicPartition, TopicPartitionOffset } from '../../client/types.ts';
 
 export type { TopicPartition, TopicPartitionOffset } from '../../client/types.ts';
@@ -39,6 +40,8 @@ export interface PortAssignment {
   readonly standbyTasks?: readonly string[];
   /** "host:port" → partitions it owns (active) and follows (standby), from the assignor. */
   readonly hostMap?: ReadonlyMap<string, { active: readonly TopicPartition[]; standby: readonly TopicPartition[] }>;
+  /** AssignorError code from the leader (assignor/assignor-error.ts); SHUTDOWN_REQUESTED: stop. */
+  readonly errorCode?: number;
 }
 
 /** What the group member reports in its subscription (stickiness and warmth for the assignor). */
@@ -47,6 +50,8 @@ export interface PortSubscriptionInfo {
   readonly standbyTasks: readonly string[];
   /** taskId → sum of its stores' changelog offsets (how warm the local state is). */
   readonly taskOffsets: ReadonlyMap<string, number>;
+  /** AssignorError code to send; SHUTDOWN_REQUESTED asks every instance to stop. */
+  readonly errorCode?: number;
 }
 
 export interface PortGroupConsumerOptions {
@@ -85,4 +90,6 @@ export interface RuntimeDeps {
   groupConsumer(options: PortGroupConsumerOptions): PortGroupConsumer;
   /** Creates/validates the application's internal topics (repartition and changelog). */
   ensureInternalTopics(): Promise<void>;
+  /** The global thread's clients (global/global-stream-thread.ts); needed when the topology has global stores. */
+  global?(): GlobalDeps;
 }

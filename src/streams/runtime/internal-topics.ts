@@ -14,7 +14,9 @@
  *                      explicit count take the group's max over its other topics; then every topic
  *                      of the group must have the same count, else an error names them all
  *   changelog topic    partitions = the task count of the sub-topology owning the store (max
- *                      partition count of its source topics); configs from the store's factory
+ *                      partition count of its source topics, pattern matches included; a
+ *                      stateful pattern source with no match yet is waited for like a missing
+ *                      source topic); configs from the store's factory
  *                      (storeChangelogConfig: compact; window/session stores compact,delete with
  *                      retention.ms = retention + 1 day; stream-join buffers delete)
  * Existing internal topics are validated, never silently reused: a wrong partition count is an
@@ -123,9 +125,13 @@ export function planInternalTopics(topology: Topology, applicationId: string, ex
     partitions: counts.get(resolve(r.name))!,
     configs: { 'cleanup.policy': 'delete' },
   }));
-  // Changelogs: one partition per task of the owning sub-topology.
+  // Changelogs: one partition per task of the owning sub-topology. A stateful sub-topology read
+  // only by patterns has no size until a matching topic exists: waited for like a missing source.
   for (const s of subs) {
     const tasks = sourceCount(s) ?? 0;
+    if (tasks === 0 && s.changelogTopics.size > 0 && s.sourcePatterns.length > 0) {
+      throw new InternalTopicError(`Source topic(s) matching ${s.sourcePatterns.map(String).join(', ')} of application "${applicationId}" do not exist yet; sub-topology ${s.id} keeps state and needs one to size its changelog topics.`);
+    }
     for (const store of s.changelogTopics.keys()) {
       const configs = storeChangelogConfig(topology.stores().get(store)!.factory);
       plan.push({ topic: `${applicationId}-${s.changelogTopics.get(store)!}`, kind: 'changelog', partitions: tasks, configs });

@@ -20,7 +20,15 @@
  *   REPLACE_THREAD    close the failed thread's tasks without committing and start a fresh thread
  *                     (the failing record is reprocessed: use it for transient errors)
  *   SHUTDOWN_CLIENT   (default) stop this instance → ERROR
- * (Kafka's SHUTDOWN_APPLICATION, which stops every instance through the group, is not supported.)
+ *   SHUTDOWN_APPLICATION  stop every instance of the application (KIP-671): a fresh thread joins
+ *                     the group with SHUTDOWN_REQUESTED in its subscription; the leader answers
+ *                     every member with SHUTDOWN_REQUESTED, and each instance (this one too) goes
+ *                     PENDING_ERROR → ERROR
+ * A failure of the global thread cannot be answered with REPLACE_THREAD (as in Kafka): it shuts
+ * the instance down instead.
+ *
+ * Global stores (GlobalKTable, addGlobalStore): the global thread (global/global-stream-thread.ts)
+ * bootstraps them from their topics before the stream thread starts, then keeps them current.
  */
 import { join, resolve } from 'node:path';
 import type { Broker } from '../../broker/broker.ts';
@@ -36,6 +44,8 @@ import { createRuntimeDeps } from './runtime-deps.ts';
 import { queryableStore, type QueryableStoreType } from './queryable-stores.ts';
 import { StateDirectory } from './state-directory.ts';
 import { StreamThread } from './stream-thread.ts';
+import { GlobalStateManager } from './global/global-state-manager.ts';
+import { GlobalStreamThread } from './global/global-stream-thread.ts';
 import { parseHostPort, parseStreamsConfig, type HostInfo, type StreamsConfig, type StreamsConfigInput } from './streams-config.ts';
 import { StateMachine, StreamsStates, type StateListener, type StreamsState } from './streams-state.ts';
 import type { Registry } from 'prom-client';
@@ -48,6 +58,7 @@ import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 export const StreamThreadExceptionResponse = {
   REPLACE_THREAD: 'REPLACE_THREAD',
   SHUTDOWN_CLIENT: 'SHUTDOWN_CLIENT',
+  SHUTDOWN_APPLICATION: 'SHUTDOWN_APPLICATION',
 } as const;
 export type StreamThreadExceptionResponse = (typeof StreamThreadExceptionResponse)[keyof typeof StreamThreadExceptionResponse];
 export type StreamsUncaughtExceptionHandler = (error: Error) => StreamThreadExceptionResponse;
@@ -92,6 +103,9 @@ export class KafkaStreams {
   #replacements = 0;
   readonly #metrics: StreamsMetrics;
   #threadMetrics: ThreadMetrics | undefined;
+  /** The global stores and their thread; undefined when the topology has none. */
+  readonly #globalStores: GlobalStateManager | undefined;
+  #globalThread: GlobalStreamThread | undefined;
 
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
     this.config = parseStreamsConfig(config);
@@ -100,12 +114,6 @@ export class KafkaStreams {
     const logger = toLogger(this.config.logger ?? consoleLogger).child({ app: this.config.applicationId });
     this.#state = new StateMachine((e) => logger.error(`state listener threw: ${e instanceof Error ? e.message : String(e)}`));
     this.#stateDir = new StateDirectory(this.config.stateDir, this.config.applicationId);
-    if (topology.globalSubtopologies().length > 0) {
-      throw new Error('This topology has global stores / GlobalKTables, which the runtime does not run yet; use a KTable with a join instead.');
-    }
-    if (topology.subtopologies().some((s) => s.sourcePatterns.length > 0)) {
-      throw new Error('This topology reads topics by pattern (RegExp), which the runtime does not support yet; list the topics instead.');
-    }
     const { recordingLevel, sampleWindowMs, numSamples } = this.config.metrics;
     this.#metrics = new StreamsMetrics({ clientId: this.config.applicationId, level: recordingLevel, window: { windowMs: sampleWindowMs, numSamples }, logger });
     this.#metrics.registerClient(() => this.#state.state, () => (this.#thread === undefined ? 0 : 1));
@@ -118,7 +126,9 @@ export class KafkaStreams {
       defaultStoreType: this.config.defaultStoreType,
       cacheMaxBytes: this.config.cacheMaxBytes,
       logger,
+      globalStores: (name) => this.#globalStores?.store(name),
     };
+    this.#globalStores = topology.globalSubtopologies().length > 0 ? new GlobalStateManager(topology, this.#taskConfig, this.#stateDir.appDir) : undefined;
   }
 
   get state(): StreamsState {
@@ -130,9 +140,9 @@ export class KafkaStreams {
     return this.#bootstrap;
   }
 
-  /** Changelog records read while restoring and following standbys (restart diagnostics). */
+  /** Changelog records read while restoring and following standbys, plus global topic records read to bootstrap the global stores (restart diagnostics). */
   get restoredRecords(): number {
-    return this.#thread?.restoredTotal ?? 0;
+    return (this.#thread?.restoredTotal ?? 0) + (this.#globalThread?.bootstrapRecords ?? 0);
   }
 
   /** Input records processed by this instance since start. */
@@ -202,12 +212,12 @@ export class KafkaStreams {
       this.#state.transition(StreamsStates.ERROR);
       throw e;
     }
-    this.#startThread();
+    if (this.#globalStores === undefined) this.#startThread();
+    else this.#startGlobalThread(this.#globalStores);
   }
 
-  #startThread(): void {
-    const clientId = `${this.config.applicationId}-${process.pid}-${this.#replacements}`;
-    const deps = (this.#options.deps ?? createRuntimeDeps)({
+  #newDeps(clientId: string): RuntimeDeps {
+    return (this.#options.deps ?? createRuntimeDeps)({
       bootstrapServers: this.#bootstrap,
       clientId,
       config: this.config,
@@ -215,6 +225,27 @@ export class KafkaStreams {
       processId: this.#stateDir.processId(),
       logger: this.#taskConfig.logger,
     });
+  }
+
+  /** The global thread first; the stream thread starts once the global stores are bootstrapped. */
+  #startGlobalThread(stores: GlobalStateManager): void {
+    const deps = this.#newDeps(`${this.config.applicationId}-${process.pid}-global`).global?.();
+    if (deps === undefined) throw new Error('The runtime clients given (KafkaStreamsOptions.deps) have no global() clients, which a topology with global stores needs.');
+    this.#globalThread = new GlobalStreamThread(this.config, deps, stores, this.#taskConfig.logger, {
+      onBootstrapped: () => {
+        if (this.#closing === undefined && this.#thread === undefined && this.#state.state === StreamsStates.REBALANCING) this.#startThread();
+      },
+      onRetry: (error, backoffMs) => {
+        this.#taskConfig.logger.warn(`[streams ${this.config.applicationId}] global thread: ${error.message}; retrying in ${backoffMs} ms`);
+      },
+      onFatal: (error) => void this.#onFatal(undefined, error),
+    });
+    this.#globalThread.start();
+  }
+
+  #startThread(options: { requestShutdown?: boolean } = {}): void {
+    const clientId = `${this.config.applicationId}-${process.pid}-${this.#replacements}`;
+    const deps = this.#newDeps(clientId);
     this.#threadMetrics?.close();
     this.#threadMetrics = this.#metrics.thread(`${clientId}-StreamThread-1`);
     const taskConfig = { ...this.#taskConfig, logger: toLogger(this.#taskConfig.logger).child({ thread: clientId }), metrics: this.#threadMetrics };
@@ -229,13 +260,20 @@ export class KafkaStreams {
         this.#taskConfig.logger.warn(`[streams ${this.config.applicationId}] cannot reach the cluster or set up the application (${error.message}); retrying in ${backoffMs} ms`);
       },
       onFatal: (error) => void this.#onFatal(thread, error),
+      onShutdownRequested: () => {
+        if (this.#thread !== thread) return;
+        this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] the application is shutting down: an instance requested SHUTDOWN_APPLICATION`);
+        void this.#closeToError();
+      },
     });
+    if (options.requestShutdown === true) thread.requestApplicationShutdown();
     this.#thread = thread;
     thread.start();
   }
 
-  async #onFatal(thread: StreamThread, error: Error): Promise<void> {
-    if (this.#thread !== thread || this.#closing !== undefined) return;
+  /** A fatal error of the stream thread (`thread`) or of the global thread (undefined). */
+  async #onFatal(thread: StreamThread | undefined, error: Error): Promise<void> {
+    if ((thread !== undefined && this.#thread !== thread) || this.#closing !== undefined) return;
     let response: StreamThreadExceptionResponse;
     try {
       response = this.#handler(error);
@@ -243,19 +281,43 @@ export class KafkaStreams {
       this.#taskConfig.logger.error(`uncaught-exception handler threw (${e instanceof Error ? e.message : String(e)}); shutting down`);
       response = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
-    this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] stream thread failed: ${error.message} → ${response}`);
-    if (response === StreamThreadExceptionResponse.REPLACE_THREAD) {
+    const which = thread === undefined ? 'global thread' : 'stream thread';
+    this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] ${which} failed: ${error.message} → ${response}`);
+    if (response === StreamThreadExceptionResponse.SHUTDOWN_APPLICATION) {
+      // The failed thread has left the group (or is the global thread): stop the stream thread
+      // (committing what it did) and have a fresh one carry the request to the group leader.
+      const current = this.#thread;
+      this.#thread = undefined;
+      await current?.stop();
+      this.#processedByEndedThreads += current?.processedTotal ?? 0;
+      if (this.#closing !== undefined) return;
+      this.#replacements++;
+      this.#state.transition(StreamsStates.REBALANCING);
+      this.#startThread({ requestShutdown: true });
+      return;
+    }
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && thread !== undefined) {
       this.#replacements++;
       this.#processedByEndedThreads += this.#thread?.processedTotal ?? 0;
       this.#state.transition(StreamsStates.REBALANCING);
       this.#startThread();
       return;
     }
-    this.#state.transition(StreamsStates.PENDING_ERROR);
-    this.#processedByEndedThreads += this.#thread?.processedTotal ?? 0;
-    this.#thread = undefined;
-    await this.#shutdownResources();
-    this.#state.transition(StreamsStates.ERROR);
+    await this.#closeToError();
+  }
+
+  /** PENDING_ERROR → stop the threads and resources → ERROR (SHUTDOWN_CLIENT, or an application shutdown). */
+  async #closeToError(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#state.transition(StreamsStates.PENDING_ERROR);
+      const thread = this.#thread;
+      this.#thread = undefined;
+      await thread?.stop();
+      this.#processedByEndedThreads += thread?.processedTotal ?? 0;
+      await this.#shutdownResources();
+      this.#state.transition(StreamsStates.ERROR);
+    })();
+    await this.#closing;
   }
 
   /**
@@ -290,6 +352,10 @@ export class KafkaStreams {
     this.#threadMetrics?.close();
     this.#threadMetrics = undefined;
     await this.#metrics.stopServing();
+    const global = this.#globalThread;
+    this.#globalThread = undefined;
+    if (global !== undefined) await global.stop().catch((e: unknown) => this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] closing the global stores failed: ${e instanceof Error ? e.message : String(e)}`));
+    else await this.#globalStores?.close().catch(() => {});
     const broker = this.#broker;
     this.#broker = undefined;
     if (broker !== undefined) await broker.close().catch(() => {});
@@ -311,9 +377,14 @@ export class KafkaStreams {
       throw new Error(`No state store named "${name}" in this topology (stores: ${[...this.#topology.stores().keys()].join(', ') || 'none'}).`);
     }
     const factory = this.#topology.stores().get(name)!.factory as { timestamped?: boolean };
+    const global = this.#globalStores;
     return queryableStore(
       {
-        stores: (n) => this.#thread?.taskManager?.localStores(n) ?? [],
+        // A global store is the same whole table on every instance; it is queryable once bootstrapped.
+        stores: (n) => {
+          const g = this.#globalThread?.bootstrapped === true ? global?.store(n) : undefined;
+          return g !== undefined ? [g] : (this.#thread?.taskManager?.localStores(n) ?? []);
+        },
         isTimestamped: () => factory.timestamped === true,
       },
       name,
@@ -328,6 +399,8 @@ export class KafkaStreams {
    * not known yet (retry once RUNNING).
    */
   queryMetadataForKey<K>(storeName: string, key: K, keySerializer: Serializer<K>): KeyQueryMetadata | undefined {
+    // A global store is whole on every instance: this one answers (partition -1, as Kafka).
+    if (this.#topology.globalStoreNames().includes(storeName)) return { activeHost: this.config.applicationServer, standbyHosts: [], partition: -1 };
     const sub = this.#topology.subtopologies().find((s) => s.stores.includes(storeName));
     if (sub === undefined) throw new Error(`No state store named "${storeName}" in this topology's tasks.`);
     const hostMap = this.#thread?.hostMap;

@@ -6,7 +6,12 @@
  *   - it joins with the streams task assignor, whose subscription userData carries this member's
  *     tasks and their changelog offsets (stickiness, warm-state preference),
  *   - onAssigned decodes the assignor's userData (active/standby tasks, host map) for the thread.
+ *   - an application with RegExp sources subscribes to one pattern (pattern-subscription.ts)
+ *     re-read every metadataMaxAgeMs,
+ *   - the leader's assignor lists the changelog end offsets (a short-lived admin) to measure
+ *     each member's lag exactly, as Kafka's assignor does.
  * Internal topics are created/validated with internal-topics.ts before the group is joined.
+ * The global thread gets its own admin and assign-only consumer (global()).
  */
 import type { ClientSecurity } from '../../client/security.ts';
 import { createClientFactory } from '../../client/client-factory.ts';
@@ -15,6 +20,7 @@ import type { Admin, ClientFactory, GroupAssignor } from '../../client/types.ts'
 import { decodeAssignment } from './assignor/assignment-codec.ts';
 import { createStreamsAssignor } from './assignor/streams-assignor.ts';
 import { InternalTopicError, ensureInternalTopics } from './internal-topics.ts';
+import { applicationTopicPattern } from './pattern-subscription.ts';
 import type { PortAssignment, PortGroupConsumer, PortGroupConsumerOptions, PortSubscriptionInfo, RuntimeDeps } from './client-port.ts';
 import type { RuntimeDepsContext } from './kafka-streams.ts';
 
@@ -25,6 +31,8 @@ export interface StreamsGroupPieces {
   /** Decodes the assignment userData this member received. */
   decodeAssignment(userData: Buffer): Omit<PortAssignment, 'partitions'>;
   ensureInternalTopics(admin: Admin): Promise<void>;
+  /** One RegExp subscription for applications with pattern sources (else the topic list). */
+  readonly subscription?: RegExp | undefined;
 }
 
 /**
@@ -34,23 +42,19 @@ export interface StreamsGroupPieces {
  */
 const EOS_TRANSACTION_TIMEOUT_MS = 10_000;
 
-export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGroupPieces, pollMaxWaitMs: number): RuntimeDeps {
+export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGroupPieces, pollMaxWaitMs: number, tuning: { maxBlockMs?: number; metadataMaxAgeMs?: number } = {}): RuntimeDeps {
   return {
     producer: (options = {}) =>
       options.transactionalId === undefined
-        ? clients.producer({ acks: -1 })
-        : clients.producer({ transactionalId: options.transactionalId, transactionTimeoutMs: EOS_TRANSACTION_TIMEOUT_MS }),
+        ? clients.producer({ acks: -1, maxBlockMs: tuning.maxBlockMs })
+        : clients.producer({ transactionalId: options.transactionalId, transactionTimeoutMs: EOS_TRANSACTION_TIMEOUT_MS, maxBlockMs: tuning.maxBlockMs }),
+    global: () => ({
+      admin: () => clients.admin(),
+      consumer: () => clients.assignedConsumer({ offsetReset: 'earliest', maxWaitMs: pollMaxWaitMs }),
+    }),
     admin: () => clients.admin(),
     assignedConsumer: () => clients.assignedConsumer({ offsetReset: 'earliest', maxWaitMs: pollMaxWaitMs }),
-    async ensureInternalTopics() {
-      const admin = clients.admin();
-      try {
-        await admin.connect();
-        await pieces.ensureInternalTopics(admin);
-      } finally {
-        await admin.disconnect();
-      }
-    },
+    ensureInternalTopics: () => withAdmin(clients, (admin) => pieces.ensureInternalTopics(admin)),
     groupConsumer(options: PortGroupConsumerOptions): PortGroupConsumer {
       const consumer = clients.consumer({
         groupId: options.groupId,
@@ -58,6 +62,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         sessionTimeoutMs: options.sessionTimeoutMs,
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         rebalanceTimeoutMs: options.rebalanceTimeoutMs,
+        metadataMaxAgeMs: tuning.metadataMaxAgeMs,
         groupInstanceId: options.groupInstanceId,
         maxWaitMs: pollMaxWaitMs,
         offsetReset: 'earliest',
@@ -70,7 +75,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
       return {
         connect: async () => {
           await consumer.connect();
-          await consumer.subscribe(options.topics);
+          await consumer.subscribe(pieces.subscription ?? options.topics);
         },
         poll: (max, timeoutMs) => consumer.poll(max, timeoutMs),
         commitOffsets: (offsets) => consumer.commitOffsets(offsets),
@@ -103,8 +108,10 @@ export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
           numStandbyReplicas: config.numStandbyReplicas,
           acceptableRecoveryLag: config.acceptableRecoveryLag,
           localState: info,
+          changelogEndOffsets: (tps) => withAdmin(clients, (admin) => admin.listOffsets(tps, 'latest')),
           warn: (m) => context.logger.warn(m),
         }),
+      subscription: applicationTopicPattern(topology, config.applicationId),
       decodeAssignment: (userData) => decodeAssignment(userData),
       async ensureInternalTopics(admin) {
         try {
@@ -118,5 +125,17 @@ export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
       },
     },
     Math.min(config.pollMs, 100),
+    { maxBlockMs: config.maxBlockMs, metadataMaxAgeMs: config.metadataMaxAgeMs },
   );
+}
+
+/** Runs `fn` with a connected admin that is disconnected afterwards. */
+async function withAdmin<T>(clients: ClientFactory, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = clients.admin();
+  try {
+    await admin.connect();
+    return await fn(admin);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
 }

@@ -43,10 +43,12 @@ import { StreamsProcessingError } from '../errors/processing-error.ts';
 import type { TaskConfig } from '../task/stream-task.ts';
 import type { Topology } from '../topology/topology.ts';
 import { TopologyError } from '../topology/topology.ts';
+import { AssignorError } from './assignor/assignor-error.ts';
 import { ChangelogRestorer, DEFAULT_RESTORE_CHUNKING } from './changelog-restorer.ts';
 import { isUnrecoverable } from '../../client/errors.ts';
 import type { PortAdmin, PortAssignment, PortGroupConsumer, RuntimeDeps, TopicPartition } from './client-port.ts';
 import { RuntimeRecordCollector } from './record-collector.ts';
+import { runSessionsWithRetries, WakeableSleep } from './session-retry.ts';
 import type { StateDirectory } from './state-directory.ts';
 import type { StreamsConfig } from './streams-config.ts';
 import { OffsetCommitFailedError, TaskManager, type CommitSink } from './task-manager.ts';
@@ -74,11 +76,16 @@ export interface ThreadEvents {
   onFatal(error: Error): void;
   /** A retriable client error; the thread retries after `backoffMs`. */
   onRetry(error: Error, backoffMs: number): void;
+  /** The group leader answered SHUTDOWN_REQUESTED (KIP-671): this instance must stop (its tasks are closed). */
+  onShutdownRequested?(): void;
 }
 
 /** Errors that retrying cannot fix: they end the thread. */
 export function isFatal(e: unknown): boolean {
   if (e instanceof StreamsProcessingError || e instanceof DeserializationFailedError || e instanceof TopologyError || isUnrecoverable(e)) return true;
+  // The record collector wraps a failed send (commit step 3): an output topic missing after
+  // maxBlockMs is as unrecoverable wrapped as bare.
+  if (e instanceof Error && isUnrecoverable(e.cause)) return true;
   return (e as { fatal?: unknown }).fatal === true;
 }
 
@@ -95,10 +102,12 @@ export class StreamThread {
   #lock: Promise<unknown> = Promise.resolve();
   #stopping = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
+  readonly #sleeper = new WakeableSleep();
   #lastCommit = Date.now();
   #lastCommitWarning = 0;
   #processed = 0;
+  /** AssignorError code sent in the subscription: SHUTDOWN_REQUESTED after requestApplicationShutdown(). */
+  #errorCode: number = AssignorError.NONE;
 
   constructor(topology: Topology, config: StreamsConfig, taskConfig: TaskConfig, deps: RuntimeDeps, stateDir: StateDirectory, events: ThreadEvents) {
     this.#topology = topology;
@@ -129,33 +138,20 @@ export class StreamThread {
     this.#loop ??= this.#runWithRetries();
   }
 
+  /** SHUTDOWN_APPLICATION: join the group asking the leader to stop every instance (call before start()). */
+  requestApplicationShutdown(): void {
+    this.#errorCode = AssignorError.SHUTDOWN_REQUESTED;
+  }
+
   /** Stops the loop: commits and closes tasks (clean), leaves the group, disconnects. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    this.#wake?.();
+    this.#sleeper.wake();
     await this.#loop;
   }
 
-  async #runWithRetries(): Promise<void> {
-    let backoff = this.#config.retryBackoffMs;
-        while (!this.#stopping) {
-      try {
-        await this.#session(() => {
-          backoff = this.#config.retryBackoffMs;
-        });
-        return;
-      } catch (e) {
-        const error = e instanceof Error ? e : new Error(String(e));
-        if (isFatal(error)) {
-          this.#events.onFatal(error);
-          return;
-        }
-        if (this.#stopping) return;
-        this.#events.onRetry(error, backoff);
-        await this.#sleep(backoff);
-        backoff = Math.min(backoff * 2, this.#config.retryBackoffMaxMs);
-      }
-    }
+  #runWithRetries(): Promise<void> {
+    return runSessionsWithRetries(this.#config, () => this.#stopping, (onConnected) => this.#session(onConnected), isFatal, this.#sleeper, this.#events);
   }
 
   /** One connected session: connect, join, loop until stopped or a client error. */
@@ -187,7 +183,7 @@ export class StreamThread {
         rebalanceTimeoutMs: this.#config.rebalanceTimeoutMs,
         // Kafka Streams' StreamThread: <group.instance.id>-<thread index>.
         groupInstanceId: this.#config.groupInstanceId === undefined ? undefined : `${this.#config.groupInstanceId}-1`,
-        subscriptionInfo: () => ({ activeTasks: tasks.activeTaskIds(), standbyTasks: tasks.standbyTaskIds(), taskOffsets: tasks.changelogOffsets() }),
+        subscriptionInfo: () => ({ activeTasks: tasks.activeTaskIds(), standbyTasks: tasks.standbyTaskIds(), taskOffsets: tasks.changelogOffsets(), errorCode: this.#errorCode }),
         beforeRevoke: (partitions) => this.#exclusive(() => this.#onRevoke(tasks, sink, partitions)),
         onAssigned: (assignment) => this.#exclusive(() => this.#onAssigned(tasks, assignment)),
       });
@@ -273,6 +269,12 @@ export class StreamThread {
   }
 
   async #onAssigned(tasks: TaskManager, assignment: PortAssignment): Promise<void> {
+    if (assignment.errorCode === AssignorError.SHUTDOWN_REQUESTED) {
+      // Tasks were committed in beforeRevoke; close them and let the instance stop.
+      await tasks.reconcile([], []);
+      this.#events.onShutdownRequested?.();
+      return;
+    }
     this.#events.onRunning(false);
     const active = new Set<string>(assignment.activeTasks ?? []);
     for (const { topic, partition } of assignment.partitions) {
@@ -314,15 +316,5 @@ export class StreamThread {
     const run = this.#lock.then(fn);
     this.#lock = run.catch(() => {});
     return run;
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.#wake = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
   }
 }

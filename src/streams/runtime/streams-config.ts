@@ -32,6 +32,11 @@
  *   pollMs                   100: the longest a poll waits for records
  *   maxRecordsPerIteration   1000: records processed per loop turn before yielding the event loop
  *   retryBackoffMs / retryBackoffMaxMs   500 / 10000: reconnect backoff when the broker is away
+ *   metadataMaxAgeMs         300000 [metadata.max.age.ms]: how often RegExp sources look for new
+ *                            topics that match
+ *   maxBlockMs               60000 [producer max.block.ms]: how long output to a topic that does
+ *                            not exist waits for it (a broker that auto-creates topics creates
+ *                            it); then the thread fails with an error naming the topic
  *   embedded                 options of the bundled broker when bootstrapServers is 'embedded'
  *   security                 TLS and SASL for every client connection [security.protocol, ssl.*,
  *                            sasl.*]: { protocol, tls: { ca, cert, key, servername }, sasl:
@@ -95,6 +100,8 @@ export interface StreamsConfigInput {
   maxRecordsPerIteration?: number;
   retryBackoffMs?: number;
   retryBackoffMaxMs?: number;
+  metadataMaxAgeMs?: number;
+  maxBlockMs?: number;
   embedded?: EmbeddedBrokerConfig;
   security?: ClientSecurity;
   logger?: StreamsLogger;
@@ -135,6 +142,8 @@ export interface StreamsConfig {
   readonly maxRecordsPerIteration: number;
   readonly retryBackoffMs: number;
   readonly retryBackoffMaxMs: number;
+  readonly metadataMaxAgeMs: number;
+  readonly maxBlockMs: number;
   readonly embedded: EmbeddedBrokerConfig;
   readonly security: ClientSecurity | undefined;
   readonly logger: StreamsLogger | undefined;
@@ -206,6 +215,8 @@ const schema = z
     maxRecordsPerIteration: int(1).default(1000),
     retryBackoffMs: int(1).default(500),
     retryBackoffMaxMs: int(1).default(10_000),
+    metadataMaxAgeMs: int(1).default(300_000),
+    maxBlockMs: int(0).default(60_000),
     embedded: z
       .object({
         dataDir: z.string().min(1).optional(),

@@ -32,6 +32,7 @@ import { parseTaskId, taskIdToString, type TaskId } from '../task/task-id.ts';
 import { Topology, type SubtopologyInfo } from '../topology/topology.ts';
 import { CorruptedStateError, isRestorable, type ChangelogPartition, type ChangelogRestorer } from './changelog-restorer.ts';
 import type { RuntimeRecordCollector } from './record-collector.ts';
+import { patternSubtopology } from './pattern-subscription.ts';
 import type { StateDirectory } from './state-directory.ts';
 import type { TopicPartitionOffset } from './client-port.ts';
 
@@ -99,7 +100,7 @@ export class TaskManager {
 
   /** The task an input partition feeds. */
   taskIdFor(topic: string, partition: number): TaskId | undefined {
-    const sub = this.#subByTopic.get(topic);
+    const sub = this.#subByTopic.get(topic) ?? patternSubtopology(this.#subs, topic);
     return sub === undefined ? undefined : { subtopology: sub.id, partition };
   }
 

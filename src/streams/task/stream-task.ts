@@ -61,6 +61,8 @@ export interface TaskConfig {
   readonly idleWatermarkMs?: number | undefined;
   /** The sensors of the thread running the tasks (src/streams/metrics); undefined = none. */
   readonly metrics?: ThreadMetrics | undefined;
+  /** The instance's global stores (the runtime's global thread keeps them), readable by every processor. */
+  readonly globalStores?: ((name: string) => StateStore | undefined) | undefined;
 }
 
 /** A record a sink (or a dead-letter handler) produces; partition undefined = default partitioner. */
@@ -115,8 +117,10 @@ export class StreamTask {
   readonly #consumedOffsets = new Map<string, { topic: string; partition: number; offset: number }>();
   #initialized = false;
   #closed = false;
+  /** Where this task's stores live; default stateDir/applicationId/taskId (global stores: …/global). */
+  readonly #storeDir: string;
 
-  constructor(topology: Topology, subtopology: SubtopologyInfo, partition: number, config: TaskConfig, io: TaskIo) {
+  constructor(topology: Topology, subtopology: SubtopologyInfo, partition: number, config: TaskConfig, io: TaskIo, options: { storeDir?: string } = {}) {
     this.id = { subtopology: subtopology.id, partition };
     this.idString = taskIdToString(this.id);
     this.#topology = topology;
@@ -125,6 +129,7 @@ export class StreamTask {
     this.#io = io;
     this.#logger = toLogger(config.logger).child({ task: this.idString });
     this.#metrics = config.metrics?.task(this.idString);
+    this.#storeDir = options.storeDir ?? join(config.stateDir, config.applicationId, this.idString);
     const idleMs = checkIdleWatermarkMs('idleWatermarkMs', config.idleWatermarkMs);
     this.#idle = idleMs === undefined ? undefined : new IdleWatermark(idleMs);
   }
@@ -179,7 +184,7 @@ export class StreamTask {
         applicationId: appId,
         taskId: this.idString,
         partition: this.id.partition,
-        stateDir: join(this.#config.stateDir, appId, this.idString),
+        stateDir: this.#storeDir,
         changelogTopic: changelog,
         collector: this.#io.changelog,
         currentTimestamp: () => this.#currentTimestamp,
@@ -360,7 +365,7 @@ export class StreamTask {
       },
       getStateStore<S extends StateStore>(name: string): S {
         if (!node.stores.has(name)) {
-          const global = task.#io.globalStore?.(name);
+          const global = task.#io.globalStore?.(name) ?? task.#config.globalStores?.(name);
           if (global !== undefined) return global as S;
           throw new Error(`Processor "${node.name}" has no access to state store "${name}"; connect it with addStateStore/connectProcessorAndStateStores (connected: [${[...node.stores].join(', ')}]).`);
         }

@@ -71,6 +71,16 @@ describe('planInternalTopics', () => {
   it('rejects a missing source topic, naming it', () => {
     expect(() => planInternalTopics(wordCount(), 'app', new Map())).toThrow(/streams-plaintext-input.*do not exist/);
   });
+
+  it('sizes the changelog of a pattern-fed stateful sub-topology by the matching topics, and waits while none matches', () => {
+    const b = new StreamsBuilder();
+    b.stream(/^clicks-/, Consumed.with(Serdes.string(), Serdes.string())).groupByKey().count();
+    const topo = b.build();
+    const [changelog] = planInternalTopics(topo, 'app', new Map([['clicks-a', 2], ['clicks-b', 3], ['views', 8]])).filter((p) => p.kind === 'changelog');
+    expect(changelog?.partitions).toBe(3);
+    // "Source topic(s)…" is the message the runtime treats as "not created yet": retried, not fatal.
+    expect(() => planInternalTopics(topo, 'app', new Map([['views', 8]]))).toThrow(/^Source topic\(s\) matching \/\^clicks-\/ of application "app" do not exist yet/);
+  });
 });
 
 describe('ensureInternalTopics (against a broker)', () => {

@@ -13,6 +13,13 @@ describe('parseStreamsConfig', () => {
     expect(c.numStandbyReplicas).toBe(0);
     expect(c.numStreamThreads).toBe(1);
     expect(c.stateDir).toBe('.tributary/state');
+    expect(c.metadataMaxAgeMs).toBe(300_000);
+    expect(c.maxBlockMs).toBe(60_000);
+  });
+
+  it('validates metadataMaxAgeMs and maxBlockMs, naming the field', () => {
+    expect(() => parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1', metadataMaxAgeMs: 0 })).toThrow(/metadataMaxAgeMs: .*>=1.*\(got 0\)/);
+    expect(() => parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1', maxBlockMs: -1 })).toThrow(/maxBlockMs: .*>=0.*\(got -1\)/);
   });
 
   it('takes the deprecated cache.max.bytes.buffering alias only when cacheMaxBytes is absent, and names it when invalid', () => {

@@ -8,10 +8,13 @@
  *   bytes  UTF-8 JSON of the version's object (below)
  *
  * Subscription v1: { processId, applicationServer | null, activeTasks[], standbyTasks[],
- *                    taskOffsets: { taskId: number } }   — warmth = sum of the task's stores'
- *                    changelog offsets (what the member has locally, active or not)
+ *                    taskOffsets: { taskId: number }, errorCode? }   — warmth = sum of the task's
+ *                    stores' changelog offsets (what the member has locally, active or not)
  * Assignment v1:   { activeTasks[], standbyTasks[],
- *                    hostMap: { "host:port": { active: [[topic, partition]…], standby: […] } } }
+ *                    hostMap: { "host:port": { active: [[topic, partition]…], standby: […] } },
+ *                    errorCode? }
+ * errorCode (assignor-error.ts, Kafka's AssignorError numbers) is absent or 0 normally; an older
+ * member ignores it (JSON fields it does not know are skipped), so adding it kept version 1.
  * A newer version decodes as an error naming both versions (the member must be upgraded).
  */
 import type { TopicPartition } from '../../../client/types.ts';
@@ -25,6 +28,8 @@ export interface SubscriptionInfo {
   readonly activeTasks: readonly string[];
   readonly standbyTasks: readonly string[];
   readonly taskOffsets: ReadonlyMap<string, number>;
+  /** AssignorError code; SHUTDOWN_REQUESTED asks the whole application to stop. Default NONE. */
+  readonly errorCode?: number | undefined;
 }
 
 export interface HostPartitions {
@@ -37,6 +42,8 @@ export interface AssignmentInfo {
   readonly standbyTasks: readonly string[];
   /** "host:port" → partitions it owns (active) and follows (standby); instances with an applicationServer only. */
   readonly hostMap: ReadonlyMap<string, HostPartitions>;
+  /** AssignorError code from the leader; SHUTDOWN_REQUESTED: stop instead of taking tasks. Default NONE. */
+  readonly errorCode?: number | undefined;
 }
 
 export class AssignorMetadataError extends Error {
@@ -88,6 +95,7 @@ export function encodeSubscription(info: SubscriptionInfo): Buffer {
     activeTasks: info.activeTasks,
     standbyTasks: info.standbyTasks,
     taskOffsets: Object.fromEntries(info.taskOffsets),
+    errorCode: info.errorCode ?? 0,
   });
 }
 
@@ -109,7 +117,14 @@ export function decodeSubscription(data: Buffer): SubscriptionInfo {
     activeTasks: strings(v['activeTasks'], 'activeTasks'),
     standbyTasks: strings(v['standbyTasks'], 'standbyTasks'),
     taskOffsets,
+    errorCode: errorCode(v['errorCode'], 'subscription'),
   };
+}
+
+function errorCode(v: unknown, what: string): number {
+  if (v === undefined) return 0;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new AssignorMetadataError(`${what} field errorCode must be an integer`);
+  return v;
 }
 
 export function encodeAssignment(info: AssignmentInfo): Buffer {
@@ -117,7 +132,7 @@ export function encodeAssignment(info: AssignmentInfo): Buffer {
   for (const [host, h] of info.hostMap) {
     hostMap[host] = { active: h.active.map((tp) => [tp.topic, tp.partition]), standby: h.standby.map((tp) => [tp.topic, tp.partition]) };
   }
-  return frame({ activeTasks: info.activeTasks, standbyTasks: info.standbyTasks, hostMap });
+  return frame({ activeTasks: info.activeTasks, standbyTasks: info.standbyTasks, hostMap, errorCode: info.errorCode ?? 0 });
 }
 
 export function decodeAssignment(data: Buffer): AssignmentInfo {
@@ -128,5 +143,5 @@ export function decodeAssignment(data: Buffer): AssignmentInfo {
   for (const [host, h] of Object.entries(raw as Record<string, { active?: unknown; standby?: unknown }>)) {
     hostMap.set(host, { active: partitions(h.active, `hostMap[${host}].active`), standby: partitions(h.standby, `hostMap[${host}].standby`) });
   }
-  return { activeTasks: strings(v['activeTasks'], 'activeTasks'), standbyTasks: strings(v['standbyTasks'], 'standbyTasks'), hostMap };
+  return { activeTasks: strings(v['activeTasks'], 'activeTasks'), standbyTasks: strings(v['standbyTasks'], 'standbyTasks'), hostMap, errorCode: errorCode(v['errorCode'], 'assignment') };
 }

@@ -9,6 +9,8 @@
  * Leader side, assign():
  *   1 decode every member's subscription (a member whose metadata cannot be read counts as an
  *     empty, state-less member of its own process, and the problem is logged)
+ *   1b a member asks for SHUTDOWN_APPLICATION (errorCode SHUTDOWN_REQUESTED, KIP-671): every
+ *     member gets no partitions and errorCode SHUTDOWN_REQUESTED, and stops; nothing else runs
  *   2 tasks = computeTasks(topology, topic partition counts)  (task-topics.ts)
  *   3 optionally ask for the changelog end offsets (lag = end − member's offset)
  *   4 assignTasks (assign-tasks.ts): sticky, warm-preferring, balanced, standbys
@@ -19,6 +21,7 @@ import type { AssignInput, GroupAssignor, MemberAssignment, TopicPartition, Topi
 import type { Topology } from '../../topology/topology.ts';
 import { assignTasks, compareTaskIdStrings, type AssignTasksMember } from './assign-tasks.ts';
 import { decodeSubscription, encodeAssignment, encodeSubscription, type HostPartitions, type SubscriptionInfo } from './assignment-codec.ts';
+import { AssignorError } from './assignor-error.ts';
 import { computeTasks } from './task-topics.ts';
 import { processLogger } from '../../../logging/logger.ts';
 
@@ -29,6 +32,8 @@ export interface LocalTaskState {
   readonly standbyTasks: readonly string[];
   /** taskId → sum of its stores' changelog offsets, for every task with state on local disk. */
   readonly taskOffsets: ReadonlyMap<string, number>;
+  /** AssignorError code to send (SHUTDOWN_REQUESTED to stop the application); default NONE. */
+  readonly errorCode?: number | undefined;
 }
 
 export interface StreamsAssignorOptions {
@@ -60,6 +65,7 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): GroupAss
         activeTasks: local.activeTasks,
         standbyTasks: local.standbyTasks,
         taskOffsets: local.taskOffsets,
+        errorCode: local.errorCode,
       });
     },
     async assign(input: AssignInput): Promise<ReadonlyMap<string, MemberAssignment>> {
@@ -72,6 +78,13 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): GroupAss
           warn(`group ${options.applicationId}: member ${m.memberId} sent unreadable metadata (${(e as Error).message}); assigning it as a member without state`);
           subs.set(m.memberId, { processId: m.memberId, applicationServer: null, activeTasks: [], standbyTasks: [], taskOffsets: new Map() });
         }
+      }
+      // 1b shutdown requested
+      const requester = input.members.find((m) => subs.get(m.memberId)!.errorCode === AssignorError.SHUTDOWN_REQUESTED);
+      if (requester !== undefined) {
+        warn(`group ${options.applicationId}: member ${requester.memberId} requested the shutdown of the application; every instance stops`);
+        const userData = encodeAssignment({ activeTasks: [], standbyTasks: [], hostMap: new Map(), errorCode: AssignorError.SHUTDOWN_REQUESTED });
+        return new Map(input.members.map((m) => [m.memberId, { partitions: new Map(), userData }]));
       }
       // 2 tasks
       const topo = computeTasks(options.topology, options.applicationId, input.topicPartitions);

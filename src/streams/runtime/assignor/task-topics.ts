@@ -13,6 +13,7 @@
  */
 import type { TopicPartition } from '../../../client/types.ts';
 import type { Topology } from '../../topology/topology.ts';
+import { patternSubtopology } from '../pattern-subscription.ts';
 
 export interface TaskTopology {
   /** taskId → the partitions it reads. */
@@ -37,10 +38,13 @@ export function computeTasks(topology: Topology, applicationId: string, topicPar
   const tasks = new Map<string, TopicPartition[]>();
   const statefulTasks = new Set<string>();
   const changelogPartitions = new Map<string, TopicPartition[]>();
-  for (const s of topology.subtopologies()) {
+  const subs = topology.subtopologies();
+  const named = new Set(subs.flatMap((s) => s.sourceTopics.map((t) => topology.resolveTopic(t, applicationId))));
+  for (const s of subs) {
     const topics = new Set(s.sourceTopics.map((t) => topology.resolveTopic(t, applicationId)));
-    for (const p of s.sourcePatterns) {
-      for (const t of topicPartitions.keys()) if (p.test(t)) topics.add(t);
+    // A matched topic belongs to one sub-topology: not one named elsewhere, else the first whose pattern matches.
+    if (s.sourcePatterns.length > 0) {
+      for (const t of topicPartitions.keys()) if (!named.has(t) && patternSubtopology(subs, t) === s) topics.add(t);
     }
     let count = 0;
     for (const t of topics) count = Math.max(count, topicPartitions.get(t) ?? 0);

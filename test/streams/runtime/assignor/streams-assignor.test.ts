@@ -5,6 +5,7 @@ import { buildTopology } from '../../../../examples/word-count/topology.ts';
 import { createStreamsAssignor, STREAMS_ASSIGNOR_NAME, type LocalTaskState } from '../../../../src/streams/runtime/assignor/streams-assignor.ts';
 import { AssignorMetadataError, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../../../src/streams/runtime/assignor/assignment-codec.ts';
 import { computeTasks, sourceTopics } from '../../../../src/streams/runtime/assignor/task-topics.ts';
+import { AssignorError } from '../../../../src/streams/runtime/assignor/assignor-error.ts';
 
 const APP = 'wc';
 
@@ -31,10 +32,12 @@ function assignorFor(topology: Topology, processId: string, local: LocalTaskStat
 
 describe('assignment codec', () => {
   it('round-trips subscriptions and assignments', () => {
-    const sub = { processId: 'p1', applicationServer: 'h:1', activeTasks: ['0_1'], standbyTasks: ['1_0'], taskOffsets: new Map([['0_1', 42]]) };
+    const sub = { processId: 'p1', applicationServer: 'h:1', activeTasks: ['0_1'], standbyTasks: ['1_0'], taskOffsets: new Map([['0_1', 42]]), errorCode: 0 };
     expect(decodeSubscription(encodeSubscription(sub))).toEqual(sub);
-    const asg = { activeTasks: ['0_0'], standbyTasks: [], hostMap: new Map([['h:1', { active: [{ topic: 't', partition: 0 }], standby: [] }]]) };
+    expect(decodeSubscription(encodeSubscription({ ...sub, errorCode: AssignorError.SHUTDOWN_REQUESTED })).errorCode).toBe(4);
+    const asg = { activeTasks: ['0_0'], standbyTasks: [], hostMap: new Map([['h:1', { active: [{ topic: 't', partition: 0 }], standby: [] }]]), errorCode: 0 };
     expect(decodeAssignment(encodeAssignment(asg))).toEqual(asg);
+    expect(decodeAssignment(encodeAssignment({ ...asg, errorCode: AssignorError.SHUTDOWN_REQUESTED })).errorCode).toBe(4);
   });
 
   it('rejects foreign bytes and other versions with a clear error', () => {
@@ -54,6 +57,21 @@ describe('task topics', () => {
     expect(t.statefulTasks.has('1_2')).toBe(true);
     expect(t.statefulTasks.has('0_0')).toBe(false);
     expect(t.changelogPartitions.get('1_2')).toEqual([{ topic: `${APP}-counts-store-changelog`, partition: 2 }]);
+  });
+
+  it('adds topics matched by a pattern to the first sub-topology whose pattern matches, never a topic named elsewhere', () => {
+    const topo = new Topology()
+      .addSource('named', 'events-audit')
+      .addProcessor('n', () => ({ process: () => undefined }), 'named')
+      .addSource('wide', /^events-/)
+      .addProcessor('w', () => ({ process: () => undefined }), 'wide')
+      .addSource('wider', /events/)
+      .addProcessor('x', () => ({ process: () => undefined }), 'wider');
+    const t = computeTasks(topo, APP, new Map([['events-audit', 1], ['events-a', 2], ['old-events', 1]]));
+    expect(t.tasks.get('0_0')).toEqual([{ topic: 'events-audit', partition: 0 }]);
+    expect(t.tasks.get('1_1')).toEqual([{ topic: 'events-a', partition: 1 }]);
+    expect(t.tasks.get('2_0')).toEqual([{ topic: 'old-events', partition: 0 }]);
+    expect(t.tasks.has('2_1')).toBe(false);
   });
 
   it('puts partition p of co-partitioned topics in the same task', () => {
@@ -108,6 +126,59 @@ describe('streams assignor', () => {
     expect(ib.standbyTasks).toEqual(['1_1']);
     expect(result.get('ma')!.partitions.get('streams-plaintext-input')).toEqual([0]);
     expect(result.get('ma')!.partitions.get(`${APP}-counts-store-repartition`)).toEqual([1]);
+  });
+
+  it('answers a member asking for SHUTDOWN_APPLICATION with SHUTDOWN_REQUESTED and no tasks for every member', async () => {
+    const topo = twoInputs();
+    const a = assignorFor(topo, 'pa', { activeTasks: ['0_0'], standbyTasks: [], taskOffsets: new Map() });
+    const b = assignorFor(topo, 'pb', { ...empty, errorCode: AssignorError.SHUTDOWN_REQUESTED });
+    const result = await a.assign({
+      members: [
+        { memberId: 'ma', userData: a.userData(), topics: [] },
+        { memberId: 'mb', userData: b.userData(), topics: [] },
+      ],
+      topicPartitions: new Map([['orders', 2], ['payments', 2]]),
+    });
+    for (const m of ['ma', 'mb']) {
+      const asg = result.get(m)!;
+      expect(asg.partitions.size).toBe(0);
+      expect(decodeAssignment(asg.userData)).toMatchObject({ activeTasks: [], standbyTasks: [], errorCode: AssignorError.SHUTDOWN_REQUESTED });
+    }
+  });
+
+  it('measures lag against the changelog end offsets it lists, not the highest offset a member reports', async () => {
+    const b = new StreamsBuilder();
+    b.stream('in').groupByKey().count();
+    const topo = b.build();
+    const [store] = [...topo.subtopologies()[0]!.changelogTopics.values()];
+    const listed: unknown[] = [];
+    const assign = (ends: number | undefined) => {
+      const local = (offset: number): LocalTaskState => ({ activeTasks: [], standbyTasks: [], taskOffsets: new Map([['0_0', offset]]) });
+      const leader = createStreamsAssignor({
+        topology: topo,
+        applicationId: APP,
+        processId: 'pa',
+        applicationServer: null,
+        numStandbyReplicas: 0,
+        acceptableRecoveryLag: 100,
+        localState: () => local(0),
+        changelogEndOffsets: ends === undefined ? undefined : async (tps) => (listed.push(tps), tps.map((tp) => ({ ...tp, offset: ends }))),
+      });
+      const other = assignorFor(topo, 'pb', local(100));
+      return leader.assign({
+        members: [
+          { memberId: 'ma', userData: leader.userData(), topics: [] },
+          { memberId: 'mb', userData: other.userData(), topics: [] },
+        ],
+        topicPartitions: new Map([['in', 1]]),
+      });
+    };
+    const owner = (r: ReadonlyMap<string, { userData: Buffer }>) => [...r].find(([, a]) => decodeAssignment(a.userData).activeTasks.includes('0_0'))![0];
+    // Estimated end = the highest report (100): both members are within acceptableRecoveryLag, the first id wins.
+    expect(owner(await assign(undefined))).toBe('ma');
+    // The changelog really ends at 1000: neither is caught up, the least lagging one (mb, 900 behind) wins.
+    expect(owner(await assign(1000))).toBe('mb');
+    expect(listed).toEqual([[{ topic: `${APP}-${store}`, partition: 0 }]]);
   });
 
   it('treats a member with unreadable metadata as state-less instead of failing the rebalance', async () => {
