@@ -76,6 +76,9 @@ describe('KafkaStreams metrics (bundled broker over TCP)', () => {
     // Lag is measured against the high watermark of the last fetch: wait for a fetch to see the end.
     const lag = (p: number) => metricValue(streams.metrics(), 'consumer-fetch-manager-metrics', 'records-lag', { topic: 'events', partition: String(p) });
     await waitFor(() => lag(0) === 0 && lag(1) === 0, () => `lag 0 on both partitions (got ${lag(0)}, ${lag(1)})`);
+    // Commits run every commitIntervalMs (100 ms): wait for the first one after the records.
+    const commits = () => metricValue(streams.metrics(), 'stream-thread-metrics', 'commit-total') as number;
+    await waitFor(() => commits() > 0, () => `a commit (commit-total ${commits()})`);
 
     const m = streams.metrics();
     expect(metricValue(m, 'stream-thread-metrics', 'process-total')).toBe(N);
