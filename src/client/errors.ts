@@ -105,10 +105,19 @@ export function toClientError(e: unknown, what: string): KafkaClientError {
 /**
  * Errors that no retry of the same call can fix and that a long-running caller (the streams
  * runtime) must report instead of retrying: a topic still unknown after the producer's max block
- * (UNKNOWN_TOPIC_OR_PARTITION, not retriable — the broker's own code 3 is retriable) and a record
- * batch that cannot be decoded (CORRUPT_MESSAGE).
+ * (UNKNOWN_TOPIC_OR_PARTITION, not retriable — the broker's own code 3 is retriable), a record
+ * batch that cannot be decoded (CORRUPT_MESSAGE), and failed authentication or authorization —
+ * Kafka Streams lets its thread die on those too (an operator must fix credentials or ACLs).
  */
-const UNRECOVERABLE = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'CORRUPT_MESSAGE']);
+const UNRECOVERABLE = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'CORRUPT_MESSAGE',
+  'SASL_AUTHENTICATION_FAILED',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'GROUP_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+]);
 
 export function isUnrecoverable(e: unknown): boolean {
   return e instanceof KafkaClientError && !e.retriable && e.kafkaType !== undefined && UNRECOVERABLE.has(e.kafkaType);

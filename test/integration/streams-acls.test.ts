@@ -111,4 +111,20 @@ describe('a Streams application under ACLs', () => {
     }, 'word counts equal to the driver');
     expect(streams.state).toBe('RUNNING');
   }, 60_000);
+
+  it('without READ on its group the application goes to ERROR with GROUP_AUTHORIZATION_FAILED, as Kafka Streams', async () => {
+    await createAcls(admin, STREAMS_ACLS.filter((b) => b.resourceType !== Res.GROUP));
+    const errors: string[] = [];
+    app = new KafkaStreams(wordCount(), {
+      applicationId: APP,
+      bootstrapServers: broker.bootstrap,
+      stateDir: dir,
+      cacheMaxBytes: 0,
+      logger: { warn: (m: string) => errors.push(m), error: (m: string) => errors.push(m) },
+    });
+    await app.start();
+    const streams = app;
+    await waitFor(() => streams.state === 'ERROR', () => `state ERROR (now ${streams.state}):\n${errors.join('\n')}`);
+    expect(errors.join('\n')).toMatch(/GROUP_AUTHORIZATION_FAILED/);
+  }, 60_000);
 });
