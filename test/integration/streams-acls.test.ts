@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INPUT_TOPIC, OUTPUT_TOPIC, buildTopology } from '../../examples/word-count/topology.ts';
 import { WireCluster } from '../../src/client/cluster.ts';
-import { AclOperation as Op, AclPermission, PatternType, ResourceType as Res, createAcls, describeAcls, type AclBinding } from '../../src/client/acl-admin.ts';
+import { ResourceType as Res, createAcls, describeAcls, type AclBinding } from '../../src/client/acl-admin.ts';
+import { streamsAclSet } from './streams-acl-set.ts';
 import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
 import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
@@ -24,26 +25,8 @@ import { StreamsIo, int64, lastValues, waitFor } from './streams-helpers.ts';
 const APP = 'acl-app';
 const silent = { warn: () => {}, error: () => {} };
 
-const acl = (resourceType: Res, resourceName: string, operation: Op, patternType: PatternType = PatternType.LITERAL): AclBinding => ({
-  resourceType,
-  resourceName,
-  patternType,
-  principal: `User:${APP}`,
-  host: '*',
-  operation,
-  permission: AclPermission.ALLOW,
-});
-
 /** The documented ACL set of a Streams application (docs/security.md), exactly-once included. */
-const STREAMS_ACLS: readonly AclBinding[] = [
-  acl(Res.TOPIC, INPUT_TOPIC, Op.READ),
-  acl(Res.TOPIC, OUTPUT_TOPIC, Op.WRITE),
-  acl(Res.TOPIC, APP, Op.ALL, PatternType.PREFIXED),
-  acl(Res.GROUP, APP, Op.READ),
-  acl(Res.TRANSACTIONAL_ID, APP, Op.WRITE, PatternType.PREFIXED),
-  acl(Res.TRANSACTIONAL_ID, APP, Op.DESCRIBE, PatternType.PREFIXED),
-  acl(Res.CLUSTER, 'kafka-cluster', Op.IDEMPOTENT_WRITE),
-];
+const STREAMS_ACLS: readonly AclBinding[] = streamsAclSet(`User:${APP}`, APP, INPUT_TOPIC, OUTPUT_TOPIC);
 
 const wordCount = () => {
   const b = new StreamsBuilder();
