@@ -79,8 +79,10 @@ export async function runBroker(opts: RunBrokerOptions): Promise<void> {
       ? ['Listeners:', ...listeners.map((l) => `  listener ${l.name} (${l.securityProtocol}) on ${broker.bootstrapOf(l.name)}`), '']
       : [];
   const metrics = broker.metricsUrl === undefined ? [] : [`Prometheus metrics: ${broker.metricsUrl}`];
-  for (const line of [...listenerLines, ...brokerBanner(broker.bootstrap, dataDir), ...metrics, ...(opts.extraHelp ?? [])]) out.write(`${line}\n`);
+  const banner = [...listenerLines, ...brokerBanner(broker.bootstrap, dataDir), ...metrics, ...(opts.extraHelp ?? [])];
 
+  // The signal handlers go in BEFORE the banner is printed: whoever reads the banner may signal at
+  // once, and until a handler is installed SIGTERM's default action kills the process uncleanly.
   await new Promise<void>((done, fail) => {
     let closing = false;
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -102,5 +104,6 @@ export async function runBroker(opts: RunBrokerOptions): Promise<void> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    for (const line of banner) out.write(`${line}\n`);
   });
 }
