@@ -19,6 +19,8 @@ export {
   type HostInfo,
 } from './streams/runtime/streams-config.ts';
 export { StreamsStates, type StreamsState, type StateListener } from './streams/runtime/streams-state.ts';
+// rxjs views: an application's state, a point of a topology, an Observable fed into a topic
+export { stateChanges, observeStream, produceFrom, type StateChange, type ObservedRecord } from './streams/rx/observables.ts';
 export {
   QueryableStoreTypes,
   InvalidStateStoreError,

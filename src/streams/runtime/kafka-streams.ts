@@ -180,8 +180,9 @@ export class KafkaStreams {
     this.#metrics.setRestoreListener(listener);
   }
 
-  onStateChange(listener: StateListener): void {
-    this.#state.addListener(listener);
+  /** Calls `listener(newState, oldState)` on every state change; the returned function stops it. */
+  onStateChange(listener: StateListener): () => void {
+    return this.#state.addListener(listener);
   }
 
   setUncaughtExceptionHandler(handler: StreamsUncaughtExceptionHandler): void {

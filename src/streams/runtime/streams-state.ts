@@ -63,8 +63,13 @@ export class StateMachine {
     return this.#state;
   }
 
-  addListener(listener: StateListener): void {
+  /** Adds a listener; the returned function removes it again. */
+  addListener(listener: StateListener): () => void {
     this.#listeners.push(listener);
+    return () => {
+      const i = this.#listeners.indexOf(listener);
+      if (i >= 0) this.#listeners.splice(i, 1);
+    };
   }
 
   /** Moves to `to` when the table allows it; returns whether it moved (same state: false). */
