@@ -11,6 +11,9 @@
  *      sub-topology), the record is fed to it and processed — repeated until nothing is pending;
  *   3. commit: every task flushes its caches (forwarding table updates, sending changelog
  *      records), which may produce more records → back to 2 until quiet.
+ * Async operators (mapValuesAsync & co.) finish later: piping starts their calls, and
+ * `await driver.settle()` waits for every call, forwards the results (then steps 2–3 again) and
+ * processes records the operators held back, until nothing is in flight; read outputs after it.
  * Changelog records and dead-letter records are captured like any output, so
  * producedTopicNames() lists them and a test can read them.
  *
@@ -39,6 +42,7 @@ import { TestInputTopic, type InputPipe } from './test-input-topic.ts';
 import { TestOutputTopic, type OutputSource, type RawOutputRecord } from './test-output-topic.ts';
 import type { KafkaMetric, RecordingLevel } from '../metrics/metric-registry.ts';
 import { StreamsMetrics } from '../streams/metrics/streams-metrics.ts';
+import type { ProcessingExceptionHandler } from '../streams/errors/processing-exception-handler.ts';
 
 export interface TopologyTestDriverConfig {
   /** Prefix of internal topics and changelogs; default "topology-test-driver". */
@@ -67,6 +71,8 @@ export interface TopologyTestDriverConfig {
    * so task-level and store metrics are there to assert on. Rates use the mock wall clock.
    */
   metricsRecordingLevel?: RecordingLevel;
+  /** Where failed async-operator calls go unless the operator names its own; default logAndFail. */
+  processingExceptionHandler?: ProcessingExceptionHandler;
 }
 
 /** driver.metrics(): Kafka's metrics list, plus the dropped-records sum of every task. */
@@ -131,6 +137,7 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
       cacheMaxBytes: config.cacheMaxBytes ?? 10 * 1024 * 1024,
       logger,
       idleWatermarkMs: config.idleWatermarkMs,
+      processingExceptionHandler: config.processingExceptionHandler,
       metrics: metrics.thread(`${applicationId}-StreamThread-1`),
     };
     driver = new TopologyTestDriver(topology, taskConfig, owned, clock, metrics);
@@ -297,6 +304,31 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
     const consumed: ConsumedRecord = { topic, partition: 0, offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers };
     task.addRecords([consumed]);
     task.processAll();
+  }
+
+  /**
+   * Waits for every async operator call to finish and processes what follows from it (outputs,
+   * internal topics, records the operators held back), until no task has async work in flight.
+   * A failed call goes to the processing exception handler; under logAndFail this rejects.
+   */
+  async settle(): Promise<void> {
+    this.#checkOpen();
+    for (;;) {
+      let busy = false;
+      for (const task of this.#tasks) {
+        if (task.asyncInFlight === 0 && task.numBuffered() === 0) continue;
+        busy = true;
+        await task.settleAsync(Number.POSITIVE_INFINITY);
+        task.processAll();
+      }
+      if (!busy) return;
+      this.#settle();
+    }
+  }
+
+  /** Per input partition of every task, what a commit would write now (async work caps it). */
+  committableOffsets(): Array<{ topic: string; partition: number; offset: number }> {
+    return this.#tasks.flatMap((t) => t.committableOffsets());
   }
 
   /** Steps 2–3 of the file comment: drain internal records, commit, until nothing moves. */

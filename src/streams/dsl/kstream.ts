@@ -47,6 +47,16 @@ import type { JoinWindows } from './joins/join-windows.ts';
 import { kstreamJoin } from './joins/kstream-join-dsl.ts';
 import type { Joined } from './options/joined.ts';
 import type { StreamJoined } from './options/stream-joined.ts';
+import type { AsyncOptions } from '../async/async-options.ts';
+import {
+  filterAsyncSupplier,
+  flatMapValuesAsyncSupplier,
+  mapValuesAsyncSupplier,
+  processAsyncSupplier,
+  type AsyncPredicate,
+  type AsyncRecordProcessor,
+  type AsyncValueMapper,
+} from '../async/async-operators.ts';
 
 export class KStream<K, V> {
   /** @internal */
@@ -94,6 +104,32 @@ export class KStream<K, V> {
 
   flatMapValues<VR>(mapper: ValueMapper<K, V, Iterable<VR>>, named?: NameLike): KStream<K, VR> {
     return this.#processor<K, VR>(Prefix.KSTREAM_FLATMAPVALUES, named, flatMapValuesSupplier(mapper), this.keySerde, undefined, this.repartitionRequired);
+  }
+
+  /**
+   * Async operators (src/streams/async/): the call runs with up to `concurrency` others per task;
+   * records leave in input order (or per-key order with `ordered: false`), and offsets are
+   * committed only up to the first record whose call has not finished.
+   */
+  mapValuesAsync<VR>(mapper: AsyncValueMapper<K, V, VR>, options?: AsyncOptions): KStream<K, VR> {
+    const { name, supplier } = mapValuesAsyncSupplier(mapper, options);
+    return this.#processor<K, VR>(Prefix.KSTREAM_MAPVALUES_ASYNC, name, supplier, this.keySerde, undefined, this.repartitionRequired);
+  }
+
+  flatMapValuesAsync<VR>(mapper: AsyncValueMapper<K, V, Iterable<VR>>, options?: AsyncOptions): KStream<K, VR> {
+    const { name, supplier } = flatMapValuesAsyncSupplier(mapper, options);
+    return this.#processor<K, VR>(Prefix.KSTREAM_FLATMAPVALUES_ASYNC, name, supplier, this.keySerde, undefined, this.repartitionRequired);
+  }
+
+  filterAsync(predicate: AsyncPredicate<K, V>, options?: AsyncOptions): KStream<K, V> {
+    const { name, supplier } = filterAsyncSupplier(predicate, options);
+    return this.#processor(Prefix.KSTREAM_FILTER_ASYNC, name, supplier, this.keySerde, this.valueSerde, this.repartitionRequired);
+  }
+
+  /** An async Processor-like callback: it may forward any records (through `out`) before its promise settles. Marks for repartition. */
+  processAsync<KR, VR>(fn: AsyncRecordProcessor<K, V, KR, VR>, options?: AsyncOptions): KStream<KR, VR> {
+    const { name, supplier } = processAsyncSupplier(fn, options);
+    return this.#processor<KR, VR>(Prefix.KSTREAM_PROCESSOR_ASYNC, name, supplier, undefined, undefined, true);
   }
 
   selectKey<KR>(mapper: KeyValueMapper<K, V, KR>, named?: NameLike): KStream<KR, V> {

@@ -8,7 +8,11 @@
  *   3 dispatch: hand the records produced in 2 to the producer (not awaited)
  *   4 punctuate: wall-clock punctuators (stream-time ones fire inside process())
  *   5 commit every commitIntervalMs (TaskManager.commit: the numbered procedure)
- *   6 yield to the event loop when a full batch was processed (timers, heartbeats, I/O)
+ *   6 yield to the event loop when a full batch was processed (timers, heartbeats, I/O); when
+ *     nothing moved but async operators have calls in flight, wait for one to finish (≤ pollMs)
+ * Async operators' backpressure: a saturated task takes no input (StreamTask.process), and while
+ * a full batch is buffered the loop polls for no records (poll(0, 0) still runs rebalances); the
+ * consumer then stops fetching at its own buffer limit.
  *
  * Rebalances (the client calls these hooks; the loop and the hooks never overlap — every piece of
  * work on tasks runs through #exclusive):
@@ -192,7 +196,10 @@ export class StreamThread {
       await this.#mainLoop(tasks, group, sink, collector, admin);
       // Stopping: commit what was processed, then close.
       await this.#exclusive(async () => {
-        if (tasks.activeTasks().length > 0) await tasks.commit(sink);
+        if (tasks.activeTasks().length > 0) {
+          await tasks.settleAsync();
+          await tasks.commit(sink);
+        }
         await tasks.closeAll();
       });
       clean = true;
@@ -213,7 +220,9 @@ export class StreamThread {
     while (!this.#stopping) {
       // 1 poll (shorter when records are still buffered)
       const polledAt = performance.now();
-      const batches = await consumer.poll(max, tasks.numBuffered() > 0 ? 0 : this.#config.pollMs);
+      const buffered = tasks.numBuffered();
+      const inFlight = tasks.asyncInFlight();
+      const batches = await consumer.poll(buffered >= max && inFlight > 0 ? 0 : max, buffered > 0 || inFlight > 0 ? 0 : this.#config.pollMs);
       metrics?.polled(performance.now() - polledAt, batches);
       if (batches.length > 0) lastSign = Date.now();
       else if (Date.now() - lastSign >= this.#config.sessionTimeoutMs) {
@@ -222,11 +231,13 @@ export class StreamThread {
         await this.#probe(tasks, admin);
         lastSign = Date.now();
       }
+      let idle = false;
       await this.#exclusive(async () => {
         for (const b of batches) tasks.addRecords(b.topic, b.partition, b.records);
         // 2 process
         const processAt = performance.now();
         const n = tasks.process(max);
+        idle = n === 0 && batches.length === 0;
         this.#processed += n;
         metrics?.process.recordMany(n, performance.now() - processAt);
         // 3 dispatch
@@ -243,8 +254,9 @@ export class StreamThread {
           this.#lastCommit = Date.now();
         }
       });
-      // 6 let timers and I/O run
-      await new Promise<void>((r) => setImmediate(r));
+      // 6 let timers and I/O run (or wait for an async call when that is all there is to do)
+      if (idle && tasks.asyncInFlight() > 0) await tasks.asyncProgress(this.#config.pollMs);
+      else await new Promise<void>((r) => setImmediate(r));
     }
   }
 
@@ -264,6 +276,8 @@ export class StreamThread {
       this.#processed += n;
     } while (n > 0);
     tasks.punctuate();
+    // Async work in flight completes (or is dropped after its worst case, and stays uncommitted).
+    await tasks.settleAsync();
     await this.#commit(tasks, sink);
     this.#lastCommit = Date.now();
   }

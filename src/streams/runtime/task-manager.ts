@@ -22,6 +22,10 @@
  *   then: purge consumed repartition records (DeleteRecords up to the committed offset).
  * A crash between 4 and 5 leaves a store behind its changelog: restore replays the difference.
  * A crash before 4 reprocesses input (at-least-once); changelog records are idempotent per key.
+ * Async operators: step 1 first forwards their finished records; step 4 commits each task's
+ * committableOffsets() (never past a record whose async work is unfinished). Under exactly_once_v2
+ * the commit first waits for all in-flight async work (each call is bounded by its timeout), so the
+ * transaction holds the outputs and the offsets of exactly the same records.
  * Under exactly_once_v2 step 4 is the transaction's commit (offsets sent in it), and a failed
  * step 4 throws before step 5: the stores' on-disk state stays at the last committed
  * transaction, which is what restoring read_committed from their changelog offsets continues.
@@ -193,9 +197,26 @@ export class TaskManager {
     return n;
   }
 
+  /** Async work in flight over the active tasks. */
+  asyncInFlight(): number {
+    return this.activeTasks().reduce((n, t) => n + t.asyncInFlight, 0);
+  }
+
+  /** Each active task drains its async work until none is in flight or its deadline (default: its operators' worst case) passed. */
+  async settleAsync(deadlineMs?: number): Promise<void> {
+    for (const t of this.activeTasks()) await t.settleAsync(deadlineMs);
+  }
+
+  /** Resolves when some task's async call finishes, or after `timeoutMs`. */
+  asyncProgress(timeoutMs: number): Promise<void> {
+    const busy = this.activeTasks().filter((t) => t.asyncInFlight > 0);
+    return busy.length === 0 ? Promise.resolve() : Promise.race(busy.map((t) => t.asyncProgress(timeoutMs)));
+  }
+
   /** The commit procedure (file comment, steps 1–5), then the repartition purge. */
   async commit(sink: CommitSink): Promise<void> {
     const tasks = this.activeTasks();
+    if (sink.exactlyOnce === true) await this.settleAsync(Number.POSITIVE_INFINITY);
     // 1–2: flush caches; changelog records reach the collector.
     for (const t of tasks) t.flushCaches();
     // 3: flush the producer.
@@ -203,7 +224,7 @@ export class TaskManager {
     // 4: commit input offsets (only partitions that moved).
     const offsets: TopicPartitionOffset[] = [];
     for (const t of tasks) {
-      for (const o of t.consumedOffsets()) {
+      for (const o of t.committableOffsets()) {
         const k = `${o.topic}\u0000${o.partition}`;
         if (this.#committed.get(k) !== o.offset) offsets.push(o);
       }

@@ -6,6 +6,7 @@
  */
 import type { ProcessorContext } from '../processor/processor-context.ts';
 import { processLogger, type Logger, type LoggerLike } from '../../logging/logger.ts';
+import type { AsyncWork } from '../async/async-work.ts';
 
 /** What the streams code logs through: at least warn and error; a full Logger adds levels and child(). */
 export type StreamsLogger = LoggerLike & Pick<Logger, 'warn' | 'error'>;
@@ -17,6 +18,8 @@ export interface InternalProcessorContext<KOut = never, VOut = never> extends Pr
   readonly logger: StreamsLogger;
   /** Counts a dropped record against the task and logs why, naming the record's origin. */
   recordDropped(reason: string): void;
+  /** The task's async work (async operators register there); absent outside a StreamTask. */
+  readonly asyncWork?: AsyncWork;
 }
 
 export function asInternal<KOut, VOut>(context: ProcessorContext<KOut, VOut>): InternalProcessorContext<KOut, VOut> {

@@ -20,6 +20,13 @@
  *                 `flushCaches()` runs steps 1–2 synchronously; `commit()` runs 1, 2 and 5.
  *   close()       close processors, then stores
  *
+ * Async operators (src/streams/async/): their calls finish in promise callbacks, but their
+ * records are forwarded only here, at safe points — drained at the start of process() (before the
+ * next record is taken) and at the start of flushCaches() — each in its origin record's context
+ * (metadata, timestamp, raw source). While an operator is saturated, process() takes no record.
+ * The runtime commits committableOffsets(): consumed positions capped at the lowest record with
+ * unfinished async work (commit-gate.ts).
+ *
  * Stream time is the max timestamp of processed records; it never goes back (-1 before any).
  * Opt-in (config.idleWatermarkMs, beyond Kafka): after that much wall-clock time without a
  * record, maybePunctuateSystemTime() also moves stream time forward (idle-watermark.ts) and
@@ -47,6 +54,8 @@ import { taskIdToString, type TaskId } from './task-id.ts';
 import { toLogger, type Logger } from '../../logging/logger.ts';
 import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
+import { AsyncWork } from '../async/async-work.ts';
+import type { ProcessingExceptionHandler, SourceRecordBytes } from '../errors/processing-exception-handler.ts';
 
 export interface TaskConfig {
   readonly applicationId: string;
@@ -63,6 +72,8 @@ export interface TaskConfig {
   readonly metrics?: ThreadMetrics | undefined;
   /** The instance's global stores (the runtime's global thread keeps them), readable by every processor. */
   readonly globalStores?: ((name: string) => StateStore | undefined) | undefined;
+  /** Where failed async-operator calls go unless the operator names its own; default logAndFail. */
+  readonly processingExceptionHandler?: ProcessingExceptionHandler | undefined;
 }
 
 /** A record a sink (or a dead-letter handler) produces; partition undefined = default partitioner. */
@@ -114,6 +125,10 @@ export class StreamTask {
   #currentTimestamp = -1;
   #currentMetadata: RecordMetadata | undefined;
   #currentNode: string | undefined;
+  /** Raw bytes of the source record being processed (async operators' dead letters). */
+  #currentSource: SourceRecordBytes | undefined;
+  /** This task's async operators and their commit gate. */
+  readonly #async: AsyncWork;
   #dropped = 0;
   /** "topic\0partition" → offset after the last record taken from that partition (runtime commits these). */
   readonly #consumedOffsets = new Map<string, { topic: string; partition: number; offset: number }>();
@@ -134,6 +149,25 @@ export class StreamTask {
     this.#storeDir = options.storeDir ?? join(config.stateDir, config.applicationId, this.idString);
     const idleMs = checkIdleWatermarkMs('idleWatermarkMs', config.idleWatermarkMs);
     this.#idle = idleMs === undefined ? undefined : new IdleWatermark(idleMs);
+    this.#async = new AsyncWork({
+      taskId: this.idString,
+      processingHandler: config.processingExceptionHandler,
+      current: () => ({ metadata: this.#currentMetadata, source: this.#currentSource }),
+      emit: (origin, nodeName, timestamp, fn) => {
+        const [meta, source, ts, node] = [this.#currentMetadata, this.#currentSource, this.#currentTimestamp, this.#currentNode];
+        this.#currentMetadata = origin.metadata;
+        this.#currentSource = origin.source;
+        this.#currentTimestamp = timestamp;
+        this.#currentNode = nodeName;
+        try {
+          this.#run(nodeName, fn);
+        } finally {
+          [this.#currentMetadata, this.#currentSource, this.#currentTimestamp, this.#currentNode] = [meta, source, ts, node];
+        }
+      },
+      sendDeadLetter: (r) => this.#io.send({ topic: r.topic, partition: undefined, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers }),
+      recordDropped: (nodeName, reason) => this.#recordDropped(`${nodeName}: ${reason}`),
+    });
   }
 
   get streamTime(): number {
@@ -244,9 +278,44 @@ export class StreamTask {
     return [...this.#consumedOffsets.values()];
   }
 
+  /**
+   * Per input partition, what a commit may write: consumedOffsets() capped at the lowest record
+   * whose async work is unfinished.
+   */
+  committableOffsets(): Array<{ topic: string; partition: number; offset: number }> {
+    return this.#async.committable(this.consumedOffsets());
+  }
+
+  /** Records taken by async operators and not yet emitted. */
+  get asyncInFlight(): number {
+    return this.#async.inFlight;
+  }
+
+  /** Forwards the async results that may leave now (a safe point); returns how many records left. */
+  drainAsync(): number {
+    this.#checkOpen();
+    return this.#async.drain();
+  }
+
+  /** Drains until no async work is unfinished (true) or `deadlineMs` passed (false; default: the operators' worst case). */
+  settleAsync(deadlineMs: number = this.#async.worstCaseMs): Promise<boolean> {
+    this.#checkOpen();
+    return this.#async.settle(deadlineMs);
+  }
+
+  /** Resolves when an async call finishes, or after `timeoutMs`. */
+  asyncProgress(timeoutMs: number): Promise<void> {
+    return this.#async.progress(timeoutMs);
+  }
+
   /** Processes the next buffered record, if any; returns whether one was taken. */
   process(): boolean {
     this.#checkOpen();
+    if (this.#async.hasNodes) {
+      this.#async.drain();
+      // Backpressure: a saturated async operator takes no more input until records leave it.
+      if (this.#async.saturated) return false;
+    }
     const raw = this.#buffer.next();
     if (raw === undefined) return false;
     this.#consumedOffsets.set(PartitionGroup.key(raw.topic, raw.partition), { topic: raw.topic, partition: raw.partition, offset: raw.offset + 1 });
@@ -255,6 +324,7 @@ export class StreamTask {
       throw new Error(`Task ${this.idString} received a record from topic "${raw.topic}", which none of its sources reads (${this.sourceTopics().join(', ')}).`);
     }
     this.#currentMetadata = { topic: raw.topic, partition: raw.partition, offset: raw.offset };
+    this.#currentSource = raw;
     try {
       let key: unknown;
       let value: unknown;
@@ -283,6 +353,7 @@ export class StreamTask {
       this.#currentNode = undefined;
     }
     this.#currentMetadata = undefined;
+    this.#currentSource = undefined;
     this.maybePunctuateStreamTime();
     return true;
   }
@@ -372,6 +443,7 @@ export class StreamTask {
       taskId: this.idString,
       nodeName: node.name,
       logger: this.#logger,
+      asyncWork: this.#async,
       forward(record: StreamRecord<unknown, unknown>, childName?: string): void {
         for (const child of childrenFor(node, childName)) task.#processNode(child, record);
       },
@@ -456,6 +528,7 @@ export class StreamTask {
   flushCaches(): void {
     this.#checkOpen();
     this.#readClock();
+    this.#async.drain();
     for (const [name, store] of this.#stores) {
       const s = store as StateStore & { flushCache?: () => void };
       if (typeof s.flushCache === 'function') this.#run(name, () => s.flushCache!());
@@ -471,6 +544,8 @@ export class StreamTask {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Unfinished async work is dropped: its records stay uncommitted and are read again.
+    this.#async.abandon();
     this.#metrics?.close();
     let firstError: unknown;
     for (const node of this.#nodes.values()) {
