@@ -15,6 +15,7 @@
  * Each kind (mapValues, flatMapValues, filter, process) is a `body`: the call that turns a
  * record into the list of records to forward.
  */
+import { setMaxListeners } from 'node:events';
 import type { Processor, ProcessorSupplier } from '../processor/processor.ts';
 import type { ProcessorContext } from '../processor/processor-context.ts';
 import type { StreamRecord } from '../processor/record.ts';
@@ -59,6 +60,8 @@ class AsyncProcessor<K, V, KR, VR> implements Processor<K, V, KR, VR>, AsyncNode
     this.#options = options;
     this.#body = body;
     this.#queue = new CompletionQueue(options.ordered);
+    // Every running call listens on the one abandon signal: up to `concurrency` listeners.
+    setMaxListeners(0, this.#abandon.signal);
   }
 
   get pending(): number {
