@@ -82,6 +82,10 @@ export {
   type DeserializationExceptionHandler,
 } from './streams/errors/deserialization-handler.ts';
 export { StreamsProcessingError } from './streams/errors/processing-error.ts';
+export { ProcessingHandlers, type ProcessingExceptionHandler, type ProcessingFailure, type ProcessingHandlerResponse } from './streams/errors/processing-exception-handler.ts';
+export type { AsyncOptions } from './streams/async/async-options.ts';
+export type { AsyncForwarder, AsyncPredicate, AsyncRecordProcessor, AsyncValueMapper } from './streams/async/async-operators.ts';
+export { AsyncTimeoutError } from './streams/async/async-call.ts';
 
 // Serdes
 export { Serdes } from './streams/serde/serdes.ts';

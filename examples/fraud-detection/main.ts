@@ -1,6 +1,7 @@
 /*
  * Runs the fraud-detection topology on a small scripted day of card activity and prints the
- * suspicious payments and card alerts it produces.
+ * suspicious payments, card alerts and high-risk payments it produces. The scoring service that
+ * rule 3 calls is started here, in this process, on 127.0.0.1 (scoring-service.ts).
  *
  *   npx tsx examples/fraud-detection/main.ts              live: embedded broker + KafkaStreams
  *   npx tsx examples/fraud-detection/main.ts --bootstrap 127.0.0.1:9092   live, existing broker
@@ -9,7 +10,8 @@
 import { StreamsBuilder } from 'tributary';
 import { TopologyTestDriver } from 'tributary/testing';
 import { runLive } from '../live.ts';
-import { ALERTS_TOPIC, type CardAlert, LOGINS_TOPIC, PAYMENTS_TOPIC, SUSPICIOUS_TOPIC, type SuspiciousPayment, buildTopology, serdes } from './topology.ts';
+import { ALERTS_TOPIC, type CardAlert, HIGH_RISK_TOPIC, LOGINS_TOPIC, PAYMENTS_TOPIC, type RiskScorer, type ScoredPayment, SUSPICIOUS_TOPIC, type SuspiciousPayment, buildTopology, serdes } from './topology.ts';
+import { fetchScore, startScoringService } from './scoring-service.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
@@ -33,9 +35,11 @@ const suspiciousLine = (timestamp: number, card: string, p: SuspiciousPayment) =
 const alertLine = (card: string, a: CardAlert) =>
   `ALERT ${card}: ${a.payments} payments between ${new Date(a.windowStart).toISOString()} and ${new Date(a.windowEnd).toISOString()}`;
 
-async function replay(): Promise<void> {
+const highRiskLine = (card: string, p: ScoredPayment) => `HIGH-RISK ${card} ${p.paymentId} ${p.amount} at ${p.merchant}: score ${p.score.toFixed(2)}`;
+
+async function replay(scorer: RiskScorer): Promise<void> {
   const builder = new StreamsBuilder();
-  buildTopology(builder);
+  buildTopology(builder, scorer);
   const topology = builder.build();
   console.log(topology.describe().toString());
   const driver = await TopologyTestDriver.create(topology, { applicationId: 'fraud-detection' });
@@ -46,19 +50,22 @@ async function replay(): Promise<void> {
       if (e.kind === 'login') logins.pipeInput(e.card, { device: e.device }, e.at);
       else payments.pipeInput(e.card, { paymentId: e.id, amount: e.amount, merchant: e.merchant }, e.at);
     }
+    // Rule 3's scoring calls are in flight: wait for them and what follows from them.
+    await driver.settle();
     for (const r of driver.createOutputTopic(SUSPICIOUS_TOPIC, serdes.card, serdes.suspicious).readRecordsToList()) console.log(suspiciousLine(r.timestamp, r.key, r.value));
     for (const { key, value } of driver.createOutputTopic(ALERTS_TOPIC, serdes.card, serdes.alert).readKeyValuesToList()) console.log(alertLine(key, value));
+    for (const { key, value } of driver.createOutputTopic(HIGH_RISK_TOPIC, serdes.card, serdes.scored).readKeyValuesToList()) console.log(highRiskLine(key, value));
   } finally {
     await driver.close();
   }
 }
 
-async function live(): Promise<void> {
+async function live(scorer: RiskScorer): Promise<void> {
   const key = (topic: string, bytes: Buffer | null) => (bytes === null ? '' : serdes.card.deserialize(topic, bytes));
   await runLive({
     name: 'fraud-detection',
-    buildTopology,
-    topics: [PAYMENTS_TOPIC, LOGINS_TOPIC, SUSPICIOUS_TOPIC, ALERTS_TOPIC],
+    buildTopology: (builder) => buildTopology(builder, scorer),
+    topics: [PAYMENTS_TOPIC, LOGINS_TOPIC, SUSPICIOUS_TOPIC, ALERTS_TOPIC, HIGH_RISK_TOPIC],
     input: SCRIPT.map((e) => {
       const topic = e.kind === 'login' ? LOGINS_TOPIC : PAYMENTS_TOPIC;
       const value = e.kind === 'login'
@@ -69,11 +76,22 @@ async function live(): Promise<void> {
     outputs: {
       [SUSPICIOUS_TOPIC]: (r) => r.value === null ? undefined : suspiciousLine(r.timestamp, key(SUSPICIOUS_TOPIC, r.key), serdes.suspicious.deserialize(SUSPICIOUS_TOPIC, r.value)),
       [ALERTS_TOPIC]: (r) => r.value === null ? undefined : alertLine(key(ALERTS_TOPIC, r.key), serdes.alert.deserialize(ALERTS_TOPIC, r.value)),
+      [HIGH_RISK_TOPIC]: (r) => r.value === null ? undefined : highRiskLine(key(HIGH_RISK_TOPIC, r.key), serdes.scored.deserialize(HIGH_RISK_TOPIC, r.value)),
     },
   });
 }
 
-(process.argv.includes('--replay') ? replay() : live()).catch((e: unknown) => {
+async function main(): Promise<void> {
+  const service = await startScoringService();
+  try {
+    const scorer: RiskScorer = (cardId, p, signal) => fetchScore(service.url, { cardId, amount: p.amount, merchant: p.merchant }, signal);
+    await (process.argv.includes('--replay') ? replay(scorer) : live(scorer));
+  } finally {
+    await service.close();
+  }
+}
+
+main().catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

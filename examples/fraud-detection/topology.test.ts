@@ -1,11 +1,12 @@
 // Driver test of the fraud-detection example: the no-recent-login rule (a windowed left join)
 // and the too-many-payments rule (a windowed count), through the TopologyTestDriver.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StreamsBuilder } from 'tributary';
 import { TopologyTestDriver } from 'tributary/testing';
 import {
   ALERTS_TOPIC,
   COUNT_WINDOW_MS,
+  HIGH_RISK_TOPIC,
   LOGINS_TOPIC,
   LOGIN_GRACE_MS,
   PAYMENTS_TOPIC,
@@ -14,9 +15,15 @@ import {
   serdes,
   type Payment,
 } from './topology.ts';
+import { fetchScore, startScoringService, type ScoringService } from './scoring-service.ts';
 
 const MIN = 60_000;
 let driver: TopologyTestDriver | undefined;
+let service: ScoringService;
+beforeAll(async () => {
+  service = await startScoringService();
+});
+afterAll(() => service.close());
 afterEach(async () => {
   await driver?.close();
   driver = undefined;
@@ -24,7 +31,7 @@ afterEach(async () => {
 
 async function start() {
   const b = new StreamsBuilder();
-  buildTopology(b);
+  buildTopology(b, (cardId, p, signal) => fetchScore(service.url, { cardId, amount: p.amount, merchant: p.merchant }, signal));
   driver = await TopologyTestDriver.create(b.build(), { applicationId: 'fraud', logger: { warn() {}, error() {} } });
   const d = driver;
   return {
@@ -32,6 +39,8 @@ async function start() {
     logins: d.createInputTopic(LOGINS_TOPIC, serdes.card, serdes.login),
     suspicious: () => d.createOutputTopic(SUSPICIOUS_TOPIC, serdes.card, serdes.suspicious).readRecordsToList().map((r) => [r.key, r.value.paymentId, r.timestamp]),
     alerts: () => d.createOutputTopic(ALERTS_TOPIC, serdes.card, serdes.alert).readKeyValuesToList(),
+    highRisk: () => d.createOutputTopic(HIGH_RISK_TOPIC, serdes.card, serdes.scored).readKeyValuesToList().map((r) => [r.key, r.value.paymentId, r.value.score]),
+    settle: () => d.settle(),
   };
 }
 
@@ -81,6 +90,21 @@ describe('fraud-detection topology', () => {
     expect(t.alerts()).toEqual([
       { key: 'card-1', value: { cardId: 'card-1', windowStart: T0, windowEnd: T0 + COUNT_WINDOW_MS, payments: 4 } },
       { key: 'card-2', value: { cardId: 'card-2', windowStart: T0 + COUNT_WINDOW_MS, windowEnd: T0 + 2 * COUNT_WINDOW_MS, payments: 4 } },
+    ]);
+  });
+
+  it('flags payments the scoring service (HTTP, in process) rates at 0.8 or more, in payment order', async () => {
+    const t = await start();
+    t.payments.pipeInput('card-1', { paymentId: 'p1', amount: 900, merchant: 'books' }, T0);
+    t.payments.pipeInput('card-2', { paymentId: 'p2', amount: 600, merchant: 'electronics' }, T0 + 1);
+    t.payments.pipeInput('card-3', { paymentId: 'p3', amount: 100, merchant: 'electronics' }, T0 + 2);
+    t.payments.pipeInput('card-1', { paymentId: 'p4', amount: 1200, merchant: 'coffee' }, T0 + 3);
+    expect(t.highRisk()).toEqual([]); // the calls are still in flight
+    await t.settle();
+    expect(t.highRisk()).toEqual([
+      ['card-1', 'p1', 0.9],
+      ['card-2', 'p2', 0.9],
+      ['card-1', 'p4', 1],
     ]);
   });
 });

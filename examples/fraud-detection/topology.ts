@@ -16,6 +16,13 @@
  *
  *       payments ─ groupByKey ─ windowedBy(10 min) ─ count ─ filter(count = limit + 1) ─▶ card-alerts
  *
+ *  3. "High risk score" (an async operator): every payment is scored by a remote scoring
+ *     service over HTTP (mapValuesAsync: up to 16 calls in flight per task, output in input
+ *     order, 2 s timeout, 2 retries); payments scoring at least 0.8 go to `high-risk-payments`.
+ *     Offsets are committed only up to the first payment still being scored.
+ *
+ *       payments ─ mapValuesAsync(score over HTTP) ─ filter(score ≥ 0.8) ─▶ high-risk-payments
+ *
  * Keys are card ids on every topic, so both rules are co-partitioned on the card and need no
  * repartition. Values are JSON validated with zod on the way in.
  */
@@ -26,6 +33,8 @@ export const PAYMENTS_TOPIC = 'payments';
 export const LOGINS_TOPIC = 'logins';
 export const SUSPICIOUS_TOPIC = 'suspicious-payments';
 export const ALERTS_TOPIC = 'card-alerts';
+export const HIGH_RISK_TOPIC = 'high-risk-payments';
+export const HIGH_RISK_SCORE = 0.8;
 
 export const LOGIN_WINDOW_MS = 5 * 60_000;
 export const LOGIN_GRACE_MS = 30_000;
@@ -49,15 +58,24 @@ export interface CardAlert {
   readonly payments: number;
 }
 
+export interface ScoredPayment extends Payment {
+  readonly cardId: string;
+  readonly score: number;
+}
+
+/** Scores a payment (the example calls its HTTP scoring service); `signal` fires on the operator's timeout. */
+export type RiskScorer = (cardId: string, payment: Payment, signal: AbortSignal) => Promise<number>;
+
 export const serdes = {
   card: Serdes.string(),
   payment: Serdes.json(Payment),
   login: Serdes.json(Login),
   suspicious: Serdes.json<SuspiciousPayment>(),
   alert: Serdes.json<CardAlert>(),
+  scored: Serdes.json<ScoredPayment>(),
 };
 
-export function buildTopology(builder: StreamsBuilder): void {
+export function buildTopology(builder: StreamsBuilder, scorer: RiskScorer): void {
   const payments = builder.stream(PAYMENTS_TOPIC, Consumed.with(serdes.card, serdes.payment));
   const logins = builder.stream(LOGINS_TOPIC, Consumed.with(serdes.card, serdes.login));
 
@@ -81,4 +99,15 @@ export function buildTopology(builder: StreamsBuilder): void {
       { cardId: windowed.key, windowStart: windowed.window.start, windowEnd: windowed.window.end, payments: count },
     ])
     .to(ALERTS_TOPIC, Produced.with(serdes.card, serdes.alert));
+
+  // Rule 3: the scoring service's verdict, without blocking the other records while it thinks.
+  payments
+    .mapValuesAsync(async (payment, cardId, signal): Promise<ScoredPayment> => ({ ...payment, cardId, score: await scorer(cardId, payment, signal) }), {
+      name: 'score-payment',
+      concurrency: 16,
+      timeoutMs: 2000,
+      retries: 2,
+    })
+    .filter((_card, scored) => scored.score >= HIGH_RISK_SCORE)
+    .to(HIGH_RISK_TOPIC, Produced.with(serdes.card, serdes.scored));
 }
