@@ -5,7 +5,7 @@
  *
  *   npm run bench                                  every suite in the default run
  *   npm run bench -- streamcount consume           only those workloads
- *   npm run bench -- broker                        a whole suite (streams, broker, pipeline, package, peer)
+ *   npm run bench -- broker                        a whole suite (streams, async, broker, pipeline, package, peer)
  *   npm run bench -- --list                        suites and workload names
  *   options: --records N     records per workload (each suite has its own default; streams: 1M)
  *            --runs K        repetitions where a suite reports medians (broker: 3)
@@ -28,9 +28,10 @@ import { peerSuite } from './peers/suite.ts';
 import { kafkaPeerSuite } from './peers/kafka/suite.ts';
 import { pipelineSuite } from './pipeline/suite.ts';
 import { streamsSuite } from './streams/suite.ts';
+import { asyncSuite } from './streams/async-enrichment.ts';
 
 /** In run order. */
-export const SUITES: readonly Suite[] = [streamsSuite, brokerSuite, pipelineSuite, packageSuite, peerSuite, kafkaPeerSuite];
+export const SUITES: readonly Suite[] = [streamsSuite, asyncSuite, brokerSuite, pipelineSuite, packageSuite, peerSuite, kafkaPeerSuite];
 
 interface Args extends SuiteOptions {
   readonly names: readonly string[];

@@ -149,7 +149,7 @@ function counter(target: number): Counter {
   };
 }
 
-async function runStreamsOn(
+export async function runStreamsOn(
   ctx: WorkloadContext,
   name: string,
   build: (builder: StreamsBuilder, count: Counter['action']) => void,

@@ -237,7 +237,7 @@ export class StreamThread {
         // 2 process
         const processAt = performance.now();
         const n = tasks.process(max);
-        idle = n === 0 && batches.length === 0;
+        idle = n === 0;
         this.#processed += n;
         metrics?.process.recordMany(n, performance.now() - processAt);
         // 3 dispatch
