@@ -123,6 +123,7 @@ export class KafkaStreams {
       defaultKeySerde: this.config.defaultKeySerde,
       defaultValueSerde: this.config.defaultValueSerde,
       deserializationHandler: this.config.deserializationHandler ?? DeserializationHandlers.logAndFail(logger),
+      processingExceptionHandler: this.config.processingExceptionHandler,
       defaultStoreType: this.config.defaultStoreType,
       cacheMaxBytes: this.config.cacheMaxBytes,
       logger,

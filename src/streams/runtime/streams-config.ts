@@ -21,6 +21,8 @@
  *   replicationFactor        1 [replication.factor] for internal topics (-1 = broker default)
  *   defaultKeySerde / defaultValueSerde   optional Serde objects
  *   deserializationHandler   logAndFail [default.deserialization.exception.handler]
+ *   processingExceptionHandler  logAndFail [processing.exception.handler, KIP-1033]; applies to
+ *                            async operators' failed calls (a throwing sync operator still fails)
  *   numStandbyReplicas       0 [num.standby.replicas]
  *   acceptableRecoveryLag    10000 [acceptable.recovery.lag]
  *   applicationServer        optional "host:port" [application.server] for interactive queries
@@ -48,6 +50,7 @@
  *                              [metrics.num.samples], port (serve /metrics over HTTP; 0 = any
  *                              free port; absent = no server), host '127.0.0.1' }
  */
+import type { ProcessingExceptionHandler } from '../errors/processing-exception-handler.ts';
 import { z } from 'zod';
 import type { DeserializationExceptionHandler } from '../errors/deserialization-handler.ts';
 import type { Serde } from '../serde/serde.ts';
@@ -83,6 +86,7 @@ export interface StreamsConfigInput {
   defaultKeySerde?: Serde<unknown>;
   defaultValueSerde?: Serde<unknown>;
   deserializationHandler?: DeserializationExceptionHandler;
+  processingExceptionHandler?: ProcessingExceptionHandler;
   numStandbyReplicas?: number;
   acceptableRecoveryLag?: number;
   applicationServer?: string;
@@ -129,6 +133,7 @@ export interface StreamsConfig {
   readonly defaultKeySerde: Serde<unknown> | undefined;
   readonly defaultValueSerde: Serde<unknown> | undefined;
   readonly deserializationHandler: DeserializationExceptionHandler | undefined;
+  readonly processingExceptionHandler: ProcessingExceptionHandler | undefined;
   readonly numStandbyReplicas: number;
   readonly acceptableRecoveryLag: number;
   readonly applicationServer: HostInfo | undefined;
@@ -202,6 +207,9 @@ const schema = z
     deserializationHandler: z
       .custom<DeserializationExceptionHandler>((v) => typeof v === 'object' && v !== null && typeof (v as DeserializationExceptionHandler).handle === 'function', 'must be a handler from DeserializationHandlers')
       .optional(),
+    processingExceptionHandler: z
+      .custom<ProcessingExceptionHandler>((v) => typeof v === 'object' && v !== null && typeof (v as ProcessingExceptionHandler).handle === 'function', 'must be a handler from ProcessingHandlers')
+      .optional(),
     numStandbyReplicas: int(0, 100).default(0),
     acceptableRecoveryLag: int(0, Number.MAX_SAFE_INTEGER).default(10_000),
     applicationServer: hostPort.optional(),
@@ -267,6 +275,7 @@ export function parseStreamsConfig(input: StreamsConfigInput): StreamsConfig {
     defaultKeySerde: d.defaultKeySerde,
     defaultValueSerde: d.defaultValueSerde,
     deserializationHandler: d.deserializationHandler,
+    processingExceptionHandler: d.processingExceptionHandler,
     logger: d.logger,
   } as StreamsConfig;
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseStreamsConfig, StreamsConfigError } from '../../../src/streams/runtime/streams-config.ts';
 import { Serdes } from '../../../src/streams/serde/serdes.ts';
+import { ProcessingHandlers } from '../../../src/streams/errors/processing-exception-handler.ts';
 
 describe('parseStreamsConfig', () => {
   it('fills Kafka Streams defaults and splits bootstrap lists', () => {
@@ -28,6 +29,13 @@ describe('parseStreamsConfig', () => {
     expect(parseStreamsConfig({ ...base, cacheMaxBytesBuffering: 5, cacheMaxBytes: 7 }).cacheMaxBytes).toBe(7);
     expect('cacheMaxBytesBuffering' in parseStreamsConfig({ ...base, cacheMaxBytesBuffering: 5 })).toBe(false);
     expect(() => parseStreamsConfig({ ...base, cacheMaxBytesBuffering: -1 })).toThrow(/cacheMaxBytesBuffering: .*got -1/);
+  });
+
+  it('takes a processing exception handler for async operators and names the field when it is not one', () => {
+    const base = { applicationId: 'a', bootstrapServers: 'h:1' };
+    const handler = ProcessingHandlers.logAndContinue();
+    expect(parseStreamsConfig({ ...base, processingExceptionHandler: handler }).processingExceptionHandler).toBe(handler);
+    expect(() => parseStreamsConfig({ ...base, processingExceptionHandler: 'logAndContinue' as never })).toThrow(/processingExceptionHandler: .*ProcessingHandlers/);
   });
 
   it('defaults the commit interval to 100 ms under exactly_once_v2, as Kafka Streams, unless set', () => {
