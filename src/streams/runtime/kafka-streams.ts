@@ -51,7 +51,7 @@ import { parseHostPort, parseStreamsConfig, type HostInfo, type StreamsConfig, t
 import { StateMachine, StreamsStates, type StateListener, type StreamsState } from './streams-state.ts';
 import type { Registry } from 'prom-client';
 import { toLogger } from '../../logging/logger.ts';
-import type { KafkaMetric } from '../../metrics/metric-registry.ts';
+import type { KafkaMetric, MetricRegistry } from '../../metrics/metric-registry.ts';
 import type { StateRestoreListener } from '../metrics/restore-progress.ts';
 import { StreamsMetrics } from '../metrics/streams-metrics.ts';
 import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
@@ -80,6 +80,8 @@ export interface RuntimeDepsContext {
   /** This instance's stable id (kept in the state directory). */
   readonly processId: string;
   readonly logger: StreamsLogger;
+  /** Where the clients register producer/consumer metrics (the instance's metrics()). */
+  readonly metrics?: MetricRegistry;
 }
 
 export interface KafkaStreamsOptions {
@@ -233,6 +235,7 @@ export class KafkaStreams {
       topology: this.#topology,
       processId: this.#stateDir.processId(),
       logger: this.#taskConfig.logger,
+      metrics: this.#metrics.registry,
     });
   }
 
