@@ -13,7 +13,7 @@
  * when this process dies, see src/util/dir-lock.ts), 1c load TLS key stores and the SCRAM
  * credentials (security/), 2 open the topic registry, 3 open every
  * registered partition (log recovery runs here), 4 start the registered services (service-registry.ts),
- * 5 listen (5b: the /metrics endpoint when metricsPort is set). Close: 1 stop listening and drop connections (their close hooks end parked fetches),
+ * 5 listen (5b: the /metrics endpoint when metricsPort is set; 5c: the web console when consolePort is set). Close: 1 stop listening and drop connections (their close hooks end parked fetches),
  * 2 stop timers, 3 close services in reverse start order, 4 close the partition logs (flush,
  * clean-shutdown marker), 5 release the data-directory lock.
  *
@@ -52,6 +52,7 @@ import { processLogger, silentLogger as noLogger, toLogger, type Logger, type Lo
 import { BrokerMetrics } from './metrics/broker-metrics.ts';
 import { brokerStateView } from './metrics/broker-state-view.ts';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-http-server.ts';
+import type { ConsoleServer } from '../console/console-server.ts';
 
 /** A second broker was started on a data directory that a running broker holds. */
 export class DataDirLockedError extends Error {
@@ -122,6 +123,7 @@ export class Broker {
   /** Traffic, request and fsync counters; Prometheus on options.metricsPort (metrics/broker-metrics.ts). */
   readonly metrics: BrokerMetrics;
   private metricsServer: MetricsServer | undefined;
+  private consoleServer: ConsoleServer | undefined;
   readonly dispatcher: Dispatcher;
   /** SCRAM users (security/credential-store.ts). */
   readonly credentials: CredentialStore;
@@ -195,6 +197,8 @@ export class Broker {
         const registry = broker.metrics.prometheus(brokerStateView(broker));
         broker.metricsServer = await startMetricsServer({ port: options.metricsPort, host: options.metricsHost ?? options.host }, () => registry.metrics());
       }
+      // 5c the web console, loaded only when asked for
+      if (options.consolePort !== undefined) broker.consoleServer = await (await import('../console/console-server.ts')).startConsoleServer(broker, { port: options.consolePort, host: options.consoleHost });
     } catch (err) {
       await broker.close().catch(() => undefined);
       throw err;
@@ -265,6 +269,11 @@ export class Broker {
     return this.metricsServer?.url;
   }
 
+  /** "http://host:port/" of the web console when options.consolePort is set. */
+  get consoleUrl(): string | undefined {
+    return this.consoleServer?.url;
+  }
+
   /** Live client connections. */
   get connectionCount(): number {
     return this.server.connectionCount;
@@ -310,6 +319,7 @@ export class Broker {
 
   private async doClose(): Promise<void> {
     await this.metricsServer?.close();
+    await this.consoleServer?.close();
     await this.server.close(); // 1
     this.waiters.notifyAll();
     this.clock.cancelAll(); // 2

@@ -28,6 +28,11 @@
  *               [allow.everyone.if.no.acl.found]
  *   metricsPort: absent = no metrics endpoint; N serves GET /metrics (Prometheus text) on
  *                port N (0 = any free port) at metricsHost (default: host)
+ *   consolePort: absent = no web console; N serves it (src/console/) on port N (0 = any free
+ *                port) at consoleHost (default 127.0.0.1, not `host`: the console reads every
+ *                topic without authentication). With ACLs or a SASL listener it is refused
+ *                unless consoleOnSecuredBroker is true [tributary.console.port,
+ *                tributary.console.host, tributary.console.on.secured.broker]
  *   topicDefaults: Kafka topic config overrides applied to every topic that does not set them,
  *                  written with Kafka's names, e.g. { 'segment.bytes': '1048576' }.
  *
@@ -107,6 +112,9 @@ export interface BrokerOptions {
   connectionsMaxReauthMs: number;
   metricsPort: number | undefined;
   metricsHost: string | undefined;
+  consolePort: number | undefined;
+  consoleHost: string | undefined;
+  consoleOnSecuredBroker: boolean;
 }
 
 /** What callers pass: only `dataDir` is required. */
@@ -137,6 +145,9 @@ export interface BrokerOptionsInput {
   connectionsMaxReauthMs?: number;
   metricsPort?: number;
   metricsHost?: string;
+  consolePort?: number;
+  consoleHost?: string;
+  consoleOnSecuredBroker?: boolean;
 }
 
 // zod/mini, not the classic API: the broker validates its options at every start, and the mini
@@ -225,6 +236,9 @@ const schema = z.strictObject({
   authorizer: z._default(authorizerSchema, AUTHORIZER_DEFAULTS),
   metricsPort: z.optional(z.int().check(z.gte(0), z.lte(65535))),
   metricsHost: z.optional(text()),
+  consolePort: z.optional(z.int().check(z.gte(0), z.lte(65535))),
+  consoleHost: z.optional(text()),
+  consoleOnSecuredBroker: z._default(z.boolean(), false),
   topicDefaults: z._default(z.record(z.string(), z.pipe(z.union([z.string(), z.number()]), z.transform((v) => String(v)))), {}),
   listeners: z.optional(
     z.array(listenerSchema).check(
@@ -261,6 +275,14 @@ export function parseBrokerOptions(input: BrokerOptionsInput): BrokerOptions {
   const listeners: ListenerConfig[] = data.listeners ?? [
     { name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: data.host, port: data.port, advertisedHost: data.advertisedHost, advertisedPort: 0 },
   ];
+  const secured = data.authorizer.enabled || listeners.some((l) => l.securityProtocol.startsWith('SASL'));
+  if (data.consolePort !== undefined && secured && !data.consoleOnSecuredBroker) {
+    throw new BrokerOptionsError(
+      'invalid broker options:\n  broker option consolePort: the web console reads every topic and group without ACLs or SASL, ' +
+        'and this broker uses ACLs or a SASL listener; set consoleOnSecuredBroker (--console-on-secured-broker, ' +
+        'tributary.console.on.secured.broker=true) to serve it anyway, bound to consoleHost (127.0.0.1 by default)',
+    );
+  }
   return { ...data, listeners } as BrokerOptions;
 }
 

@@ -98,6 +98,10 @@ function mapped(): Map<string, Setter> {
   m.set('log.dir', dataDir);
   num('node.id', (d, n) => (d.options.nodeId = n));
   num('broker.id', (d, n) => (d.options.nodeId = n));
+  // Tributary's own keys (Kafka has no web console): the console of src/console/.
+  num('tributary.console.port', (d, n) => (d.options.consolePort = n));
+  m.set('tributary.console.host', (v, d) => (d.options.consoleHost = v.trim()));
+  m.set('tributary.console.on.secured.broker', (v, d) => (d.options.consoleOnSecuredBroker = bool('tributary.console.on.secured.broker', v)));
   m.set('auto.create.topics.enable', (v, d) => (d.options.autoCreateTopics = bool('auto.create.topics.enable', v)));
   num('num.partitions', (d, n) => (d.options.defaultPartitions = n));
   num('socket.request.max.bytes', (d, n) => (d.options.maxFrameBytes = n));

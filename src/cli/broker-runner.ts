@@ -78,7 +78,10 @@ export async function runBroker(opts: RunBrokerOptions): Promise<void> {
     listeners.length > 1 || listeners[0]?.securityProtocol !== 'PLAINTEXT'
       ? ['Listeners:', ...listeners.map((l) => `  listener ${l.name} (${l.securityProtocol}) on ${broker.bootstrapOf(l.name)}`), '']
       : [];
-  const metrics = broker.metricsUrl === undefined ? [] : [`Prometheus metrics: ${broker.metricsUrl}`];
+  const metrics = [
+    ...(broker.metricsUrl === undefined ? [] : [`Prometheus metrics: ${broker.metricsUrl}`]),
+    ...(broker.consoleUrl === undefined ? [] : [`Web console: ${broker.consoleUrl}`]),
+  ];
   const banner = [...listenerLines, ...brokerBanner(broker.bootstrap, dataDir), ...metrics, ...(opts.extraHelp ?? [])];
 
   // The signal handlers go in BEFORE the banner is printed: whoever reads the banner may signal at

@@ -30,6 +30,7 @@ export type * from './admin-types.ts';
 
 import type { ClientSecurity } from './security.ts';
 import type { LoggerLike } from '../logging/logger.ts';
+import type { MetricRegistry } from '../metrics/metric-registry.ts';
 
 export type LogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -47,6 +48,11 @@ export interface ClientConfig {
   readonly requestTimeoutMs?: number | undefined;
   /** TLS and SASL (./security.ts); absent = PLAINTEXT. */
   readonly security?: ClientSecurity | undefined;
+  /**
+   * Where the clients register their metrics (producer-metrics, consumer-fetch-manager-metrics,
+   * consumer-coordinator-metrics; docs/metrics.md); default a private registry per client.
+   */
+  readonly metrics?: MetricRegistry | undefined;
 }
 
 export interface TopicPartition {

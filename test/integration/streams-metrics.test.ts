@@ -102,6 +102,15 @@ describe('KafkaStreams metrics (bundled broker over TCP)', () => {
     expect(samplesOf(parsed, 'tributary_stream_task_process_total', { task_id: '0_1' })[0]?.value).toBe(N / 2);
     expect(samplesOf(parsed, 'tributary_consumer_fetch_manager_records_lag', { topic: 'events' }).map((s) => s.value)).toEqual([0, 0]);
     expect(samplesOf(parsed, 'tributary_stream_state', { state: 'RUNNING' })[0]?.value).toBe(1);
+    // The app's own clients report into the same registry: the group consumer fetched the N
+    // input records, the producer sent the output and changelog records.
+    const clientIds = new Set(m.map((x) => x.tags['client-id']).filter((x) => x !== undefined));
+    const consumerId = [...clientIds].find((c) => c.endsWith('-StreamThread-1-consumer') || /-\d+-consumer$/.test(c))!;
+    expect(metricValue(m, 'consumer-fetch-manager-metrics', 'records-consumed-total', { 'client-id': consumerId })).toBe(N);
+    expect(metricValue(m, 'consumer-coordinator-metrics', 'assigned-partitions', { 'client-id': consumerId })).toBe(2);
+    // (output records leave the cache at a commit: wait for one)
+    await waitFor(() => (metricValue(streams.metrics(), 'producer-metrics', 'record-send-total') as number) > 0, 'the producer sent the first output');
+    expect(samplesOf((await scrape(streams.metricsUrl!)).parsed, 'tributary_producer_record_send_total').length).toBe(1);
 
     const url = streams.metricsUrl!;
     await streams.close();

@@ -8,9 +8,11 @@
  *   3 a strict TypeScript consumer type-checks against the shipped declarations: inference flows
  *     through groupBy → count → mapValues, and a value-type mismatch at `.to()` is a compile error
  *   4 the installed `tributary` command answers --help, and its demo runs the shipped example
+ *   5 the installed broker serves the web console's page and script from the package (no network)
  *
  * npm installs the dependencies from its cache where `npm ci` already put them (--prefer-offline).
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -61,7 +63,8 @@ describe('the published package', () => {
     for (const required of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/tributary.js', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/cli/main.js']) {
       expect(paths).toContain(required);
     }
-    const stray = paths.filter((p) => !/^(dist\/.+\.(js|d\.ts|js\.map)|bin\/tributary\.js|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(p));
+    for (const required of ['dist/console-ui/index.html', 'dist/console-ui/app.js', 'dist/console-ui/app.css']) expect(paths).toContain(required);
+    const stray = paths.filter((p) => !/^(dist\/.+\.(js|d\.ts|js\.map)|dist\/console-ui\/(index\.html|app\.css)|bin\/tributary\.js|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(p));
     expect(stray).toEqual([]);
   });
 
@@ -161,6 +164,33 @@ void TopologyTestDriver;
 
     const demo = await runProcess(bin, ['demo', '--duration', '4', '--interval', '20', '--dir', join(dir, 'demo')], { cwd: app, timeoutMs: 60_000 });
     expect(demo.stdout).toContain('Tributary demo');
+    expect(demo.stdout).toMatch(/web console: http:\/\/127\.0\.0\.1:\d+\//);
     expect(demo.stdout).toMatch(/processed [1-9]\d* records; demo stopped cleanly/);
   }, 90_000);
+
+  it('serves the web console from the installed package', async () => {
+    const child = spawn(join(app, 'node_modules/.bin/tributary'), ['broker', '--port', '0', '--console-port', '0', '--data-dir', join(dir, 'console-broker')], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /Web console: (http:\S+)/.exec(out);
+          if (m !== null) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`broker exited (${code}) before printing the console URL:\n${out}`)));
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>Tributary console</title>');
+      const script = await fetch(new URL('app.js', url));
+      expect(script.status).toBe(200);
+      expect(script.headers.get('content-type')).toMatch(/javascript/);
+      expect((await fetch(new URL('api/topics', url))).status).toBe(200);
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 60_000);
 });

@@ -5,6 +5,7 @@
  *                    [--partitions N] [--no-auto-create] [--fsync acks-all|never]
  *                    [--group-initial-rebalance-delay-ms MS] [--connections-max-idle-ms MS]
  *                    [--max-connections N] [--max-connections-per-ip N] [--metrics-port N]
+ *                    [--console-port N] [--console-host H] [--console-on-secured-broker]
  *
  * Defaults: data in .tributary/data, port 9092 (Kafka's), bind and advertise 127.0.0.1 (a
  * numeric address: Node ≥ 17 may resolve "localhost" to ::1 first, which breaks clients when the
@@ -59,6 +60,9 @@ export interface BrokerFlags {
   config?: string;
   addScram: string[];
   metricsPort?: number;
+  consolePort?: number;
+  consoleHost?: string;
+  consoleOnSecuredBroker?: boolean;
 }
 
 export function registerBrokerCommand(program: Command): void {
@@ -101,6 +105,9 @@ export function registerBrokerCommand(program: Command): void {
       [] as string[],
     )
     .option('--metrics-port <n>', 'serve Prometheus metrics at http://HOST:N/metrics (0 = any free port; default: off)', intArg('--metrics-port', 0, 65535))
+    .option('--console-port <n>', 'serve the web console at http://127.0.0.1:N/ (0 = any free port; default: off)', intArg('--console-port', 0, 65535))
+    .option('--console-host <host>', 'address the web console binds (default 127.0.0.1)')
+    .option('--console-on-secured-broker', 'serve the console although the broker uses ACLs or SASL (it reads without them; docs/console.md)')
     .action(async (flags: BrokerFlags, cmd: Command) => {
       const options = await brokerOptions(flags, (k) => cmd.getOptionValueSource(k) === 'cli');
       if (flags.addScram.length > 0) await addUsers(options.dataDir, flags.addScram);
@@ -147,6 +154,9 @@ export async function brokerOptions(flags: BrokerFlags, fromCli: (flag: string) 
     ...optional('maxConnections', flags.maxConnections),
     ...optional('maxConnectionsPerIp', flags.maxConnectionsPerIp),
     ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
+    ...(flags.consolePort !== undefined ? { consolePort: flags.consolePort } : {}),
+    ...(flags.consoleHost !== undefined ? { consoleHost: flags.consoleHost } : {}),
+    ...(flags.consoleOnSecuredBroker === true ? { consoleOnSecuredBroker: true } : {}),
     authorizer: {
       ...file.authorizer,
       ...(flags.authorizer === true ? { enabled: true } : {}),

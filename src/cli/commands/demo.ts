@@ -10,6 +10,8 @@
  *     later (so at the default 100 ms a 10 s window closes every second of wall time); one device
  *     has a racing episode now and then, which raises alerts
  *   4 a reader printing every average and alert the application writes to its output topics
+ *   5 the broker's web console (src/console/) on --console-port (any free port by default; its
+ *     URL is printed), unless --no-console
  *   Ctrl-C (SIGINT/SIGTERM), or `--duration S` seconds: close the app (commit, leave the group,
  *   stop the broker) and exit 0. A second Ctrl-C exits at once.
  */
@@ -28,6 +30,9 @@ interface DemoFlags {
   duration?: number;
   interval: number;
   dir: string;
+  consolePort: number;
+  /** false with --no-console */
+  console: boolean;
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -37,6 +42,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--duration <seconds>', 'stop after this many seconds', intArg('--duration', 1))
     .option('--interval <ms>', 'ms of wall time per simulated second of readings', intArg('--interval', 1), 100)
     .option('--dir <path>', 'where the demo keeps broker data and state', '.tributary/demo')
+    .option('--console-port <n>', 'port of the web console (0 = any free port)', intArg('--console-port', 0, 65535), 0)
+    .option('--no-console', 'do not serve the web console')
     .action(async (flags: DemoFlags) => {
       await runDemo(flags);
     });
@@ -85,7 +92,11 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     applicationId: 'tributary-demo-heart-rate',
     bootstrapServers: 'embedded',
     stateDir: join(dir, 'state'),
-    embedded: { dataDir: join(dir, 'broker'), topics: [READINGS_TOPIC, AVERAGES_TOPIC, ALERTS_TOPIC].map((name) => ({ name, partitions: 2 })) },
+    embedded: {
+      dataDir: join(dir, 'broker'),
+      topics: [READINGS_TOPIC, AVERAGES_TOPIC, ALERTS_TOPIC].map((name) => ({ name, partitions: 2 })),
+      ...(flags.console ? { consolePort: flags.consolePort } : {}),
+    },
     commitIntervalMs: 1000,
     sessionTimeoutMs: 6000,
     heartbeatIntervalMs: 500,
@@ -129,6 +140,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       `  embedded broker listening on ${bootstrap} (data in ${join(dir, 'broker')})`,
       `  ${READINGS_TOPIC} → 10 s windows per device → ${AVERAGES_TOPIC}, and ${ALERTS_TOPIC} above 120 bpm`,
       `  watch it from another shell: npx tributary consume ${AVERAGES_TOPIC} --bootstrap ${bootstrap}`,
+      ...(streams.consoleUrl === undefined ? [] : [`  web console: ${streams.consoleUrl}`]),
       '  Ctrl-C to stop',
       '',
     ].join('\n'),

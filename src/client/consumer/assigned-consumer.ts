@@ -23,6 +23,8 @@ import { listOffsets, OffsetSpec } from '../admin.ts';
 import { KafkaClientError, toClientError } from '../errors.ts';
 import { partitionsByTopic, type AssignedConsumer, type AssignedConsumerOptions, type AssignedPartition, type ClientConfig, type FetchedBatch, type TopicPartition, type TopicPartitionOffset } from '../types.ts';
 import { fetcherOptions, GroupFetcher } from './fetcher.ts';
+import { ClientRoles, FetchMetrics } from '../metrics/client-metrics.ts';
+import type { KafkaMetric } from '../../metrics/metric-registry.ts';
 import { PollWaker } from './poll-waker.ts';
 
 /** Tuning the runtime does not need; the benchmarks and tests set it. */
@@ -35,6 +37,7 @@ export class KafkaAssignedConsumer implements AssignedConsumer {
   readonly #cluster: WireCluster;
   readonly #options: AssignedConsumerOptions;
   readonly #fetcher: GroupFetcher;
+  readonly #metrics: FetchMetrics;
   readonly #waker = new PollWaker();
   readonly #isolationLevel: 0 | 1;
   #fatal: KafkaClientError | undefined;
@@ -44,6 +47,7 @@ export class KafkaAssignedConsumer implements AssignedConsumer {
     this.#cluster = clusterFromConfig(config);
     this.#options = options;
     this.#isolationLevel = options.isolationLevel === 'read_uncommitted' ? 0 : 1;
+    this.#metrics = new FetchMetrics(config.metrics, config.clientId, ClientRoles.assignedConsumer);
     this.#fetcher = new GroupFetcher(
       this.#cluster,
       fetcherOptions(options, tuning.maxBufferedRecords, this.#isolationLevel),
@@ -52,7 +56,13 @@ export class KafkaAssignedConsumer implements AssignedConsumer {
         this.#fatal = e;
         this.#waker.wake();
       },
+      this.#metrics,
     );
+  }
+
+  /** This consumer's consumer-fetch-manager-metrics (Kafka's names; docs/metrics.md), as of now. */
+  metrics(): KafkaMetric[] {
+    return this.#metrics.metrics();
   }
 
   async connect(): Promise<void> {
@@ -118,6 +128,7 @@ export class KafkaAssignedConsumer implements AssignedConsumer {
     if (this.#closed) return;
     this.#closed = true;
     this.#fetcher.close();
+    this.#metrics.close();
     this.#waker.wake();
     this.#cluster.close();
   }

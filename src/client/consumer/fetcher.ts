@@ -31,6 +31,7 @@ import { listOffsets, OffsetSpec } from '../admin.ts';
 import type { WireCluster } from '../cluster.ts';
 import { sleep } from './group-membership.ts';
 import { headersFromList } from '../../util/record-headers.ts';
+import type { FetchMetrics } from '../metrics/client-metrics.ts';
 
 export interface FetcherOptions {
   readonly maxWaitMs: number;
@@ -85,6 +86,7 @@ export class GroupFetcher {
   readonly #o: FetcherOptions;
   readonly #onData: () => void;
   readonly #onFatal: (e: KafkaClientError) => void;
+  readonly #metrics: FetchMetrics | undefined;
   #slots = new Map<string, Slot>();
   #buffer: Entry[] = [];
   #buffered = 0;
@@ -93,8 +95,9 @@ export class GroupFetcher {
   #staleTopics = new Set<string>();
   #backoff = 0;
 
-  constructor(cluster: WireCluster, options: FetcherOptions, onData: () => void, onFatal: (e: KafkaClientError) => void) {
+  constructor(cluster: WireCluster, options: FetcherOptions, onData: () => void, onFatal: (e: KafkaClientError) => void, metrics?: FetchMetrics) {
     this.#cluster = cluster;
+    this.#metrics = metrics;
     this.#o = options;
     this.#onData = onData;
     this.#onFatal = onFatal;
@@ -255,6 +258,7 @@ export class GroupFetcher {
       l.push(e);
     }
     const o = this.#o;
+    const started = performance.now();
     const { body } = await conn.request(
       ApiKeys.Fetch,
       {
@@ -279,6 +283,8 @@ export class GroupFetcher {
       throw new KafkaClientError(`fetching from broker ${leader} failed: ${info.name} (Kafka error ${body.errorCode})`, { retriable: info.retriable, kafkaType: info.name });
     }
     let delivered = false;
+    let fetchedRecords = 0;
+    let fetchedBytes = 0;
     for (const t of body.responses) {
       const sent = byTopic.get(t.topic);
       for (const p of t.partitions) {
@@ -303,6 +309,9 @@ export class GroupFetcher {
         const records: ConsumedRecord[] = [];
         const { topic, partition } = slot;
         slot.position = decodeFetchedRecords(topic, partition, slot.position, p.records, p.abortedTransactions, (o.isolationLevel ?? 1) === 1, (r) => toConsumedRecord(topic, partition, r), records);
+        fetchedRecords += records.length;
+        fetchedBytes += p.records?.length ?? 0;
+        this.#metrics?.partitionLag(Math.max(0, slot.highWatermark - slot.position));
         if (records.length > 0) {
           this.#buffer.push({ slot, epoch, records, highWatermark: slot.highWatermark });
           this.#buffered += records.length;
@@ -310,6 +319,7 @@ export class GroupFetcher {
         }
       }
     }
+    this.#metrics?.fetched(performance.now() - started, fetchedRecords, fetchedBytes);
     if (delivered) this.#onData();
   }
 

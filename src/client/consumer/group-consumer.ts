@@ -34,6 +34,8 @@ import { fetcherOptions, GroupFetcher } from './fetcher.ts';
 import { GroupMembership, sleep } from './group-membership.ts';
 import { PollWaker } from './poll-waker.ts';
 import { toLogger, type Logger } from '../../logging/logger.ts';
+import { ClientRoles, CoordinatorMetrics, FetchMetrics } from '../metrics/client-metrics.ts';
+import type { KafkaMetric } from '../../metrics/metric-registry.ts';
 
 export interface WireGroupConsumerTuning {
   /** Records buffered before prefetching pauses. Default 20000. */
@@ -63,6 +65,8 @@ export class KafkaGroupConsumer implements GroupConsumer {
   readonly #waker = new PollWaker();
 
   readonly #logger: Logger;
+  readonly #metrics: FetchMetrics;
+  readonly #coordinatorMetrics: CoordinatorMetrics;
 
   constructor(config: ClientConfig, options: GroupConsumerOptions, tuning: WireGroupConsumerTuning = {}) {
     this.#options = options;
@@ -83,6 +87,8 @@ export class KafkaGroupConsumer implements GroupConsumer {
       security: config.security,
     });
     this.#membership.onRejoinNeeded = () => this.#startRebalance();
+    this.#metrics = new FetchMetrics(config.metrics, config.clientId, ClientRoles.consumer);
+    this.#coordinatorMetrics = new CoordinatorMetrics(this.#metrics.scope, () => this.#delivered.length);
     this.#fetcher = new GroupFetcher(
       this.#cluster,
       fetcherOptions(options, tuning.maxBufferedRecords),
@@ -91,6 +97,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
         this.#fatal = e;
         this.#waker.wake();
       },
+      this.#metrics,
     );
     this.#patternRefreshMs = tuning.patternRefreshMs ?? options.metadataMaxAgeMs ?? 30_000;
   }
@@ -151,7 +158,14 @@ export class KafkaGroupConsumer implements GroupConsumer {
     if (this.#membership.generationId < 0 && this.#membership.memberId === '') {
       throw new KafkaClientError(`committing offsets for group ${this.#options.groupId} failed: the member has not joined the group yet`, { retriable: true });
     }
+    const started = performance.now();
     await this.#membership.commit(offsets);
+    this.#coordinatorMetrics.commitDone(performance.now() - started);
+  }
+
+  /** This consumer's consumer-fetch-manager-metrics and consumer-coordinator-metrics (docs/metrics.md), as of now. */
+  metrics(): KafkaMetric[] {
+    return this.#metrics.metrics();
   }
 
   async committed(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]> {
@@ -171,6 +185,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
     this.#closed = true;
     clearInterval(this.#patternTimer);
     this.#fetcher.close();
+    this.#metrics.close();
     this.#waker.wake();
     await this.#membership.close(true);
     this.#cluster.close();
@@ -210,6 +225,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
   }
 
   async #rebalance(): Promise<void> {
+    const started = performance.now();
     // 1, 2: revoke everything (eager)
     this.#fetcher.clear();
     this.#pending = undefined;
@@ -239,6 +255,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
     if (this.#membership.rejoinNeeded || this.#closed) return; // 5: a newer rebalance is due
     this.#fetcher.assign(positions);
     this.#pending = { partitions: joined.partitions, userData: joined.userData, generationId: joined.generationId, memberId: joined.memberId };
+    this.#coordinatorMetrics.rebalanceDone(performance.now() - started);
     this.#waker.wake();
   }
 

@@ -40,6 +40,8 @@ import { RecordAccumulator } from './accumulator.ts';
 import { Sender } from './sender.ts';
 import { TransactionManager } from './transaction-manager.ts';
 import { Transactions } from './transactions.ts';
+import { ProducerMetrics } from '../metrics/client-metrics.ts';
+import type { KafkaMetric } from '../../metrics/metric-registry.ts';
 
 export interface ProducerTuning {
   /** Produce requests outstanding per broker connection. Default 5 (Kafka's default). */
@@ -62,6 +64,7 @@ export class KafkaProducer implements Producer {
   readonly #txns: Transactions | undefined;
   readonly #acc: RecordAccumulator;
   readonly #sender: Sender;
+  readonly #metrics: ProducerMetrics;
   #scheduled = false;
   #connected = false;
 
@@ -85,7 +88,9 @@ export class KafkaProducer implements Producer {
       { maxBatchRecords: Math.max(1, options.maxBatchRecords ?? 2000), maxRequestBytes },
       { cached: (name) => this.#cluster.topics.get(name), lookup: (name) => this.#topic(name) },
     );
+    this.#metrics = new ProducerMetrics(source instanceof WireCluster ? undefined : source.metrics, source instanceof WireCluster ? 'tributary' : source.clientId);
     this.#sender = new Sender(this.#cluster, this.#acc, this.#txn, this.#txns, {
+      metrics: this.#metrics,
       acks: options.acks ?? -1,
       compression: options.compression === 'gzip' ? 1 : undefined,
       // The broker deduplicates against a partition's last five batches only (see transaction-manager.ts).
@@ -165,7 +170,13 @@ export class KafkaProducer implements Producer {
     this.#connected = false;
     this.#sender.closing = true;
     await this.flush();
+    this.#metrics.close();
     if (this.#ownsCluster) this.#cluster.close();
+  }
+
+  /** This producer's producer-metrics (Kafka's names; docs/metrics.md), as of now. */
+  metrics(): KafkaMetric[] {
+    return this.#metrics.metrics();
   }
 
   /**

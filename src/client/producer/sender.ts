@@ -42,6 +42,8 @@ import { ackBatch, failBatch, partitionKey, retryBatch, type Batch } from './bat
 import { estimatedRecordSize } from './record-size.ts';
 import type { TransactionManager } from './transaction-manager.ts';
 import { isFatalProduceError, type Transactions } from './transactions.ts';
+import { recordBatchWritten } from './sender-metrics.ts';
+import type { ProducerMetrics } from '../metrics/client-metrics.ts';
 
 export interface SenderOptions {
   readonly acks: -1 | 0 | 1;
@@ -50,6 +52,8 @@ export interface SenderOptions {
   readonly maxRequestBytes: number;
   readonly deliveryTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** producer-metrics (client/metrics/client-metrics.ts): per batch and request, never per record. */
+  readonly metrics?: ProducerMetrics | undefined;
 }
 
 const RETRY_BACKOFF_MS = 100;
@@ -176,6 +180,7 @@ export class Sender {
         if (list === undefined) byTopic.set(b.topic, (list = []));
         list.push({ index: b.partition, records: b.bytes });
       }
+      const started = recordBatchWritten(this.o.metrics, batches, this.o.compression);
       const request = {
         transactionalId: this.txns?.transactionalId ?? null,
         acks: this.o.acks,
@@ -184,12 +189,14 @@ export class Sender {
       };
       if (this.o.acks === 0) {
         await conn.request(ApiKeys.Produce, request, { minVersion: 3, expectResponse: false });
+        this.o.metrics?.requestUnacknowledged();
         for (const b of batches) ackBatch(b, -1);
         this.acc.settle();
         return;
       }
       reply = conn.request(ApiKeys.Produce, request, { minVersion: 3, timeoutMs: this.o.requestTimeoutMs + 5000 }).then(
         ({ body }) => {
+          if (started !== undefined) this.o.metrics?.requestDone(performance.now() - started);
           const byKey = new Map<string, Batch>(batches.map((b) => [partitionKey(b), b]));
           for (const t of body.responses) {
             for (const p of t.partitionResponses) {
@@ -277,6 +284,7 @@ export class Sender {
   }
 
   #fail(b: Batch, err: KafkaClientError): void {
+    this.o.metrics?.recordsFailed(b.records.length);
     if (failBatch(b, err)) this.txns?.batchFailed(err);
   }
 

@@ -28,6 +28,7 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig & { dataD
         dataDir: config.dataDir,
         port: config.port ?? 0,
         ...(config.defaultPartitions === undefined ? {} : { defaultPartitions: config.defaultPartitions }),
+        ...(config.consolePort === undefined ? {} : { consolePort: config.consolePort }),
         group: { initialRebalanceDelayMs: 0, minSessionTimeoutMs: 1000 },
       },
       { logger: process.env['TRIBUTARY_DEBUG'] ? defaultLogger : silentLogger },

@@ -41,6 +41,7 @@ import type { Topology } from '../topology/topology.ts';
 import { startEmbeddedBroker } from './embedded-broker.ts';
 import type { RuntimeDeps } from './client-port.ts';
 import { createRuntimeDeps } from './runtime-deps.ts';
+import { startAppStatusPublisher, type AppStatusPublisher } from './app-status-publisher.ts';
 import { queryableStore, type QueryableStoreType } from './queryable-stores.ts';
 import { StateDirectory } from './state-directory.ts';
 import { StreamThread } from './stream-thread.ts';
@@ -50,7 +51,7 @@ import { parseHostPort, parseStreamsConfig, type HostInfo, type StreamsConfig, t
 import { StateMachine, StreamsStates, type StateListener, type StreamsState } from './streams-state.ts';
 import type { Registry } from 'prom-client';
 import { toLogger } from '../../logging/logger.ts';
-import type { KafkaMetric } from '../../metrics/metric-registry.ts';
+import type { KafkaMetric, MetricRegistry } from '../../metrics/metric-registry.ts';
 import type { StateRestoreListener } from '../metrics/restore-progress.ts';
 import { StreamsMetrics } from '../metrics/streams-metrics.ts';
 import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
@@ -79,6 +80,8 @@ export interface RuntimeDepsContext {
   /** This instance's stable id (kept in the state directory). */
   readonly processId: string;
   readonly logger: StreamsLogger;
+  /** Where the clients register producer/consumer metrics (the instance's metrics()). */
+  readonly metrics?: MetricRegistry;
 }
 
 export interface KafkaStreamsOptions {
@@ -106,6 +109,7 @@ export class KafkaStreams {
   /** The global stores and their thread; undefined when the topology has none. */
   readonly #globalStores: GlobalStateManager | undefined;
   #globalThread: GlobalStreamThread | undefined;
+  #appStatus: AppStatusPublisher | undefined;
 
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
     this.config = parseStreamsConfig(config);
@@ -134,6 +138,11 @@ export class KafkaStreams {
 
   get state(): StreamsState {
     return this.#state.state;
+  }
+
+  /** The embedded broker's web console URL (embedded.consolePort), once started. */
+  get consoleUrl(): string | undefined {
+    return this.#broker?.consoleUrl;
   }
 
   /** "host:port" of the broker(s) this instance talks to (the embedded one once started). */
@@ -214,6 +223,7 @@ export class KafkaStreams {
       this.#state.transition(StreamsStates.ERROR);
       throw e;
     }
+    this.#appStatus = startAppStatusPublisher(this, this.#topology, { config: this.config, bootstrap: this.#bootstrap, processId: this.#stateDir.processId(), logger: this.#taskConfig.logger, customDeps: this.#options.deps !== undefined });
     if (this.#globalStores === undefined) this.#startThread();
     else this.#startGlobalThread(this.#globalStores);
   }
@@ -226,6 +236,7 @@ export class KafkaStreams {
       topology: this.#topology,
       processId: this.#stateDir.processId(),
       logger: this.#taskConfig.logger,
+      metrics: this.#metrics.registry,
     });
   }
 
@@ -351,6 +362,8 @@ export class KafkaStreams {
   }
 
   async #shutdownResources(): Promise<void> {
+    await this.#appStatus?.stop(); // its tombstone goes out before an embedded broker closes
+    this.#appStatus = undefined;
     this.#threadMetrics?.close();
     this.#threadMetrics = undefined;
     await this.#metrics.stopServing();

@@ -16,6 +16,7 @@
 import type { ClientSecurity } from '../../client/security.ts';
 import { createClientFactory } from '../../client/client-factory.ts';
 import type { LoggerLike } from '../../logging/logger.ts';
+import type { MetricRegistry } from '../../metrics/metric-registry.ts';
 import type { Admin, ClientFactory, GroupAssignor } from '../../client/types.ts';
 import { decodeAssignment } from './assignor/assignment-codec.ts';
 import { createStreamsAssignor } from './assignor/streams-assignor.ts';
@@ -87,14 +88,14 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
 }
 
 /** The clients the runtime uses: producer, consumers and admin of the project's own client (src/client/client-factory.ts). */
-export function clientFactoryFor(bootstrapServers: readonly string[], clientId: string, security?: ClientSecurity, logger?: LoggerLike): ClientFactory {
-  return createClientFactory({ bootstrapServers, clientId, logLevel: process.env['TRIBUTARY_DEBUG'] ? 'info' : 'error', security, logger });
+export function clientFactoryFor(bootstrapServers: readonly string[], clientId: string, security?: ClientSecurity, logger?: LoggerLike, metrics?: MetricRegistry): ClientFactory {
+  return createClientFactory({ bootstrapServers, clientId, logLevel: process.env['TRIBUTARY_DEBUG'] ? 'info' : 'error', security, logger, metrics });
 }
 
 /** The production RuntimeDeps: clientFactoryFor clients, the tributary-streams assignor, internal topics. */
 export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
   const { config, topology } = context;
-  const clients = clientFactoryFor(context.bootstrapServers, context.clientId, config.security, context.logger);
+  const clients = clientFactoryFor(context.bootstrapServers, context.clientId, config.security, context.logger, context.metrics);
   const server = config.applicationServer;
   return runtimeDepsFromClients(
     clients,

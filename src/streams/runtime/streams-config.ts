@@ -49,6 +49,8 @@
  *                              sampleWindowMs 30000 [metrics.sample.window.ms], numSamples 2
  *                              [metrics.num.samples], port (serve /metrics over HTTP; 0 = any
  *                              free port; absent = no server), host '127.0.0.1' }
+ *   appStatus                { enabled true, intervalMs 5000 }: publish this instance's status
+ *                            (topology, tasks, rates) to __tributary_apps for the web console
  */
 import type { ProcessingExceptionHandler } from '../errors/processing-exception-handler.ts';
 import { z } from 'zod';
@@ -70,6 +72,8 @@ export interface EmbeddedBrokerConfig {
   defaultPartitions?: number;
   /** Topics to create at start when absent (inputs and outputs of a zero-setup app). */
   topics?: ReadonlyArray<{ readonly name: string; readonly partitions: number }>;
+  /** Serve the broker's web console on this port (0 = any free port); absent = no console. */
+  consolePort?: number;
 }
 
 /** What callers pass: only applicationId and bootstrapServers are required. */
@@ -110,6 +114,13 @@ export interface StreamsConfigInput {
   security?: ClientSecurity;
   logger?: StreamsLogger;
   metrics?: Partial<StreamsMetricsConfig>;
+  appStatus?: Partial<AppStatusConfig>;
+}
+
+/** The status record published for the web console (src/streams/runtime/app-status-publisher.ts). */
+export interface AppStatusConfig {
+  readonly enabled: boolean;
+  readonly intervalMs: number;
 }
 
 /** Metrics recording and the optional Prometheus endpoint (docs/metrics.md). */
@@ -153,6 +164,7 @@ export interface StreamsConfig {
   readonly security: ClientSecurity | undefined;
   readonly logger: StreamsLogger | undefined;
   readonly metrics: StreamsMetricsConfig;
+  readonly appStatus: AppStatusConfig;
 }
 
 /** An instance's interactive-query endpoint (application.server). */
@@ -231,6 +243,7 @@ const schema = z
         port: int(0, 65535).optional(),
         defaultPartitions: int(1, 100_000).optional(),
         topics: z.array(z.object({ name: z.string().min(1), partitions: int(1, 10_000) }).strict()).optional(),
+        consolePort: int(0, 65535).optional(),
       })
       .strict()
       .default({}),
@@ -248,6 +261,7 @@ const schema = z
       })
       .strict()
       .default({ recordingLevel: 'INFO', sampleWindowMs: 30_000, numSamples: 2, host: '127.0.0.1' }),
+    appStatus: z.object({ enabled: z.boolean().default(true), intervalMs: int(100, 3_600_000).default(5000) }).strict().default({ enabled: true, intervalMs: 5000 }),
   })
   .strict()
   .refine((c) => c.heartbeatIntervalMs < c.sessionTimeoutMs, { message: 'must be lower than sessionTimeoutMs', path: ['heartbeatIntervalMs'] });
