@@ -16,10 +16,12 @@
  *
  * Zero-copy seam: a reply is `Buffer | readonly Buffer[]`, possibly behind a promise (a deferred
  * reply). A fetch response can therefore be a header buffer followed by the log's own buffers —
- * or, later, buffers read asynchronously from segment files — without this queue changing.
+ * or buffers read asynchronously from segment files. Those come from a pool
+ * (log/read-buffer-pool.ts) and go back to it in the write's callback, when the kernel has them.
  */
 import type { Socket } from 'node:net';
 import type { MemoryBudget } from './memory-budget.ts';
+import { fetchReadPool } from './log/read-buffer-pool.ts';
 
 export type Reply = Buffer | readonly Buffer[];
 
@@ -161,12 +163,16 @@ export class ResponseQueue {
   }
 
   private write(reply: Reply, bytes: number): void {
-    const done = (): void => this.release(bytes);
     if (Buffer.isBuffer(reply)) {
-      this.socket.write(reply, done);
+      this.socket.write(reply, () => this.release(bytes));
       return;
     }
     const chunks = reply as readonly Buffer[];
+    // Once the kernel has the bytes, fetch reads' pooled buffers go back to their pool.
+    const done = (): void => {
+      fetchReadPool.release(chunks);
+      this.release(bytes);
+    };
     if (chunks.length === 0) {
       done();
       return;

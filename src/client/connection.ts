@@ -93,8 +93,6 @@ export class WireConnection {
   private readonly requestTimeoutMs: number;
   private nextCorrelationId = 1;
   private readonly inFlight: InFlight[] = [];
-  /** A response holds at least its correlation id. */
-  private readonly reader = new FrameReader({ minFrameBytes: 4, maxFrameBytes: MAX_FRAME });
   private dead: Error | null = null;
   /** While re-authenticating: resolves when new requests may go out. */
   private reauthGate: Promise<void> | null = null;
@@ -104,12 +102,15 @@ export class WireConnection {
   private constructor(
     private readonly socket: Socket,
     private readonly opts: ConnectionOptions,
+    /** Fed by the socket's `onread` (plain TCP, reading in place) or by its 'data' events (TLS). */
+    private readonly reader: FrameReader,
+    readsInPlace: boolean,
   ) {
     this.address = `${opts.host}:${opts.port}`;
     this.clientId = opts.clientId ?? 'tributary';
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
     socket.setNoDelay(true);
-    socket.on('data', (b: Buffer) => this.onData(b));
+    if (!readsInPlace) socket.on('data', (b: Buffer) => this.onData(b));
     socket.on('error', (err) => this.fail(new KafkaConnectionError(`connection to ${this.address} failed: ${err.message}`, this.address)));
     socket.on('close', () => this.fail(new KafkaConnectionError(`connection to ${this.address} was closed by the broker`, this.address)));
   }
@@ -119,8 +120,22 @@ export class WireConnection {
     const address = `${opts.host}:${opts.port}`;
     const timeoutMs = opts.connectTimeoutMs ?? 10_000;
     const tls = usesClientTls(opts.security);
+    // A response holds at least its correlation id.
+    const reader = new FrameReader({ minFrameBytes: 4, maxFrameBytes: MAX_FRAME });
+    // Plain TCP reads in place (frame-reader.ts): each read lands where the reader says, so a
+    // large fetch response is written by the kernel straight into its own buffer. Nothing
+    // arrives before the connection object exists (the broker speaks only when asked).
+    let conn: WireConnection | undefined;
+    const onread = {
+      buffer: () => reader.readTarget(),
+      callback: (n: number) => {
+        reader.filled(n);
+        conn?.drainFrames();
+        return true;
+      },
+    };
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = tls ? connectTls(tlsConnectOptions(opts)) : connect({ host: opts.host, port: opts.port });
+      const s = tls ? connectTls(tlsConnectOptions(opts)) : connect({ host: opts.host, port: opts.port, onread });
       const timer = setTimeout(() => {
         s.destroy();
         reject(new KafkaConnectionError(`could not connect to ${address} within ${timeoutMs} ms; is a Kafka broker running there?`, address));
@@ -141,7 +156,7 @@ export class WireConnection {
         reject(new KafkaConnectionError(`could not connect to ${address}: ${err.code ?? err.message}${hint}`, address));
       });
     });
-    const conn = new WireConnection(socket, opts);
+    conn = new WireConnection(socket, opts, reader, !tls);
     try {
       await conn.negotiateVersions();
       await conn.authenticate();
@@ -288,6 +303,11 @@ export class WireConnection {
   /** Frames are views of the socket's chunks, copied only when one straddles chunks (frame-reader.ts). */
   private onData(data: Buffer): void {
     this.reader.push(data);
+    this.drainFrames();
+  }
+
+  /** Hands every complete frame the reader holds to its request. */
+  private drainFrames(): void {
     while (!this.dead) {
       let frame: Buffer | null;
       try {

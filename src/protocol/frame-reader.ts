@@ -14,6 +14,17 @@
  *   chunks[0] has at least one unconsumed byte whenever chunks is non-empty.
  * A returned frame aliases socket memory that this reader never writes again, so it stays valid
  * for as long as the caller keeps it.
+ *
+ * Reading in place (a plain TCP socket's `onread` option, see readTarget()/filled()): the reader
+ * chooses the memory each socket read lands in, so even a straddling frame costs no copy of its
+ * own. Reads fill the unused tail of a scratch chunk (readChunkBytes, renewed when less than
+ * directMinBytes is left); once a frame's size is known and at least directMinBytes of it are
+ * still to come, the reader allocates the frame's buffer, moves the bytes it already has there
+ * (at most one chunk's worth), and points the following reads at the rest of that buffer — the
+ * kernel writes the frame's bytes straight into it. Each such read is bounded by the frame's
+ * remaining length, so it never takes bytes of the next frame.
+ *   in-place state: `direct` = the frame's buffer, `directFilled` of its bytes present; while it is
+ *   set, chunks is empty (every buffered byte belonged to that frame and was moved there).
  */
 
 /** A size prefix no Kafka peer sends: the stream cannot be framed any further. */
@@ -33,25 +44,95 @@ export interface FrameLimits {
   readonly minFrameBytes: number;
   /** Largest acceptable size (socket.request.max.bytes on a broker). */
   readonly maxFrameBytes: number;
+  /** Reading in place: size of a scratch chunk (default 64 KiB, Node's own read size). */
+  readonly readChunkBytes?: number;
+  /** Reading in place: a frame with at least this many bytes still to come is read into its own buffer (default 16 KiB). */
+  readonly directMinBytes?: number;
 }
 
 const SIZE_BYTES = 4;
+const DEFAULT_READ_CHUNK_BYTES = 64 * 1024;
+const DEFAULT_DIRECT_MIN_BYTES = 16 * 1024;
 
 export class FrameReader {
   private chunks: Buffer[] = [];
   /** Bytes of chunks[0] already consumed. */
   private head = 0;
   private total = 0;
+  /** Reading in place: the frame being read into its own buffer, and how much of it is there. */
+  private direct: Buffer | null = null;
+  private directFilled = 0;
+  /** Reading in place: the scratch chunk and how much of it holds received bytes. */
+  private scratch: Buffer | null = null;
+  private scratchUsed = 0;
+  private readonly readChunkBytes: number;
+  private readonly directMinBytes: number;
 
   constructor(private readonly limits: FrameLimits) {
     if (!(limits.minFrameBytes >= 0 && limits.maxFrameBytes >= limits.minFrameBytes)) {
       throw new RangeError(`frame limits must satisfy 0 ≤ minFrameBytes ≤ maxFrameBytes, got ${limits.minFrameBytes}..${limits.maxFrameBytes}`);
     }
+    this.readChunkBytes = limits.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES;
+    this.directMinBytes = limits.directMinBytes ?? DEFAULT_DIRECT_MIN_BYTES;
+    if (!(this.readChunkBytes >= 1 && this.directMinBytes >= 1 && this.directMinBytes <= this.readChunkBytes)) {
+      throw new RangeError(`frame reader needs 1 ≤ directMinBytes ≤ readChunkBytes, got ${this.directMinBytes} and ${this.readChunkBytes}`);
+    }
   }
 
   /** Bytes received and not yet returned as part of a frame. */
   get buffered(): number {
-    return this.total;
+    return this.direct === null ? this.total : SIZE_BYTES + this.directFilled;
+  }
+
+  /**
+   * Reading in place: the memory the next socket read should fill (a plain socket's
+   * `onread.buffer` function). The caller must report what the read put there with filled()
+   * before asking again.
+   */
+  readTarget(): Buffer {
+    if (this.direct === null) this.maybeStartDirect();
+    if (this.direct !== null) return this.direct.subarray(this.directFilled);
+    if (this.scratch === null || this.scratch.length - this.scratchUsed < this.directMinBytes) {
+      this.scratch = Buffer.allocUnsafeSlow(this.readChunkBytes);
+      this.scratchUsed = 0;
+    }
+    return this.scratch.subarray(this.scratchUsed);
+  }
+
+  /** Reading in place: the last read put `n` bytes at the start of the buffer readTarget() returned. */
+  filled(n: number): void {
+    if (n <= 0) return;
+    if (this.direct !== null) {
+      this.directFilled += n;
+      return;
+    }
+    const from = this.scratchUsed;
+    this.scratchUsed += n;
+    this.push(this.scratch!.subarray(from, from + n));
+  }
+
+  /** Enters in-place mode when the buffered frame's size is known, valid and far from complete. */
+  private maybeStartDirect(): void {
+    if (this.total < SIZE_BYTES) return;
+    const size = this.peekSize();
+    // An invalid size is next()'s to report; a frame nearly complete is cheaper to finish in scratch.
+    if (size < this.limits.minFrameBytes || size > this.limits.maxFrameBytes) return;
+    if (SIZE_BYTES + size - this.total < this.directMinBytes) return;
+    this.skip(SIZE_BYTES);
+    const have = this.total;
+    const out = Buffer.allocUnsafeSlow(size);
+    let filled = 0;
+    for (let i = 0; i < this.chunks.length; i++) {
+      const c = this.chunks[i]!;
+      const from = i === 0 ? this.head : 0;
+      c.copy(out, filled, from);
+      filled += c.length - from;
+    }
+    this.chunks = [];
+    this.head = 0;
+    this.total = 0;
+    this.direct = out;
+    this.directFilled = have;
   }
 
   /** Appends bytes read from the socket (the reader keeps a reference, never a copy). */
@@ -67,6 +148,13 @@ export class FrameReader {
    * unusable (the stream has lost its framing) and the connection should be closed.
    */
   next(): Buffer | null {
+    if (this.direct !== null) {
+      if (this.directFilled < this.direct.length) return null;
+      const frame = this.direct;
+      this.direct = null;
+      this.directFilled = 0;
+      return frame;
+    }
     if (this.total < SIZE_BYTES) return null;
     const size = this.peekSize();
     if (size < this.limits.minFrameBytes || size > this.limits.maxFrameBytes) {
@@ -82,6 +170,8 @@ export class FrameReader {
     this.chunks = [];
     this.head = 0;
     this.total = 0;
+    this.direct = null;
+    this.directFilled = 0;
   }
 
   /** The int32 at the read position; requires total ≥ 4 (the prefix itself may straddle chunks). */

@@ -119,4 +119,77 @@ describe('FrameReader', () => {
     reader.push(framed([Buffer.from('xyz')]));
     expect(reader.next()!.toString()).toBe('xyz');
   });
+
+  describe('reading in place (readTarget / filled)', () => {
+    const SMALL = { ...LIMITS, readChunkBytes: 32, directMinBytes: 8 };
+
+    /** Plays `stream` into the reader as a socket with `onread` would: each read fills at most `sizes[i]` bytes of the target. */
+    function readInPlace(reader: FrameReader, stream: Buffer, sizes: readonly number[]): Buffer[] {
+      const frames: Buffer[] = [];
+      let at = 0;
+      let i = 0;
+      while (at < stream.length) {
+        const target = reader.readTarget();
+        expect(target.length).toBeGreaterThan(0);
+        const n = Math.min(target.length, stream.length - at, 1 + ((sizes[i++ % Math.max(sizes.length, 1)] ?? 1000) % 97));
+        stream.copy(target, 0, at, at + n);
+        at += n;
+        reader.filled(n);
+        for (let f = reader.next(); f !== null; f = reader.next()) frames.push(f); // views, kept uncopied
+      }
+      return frames;
+    }
+
+    it('returns the same frames however the reads are sized, and earlier frames stay intact', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 12 }),
+          fc.array(fc.nat(), { maxLength: 60 }),
+          (payloads, sizes) => {
+            const reader = new FrameReader(SMALL);
+            const frames = readInPlace(reader, framed(payloads), sizes);
+            // Compared only at the end: a frame must not alias memory a later read wrote.
+            expect(frames.map((f) => [...f])).toEqual(payloads.map((p) => [...p]));
+            expect(reader.buffered).toBe(0);
+          },
+        ),
+      );
+    });
+
+    it('reads a large frame into a buffer of its own, never handing out more of it than the frame', () => {
+      const payload = Buffer.alloc(1000, 7);
+      const stream = framed([payload, Buffer.from('next')]);
+      const reader = new FrameReader(SMALL);
+      const first = reader.readTarget();
+      stream.copy(first, 0, 0, 20); // the size prefix and 16 payload bytes arrive in scratch
+      reader.filled(20);
+      expect(reader.next()).toBeNull();
+      const direct = reader.readTarget();
+      expect(direct.length).toBe(1000 - 16); // bounded by what is left of the frame
+      expect(reader.buffered).toBe(20);
+      stream.copy(direct, 0, 20, 1004);
+      reader.filled(984);
+      const frame = reader.next()!;
+      expect(frame.length).toBe(1000);
+      expect(frame.buffer).toBe(direct.buffer); // the read landed in the frame itself
+      expect(frame.equals(payload)).toBe(true);
+      const rest = reader.readTarget();
+      stream.copy(rest, 0, 1004);
+      reader.filled(stream.length - 1004);
+      expect(reader.next()!.toString()).toBe('next');
+    });
+
+    it('reports an invalid size from next(), not from readTarget()', () => {
+      const reader = new FrameReader({ ...SMALL, maxFrameBytes: 100 });
+      const target = reader.readTarget();
+      target.writeInt32BE(5000, 0);
+      reader.filled(4);
+      expect(() => reader.readTarget()).not.toThrow();
+      expect(() => reader.next()).toThrow(FrameSizeError);
+    });
+
+    it('rejects read sizes that cannot work', () => {
+      expect(() => new FrameReader({ ...LIMITS, readChunkBytes: 8, directMinBytes: 16 })).toThrow(/directMinBytes ≤ readChunkBytes/);
+    });
+  });
 });

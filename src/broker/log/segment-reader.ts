@@ -1,7 +1,8 @@
 /*
  * The fetch path's reads: whole record batches out of segment files without blocking the event
  * loop. Every read is an fs.read on libuv's thread pool straight into the buffer that goes into
- * the response (the only copy; the socket write is a writev of the response's buffer list), so a
+ * the response (the only copy; the socket write is a writev of the response's buffer list; the
+ * buffer is recycled after that write, read-buffer-pool.ts), so a
  * large fetch no longer stalls produce, heartbeats and other fetches while the kernel copies it.
  *
  * Per segment, in numbered steps:
@@ -23,6 +24,7 @@
 import fs from 'node:fs';
 import { BATCH_HEADER_SIZE, LOG_OVERHEAD, Offsets } from '../../protocol/records/batch-header.ts';
 import type { LogSegment } from './log-segment.ts';
+import { fetchReadPool } from './read-buffer-pool.ts';
 
 /** Read size when scanning from an index entry to the batch holding an offset. */
 const SCAN_BLOCK_BYTES = 8 * 1024;
@@ -93,7 +95,7 @@ async function readFromSegment(
   if (position === null) return false; // every batch here ends before `offset`
   const avail = size - position;
   if (avail <= 0) return false;
-  const buf = Buffer.allocUnsafe(Math.min(avail, Math.max(maxBytes, BATCH_HEADER_SIZE)));
+  const buf = fetchReadPool.acquire(Math.min(avail, Math.max(maxBytes, BATCH_HEADER_SIZE)));
   const n = await readAt(fd, buf, position);
   let p = 0;
   let lastOffset = -1;

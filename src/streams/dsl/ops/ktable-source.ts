@@ -28,6 +28,7 @@ export interface TableSourceState extends TableOpConfig {
 export function tableSourceSupplier<K, V>(state: TableSourceState): ProcessorSupplier<K, V, K, Change<V>> {
   return () => {
     let store: KeyValueStore<K, ValueAndTimestamp<V>> | undefined;
+    let versioned: ReturnType<typeof asVersionedTable<K, V>>;
     let forwarder: TableForwarder<K, V> | undefined;
     let ctx: ReturnType<typeof asInternal<K, Change<V>>>;
     return {
@@ -35,6 +36,7 @@ export function tableSourceSupplier<K, V>(state: TableSourceState): ProcessorSup
         ctx = asInternal(context);
         if (state.storeName !== undefined) {
           store = context.getStateStore<KeyValueStore<K, ValueAndTimestamp<V>>>(state.storeName);
+          versioned = asVersionedTable<K, V>(store);
           forwarder = new TableForwarder(store, context, state);
         }
       },
@@ -48,9 +50,10 @@ export function tableSourceSupplier<K, V>(state: TableSourceState): ProcessorSup
           ctx.forward({ ...record, value: { newValue: value, oldValue: null } });
           return;
         }
-        const previous = store.get(record.key);
+        // The old row is read only for a downstream that asked for old values: without
+        // sendOldValues the forwarder drops it, and decoding a 1 KiB row per update is wasted.
+        const previous = state.sendOldValues ? store.get(record.key) : null;
         const oldValue = previous === undefined || previous === null ? null : previous.value;
-        const versioned = asVersionedTable<K, V>(store);
         if (versioned !== undefined) {
           const code = versioned.putVersioned(record.key, value, record.timestamp);
           if (code === PUT_RETURN_CODE_NOT_PUT) {
