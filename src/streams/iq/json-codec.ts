@@ -67,9 +67,8 @@ export function toJsonValue(value: unknown): unknown {
   if (value instanceof Date) return value.toJSON();
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toJsonValue(v)]));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonValue(v);
-  return out;
+  // fromEntries defines own properties: a "__proto__" key stays data, never a prototype.
+  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, toJsonValue(v)]])));
 }
 
 /**

@@ -52,6 +52,13 @@ describe('toJsonValue', () => {
     });
   });
 
+  it('keeps a "__proto__" key as data', () => {
+    const out = toJsonValue(JSON.parse('{"__proto__":{"polluted":1},"a":1}')) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":1},"a":1}');
+  });
+
   it('is the identity on JSON values (property)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
