@@ -20,7 +20,18 @@ export {
 } from './streams/runtime/streams-config.ts';
 export { StreamsStates, type StreamsState, type StateListener } from './streams/runtime/streams-state.ts';
 // rxjs views: an application's state, a point of a topology, an Observable fed into a topic
-export { stateChanges, observeStream, produceFrom, type StateChange, type ObservedRecord } from './streams/rx/observables.ts';
+export {
+  stateChanges,
+  observeStream,
+  observeTable,
+  metrics$,
+  produceFrom,
+  type StateChange,
+  type ObservedRecord,
+  type MetricsSnapshot,
+} from './streams/rx/observables.ts';
+// Interactive queries over HTTP: the client for the built-in server (docs/interactive-queries.md)
+export { InteractiveQueryClient, InteractiveQueryError, type KeyValueEntry, type WindowEntry } from './streams/iq/query-client.ts';
 export {
   QueryableStoreTypes,
   InvalidStateStoreError,

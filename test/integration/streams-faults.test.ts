@@ -2,7 +2,6 @@
 // — the state stays REBALANCING (never ERROR, no crash) — and the application runs once the broker
 // comes up on that address; a broker that goes away and comes back is survived the same way.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,18 +10,7 @@ import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
 import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
 import type { StreamsState } from '../../src/streams/runtime/streams-state.ts';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
-import { StreamsIo, int64, lastValues, waitFor } from './streams-helpers.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { StreamsIo, freePort, int64, lastValues, waitFor } from './streams-helpers.ts';
 
 describe('streams runtime faults (bundled broker over TCP)', () => {
   const cleanups: Array<() => Promise<void> | void> = [];

@@ -54,6 +54,8 @@ import { toLogger } from '../../logging/logger.ts';
 import type { KafkaMetric, MetricRegistry } from '../../metrics/metric-registry.ts';
 import type { StateRestoreListener } from '../metrics/restore-progress.ts';
 import { StreamsMetrics } from '../metrics/streams-metrics.ts';
+import { InteractiveQueryServer } from '../iq/query-server.ts';
+import { streamsQueryHost } from '../iq/streams-query-host.ts';
 import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 
 export const StreamThreadExceptionResponse = {
@@ -110,6 +112,8 @@ export class KafkaStreams {
   readonly #globalStores: GlobalStateManager | undefined;
   #globalThread: GlobalStreamThread | undefined;
   #appStatus: AppStatusPublisher | undefined;
+  /** The HTTP interactive-query server while running (config interactiveQueries). */
+  #iq: InteractiveQueryServer | undefined;
 
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
     this.config = parseStreamsConfig(config);
@@ -180,6 +184,23 @@ export class KafkaStreams {
     return this.#metrics.url;
   }
 
+  /** "http://host:port" of the interactive-query server while it runs (config interactiveQueries). */
+  get interactiveQueriesUrl(): string | undefined {
+    return this.#iq?.url;
+  }
+
+  async #startQueryServer(config: NonNullable<StreamsConfig['interactiveQueries']>): Promise<void> {
+    const host = streamsQueryHost(this, {
+      topology: this.#topology,
+      buildOptions: this.#taskConfig,
+      taskManager: () => this.#thread?.taskManager,
+      hostMap: () => this.#thread?.hostMap,
+      globalStore: (n) => (this.#globalThread?.bootstrapped === true ? this.#globalStores?.store(n) : undefined),
+    });
+    this.#iq = new InteractiveQueryServer(host, config, this.#taskConfig.logger);
+    await this.#iq.start();
+  }
+
   /** The metrics as a prom-client Registry, to merge into an application's own. */
   prometheusRegistry(): Registry {
     return this.#metrics.prometheus.registry;
@@ -216,8 +237,11 @@ export class KafkaStreams {
         this.#bootstrap = [...this.config.bootstrapServers];
       }
       if (this.config.metrics.port !== undefined) await this.#metrics.serve(this.config.metrics.port, this.config.metrics.host);
+      if (this.config.interactiveQueries !== undefined) await this.#startQueryServer(this.config.interactiveQueries);
     } catch (e) {
       await this.#metrics.stopServing();
+      await this.#iq?.close();
+      this.#iq = undefined;
       this.#stateDir.unlock();
       this.#state.transition(StreamsStates.PENDING_ERROR);
       this.#state.transition(StreamsStates.ERROR);
@@ -364,6 +388,8 @@ export class KafkaStreams {
   async #shutdownResources(): Promise<void> {
     await this.#appStatus?.stop(); // its tombstone goes out before an embedded broker closes
     this.#appStatus = undefined;
+    await this.#iq?.close();
+    this.#iq = undefined;
     this.#threadMetrics?.close();
     this.#threadMetrics = undefined;
     await this.#metrics.stopServing();

@@ -26,6 +26,8 @@
  *   numStandbyReplicas       0 [num.standby.replicas]
  *   acceptableRecoveryLag    10000 [acceptable.recovery.lag]
  *   applicationServer        optional "host:port" [application.server] for interactive queries
+ *   interactiveQueries       optional: the built-in HTTP query server ({ listen: { host, port },
+ *                            bearerToken?, forwardTimeoutMs? }; iq/query-server.ts)
  *   numStreamThreads         1 (one stream thread is what Node needs; only 1 is accepted)
  *   defaultStoreType         'leveldb' ('memory' for stores without local persistence)
  *   sessionTimeoutMs 45000, heartbeatIntervalMs 3000, rebalanceTimeoutMs 60000 (consumer)
@@ -59,6 +61,7 @@ import type { Serde } from '../serde/serde.ts';
 import type { StreamsLogger } from '../task/internal-context.ts';
 import { clientSecuritySchema, type ClientSecurity } from '../../client/security.ts';
 import { RecordingLevels, type RecordingLevel } from '../../metrics/metric-registry.ts';
+import { interactiveQueriesSchema, type InteractiveQueriesConfig, type InteractiveQueriesConfigInput } from '../iq/iq-config.ts';
 
 export const ProcessingGuarantees = ['at_least_once', 'exactly_once_v2'] as const;
 export type ProcessingGuarantee = (typeof ProcessingGuarantees)[number];
@@ -94,6 +97,8 @@ export interface StreamsConfigInput {
   numStandbyReplicas?: number;
   acceptableRecoveryLag?: number;
   applicationServer?: string;
+  /** The built-in HTTP interactive-query server (docs/interactive-queries.md); off when absent. */
+  interactiveQueries?: InteractiveQueriesConfigInput;
   numStreamThreads?: number;
   defaultStoreType?: 'memory' | 'leveldb';
   sessionTimeoutMs?: number;
@@ -148,6 +153,7 @@ export interface StreamsConfig {
   readonly numStandbyReplicas: number;
   readonly acceptableRecoveryLag: number;
   readonly applicationServer: HostInfo | undefined;
+  readonly interactiveQueries: InteractiveQueriesConfig | undefined;
   readonly numStreamThreads: 1;
   readonly defaultStoreType: 'memory' | 'leveldb';
   readonly sessionTimeoutMs: number;
@@ -225,6 +231,7 @@ const schema = z
     numStandbyReplicas: int(0, 100).default(0),
     acceptableRecoveryLag: int(0, Number.MAX_SAFE_INTEGER).default(10_000),
     applicationServer: hostPort.optional(),
+    interactiveQueries: interactiveQueriesSchema.optional(),
     numStreamThreads: z.literal(1, { message: 'must be 1: one stream thread per process (run more processes to scale out)' }).default(1),
     defaultStoreType: z.enum(['memory', 'leveldb']).default('leveldb'),
     sessionTimeoutMs: int(1000).default(45_000),

@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { from, map, Observable, throwError } from 'rxjs';
+import { filter, from, map, Observable, take, throwError, toArray } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INPUT_TOPIC, OUTPUT_TOPIC, buildTopology } from '../../../examples/word-count/topology.ts';
 import { createClientFactory } from '../../../src/client/client-factory.ts';
@@ -13,7 +14,10 @@ import type { Producer } from '../../../src/client/types.ts';
 import { Consumed } from '../../../src/streams/dsl/options/consumed.ts';
 import { StreamsBuilder } from '../../../src/streams/dsl/streams-builder.ts';
 import { KafkaStreams } from '../../../src/streams/runtime/kafka-streams.ts';
-import { observeStream, produceFrom, stateChanges, type ObservedRecord, type StateChange } from '../../../src/streams/rx/observables.ts';
+import { metrics$, observeStream, observeTable, produceFrom, stateChanges, type MetricsSource, type ObservedRecord, type StateChange } from '../../../src/streams/rx/observables.ts';
+import type { KafkaMetric } from '../../../src/metrics/metric-registry.ts';
+import { Materialized } from '../../../src/streams/dsl/options/materialized.ts';
+import type { StateListener, StreamsState } from '../../../src/streams/runtime/streams-state.ts';
 import { Serdes } from '../../../src/streams/serde/serdes.ts';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
 import { TopologyTestDriver } from '../../../src/testing/topology-test-driver.ts';
@@ -47,6 +51,100 @@ describe('observeStream', () => {
       { key: 'watch-2', value: 150 },
     ]);
     expect(second).toEqual([130]);
+  });
+});
+
+describe('observeTable', () => {
+  it('sees each update of a table, and null for a delete', async () => {
+    const b = new StreamsBuilder();
+    const totals = b
+      .stream('payments', Consumed.with(Serdes.string(), Serdes.int32()))
+      .groupByKey()
+      .reduce((a, v) => a + v, Materialized.with(Serdes.string(), Serdes.int32()));
+    const updates: Array<ObservedRecord<string, number | null>> = [];
+    observeTable(totals).subscribe((u) => updates.push(u));
+    const deleted = b.table('accounts', Consumed.with(Serdes.string(), Serdes.string()));
+    const accountChanges: Array<string | null> = [];
+    observeTable(deleted).subscribe((u) => accountChanges.push(u.value));
+    const driver = await TopologyTestDriver.create(b.build());
+    try {
+      const pay = driver.createInputTopic('payments', Serdes.string(), Serdes.int32());
+      pay.pipeInput('ann', 5, 0);
+      pay.pipeInput('bob', 1, 1);
+      pay.pipeInput('ann', 7, 2);
+      const acc = driver.createInputTopic('accounts', Serdes.string(), Serdes.string());
+      acc.pipeInput('ann', 'open', 3);
+      acc.pipeInput('ann', null, 4);
+    } finally {
+      await driver.close();
+    }
+    expect(updates).toEqual([
+      { key: 'ann', value: 5 },
+      { key: 'bob', value: 1 },
+      { key: 'ann', value: 12 },
+    ]);
+    expect(accountChanges).toEqual(['open', null]);
+  });
+});
+
+/** A KafkaStreams stand-in: metrics() counts its calls; setState drives the listeners. */
+function fakeStreams(): MetricsSource & { setState(s: StreamsState): void; calls: number } {
+  const listeners = new Set<StateListener>();
+  const fake = {
+    state: 'RUNNING' as StreamsState,
+    calls: 0,
+    metrics(): KafkaMetric[] {
+      fake.calls++;
+      return [{ name: 'process-total', group: 'stream-thread-metrics', tags: {}, description: '', value: fake.calls * 10, type: 'counter' }];
+    },
+    onStateChange(l: StateListener) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    setState(s: StreamsState) {
+      const prev = fake.state;
+      fake.state = s;
+      for (const l of listeners) l(s, prev);
+    },
+  };
+  return fake;
+}
+
+describe('metrics$', () => {
+  it('emits a snapshot at once and every period, and completes when the application stops', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ expectObservable, cold }) => {
+      const streams = fakeStreams();
+      // The application closes at virtual time 25 ms.
+      cold('25ms a').subscribe(() => streams.setState('NOT_RUNNING'));
+      const values = metrics$(streams, 10, scheduler).pipe(map((s) => [s.timestamp, s.metrics[0]!.value]));
+      expectObservable(values).toBe('a 9ms b 9ms c 4ms (d|)', { a: [0, 10], b: [10, 20], c: [20, 30], d: [25, 40] });
+    });
+  });
+
+  it('works with operators: the rate of a counter between snapshots', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ expectObservable }) => {
+      const streams = fakeStreams();
+      const processed = metrics$(streams, 1000, scheduler).pipe(
+        map((s) => s.metrics.find((m) => m.name === 'process-total')!.value as number),
+        filter((v) => v > 10),
+        take(3),
+        toArray(),
+      );
+      expectObservable(processed).toBe('3000ms (a|)', { a: [20, 30, 40] });
+    });
+  });
+
+  it('completes at once with one snapshot for a stopped application, and rejects a bad period', () => {
+    const streams = fakeStreams();
+    streams.setState('NOT_RUNNING');
+    const seen: number[] = [];
+    let done = false;
+    metrics$(streams, 50).subscribe({ next: (s) => seen.push(s.metrics.length), complete: () => (done = true) });
+    expect(seen).toEqual([1]);
+    expect(done).toBe(true);
+    expect(() => metrics$(streams, 0)).toThrow(/periodMs must be a positive/);
   });
 });
 
