@@ -335,6 +335,8 @@ export interface GroupConsumer {
   committed(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]>;
   /** Partitions currently owned (empty before the first join). */
   assignment(): readonly TopicPartition[];
+  /** True from a rebalance's JoinGroup until its SyncGroup answered (commits fail meanwhile). */
+  rebalanceInProgress?(): boolean;
   /** The member's current generation, for sendOffsetsToTransaction. */
   groupMetadata(): ConsumerGroupMetadata;
   /** Leaves the group and closes connections. */

@@ -79,6 +79,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         },
         poll: (max, timeoutMs) => consumer.poll(max, timeoutMs),
         commitOffsets: (offsets) => consumer.commitOffsets(offsets),
+        rebalanceInProgress: () => consumer.rebalanceInProgress?.() ?? false,
         groupMetadata: () => consumer.groupMetadata(),
         disconnect: () => consumer.disconnect(),
       };
@@ -107,6 +108,7 @@ export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
           applicationServer: server === undefined ? null : `${server.host}:${server.port}`,
           numStandbyReplicas: config.numStandbyReplicas,
           acceptableRecoveryLag: config.acceptableRecoveryLag,
+          cooperative: config.rebalanceProtocol === 'cooperative',
           localState: info,
           changelogEndOffsets: (tps) => withAdmin(clients, (admin) => admin.listOffsets(tps, 'latest')),
           warn: (m) => context.logger.warn(m),
