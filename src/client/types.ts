@@ -337,6 +337,8 @@ export interface GroupConsumer {
   assignment(): readonly TopicPartition[];
   /** True from a rebalance's JoinGroup until its SyncGroup answered (commits fail meanwhile). */
   rebalanceInProgress?(): boolean;
+  /** Rejoins the group now (Kafka's enforceRebalance): e.g. a probing rebalance (KIP-441). */
+  enforceRebalance?(): void;
   /** The member's current generation, for sendOffsetsToTransaction. */
   groupMetadata(): ConsumerGroupMetadata;
   /** Leaves the group and closes connections. */

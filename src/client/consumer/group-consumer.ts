@@ -226,6 +226,12 @@ export class KafkaGroupConsumer implements GroupConsumer {
     return this.#membership.joining;
   }
 
+  enforceRebalance(): void {
+    if (this.#closed || this.#membership.rejoinNeeded) return;
+    this.#membership.rejoinNeeded = true;
+    this.#startRebalance();
+  }
+
   /** The protocol this member rebalances with (fixed by its assignors). */
   get rebalanceProtocol(): RebalanceProtocol {
     return this.#protocol;

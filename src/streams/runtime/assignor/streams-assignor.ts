@@ -13,7 +13,9 @@
  *     member gets no partitions and errorCode SHUTDOWN_REQUESTED, and stops; nothing else runs
  *   2 tasks = computeTasks(topology, topic partition counts)  (task-topics.ts)
  *   3 optionally ask for the changelog end offsets (lag = end − member's offset)
- *   4 assignTasks (assign-tasks.ts): sticky, warm-preferring, balanced, standbys
+ *   4 assignTasks (assign-tasks.ts): sticky, warm-preferring, balanced, standbys, and warmups
+ *     (KIP-441: delivered as standby tasks; when any is placed every member's assignment asks
+ *     for a probing rebalance)
  *   4b cooperative (KIP-429): a task whose input partitions another member still owns is held
  *     back one rebalance (cooperative-handoff.ts); its owner revokes it and rejoins
  *   5 each member gets the input partitions of its active tasks, and userData = its active and
@@ -48,6 +50,8 @@ export interface StreamsAssignorOptions {
   readonly applicationServer: string | null;
   readonly numStandbyReplicas: number;
   readonly acceptableRecoveryLag: number;
+  /** KIP-441 max.warmup.replicas; 0 or absent: no warmups. */
+  readonly maxWarmupReplicas?: number | undefined;
   /** Offer the COOPERATIVE protocol (KIP-429); false: eager only. Default true. */
   readonly cooperative?: boolean | undefined;
   /** What this member holds now; called at every (re)join. */
@@ -126,7 +130,9 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): GroupAss
         acceptableRecoveryLag: options.acceptableRecoveryLag,
         statefulTasks: topo.statefulTasks,
         taskEndOffsets,
+        maxWarmupReplicas: options.maxWarmupReplicas,
       });
+      const probingRebalance = [...result.values()].some((t) => (t.warmup ?? []).length > 0);
       // 4b cooperative hand-off
       const inputsOf = (tasks: readonly string[]): TopicPartition[] => tasks.flatMap((t) => [...(topo.tasks.get(t) ?? [])]);
       holdBackMovingTasks(result, new Map(input.members.map((m) => [m.memberId, m.ownedPartitions ?? []])), (t) => inputsOf([t]));
@@ -152,7 +158,8 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): GroupAss
           list.push(tp.partition);
         }
         for (const list of partitions.values()) list.sort((a, b) => a - b);
-        out.set(m.memberId, { partitions, userData: encodeAssignment({ activeTasks: tasks.active, standbyTasks: tasks.standby, hostMap }) });
+        const standbyTasks = [...tasks.standby, ...(tasks.warmup ?? [])].sort(compareTaskIdStrings);
+        out.set(m.memberId, { partitions, userData: encodeAssignment({ activeTasks: tasks.active, standbyTasks, hostMap, probingRebalance }) });
       }
       return out;
     },
