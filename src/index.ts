@@ -133,6 +133,8 @@ export type { ValueAndTimestamp } from './streams/state/value-and-timestamp.ts';
 
 // Tributary's Kafka client (the one the runtime uses): produce input, consume output, admin topics.
 export { createClientFactory } from './client/client-factory.ts';
+export { cooperativeStickyAssignor, COOPERATIVE_STICKY } from './client/consumer/cooperative-sticky-assignor.ts';
+export { RebalanceProtocol } from './client/types.ts';
 export type {
   ClientConfig,
   ClientFactory,
@@ -146,6 +148,10 @@ export type {
   ConsumedRecord,
   TopicPartition,
   TopicPartitionOffset,
+  GroupAssignor,
+  GroupConsumer,
+  GroupConsumerOptions,
+  Assignment,
 } from './client/types.ts';
 
 // The bundled broker

@@ -14,14 +14,23 @@
  *  - Errors are KafkaClientError (src/client/errors.ts) with `retriable` set, naming the
  *    topic/partition involved.
  *
- * Rebalance contract of GroupConsumer (eager protocol, as Kafka Streams' classic assignment):
+ * Rebalance contract of GroupConsumer, EAGER protocol (Kafka's classic assignment):
  *   1 the group starts rebalancing (a member joined/left, a topic changed)
  *   2 beforeRevoke(owned partitions) is awaited — the runtime flushes state and commits offsets;
  *     commitOffsets() still works inside it (the member still holds its generation)
  *   3 the member rejoins; the leader's assignor runs assign() over all members' userData
- *   4 onAssigned({ partitions, userData }) is awaited before poll() returns any record of the new
- *     generation; poll() never returns records of partitions no longer owned.
- * beforeRevoke is called with every owned partition (eager: all are revoked, then reassigned).
+ *   4 onAssigned({ partitions, added, userData }) is awaited before poll() returns any record of
+ *     the new generation; poll() never returns records of partitions no longer owned.
+ * COOPERATIVE protocol (KIP-429; every configured assignor supports it):
+ *   1 as above; the member keeps fetching, and poll() keeps returning, its owned partitions
+ *   2 it rejoins with ownedPartitions; commitOffsets() fails retriably (REBALANCE_IN_PROGRESS)
+ *     until SyncGroup completes, since the generation is about to change
+ *   3 SyncGroup: revoked = owned − assigned. If any: fetching them stops, beforeRevoke(revoked) is
+ *     awaited (commits go out with the NEW generation), and the member rejoins at once so the
+ *     revoked partitions can be given to their new owner in that follow-up rebalance
+ *   4 onAssigned({ partitions: all owned now, added: only the new ones }) as above.
+ *   A member that lost its generation (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, fenced) revokes
+ *   everything before rejoining, as under eager (Kafka's onPartitionsLost).
  */
 import type { Admin } from './admin-types.ts';
 
@@ -212,6 +221,13 @@ export interface AssignorMember {
   readonly userData: Buffer;
   /** Topics the member subscribed to. */
   readonly topics: readonly string[];
+  /**
+   * Partitions the member owns now (ConsumerProtocolSubscription v1+, KIP-429): sent by members
+   * on the COOPERATIVE protocol, which keep them through the rebalance. Empty for eager members.
+   */
+  readonly ownedPartitions?: readonly TopicPartition[] | undefined;
+  /** The generation in which it owned them (Subscription v2+ or the assignor's userData); -1 unknown. */
+  readonly generation?: number | undefined;
 }
 
 export interface MemberAssignment {
@@ -228,20 +244,41 @@ export interface AssignInput {
 }
 
 /**
+ * Kafka's ConsumerPartitionAssignor.RebalanceProtocol (KIP-429). EAGER: every member revokes
+ * everything before it rejoins. COOPERATIVE: members keep their partitions through the rebalance,
+ * revoke only what the new assignment takes away, and then rejoin once more so it can be given out.
+ */
+export const RebalanceProtocol = { EAGER: 'EAGER', COOPERATIVE: 'COOPERATIVE' } as const;
+export type RebalanceProtocol = (typeof RebalanceProtocol)[keyof typeof RebalanceProtocol];
+
+/**
  * A group assignor, run by the group leader. Every member must use an assignor of the same name
  * (the group coordinator picks the common protocol). assign() must return an entry for every member.
+ * A COOPERATIVE assignor must never give a partition to a member while another member still owns
+ * it (ownedPartitions): it leaves it unassigned, the owner revokes it and the follow-up rebalance
+ * gives it out.
  */
 export interface GroupAssignor {
   readonly name: string;
   readonly version: number;
+  /** Protocols it supports, preferred last (Kafka's supportedProtocols()). Default [EAGER]. */
+  readonly supportedProtocols?: readonly RebalanceProtocol[] | undefined;
   /** Subscription metadata of this member, computed at each (re)join. */
   userData(): Buffer;
   assign(input: AssignInput): Promise<ReadonlyMap<string, MemberAssignment>> | ReadonlyMap<string, MemberAssignment>;
+  /** Told this member's new assignment after each SyncGroup (Kafka's onAssignment). */
+  onAssignment?(partitions: readonly TopicPartition[], generationId: number): void;
 }
 
 /** What this member received from a rebalance. */
 export interface Assignment {
+  /** Every partition the member owns now. */
   readonly partitions: readonly TopicPartition[];
+  /**
+   * The partitions new to the member in this rebalance (Kafka's onPartitionsAssigned argument
+   * under the cooperative protocol); under eager, every partition.
+   */
+  readonly added: readonly TopicPartition[];
   readonly userData: Buffer;
   readonly generationId: number;
   readonly memberId: string;
@@ -249,7 +286,14 @@ export interface Assignment {
 
 export interface GroupConsumerOptions extends FetchOptions {
   readonly groupId: string;
-  readonly assignor: GroupAssignor;
+  /**
+   * The assignor, or Kafka's partition.assignment.strategy list (most preferred first): JoinGroup
+   * offers them all and the coordinator picks the first every member supports. The member's
+   * rebalance protocol is the highest one EVERY listed assignor supports (as Kafka's
+   * ConsumerCoordinator): list only cooperative assignors to rebalance cooperatively; listing an
+   * eager one beside them is the first step of Kafka's two-roll upgrade from eager.
+   */
+  readonly assignor: GroupAssignor | readonly GroupAssignor[];
   /** Default 10000 ms. */
   readonly sessionTimeoutMs?: number | undefined;
   /** Default 3000 ms. */
@@ -267,7 +311,11 @@ export interface GroupConsumerOptions extends FetchOptions {
   readonly offsetReset?: OffsetReset | undefined;
   /** How often a RegExp subscription re-reads the topic list (Kafka's metadata.max.age.ms). Default 30000 ms. */
   readonly metadataMaxAgeMs?: number | undefined;
-  /** Awaited before the member rejoins; see the rebalance contract above. */
+  /**
+   * Awaited before partitions move away. EAGER: before every rejoin, with every owned partition.
+   * COOPERATIVE: after SyncGroup, with only the partitions the new assignment took away (the
+   * member then rejoins at once); with every owned partition when the member lost its generation.
+   */
   readonly beforeRevoke?: ((partitions: readonly TopicPartition[]) => Promise<void>) | undefined;
   /** Awaited after every successful join, before records of the new assignment are returned. */
   readonly onAssigned?: ((assignment: Assignment) => Promise<void>) | undefined;
@@ -293,6 +341,10 @@ export interface GroupConsumer {
   committed(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]>;
   /** Partitions currently owned (empty before the first join). */
   assignment(): readonly TopicPartition[];
+  /** True from a rebalance's JoinGroup until its SyncGroup answered (commits fail meanwhile). */
+  rebalanceInProgress?(): boolean;
+  /** Rejoins the group now (Kafka's enforceRebalance): e.g. a probing rebalance (KIP-441). */
+  enforceRebalance?(): void;
   /** The member's current generation, for sendOffsetsToTransaction. */
   groupMetadata(): ConsumerGroupMetadata;
   /** Leaves the group and closes connections. */

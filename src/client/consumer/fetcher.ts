@@ -111,6 +111,30 @@ export class GroupFetcher {
     this.#kick();
   }
 
+  /** Adds partitions at the positions given, keeping the owned ones as they are (cooperative). */
+  add(positions: readonly TopicPartitionOffset[]): void {
+    for (const p of positions) {
+      const key = tpKey(p.topic, p.partition);
+      const old = this.#slots.get(key);
+      if (old !== undefined) this.#drop(old);
+      this.#slots.set(key, { topic: p.topic, partition: p.partition, position: p.offset, epoch: (old?.epoch ?? 0) + 1, paused: false, highWatermark: -1 });
+    }
+    this.#kick();
+  }
+
+  /** Stops fetching these partitions and drops their buffered records (cooperative revocation). */
+  remove(tps: readonly TopicPartition[]): void {
+    for (const tp of tps) {
+      const key = tpKey(tp.topic, tp.partition);
+      const slot = this.#slots.get(key);
+      if (slot === undefined) continue;
+      // A fetch in flight for it finds its slot gone (or a newer epoch) and discards the answer.
+      slot.epoch++;
+      this.#drop(slot);
+      this.#slots.delete(key);
+    }
+  }
+
   /** Drops every partition and buffered record (eager revocation). */
   clear(): void {
     this.assign([]);

@@ -5,19 +5,24 @@
  * commits) and GroupFetcher (fetcher.ts: positions and a prefetching fetch loop).
  * This class runs the rebalance contract of types.ts between them. As with the kafkajs consumer,
  * the rebalance itself runs in the background (not inside poll()), so a member whose runtime is
- * busy, or polls rarely, still rejoins promptly and never holds the group's rebalance up:
+ * busy, or polls rarely, still rejoins promptly and never holds the group's rebalance up.
+ * The protocol (rebalance-protocol.ts) is fixed at construction from the assignors.
  *
  *   rebalance (first poll(), or the heartbeat/a commit saw REBALANCE_IN_PROGRESS,
  *   ILLEGAL_GENERATION or UNKNOWN_MEMBER_ID, or a pattern now matches other topics)
- *     1 stop fetching and drop buffered records (the next owner re-reads them from the committed
- *       offsets); forget an assignment not yet delivered
- *     2 await beforeRevoke(every partition the runtime owns) — commits inside it still carry the
- *       old generation, which the coordinator accepts while it prepares the rebalance: it cannot
- *       finish (and hand our partitions on) before our JoinGroup
- *     3 JoinGroup (+ MEMBER_ID_REQUIRED retry) → the leader runs the assignor → SyncGroup;
- *       retriable failures (broker restart, coordinator moved) retry with backoff
- *     4 positions: committed offsets (OffsetFetch), offsetReset where there are none; prefetching
- *       of the new assignment starts now; the assignment becomes pending
+ *     1 EAGER, or a member that lost its generation: stop fetching and drop buffered records (the
+ *       next owner re-reads them from the committed offsets); forget an assignment not yet
+ *       delivered; COOPERATIVE: keep fetching what is owned (poll() goes on returning it)
+ *     2 EAGER/lost: await beforeRevoke(every partition the runtime owns) — commits inside it
+ *       still carry the old generation, which the coordinator accepts while it prepares the
+ *       rebalance: it cannot finish (and hand our partitions on) before our JoinGroup
+ *     3 JoinGroup (+ MEMBER_ID_REQUIRED retry; COOPERATIVE: with ownedPartitions) → the leader
+ *       runs the assignor → SyncGroup; retriable failures retry with backoff
+ *     3c COOPERATIVE: revoked = owned − assigned; stop fetching them, await beforeRevoke(revoked)
+ *       (commits now carry the new generation) and, if any, flag a rejoin (step 5) so that the
+ *       follow-up rebalance can hand them to their new owner
+ *     4 positions of the partitions new to the member: committed offsets (OffsetFetch),
+ *       offsetReset where there are none; their prefetching starts; the assignment is pending
  *     5 again from 1 if another rebalance is already due
  *   poll()  delivers a pending assignment first (await onAssigned), then returns buffered records
  *           of owned, unpaused partitions, waiting ≤ timeoutMs.
@@ -27,11 +32,12 @@
  * tasks first. Positions advance as records are fetched; committed offsets only by commitOffsets.
  */
 import { KafkaClientError, toClientError } from '../errors.ts';
-import type { Assignment, ClientConfig, ConsumerGroupMetadata, FetchedBatch, GroupConsumer, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import type { Assignment, ClientConfig, GroupAssignor, RebalanceProtocol, ConsumerGroupMetadata, FetchedBatch, GroupConsumer, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../types.ts';
 import { listOffsets, OffsetSpec } from '../admin.ts';
 import { WireCluster } from '../cluster.ts';
 import { fetcherOptions, GroupFetcher } from './fetcher.ts';
 import { GroupMembership, sleep } from './group-membership.ts';
+import { partitionDiff, rebalanceProtocolOf } from './rebalance-protocol.ts';
 import { PollWaker } from './poll-waker.ts';
 import { toLogger, type Logger } from '../../logging/logger.ts';
 import { ClientRoles, CoordinatorMetrics, FetchMetrics } from '../metrics/client-metrics.ts';
@@ -50,6 +56,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
   readonly #membership: GroupMembership;
   readonly #fetcher: GroupFetcher;
   readonly #patternRefreshMs: number;
+  readonly #protocol: RebalanceProtocol;
   #subscription: readonly string[] | RegExp | undefined;
   /** Topics sent in the last JoinGroup (for a pattern: the matches at that time). */
   #joinedTopics: readonly string[] = [];
@@ -74,9 +81,13 @@ export class KafkaGroupConsumer implements GroupConsumer {
     const connectTimeoutMs = config.connectionTimeoutMs ?? 3000;
     const requestTimeoutMs = config.requestTimeoutMs ?? 30000;
     this.#cluster = new WireCluster({ bootstrap: config.bootstrapServers, clientId: config.clientId, connectTimeoutMs, requestTimeoutMs, security: config.security });
+    const assignors = Array.isArray(options.assignor) ? (options.assignor as readonly GroupAssignor[]) : [options.assignor as GroupAssignor];
+    this.#protocol = rebalanceProtocolOf(assignors);
     this.#membership = new GroupMembership(this.#cluster, {
       groupId: options.groupId,
-      assignor: options.assignor,
+      assignors,
+      protocol: this.#protocol,
+      ownedPartitions: () => this.#owned(),
       sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
       rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60_000,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 3000,
@@ -176,6 +187,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
     return this.#delivered;
   }
 
+
   groupMetadata(): ConsumerGroupMetadata {
     return { groupId: this.#options.groupId, generationId: this.#membership.generationId, memberId: this.#membership.memberId, groupInstanceId: this.#options.groupInstanceId ?? null };
   }
@@ -224,37 +236,79 @@ export class KafkaGroupConsumer implements GroupConsumer {
     }
   }
 
+  /** True from the JoinGroup of a rebalance until its SyncGroup answered (commits would fail). */
+  rebalanceInProgress(): boolean {
+    return this.#membership.joining;
+  }
+
+  enforceRebalance(): void {
+    if (this.#closed || this.#membership.rejoinNeeded) return;
+    this.#membership.rejoinNeeded = true;
+    this.#startRebalance();
+  }
+
+  /** The protocol this member rebalances with (fixed by its assignors). */
+  get rebalanceProtocol(): RebalanceProtocol {
+    return this.#protocol;
+  }
+
+  /** What the member owns: the last delivered assignment, or the pending one about to be. */
+  #owned(): readonly TopicPartition[] {
+    return this.#pending?.partitions ?? this.#delivered;
+  }
+
+  async #revoke(partitions: readonly TopicPartition[]): Promise<void> {
+    if (partitions.length === 0 || this.#options.beforeRevoke === undefined) return;
+    try {
+      await this.#options.beforeRevoke(partitions);
+    } catch (e) {
+      this.#logger.warn(`group ${this.#options.groupId}: beforeRevoke failed (${(e as Error).message}); rejoining anyway`, { group: this.#options.groupId });
+    }
+  }
+
   async #rebalance(): Promise<void> {
     const started = performance.now();
-    // 1, 2: revoke everything (eager)
-    this.#fetcher.clear();
-    this.#pending = undefined;
-    const revoked = this.#delivered;
-    this.#delivered = [];
-    if (revoked.length > 0 && this.#options.beforeRevoke !== undefined) {
-      try {
-        await this.#options.beforeRevoke(revoked);
-      } catch (e) {
-        this.#logger.warn(`group ${this.#options.groupId}: beforeRevoke failed (${(e as Error).message}); rejoining anyway`, { group: this.#options.groupId });
-      }
+    // 1, 2: eager, or a cooperative member that lost its generation: revoke everything.
+    const lost = this.#membership.generationId < 0;
+    if (this.#protocol === 'EAGER' || lost) {
+      this.#fetcher.clear();
+      const revoked = this.#owned();
+      this.#pending = undefined;
+      this.#delivered = [];
+      await this.#revoke(revoked);
+      if (this.#closed) return;
     }
-    if (this.#closed) return;
-    // 3: join and sync
+    // 3: join and sync (cooperative: still fetching and delivering what is owned)
     this.#joinedTopics = await this.#topics();
+    const owned = this.#owned();
     const joined = await this.#membership.joinAndSync(this.#joinedTopics);
     this.#membership.startHeartbeats();
     this.#watchPattern();
-    // 4: positions from committed offsets, offsetReset where none
+    const { revoked, added } = partitionDiff(owned, joined.partitions);
+    // 3c: cooperative revocation of only what moves, then a follow-up rebalance to hand it on.
+    if (revoked.length > 0) {
+      this.#fetcher.remove(revoked);
+      const kept = owned.filter((tp) => !revoked.some((r) => r.topic === tp.topic && r.partition === tp.partition));
+      if (this.#pending !== undefined) this.#pending = { ...this.#pending, partitions: kept };
+      else this.#delivered = kept;
+      await this.#revoke(revoked);
+      this.#membership.rejoinNeeded = true;
+    }
+    // 4: positions of the new partitions from committed offsets, offsetReset where none
     let positions: TopicPartitionOffset[];
     try {
-      positions = await this.#positions(joined.partitions);
+      positions = await this.#positions(added);
     } catch (e) {
-      this.#membership.rejoinNeeded = true; // nothing was delivered: join again
+      this.#membership.rejoinNeeded = true; // the new partitions were not delivered: join again
       throw e;
     }
-    if (this.#membership.rejoinNeeded || this.#closed) return; // 5: a newer rebalance is due
-    this.#fetcher.assign(positions);
-    this.#pending = { partitions: joined.partitions, userData: joined.userData, generationId: joined.generationId, memberId: joined.memberId };
+    if (this.#closed) return;
+    if (this.#membership.rejoinNeeded && this.#protocol === 'EAGER') return; // 5: a newer rebalance is due
+    this.#fetcher.add(positions);
+    // An assignment synced but not yet delivered stays owed: its additions carry over (minus any
+    // partition this sync took away again).
+    const previouslyAdded = (this.#pending?.added ?? []).filter((tp) => joined.partitions.some((j) => j.topic === tp.topic && j.partition === tp.partition));
+    this.#pending = { partitions: joined.partitions, added: [...previouslyAdded, ...added], userData: joined.userData, generationId: joined.generationId, memberId: joined.memberId };
     this.#coordinatorMetrics.rebalanceDone(performance.now() - started);
     this.#waker.wake();
   }

@@ -27,7 +27,7 @@ import { errorInfo } from '../../protocol/error-codes.ts';
 import type { ImplementedApiKey, ApiTypes } from '../../protocol/messages/index.ts';
 import type { Encodable } from '../../protocol/schema.ts';
 import { KafkaClientError, toClientError } from '../errors.ts';
-import type { GroupAssignor, MemberAssignment, TopicPartition, TopicPartitionOffset } from '../types.ts';
+import { partitionsByTopic, type GroupAssignor, type MemberAssignment, type RebalanceProtocol, type TopicPartition, type TopicPartitionOffset } from '../types.ts';
 import type { WireCluster } from '../cluster.ts';
 import { WireConnection, type RequestOptions } from '../connection.ts';
 import { decodeGroupAssignment, decodeGroupSubscription, encodeGroupAssignment, encodeGroupSubscription } from './group-codec.ts';
@@ -39,7 +39,12 @@ const FENCED_INSTANCE_ID = 82;
 
 export interface MembershipOptions {
   readonly groupId: string;
-  readonly assignor: GroupAssignor;
+  /** Offered in JoinGroup in this order; the coordinator picks the first every member offers. */
+  readonly assignors: readonly GroupAssignor[];
+  /** COOPERATIVE: the subscription carries the owned partitions (ownedPartitions()). */
+  readonly protocol: RebalanceProtocol;
+  /** What the member owns now (sent as OwnedPartitions under COOPERATIVE). */
+  readonly ownedPartitions: () => readonly TopicPartition[];
   readonly sessionTimeoutMs: number;
   readonly rebalanceTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
@@ -52,6 +57,8 @@ export interface MembershipOptions {
 }
 
 export interface JoinResult {
+  /** The assignor the coordinator chose (JoinGroup ProtocolName). */
+  readonly protocolName: string;
   readonly generationId: number;
   readonly memberId: string;
   readonly partitions: readonly TopicPartition[];
@@ -64,6 +71,7 @@ const MAX_BACKOFF_MS = 2000;
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 
+
 function codeError(code: number, what: string): KafkaClientError {
   const info = errorInfo(code);
   return new KafkaClientError(`${what} failed: ${info.name} (Kafka error ${code})`, { retriable: info.retriable || COORDINATOR_ERRORS.has(code), kafkaType: info.name });
@@ -74,6 +82,10 @@ export class GroupMembership {
   generationId = -1;
   /** Set when the coordinator says this member must (re)join; cleared by a successful sync. */
   rejoinNeeded = true;
+  /** True from the first JoinGroup of a rebalance until SyncGroup answered. */
+  get joining(): boolean {
+    return this.#joining;
+  }
   /** Set once the coordinator fenced this static member (FENCED_INSTANCE_ID): fatal. */
   fenced: KafkaClientError | undefined;
   /** Called when rejoinNeeded turns true (wakes a waiting poll()). */
@@ -228,8 +240,13 @@ export class GroupMembership {
 
   /** One JoinGroup + SyncGroup; a number is an error code to handle (see joinAndSync). */
   async #joinOnce(topics: readonly string[]): Promise<JoinResult | number> {
-    const a = this.#o.assignor;
-    const metadata = encodeGroupSubscription({ version: a.version, topics, userData: a.userData() });
+    const cooperative = this.#o.protocol === 'COOPERATIVE';
+    const owned = cooperative ? partitionsByTopic(this.#o.ownedPartitions()) : undefined;
+    const protocols = this.#o.assignors.map((a) => ({
+      name: a.name,
+      // OwnedPartitions needs Subscription v1: a cooperative member declares at least that.
+      metadata: encodeGroupSubscription({ version: cooperative ? Math.max(1, a.version) : a.version, topics, userData: a.userData(), ownedPartitions: owned }),
+    }));
     const join = await this.#call(
       ApiKeys.JoinGroup,
       {
@@ -239,7 +256,7 @@ export class GroupMembership {
         memberId: this.memberId,
         groupInstanceId: this.#o.groupInstanceId,
         protocolType: 'consumer',
-        protocols: [{ name: a.name, metadata }],
+        protocols,
         reason: null,
       },
       { timeoutMs: this.#o.rebalanceTimeoutMs + 5000, ...(this.#o.groupInstanceId !== null ? { minVersion: 5 } : {}) },
@@ -248,7 +265,10 @@ export class GroupMembership {
     if (join.errorCode !== 0) return join.errorCode;
     this.memberId = join.memberId;
     const generationId = join.generationId;
-    const assignments = join.leader === join.memberId && !join.skipAssignment ? await this.#lead(join.members) : [];
+    // ProtocolName: the assignor the coordinator chose among those every member offered.
+    const a = this.#o.assignors.find((x) => x.name === join.protocolName) ?? (this.#o.assignors.length === 1 ? this.#o.assignors[0]! : undefined);
+    if (a === undefined) throw new KafkaClientError(`group ${this.#o.groupId} chose assignor "${join.protocolName ?? ''}", which this member did not offer (${this.#o.assignors.map((x) => x.name).join(', ')})`, { retriable: false });
+    const assignments = join.leader === join.memberId && !join.skipAssignment ? await this.#lead(a, join.members) : [];
     const sync = await this.#call(ApiKeys.SyncGroup, {
       groupId: this.#o.groupId,
       generationId,
@@ -265,14 +285,16 @@ export class GroupMembership {
     for (const [topic, list] of decoded.partitions) for (const partition of list) partitions.push({ topic, partition });
     this.generationId = generationId;
     this.rejoinNeeded = false;
-    return { generationId, memberId: this.memberId, partitions, userData: decoded.userData };
+    a.onAssignment?.(partitions, generationId);
+    return { protocolName: a.name, generationId, memberId: this.memberId, partitions, userData: decoded.userData };
   }
 
   /** The leader's part: decode every member's subscription, run the assignor, encode. */
-  async #lead(members: readonly { memberId: string; metadata: Buffer }[]): Promise<{ memberId: string; assignment: Buffer }[]> {
+  async #lead(assignor: GroupAssignor, members: readonly { memberId: string; metadata: Buffer }[]): Promise<{ memberId: string; assignment: Buffer }[]> {
     const decoded = members.map((m) => {
       const s = decodeGroupSubscription(m.metadata);
-      return { memberId: m.memberId, userData: s.userData, topics: s.topics };
+      const ownedPartitions = [...(s.ownedPartitions ?? [])].flatMap(([topic, parts]) => parts.map((partition) => ({ topic, partition })));
+      return { memberId: m.memberId, userData: s.userData, topics: s.topics, ownedPartitions, generation: s.generationId ?? -1 };
     });
     const all = [...new Set(decoded.flatMap((m) => m.topics))];
     const topicPartitions = new Map<string, number>();
@@ -282,13 +304,13 @@ export class GroupMembership {
     }
     let result: ReadonlyMap<string, MemberAssignment>;
     try {
-      result = await this.#o.assignor.assign({ members: decoded, topicPartitions });
+      result = await assignor.assign({ members: decoded, topicPartitions });
     } catch (e) {
-      throw new KafkaClientError(`the ${this.#o.assignor.name} assignor of group ${this.#o.groupId} failed: ${(e as Error).message}`, { retriable: false, cause: e });
+      throw new KafkaClientError(`the ${assignor.name} assignor of group ${this.#o.groupId} failed: ${(e as Error).message}`, { retriable: false, cause: e });
     }
     return decoded.map((m) => {
       const got = result.get(m.memberId);
-      return { memberId: m.memberId, assignment: encodeGroupAssignment({ version: this.#o.assignor.version, partitions: got?.partitions ?? new Map(), userData: got?.userData ?? Buffer.alloc(0) }) };
+      return { memberId: m.memberId, assignment: encodeGroupAssignment({ version: assignor.version, partitions: got?.partitions ?? new Map(), userData: got?.userData ?? Buffer.alloc(0) }) };
     });
   }
 
@@ -331,6 +353,12 @@ export class GroupMembership {
       list.push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: null });
     }
     const generationId = this.generationId;
+    if (this.#joining && this.#o.protocol === 'COOPERATIVE') {
+      // The generation is about to change: between JoinGroup and SyncGroup the coordinator answers
+      // ILLEGAL_GENERATION, which would make the member drop what it still owns. Kafka's
+      // ConsumerCoordinator fails the commit with RebalanceInProgressException without sending it.
+      throw new KafkaClientError(`committing offsets for group ${this.#o.groupId} failed: REBALANCE_IN_PROGRESS (a cooperative rebalance is under way; commit again after it)`, { retriable: true, kafkaType: 'REBALANCE_IN_PROGRESS' });
+    }
     const what = `committing ${offsets.map((o) => `${o.topic}-${o.partition}@${o.offset}`).join(', ')} for group ${this.#o.groupId} (generation ${generationId})`;
     await this.#retrying(what, 4, async () => {
       const r = await this.#call(ApiKeys.OffsetCommit, {

@@ -9,7 +9,8 @@
  * Contracts the runtime relies on:
  *  - Producer.send resolves with one metadata entry per record, in input order, once acknowledged.
  *  - GroupConsumer.poll returns records only of partitions currently assigned; beforeRevoke runs
- *    (and is awaited) before partitions move away; onAssigned runs (awaited) after a join with the
+ *    (and is awaited) before partitions move away — under the cooperative protocol with only the
+ *    partitions that move, after SyncGroup; onAssigned runs (awaited) after a join with the
  *    partitions now owned and the assignor's userData for this member.
  *  - AssignedConsumer.assign([]) unassigns everything; poll after assign reads from the offsets given.
  */
@@ -72,6 +73,11 @@ export interface PortGroupConsumer {
   connect(): Promise<void>;
   poll(maxRecords: number, timeoutMs: number): Promise<readonly PortBatch[]>;
   commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /**
+   * True while a cooperative rebalance has the member's JoinGroup out (its generation is about to
+   * change): the thread keeps processing but does not commit. Absent: never.
+   */
+  rebalanceInProgress?(): boolean;
   /** The member's generation, for offsets committed in a transaction (exactly-once). */
   groupMetadata(): ConsumerGroupMetadata;
   disconnect(): Promise<void>;

@@ -10,6 +10,8 @@
  *     re-read every metadataMaxAgeMs,
  *   - the leader's assignor lists the changelog end offsets (a short-lived admin) to measure
  *     each member's lag exactly, as Kafka's assignor does.
+ *   - an assignment that placed warmups (KIP-441) makes the member rejoin after
+ *     probingRebalanceIntervalMs (a probing rebalance: a warmup that caught up takes its task).
  * Internal topics are created/validated with internal-topics.ts before the group is joined.
  * The global thread gets its own admin and assign-only consumer (global()).
  */
@@ -43,7 +45,7 @@ export interface StreamsGroupPieces {
  */
 const EOS_TRANSACTION_TIMEOUT_MS = 10_000;
 
-export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGroupPieces, pollMaxWaitMs: number, tuning: { maxBlockMs?: number; metadataMaxAgeMs?: number } = {}): RuntimeDeps {
+export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGroupPieces, pollMaxWaitMs: number, tuning: { maxBlockMs?: number; metadataMaxAgeMs?: number; probingRebalanceIntervalMs?: number } = {}): RuntimeDeps {
   return {
     producer: (options = {}) =>
       options.transactionalId === undefined
@@ -57,6 +59,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
     assignedConsumer: () => clients.assignedConsumer({ offsetReset: 'earliest', maxWaitMs: pollMaxWaitMs }),
     ensureInternalTopics: () => withAdmin(clients, (admin) => pieces.ensureInternalTopics(admin)),
     groupConsumer(options: PortGroupConsumerOptions): PortGroupConsumer {
+      let probe: NodeJS.Timeout | undefined;
       const consumer = clients.consumer({
         groupId: options.groupId,
         assignor: pieces.assignor(options.subscriptionInfo),
@@ -69,7 +72,12 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         offsetReset: 'earliest',
         beforeRevoke: options.beforeRevoke,
         onAssigned: async (a) => {
-          const decoded = a.userData.length > 0 ? pieces.decodeAssignment(a.userData) : {};
+          const decoded: Omit<PortAssignment, 'partitions'> & { probingRebalance?: boolean } = a.userData.length > 0 ? pieces.decodeAssignment(a.userData) : {};
+          clearTimeout(probe);
+          if (decoded.probingRebalance === true) {
+            probe = setTimeout(() => consumer.enforceRebalance?.(), tuning.probingRebalanceIntervalMs ?? 600_000);
+            probe.unref();
+          }
           await options.onAssigned({ ...decoded, partitions: a.partitions });
         },
       });
@@ -80,8 +88,12 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         },
         poll: (max, timeoutMs) => consumer.poll(max, timeoutMs),
         commitOffsets: (offsets) => consumer.commitOffsets(offsets),
+        rebalanceInProgress: () => consumer.rebalanceInProgress?.() ?? false,
         groupMetadata: () => consumer.groupMetadata(),
-        disconnect: () => consumer.disconnect(),
+        disconnect: () => {
+          clearTimeout(probe);
+          return consumer.disconnect();
+        },
       };
     },
   };
@@ -108,6 +120,8 @@ export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
           applicationServer: server === undefined ? null : `${server.host}:${server.port}`,
           numStandbyReplicas: config.numStandbyReplicas,
           acceptableRecoveryLag: config.acceptableRecoveryLag,
+          maxWarmupReplicas: config.maxWarmupReplicas,
+          cooperative: config.rebalanceProtocol === 'cooperative',
           localState: info,
           changelogEndOffsets: (tps) => withAdmin(clients, (admin) => admin.listOffsets(tps, 'latest')),
           warn: (m) => context.logger.warn(m),
@@ -126,7 +140,7 @@ export function createRuntimeDeps(context: RuntimeDepsContext): RuntimeDeps {
       },
     },
     Math.min(config.pollMs, 100),
-    { maxBlockMs: config.maxBlockMs, metadataMaxAgeMs: config.metadataMaxAgeMs },
+    { maxBlockMs: config.maxBlockMs, metadataMaxAgeMs: config.metadataMaxAgeMs, probingRebalanceIntervalMs: config.probingRebalanceIntervalMs },
   );
 }
 

@@ -18,8 +18,14 @@
  * work on tasks runs through #exclusive):
  *   beforeRevoke(partitions)  commit all tasks (flush + offsets), then close the revoked ones:
  *                             their state is on disk and in the changelog before they move
+ *                             (eager: every partition, and the tasks close in onAssigned unless
+ *                             given back; cooperative: only the moving ones, closed right here,
+ *                             after SyncGroup and before the member rejoins to release them — so
+ *                             under exactly_once_v2 their transaction commits first)
  *   onAssigned(assignment)    decode the assignment (active/standby tasks, host map), create and
  *                             restore the new tasks (state REBALANCING while restoring), RUNNING
+ * Cooperative (KIP-429, the default): tasks that stay keep processing through the rebalance;
+ * periodic commits pause while the member's JoinGroup is out (the generation is changing).
  *
  * Faults: an error from the clients (broker down, connection lost) stops the loop; the thread
  * closes its tasks WITHOUT committing (uncommitted input is reprocessed), reports REBALANCING and
@@ -247,7 +253,7 @@ export class StreamThread {
         if (tasks.punctuate() > 0) metrics?.punctuate.record(performance.now() - punctuateAt);
         collector.dispatch();
         // 5 commit
-        if (Date.now() - this.#lastCommit >= this.#config.commitIntervalMs) {
+        if (Date.now() - this.#lastCommit >= this.#config.commitIntervalMs && consumer.rebalanceInProgress?.() !== true) {
           const commitAt = performance.now();
           await this.#commit(tasks, sink);
           metrics?.commit.record(performance.now() - commitAt);
@@ -267,7 +273,7 @@ export class StreamThread {
     await withTimeout(admin.listOffsets([{ topic, partition: 0 }], 'latest'), this.#config.sessionTimeoutMs, `the cluster did not answer a ListOffsets for ${topic}-0`);
   }
 
-  async #onRevoke(tasks: TaskManager, sink: CommitSink, _partitions: readonly TopicPartition[]): Promise<void> {
+  async #onRevoke(tasks: TaskManager, sink: CommitSink, partitions: readonly TopicPartition[]): Promise<void> {
     this.#events.onRunning(false);
     // Process what is buffered first: the next owner (maybe us) resumes from the committed offset.
     let n: number;
@@ -280,6 +286,7 @@ export class StreamThread {
     await tasks.settleAsync();
     await this.#commit(tasks, sink);
     this.#lastCommit = Date.now();
+    if (this.#config.rebalanceProtocol === 'cooperative') await tasks.closeTasksOf(partitions);
   }
 
   async #onAssigned(tasks: TaskManager, assignment: PortAssignment): Promise<void> {

@@ -25,6 +25,12 @@
  *                            async operators' failed calls (a throwing sync operator still fails)
  *   numStandbyReplicas       0 [num.standby.replicas]
  *   acceptableRecoveryLag    10000 [acceptable.recovery.lag]
+ *   rebalanceProtocol        'cooperative' (default, KIP-429) or 'eager'. Kafka Streams has no
+ *                            such switch: its `upgrade.from` < 2.4 forces eager. 'eager' serves the
+ *                            same purpose: roll every instance of an application that ran eager
+ *                            first with 'eager', then without it (see docs/architecture.md)
+ *   maxWarmupReplicas        2 [max.warmup.replicas] (KIP-441): warmup tasks at a time
+ *   probingRebalanceIntervalMs  600000 [probing.rebalance.interval.ms] (KIP-441, ≥ 60000)
  *   applicationServer        optional "host:port" [application.server] for interactive queries
  *   interactiveQueries       optional: the built-in HTTP query server ({ listen: { host, port },
  *                            bearerToken?, forwardTimeoutMs? }; iq/query-server.ts)
@@ -96,6 +102,9 @@ export interface StreamsConfigInput {
   processingExceptionHandler?: ProcessingExceptionHandler;
   numStandbyReplicas?: number;
   acceptableRecoveryLag?: number;
+  rebalanceProtocol?: 'cooperative' | 'eager';
+  maxWarmupReplicas?: number;
+  probingRebalanceIntervalMs?: number;
   applicationServer?: string;
   /** The built-in HTTP interactive-query server (docs/interactive-queries.md); off when absent. */
   interactiveQueries?: InteractiveQueriesConfigInput;
@@ -152,6 +161,9 @@ export interface StreamsConfig {
   readonly processingExceptionHandler: ProcessingExceptionHandler | undefined;
   readonly numStandbyReplicas: number;
   readonly acceptableRecoveryLag: number;
+  readonly rebalanceProtocol: 'cooperative' | 'eager';
+  readonly maxWarmupReplicas: number;
+  readonly probingRebalanceIntervalMs: number;
   readonly applicationServer: HostInfo | undefined;
   readonly interactiveQueries: InteractiveQueriesConfig | undefined;
   readonly numStreamThreads: 1;
@@ -230,6 +242,9 @@ const schema = z
       .optional(),
     numStandbyReplicas: int(0, 100).default(0),
     acceptableRecoveryLag: int(0, Number.MAX_SAFE_INTEGER).default(10_000),
+    rebalanceProtocol: z.enum(['cooperative', 'eager'], { message: 'must be "cooperative" (KIP-429, the default) or "eager"' }).default('cooperative'),
+    maxWarmupReplicas: int(1, 1000).default(2),
+    probingRebalanceIntervalMs: int(60_000).default(600_000),
     applicationServer: hostPort.optional(),
     interactiveQueries: interactiveQueriesSchema.optional(),
     numStreamThreads: z.literal(1, { message: 'must be 1: one stream thread per process (run more processes to scale out)' }).default(1),

@@ -38,7 +38,7 @@ import { CorruptedStateError, isRestorable, type ChangelogPartition, type Change
 import type { RuntimeRecordCollector } from './record-collector.ts';
 import { patternSubtopology } from './pattern-subscription.ts';
 import type { StateDirectory } from './state-directory.ts';
-import type { TopicPartitionOffset } from './client-port.ts';
+import type { TopicPartition, TopicPartitionOffset } from './client-port.ts';
 
 /** What the manager needs from the consumer and admin for commit step 4 and the purge. */
 export interface CommitSink {
@@ -249,6 +249,15 @@ export class TaskManager {
     await this.#catchUpStandbys();
     const purge = offsets.filter((o) => this.#repartitionTopics.has(o.topic));
     if (purge.length > 0 && sink.purge !== undefined) await sink.purge(purge).catch(() => {});
+  }
+
+  /** Closes the active tasks these input partitions feed (cooperative revocation, after a commit). */
+  async closeTasksOf(partitions: readonly TopicPartition[]): Promise<void> {
+    for (const tp of partitions) {
+      const id = this.taskIdFor(tp.topic, tp.partition);
+      const m = id === undefined ? undefined : this.#tasks.get(taskIdToString(id));
+      if (m !== undefined && !m.standby) await this.#closeTask(m.task.idString);
+    }
   }
 
   /** Closes every task (after a commit, when `clean`), e.g. on shutdown or when all are revoked. */

@@ -23,6 +23,15 @@ describe('parseStreamsConfig', () => {
     expect(() => parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1', maxBlockMs: -1 })).toThrow(/maxBlockMs: .*>=0.*\(got -1\)/);
   });
 
+  it('defaults to cooperative rebalancing with Kafka\'s KIP-441 settings, and names a bad value', () => {
+    const c = parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1' });
+    expect([c.rebalanceProtocol, c.maxWarmupReplicas, c.probingRebalanceIntervalMs]).toEqual(['cooperative', 2, 600_000]);
+    expect(parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1', rebalanceProtocol: 'eager' }).rebalanceProtocol).toBe('eager');
+    expect(() => parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1', rebalanceProtocol: 'sticky' as 'eager' })).toThrow(/rebalanceProtocol: must be "cooperative".*\(got "sticky"\)/);
+    expect(() => parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1', probingRebalanceIntervalMs: 1000 })).toThrow(/probingRebalanceIntervalMs: .*>=60000.*\(got 1000\)/);
+    expect(() => parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1', maxWarmupReplicas: 0 })).toThrow(/maxWarmupReplicas: .*>=1/);
+  });
+
   it('takes the deprecated cache.max.bytes.buffering alias only when cacheMaxBytes is absent, and names it when invalid', () => {
     const base = { applicationId: 'a', bootstrapServers: 'h:1' };
     expect(parseStreamsConfig({ ...base, cacheMaxBytesBuffering: 0 }).cacheMaxBytes).toBe(0);

@@ -11,6 +11,10 @@
  *   4 a standby is never on the member running the task, nor on another member of the same
  *     process (a standby in the same process protects nothing), and a member holds at most one
  *     copy of a task; fewer standbys than asked are placed when there are not enough processes.
+ *   5 warmups (KIP-441, only with maxWarmupReplicas > 0): at most maxWarmupReplicas in all; a
+ *     warmup of a task is on a member that is not caught up on it, in a process other than the
+ *     task's active member, which IS caught up. 2 then holds only when no warmup is placed —
+ *     the imbalance is what the next probing rebalance removes once the warmup has caught up.
  *
  * Phases:
  *   A sticky     tasks in id order; a previous active owner with room keeps the task (when several
@@ -23,6 +27,15 @@
  *   C standbys   for each task, replicas 1..numStandbyReplicas go to eligible members (rule 4),
  *                preferring a member that already holds the task's state (previous standby or
  *                active), then the warmest, then the fewest standbys, then the smallest id.
+ *   D warmups    (KIP-441, HighAvailabilityTaskAssignor; runs between B and C when
+ *                maxWarmupReplicas > 0; here a member without the task's state lags by the
+ *                whole changelog) a stateful task whose active member is not caught up,
+ *                while a member of another process is, stays active on a caught-up member (its
+ *                previous owner first, then the smallest lag, least loaded, smallest id); the
+ *                member A–B chose gets it as a warmup — restored like a standby — while warmups
+ *                remain. With warmups on, A takes a previous owner's tasks that a member of
+ *                another process is caught up on LAST, so an owner over its share releases those
+ *                first and a warmup that caught up is what moves at the next probing rebalance.
  * Each member's task lists come out sorted by task id.
  * "Room": a member may hold floor(n/m) tasks, and ceil(n/m) while fewer than (n mod m) members
  * already do — which is what makes 2 exact whatever the order of decisions.
@@ -49,11 +62,15 @@ export interface AssignTasksInput {
   readonly statefulTasks?: ReadonlySet<string> | undefined;
   /** taskId → changelog end offsets summed over the task's stores, when known. */
   readonly taskEndOffsets?: ReadonlyMap<string, number> | undefined;
+  /** KIP-441 max.warmup.replicas; 0 or absent: no warmups (phase D off). */
+  readonly maxWarmupReplicas?: number | undefined;
 }
 
 export interface MemberTasks {
   readonly active: string[];
   readonly standby: string[];
+  /** Warmup tasks (phase D); present only on a member given one. */
+  warmup?: string[];
 }
 
 export type AssignTasksOutput = Map<string, MemberTasks>;
@@ -94,11 +111,22 @@ export function assignTasks(input: AssignTasksInput): AssignTasksOutput {
     return o === undefined ? Number.POSITIVE_INFINITY : Math.max(0, endOffset(task) - o);
   };
 
+  const warmups = input.maxWarmupReplicas ?? 0;
+  // For warmups a member without the task's state must restore all of it (Kafka's
+  // UNKNOWN_OFFSET_SUM): with a changelog under acceptableRecoveryLag everybody is caught up.
+  const caughtUp = (x: AssignTasksMember, t: string): boolean => (x.taskOffsets.has(t) ? lag(x, t) : Math.max(0, endOffset(t))) <= input.acceptableRecoveryLag;
+
   // A: sticky
   const previousOwners = new Map<string, AssignTasksMember[]>();
   for (const x of members) for (const t of x.previousActive) previousOwners.set(t, [...(previousOwners.get(t) ?? []), x]);
   const unassigned: string[] = [];
-  for (const t of tasks) {
+  // With warmups: tasks some member of another process is caught up on are kept last (phase D).
+  const warmElsewhere = (t: string): boolean => {
+    const owners = previousOwners.get(t) ?? [];
+    return stateful(t) && members.some((x) => !owners.includes(x) && owners.every((o) => o.processId !== x.processId) && caughtUp(x, t));
+  };
+  const stickyOrder = warmups > 0 ? [...tasks.filter((t) => !warmElsewhere(t)), ...tasks.filter(warmElsewhere)] : tasks;
+  for (const t of stickyOrder) {
     const owners = (previousOwners.get(t) ?? []).filter((x) => hasRoom(x.memberId)).sort((a, b) => lag(a, t) - lag(b, t));
     const owner = owners[0];
     if (owner !== undefined) give(owner.memberId, t);
@@ -123,6 +151,10 @@ export function assignTasks(input: AssignTasksInput): AssignTasksOutput {
     give(best!.memberId, t);
   }
 
+  // D: warmups
+  const warmupOf = new Map<string, string>();
+  if (warmups > 0) placeWarmups(members, tasks, out, counts, caughtUp, lag, warmupOf, warmups, stateful);
+
   // C: standbys
   if (input.numStandbyReplicas > 0) {
     const activeOf = new Map<string, AssignTasksMember>();
@@ -132,6 +164,8 @@ export function assignTasks(input: AssignTasksInput): AssignTasksOutput {
       if (!stateful(t)) continue;
       const active = activeOf.get(t)!;
       const usedProcesses = new Set([active.processId]);
+      const warm = warmupOf.get(t);
+      if (warm !== undefined) usedProcesses.add(members.find((x) => x.memberId === warm)!.processId);
       for (let r = 0; r < input.numStandbyReplicas; r++) {
         let best: AssignTasksMember | undefined;
         let bestKey: [number, number, number] | undefined;
@@ -155,8 +189,50 @@ export function assignTasks(input: AssignTasksInput): AssignTasksOutput {
   for (const t of out.values()) {
     t.active.sort(compareTaskIdStrings);
     t.standby.sort(compareTaskIdStrings);
+    t.warmup?.sort(compareTaskIdStrings);
   }
   return out;
+}
+
+/** Phase D (file comment): moves not-caught-up actives back to caught-up members, places warmups. */
+function placeWarmups(
+  members: readonly AssignTasksMember[],
+  tasks: readonly string[],
+  out: AssignTasksOutput,
+  counts: Map<string, number>,
+  caughtUp: (x: AssignTasksMember, t: string) => boolean,
+  lag: (x: AssignTasksMember, t: string) => number,
+  warmupOf: Map<string, string>,
+  max: number,
+  stateful: (t: string) => boolean,
+): void {
+  let placed = 0;
+  for (const t of tasks) {
+    if (!stateful(t)) continue;
+    const target = members.find((x) => out.get(x.memberId)!.active.includes(t))!;
+    if (caughtUp(target, t)) continue;
+    let best: AssignTasksMember | undefined;
+    let bestKey: [number, number, number] | undefined;
+    for (const x of members) {
+      if (x.processId === target.processId || !caughtUp(x, t)) continue;
+      const key: [number, number, number] = [x.previousActive.includes(t) ? 0 : 1, lag(x, t), counts.get(x.memberId)!];
+      if (bestKey === undefined || lexLess(key, bestKey)) {
+        best = x;
+        bestKey = key;
+      }
+    }
+    if (best === undefined) continue; // nobody is caught up: the target restores, as without warmups
+    const from = out.get(target.memberId)!;
+    from.active.splice(from.active.indexOf(t), 1);
+    counts.set(target.memberId, counts.get(target.memberId)! - 1);
+    out.get(best.memberId)!.active.push(t);
+    counts.set(best.memberId, counts.get(best.memberId)! + 1);
+    if (placed < max) {
+      placed++;
+      (from.warmup ??= []).push(t);
+      warmupOf.set(t, target.memberId);
+    }
+  }
 }
 
 function lexLess(a: readonly number[], b: readonly number[]): boolean {

@@ -15,6 +15,8 @@
  *                    errorCode? }
  * errorCode (assignor-error.ts, Kafka's AssignorError numbers) is absent or 0 normally; an older
  * member ignores it (JSON fields it does not know are skipped), so adding it kept version 1.
+ * probingRebalance (KIP-441; absent = false): the leader placed warmups, so members rejoin after
+ * their probingRebalanceIntervalMs to let caught-up warmups take their tasks. Also kept v1.
  * A newer version decodes as an error naming both versions (the member must be upgraded).
  */
 import type { TopicPartition } from '../../../client/types.ts';
@@ -44,6 +46,8 @@ export interface AssignmentInfo {
   readonly hostMap: ReadonlyMap<string, HostPartitions>;
   /** AssignorError code from the leader; SHUTDOWN_REQUESTED: stop instead of taking tasks. Default NONE. */
   readonly errorCode?: number | undefined;
+  /** Warmups were placed: schedule a probing rebalance (KIP-441). Default false. */
+  readonly probingRebalance?: boolean | undefined;
 }
 
 export class AssignorMetadataError extends Error {
@@ -132,7 +136,7 @@ export function encodeAssignment(info: AssignmentInfo): Buffer {
   for (const [host, h] of info.hostMap) {
     hostMap[host] = { active: h.active.map((tp) => [tp.topic, tp.partition]), standby: h.standby.map((tp) => [tp.topic, tp.partition]) };
   }
-  return frame({ activeTasks: info.activeTasks, standbyTasks: info.standbyTasks, hostMap, errorCode: info.errorCode ?? 0 });
+  return frame({ activeTasks: info.activeTasks, standbyTasks: info.standbyTasks, hostMap, errorCode: info.errorCode ?? 0, ...(info.probingRebalance === true ? { probingRebalance: true } : {}) });
 }
 
 export function decodeAssignment(data: Buffer): AssignmentInfo {
@@ -143,5 +147,5 @@ export function decodeAssignment(data: Buffer): AssignmentInfo {
   for (const [host, h] of Object.entries(raw as Record<string, { active?: unknown; standby?: unknown }>)) {
     hostMap.set(host, { active: partitions(h.active, `hostMap[${host}].active`), standby: partitions(h.standby, `hostMap[${host}].standby`) });
   }
-  return { activeTasks: strings(v['activeTasks'], 'activeTasks'), standbyTasks: strings(v['standbyTasks'], 'standbyTasks'), hostMap, errorCode: errorCode(v['errorCode'], 'assignment') };
+  return { activeTasks: strings(v['activeTasks'], 'activeTasks'), standbyTasks: strings(v['standbyTasks'], 'standbyTasks'), hostMap, errorCode: errorCode(v['errorCode'], 'assignment'), ...(v['probingRebalance'] === true ? { probingRebalance: true } : {}) };
 }

@@ -13,15 +13,20 @@
  *     member gets no partitions and errorCode SHUTDOWN_REQUESTED, and stops; nothing else runs
  *   2 tasks = computeTasks(topology, topic partition counts)  (task-topics.ts)
  *   3 optionally ask for the changelog end offsets (lag = end − member's offset)
- *   4 assignTasks (assign-tasks.ts): sticky, warm-preferring, balanced, standbys
+ *   4 assignTasks (assign-tasks.ts): sticky, warm-preferring, balanced, standbys, and warmups
+ *     (KIP-441: delivered as standby tasks; when any is placed every member's assignment asks
+ *     for a probing rebalance)
+ *   4b cooperative (KIP-429): a task whose input partitions another member still owns is held
+ *     back one rebalance (cooperative-handoff.ts); its owner revokes it and rejoins
  *   5 each member gets the input partitions of its active tasks, and userData = its active and
  *     standby tasks plus the host map (application server → partitions) for interactive queries
  */
-import type { AssignInput, GroupAssignor, MemberAssignment, TopicPartition, TopicPartitionOffset } from '../../../client/types.ts';
+import { RebalanceProtocol, type AssignInput, type GroupAssignor, type MemberAssignment, type TopicPartition, type TopicPartitionOffset } from '../../../client/types.ts';
 import type { Topology } from '../../topology/topology.ts';
 import { assignTasks, compareTaskIdStrings, type AssignTasksMember } from './assign-tasks.ts';
 import { decodeSubscription, encodeAssignment, encodeSubscription, type HostPartitions, type SubscriptionInfo } from './assignment-codec.ts';
 import { AssignorError } from './assignor-error.ts';
+import { holdBackMovingTasks } from './cooperative-handoff.ts';
 import { computeTasks } from './task-topics.ts';
 import { processLogger } from '../../../logging/logger.ts';
 
@@ -45,6 +50,10 @@ export interface StreamsAssignorOptions {
   readonly applicationServer: string | null;
   readonly numStandbyReplicas: number;
   readonly acceptableRecoveryLag: number;
+  /** KIP-441 max.warmup.replicas; 0 or absent: no warmups. */
+  readonly maxWarmupReplicas?: number | undefined;
+  /** Offer the COOPERATIVE protocol (KIP-429); false: eager only. Default true. */
+  readonly cooperative?: boolean | undefined;
   /** What this member holds now; called at every (re)join. */
   readonly localState: () => LocalTaskState;
   /** Changelog end offsets, to measure lag exactly (the leader calls it); optional. */
@@ -57,6 +66,7 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): GroupAss
   return {
     name: STREAMS_ASSIGNOR_NAME,
     version: 1,
+    supportedProtocols: options.cooperative === false ? [RebalanceProtocol.EAGER] : [RebalanceProtocol.EAGER, RebalanceProtocol.COOPERATIVE],
     userData(): Buffer {
       const local = options.localState();
       return encodeSubscription({
@@ -120,9 +130,13 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): GroupAss
         acceptableRecoveryLag: options.acceptableRecoveryLag,
         statefulTasks: topo.statefulTasks,
         taskEndOffsets,
+        maxWarmupReplicas: options.maxWarmupReplicas,
       });
-      // 5 partitions, host map, userData
+      const probingRebalance = [...result.values()].some((t) => (t.warmup ?? []).length > 0);
+      // 4b cooperative hand-off
       const inputsOf = (tasks: readonly string[]): TopicPartition[] => tasks.flatMap((t) => [...(topo.tasks.get(t) ?? [])]);
+      holdBackMovingTasks(result, new Map(input.members.map((m) => [m.memberId, m.ownedPartitions ?? []])), (t) => inputsOf([t]));
+      // 5 partitions, host map, userData
       const hostMap = new Map<string, HostPartitions>();
       for (const m of input.members) {
         const server = subs.get(m.memberId)!.applicationServer;
@@ -144,7 +158,8 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): GroupAss
           list.push(tp.partition);
         }
         for (const list of partitions.values()) list.sort((a, b) => a - b);
-        out.set(m.memberId, { partitions, userData: encodeAssignment({ activeTasks: tasks.active, standbyTasks: tasks.standby, hostMap }) });
+        const standbyTasks = [...tasks.standby, ...(tasks.warmup ?? [])].sort(compareTaskIdStrings);
+        out.set(m.memberId, { partitions, userData: encodeAssignment({ activeTasks: tasks.active, standbyTasks, hostMap, probingRebalance }) });
       }
       return out;
     },

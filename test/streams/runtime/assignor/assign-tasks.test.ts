@@ -138,3 +138,52 @@ describe('assignTasks', () => {
     expect(assignTasks({ tasks: ['0_0'], members: [], numStandbyReplicas: 0, acceptableRecoveryLag: 0 }).size).toBe(0);
   });
 });
+
+describe('assignTasks warmups (KIP-441)', () => {
+  const withWarmups = inputArb.chain((input) => fc.integer({ min: 1, max: 3 }).map((maxWarmupReplicas): AssignTasksInput => ({ ...input, maxWarmupReplicas })));
+
+  it('keeps every task active exactly once, places at most maxWarmupReplicas warmups, each on a lagging member of another process than its caught-up active', () => {
+    fc.assert(
+      fc.property(withWarmups, (input) => {
+        const out = assignTasks(input);
+        for (const owners of activeOwners(out).values()) expect(owners).toHaveLength(1);
+        expect(activeOwners(out).size).toBe(new Set(input.tasks).size);
+        const warm = [...out].flatMap(([m, t]) => (t.warmup ?? []).map((task) => ({ m, task })));
+        expect(warm.length).toBeLessThanOrEqual(input.maxWarmupReplicas!);
+        const byId = new Map(input.members.map((m) => [m.memberId, m]));
+        const end = (t: string) => Math.max(-1, ...input.members.map((m) => m.taskOffsets.get(t) ?? -1));
+        const lagOf = (id: string, t: string) => {
+          const o = byId.get(id)!.taskOffsets.get(t);
+          return o === undefined ? Math.max(0, end(t)) : end(t) - o;
+        };
+        for (const { m, task } of warm) {
+          const active = activeOwners(out).get(task)![0]!;
+          expect(byId.get(active)!.processId).not.toBe(byId.get(m)!.processId);
+          expect(lagOf(active, task)).toBeLessThanOrEqual(input.acceptableRecoveryLag);
+          expect(lagOf(m, task)).toBeGreaterThan(input.acceptableRecoveryLag);
+          expect(out.get(m)!.standby).not.toContain(task);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the work on the caught-up owner while a new member warms up, and moves it after each probing rebalance until balanced', () => {
+    const tasks = taskIds(1, 4);
+    const full = new Map(tasks.map((t) => [t, 1000]));
+    let a = member('a', { previousActive: tasks, taskOffsets: full });
+    let b = member('b');
+    const rounds: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const out = assignTasks({ tasks, members: [a, b], numStandbyReplicas: 0, acceptableRecoveryLag: 10, maxWarmupReplicas: 1, taskEndOffsets: full });
+      const [oa, ob] = [out.get('a')!, out.get('b')!];
+      rounds.push(`${oa.active.length}/${ob.active.length}+${(ob.warmup ?? []).length}`);
+      expect((ob.warmup ?? []).length + (oa.warmup ?? []).length).toBeLessThanOrEqual(1);
+      // b restores its warmup completely before the next (probing) rebalance.
+      const bOffsets = new Map([...ob.active, ...(ob.warmup ?? [])].map((t) => [t, 1000]));
+      a = member('a', { previousActive: oa.active, taskOffsets: full });
+      b = member('b', { previousActive: ob.active, previousStandby: ob.warmup ?? [], taskOffsets: bOffsets });
+    }
+    expect(rounds).toEqual(['4/0+1', '3/1+1', '2/2+0', '2/2+0', '2/2+0', '2/2+0']);
+  });
+});

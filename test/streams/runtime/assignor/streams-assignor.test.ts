@@ -181,6 +181,31 @@ describe('streams assignor', () => {
     expect(listed).toEqual([[{ topic: `${APP}-${store}`, partition: 0 }]]);
   });
 
+  it('keeps a task on its caught-up owner and gives the new member a warmup (as a standby) with a probing rebalance (KIP-441)', async () => {
+    const b = new StreamsBuilder();
+    b.stream('in').groupByKey().count();
+    const topo = b.build();
+    const make = (processId: string, local: LocalTaskState) =>
+      createStreamsAssignor({ topology: topo, applicationId: APP, processId, applicationServer: null, numStandbyReplicas: 0, acceptableRecoveryLag: 100, maxWarmupReplicas: 1, localState: () => local, changelogEndOffsets: async (tps) => tps.map((tp) => ({ ...tp, offset: 5000 })) });
+    const owner = make('pa', { activeTasks: ['0_0', '0_1'], standbyTasks: [], taskOffsets: new Map([['0_0', 5000], ['0_1', 5000]]) });
+    const fresh = make('pb', empty);
+    const out = await owner.assign({
+      members: [
+        { memberId: 'ma', userData: owner.userData(), topics: [] },
+        { memberId: 'mb', userData: fresh.userData(), topics: [] },
+      ],
+      topicPartitions: new Map([['in', 2]]),
+    });
+    const [a, bInfo] = [decodeAssignment(out.get('ma')!.userData), decodeAssignment(out.get('mb')!.userData)];
+    expect(a.activeTasks).toEqual(['0_0', '0_1']);
+    expect(bInfo.activeTasks).toEqual([]);
+    expect(bInfo.standbyTasks).toHaveLength(1);
+    expect(a.probingRebalance).toBe(true);
+    expect(bInfo.probingRebalance).toBe(true);
+    // Without warmups (or once balanced) no probing rebalance is asked for.
+    expect(decodeAssignment(encodeAssignment({ activeTasks: [], standbyTasks: [], hostMap: new Map() })).probingRebalance).toBeUndefined();
+  });
+
   it('treats a member with unreadable metadata as state-less instead of failing the rebalance', async () => {
     const warnings: string[] = [];
     const a = createStreamsAssignor({ topology: twoInputs(), applicationId: APP, processId: 'pa', applicationServer: null, numStandbyReplicas: 0, acceptableRecoveryLag: 0, localState: () => empty, warn: (m) => warnings.push(m) });
