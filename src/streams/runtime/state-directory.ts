@@ -44,10 +44,12 @@ export function taskLockOwner(thread: number = threadId): string {
 export class StateDirectory {
   readonly appDir: string;
   #lock: DirLock | null = null;
-  readonly #owner = taskLockOwner();
+  readonly #owner: string;
 
-  constructor(stateDir: string, applicationId: string) {
+  /** `owner`: whose task locks this object takes (default: the calling thread, taskLockOwner()). */
+  constructor(stateDir: string, applicationId: string, owner: string = taskLockOwner()) {
     this.appDir = resolve(stateDir, applicationId);
+    this.#owner = owner;
   }
 
   get #lockDir(): string {
