@@ -274,7 +274,8 @@ export class KafkaStreams {
 
   #startWorker(index: number, options: { requestShutdown?: boolean } = {}): WorkerStreamThread {
     const workers = this.#workers;
-    if (workers === undefined) throw new Error(multiThreadBlocker({ topology: this.#topology, moduleHref: undefined, customDeps: false }));
+    const blocker = multiThreadBlocker({ topology: this.#topology, moduleHref: workers?.moduleHref, customDeps: this.#options.deps !== undefined });
+    if (workers === undefined || blocker !== undefined) throw new StreamsConfigError(`Cannot start stream thread ${index}: ${blocker}`);
     this.#threadStates.set(index, false);
     return workers.start({
       threadIndex: index,

@@ -44,6 +44,10 @@ export class WorkerThreads {
     this.#config = copy as unknown as CloneableStreamsConfig;
   }
 
+  get moduleHref(): string {
+    return this.#context.moduleHref;
+  }
+
   get size(): number {
     return this.#live.size;
   }
