@@ -20,6 +20,8 @@ import { lastValues, useStreamsTestBed, waitFor, type InputRecord } from './stre
 const MODULE = new URL('./threads-topology.ts', import.meta.url);
 const WORDS = ['ant', 'bee', 'cat', 'dog', 'eel', 'fox', 'gnu', 'hen', 'ibis', 'jay'];
 const PARTITIONS = 4;
+/** Each wait: a worker loads Tributary's sources through tsx, which takes seconds on a loaded machine. */
+const WAIT_MS = 90_000;
 
 describe('stream threads in one process (worker threads)', () => {
   const bed = useStreamsTestBed('threads');
@@ -72,21 +74,21 @@ describe('stream threads in one process (worker threads)', () => {
     await a.start();
 
     await bed.io.produce(INPUT, round(20));
-    await waitFor(() => countsExact(), 'exact counts with 1 thread');
+    await waitFor(() => countsExact(), 'exact counts with 1 thread', WAIT_MS);
 
     expect(await a.addStreamThread()).toMatch(/-StreamThread-2$/);
-    await waitFor(() => a.state === 'RUNNING' && a.localTasks().active.length === PARTITIONS, () => `RUNNING with 2 threads (${a.state}, ${a.localTasks().active})`);
+    await waitFor(() => a.state === 'RUNNING' && a.localTasks().active.length === PARTITIONS, () => `RUNNING with 2 threads (${a.state}, ${a.localTasks().active})`, WAIT_MS);
     await bed.io.produce(INPUT, round(15));
-    await waitFor(() => countsExact(), 'exact counts with 2 threads');
+    await waitFor(() => countsExact(), 'exact counts with 2 threads', WAIT_MS);
 
     expect(await a.addStreamThread()).toMatch(/-StreamThread-3$/);
     expect(await a.addStreamThread()).toMatch(/-StreamThread-4$/);
-    await waitFor(() => a.state === 'RUNNING' && a.localTasks().active.length === PARTITIONS, 'RUNNING with 4 threads');
+    await waitFor(() => a.state === 'RUNNING' && a.localTasks().active.length === PARTITIONS, 'RUNNING with 4 threads', WAIT_MS);
     await bed.io.produce(INPUT, round(25));
-    await waitFor(() => countsExact(), 'exact counts with 4 threads');
+    await waitFor(() => countsExact(), 'exact counts with 4 threads', WAIT_MS);
 
     // One task per thread: every thread reports processing metrics under its own thread-id.
-    await waitFor(() => new Set(a.metrics().filter((m) => m.name === 'process-total' && Number(m.value) > 0).map((m) => m.tags['thread-id'])).size === 4, () => `4 threads processing (${threadsWithTasks(a)})`);
+    await waitFor(() => new Set(a.metrics().filter((m) => m.name === 'process-total' && Number(m.value) > 0).map((m) => m.tags['thread-id'])).size === 4, () => `4 threads processing (${threadsWithTasks(a)})`, WAIT_MS);
 
     // Interactive queries reach the tasks of every thread.
     expect(() => a.store(STORE, QueryableStoreTypes.keyValueStore())).toThrow(/storeAsync/);
@@ -102,17 +104,17 @@ describe('stream threads in one process (worker threads)', () => {
     expect(meta?.partition).toBeGreaterThanOrEqual(0);
 
     expect(await a.removeStreamThread()).toMatch(/-StreamThread-4$/);
-    await waitFor(() => a.state === 'RUNNING' && a.localTasks().active.length === PARTITIONS, 'RUNNING with 3 threads');
+    await waitFor(() => a.state === 'RUNNING' && a.localTasks().active.length === PARTITIONS, 'RUNNING with 3 threads', WAIT_MS);
     await bed.io.produce(INPUT, round(10));
-    await waitFor(() => countsExact(), 'exact counts with 3 threads');
-    await waitFor(() => a.processedRecords === WORDS.length * 70, () => `processedRecords ${a.processedRecords}`);
+    await waitFor(() => countsExact(), 'exact counts with 3 threads', WAIT_MS);
+    await waitFor(() => a.processedRecords === WORDS.length * 70, () => `processedRecords ${a.processedRecords}`, WAIT_MS);
 
     expect(states[0]).toBe('REBALANCING');
     expect(states.filter((s) => s === 'RUNNING').length).toBeGreaterThanOrEqual(2);
     expect(a.state).toBe('RUNNING');
     expect(await a.close()).toBe(true);
     expect(a.state).toBe('NOT_RUNNING');
-  });
+  }, 180_000);
 
   it('replaces a crashed worker thread under exactly_once_v2 without losing or duplicating counts', async () => {
     expected.clear();
@@ -125,18 +127,18 @@ describe('stream threads in one process (worker threads)', () => {
     const failures: string[] = [];
     a.setUncaughtExceptionHandler((e) => (failures.push(e.message), 'REPLACE_THREAD'));
     await a.start();
-    await waitFor(() => a.state === 'RUNNING' && a.localTasks().active.length === PARTITIONS, 'RUNNING with 2 threads');
+    await waitFor(() => a.state === 'RUNNING' && a.localTasks().active.length === PARTITIONS, 'RUNNING with 2 threads', WAIT_MS);
 
     await bed.io.produce(INPUT, round(30));
-    await waitFor(() => countsExact(true), 'exact counts before the crash', 60_000);
+    await waitFor(() => countsExact(true), 'exact counts before the crash', WAIT_MS);
     // "boom" on every word (so on every partition, so on the worker's tasks too), among plain ones.
     await bed.io.produce(INPUT, round(30, (i) => (i === 10 ? 'boom' : 'x')));
-    await waitFor(() => failures.length === 1, 'the worker to fail once', 60_000);
+    await waitFor(() => failures.length === 1, 'the worker to fail once', WAIT_MS);
     expect(failures[0]).toMatch(/boom: injected/);
     expect(existsSync(`${armed}.fired`)).toBe(true);
-    await waitFor(() => a.state === 'RUNNING' && a.localTasks().active.length === PARTITIONS, 'RUNNING again with the replacement thread', 60_000);
+    await waitFor(() => a.state === 'RUNNING' && a.localTasks().active.length === PARTITIONS, 'RUNNING again with the replacement thread', WAIT_MS);
     await bed.io.produce(INPUT, round(10));
-    await waitFor(() => countsExact(true), 'exact counts after the replacement', 60_000);
+    await waitFor(() => countsExact(true), 'exact counts after the replacement', WAIT_MS);
 
     // Exactly once: per word the committed count updates are 1, 2, …, n, each once.
     const updates = new Map<string, number[]>();
@@ -145,5 +147,5 @@ describe('stream threads in one process (worker threads)', () => {
       updates.set(w, [...(updates.get(w) ?? []), Number(r.value!.toString())]);
     }
     for (const [w, n] of expected) expect(updates.get(w), w).toEqual(Array.from({ length: n }, (_, i) => i + 1));
-  });
+  }, 180_000);
 });
