@@ -37,6 +37,8 @@ export {
   InvalidStateStoreError,
   type QueryableStoreType,
 } from './streams/runtime/queryable-stores.ts';
+export type { AsyncStoreView } from './streams/runtime/threads/cross-thread-store.ts';
+export type { ModuleStreamsConfig } from './streams/runtime/threads/topology-module.ts';
 
 // Streams DSL
 export { StreamsBuilder } from './streams/dsl/streams-builder.ts';

@@ -9,6 +9,7 @@
  * `baseTimestamp`, so windowed workloads see stream time move (SimpleBenchmark's producer stamps
  * wall-clock time, which moves at roughly that pace while loading).
  */
+import { partitionForKey } from '../../src/util/murmur2.ts';
 import { randomBytes } from 'node:crypto';
 import type { ProducerRecord } from '../../src/client/types.ts';
 import { benchClients, withBenchAdmin } from './bench-clients.ts';
@@ -20,6 +21,8 @@ export interface LoadSpec {
   readonly valueSize: number;
   readonly seed: number;
   readonly baseTimestamp: number;
+  /** Partitions of the topic (default 1); records go to murmur2(key) mod partitions. */
+  readonly partitions?: number;
 }
 
 /** Seeded uniform integers in [0, n) (xorshift32). */
@@ -45,20 +48,24 @@ export async function createTopic(bootstrap: string, name: string, partitions = 
   await withBenchAdmin(bootstrap, (admin) => admin.createTopics([{ topic: name, numPartitions: partitions, replicationFactor: 1 }], { failIfExists: true }));
 }
 
-/** Creates `spec.topic` (1 partition) and fills it; resolves once every record is acknowledged. */
+/** Creates `spec.topic` (1 partition unless given) and fills it; resolves once every record is acknowledged. */
 export async function loadTopic(bootstrap: string, spec: LoadSpec): Promise<{ bytes: number }> {
-  await createTopic(bootstrap, spec.topic, 1);
+  await createTopic(bootstrap, spec.topic, spec.partitions ?? 1);
   const producer = benchClients(bootstrap, 'bench-loader').producer({ acks: 1 });
   const value = randomBytes(spec.valueSize);
   const nextKey = uniformInts(spec.seed, spec.keySpace);
   const keys = Array.from({ length: spec.keySpace }, (_, k) => intKey(k));
   const chunk = 5000;
+  const partitions = spec.partitions ?? 1;
   try {
     await producer.connect();
     for (let sent = 0; sent < spec.records; sent += chunk) {
       const n = Math.min(chunk, spec.records - sent);
       const batch: ProducerRecord[] = new Array(n);
-      for (let i = 0; i < n; i++) batch[i] = { topic: spec.topic, key: keys[nextKey()]!, value, partition: 0, timestamp: spec.baseTimestamp + sent + i, headers: {} };
+      for (let i = 0; i < n; i++) {
+        const key = keys[nextKey()]!;
+        batch[i] = { topic: spec.topic, key, value, partition: partitions === 1 ? 0 : partitionForKey(key, partitions), timestamp: spec.baseTimestamp + sent + i, headers: {} };
+      }
       await producer.send(batch);
     }
   } finally {

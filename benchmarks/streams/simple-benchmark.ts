@@ -37,6 +37,7 @@ import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
 import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
 import { clientFactoryFor } from '../../src/streams/runtime/runtime-deps.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
+import type { Processor } from '../../src/streams/processor/processor.ts';
 import type { KeyValueStore } from '../../src/streams/state/store-types.ts';
 import { Stores } from '../../src/streams/state/stores.ts';
 import type { WindowStore } from '../../src/streams/state/window/window-store-types.ts';
@@ -200,6 +201,22 @@ export async function runStreamsOn(
 
 type StoreType = 'memory' | 'leveldb';
 
+/** streamprocesswithstatestore's processor (as Java's): get, then put, every record in store `name`. */
+export function getPutProcessor(name: string): () => Processor<number, Buffer, never, never> {
+  return () => {
+    let store!: KeyValueStore<number, Buffer>;
+    return {
+      init(c) {
+        store = c.getStateStore<KeyValueStore<number, Buffer>>(name);
+      },
+      process(r) {
+        store.get(r.key);
+        store.put(r.key, r.value);
+      },
+    };
+  };
+}
+
 const source = (b: StreamsBuilder, topic: string) => b.stream<number, Buffer>(topic, Consumed.with(I, B));
 const joiner = (v1: Buffer, v2: Buffer | null): Buffer => (v2 === null ? v1 : v1.length >= v2.length ? v1 : v2);
 
@@ -241,18 +258,7 @@ function statefulWorkloads(type: StoreType): Workload[] {
           b.addStateStore(Stores.keyValueStoreBuilder(kv('store'), I, B).withCachingEnabled());
           source(b, SOURCE_TOPIC_ONE)
             .peek(count)
-            .process<never, never>(() => {
-              let store!: KeyValueStore<number, Buffer>;
-              return {
-                init(c) {
-                  store = c.getStateStore<KeyValueStore<number, Buffer>>('store');
-                },
-                process(r) {
-                  store.get(r.key);
-                  store.put(r.key, r.value);
-                },
-              };
-            }, 'store-processor', 'store');
+            .process<never, never>(getPutProcessor('store'), 'store-processor', 'store');
         }),
     },
     {

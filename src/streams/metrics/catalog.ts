@@ -34,7 +34,7 @@ export const FETCH_GROUP = 'consumer-fetch-manager-metrics';
 
 export const ClientMetrics = {
   state: m(CLIENT_GROUP, 'state', 'INFO', 'The state of the KafkaStreams client (CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR).'),
-  aliveStreamThreads: m(CLIENT_GROUP, 'alive-stream-threads', 'INFO', 'The number of stream threads running (0 or 1: one per process).'),
+  aliveStreamThreads: m(CLIENT_GROUP, 'alive-stream-threads', 'INFO', 'The number of stream threads running (numStreamThreads, changed by addStreamThread/removeStreamThread).'),
 } as const;
 
 /** [spec, which reading of the stat] pairs of one stat. */

@@ -29,11 +29,24 @@
  *
  * Global stores (GlobalKTable, addGlobalStore): the global thread (global/global-stream-thread.ts)
  * bootstraps them from their topics before the stream thread starts, then keeps them current.
+ *
+ * Stream threads (numStreamThreads, addStreamThread, removeStreamThread): thread 1 runs on the
+ * calling thread exactly as a single-thread instance (no copy, synchronous store()); threads
+ * 2..N run on worker threads built from the topology module (threads/). The instance state is
+ * derived from all of them (threads/thread-states.ts).
  */
 import { join, resolve } from 'node:path';
+import { InvalidStateStoreError } from './queryable-stores.ts';
+import { asyncStoreView, runStoreQuery, type AsyncStoreView } from './threads/cross-thread-store.ts';
+import { checkThreading, multiThreadBlocker } from './threads/threading-rules.ts';
+import { taskConfigOf } from './threads/task-config.ts';
+import { ThreadStates } from './threads/thread-states.ts';
+import { CODE_CONFIG_FIELDS, loadTopologyModule, moduleHref as hrefOf } from './threads/topology-module.ts';
+import { WorkerThreads } from './threads/worker-threads.ts';
+import type { WorkerStreamThread } from './threads/worker-stream-thread.ts';
+import { StreamsConfigError } from './streams-config.ts';
 import type { Broker } from '../../broker/broker.ts';
 import { partitionForKey } from '../../util/murmur2.ts';
-import { DeserializationHandlers } from '../errors/deserialization-handler.ts';
 import type { Serializer } from '../serde/serde.ts';
 import { consoleLogger, type StreamsLogger } from '../task/internal-context.ts';
 import type { TaskConfig } from '../task/stream-task.ts';
@@ -89,6 +102,11 @@ export interface RuntimeDepsContext {
 export interface KafkaStreamsOptions {
   /** Replace the clients, assignor and topic setup (tests, or a faster client later). */
   deps?: (context: RuntimeDepsContext) => RuntimeDeps;
+  /**
+   * The module that builds this topology (threads/topology-module.ts), which worker stream
+   * threads import; KafkaStreams.fromModule sets it. Needed for numStreamThreads > 1.
+   */
+  topologyModule?: URL | string;
 }
 
 export class KafkaStreams {
@@ -100,6 +118,10 @@ export class KafkaStreams {
   readonly #options: KafkaStreamsOptions;
   #handler: StreamsUncaughtExceptionHandler = () => StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
   #thread: StreamThread | undefined;
+  #threadName = '';
+  /** Threads 2..N (threads/worker-threads.ts); undefined without a topology module. */
+  readonly #workers: WorkerThreads | undefined;
+  readonly #threadStates = new ThreadStates();
   /** Records processed by threads that have ended (closed, failed or replaced). */
   #processedByEndedThreads = 0;
   #broker: Broker | undefined;
@@ -124,20 +146,26 @@ export class KafkaStreams {
     this.#stateDir = new StateDirectory(this.config.stateDir, this.config.applicationId);
     const { recordingLevel, sampleWindowMs, numSamples } = this.config.metrics;
     this.#metrics = new StreamsMetrics({ clientId: this.config.applicationId, level: recordingLevel, window: { windowMs: sampleWindowMs, numSamples }, logger });
-    this.#metrics.registerClient(() => this.#state.state, () => (this.#thread === undefined ? 0 : 1));
-    this.#taskConfig = {
-      applicationId: this.config.applicationId,
-      stateDir: resolve(this.config.stateDir),
-      defaultKeySerde: this.config.defaultKeySerde,
-      defaultValueSerde: this.config.defaultValueSerde,
-      deserializationHandler: this.config.deserializationHandler ?? DeserializationHandlers.logAndFail(logger),
-      processingExceptionHandler: this.config.processingExceptionHandler,
-      defaultStoreType: this.config.defaultStoreType,
-      cacheMaxBytes: this.config.cacheMaxBytes,
-      logger,
-      globalStores: (name) => this.#globalStores?.store(name),
-    };
+    this.#metrics.registerClient(() => this.#state.state, () => this.#threadStates.size);
+    this.#taskConfig = taskConfigOf(this.config, logger, (name) => this.#globalStores?.store(name));
+    const moduleHref = options.topologyModule === undefined ? undefined : hrefOf(options.topologyModule);
+    checkThreading({ threads: this.config.numStreamThreads, topology, moduleHref, customDeps: options.deps !== undefined });
+    this.#workers = moduleHref === undefined ? undefined : new WorkerThreads({ config: this.config, moduleHref, stateDir: this.#stateDir, logger });
     this.#globalStores = topology.globalSubtopologies().length > 0 ? new GlobalStateManager(topology, this.#taskConfig, this.#stateDir.appDir) : undefined;
+  }
+
+  /**
+   * An instance whose topology is built by `module` (its export `topology()`, or the default
+   * export), which every worker stream thread imports too; the module's `streamsConfig` export
+   * gives the config fields that are code (serdes, deserialization handler). Required for
+   * numStreamThreads > 1 and addStreamThread() beyond thread 1.
+   */
+  static async fromModule(module: URL | string, config: StreamsConfigInput, options: Omit<KafkaStreamsOptions, 'topologyModule'> = {}): Promise<KafkaStreams> {
+    for (const f of CODE_CONFIG_FIELDS) {
+      if (config[f] !== undefined) throw new StreamsConfigError(`invalid streams config:\n  ${f}: with a topology module it must be exported by the module (export const streamsConfig = { ${f} }), which every stream thread imports`);
+    }
+    const loaded = await loadTopologyModule(module);
+    return new KafkaStreams(loaded.topology, { ...config, ...loaded.streamsConfig }, { ...options, topologyModule: loaded.href });
   }
 
   get state(): StreamsState {
@@ -156,18 +184,19 @@ export class KafkaStreams {
 
   /** Changelog records read while restoring and following standbys, plus global topic records read to bootstrap the global stores (restart diagnostics). */
   get restoredRecords(): number {
-    return (this.#thread?.restoredTotal ?? 0) + (this.#globalThread?.bootstrapRecords ?? 0);
+    return (this.#thread?.restoredTotal ?? 0) + (this.#workers?.restoredTotal ?? 0) + (this.#globalThread?.bootstrapRecords ?? 0);
   }
 
   /** Input records processed by this instance since start. */
   get processedRecords(): number {
-    return this.#processedByEndedThreads + (this.#thread?.processedTotal ?? 0);
+    return this.#processedByEndedThreads + (this.#thread?.processedTotal ?? 0) + (this.#workers?.processedTotal ?? 0);
   }
 
   /** Task ids this instance runs now: active and standby. */
   localTasks(): { active: string[]; standby: string[] } {
     const tm = this.#thread?.taskManager;
-    return { active: tm?.activeTaskIds() ?? [], standby: tm?.standbyTaskIds() ?? [] };
+    const workers = this.#workers?.all() ?? [];
+    return { active: [...(tm?.activeTaskIds() ?? []), ...workers.flatMap((w) => w.activeTaskIds)], standby: [...(tm?.standbyTaskIds() ?? []), ...workers.flatMap((w) => w.standbyTaskIds)] };
   }
 
   /**
@@ -176,7 +205,8 @@ export class KafkaStreams {
    * (docs/metrics.md lists them all).
    */
   metrics(): KafkaMetric[] {
-    return this.#metrics.metrics();
+    // Worker threads' metrics are their latest report (threads/thread-messages.ts: STATS_INTERVAL_MS).
+    return this.#workers === undefined ? this.#metrics.metrics() : [...this.#metrics.metrics(), ...this.#workers.metrics()];
   }
 
   /** "http://host:port/metrics" while the Prometheus endpoint runs (config metrics.port). */
@@ -248,8 +278,104 @@ export class KafkaStreams {
       throw e;
     }
     this.#appStatus = startAppStatusPublisher(this, this.#topology, { config: this.config, bootstrap: this.#bootstrap, processId: this.#stateDir.processId(), logger: this.#taskConfig.logger, customDeps: this.#options.deps !== undefined });
-    if (this.#globalStores === undefined) this.#startThread();
+    if (this.#globalStores === undefined) this.#startThreads();
     else this.#startGlobalThread(this.#globalStores);
+  }
+
+  /** Thread 1 here, threads 2..numStreamThreads on workers. */
+  #startThreads(): void {
+    // Every thread counted before the first starts: each gets 1/numStreamThreads of the cache.
+    for (let i = 1; i <= this.config.numStreamThreads; i++) this.#threadStates.set(i, false);
+    this.#startThread();
+    for (let i = 2; i <= this.config.numStreamThreads; i++) this.#startWorker(i);
+  }
+
+  /** The instance state the threads imply (threads/thread-states.ts). */
+  #threadRunning(index: number, running: boolean): void {
+    this.#threadStates.set(index, running);
+    this.#state.transition(this.#threadStates.instanceState());
+  }
+
+  #threadNameOf(index: number): { clientId: string; threadName: string } {
+    const clientId = `${this.config.applicationId}-${process.pid}-${this.#replacements}`;
+    return { clientId, threadName: `${clientId}-StreamThread-${index}` };
+  }
+
+  /** One thread's share of the record cache (Kafka splits it evenly over the threads). */
+  #cacheShare(): number {
+    return Math.floor(this.config.cacheMaxBytes / Math.max(1, this.#threadStates.size));
+  }
+
+  #startWorker(index: number, options: { requestShutdown?: boolean } = {}): WorkerStreamThread {
+    const workers = this.#workers;
+    const blocker = multiThreadBlocker({ topology: this.#topology, moduleHref: workers?.moduleHref, customDeps: this.#options.deps !== undefined });
+    if (workers === undefined || blocker !== undefined) throw new StreamsConfigError(`Cannot start stream thread ${index}: ${blocker}`);
+    this.#threadStates.set(index, false);
+    return workers.start({
+      threadIndex: index,
+      ...this.#threadNameOf(index),
+      bootstrapServers: this.#bootstrap,
+      cacheMaxBytes: this.#cacheShare(),
+      requestShutdown: options.requestShutdown,
+      events: (worker) => ({
+        onRunning: (running) => this.#threadRunning(index, running),
+        onRetry: (message, backoffMs) => {
+          this.#threadRunning(index, false);
+          this.#taskConfig.logger.warn(`[streams ${this.config.applicationId}] ${worker.name}: cannot reach the cluster or set up the application (${message}); retrying in ${backoffMs} ms`);
+        },
+        onFatal: (error) => void this.#onFatal(worker, error),
+        onShutdownRequested: () => {
+          this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] the application is shutting down: an instance requested SHUTDOWN_APPLICATION`);
+          void this.#closeToError();
+        },
+      }),
+    });
+  }
+
+  /**
+   * Kafka's addStreamThread(): starts one more stream thread (the lowest free index; thread 1 on
+   * this thread, others on workers) and resolves with its name; undefined when the instance is
+   * not RUNNING or REBALANCING. The group rebalances and the new thread gets its share of tasks.
+   */
+  async addStreamThread(): Promise<string | undefined> {
+    const s = this.#state.state;
+    if ((s !== StreamsStates.RUNNING && s !== StreamsStates.REBALANCING) || this.#closing !== undefined) return undefined;
+    const index = this.#threadStates.nextIndex();
+    if (index === 1) {
+      this.#startThread();
+      this.#state.transition(StreamsStates.REBALANCING);
+      return this.#threadName;
+    }
+    const worker = this.#startWorker(index);
+    this.#state.transition(StreamsStates.REBALANCING);
+    return worker.name;
+  }
+
+  /**
+   * Kafka's removeStreamThread(): stops the stream thread with the highest index (it commits,
+   * closes its tasks and leaves the group, whose rebalance gives its tasks to the others) and
+   * resolves with its name; undefined when there is none or the instance is not running.
+   */
+  async removeStreamThread(): Promise<string | undefined> {
+    const s = this.#state.state;
+    if ((s !== StreamsStates.RUNNING && s !== StreamsStates.REBALANCING) || this.#closing !== undefined) return undefined;
+    const worker = this.#workers?.last();
+    if (worker !== undefined) {
+      this.#threadStates.remove(worker.threadIndex);
+      await this.#workers!.stop(worker);
+      this.#state.transition(this.#threadStates.instanceState());
+      return worker.name;
+    }
+    const thread = this.#thread;
+    if (thread === undefined) return undefined;
+    this.#thread = undefined;
+    this.#threadStates.remove(1);
+    await thread.stop();
+    this.#processedByEndedThreads += thread.processedTotal;
+    this.#threadMetrics?.close();
+    this.#threadMetrics = undefined;
+    this.#state.transition(this.#threadStates.instanceState());
+    return this.#threadName;
   }
 
   #newDeps(clientId: string): RuntimeDeps {
@@ -270,7 +396,7 @@ export class KafkaStreams {
     if (deps === undefined) throw new Error('The runtime clients given (KafkaStreamsOptions.deps) have no global() clients, which a topology with global stores needs.');
     this.#globalThread = new GlobalStreamThread(this.config, deps, stores, this.#taskConfig.logger, {
       onBootstrapped: () => {
-        if (this.#closing === undefined && this.#thread === undefined && this.#state.state === StreamsStates.REBALANCING) this.#startThread();
+        if (this.#closing === undefined && this.#thread === undefined && this.#state.state === StreamsStates.REBALANCING) this.#startThreads();
       },
       onRetry: (error, backoffMs) => {
         this.#taskConfig.logger.warn(`[streams ${this.config.applicationId}] global thread: ${error.message}; retrying in ${backoffMs} ms`);
@@ -281,19 +407,22 @@ export class KafkaStreams {
   }
 
   #startThread(options: { requestShutdown?: boolean } = {}): void {
-    const clientId = `${this.config.applicationId}-${process.pid}-${this.#replacements}`;
+    const { clientId, threadName } = this.#threadNameOf(1);
+    this.#threadStates.set(1, false);
+    this.#threadName = threadName;
     const deps = this.#newDeps(clientId);
     this.#threadMetrics?.close();
-    this.#threadMetrics = this.#metrics.thread(`${clientId}-StreamThread-1`);
-    const taskConfig = { ...this.#taskConfig, logger: toLogger(this.#taskConfig.logger).child({ thread: clientId }), metrics: this.#threadMetrics };
+    this.#threadMetrics = this.#metrics.thread(threadName);
+    const cacheMaxBytes = this.#workers === undefined ? this.#taskConfig.cacheMaxBytes : this.#cacheShare();
+    const taskConfig = { ...this.#taskConfig, cacheMaxBytes, logger: toLogger(this.#taskConfig.logger).child({ thread: clientId }), metrics: this.#threadMetrics };
     const thread: StreamThread = new StreamThread(this.#topology, this.config, taskConfig, deps, this.#stateDir, {
       onRunning: (running) => {
         if (this.#thread !== thread) return;
-        this.#state.transition(running ? StreamsStates.RUNNING : StreamsStates.REBALANCING);
+        this.#threadRunning(1, running);
       },
       onRetry: (error, backoffMs) => {
         if (this.#thread !== thread) return;
-        this.#state.transition(StreamsStates.REBALANCING);
+        this.#threadRunning(1, false);
         this.#taskConfig.logger.warn(`[streams ${this.config.applicationId}] cannot reach the cluster or set up the application (${error.message}); retrying in ${backoffMs} ms`);
       },
       onFatal: (error) => void this.#onFatal(thread, error),
@@ -308,9 +437,15 @@ export class KafkaStreams {
     thread.start();
   }
 
-  /** A fatal error of the stream thread (`thread`) or of the global thread (undefined). */
-  async #onFatal(thread: StreamThread | undefined, error: Error): Promise<void> {
-    if ((thread !== undefined && this.#thread !== thread) || this.#closing !== undefined) return;
+  /** A fatal error of a stream thread (`thread`: thread 1 or a worker) or of the global thread (undefined). */
+  async #onFatal(thread: StreamThread | WorkerStreamThread | undefined, error: Error): Promise<void> {
+    if ((thread instanceof StreamThread && this.#thread !== thread) || this.#closing !== undefined) return;
+    const worker = thread === undefined || thread instanceof StreamThread ? undefined : thread;
+    if (worker !== undefined) {
+      // The worker has closed its tasks and is gone; its index is free until replaced.
+      this.#workers?.ended(worker);
+      this.#threadStates.remove(worker.threadIndex);
+    }
     let response: StreamThreadExceptionResponse;
     try {
       response = this.#handler(error);
@@ -318,7 +453,7 @@ export class KafkaStreams {
       this.#taskConfig.logger.error(`uncaught-exception handler threw (${e instanceof Error ? e.message : String(e)}); shutting down`);
       response = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
-    const which = thread === undefined ? 'global thread' : 'stream thread';
+    const which = thread === undefined ? 'global thread' : `stream thread ${worker?.name ?? this.#threadName}`;
     this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] ${which} failed: ${error.message} → ${response}`);
     if (response === StreamThreadExceptionResponse.SHUTDOWN_APPLICATION) {
       // The failed thread has left the group (or is the global thread): stop the stream thread
@@ -331,6 +466,12 @@ export class KafkaStreams {
       this.#replacements++;
       this.#state.transition(StreamsStates.REBALANCING);
       this.#startThread({ requestShutdown: true });
+      return;
+    }
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && worker !== undefined) {
+      this.#replacements++;
+      this.#startWorker(worker.threadIndex);
+      this.#state.transition(StreamsStates.REBALANCING);
       return;
     }
     if (response === StreamThreadExceptionResponse.REPLACE_THREAD && thread !== undefined) {
@@ -349,7 +490,7 @@ export class KafkaStreams {
       this.#state.transition(StreamsStates.PENDING_ERROR);
       const thread = this.#thread;
       this.#thread = undefined;
-      await thread?.stop();
+      await Promise.all([thread?.stop(), this.#workers?.stopAll()]);
       this.#processedByEndedThreads += thread?.processedTotal ?? 0;
       await this.#shutdownResources();
       this.#state.transition(StreamsStates.ERROR);
@@ -367,7 +508,7 @@ export class KafkaStreams {
       this.#state.transition(StreamsStates.PENDING_SHUTDOWN);
       const thread = this.#thread;
       this.#thread = undefined;
-      await thread?.stop();
+      await Promise.all([thread?.stop(), this.#workers?.stopAll()]);
       this.#processedByEndedThreads += thread?.processedTotal ?? 0;
       await this.#shutdownResources();
       this.#state.transition(StreamsStates.NOT_RUNNING);
@@ -412,8 +553,32 @@ export class KafkaStreams {
     this.#stateDir.cleanUp();
   }
 
-  /** A read-only view of a store over this instance's active tasks (interactive queries). */
+  /**
+   * A read-only view of a store over this instance's active tasks (interactive queries). With
+   * worker stream threads running, their tasks are not in this thread's memory: use storeAsync().
+   */
   store<T>(name: string, type: QueryableStoreType<T>): T {
+    if ((this.#workers?.size ?? 0) > 0) {
+      throw new InvalidStateStoreError(`This instance runs ${this.#threadStates.size} stream threads, some on worker threads: query "${name}" with await streams.storeAsync(name, type), which asks every thread.`);
+    }
+    return this.#localStore(name, type);
+  }
+
+  /**
+   * The same view as store(), over the tasks of every stream thread: each method returns a
+   * Promise, and iterators come back as arrays of { key, value } (threads/cross-thread-store.ts
+   * has the merge rules). Works with one thread too.
+   */
+  storeAsync<T>(name: string, type: QueryableStoreType<T>): AsyncStoreView<T> {
+    const local = this.#localStore(name, type) as object;
+    return asyncStoreView<T>(async (method, args) => {
+      const here = this.#thread !== undefined || this.#workers === undefined ? [runStoreQuery(local, method, args)] : [];
+      const there = await Promise.all((this.#workers?.all() ?? []).map((w) => w.query(name, type.kind, method, args)));
+      return [...here, ...there];
+    });
+  }
+
+  #localStore<T>(name: string, type: QueryableStoreType<T>): T {
     if (!this.#topology.stores().has(name)) {
       throw new Error(`No state store named "${name}" in this topology (stores: ${[...this.#topology.stores().keys()].join(', ') || 'none'}).`);
     }
@@ -444,7 +609,7 @@ export class KafkaStreams {
     if (this.#topology.globalStoreNames().includes(storeName)) return { activeHost: this.config.applicationServer, standbyHosts: [], partition: -1 };
     const sub = this.#topology.subtopologies().find((s) => s.stores.includes(storeName));
     if (sub === undefined) throw new Error(`No state store named "${storeName}" in this topology's tasks.`);
-    const hostMap = this.#thread?.hostMap;
+    const hostMap = this.#thread !== undefined && this.#thread.hostMap.size > 0 ? this.#thread.hostMap : this.#workers?.hostMap();
     if (hostMap === undefined || hostMap.size === 0) return undefined;
     const topics = new Set(sub.sourceTopics.map((t) => this.#topology.resolveTopic(t, this.config.applicationId)));
     // In a stable group every partition of the task's inputs is assigned, so the highest one seen is count - 1.

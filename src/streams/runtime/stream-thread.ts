@@ -1,5 +1,5 @@
 /*
- * StreamThread: the one processing loop of an instance (Node runs one; scale out with processes).
+ * StreamThread: one processing loop of an instance (thread 1 on the main thread, more on workers: threads/).
  * It owns the clients (producer, group consumer, restore consumer, admin) and the TaskManager.
  *
  * Main loop (one turn; never awaits per record):
@@ -32,7 +32,7 @@
  * reconnects after a backoff that doubles up to retryBackoffMaxMs — never a tight crash loop.
  *
  * exactly_once_v2 (Kafka Streams' EOS v2, KIP-447): the thread's producer is transactional, with
- * the transactional id "<applicationId>-<processId>-1" (Kafka's ActiveTaskCreator uses
+ * the transactional id "<applicationId>-<processId>-<threadIndex>" (Kafka's ActiveTaskCreator uses
  * "<applicationId>-<processId>-<threadIdx>"; the process id is persisted in the state directory,
  * so a restarted instance fences its predecessor's open transaction at once). A commit is "flush,
  * send the input offsets in the transaction (with the group generation, which fences zombies),
@@ -119,7 +119,8 @@ export class StreamThread {
   /** AssignorError code sent in the subscription: SHUTDOWN_REQUESTED after requestApplicationShutdown(). */
   #errorCode: number = AssignorError.NONE;
 
-  constructor(topology: Topology, config: StreamsConfig, taskConfig: TaskConfig, deps: RuntimeDeps, stateDir: StateDirectory, events: ThreadEvents) {
+  /** `threadIndex`: Kafka's thread index (1..N), in the transactional id and the static member id. */
+  constructor(topology: Topology, config: StreamsConfig, taskConfig: TaskConfig, deps: RuntimeDeps, stateDir: StateDirectory, events: ThreadEvents, readonly threadIndex: number = 1) {
     this.#topology = topology;
     this.#config = config;
     this.#taskConfig = taskConfig;
@@ -168,7 +169,7 @@ export class StreamThread {
   async #session(onConnected: () => void): Promise<void> {
     const admin = this.#deps.admin();
     const exactlyOnce = this.#config.processingGuarantee === 'exactly_once_v2';
-    const producer = this.#deps.producer(exactlyOnce ? { transactionalId: `${this.#config.applicationId}-${this.#stateDir.processId()}-1` } : {});
+    const producer = this.#deps.producer(exactlyOnce ? { transactionalId: `${this.#config.applicationId}-${this.#stateDir.processId()}-${this.threadIndex}` } : {});
     const restoreConsumer = this.#deps.assignedConsumer();
     let consumer: PortGroupConsumer | undefined;
     let clean = false;
@@ -192,7 +193,7 @@ export class StreamThread {
         heartbeatIntervalMs: this.#config.heartbeatIntervalMs,
         rebalanceTimeoutMs: this.#config.rebalanceTimeoutMs,
         // Kafka Streams' StreamThread: <group.instance.id>-<thread index>.
-        groupInstanceId: this.#config.groupInstanceId === undefined ? undefined : `${this.#config.groupInstanceId}-1`,
+        groupInstanceId: this.#config.groupInstanceId === undefined ? undefined : `${this.#config.groupInstanceId}-${this.threadIndex}`,
         subscriptionInfo: () => ({ activeTasks: tasks.activeTaskIds(), standbyTasks: tasks.standbyTaskIds(), taskOffsets: tasks.changelogOffsets(), errorCode: this.#errorCode }),
         beforeRevoke: (partitions) => this.#exclusive(() => this.#onRevoke(tasks, sink, partitions)),
         onAssigned: (assignment) => this.#exclusive(() => this.#onAssigned(tasks, assignment)),

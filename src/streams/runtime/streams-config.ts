@@ -34,7 +34,11 @@
  *   applicationServer        optional "host:port" [application.server] for interactive queries
  *   interactiveQueries       optional: the built-in HTTP query server ({ listen: { host, port },
  *                            bearerToken?, forwardTimeoutMs? }; iq/query-server.ts)
- *   numStreamThreads         1 (one stream thread is what Node needs; only 1 is accepted)
+ *   numStreamThreads         1 [num.stream.threads], 1..256: stream threads of this instance.
+ *                            Thread 1 runs on the calling (main) thread, threads 2..N each on a
+ *                            worker_threads Worker that builds the topology from the module given
+ *                            to KafkaStreams.fromModule (runtime/threads/); the record cache
+ *                            (cacheMaxBytes) is split evenly between the threads, as Kafka does
  *   defaultStoreType         'leveldb' ('memory' for stores without local persistence)
  *   sessionTimeoutMs 45000, heartbeatIntervalMs 3000, rebalanceTimeoutMs 60000 (consumer)
  *   groupInstanceId          optional [group.instance.id]: static membership (KIP-345); the
@@ -166,7 +170,7 @@ export interface StreamsConfig {
   readonly probingRebalanceIntervalMs: number;
   readonly applicationServer: HostInfo | undefined;
   readonly interactiveQueries: InteractiveQueriesConfig | undefined;
-  readonly numStreamThreads: 1;
+  readonly numStreamThreads: number;
   readonly defaultStoreType: 'memory' | 'leveldb';
   readonly sessionTimeoutMs: number;
   readonly groupInstanceId: string | undefined;
@@ -247,7 +251,7 @@ const schema = z
     probingRebalanceIntervalMs: int(60_000).default(600_000),
     applicationServer: hostPort.optional(),
     interactiveQueries: interactiveQueriesSchema.optional(),
-    numStreamThreads: z.literal(1, { message: 'must be 1: one stream thread per process (run more processes to scale out)' }).default(1),
+    numStreamThreads: int(1, 256).default(1),
     defaultStoreType: z.enum(['memory', 'leveldb']).default('leveldb'),
     sessionTimeoutMs: int(1000).default(45_000),
     groupInstanceId: z.string().min(1).max(249).regex(/^[a-zA-Z0-9._-]+$/, 'may only hold ASCII letters, digits, ".", "_" and "-"').optional(),

@@ -313,8 +313,17 @@ export class TaskManager {
     return new StreamTask(this.#topology, sub, tid.partition, this.#config, io);
   }
 
-  /** Steps 1–2 of "creating a task" (file comment), wiping local state once when it is bad. */
+  /** Creates a task holding its per-task lock (another stream thread of this process may still be closing it). */
   async #createTask(id: string, standby: boolean): Promise<void> {
+    await this.#stateDir.lockTask(id);
+    await this.#openTask(id, standby).catch((e: unknown) => {
+      this.#stateDir.unlockTask(id);
+      throw e;
+    });
+  }
+
+  /** Steps 1–2 of "creating a task" (file comment), wiping local state once when it is bad. */
+  async #openTask(id: string, standby: boolean): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const task = this.#newTask(id);
       let phase: 'open' | 'restore' = 'open';
@@ -345,5 +354,6 @@ export class TaskManager {
     this.#tasks.delete(id);
     for (const o of m.task.consumedOffsets()) this.#committed.delete(`${o.topic}\u0000${o.partition}`);
     await m.task.close();
+    this.#stateDir.unlockTask(id);
   }
 }

@@ -90,6 +90,27 @@ describe('KafkaStreams runtime (in-memory cluster)', () => {
     expect(cluster.committed.get(`${APP}\u0000${INPUT_TOPIC}\u00001`)).toBe(1);
   });
 
+  it('removes and re-adds its one stream thread at runtime; more threads need a topology module', async () => {
+    const s = app();
+    expect(await s.addStreamThread()).toBeUndefined(); // not started: as Kafka, nothing happens
+    produceLines(['a b', 'a']);
+    await s.start();
+    await until(() => finalCounts(cluster).get('a') === 2n, 'a=2');
+    // Thread 2 would be a worker: refused with the reason (this instance has no topology module).
+    await expect(s.addStreamThread()).rejects.toThrow(/Cannot start stream thread 2: more than one stream thread needs the topology as a module/);
+    const removed = await s.removeStreamThread();
+    expect(removed).toMatch(/^wc-\d+-\d+-StreamThread-1$/);
+    expect(s.localTasks().active).toEqual([]);
+    expect(await s.removeStreamThread()).toBeUndefined(); // none left
+    expect(s.state).toBe('RUNNING'); // no thread left to rebalance
+    expect(s.metrics().find((m) => m.name === 'alive-stream-threads')?.value).toBe(0);
+    produceLines(['a c']);
+    expect(await s.addStreamThread()).toMatch(/-StreamThread-1$/);
+    await until(() => finalCounts(cluster).get('a') === 3n && s.state === 'RUNNING', 'a=3 after the thread came back');
+    expect(finalCounts(cluster).get('c')).toBe(1n);
+    expect(s.processedRecords).toBeGreaterThanOrEqual(3);
+  });
+
   it('purges consumed repartition records after commit', async () => {
     const s = app();
     produceLines(['x y z', 'x']);

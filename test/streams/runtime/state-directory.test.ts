@@ -29,3 +29,47 @@ describe('StateDirectory.lock', () => {
     second.unlock();
   });
 });
+
+describe('StateDirectory task locks (stream threads of one process)', () => {
+  const setup = () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'tributary-state-'));
+    dirs.push(stateDir);
+    return { stateDir, a: new StateDirectory(stateDir, 'app', 'p:1'), b: new StateDirectory(stateDir, 'app', 'p:2') };
+  };
+
+  it('lets one thread at a time hold a task: the second waits until the first unlocks', async () => {
+    const { a, b } = setup();
+    await a.lockTask('0_1');
+    await a.lockTask('0_1'); // re-entrant for the holder
+    let bHas = false;
+    const bLock = b.lockTask('0_1').then(() => (bHas = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(bHas).toBe(false);
+    b.unlockTask('0_1'); // not the holder: no effect
+    await b.lockTask('0_2'); // other tasks are independent
+    a.unlockTask('0_1');
+    await bLock;
+    expect(bHas).toBe(true);
+  });
+
+  it('gives up waiting with an error naming the task and the holder', async () => {
+    const { a, b } = setup();
+    await a.lockTask('1_0');
+    await expect(b.lockTask('1_0', 60)).rejects.toThrow('Task 1_0 is still open in another stream thread of this process (p:1)');
+  });
+
+  it('frees the locks of a thread that ended, and every leftover lock when the process takes the directory', async () => {
+    const { stateDir, a, b } = setup();
+    await a.lockTask('0_0');
+    await a.lockTask('0_3');
+    await b.lockTask('0_4');
+    b.releaseTaskLocksOf('p:1');
+    await b.lockTask('0_0', 0);
+    await b.lockTask('0_3', 0);
+    // A new process (after a crash) takes the application directory: stale task locks go.
+    const restarted = new StateDirectory(stateDir, 'app', 'q:0');
+    restarted.lock();
+    await restarted.lockTask('0_4', 0);
+    restarted.unlock();
+  });
+});

@@ -1,0 +1,31 @@
+/*
+ * The TaskConfig every stream thread gives its tasks, from the instance's StreamsConfig — one
+ * function for the main thread (kafka-streams.ts) and the workers (worker-entry.ts), so a task
+ * behaves the same on either.
+ */
+import { resolve } from 'node:path';
+import { DeserializationHandlers } from '../../errors/deserialization-handler.ts';
+import type { StateStore } from '../../state/store-types.ts';
+import type { StreamsLogger } from '../../task/internal-context.ts';
+import type { TaskConfig } from '../../task/stream-task.ts';
+import type { StreamsConfig } from '../streams-config.ts';
+
+export function taskConfigOf(config: StreamsConfig, logger: StreamsLogger, globalStores?: (name: string) => StateStore | undefined): TaskConfig {
+  return {
+    applicationId: config.applicationId,
+    stateDir: resolve(config.stateDir),
+    defaultKeySerde: config.defaultKeySerde,
+    defaultValueSerde: config.defaultValueSerde,
+    deserializationHandler: config.deserializationHandler ?? DeserializationHandlers.logAndFail(logger),
+    processingExceptionHandler: config.processingExceptionHandler,
+    defaultStoreType: config.defaultStoreType,
+    cacheMaxBytes: config.cacheMaxBytes,
+    logger,
+    globalStores,
+  };
+}
+
+/** One thread's share of the record cache: Kafka splits statestore.cache.max.bytes evenly. */
+export function threadCacheBytes(config: StreamsConfig): number {
+  return Math.floor(config.cacheMaxBytes / config.numStreamThreads);
+}
