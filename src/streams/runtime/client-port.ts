@@ -72,6 +72,8 @@ export interface PortGroupConsumer {
   connect(): Promise<void>;
   poll(maxRecords: number, timeoutMs: number): Promise<readonly PortBatch[]>;
   commitOffsets(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** The group's committed offsets with their metadata strings (absent: tasks start without commit metadata). */
+  committed?(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]>;
   /** The member's generation, for offsets committed in a transaction (exactly-once). */
   groupMetadata(): ConsumerGroupMetadata;
   disconnect(): Promise<void>;

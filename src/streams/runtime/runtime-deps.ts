@@ -79,6 +79,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         },
         poll: (max, timeoutMs) => consumer.poll(max, timeoutMs),
         commitOffsets: (offsets) => consumer.commitOffsets(offsets),
+        committed: (tps) => consumer.committed(tps),
         groupMetadata: () => consumer.groupMetadata(),
         disconnect: () => consumer.disconnect(),
       };

@@ -17,6 +17,11 @@ export interface InternalProcessorContext<KOut = never, VOut = never> extends Pr
   readonly logger: StreamsLogger;
   /** Counts a dropped record against the task and logs why, naming the record's origin. */
   recordDropped(reason: string): void;
+  /** Least wall-clock ms between two outer-join scans for non-joined records (TaskConfig). */
+  readonly outerJoinEmitIntervalMs: number;
+  /** The task's processor metadata, committed with its input offsets (task/commit-metadata.ts). */
+  processorMetadataForKey(key: string): number | undefined;
+  addProcessorMetadataKeyValue(key: string, value: number): void;
 }
 
 export function asInternal<KOut, VOut>(context: ProcessorContext<KOut, VOut>): InternalProcessorContext<KOut, VOut> {

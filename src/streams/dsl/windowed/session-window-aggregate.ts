@@ -56,6 +56,7 @@ export function sessionWindowAggregateSupplier<K, V, VA>(windows: SessionWindows
     return {
       init(context) {
         ctx = asInternal(context);
+        emit.attach(ctx, o.storeName);
         store = context.getStateStore<SessionStore<K, VA>>(o.storeName);
         out = WindowedForwarder.create('session', store, ctx, o, emit.onClose);
         // Idle watermark (opt-in, task/idle-watermark.ts): move observed time, emit closed sessions.

@@ -158,6 +158,7 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
     return {
       init(context) {
         ctx = asInternal(context);
+        emit.attach(ctx, o.storeName);
         store = context.getStateStore<WindowStore<K, Vat<VA>>>(o.storeName);
         out = WindowedForwarder.create('window', store, ctx, o, emit.onClose);
         // A right window starts 1 ms after its record: the store's time runs up to 1 ms ahead.

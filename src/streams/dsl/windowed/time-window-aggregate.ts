@@ -63,6 +63,7 @@ export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: W
     return {
       init(context) {
         ctx = asInternal(context);
+        emit.attach(ctx, o.storeName);
         store = context.getStateStore<WindowStore<K, ValueAndTimestamp<VA>>>(o.storeName);
         out = WindowedForwarder.create('window', store, ctx, o, emit.onClose);
         clock.followStore(store);
