@@ -87,6 +87,8 @@ export function partitionsByTopic(tps: readonly TopicPartition[]): Map<string, n
 
 export interface TopicPartitionOffset extends TopicPartition {
   readonly offset: number;
+  /** The metadata string committed with the offset (OffsetCommit / TxnOffsetCommit); absent = none. */
+  readonly metadata?: string | undefined;
 }
 
 export type RecordHeaders = Readonly<Record<string, Buffer>>;

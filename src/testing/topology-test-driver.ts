@@ -22,6 +22,7 @@
  * creates and removes in close(). Lifecycle is async (create/close: stores open and flush);
  * piping, reading and advancing time are synchronous.
  */
+import { checkMs } from '../streams/windows/window-checks.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,8 @@ export interface TopologyTestDriverConfig {
    * wall-clock time elapsed since its last record (see streams/task/idle-watermark.ts).
    */
   idleWatermarkMs?: number;
+  /** Least wall-clock ms between two outer-join scans for non-joined records; default 0 (Kafka's driver too). */
+  outerJoinEmitIntervalMs?: number;
   /**
    * Which metrics driver.metrics() records (Kafka's metrics.recording.level); default 'DEBUG',
    * so task-level and store metrics are there to assert on. Rates use the mock wall clock.
@@ -138,6 +141,8 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
       logger,
       idleWatermarkMs: config.idleWatermarkMs,
       processingExceptionHandler: config.processingExceptionHandler,
+      // As Kafka's driver: no wall-clock throttle on outer-join results unless asked for.
+      outerJoinEmitIntervalMs: checkMs('TopologyTestDriver', 'outerJoinEmitIntervalMs', config.outerJoinEmitIntervalMs ?? 0, 0),
       metrics: metrics.thread(`${applicationId}-StreamThread-1`),
     };
     driver = new TopologyTestDriver(topology, taskConfig, owned, clock, metrics);

@@ -350,7 +350,7 @@ export class GroupMembership {
     for (const o of offsets) {
       let list = byTopic.get(o.topic);
       if (list === undefined) byTopic.set(o.topic, (list = []));
-      list.push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: null });
+      list.push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: o.metadata ?? null });
     }
     const generationId = this.generationId;
     if (this.#joining && this.#o.protocol === 'COOPERATIVE') {
@@ -400,15 +400,18 @@ export class GroupMembership {
           { minVersion: 1, maxVersion: 7 },
         );
         if (r.errorCode !== 0) throw Object.assign(codeError(r.errorCode, what), { code: r.errorCode });
-        const found = new Map<string, number>();
+        const found = new Map<string, { offset: number; metadata: string | undefined }>();
         for (const t of r.topics) {
           for (const p of t.partitions) {
             if (p.errorCode === UNSTABLE_OFFSET_COMMIT && Date.now() < deadline) return undefined;
             if (p.errorCode !== 0) throw Object.assign(codeError(p.errorCode, `${what}: ${t.name}-${p.partitionIndex}`), { code: p.errorCode });
-            found.set(`${t.name}\u0000${p.partitionIndex}`, Number(p.committedOffset));
+            found.set(`${t.name}\u0000${p.partitionIndex}`, { offset: Number(p.committedOffset), metadata: p.metadata ?? undefined });
           }
         }
-        return tps.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: found.get(`${tp.topic}\u0000${tp.partition}`) ?? -1 }));
+        return tps.map((tp) => {
+          const c = found.get(`${tp.topic}\u0000${tp.partition}`);
+          return { topic: tp.topic, partition: tp.partition, offset: c?.offset ?? -1, ...(c?.metadata ? { metadata: c.metadata } : {}) };
+        });
       });
       if (answer !== undefined) return answer;
       await sleep(50);

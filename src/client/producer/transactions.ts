@@ -145,7 +145,7 @@ export class Transactions {
       for (const o of offsets) {
         let list = byTopic.get(o.topic);
         if (list === undefined) byTopic.set(o.topic, (list = []));
-        list.push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: '' });
+        list.push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: o.metadata ?? '' });
       }
       await this.#call(ApiKeys.TxnOffsetCommit, `committing group "${group.groupId}"'s offsets in the transaction`, {
         ...ids,

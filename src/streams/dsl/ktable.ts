@@ -72,14 +72,21 @@ export function tableSourceOrigin(node: { materialized: boolean }, state: TableS
   };
 }
 
-/** Origin of an aggregation: its store always exists. */
-export function aggregateOrigin(config: TableOpConfig, storeName?: string): TableOrigin {
+/**
+ * Origin of an aggregation: its store always exists. Lookups read it as a key-value table store,
+ * unless `valueGetter` says otherwise (windowed aggregations: windowed/windowed-value-getter.ts).
+ */
+export function aggregateOrigin(
+  config: TableOpConfig,
+  storeName?: string,
+  valueGetter: (() => TableValueGetterSupplier<unknown, unknown>) | undefined = storeName === undefined ? undefined : () => storeValueGetter(storeName),
+): TableOrigin {
   return {
     enableSendingOldValues() {
       config.sendOldValues = true;
       return true;
     },
-    ...(storeName === undefined ? {} : { valueGetter: () => storeValueGetter(storeName) }),
+    ...(valueGetter === undefined ? {} : { valueGetter }),
   };
 }
 

@@ -78,6 +78,8 @@ export interface PortGroupConsumer {
    * change): the thread keeps processing but does not commit. Absent: never.
    */
   rebalanceInProgress?(): boolean;
+  /** The group's committed offsets with their metadata strings (absent: tasks start without commit metadata). */
+  committed?(tps: readonly TopicPartition[]): Promise<readonly TopicPartitionOffset[]>;
   /** The member's generation, for offsets committed in a transaction (exactly-once). */
   groupMetadata(): ConsumerGroupMetadata;
   disconnect(): Promise<void>;

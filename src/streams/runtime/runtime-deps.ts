@@ -89,6 +89,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
         poll: (max, timeoutMs) => consumer.poll(max, timeoutMs),
         commitOffsets: (offsets) => consumer.commitOffsets(offsets),
         rebalanceInProgress: () => consumer.rebalanceInProgress?.() ?? false,
+        committed: (tps) => consumer.committed(tps),
         groupMetadata: () => consumer.groupMetadata(),
         disconnect: () => {
           clearTimeout(probe);

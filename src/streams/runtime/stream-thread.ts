@@ -198,6 +198,7 @@ export class StreamThread {
         beforeRevoke: (partitions) => this.#exclusive(() => this.#onRevoke(tasks, sink, partitions)),
         onAssigned: (assignment) => this.#exclusive(() => this.#onAssigned(tasks, assignment)),
       });
+      if (group.committed !== undefined) tasks.readCommittedWith((tps) => group.committed!(tps));
       await group.connect();
       onConnected();
       await this.#mainLoop(tasks, group, sink, collector, admin);

@@ -11,13 +11,16 @@
  *     fails to open (corrupt LevelDB) → close, wipe the task directory, try once more from empty.
  *   2 restore each logged store from its changelog [checkpoint, end) (changelog-restorer.ts);
  *     a checkpoint ahead of the changelog → wipe, recreate, restore from the start.
+ *   3 (active tasks) read the metadata committed with their input offsets and hand it to the task
+ *     (task/commit-metadata.ts: processor metadata such as emit-on-window-close's last emit time)
  *   Active tasks then process; standby tasks only ever restore (catch up on every commit).
  *
  * Commit (the numbered procedure of docs/architecture.md; all tasks of the thread together):
  *   1 flush caches: every task's caches forward dirty entries downstream and seal store writes
  *   2 send changelog records: the changelogging layers hand them to the collector during 1
  *   3 flush the producer: every sink and changelog record is acknowledged (offsets known)
- *   4 commit input offsets: the consumed position of every task's input partitions
+ *   4 commit input offsets: the consumed position of every task's input partitions, each with
+ *     the task's commit metadata (partitions whose offset and metadata did not change are skipped)
  *   5 write each store's sealed batch with its changelog end offset (one LevelDB batch)
  *   then: purge consumed repartition records (DeleteRecords up to the committed offset).
  * A crash between 4 and 5 leaves a store behind its changelog: restore replays the difference.
@@ -77,8 +80,10 @@ export class TaskManager {
   readonly #subByTopic = new Map<string, SubtopologyInfo>();
   readonly #repartitionTopics = new Set<string>();
   readonly #tasks = new Map<string, ManagedTask>();
-  /** offsets committed last time, "topic\0p" → offset, to skip unchanged partitions */
-  readonly #committed = new Map<string, number>();
+  /** what was committed last time, "topic\0p" → "offset metadata", to skip unchanged partitions */
+  readonly #committed = new Map<string, string>();
+  /** Reads the group's committed offsets with their metadata (creating a task, step 3). */
+  #readCommitted: ((tps: ReadonlyArray<{ topic: string; partition: number }>) => Promise<readonly TopicPartitionOffset[]>) | undefined;
   #rr = 0;
 
   constructor(topology: Topology, config: TaskConfig, collector: RuntimeRecordCollector, restorer: ChangelogRestorer, stateDir: StateDirectory) {
@@ -213,6 +218,11 @@ export class TaskManager {
     return busy.length === 0 ? Promise.resolve() : Promise.race(busy.map((t) => t.asyncProgress(timeoutMs)));
   }
 
+  /** Where new active tasks read the metadata committed with their input offsets (step 3 of creating a task). */
+  readCommittedWith(reader: (tps: ReadonlyArray<{ topic: string; partition: number }>) => Promise<readonly TopicPartitionOffset[]>): void {
+    this.#readCommitted = reader;
+  }
+
   /** The commit procedure (file comment, steps 1–5), then the repartition purge. */
   async commit(sink: CommitSink): Promise<void> {
     const tasks = this.activeTasks();
@@ -223,20 +233,20 @@ export class TaskManager {
     await this.#collector.flush();
     // 4: commit input offsets (only partitions that moved).
     const offsets: TopicPartitionOffset[] = [];
+    const committedAs = (o: TopicPartitionOffset): string => `${o.offset} ${o.metadata ?? ''}`;
     for (const t of tasks) {
       for (const o of t.committableOffsets()) {
-        const k = `${o.topic}\u0000${o.partition}`;
-        if (this.#committed.get(k) !== o.offset) offsets.push(o);
+        if (this.#committed.get(`${o.topic}\u0000${o.partition}`) !== committedAs(o)) offsets.push(o);
       }
     }
     let offsetError: unknown;
     if (sink.exactlyOnce === true) {
       await sink.commitOffsets(offsets);
-      for (const o of offsets) this.#committed.set(`${o.topic}\u0000${o.partition}`, o.offset);
+      for (const o of offsets) this.#committed.set(`${o.topic}\u0000${o.partition}`, committedAs(o));
     } else if (offsets.length > 0) {
       try {
         await sink.commitOffsets(offsets);
-        for (const o of offsets) this.#committed.set(`${o.topic}\u0000${o.partition}`, o.offset);
+        for (const o of offsets) this.#committed.set(`${o.topic}\u0000${o.partition}`, committedAs(o));
       } catch (e) {
         offsetError = e;
       }
@@ -331,6 +341,10 @@ export class TaskManager {
         await task.initialize();
         phase = 'restore';
         await this.#restorer.restore(this.#changelogParts(task));
+        if (!standby && this.#readCommitted !== undefined) {
+          const committed = await this.#readCommitted(task.sourceTopics().map((topic) => ({ topic, partition: task.id.partition })));
+          task.restoreCommitMetadata(committed.map((c) => c.metadata));
+        }
         this.#tasks.set(id, { task, standby });
         return;
       } catch (e) {

@@ -20,6 +20,11 @@ export interface InternalProcessorContext<KOut = never, VOut = never> extends Pr
   recordDropped(reason: string): void;
   /** The task's async work (async operators register there); absent outside a StreamTask. */
   readonly asyncWork?: AsyncWork;
+  /** Least wall-clock ms between two outer-join scans for non-joined records (TaskConfig). */
+  readonly outerJoinEmitIntervalMs: number;
+  /** The task's processor metadata, committed with its input offsets (task/commit-metadata.ts). */
+  processorMetadataForKey(key: string): number | undefined;
+  addProcessorMetadataKeyValue(key: string, value: number): void;
 }
 
 export function asInternal<KOut, VOut>(context: ProcessorContext<KOut, VOut>): InternalProcessorContext<KOut, VOut> {

@@ -33,6 +33,7 @@
  * tells the processors that registered for it, then fires due stream-time punctuations.
  * Records with a negative timestamp are dropped (counted), as Kafka's default handling.
  */
+import { decodeCommitMetadata, encodeCommitMetadata, ProcessorMetadata } from './commit-metadata.ts';
 import { threadCacheFor } from '../state/cache/thread-cache.ts';
 import { join } from 'node:path';
 import type { DeserializationExceptionHandler, FailedRecord } from '../errors/deserialization-handler.ts';
@@ -68,6 +69,12 @@ export interface TaskConfig {
   readonly logger: StreamsLogger;
   /** Opt-in idle watermark (beyond Kafka, see idle-watermark.ts); undefined = off. */
   readonly idleWatermarkMs?: number | undefined;
+  /**
+   * Kafka's internal `emit.interval.ms.kstreams.outer.join.spurious.results.fix`: least wall-clock
+   * ms between two scans for non-joined records of a stream-stream left/outer join (default
+   * 1000; the TopologyTestDriver uses 0, as Kafka's).
+   */
+  readonly outerJoinEmitIntervalMs?: number | undefined;
   /** The sensors of the thread running the tasks (src/streams/metrics); undefined = none. */
   readonly metrics?: ThreadMetrics | undefined;
   /** The instance's global stores (the runtime's global thread keeps them), readable by every processor. */
@@ -132,6 +139,8 @@ export class StreamTask {
   #dropped = 0;
   /** "topic\0partition" → offset after the last record taken from that partition (runtime commits these). */
   readonly #consumedOffsets = new Map<string, { topic: string; partition: number; offset: number }>();
+  /** Named values processors keep across restarts, committed with the offsets (commit-metadata.ts). */
+  readonly #processorMetadata = new ProcessorMetadata();
   #initialized = false;
   #closed = false;
   /** Where this task's stores live; default stateDir/applicationId/taskId (global stores: …/global). */
@@ -280,10 +289,12 @@ export class StreamTask {
 
   /**
    * Per input partition, what a commit may write: consumedOffsets() capped at the lowest record
-   * whose async work is unfinished.
+   * whose async work is unfinished, each with the commit metadata string (commit-metadata.ts) for
+   * commit step 4.
    */
-  committableOffsets(): Array<{ topic: string; partition: number; offset: number }> {
-    return this.#async.committable(this.consumedOffsets());
+  committableOffsets(): Array<{ topic: string; partition: number; offset: number; metadata: string }> {
+    const metadata = encodeCommitMetadata(this.#streamTime, this.#processorMetadata);
+    return this.#async.committable(this.consumedOffsets()).map((o) => ({ ...o, metadata }));
   }
 
   /** Records taken by async operators and not yet emitted. */
@@ -306,6 +317,11 @@ export class StreamTask {
   /** Resolves when an async call finishes, or after `timeoutMs`. */
   asyncProgress(timeoutMs: number): Promise<void> {
     return this.#async.progress(timeoutMs);
+  }
+
+  /** Takes in the metadata committed with this task's input offsets (before processing starts). */
+  restoreCommitMetadata(committed: Iterable<string | null | undefined>): void {
+    for (const text of committed) this.#processorMetadata.update(decodeCommitMetadata(text, (why) => this.#logger.warn(why)).processorMetadata);
   }
 
   /** Processes the next buffered record, if any; returns whether one was taken. */
@@ -468,6 +484,9 @@ export class StreamTask {
       recordDropped(reason: string): void {
         task.#recordDropped(`${node.name}: ${reason}`);
       },
+      outerJoinEmitIntervalMs: this.#config.outerJoinEmitIntervalMs ?? 1000,
+      processorMetadataForKey: (key) => task.#processorMetadata.get(key),
+      addProcessorMetadataKeyValue: (key, value) => task.#processorMetadata.put(key, value),
     };
   }
 

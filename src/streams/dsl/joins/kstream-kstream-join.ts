@@ -22,8 +22,9 @@
  * with lookBack = the JoinWindows' after for left entries, before for right entries; closed
  * entries are forwarded as joiner(left|null, right|null) at their own timestamp and deleted;
  * the scan stops once both sides have met an open entry. minTime becomes the last timestamp
- * seen. (Kafka throttles this scan to once per wall-clock second; Tributary scans whenever the
- * condition holds, which emits the same records, possibly earlier in wall-clock time.)
+ * seen. The scan is throttled as Kafka's: at most once per `outerJoinEmitIntervalMs` of wall-clock
+ * time per task (Kafka's internal emit.interval.ms.kstreams.outer.join.spurious.results.fix,
+ * default 1000 ms; 0 in the TopologyTestDriver), nextTimeToEmit = now + interval at each scan.
  */
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { WindowStore } from '../../state/window/window-store-types.ts';
@@ -36,6 +37,8 @@ import type { OuterJoinStore } from './stream-join-stores.ts';
 export class TimeTracker {
   streamTime = -1;
   minTime = Number.MAX_SAFE_INTEGER;
+  /** Wall-clock time before which no outer-join scan runs. */
+  nextTimeToEmit = 0;
 
   advanceStreamTime(t: number): void {
     if (t > this.streamTime) this.streamTime = t;
@@ -106,6 +109,9 @@ export function streamStreamJoinSupplier<K, VThis, VOther, VOut>(side: StreamJoi
 
     const emitNonJoinedOuterRecords = (store: OuterJoinStore<K, unknown, unknown>, headers: Parameters<typeof ctx.forward>[0]['headers']): void => {
       if (tracker.minTime + joinAfterMs + graceMs >= tracker.streamTime) return;
+      const now = ctx.currentSystemTimeMs();
+      if (now < tracker.nextTimeToEmit) return;
+      tracker.nextTimeToEmit = now + ctx.outerJoinEmitIntervalMs;
       tracker.minTime = Number.MAX_SAFE_INTEGER;
       const emitted: Buffer[] = [];
       let leftOpen = false;

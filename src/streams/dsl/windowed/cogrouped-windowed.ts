@@ -15,6 +15,7 @@ import { SlidingWindows } from '../../windows/sliding-windows.ts';
 import type { TimeWindows } from '../../windows/time-windows.ts';
 import { buildCogroup, COGROUP_AGGREGATE_PREFIX, type CogroupPart } from '../cogrouped-kstream.ts';
 import { KTable, aggregateOrigin } from '../ktable.ts';
+import { windowedValueGetter } from './windowed-value-getter.ts';
 import { Materialized } from '../options/materialized.ts';
 import { nameOf, type NameLike } from '../options/named.ts';
 import type { TableOpConfig } from '../ops/table-forwarder.ts';
@@ -62,7 +63,7 @@ export class TimeWindowedCogroupedKStream<K, VOut> {
     });
     registerWindowGrace(merge, w.gracePeriodMs());
     const windowedSerde = r.keySerde === undefined ? undefined : timeWindowedSerde(r.keySerde, size);
-    return new KTable<Windowed<K>, VOut>(r.b, merge, windowedSerde, r.m.valueSerde, r.m.storeName, aggregateOrigin(r.config));
+    return new KTable<Windowed<K>, VOut>(r.b, merge, windowedSerde, r.m.valueSerde, r.m.storeName, aggregateOrigin(r.config, r.storeName, () => windowedValueGetter(r.storeName, 'window')));
   }
 }
 
@@ -96,6 +97,6 @@ export class SessionWindowedCogroupedKStream<K, VOut> {
     );
     registerWindowGrace(merge, w.gracePeriodMs() + w.inactivityGap());
     const windowedSerde = r.keySerde === undefined ? undefined : sessionWindowedSerde(r.keySerde);
-    return new KTable<Windowed<K>, VOut>(r.b, merge, windowedSerde, r.m.valueSerde, r.m.storeName, aggregateOrigin(r.config));
+    return new KTable<Windowed<K>, VOut>(r.b, merge, windowedSerde, r.m.valueSerde, r.m.storeName, aggregateOrigin(r.config, r.storeName, () => windowedValueGetter(r.storeName, 'session')));
   }
 }

@@ -38,16 +38,49 @@ export const EmitStrategy = {
   },
 };
 
+/** Where a tracker keeps its last emit time across restarts (the task's processor metadata). */
+export interface EmitTimeStore {
+  processorMetadataForKey(key: string): number | undefined;
+  addProcessorMetadataKeyValue(key: string, value: number): void;
+}
+
 /**
  * The per-processor state of emit-on-window-close: the wall-clock throttle and the close time
- * of the last emission (Kafka's TimeTracker + lastEmitWindowCloseTime). In memory only: after a
- * restart the first emission starts from 0 again (Kafka persists it with the committed offsets).
+ * of the last emission (Kafka's TimeTracker + lastEmitWindowCloseTime). Once attached to the
+ * task's processor metadata (keyed by the aggregate's store name, as Kafka), every new value is
+ * put there and committed with the input offsets (task/commit-metadata.ts), and the first read
+ * takes the value committed before a restart — read lazily, because the task receives its
+ * committed metadata after its processors' init(), before it processes anything. So windows
+ * emitted before a restart are not emitted again.
  */
 export class EmitFinalTracker {
   #nextTimeToEmit = 0;
-  lastEmitWindowCloseTime = -1;
+  #last = -1;
+  #store: { metadata: EmitTimeStore; key: string } | undefined;
+  #loaded = false;
 
   constructor(readonly strategy: EmitStrategy) {}
+
+  /** Keeps the last emit time in `metadata` under `key` (only for emit-on-window-close). */
+  attach(metadata: EmitTimeStore, key: string): void {
+    if (this.onClose) this.#store = { metadata, key };
+  }
+
+  /** The close time of the last emission; -1 before the first. */
+  get lastEmitWindowCloseTime(): number {
+    if (!this.#loaded) {
+      this.#loaded = true;
+      const committed = this.#store?.metadata.processorMetadataForKey(this.#store.key);
+      if (committed !== undefined && committed > this.#last) this.#last = committed;
+    }
+    return this.#last;
+  }
+
+  set lastEmitWindowCloseTime(closeTime: number) {
+    this.#loaded = true;
+    this.#last = closeTime;
+    this.#store?.metadata.addProcessorMetadataKeyValue(this.#store.key, closeTime);
+  }
 
   get onClose(): boolean {
     return this.strategy.type === EmitStrategyType.ON_WINDOW_CLOSE;

@@ -27,7 +27,8 @@ import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { StreamRecord } from '../../processor/record.ts';
 import { EmitFinalTracker } from './emit-strategy.ts';
 import type { WindowAggregateOptions } from './time-window-aggregate.ts';
-import { forwardLate, forwardWindowed, skipExpired, skipNullKey, WindowCloseClock } from './window-aggregate-support.ts';
+import { WindowedForwarder } from './windowed-forwarder.ts';
+import { forwardLate, skipExpired, skipNullKey, WindowCloseClock } from './window-aggregate-support.ts';
 
 export interface SessionAggregateOptions<K, V, VA> extends WindowAggregateOptions<K, V, VA> {
   /** Combines two sessions' aggregates when a record bridges them (null only for reduce's empty start). */
@@ -39,6 +40,7 @@ export function sessionWindowAggregateSupplier<K, V, VA>(windows: SessionWindows
   return () => {
     let ctx: InternalProcessorContext<Windowed<K>, Change<VA>>;
     let store: SessionStore<K, VA>;
+    let out: WindowedForwarder<K, VA>;
     const clock = new WindowCloseClock(windows.gracePeriodMs() + gap);
     const emit = new EmitFinalTracker(o.emitStrategy);
     const emitFinal = (closeTime: number, headers: StreamRecord<unknown, unknown>['headers'] | undefined): void => {
@@ -47,14 +49,16 @@ export function sessionWindowAggregateSupplier<K, V, VA>(windows: SessionWindows
       const lower = Math.max(0, emit.lastEmitWindowCloseTime);
       if (upper < 0 || upper < lower) return;
       for (const { key, value } of store.findSessionsByEndTime(lower, upper)) {
-        forwardWindowed(ctx, o, key, value, null, key.window.end, headers);
+        out.final(key, value, key.window.end, headers);
       }
       emit.lastEmitWindowCloseTime = closeTime;
     };
     return {
       init(context) {
         ctx = asInternal(context);
+        emit.attach(ctx, o.storeName);
         store = context.getStateStore<SessionStore<K, VA>>(o.storeName);
+        out = WindowedForwarder.create('session', store, ctx, o, emit.onClose);
         // Idle watermark (opt-in, task/idle-watermark.ts): move observed time, emit closed sessions.
         clock.followStore(store);
         clock.watch(context as ProcessorContext<unknown, unknown>, (closeTime) => emitFinal(closeTime, undefined));
@@ -82,13 +86,13 @@ export function sessionWindowAggregateSupplier<K, V, VA>(windows: SessionWindows
           if (window.start !== own.start || window.end !== own.end) {
             for (const session of merged) {
               store.remove(session.key);
-              if (!emit.onClose) forwardWindowed(ctx, o, session.key, null, session.value, session.key.window.end, record.headers);
+              if (!emit.onClose) out.update(session.key, null, session.value, session.key.window.end, record.headers);
             }
           }
           const newAgg = o.aggregator(record.key, record.value, agg);
           const key: Windowed<K> = { key: record.key, window };
           store.put(key, newAgg);
-          if (!emit.onClose) forwardWindowed(ctx, o, key, newAgg, null, window.end, record.headers);
+          if (!emit.onClose) out.update(key, newAgg, null, window.end, record.headers);
         }
         emitFinal(closeTime, record.headers);
       },

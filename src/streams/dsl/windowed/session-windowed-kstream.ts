@@ -14,6 +14,7 @@ import { Serdes } from '../../serde/serdes.ts';
 import { sessionWindowedSerde, type Windowed } from '../../serde/windowed-serdes.ts';
 import type { SessionWindows } from '../../windows/session-windows.ts';
 import { KTable, aggregateOrigin } from '../ktable.ts';
+import { windowedValueGetter } from './windowed-value-getter.ts';
 import { Materialized } from '../options/materialized.ts';
 import type { NameLike } from '../options/named.ts';
 import { sessionWindowAggregateSupplier } from './session-window-aggregate.ts';
@@ -86,7 +87,7 @@ export class SessionWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
       w.gracePeriodMs() + w.inactivityGap(),
     );
     const windowedSerde = keySerde === undefined ? undefined : sessionWindowedSerde(keySerde);
-    return new KTable<Windowed<K>, VA>(b, node, windowedSerde, valueSerde, m.storeName, aggregateOrigin(config));
+    return new KTable<Windowed<K>, VA>(b, node, windowedSerde, valueSerde, m.storeName, aggregateOrigin(config, storeName, () => windowedValueGetter(storeName, 'session')));
   }
 }
 

@@ -37,7 +37,8 @@ import type { Change } from '../ops/change.ts';
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import { EmitFinalTracker } from './emit-strategy.ts';
 import type { WindowAggregateOptions } from './time-window-aggregate.ts';
-import { forwardLate, forwardWindowed, skipExpired, skipNullKeyOrValue, WindowCloseClock } from './window-aggregate-support.ts';
+import { WindowedForwarder } from './windowed-forwarder.ts';
+import { forwardLate, skipExpired, skipNullKeyOrValue, WindowCloseClock } from './window-aggregate-support.ts';
 
 type Vat<VA> = ValueAndTimestamp<VA | null>;
 
@@ -46,6 +47,7 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
   return () => {
     let ctx: InternalProcessorContext<Windowed<K>, Change<VA>>;
     let store: WindowStore<K, Vat<VA>>;
+    let out: WindowedForwarder<K, VA>;
     const clock = new WindowCloseClock(windows.gracePeriodMs());
     /** Whether the record being processed was added to at least one window. */
     let applied = false;
@@ -58,7 +60,7 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
         const newAgg = o.aggregator(record.key, record.value, oldAgg);
         const timestamp = oldAgg === null ? record.timestamp : Math.max(record.timestamp, vat.timestamp);
         store.put(record.key, { value: newAgg, timestamp }, window.start);
-        if (!emit.onClose) forwardWindowed(ctx, o, { key: record.key, window }, newAgg, oldAgg, timestamp, record.headers);
+        if (!emit.onClose) out.update({ key: record.key, window }, newAgg, oldAgg, timestamp, record.headers);
       } else {
         skipExpired(ctx, record, formatWindow(window, true), closeTime, clock.observed);
       }
@@ -69,7 +71,7 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
     const createCurrentRight = (record: StreamRecord<K, V>, rightAgg: Vat<VA>): void => {
       const window = win(record.timestamp + 1);
       store.put(record.key, rightAgg, window.start);
-      if (!emit.onClose) forwardWindowed(ctx, o, { key: record.key, window }, rightAgg.value, null, rightAgg.timestamp, record.headers);
+      if (!emit.onClose) out.update({ key: record.key, window }, rightAgg.value, null, rightAgg.timestamp, record.headers);
     };
 
     const createPreviousRight = (start: number, record: StreamRecord<K, V>, closeTime: number): void => {
@@ -148,7 +150,7 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
       if (upper < 0) return;
       const lower = emit.lastEmitWindowCloseTime === -1 ? 0 : Math.max(0, emit.lastEmitWindowCloseTime - d);
       for (const { key, value } of store.fetchAll(lower, upper)) {
-        forwardWindowed(ctx, o, key, value.value, null, value.timestamp, headers);
+        out.final(key, value.value, value.timestamp, headers);
       }
       emit.lastEmitWindowCloseTime = closeTime;
     };
@@ -156,7 +158,9 @@ export function slidingWindowAggregateSupplier<K, V, VA>(windows: SlidingWindows
     return {
       init(context) {
         ctx = asInternal(context);
+        emit.attach(ctx, o.storeName);
         store = context.getStateStore<WindowStore<K, Vat<VA>>>(o.storeName);
+        out = WindowedForwarder.create('window', store, ctx, o, emit.onClose);
         // A right window starts 1 ms after its record: the store's time runs up to 1 ms ahead.
         clock.followStore(store, 1);
         // Idle watermark (opt-in, task/idle-watermark.ts): move observed time, emit closed windows.

@@ -30,7 +30,8 @@ import type { Change } from '../ops/change.ts';
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { StreamRecord } from '../../processor/record.ts';
 import { EmitFinalTracker, type EmitStrategy } from './emit-strategy.ts';
-import { forwardLate, forwardWindowed, skipExpired, skipNullKey, WindowCloseClock, type WindowedOutputs } from './window-aggregate-support.ts';
+import { WindowedForwarder } from './windowed-forwarder.ts';
+import { forwardLate, skipExpired, skipNullKey, WindowCloseClock, type WindowedOutputs } from './window-aggregate-support.ts';
 
 export interface WindowAggregateOptions<K, V, VA> extends WindowedOutputs {
   storeName: string;
@@ -44,6 +45,7 @@ export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: W
   return () => {
     let ctx: InternalProcessorContext<Windowed<K>, Change<VA>>;
     let store: WindowStore<K, ValueAndTimestamp<VA>>;
+    let out: WindowedForwarder<K, VA>;
     const clock = new WindowCloseClock(windows.gracePeriodMs());
     const emit = new EmitFinalTracker(o.emitStrategy);
     const size = windows.size();
@@ -54,14 +56,16 @@ export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: W
       const lower = emit.lastEmitWindowCloseTime === -1 ? 0 : Math.max(0, emit.lastEmitWindowCloseTime - size) + 1;
       if (emit.lastEmitWindowCloseTime !== -1 && sameWindows(windows, upper, lower - 1)) return;
       for (const { key, value } of store.fetchAll(lower, upper)) {
-        forwardWindowed(ctx, o, key, value.value, null, value.timestamp, headers);
+        out.final(key, value.value, value.timestamp, headers);
       }
       emit.lastEmitWindowCloseTime = closeTime;
     };
     return {
       init(context) {
         ctx = asInternal(context);
+        emit.attach(ctx, o.storeName);
         store = context.getStateStore<WindowStore<K, ValueAndTimestamp<VA>>>(o.storeName);
+        out = WindowedForwarder.create('window', store, ctx, o, emit.onClose);
         clock.followStore(store);
         clock.watch(context as ProcessorContext<unknown, unknown>, (closeTime) => emitFinal(closeTime, undefined));
       },
@@ -80,7 +84,7 @@ export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: W
             const timestamp = previous === undefined || previous.value === null ? record.timestamp : Math.max(record.timestamp, previous.timestamp);
             const newAgg = o.aggregator(record.key, record.value, oldAgg);
             store.put(record.key, { value: newAgg, timestamp }, start);
-            if (!emit.onClose) forwardWindowed(ctx, o, { key: record.key, window }, newAgg, oldAgg, timestamp, record.headers);
+            if (!emit.onClose) out.update({ key: record.key, window }, newAgg, oldAgg, timestamp, record.headers);
           } else {
             skipExpired(ctx, record, formatWindow(window, false), closeTime, clock.observed);
           }

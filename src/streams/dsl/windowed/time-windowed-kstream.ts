@@ -21,6 +21,7 @@ import { timeWindowedSerde } from '../../serde/windowed-serdes.ts';
 import { SlidingWindows } from '../../windows/sliding-windows.ts';
 import type { TimeWindows } from '../../windows/time-windows.ts';
 import { KTable, aggregateOrigin } from '../ktable.ts';
+import { windowedValueGetter } from './windowed-value-getter.ts';
 import { Materialized } from '../options/materialized.ts';
 import type { NameLike } from '../options/named.ts';
 import type { Change } from '../ops/change.ts';
@@ -90,7 +91,7 @@ export class TimeWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
       return supplier as ProcessorSupplier<K, V, unknown, unknown>;
     }, w.gracePeriodMs());
     const windowedSerde = keySerde === undefined ? undefined : timeWindowedSerde(keySerde, size);
-    return new KTable<Windowed<K>, VA>(b, node, windowedSerde, valueSerde, m.storeName, aggregateOrigin(config));
+    return new KTable<Windowed<K>, VA>(b, node, windowedSerde, valueSerde, m.storeName, aggregateOrigin(config, storeName, () => windowedValueGetter(storeName, 'window')));
   }
 }
 

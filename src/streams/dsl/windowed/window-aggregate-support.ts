@@ -5,9 +5,10 @@
  * how they forward a windowed table update, and their clock (WindowCloseClock: observed stream
  * time and the close time derived from it, moved by records and by the opt-in idle watermark).
  *
- * Forwarding: windowed stores have no cache, so every update is forwarded when it happens as
- * Change(newAgg, oldAgg when sendOldValues else null), with the timestamp the processor computed
- * (time/sliding windows: max record timestamp in the window; sessions: the session end).
+ * Forwarding (forwardWindowed): Change(newAgg, oldAgg when sendOldValues else null), with the
+ * timestamp the processor computed (time/sliding windows: max record timestamp in the window;
+ * sessions: the session end) — directly, or from the store's record cache when it flushes
+ * (windowed-forwarder.ts decides which).
  */
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import { makeRecord, type StreamRecord } from '../../processor/record.ts';

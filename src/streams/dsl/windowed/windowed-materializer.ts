@@ -14,10 +14,14 @@
  * Retention is Materialized.withRetention, else the Kafka default: long enough that a window is
  * never dropped before it closes (the windowed operators compute and check it). Store type comes from the Materialized, else the
  * application's defaultStoreType; serdes from the Materialized, else upstream, else the default
- * serdes. Logging follows the Materialized; caching does not apply (windowed stores have none).
+ * serdes. Logging follows the Materialized. Caching follows it too (on by default, as Kafka's
+ * Materialized; `withCachingDisabled()` turns it off): the store gets a record cache on the stream
+ * thread's shared cache (none when statestore.cache.max.bytes is 0), and the aggregate processors
+ * forward their updates when the cache flushes them (windowed-forwarder.ts).
  */
 import type { Serde } from '../../serde/serde.ts';
 import type { StateStore } from '../../state/store-types.ts';
+import { DEFAULT_CACHE_MAX_BYTES } from '../../state/cache/thread-cache.ts';
 import { WindowStores } from '../../state/window/window-stores.ts';
 import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
 import type { Materialized } from '../options/materialized.ts';
@@ -58,18 +62,19 @@ export class WindowedMaterializer implements StoreFactory {
     const persistent = (m.storeType ?? options?.defaultStoreType ?? 'memory') === 'leveldb';
     const { keySerde, valueSerde } = resolveStoreSerdes(this.name, this.keySerde, this.valueSerde, options);
     const { retentionMs, windowSizeMs } = this.shape;
-    if (this.shape.kind === 'session') {
-      const supplier = persistent ? WindowStores.persistentSessionStore(this.name, retentionMs) : WindowStores.inMemorySessionStore(this.name, retentionMs);
-      const builder = WindowStores.sessionStoreBuilder(supplier, keySerde, valueSerde);
-      if (m.loggingEnabled) builder.withLoggingEnabled({ ...m.topicConfig });
-      else builder.withLoggingDisabled();
-      return builder.build();
-    }
     const windowOptions = { retentionMs, windowSizeMs };
-    const supplier = persistent ? WindowStores.persistentWindowStore(this.name, windowOptions) : WindowStores.inMemoryWindowStore(this.name, windowOptions);
-    const builder = WindowStores.timestampedWindowStoreBuilder(supplier, keySerde, valueSerde);
+    const builder =
+      this.shape.kind === 'session'
+        ? WindowStores.sessionStoreBuilder(persistent ? WindowStores.persistentSessionStore(this.name, retentionMs) : WindowStores.inMemorySessionStore(this.name, retentionMs), keySerde, valueSerde)
+        : WindowStores.timestampedWindowStoreBuilder(
+            persistent ? WindowStores.persistentWindowStore(this.name, windowOptions) : WindowStores.inMemoryWindowStore(this.name, windowOptions),
+            keySerde,
+            valueSerde,
+          );
     if (m.loggingEnabled) builder.withLoggingEnabled({ ...m.topicConfig });
     else builder.withLoggingDisabled();
-    return builder.build();
+    const cacheBytes = options?.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+    if (m.cachingEnabled && cacheBytes > 0) builder.withCachingEnabled(cacheBytes);
+    return builder.build(options);
   }
 }

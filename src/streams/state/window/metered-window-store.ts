@@ -12,6 +12,11 @@
  * Serde topic: the store's changelog topic, or `<applicationId>-<store>-changelog` when the
  * store is not logged — as Kafka Streams passes it to serdes.
  *
+ * setFlushListener(listener, sendOldValues): with a record cache below, `listener` gets each
+ * flushed entry typed — (windowed key, new value or null, old value or null, the timestamp of
+ * the write that made it dirty) — and the call returns true; without a cache it returns false
+ * (Kafka's WrappedStateStore.setFlushListener contract, used by the DSL's windowed aggregations).
+ *
  * The runtime's hooks (flushCache, commit, committedChangelogOffset, restore) delegate to the
  * bytes store, so the task treats a windowed store like any other stack; the serde topic,
  * init() and those hooks are shared with MeteredKeyValueStore (metered-store-base.ts).
@@ -27,6 +32,9 @@ import type { SessionBytesStore, SessionEntryBytes } from './session-bytes-store
 import type { WindowBytesStore, WindowEntryBytes } from './window-bytes-store.ts';
 import type { SessionStore, WindowStore, WindowStoreIterator } from './window-store-types.ts';
 import { processLogger } from '../../../logging/logger.ts';
+
+/** A typed flushed cache entry of a window or session store (see the file comment). */
+export type WindowedFlushListener<K, V> = (key: Windowed<K>, newValue: V | null, oldValue: V | null, timestamp: number) => void;
 
 /** Deserializes one materialised entry per step. */
 function lazy<T, K, V>(items: readonly T[], map: (item: T) => KeyValue<K, V>): KeyValueIterator<K, V> {
@@ -60,6 +68,22 @@ abstract class MeteredBase<S extends SegmentedStoreBase> extends MeteredStoreBas
     this.metrics.record(this.name, 'restore', records.length);
     return this.inner.restore(records);
   }
+  /** Registers a typed flush listener; `window(time, sub)` gives an entry's window bounds. */
+  protected listen<K, V>(
+    listener: WindowedFlushListener<K, V>,
+    sendOldValues: boolean,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    window: (time: number, sub: number) => { start: number; end: number },
+  ): boolean {
+    const value = (bytes: Buffer | null): V | null => (bytes === null ? null : valueSerde.deserialize(this.topic, bytes));
+    return this.inner.setFlushListener(
+      (key, time, sub, newBytes, oldBytes, timestamp) =>
+        listener({ key: keySerde.deserialize(this.topic, key), window: window(time, sub) }, value(newBytes), value(oldBytes), timestamp),
+      sendOldValues,
+    );
+  }
+
   protected expired(time: number): void {
     this.#expired++;
     this.metrics.record(this.name, 'expired-window-record-drop');
@@ -89,6 +113,10 @@ export class MeteredWindowStore<K, V> extends MeteredBase<WindowBytesStore> impl
   }
   get retainDuplicates(): boolean {
     return this.inner.retainDuplicates;
+  }
+
+  setFlushListener(listener: WindowedFlushListener<K, V>, sendOldValues: boolean): boolean {
+    return this.listen(listener, sendOldValues, this.keySerde, this.valueSerde, (start) => windowOf(start, this.inner.windowSizeMs));
   }
 
   put(key: K, value: V | null, windowStart: number): void {
@@ -175,10 +203,7 @@ export class MeteredWindowStore<K, V> extends MeteredBase<WindowBytesStore> impl
   #windowed(entries: WindowEntryBytes[]): KeyValueIterator<Windowed<K>, V> {
     const size = this.inner.windowSizeMs;
     return lazy(entries, (e) => ({
-      key: {
-        key: this.keySerde.deserialize(this.topic, e.key),
-        window: { start: e.time, end: e.time > Number.MAX_SAFE_INTEGER - size ? Number.MAX_SAFE_INTEGER : e.time + size },
-      },
+      key: { key: this.keySerde.deserialize(this.topic, e.key), window: windowOf(e.time, size) },
       value: this.valueSerde.deserialize(this.topic, e.value),
     }));
   }
@@ -192,6 +217,10 @@ export class MeteredSessionStore<K, V> extends MeteredBase<SessionBytesStore> im
     loggingEnabled: boolean,
   ) {
     super(inner, loggingEnabled);
+  }
+
+  setFlushListener(listener: WindowedFlushListener<K, V>, sendOldValues: boolean): boolean {
+    return this.listen(listener, sendOldValues, this.keySerde, this.valueSerde, (end, start) => ({ start, end }));
   }
 
   put(sessionKey: Windowed<K>, aggregate: V | null): void {
@@ -242,4 +271,9 @@ export class MeteredSessionStore<K, V> extends MeteredBase<SessionBytesStore> im
       value: this.valueSerde.deserialize(this.topic, e.value),
     }));
   }
+}
+
+/** A window's bounds from its start and size; the end saturates at the largest safe integer. */
+function windowOf(start: number, size: number): { start: number; end: number } {
+  return { start, end: start > Number.MAX_SAFE_INTEGER - size ? Number.MAX_SAFE_INTEGER : start + size };
 }

@@ -15,13 +15,18 @@
  * puts go to the cache and are logged when the cache flushes them (at commit or eviction), once
  * per entry however often it was updated; restored records bypass the cache. Without one, every
  * put is written and logged at once (Kafka's behaviour with caching disabled).
+ *
+ * setFlushListener(): an operator (the DSL's windowed aggregations) hears about each flushed
+ * entry AFTER it was logged, with the value below it as old value when it asked for old values —
+ * Kafka's CachingWindowStore / CachingSessionStore setFlushListener. Returns false (and keeps
+ * nothing) when the store has no cache: the operator must then forward each update itself.
  */
 import type { RestoreRecord } from '../bytes-store.ts';
 import type { StateStore, StoreContext } from '../store-types.ts';
 import { WindowChangeLogger, restoredValue } from './change-logger.ts';
 import type { EntryKeySchema, SegmentBacking } from './segment-backing.ts';
 import { Segments } from './segments.ts';
-import { CachingSegmentBacking } from './caching-segment-backing.ts';
+import { CachingSegmentBacking, type SegmentFlushHook } from './caching-segment-backing.ts';
 
 export interface SegmentedStoreOptions {
   /** How long entries are kept, measured against the store's observed stream time. */
@@ -38,6 +43,7 @@ export abstract class SegmentedStoreBase implements StateStore {
   protected logger: WindowChangeLogger | undefined;
   /** The record cache, when the inner backing is one. */
   protected readonly cache: CachingSegmentBacking | undefined;
+  #listener: SegmentFlushHook | undefined;
   #open = false;
 
   constructor(
@@ -76,11 +82,24 @@ export abstract class SegmentedStoreBase implements StateStore {
     this.segments.load(this.inner);
     const logger = this.options.logging ? new WindowChangeLogger(this.name, context, this.options.timestamped) : undefined;
     this.logger = logger;
-    if (this.cache !== undefined && logger !== undefined) {
+    if (this.cache !== undefined) {
       const schema = this.schema;
-      this.cache.onFlush = (key, time, sub, value, _old, timestamp) => logger.log(schema.encode(key, time, sub), value, timestamp);
+      // Log first, then tell the operator: Kafka's caching stores write (and so log) below before
+      // calling the flush listener.
+      this.cache.onFlush = (key, time, sub, value, old, timestamp) => {
+        logger?.log(schema.encode(key, time, sub), value, timestamp);
+        this.#listener?.(key, time, sub, value, old, timestamp);
+      };
     }
     this.#open = true;
+  }
+
+  /** See the file comment; `sendOldValues` makes the cache read the value below at each flush. */
+  setFlushListener(listener: SegmentFlushHook, sendOldValues: boolean): boolean {
+    if (this.cache === undefined) return false;
+    this.#listener = listener;
+    this.cache.sendOldValues = sendOldValues;
+    return true;
   }
 
   isOpen(): boolean {

@@ -18,6 +18,7 @@ export async function streamJoinHarness(
   join: (s1: KStream<number, string>, s2: KStream<number, string>) => KStream<number, string>,
   configure?: (topology: Topology) => void,
   storeType: 'memory' | 'leveldb' = 'memory',
+  driverConfig: { outerJoinEmitIntervalMs?: number } = {},
 ) {
   const b = new StreamsBuilder();
   const s1 = b.stream('topic1', Consumed.with(I, S));
@@ -26,7 +27,7 @@ export async function streamJoinHarness(
   join(s1, s2).process(c.supplier);
   const topology = b.build();
   configure?.(topology);
-  const driver = await TopologyTestDriver.create(topology, { logger: quiet, defaultStoreType: storeType });
+  const driver = await TopologyTestDriver.create(topology, { logger: quiet, defaultStoreType: storeType, ...driverConfig });
   return {
     driver,
     topology,

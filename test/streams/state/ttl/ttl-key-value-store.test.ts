@@ -2,6 +2,9 @@
 // time reads as absent, aggregations restart from the initializer, and a sweep at commit deletes
 // expired entries through the stack (changelog tombstone, coherent cache). Driven through the
 // TopologyTestDriver with memory and LevelDB stores, caching on and off.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Consumed } from '../../../../src/streams/dsl/options/consumed.ts';
 import { Grouped } from '../../../../src/streams/dsl/options/grouped.ts';
@@ -144,5 +147,55 @@ describe('Stores builder withTtl', () => {
     expect(() => Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('plain'), S, S).withTtl(1_000)).toThrow(/timestampedKeyValueStoreBuilder/);
     expect(() => Materialized.as('x').withTtl(0)).toThrow(/positive whole number/);
     expect(() => Materialized.as('x').withTtl(1.5)).toThrow(/positive whole number/);
+  });
+});
+
+describe('TTL across a restart on a reused LevelDB state directory', () => {
+  it('entries written before the restart expire by the stream time seen after it, and the sweep logs their tombstones', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'tributary-ttl-restart-'));
+    const open = async () => {
+      const builder = new StreamsBuilder();
+      builder
+        .stream('in', Consumed.with(S, S))
+        .groupByKey(Grouped.with(S, S))
+        .count(Materialized.as<string, number>('counts').withStoreType(StoreType.LEVELDB).withTtl(TTL))
+        .toStream()
+        .to('out', Produced.with(S, L));
+      const driver = await TopologyTestDriver.create(builder.build(), { applicationId: APP, stateDir, initialWallClockTimeMs: 0 });
+      return { driver, input: driver.createInputTopic('in', S, S), out: driver.createOutputTopic('out', S, L), changelog: driver.createOutputTopic(`${APP}-counts-changelog`, S, Serdes.bytes()) };
+    };
+    try {
+      const first = await open();
+      first.input.pipeInput('a', 'x', 1_000);
+      first.input.pipeInput('a', 'x', 2_000);
+      first.input.pipeInput('b', 'x', 6_000);
+      await first.driver.close();
+
+      const second = await open();
+      try {
+        const store = () => second.driver.getKeyValueStore<string, number>('counts')!;
+        // Read back from LevelDB, timestamps included: both still live (no stream time yet).
+        expect([store().get('a'), store().get('b')]).toEqual([2, 1]);
+        second.input.pipeInput('c', 'x', 12_000); // a (2 s) is 10 s old: expired; b (6 s) is not
+        expect([store().get('a'), store().get('b'), store().get('c')]).toEqual([undefined, 1, 1]);
+        // The first sweep after the restart runs at once and logs a's tombstone.
+        const tombstonesOf = () => second.changelog.readKeyValuesToList().filter((kv) => kv.value === null).map((kv) => kv.key).sort();
+        expect(tombstonesOf()).toEqual(['a']);
+        second.input.pipeInput('a', 'x', 12_500);
+        second.input.pipeInput('b', 'x', 12_600);
+        expect(second.out.readKeyValuesToList()).toEqual([
+          { key: 'c', value: 1 },
+          { key: 'a', value: 1 }, // restarted from the initializer
+          { key: 'b', value: 2 },
+        ]);
+        second.input.pipeInput('d', 'x', 30_000); // everything else expired: the sweep tombstones them
+        expect(tombstonesOf()).toEqual(['a', 'b', 'c']);
+        expect([...store().all()].map((kv) => kv.key)).toEqual(['d']);
+      } finally {
+        await second.driver.close();
+      }
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });
