@@ -19,7 +19,6 @@
  * Timing is the tools' own (records/s as each prints it); the runs are interleaved so that load
  * from elsewhere on a shared machine falls on both brokers alike.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBrokerProcess } from '../../lib/broker-process.ts';
@@ -28,6 +27,7 @@ import type { WorkloadResult } from '../../lib/results.ts';
 import { failedResult, type Suite, type SuiteOptions } from '../../lib/suite.ts';
 import { peerRow, runInterleaved, type PeerSide, type Side } from './interleaved.ts';
 import { parseConsumerPerf, parseProducerPerf } from './perf-output.ts';
+import { runTool } from './run-tool.ts';
 
 const PRODUCE = 'peer-kafka-producer-perf-100b';
 const CONSUME = 'peer-kafka-consumer-perf-100b';
@@ -38,27 +38,6 @@ const RECORD_BYTES = 100;
 function kafkaHome(): string | undefined {
   const home = process.env.KAFKA_HOME;
   return home !== undefined && existsSync(join(home, 'bin/kafka-producer-perf-test.sh')) ? home : undefined;
-}
-
-/** Runs a tool to completion; resolves with stdout, rejects with the tail of its output. */
-function runTool(script: string, args: readonly string[], timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(script, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`${script} exited with ${code}: ${(err || out).slice(-600)}`));
-    });
-  });
 }
 
 /** The producer tool on `topic` (N × 100 B, acks=1, unthrottled): its records/s. */
