@@ -6,6 +6,11 @@
  * Inputs (environment): KAFKA_BOOTSTRAP, host:port of a running Kafka broker (PLAINTEXT; single
  * node, with transaction.state.log.replication.factor=1 and transaction.state.log.min.isr=1 so
  * its transaction coordinator can start). Without it only the bundled broker is measured.
+ * BENCH_TRIBUTARY_FSYNC=never starts the bundled broker with `--fsync never`. Its default
+ * ('acks-all') fdatasyncs every acks=all produce and every transaction state change before it
+ * answers. Kafka's defaults (log.flush.interval.messages unbounded) never fsync and rely on
+ * replication instead, so `never` is the like-for-like durability setting against a Kafka that
+ * runs with its defaults. The row's note says which setting was used.
  *
  * Per round and broker, each on fresh 1-partition topics (N = --records, default 200 000, 100 B
  * values, null keys):
@@ -77,7 +82,11 @@ export const kafkaTxnPeerSuite: Suite = {
     const records = options.records ?? DEFAULT_RECORDS;
     const runs = options.runs ?? DEFAULT_RUNS;
     const kafka = process.env.KAFKA_BOOTSTRAP;
-    const broker = await startBrokerProcess(['--group-initial-rebalance-delay-ms', '0']);
+    const fsync = process.env.BENCH_TRIBUTARY_FSYNC;
+    if (fsync !== undefined && fsync !== 'never' && fsync !== 'acks-all') {
+      return selected.map((w) => failedResult(w, `BENCH_TRIBUTARY_FSYNC must be never or acks-all, not ${JSON.stringify(fsync)}`));
+    }
+    const broker = await startBrokerProcess(['--group-initial-rebalance-delay-ms', '0', ...(fsync === undefined ? [] : ['--fsync', fsync])]);
     let samples;
     try {
       const sides = [...(kafka ? [txnSide('kafka', kafka, records, options.maxWaitMs)] : []), txnSide('tributary', broker.bootstrap, records, options.maxWaitMs)];
@@ -87,6 +96,9 @@ export const kafkaTxnPeerSuite: Suite = {
     } finally {
       await broker.stop();
     }
-    return selected.map((w) => peerRow(w, records, RECORD_BYTES, samples.of(w, 'tributary'), samples.of(w, 'kafka')));
+    return selected.map((w) => {
+      const row = peerRow(w, records, RECORD_BYTES, samples.of(w, 'tributary'), samples.of(w, 'kafka'));
+      return { ...row, note: `Tributary fsync ${fsync ?? 'acks-all'}; ${row.note ?? ''}` };
+    });
   },
 };
