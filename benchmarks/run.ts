@@ -26,12 +26,15 @@ import { brokerSuite } from './broker/suite.ts';
 import { packageSuite } from './package/suite.ts';
 import { peerSuite } from './peers/suite.ts';
 import { kafkaPeerSuite } from './peers/kafka/suite.ts';
+import { kafkaSecurityPeerSuite } from './peers/kafka/security-suite.ts';
+import { kafkaStreamsPeerSuite } from './peers/kafka/streams-suite.ts';
+import { kafkaTxnPeerSuite } from './peers/kafka/txn-suite.ts';
 import { pipelineSuite } from './pipeline/suite.ts';
 import { streamsSuite } from './streams/suite.ts';
 import { asyncSuite } from './streams/async-enrichment.ts';
 
 /** In run order. */
-export const SUITES: readonly Suite[] = [streamsSuite, asyncSuite, brokerSuite, pipelineSuite, packageSuite, peerSuite, kafkaPeerSuite];
+export const SUITES: readonly Suite[] = [streamsSuite, asyncSuite, brokerSuite, pipelineSuite, packageSuite, peerSuite, kafkaPeerSuite, kafkaTxnPeerSuite, kafkaSecurityPeerSuite, kafkaStreamsPeerSuite];
 
 interface Args extends SuiteOptions {
   readonly names: readonly string[];

@@ -4,6 +4,11 @@
  * loop. Started on a fresh data directory; stop() kills it (SIGTERM, then SIGKILL after 5 s) and
  * removes the directory. The bootstrap address is read from the "listening on HOST:PORT" line.
  *
+ * With `--config FILE` among the arguments the listeners come from that file (its `listeners=`,
+ * e.g. PLAINTEXT + SSL + SASL_SSL on port 0), so no `--port 0` is added; `banner` holds what the
+ * broker printed up to its "listening on" line, including the "listener NAME (PROTOCOL) on
+ * HOST:PORT" lines (listenerAddress reads them).
+ *
  * `{ dataDir }` starts it on an existing directory instead (e.g. one holding logs, to time a
  * restart); the caller owns that directory and stop() leaves it in place. `stop('SIGKILL')` kills
  * it without a clean shutdown, so the next start on the same directory runs log recovery.
@@ -17,6 +22,8 @@ import { repoRoot } from './results.ts';
 export interface BrokerProcess {
   readonly bootstrap: string;
   readonly pid: number;
+  /** stdout up to and including the "listening on" line. */
+  readonly banner: string;
   /** SIGTERM (default; SIGKILL after 5 s) or SIGKILL (a crash); removes a temp data dir. */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
@@ -29,7 +36,8 @@ export interface BrokerProcessOptions {
 export async function startBrokerProcess(extraArgs: readonly string[] = [], options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tributary-bench-broker-')));
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'bin/tributary.js'), 'broker', '--data-dir', dataDir, '--port', '0', ...extraArgs], {
+  const port = extraArgs.includes('--config') ? [] : ['--port', '0'];
+  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'bin/tributary.js'), 'broker', '--data-dir', dataDir, ...port, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -45,6 +53,7 @@ export async function startBrokerProcess(extraArgs: readonly string[] = [], opti
   return {
     bootstrap,
     pid: child.pid ?? -1,
+    banner: out,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -56,4 +65,11 @@ export async function startBrokerProcess(extraArgs: readonly string[] = [], opti
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** "HOST:PORT" of the listener named `name` in a broker banner; throws naming what is missing. */
+export function listenerAddress(banner: string, name: string): string {
+  const m = new RegExp(`listener ${name} \\(\\w+\\) on (\\S+)`).exec(banner);
+  if (m === null) throw new Error(`the broker printed no "listener ${name} (...) on HOST:PORT" line: ${banner.slice(0, 400)}`);
+  return m[1]!;
 }

@@ -20,8 +20,8 @@ import { failedResult, type Reference, type Suite, type SuiteOptions } from '../
 import { ALL_WORKLOADS, SOURCE_TOPIC_ONE, SOURCE_TOPIC_TWO } from './simple-benchmark.ts';
 
 export const DEFAULT_RECORDS = 1_000_000;
-const KEY_SPACE = 10_000;
-const VALUE_SIZE = 1024;
+export const KEY_SPACE = 10_000;
+export const VALUE_SIZE = 1024;
 
 const KS = 'Kafka Streams 2.1.1 (in-memory stores)';
 /** Kafka Streams 2.1.1 on this class of machine, records/s (BENCHMARKS.md, "Reference figures"). */

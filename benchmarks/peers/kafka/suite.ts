@@ -11,21 +11,23 @@
  *                    still measure the bundled broker and the Kafka column stays empty.
  * Without KAFKA_HOME every workload returns a row saying so; the suite is not in the default run.
  *
- * Steps, per run r = 1..R (--runs, default 3) and per broker in the order Kafka, Tributary: create
- * topic `peer-kafka-<r>-<ms>` (1 partition) with the bundled client, run the producer tool
- * (N × 100 B, acks=1, --throughput -1), then the consumer tool reading those N records. Rows
- * are Tributary's medians; metrics hold Kafka's medians, the ratios and every run's figure.
+ * Steps, per round r = 1..R (--runs, default 3) and per broker in the order Kafka, Tributary
+ * (interleaved.ts): create topic `peer-kafka-<r>-<ms>` (1 partition) with the bundled client, run
+ * the producer tool (N × 100 B, acks=1, --throughput -1), then the consumer tool reading those N
+ * records. Rows are Tributary's medians; metrics hold Kafka's medians, the per-round ratios and
+ * every round's figure and load average.
  * Timing is the tools' own (records/s as each prints it); the runs are interleaved so that load
  * from elsewhere on a shared machine falls on both brokers alike.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBrokerProcess } from '../../lib/broker-process.ts';
 import { createTopic } from '../../lib/data-loader.ts';
 import type { WorkloadResult } from '../../lib/results.ts';
-import { failedResult, median, type Suite, type SuiteOptions } from '../../lib/suite.ts';
+import { failedResult, type Suite, type SuiteOptions } from '../../lib/suite.ts';
+import { peerRow, runInterleaved, type PeerSide, type Side } from './interleaved.ts';
 import { parseConsumerPerf, parseProducerPerf } from './perf-output.ts';
+import { runTool } from './run-tool.ts';
 
 const PRODUCE = 'peer-kafka-producer-perf-100b';
 const CONSUME = 'peer-kafka-consumer-perf-100b';
@@ -38,55 +40,24 @@ function kafkaHome(): string | undefined {
   return home !== undefined && existsSync(join(home, 'bin/kafka-producer-perf-test.sh')) ? home : undefined;
 }
 
-/** Runs a tool to completion; resolves with stdout, rejects with the tail of its output. */
-function runTool(script: string, args: readonly string[], timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(script, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`${script} exited with ${code}: ${(err || out).slice(-600)}`));
-    });
-  });
-}
-
-/** One producer-tool run and one consumer-tool run on a fresh topic; records/s of each. */
-async function measure(home: string, bootstrap: string, topic: string, records: number, timeoutMs: number): Promise<[number, number]> {
-  await createTopic(bootstrap, topic, 1);
-  const bin = (tool: string): string => join(home, 'bin', tool);
+/** The producer tool on `topic` (N × 100 B, acks=1, unthrottled): its records/s. */
+async function producerTool(home: string, bootstrap: string, topic: string, records: number, timeoutMs: number): Promise<number> {
   const produced = await runTool(
-    bin('kafka-producer-perf-test.sh'),
+    join(home, 'bin', 'kafka-producer-perf-test.sh'),
     ['--topic', topic, '--num-records', String(records), '--record-size', String(RECORD_BYTES), '--throughput', '-1', '--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=1'],
     timeoutMs,
   );
-  // Kafka before 2.2 knows only --broker-list; newer ones prefer (4.0: require) --bootstrap-server.
-  const help = await runTool(bin('kafka-consumer-perf-test.sh'), ['--help'], timeoutMs).catch((e: Error) => e.message);
-  const server = help.includes('--bootstrap-server') ? '--bootstrap-server' : '--broker-list';
-  const consumed = await runTool(bin('kafka-consumer-perf-test.sh'), [server, bootstrap, '--topic', topic, '--messages', String(records), '--timeout', '60000'], timeoutMs);
-  return [parseProducerPerf(produced).recordsPerSec, parseConsumerPerf(consumed).recordsPerSec];
+  return parseProducerPerf(produced).recordsPerSec;
 }
 
-function row(workload: string, records: number, ours: number[], theirs: number[]): WorkloadResult {
-  const m = median(ours);
-  const metrics: Record<string, number> = { runs: ours.length };
-  ours.forEach((v, i) => (metrics[`tributaryRun${i + 1}`] = Math.round(v)));
-  if (theirs.length > 0) {
-    const k = median(theirs);
-    metrics.kafkaRecordsPerSec = Math.round(k);
-    metrics.ratio = Math.round((m / k) * 100) / 100;
-    theirs.forEach((v, i) => (metrics[`kafkaRun${i + 1}`] = Math.round(v)));
-  }
-  const note = theirs.length > 0 ? 'median of interleaved runs; ratio = Tributary ÷ Kafka (metrics)' : 'KAFKA_BOOTSTRAP not set: bundled broker only';
-  return { workload, records, seconds: records / m, recordsPerSec: m, mbPerSec: (m * RECORD_BYTES) / 1e6, metrics, note };
+/** The consumer tool reading the N records of `topic`: its records/s. */
+async function consumerTool(home: string, bootstrap: string, topic: string, records: number, timeoutMs: number): Promise<number> {
+  const bin = join(home, 'bin', 'kafka-consumer-perf-test.sh');
+  // Kafka before 2.2 knows only --broker-list; newer ones prefer (4.0: require) --bootstrap-server.
+  const help = await runTool(bin, ['--help'], timeoutMs).catch((e: Error) => e.message);
+  const server = help.includes('--bootstrap-server') ? '--bootstrap-server' : '--broker-list';
+  const consumed = await runTool(bin, [server, bootstrap, '--topic', topic, '--messages', String(records), '--timeout', '60000'], timeoutMs);
+  return parseConsumerPerf(consumed).recordsPerSec;
 }
 
 export const kafkaPeerSuite: Suite = {
@@ -103,26 +74,24 @@ export const kafkaPeerSuite: Suite = {
     const records = options.records ?? DEFAULT_RECORDS;
     const runs = options.runs ?? DEFAULT_RUNS;
     const kafka = process.env.KAFKA_BOOTSTRAP;
-    const samples = { tributary: [[], []] as number[][], kafka: [[], []] as number[][] };
     const broker = await startBrokerProcess(['--group-initial-rebalance-delay-ms', '0']);
+    const side = (name: Side, bootstrap: string): PeerSide => ({
+      side: name,
+      async measure(round, time) {
+        const topic = `peer-kafka-${round}-${Date.now()}`;
+        await createTopic(bootstrap, topic, 1);
+        await time(PRODUCE, () => producerTool(home, bootstrap, topic, records, options.maxWaitMs));
+        await time(CONSUME, () => consumerTool(home, bootstrap, topic, records, options.maxWaitMs));
+      },
+    });
+    let samples;
     try {
-      for (let r = 1; r <= runs; r++) {
-        for (const [side, bootstrap] of [...(kafka ? [['kafka', kafka] as const] : []), ['tributary', broker.bootstrap] as const]) {
-          const topic = `peer-kafka-${r}-${Date.now()}`;
-          const [p, c] = await measure(home, bootstrap, topic, records, options.maxWaitMs);
-          samples[side][0]!.push(p);
-          samples[side][1]!.push(c);
-          console.error(`  run ${r}/${runs} ${side}: producer-perf ${Math.round(p)} rec/s, consumer-perf ${Math.round(c)} rec/s`);
-        }
-      }
+      samples = await runInterleaved(runs, [...(kafka ? [side('kafka', kafka)] : []), side('tributary', broker.bootstrap)]);
     } catch (err) {
       return selected.map((w) => failedResult(w, `failed: ${(err as Error).message}`));
     } finally {
       await broker.stop();
     }
-    return selected.map((w) => {
-      const i = w === PRODUCE ? 0 : 1;
-      return row(w, records, samples.tributary[i]!, samples.kafka[i]!);
-    });
+    return selected.map((w) => peerRow(w, records, RECORD_BYTES, samples.of(w, 'tributary'), samples.of(w, 'kafka')));
   },
 };
