@@ -31,6 +31,9 @@
  *                            first with 'eager', then without it (see docs/architecture.md)
  *   maxWarmupReplicas        2 [max.warmup.replicas] (KIP-441): warmup tasks at a time
  *   probingRebalanceIntervalMs  600000 [probing.rebalance.interval.ms] (KIP-441, ≥ 60000)
+ *   outerJoinEmitIntervalMs  1000 [Kafka's internal __emit.interval.ms.kstreams.outer.join.spurious.results.fix__]:
+ *                            least wall-clock ms between two scans of a stream-stream outer/left
+ *                            join for non-joined records (0: scan on every record, as the driver)
  *   applicationServer        optional "host:port" [application.server] for interactive queries
  *   interactiveQueries       optional: the built-in HTTP query server ({ listen: { host, port },
  *                            bearerToken?, forwardTimeoutMs? }; iq/query-server.ts)
@@ -109,6 +112,7 @@ export interface StreamsConfigInput {
   rebalanceProtocol?: 'cooperative' | 'eager';
   maxWarmupReplicas?: number;
   probingRebalanceIntervalMs?: number;
+  outerJoinEmitIntervalMs?: number;
   applicationServer?: string;
   /** The built-in HTTP interactive-query server (docs/interactive-queries.md); off when absent. */
   interactiveQueries?: InteractiveQueriesConfigInput;
@@ -168,6 +172,7 @@ export interface StreamsConfig {
   readonly rebalanceProtocol: 'cooperative' | 'eager';
   readonly maxWarmupReplicas: number;
   readonly probingRebalanceIntervalMs: number;
+  readonly outerJoinEmitIntervalMs: number;
   readonly applicationServer: HostInfo | undefined;
   readonly interactiveQueries: InteractiveQueriesConfig | undefined;
   readonly numStreamThreads: number;
@@ -249,6 +254,7 @@ const schema = z
     rebalanceProtocol: z.enum(['cooperative', 'eager'], { message: 'must be "cooperative" (KIP-429, the default) or "eager"' }).default('cooperative'),
     maxWarmupReplicas: int(1, 1000).default(2),
     probingRebalanceIntervalMs: int(60_000).default(600_000),
+    outerJoinEmitIntervalMs: int(0).default(1000),
     applicationServer: hostPort.optional(),
     interactiveQueries: interactiveQueriesSchema.optional(),
     numStreamThreads: int(1, 256).default(1),

@@ -162,14 +162,14 @@ describe('async operators', () => {
       }),
     );
     for (const v of ['a', 'b', 'c']) input.pipeInput('k', v);
-    expect(d.committableOffsets()).toEqual([{ topic: 'in', partition: 0, offset: 0 }]);
+    expect(d.committableOffsets()).toMatchObject([{ topic: 'in', partition: 0, offset: 0 }]);
     calls[1]!.resolve('');
     calls[2]!.resolve('');
     await new Promise((r) => setImmediate(r));
-    expect(d.committableOffsets()).toEqual([{ topic: 'in', partition: 0, offset: 0 }]);
+    expect(d.committableOffsets()).toMatchObject([{ topic: 'in', partition: 0, offset: 0 }]);
     calls[0]!.resolve('');
     await d.settle();
-    expect(d.committableOffsets()).toEqual([{ topic: 'in', partition: 0, offset: 3 }]);
+    expect(d.committableOffsets()).toMatchObject([{ topic: 'in', partition: 0, offset: 3 }]);
   });
 
   it('retries a timed-out attempt (aborting its signal) and uses the retry result', async () => {

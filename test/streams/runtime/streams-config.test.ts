@@ -32,6 +32,12 @@ describe('parseStreamsConfig', () => {
     expect(() => parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1', maxWarmupReplicas: 0 })).toThrow(/maxWarmupReplicas: .*>=1/);
   });
 
+  it('throttles outer-join results once per second by default, as Kafka, and names a bad interval', () => {
+    expect(parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1' }).outerJoinEmitIntervalMs).toBe(1000);
+    expect(parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1', outerJoinEmitIntervalMs: 0 }).outerJoinEmitIntervalMs).toBe(0);
+    expect(() => parseStreamsConfig({ applicationId: 'a', bootstrapServers: 'h:1', outerJoinEmitIntervalMs: -1 })).toThrow(/outerJoinEmitIntervalMs: .*>=0.*\(got -1\)/);
+  });
+
   it('takes the deprecated cache.max.bytes.buffering alias only when cacheMaxBytes is absent, and names it when invalid', () => {
     const base = { applicationId: 'a', bootstrapServers: 'h:1' };
     expect(parseStreamsConfig({ ...base, cacheMaxBytesBuffering: 0 }).cacheMaxBytes).toBe(0);

@@ -18,6 +18,7 @@ export function taskConfigOf(config: StreamsConfig, logger: StreamsLogger, globa
     defaultValueSerde: config.defaultValueSerde,
     deserializationHandler: config.deserializationHandler ?? DeserializationHandlers.logAndFail(logger),
     processingExceptionHandler: config.processingExceptionHandler,
+    outerJoinEmitIntervalMs: config.outerJoinEmitIntervalMs,
     defaultStoreType: config.defaultStoreType,
     cacheMaxBytes: config.cacheMaxBytes,
     logger,
