@@ -9,11 +9,21 @@
  *   clean   value equals the layer below (after a flush)
  *   dirty   written since the last flush; value TOMBSTONE = a pending removal, which hides the
  *           entry from reads until it is flushed
- * Layout: `index`, a MemorySegmentBacking (the heap layout, values by reference), holds every
- * cached entry's value, TOMBSTONE included — so collect() gets the cache's entries in the
- * contract's (key bytes, time, sub) order without a structure of its own; `entries` maps a
- * composite id to the entry object (dirty list links, thread-cache links), `bySegment` lists the
- * entries of each segment for dropSegment().
+ * Layout, hashed only — the per-record path (get + put of a few windows of one key) does no
+ * ordered insert and builds no string id:
+ *   segments  Map<segment id, CacheSegment>             (plus the last segment used, cached)
+ *   CacheSegment.rows  Map<HashKey, CacheRow>           HashKey of byte-key-map.ts: a 4-byte key
+ *                                                       is an int32, no string built
+ *   CacheRow.times     Map<time, WindowCacheEntry>      entries of equal time and different sub
+ *                                                       chained through `nextSub` (rare: session
+ *                                                       ends, retained duplicates)
+ * Order is built only for reads that need it: collect() sorts the matching entries of a row by
+ * (time, sub), and a key-range collect sorts the segment's rows by key bytes once (`sorted`), then
+ * keeps that array sorted on row insert/removal (as MemorySegmentBacking does) — point-only use
+ * (aggregations) never builds it. An update of a cached entry mutates it in place (no allocation).
+ * Invariants: no empty row or segment is kept; an entry is reachable from `segments` iff `live`;
+ * `count` is the number of live entries; a live entry's value null = pending removal (TOMBSTONE
+ * of the contract above), only ever on a dirty entry or one the running flush is about to drop.
  *
  * flushCache() (commit steps 1–2), dirty entries in order of their latest write:
  *   1. old = the layer below's value (for removals always; for puts when a listener wants it)
@@ -24,7 +34,9 @@
  *      flush listener
  * then flushCache() below (LevelDB seals its batch). Writes made during a flush (by a listener)
  * become new dirty entries for the next flush. Eviction of a dirty entry flushes every dirty entry
- * of this store first; dropping a segment (retention) flushes first as well, so an update held
+ * of this store first (once: every entry is clean afterwards, so the evictions that follow while the
+ * cache is full remove clean entries without flushing, until they reach entries written after that
+ * flush — a flush per cache-full of new entries, as Kafka's NamedCache.evict); dropping a segment (retention) flushes first as well, so an update held
  * here is never lost to expiry without being logged and forwarded.
  *
  * Reads: get() answers from the cache, else from below (a miss does not fill the cache, as in
@@ -34,25 +46,37 @@
  */
 import type { RestoreRecord } from '../bytes-store.ts';
 import type { StoreContext } from '../store-types.ts';
+import { hashKey, type HashKey } from '../byte-key-map.ts';
 import { DEFAULT_CACHE_MAX_BYTES, ENTRY_OVERHEAD, ThreadCache, ThreadCacheEntry, type CacheOwner } from '../cache/thread-cache.ts';
-import { MemorySegmentBacking } from './memory-segment-backing.ts';
-import { compareKeyTimeSub, type SegmentBacking, type SegmentEntry } from './segment-backing.ts';
-
-/** The index's value for a pending removal (compared by identity; never written below). */
-const TOMBSTONE = Buffer.alloc(0);
+import type { SegmentBacking, SegmentEntry } from './segment-backing.ts';
 
 /** Called for each flushed entry, after it was written below. */
 export type SegmentFlushHook = (key: Buffer, time: number, sub: number, value: Buffer | null, old: Buffer | null, timestamp: number) => void;
 
+interface CacheRow {
+  readonly key: Buffer;
+  readonly hk: HashKey;
+  readonly times: Map<number, WindowCacheEntry>;
+}
+
+interface CacheSegment {
+  readonly rows: Map<HashKey, CacheRow>;
+  /** The rows by key bytes, once a key-range collect asked (see header). */
+  sorted: CacheRow[] | undefined;
+}
+
 class WindowCacheEntry extends ThreadCacheEntry {
   dirty = true;
+  live = true;
   prevDirty: WindowCacheEntry | null = null;
   nextDirty: WindowCacheEntry | null = null;
+  /** The next entry of the same row and time with another sub. */
+  nextSub: WindowCacheEntry | null = null;
 
   constructor(
     owner: CacheOwner,
-    readonly id: string,
     readonly segment: number,
+    readonly row: CacheRow,
     readonly key: Buffer,
     readonly time: number,
     readonly sub: number,
@@ -64,10 +88,11 @@ class WindowCacheEntry extends ThreadCacheEntry {
 }
 
 export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
-  readonly #index: MemorySegmentBacking;
   readonly #cache: ThreadCache;
-  #entries = new Map<string, WindowCacheEntry>();
-  #bySegment = new Map<number, Set<WindowCacheEntry>>();
+  #segments = new Map<number, CacheSegment>();
+  #lastId = Number.NaN;
+  #last: CacheSegment | undefined;
+  #count = 0;
   #dirtyHead: WindowCacheEntry | null = null;
   #dirtyTail: WindowCacheEntry | null = null;
   #clock: () => number = () => 0;
@@ -81,7 +106,6 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
     readonly inner: SegmentBacking,
     cache: ThreadCache | number = DEFAULT_CACHE_MAX_BYTES,
   ) {
-    this.#index = new MemorySegmentBacking(inner.name);
     this.#cache = typeof cache === 'number' ? new ThreadCache(cache) : cache;
   }
 
@@ -94,7 +118,6 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
 
   async init(context: StoreContext): Promise<void> {
     this.#clock = () => context.currentTimestamp();
-    await this.#index.init(context);
     await this.inner.init(context);
   }
 
@@ -108,68 +131,103 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
 
   /** Entries this store holds in the thread cache. */
   cachedEntries(): number {
-    return this.#entries.size;
+    return this.#count;
   }
 
   get(segment: number, key: Buffer, time: number, sub: number): Buffer | undefined {
-    const cached = this.#index.get(segment, key, time, sub);
-    if (cached === undefined) return this.inner.get(segment, key, time, sub);
-    const entry = this.#entries.get(idOf(segment, key, time, sub));
-    if (entry !== undefined) this.#cache.touch(entry);
-    return cached === TOMBSTONE ? undefined : cached;
+    const entry = this.#find(segment, key, time, sub);
+    if (entry === undefined) return this.inner.get(segment, key, time, sub);
+    this.#cache.touch(entry);
+    return entry.value ?? undefined;
   }
 
   put(segment: number, key: Buffer, time: number, sub: number, value: Buffer | null): void {
-    const id = idOf(segment, key, time, sub);
     const timestamp = this.#clock();
-    let entry = this.#entries.get(id);
+    let seg = this.#segment(segment);
+    let row: CacheRow | undefined;
+    let entry: WindowCacheEntry | undefined;
+    const hk = hashKey(key);
+    if (seg !== undefined) {
+      row = seg.rows.get(hk);
+      if (row !== undefined) {
+        let e = row.times.get(time) ?? null;
+        while (e !== null && e.sub !== sub) e = e.nextSub;
+        if (e !== null) entry = e;
+      }
+    }
     if (entry === undefined) {
-      entry = new WindowCacheEntry(this, id, segment, key, time, sub, value, timestamp);
-      this.#entries.set(id, entry);
-      let set = this.#bySegment.get(segment);
-      if (set === undefined) this.#bySegment.set(segment, (set = new Set()));
-      set.add(entry);
+      if (seg === undefined) {
+        seg = { rows: new Map(), sorted: undefined };
+        this.#segments.set(segment, seg);
+        this.#lastId = segment;
+        this.#last = seg;
+      }
+      if (row === undefined) {
+        row = { key, hk, times: new Map() };
+        seg.rows.set(hk, row);
+        if (seg.sorted !== undefined) insertSorted(seg.sorted, row);
+      }
+      entry = new WindowCacheEntry(this, segment, row, row.key, time, sub, value, timestamp);
+      const head = row.times.get(time);
+      if (head === undefined) row.times.set(time, entry);
+      else {
+        entry.nextSub = head.nextSub;
+        head.nextSub = entry;
+      }
+      this.#count++;
       this.#cache.add(entry);
     } else {
+      // Update in place: the entry object, its row and its map slots stay.
       entry.value = value;
       entry.timestamp = timestamp;
-      this.#cache.resize(entry, sizeOf(key, value));
+      this.#cache.resize(entry, sizeOf(entry.key, value));
       this.#cache.touch(entry);
       if (entry.dirty) this.#unlinkDirty(entry);
       entry.dirty = true;
     }
-    this.#index.put(segment, entry.key, time, sub, value ?? TOMBSTONE);
     this.#appendDirty(entry);
     this.#cache.maybeEvict();
   }
 
   /** A restored changelog record: written below directly, replacing any cached entry. */
   putRestored(segment: number, key: Buffer, time: number, sub: number, value: Buffer | null): void {
-    const entry = this.#entries.get(idOf(segment, key, time, sub));
+    const entry = this.#find(segment, key, time, sub);
     if (entry !== undefined) this.#remove(entry);
     this.inner.put(segment, key, time, sub, value);
   }
 
   collect(segment: number, keyFrom: Buffer | undefined, keyTo: Buffer | undefined, lo: number, hi: number, out: SegmentEntry[]): void {
-    if (!this.#bySegment.has(segment)) {
+    const seg = this.#segment(segment);
+    if (seg === undefined) {
       this.inner.collect(segment, keyFrom, keyTo, lo, hi, out);
       return;
     }
-    const cached: SegmentEntry[] = [];
-    this.#index.collect(segment, keyFrom, keyTo, lo, hi, cached);
+    const cached: WindowCacheEntry[] = [];
+    if (keyFrom !== undefined && keyTo !== undefined && keyFrom.equals(keyTo)) {
+      const row = seg.rows.get(hashKey(keyFrom));
+      if (row !== undefined) pushRow(row, lo, hi, cached);
+    } else {
+      const rows = (seg.sorted ??= [...seg.rows.values()].sort(compareRows));
+      for (let i = keyFrom === undefined ? 0 : rowIndex(rows, keyFrom); i < rows.length; i++) {
+        const row = rows[i]!;
+        if (keyTo !== undefined && Buffer.compare(row.key, keyTo) > 0) break;
+        pushRow(row, lo, hi, cached);
+      }
+    }
     const below: SegmentEntry[] = [];
     this.inner.collect(segment, keyFrom, keyTo, lo, hi, below);
-    // Merge two (key, time, sub)-ordered lists; the cache wins on equal positions.
+    // Merge two (key, time, sub)-ordered lists; the cache wins on equal positions. Cached entries
+    // are copied out: the caller may hold the list while later puts update the entries in place.
     let i = 0;
     let j = 0;
     while (i < cached.length || j < below.length) {
       const c = cached[i];
       const b = below[j];
-      const order = c === undefined ? 1 : b === undefined ? -1 : compareKeyTimeSub(c, b);
+      const order = c === undefined ? 1 : b === undefined ? -1 : Buffer.compare(c.key, b.key) || c.time - b.time || c.sub - b.sub;
       if (order <= 0) {
         i++;
         if (order === 0) j++;
-        if (c!.value !== TOMBSTONE) out.push(c!);
+        if (c!.value !== null) out.push({ key: c!.key, time: c!.time, sub: c!.sub, value: c!.value });
       } else {
         j++;
         out.push(b!);
@@ -178,15 +236,19 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
   }
 
   dropSegment(segment: number): void {
-    const set = this.#bySegment.get(segment);
-    if (set !== undefined) {
-      for (const e of set) {
-        if (e.dirty) {
-          this.#flushDirty();
-          break;
-        }
+    const seg = this.#segments.get(segment);
+    if (seg !== undefined) {
+      const entries: WindowCacheEntry[] = [];
+      for (const row of seg.rows.values()) for (let e of row.times.values()) for (; e !== null; e = e.nextSub!) entries.push(e);
+      if (entries.some((e) => e.dirty)) this.#flushDirty();
+      for (const e of entries) this.#remove(e);
+      // Entries a flush listener wrote into this segment during that flush.
+      const rest = this.#segments.get(segment);
+      if (rest !== undefined) {
+        const more: WindowCacheEntry[] = [];
+        for (const row of rest.rows.values()) for (let e of row.times.values()) for (; e !== null; e = e.nextSub!) more.push(e);
+        for (const e of more) this.#remove(e);
       }
-      for (const e of [...(this.#bySegment.get(segment) ?? [])]) this.#remove(e);
     }
     this.inner.dropSegment(segment);
   }
@@ -218,11 +280,21 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
   }
 
   async close(): Promise<void> {
-    for (const entry of this.#entries.values()) this.#cache.remove(entry);
-    this.#entries = new Map();
-    this.#bySegment = new Map();
+    for (const seg of this.#segments.values()) {
+      for (const row of seg.rows.values()) {
+        for (let e of row.times.values()) {
+          for (; e !== null; e = e.nextSub!) {
+            e.live = false;
+            this.#cache.remove(e);
+          }
+        }
+      }
+    }
+    this.#segments = new Map();
+    this.#lastId = Number.NaN;
+    this.#last = undefined;
+    this.#count = 0;
     this.#dirtyHead = this.#dirtyTail = null;
-    await this.#index.close();
     await this.inner.close();
   }
 
@@ -234,36 +306,62 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
     this.#remove(own);
   }
 
+  #segment(id: number): CacheSegment | undefined {
+    if (id === this.#lastId) return this.#last;
+    const seg = this.#segments.get(id);
+    if (seg !== undefined) {
+      this.#lastId = id;
+      this.#last = seg;
+    }
+    return seg;
+  }
+
+  #find(segment: number, key: Buffer, time: number, sub: number): WindowCacheEntry | undefined {
+    const row = this.#segment(segment)?.rows.get(hashKey(key));
+    if (row === undefined) return undefined;
+    let e = row.times.get(time) ?? null;
+    while (e !== null && e.sub !== sub) e = e.nextSub;
+    return e ?? undefined;
+  }
+
   /** Steps 1–3 of the header for every dirty entry. */
   #flushDirty(): void {
     if (this.#dirtyHead === null) return;
-    const batch: Array<{ entry: WindowCacheEntry; value: Buffer | null; timestamp: number }> = [];
+    // The batch is snapshotted first (value and timestamp as of now): a listener may rewrite an
+    // entry during the flush, which makes it dirty again for the next flush.
+    const entries: WindowCacheEntry[] = [];
+    const values: Array<Buffer | null> = [];
+    const timestamps: number[] = [];
     for (let e: WindowCacheEntry | null = this.#dirtyHead; e !== null; ) {
       const next: WindowCacheEntry | null = e.nextDirty;
       e.dirty = false;
       e.prevDirty = e.nextDirty = null;
-      batch.push({ entry: e, value: e.value, timestamp: e.timestamp });
+      entries.push(e);
+      values.push(e.value);
+      timestamps.push(e.timestamp);
       e = next;
     }
     this.#dirtyHead = this.#dirtyTail = null;
     let n = 0;
     try {
-      for (; n < batch.length; n++) {
-        const { entry: e, value, timestamp } = batch[n]!;
+      for (; n < entries.length; n++) {
+        const e = entries[n]!;
+        const value = values[n]!;
         const wantOld = value === null || (this.sendOldValues && this.onFlush !== undefined);
         const old = wantOld ? (this.inner.get(e.segment, e.key, e.time, e.sub) ?? null) : null;
         if (!(value === null && old === null)) {
           this.inner.put(e.segment, e.key, e.time, e.sub, value);
-          this.onFlush?.(e.key, e.time, e.sub, value, this.sendOldValues ? old : null, timestamp);
+          this.onFlush?.(e.key, e.time, e.sub, value, this.sendOldValues ? old : null, timestamps[n]!);
         }
         if (value === null && !e.dirty) this.#remove(e);
       }
     } catch (err) {
       // Entries not yet written down become dirty again, so a later flush retries them.
-      for (const { entry: e, value, timestamp } of batch.slice(n)) {
+      for (; n < entries.length; n++) {
+        const e = entries[n]!;
         if (e.dirty || !e.cached) continue;
-        e.value = value;
-        e.timestamp = timestamp;
+        e.value = values[n]!;
+        e.timestamp = timestamps[n]!;
         e.dirty = true;
         this.#appendDirty(e);
       }
@@ -272,17 +370,37 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
   }
 
   #remove(entry: WindowCacheEntry): void {
-    if (this.#entries.get(entry.id) !== entry) return;
-    this.#entries.delete(entry.id);
-    const set = this.#bySegment.get(entry.segment);
-    set?.delete(entry);
-    if (set !== undefined && set.size === 0) this.#bySegment.delete(entry.segment);
+    if (!entry.live) return;
+    entry.live = false;
+    const row = entry.row;
+    const head = row.times.get(entry.time)!;
+    if (head === entry) {
+      if (entry.nextSub === null) row.times.delete(entry.time);
+      else row.times.set(entry.time, entry.nextSub);
+    } else {
+      let p = head;
+      while (p.nextSub !== entry) p = p.nextSub!;
+      p.nextSub = entry.nextSub;
+    }
+    entry.nextSub = null;
+    if (row.times.size === 0) {
+      const seg = this.#segments.get(entry.segment)!;
+      seg.rows.delete(row.hk);
+      if (seg.sorted !== undefined) removeSorted(seg.sorted, row);
+      if (seg.rows.size === 0) {
+        this.#segments.delete(entry.segment);
+        if (this.#lastId === entry.segment) {
+          this.#lastId = Number.NaN;
+          this.#last = undefined;
+        }
+      }
+    }
+    this.#count--;
     if (entry.dirty) {
       this.#unlinkDirty(entry);
       entry.dirty = false;
     }
     this.#cache.remove(entry);
-    this.#index.put(entry.segment, entry.key, entry.time, entry.sub, null);
   }
 
   #appendDirty(entry: WindowCacheEntry): void {
@@ -304,8 +422,44 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
   }
 }
 
-function idOf(segment: number, key: Buffer, time: number, sub: number): string {
-  return `${segment}:${time}:${sub}:${key.toString('latin1')}`;
+/** Appends the row's live entries with lo <= time <= hi, in (time, sub) order. */
+function pushRow(row: CacheRow, lo: number, hi: number, out: WindowCacheEntry[]): void {
+  const start = out.length;
+  for (let e of row.times.values()) {
+    if (e.time < lo || e.time > hi) continue;
+    for (; e !== null; e = e.nextSub!) out.push(e);
+  }
+  if (out.length - start > 1) {
+    const part = out.splice(start).sort((a, b) => a.time - b.time || a.sub - b.sub);
+    for (const e of part) out.push(e);
+  }
+}
+
+function compareRows(a: CacheRow, b: CacheRow): number {
+  return Buffer.compare(a.key, b.key);
+}
+
+/** First index of `rows` (sorted by key bytes) whose key >= `key`. */
+function rowIndex(rows: CacheRow[], key: Buffer): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (Buffer.compare(rows[mid]!.key, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertSorted(rows: CacheRow[], row: CacheRow): void {
+  const n = rows.length;
+  if (n === 0 || Buffer.compare(rows[n - 1]!.key, row.key) < 0) rows.push(row);
+  else rows.splice(rowIndex(rows, row.key), 0, row);
+}
+
+function removeSorted(rows: CacheRow[], row: CacheRow): void {
+  const i = rowIndex(rows, row.key);
+  if (rows[i] === row) rows.splice(i, 1);
 }
 
 function sizeOf(key: Buffer, value: Buffer | null): number {
