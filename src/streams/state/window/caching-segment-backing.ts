@@ -53,6 +53,7 @@ import type { RestoreRecord } from '../bytes-store.ts';
 import type { StoreContext } from '../store-types.ts';
 import { hashKey, type HashKey } from '../byte-key-map.ts';
 import { DEFAULT_CACHE_MAX_BYTES, ENTRY_OVERHEAD, ThreadCache, ThreadCacheEntry, type CacheOwner } from '../cache/thread-cache.ts';
+import { insertSorted, removeSorted, rowIndex } from './memory-segment-backing.ts';
 import type { SegmentBacking, SegmentEntry } from './segment-backing.ts';
 
 /** Called for each flushed entry, after it was written below. */
@@ -447,29 +448,6 @@ function findInRow(row: CacheRow, time: number, sub: number): WindowCacheEntry |
 
 function compareRows(a: CacheRow, b: CacheRow): number {
   return Buffer.compare(a.key, b.key);
-}
-
-/** First index of `rows` (sorted by key bytes) whose key >= `key`. */
-function rowIndex(rows: CacheRow[], key: Buffer): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (Buffer.compare(rows[mid]!.key, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function insertSorted(rows: CacheRow[], row: CacheRow): void {
-  const n = rows.length;
-  if (n === 0 || Buffer.compare(rows[n - 1]!.key, row.key) < 0) rows.push(row);
-  else rows.splice(rowIndex(rows, row.key), 0, row);
-}
-
-function removeSorted(rows: CacheRow[], row: CacheRow): void {
-  const i = rowIndex(rows, row.key);
-  if (rows[i] === row) rows.splice(i, 1);
 }
 
 function sizeOf(key: Buffer, value: Buffer | null): number {
