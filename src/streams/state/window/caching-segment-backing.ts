@@ -15,10 +15,13 @@
  *   CacheSegment.rows  Map<HashKey, CacheRow>           HashKey of byte-key-map.ts: a 4-byte key
  *                                                       is an int32, no string built
  *   CacheRow           the entries of one key in one segment, a doubly linked list (`head`,
- *                      prevInRow/nextInRow), newest insert first: a row holds the few windows of
- *                      a key that are alive in one segment, and the per-record path touches the
- *                      newest of them, so a scan from the head is short and a row costs one
- *                      small object (no Map per row: GC was 30% of this path's time)
+ *                      prevInRow/nextInRow) in DESCENDING (time, sub) order: the per-record path
+ *                      touches the newest windows of a key, so a lookup stops at the first entry
+ *                      older than the one it seeks (a new window: at the head), an insert in time
+ *                      order links at the head, and a row costs one small object (no Map per row:
+ *                      GC was 30% of this path's time). A row can hold many entries (a 60 s
+ *                      segment of 1 s windows), so an unordered list would be scanned whole on
+ *                      every miss.
  *   CacheSegment.dirty the number of dirty entries of the segment, so dropSegment() knows
  *                      without a scan whether it must flush first, then drops the segment's
  *                      entries in bulk (no per-entry map deletes)
@@ -159,7 +162,11 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
     const hk = hashKey(key);
     if (seg !== undefined) {
       row = seg.rows.get(hk);
-      if (row !== undefined) entry = findInRow(row, time, sub);
+      if (row !== undefined) {
+        entry = row.head;
+        while (entry !== null && (entry.time > time || (entry.time === time && entry.sub > sub))) entry = entry.nextInRow;
+        if (entry !== null && (entry.time !== time || entry.sub !== sub)) entry = null;
+      }
     }
     if (entry === null) {
       if (seg === undefined) {
@@ -174,10 +181,18 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
         if (seg.sorted !== undefined) insertSorted(seg.sorted, row);
       }
       entry = new WindowCacheEntry(this, segment, row, row.key, time, sub, value, timestamp);
-      const head = row.head;
-      entry.nextInRow = head;
-      if (head !== null) head.prevInRow = entry;
-      row.head = entry;
+      // Link before the first entry older than (time, sub) — the head, for writes in time order.
+      let prev: WindowCacheEntry | null = null;
+      let next = row.head;
+      while (next !== null && (next.time > time || (next.time === time && next.sub > sub))) {
+        prev = next;
+        next = next.nextInRow;
+      }
+      entry.prevInRow = prev;
+      entry.nextInRow = next;
+      if (prev === null) row.head = entry;
+      else prev.nextInRow = entry;
+      if (next !== null) next.prevInRow = entry;
       this.#count++;
       this.#cache.add(entry);
     } else {
@@ -433,17 +448,20 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
 /** Appends the row's live entries with lo <= time <= hi, in (time, sub) order. */
 function pushRow(row: CacheRow, lo: number, hi: number, out: WindowCacheEntry[]): void {
   const start = out.length;
-  for (let e = row.head; e !== null; e = e.nextInRow) if (e.time >= lo && e.time <= hi) out.push(e);
-  if (out.length - start > 1) {
-    const part = out.splice(start).sort((a, b) => a.time - b.time || a.sub - b.sub);
-    for (const e of part) out.push(e);
+  for (let e = row.head; e !== null && e.time >= lo; e = e.nextInRow) if (e.time <= hi) out.push(e);
+  // The row is in descending order; the contract wants ascending.
+  for (let i = start, j = out.length - 1; i < j; i++, j--) {
+    const t = out[i]!;
+    out[i] = out[j]!;
+    out[j] = t;
   }
 }
 
+/** The entry (time, sub) of a row (descending: the scan stops at the first older entry). */
 function findInRow(row: CacheRow, time: number, sub: number): WindowCacheEntry | null {
   let e = row.head;
-  while (e !== null && (e.time !== time || e.sub !== sub)) e = e.nextInRow;
-  return e;
+  while (e !== null && (e.time > time || (e.time === time && e.sub > sub))) e = e.nextInRow;
+  return e !== null && e.time === time && e.sub === sub ? e : null;
 }
 
 function compareRows(a: CacheRow, b: CacheRow): number {
