@@ -24,7 +24,8 @@
  * so no record is late either way). tabletablejoin counts join results with the cache on, as Java
  * does: with 10,000 keys of 1 KiB the two source tables overflow the 10 MiB cache, so evictions
  * forward nearly every update; `tabletablejoin-nocache` is the same with the cache off (every
- * update reaches the join).
+ * update reaches the join), and `streamcountwindowed-nocache` is streamcountwindowed with the cache
+ * off (the baseline the window record cache must beat).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -298,21 +299,24 @@ function statefulWorkloads(type: StoreType): Workload[] {
       twoInputs: false,
       run: (ctx) => runStreams(ctx, 'streamcount', (b, count) => void source(b, SOURCE_TOPIC_ONE).peek(count).groupByKey(Grouped.with(I, B)).count()),
     },
-    {
-      name: 'streamcountwindowed',
-      twoInputs: false,
-      run: (ctx) =>
-        runStreams(
-          ctx,
-          'streamcountwindowed',
-          (b, count) =>
-            void source(b, SOURCE_TOPIC_ONE)
-              .peek(count)
-              .groupByKey(Grouped.with(I, B))
-              .windowedBy(TimeWindows.ofSizeWithNoGrace(AGGREGATE_WINDOW_SIZE).advanceBy(AGGREGATE_WINDOW_ADVANCE))
-              .count(),
-        ),
-    },
+    ...[true, false].map(
+      (cached): Workload => ({
+        name: cached ? 'streamcountwindowed' : 'streamcountwindowed-nocache',
+        twoInputs: false,
+        run: (ctx) =>
+          runStreams(
+            ctx,
+            cached ? 'streamcountwindowed' : 'streamcountwindowed-nocache',
+            (b, count) =>
+              void source(b, SOURCE_TOPIC_ONE)
+                .peek(count)
+                .groupByKey(Grouped.with(I, B))
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(AGGREGATE_WINDOW_SIZE).advanceBy(AGGREGATE_WINDOW_ADVANCE))
+                .count(),
+            cached ? {} : { cacheMaxBytes: 0, note: 'record cache off' },
+          ),
+      }),
+    ),
     {
       name: 'streamtablejoin',
       twoInputs: true,

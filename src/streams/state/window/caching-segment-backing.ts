@@ -9,11 +9,29 @@
  *   clean   value equals the layer below (after a flush)
  *   dirty   written since the last flush; value TOMBSTONE = a pending removal, which hides the
  *           entry from reads until it is flushed
- * Layout: `index`, a MemorySegmentBacking (the heap layout, values by reference), holds every
- * cached entry's value, TOMBSTONE included — so collect() gets the cache's entries in the
- * contract's (key bytes, time, sub) order without a structure of its own; `entries` maps a
- * composite id to the entry object (dirty list links, thread-cache links), `bySegment` lists the
- * entries of each segment for dropSegment().
+ * Layout, hashed only — the per-record path (get + put of a few windows of one key) does no
+ * ordered insert and builds no string id:
+ *   segments  Map<segment id, CacheSegment>             (plus the last segment used, cached)
+ *   CacheSegment.rows  Map<HashKey, CacheRow>           HashKey of byte-key-map.ts: a 4-byte key
+ *                                                       is an int32, no string built
+ *   CacheRow           the entries of one key in one segment, a doubly linked list (`head`,
+ *                      prevInRow/nextInRow) in DESCENDING (time, sub) order: the per-record path
+ *                      touches the newest windows of a key, so a lookup stops at the first entry
+ *                      older than the one it seeks (a new window: at the head), an insert in time
+ *                      order links at the head, and a row costs one small object (no Map per row:
+ *                      GC was 30% of this path's time). A row can hold many entries (a 60 s
+ *                      segment of 1 s windows), so an unordered list would be scanned whole on
+ *                      every miss.
+ *   CacheSegment.dirty the number of dirty entries of the segment, so dropSegment() knows
+ *                      without a scan whether it must flush first, then drops the segment's
+ *                      entries in bulk (no per-entry map deletes)
+ * Order is built only for reads that need it: collect() sorts the matching entries of a row by
+ * (time, sub), and a key-range collect sorts the segment's rows by key bytes once (`sorted`), then
+ * keeps that array sorted on row insert/removal (as MemorySegmentBacking does) — point-only use
+ * (aggregations) never builds it. An update of a cached entry mutates it in place (no allocation).
+ * Invariants: no empty row or segment is kept; an entry is reachable from `segments` iff `live`;
+ * `count` is the number of live entries; a live entry's value null = pending removal (TOMBSTONE
+ * of the contract above), only ever on a dirty entry or one the running flush is about to drop.
  *
  * flushCache() (commit steps 1–2), dirty entries in order of their latest write:
  *   1. old = the layer below's value (for removals always; for puts when a listener wants it)
@@ -24,7 +42,9 @@
  *      flush listener
  * then flushCache() below (LevelDB seals its batch). Writes made during a flush (by a listener)
  * become new dirty entries for the next flush. Eviction of a dirty entry flushes every dirty entry
- * of this store first; dropping a segment (retention) flushes first as well, so an update held
+ * of this store first (once: every entry is clean afterwards, so the evictions that follow while the
+ * cache is full remove clean entries without flushing, until they reach entries written after that
+ * flush — a flush per cache-full of new entries, as Kafka's NamedCache.evict); dropping a segment (retention) flushes first as well, so an update held
  * here is never lost to expiry without being logged and forwarded.
  *
  * Reads: get() answers from the cache, else from below (a miss does not fill the cache, as in
@@ -34,25 +54,42 @@
  */
 import type { RestoreRecord } from '../bytes-store.ts';
 import type { StoreContext } from '../store-types.ts';
+import { hashKey, type HashKey } from '../byte-key-map.ts';
 import { DEFAULT_CACHE_MAX_BYTES, ENTRY_OVERHEAD, ThreadCache, ThreadCacheEntry, type CacheOwner } from '../cache/thread-cache.ts';
-import { MemorySegmentBacking } from './memory-segment-backing.ts';
-import { compareKeyTimeSub, type SegmentBacking, type SegmentEntry } from './segment-backing.ts';
-
-/** The index's value for a pending removal (compared by identity; never written below). */
-const TOMBSTONE = Buffer.alloc(0);
+import { insertSorted, removeSorted, rowIndex } from './memory-segment-backing.ts';
+import type { SegmentBacking, SegmentEntry } from './segment-backing.ts';
 
 /** Called for each flushed entry, after it was written below. */
 export type SegmentFlushHook = (key: Buffer, time: number, sub: number, value: Buffer | null, old: Buffer | null, timestamp: number) => void;
 
+interface CacheRow {
+  readonly key: Buffer;
+  readonly hk: HashKey;
+  readonly seg: CacheSegment;
+  head: WindowCacheEntry | null;
+}
+
+interface CacheSegment {
+  readonly id: number;
+  readonly rows: Map<HashKey, CacheRow>;
+  /** The rows by key bytes, once a key-range collect asked (see header). */
+  sorted: CacheRow[] | undefined;
+  /** Dirty entries of this segment (entries linked in the dirty list). */
+  dirty: number;
+}
+
 class WindowCacheEntry extends ThreadCacheEntry {
   dirty = true;
+  live = true;
   prevDirty: WindowCacheEntry | null = null;
   nextDirty: WindowCacheEntry | null = null;
+  prevInRow: WindowCacheEntry | null = null;
+  nextInRow: WindowCacheEntry | null = null;
 
   constructor(
     owner: CacheOwner,
-    readonly id: string,
     readonly segment: number,
+    readonly row: CacheRow,
     readonly key: Buffer,
     readonly time: number,
     readonly sub: number,
@@ -64,10 +101,11 @@ class WindowCacheEntry extends ThreadCacheEntry {
 }
 
 export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
-  readonly #index: MemorySegmentBacking;
   readonly #cache: ThreadCache;
-  #entries = new Map<string, WindowCacheEntry>();
-  #bySegment = new Map<number, Set<WindowCacheEntry>>();
+  #segments = new Map<number, CacheSegment>();
+  #lastId = Number.NaN;
+  #last: CacheSegment | undefined;
+  #count = 0;
   #dirtyHead: WindowCacheEntry | null = null;
   #dirtyTail: WindowCacheEntry | null = null;
   #clock: () => number = () => 0;
@@ -81,7 +119,6 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
     readonly inner: SegmentBacking,
     cache: ThreadCache | number = DEFAULT_CACHE_MAX_BYTES,
   ) {
-    this.#index = new MemorySegmentBacking(inner.name);
     this.#cache = typeof cache === 'number' ? new ThreadCache(cache) : cache;
   }
 
@@ -94,7 +131,6 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
 
   async init(context: StoreContext): Promise<void> {
     this.#clock = () => context.currentTimestamp();
-    await this.#index.init(context);
     await this.inner.init(context);
   }
 
@@ -108,68 +144,109 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
 
   /** Entries this store holds in the thread cache. */
   cachedEntries(): number {
-    return this.#entries.size;
+    return this.#count;
   }
 
   get(segment: number, key: Buffer, time: number, sub: number): Buffer | undefined {
-    const cached = this.#index.get(segment, key, time, sub);
-    if (cached === undefined) return this.inner.get(segment, key, time, sub);
-    const entry = this.#entries.get(idOf(segment, key, time, sub));
-    if (entry !== undefined) this.#cache.touch(entry);
-    return cached === TOMBSTONE ? undefined : cached;
+    const entry = this.#find(segment, key, time, sub);
+    if (entry === null) return this.inner.get(segment, key, time, sub);
+    this.#cache.touch(entry);
+    return entry.value ?? undefined;
   }
 
   put(segment: number, key: Buffer, time: number, sub: number, value: Buffer | null): void {
-    const id = idOf(segment, key, time, sub);
     const timestamp = this.#clock();
-    let entry = this.#entries.get(id);
-    if (entry === undefined) {
-      entry = new WindowCacheEntry(this, id, segment, key, time, sub, value, timestamp);
-      this.#entries.set(id, entry);
-      let set = this.#bySegment.get(segment);
-      if (set === undefined) this.#bySegment.set(segment, (set = new Set()));
-      set.add(entry);
+    let seg = this.#segment(segment);
+    let row: CacheRow | undefined;
+    let entry: WindowCacheEntry | null = null;
+    const hk = hashKey(key);
+    if (seg !== undefined) {
+      row = seg.rows.get(hk);
+      if (row !== undefined) {
+        entry = row.head;
+        while (entry !== null && (entry.time > time || (entry.time === time && entry.sub > sub))) entry = entry.nextInRow;
+        if (entry !== null && (entry.time !== time || entry.sub !== sub)) entry = null;
+      }
+    }
+    if (entry === null) {
+      if (seg === undefined) {
+        seg = { id: segment, rows: new Map(), sorted: undefined, dirty: 0 };
+        this.#segments.set(segment, seg);
+        this.#lastId = segment;
+        this.#last = seg;
+      }
+      if (row === undefined) {
+        row = { key, hk, seg, head: null };
+        seg.rows.set(hk, row);
+        if (seg.sorted !== undefined) insertSorted(seg.sorted, row);
+      }
+      entry = new WindowCacheEntry(this, segment, row, row.key, time, sub, value, timestamp);
+      // Link before the first entry older than (time, sub) — the head, for writes in time order.
+      let prev: WindowCacheEntry | null = null;
+      let next = row.head;
+      while (next !== null && (next.time > time || (next.time === time && next.sub > sub))) {
+        prev = next;
+        next = next.nextInRow;
+      }
+      entry.prevInRow = prev;
+      entry.nextInRow = next;
+      if (prev === null) row.head = entry;
+      else prev.nextInRow = entry;
+      if (next !== null) next.prevInRow = entry;
+      this.#count++;
       this.#cache.add(entry);
     } else {
+      // Update in place: the entry object, its row and its map slots stay.
       entry.value = value;
       entry.timestamp = timestamp;
-      this.#cache.resize(entry, sizeOf(key, value));
+      this.#cache.resize(entry, sizeOf(entry.key, value));
       this.#cache.touch(entry);
       if (entry.dirty) this.#unlinkDirty(entry);
       entry.dirty = true;
     }
-    this.#index.put(segment, entry.key, time, sub, value ?? TOMBSTONE);
     this.#appendDirty(entry);
     this.#cache.maybeEvict();
   }
 
   /** A restored changelog record: written below directly, replacing any cached entry. */
   putRestored(segment: number, key: Buffer, time: number, sub: number, value: Buffer | null): void {
-    const entry = this.#entries.get(idOf(segment, key, time, sub));
-    if (entry !== undefined) this.#remove(entry);
+    const entry = this.#find(segment, key, time, sub);
+    if (entry !== null) this.#remove(entry);
     this.inner.put(segment, key, time, sub, value);
   }
 
   collect(segment: number, keyFrom: Buffer | undefined, keyTo: Buffer | undefined, lo: number, hi: number, out: SegmentEntry[]): void {
-    if (!this.#bySegment.has(segment)) {
+    const seg = this.#segment(segment);
+    if (seg === undefined) {
       this.inner.collect(segment, keyFrom, keyTo, lo, hi, out);
       return;
     }
-    const cached: SegmentEntry[] = [];
-    this.#index.collect(segment, keyFrom, keyTo, lo, hi, cached);
+    const cached: WindowCacheEntry[] = [];
+    if (keyFrom !== undefined && keyTo !== undefined && keyFrom.equals(keyTo)) {
+      const row = seg.rows.get(hashKey(keyFrom));
+      if (row !== undefined) pushRow(row, lo, hi, cached);
+    } else {
+      const rows = (seg.sorted ??= [...seg.rows.values()].sort(compareRows));
+      for (let i = keyFrom === undefined ? 0 : rowIndex(rows, keyFrom); i < rows.length; i++) {
+        const row = rows[i]!;
+        if (keyTo !== undefined && Buffer.compare(row.key, keyTo) > 0) break;
+        pushRow(row, lo, hi, cached);
+      }
+    }
     const below: SegmentEntry[] = [];
     this.inner.collect(segment, keyFrom, keyTo, lo, hi, below);
-    // Merge two (key, time, sub)-ordered lists; the cache wins on equal positions.
+    // Merge two (key, time, sub)-ordered lists; the cache wins on equal positions. Cached entries
+    // are copied out: the caller may hold the list while later puts update the entries in place.
     let i = 0;
     let j = 0;
     while (i < cached.length || j < below.length) {
       const c = cached[i];
       const b = below[j];
-      const order = c === undefined ? 1 : b === undefined ? -1 : compareKeyTimeSub(c, b);
+      const order = c === undefined ? 1 : b === undefined ? -1 : Buffer.compare(c.key, b.key) || c.time - b.time || c.sub - b.sub;
       if (order <= 0) {
         i++;
         if (order === 0) j++;
-        if (c!.value !== TOMBSTONE) out.push(c!);
+        if (c!.value !== null) out.push({ key: c!.key, time: c!.time, sub: c!.sub, value: c!.value });
       } else {
         j++;
         out.push(b!);
@@ -178,15 +255,29 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
   }
 
   dropSegment(segment: number): void {
-    const set = this.#bySegment.get(segment);
-    if (set !== undefined) {
-      for (const e of set) {
-        if (e.dirty) {
-          this.#flushDirty();
-          break;
+    let seg = this.#segments.get(segment);
+    if (seg !== undefined && seg.dirty > 0) {
+      this.#flushDirty();
+      seg = this.#segments.get(segment); // the flush dropped tombstones, a listener may have written
+    }
+    if (seg !== undefined) {
+      // Bulk removal: the segment leaves the map whole, its entries leave the dirty and LRU lists.
+      this.#segments.delete(segment);
+      if (this.#lastId === segment) {
+        this.#lastId = Number.NaN;
+        this.#last = undefined;
+      }
+      for (const row of seg.rows.values()) {
+        for (let e = row.head; e !== null; e = e.nextInRow) {
+          e.live = false;
+          this.#count--;
+          if (e.dirty) {
+            this.#unlinkDirty(e);
+            e.dirty = false;
+          }
+          this.#cache.remove(e);
         }
       }
-      for (const e of [...(this.#bySegment.get(segment) ?? [])]) this.#remove(e);
     }
     this.inner.dropSegment(segment);
   }
@@ -218,11 +309,19 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
   }
 
   async close(): Promise<void> {
-    for (const entry of this.#entries.values()) this.#cache.remove(entry);
-    this.#entries = new Map();
-    this.#bySegment = new Map();
+    for (const seg of this.#segments.values()) {
+      for (const row of seg.rows.values()) {
+        for (let e = row.head; e !== null; e = e.nextInRow) {
+          e.live = false;
+          this.#cache.remove(e);
+        }
+      }
+    }
+    this.#segments = new Map();
+    this.#lastId = Number.NaN;
+    this.#last = undefined;
+    this.#count = 0;
     this.#dirtyHead = this.#dirtyTail = null;
-    await this.#index.close();
     await this.inner.close();
   }
 
@@ -234,36 +333,60 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
     this.#remove(own);
   }
 
+  #segment(id: number): CacheSegment | undefined {
+    if (id === this.#lastId) return this.#last;
+    const seg = this.#segments.get(id);
+    if (seg !== undefined) {
+      this.#lastId = id;
+      this.#last = seg;
+    }
+    return seg;
+  }
+
+  #find(segment: number, key: Buffer, time: number, sub: number): WindowCacheEntry | null {
+    const row = this.#segment(segment)?.rows.get(hashKey(key));
+    return row === undefined ? null : findInRow(row, time, sub);
+  }
+
   /** Steps 1–3 of the header for every dirty entry. */
   #flushDirty(): void {
     if (this.#dirtyHead === null) return;
-    const batch: Array<{ entry: WindowCacheEntry; value: Buffer | null; timestamp: number }> = [];
+    // The batch is snapshotted first (value and timestamp as of now): a listener may rewrite an
+    // entry during the flush, which makes it dirty again for the next flush.
+    const entries: WindowCacheEntry[] = [];
+    const values: Array<Buffer | null> = [];
+    const timestamps: number[] = [];
     for (let e: WindowCacheEntry | null = this.#dirtyHead; e !== null; ) {
       const next: WindowCacheEntry | null = e.nextDirty;
       e.dirty = false;
+      e.row.seg.dirty--;
       e.prevDirty = e.nextDirty = null;
-      batch.push({ entry: e, value: e.value, timestamp: e.timestamp });
+      entries.push(e);
+      values.push(e.value);
+      timestamps.push(e.timestamp);
       e = next;
     }
     this.#dirtyHead = this.#dirtyTail = null;
     let n = 0;
     try {
-      for (; n < batch.length; n++) {
-        const { entry: e, value, timestamp } = batch[n]!;
+      for (; n < entries.length; n++) {
+        const e = entries[n]!;
+        const value = values[n]!;
         const wantOld = value === null || (this.sendOldValues && this.onFlush !== undefined);
         const old = wantOld ? (this.inner.get(e.segment, e.key, e.time, e.sub) ?? null) : null;
         if (!(value === null && old === null)) {
           this.inner.put(e.segment, e.key, e.time, e.sub, value);
-          this.onFlush?.(e.key, e.time, e.sub, value, this.sendOldValues ? old : null, timestamp);
+          this.onFlush?.(e.key, e.time, e.sub, value, this.sendOldValues ? old : null, timestamps[n]!);
         }
         if (value === null && !e.dirty) this.#remove(e);
       }
     } catch (err) {
       // Entries not yet written down become dirty again, so a later flush retries them.
-      for (const { entry: e, value, timestamp } of batch.slice(n)) {
+      for (; n < entries.length; n++) {
+        const e = entries[n]!;
         if (e.dirty || !e.cached) continue;
-        e.value = value;
-        e.timestamp = timestamp;
+        e.value = values[n]!;
+        e.timestamp = timestamps[n]!;
         e.dirty = true;
         this.#appendDirty(e);
       }
@@ -272,20 +395,37 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
   }
 
   #remove(entry: WindowCacheEntry): void {
-    if (this.#entries.get(entry.id) !== entry) return;
-    this.#entries.delete(entry.id);
-    const set = this.#bySegment.get(entry.segment);
-    set?.delete(entry);
-    if (set !== undefined && set.size === 0) this.#bySegment.delete(entry.segment);
+    if (!entry.live) return;
+    entry.live = false;
+    const row = entry.row;
+    const prev = entry.prevInRow;
+    const next = entry.nextInRow;
+    if (prev === null) row.head = next;
+    else prev.nextInRow = next;
+    if (next !== null) next.prevInRow = prev;
+    entry.prevInRow = entry.nextInRow = null;
+    if (row.head === null) {
+      const seg = row.seg;
+      seg.rows.delete(row.hk);
+      if (seg.sorted !== undefined) removeSorted(seg.sorted, row);
+      if (seg.rows.size === 0 && this.#segments.get(seg.id) === seg) {
+        this.#segments.delete(seg.id);
+        if (this.#last === seg) {
+          this.#lastId = Number.NaN;
+          this.#last = undefined;
+        }
+      }
+    }
+    this.#count--;
     if (entry.dirty) {
       this.#unlinkDirty(entry);
       entry.dirty = false;
     }
     this.#cache.remove(entry);
-    this.#index.put(entry.segment, entry.key, entry.time, entry.sub, null);
   }
 
   #appendDirty(entry: WindowCacheEntry): void {
+    entry.row.seg.dirty++;
     entry.prevDirty = this.#dirtyTail;
     entry.nextDirty = null;
     if (this.#dirtyTail === null) this.#dirtyHead = entry;
@@ -294,6 +434,7 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
   }
 
   #unlinkDirty(entry: WindowCacheEntry): void {
+    entry.row.seg.dirty--;
     const prev = entry.prevDirty;
     const next = entry.nextDirty;
     if (prev === null) this.#dirtyHead = next;
@@ -304,8 +445,27 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
   }
 }
 
-function idOf(segment: number, key: Buffer, time: number, sub: number): string {
-  return `${segment}:${time}:${sub}:${key.toString('latin1')}`;
+/** Appends the row's live entries with lo <= time <= hi, in (time, sub) order. */
+function pushRow(row: CacheRow, lo: number, hi: number, out: WindowCacheEntry[]): void {
+  const start = out.length;
+  for (let e = row.head; e !== null && e.time >= lo; e = e.nextInRow) if (e.time <= hi) out.push(e);
+  // The row is in descending order; the contract wants ascending.
+  for (let i = start, j = out.length - 1; i < j; i++, j--) {
+    const t = out[i]!;
+    out[i] = out[j]!;
+    out[j] = t;
+  }
+}
+
+/** The entry (time, sub) of a row (descending: the scan stops at the first older entry). */
+function findInRow(row: CacheRow, time: number, sub: number): WindowCacheEntry | null {
+  let e = row.head;
+  while (e !== null && (e.time > time || (e.time === time && e.sub > sub))) e = e.nextInRow;
+  return e !== null && e.time === time && e.sub === sub ? e : null;
+}
+
+function compareRows(a: CacheRow, b: CacheRow): number {
+  return Buffer.compare(a.key, b.key);
 }
 
 function sizeOf(key: Buffer, value: Buffer | null): number {

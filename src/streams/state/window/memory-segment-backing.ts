@@ -225,8 +225,8 @@ function compareRows(a: Row, b: Row): number {
   return Buffer.compare(a.key, b.key);
 }
 
-/** First index of `rows` (sorted by key bytes) whose key >= `key`. */
-function rowIndex(rows: Row[], key: Buffer): number {
+/** First index of `rows` (sorted by key bytes) whose key >= `key`. Shared with the window cache. */
+export function rowIndex(rows: ReadonlyArray<{ readonly key: Buffer }>, key: Buffer): number {
   let lo = 0;
   let hi = rows.length;
   while (lo < hi) {
@@ -237,13 +237,15 @@ function rowIndex(rows: Row[], key: Buffer): number {
   return lo;
 }
 
-function insertSorted(rows: Row[], row: Row): void {
+/** Inserts `row` into `rows`, kept sorted by key bytes (keys are unique). */
+export function insertSorted<R extends { readonly key: Buffer }>(rows: R[], row: R): void {
   const n = rows.length;
   if (n === 0 || Buffer.compare(rows[n - 1]!.key, row.key) < 0) rows.push(row);
   else rows.splice(rowIndex(rows, row.key), 0, row);
 }
 
-function removeSorted(rows: Row[], row: Row): void {
+/** Removes `row` (by identity) from `rows`, sorted by key bytes. */
+export function removeSorted<R extends { readonly key: Buffer }>(rows: R[], row: R): void {
   const i = rowIndex(rows, row.key);
   if (rows[i] === row) rows.splice(i, 1);
 }
