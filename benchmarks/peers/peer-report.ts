@@ -19,7 +19,7 @@ import { result, type WorkloadResult } from '../lib/results.ts';
 import { failedResult } from '../lib/suite.ts';
 
 export interface PeerReport {
-  readonly workload: 'sink' | 'count';
+  readonly workload: 'sink' | 'count' | 'async';
   readonly records: number;
   readonly bytes: number;
   readonly seconds: number;
@@ -29,6 +29,8 @@ export interface PeerReport {
   readonly distinctKeys: number | undefined;
   /** User + system CPU of the peer process over its whole life (undefined from an older peer.js). */
   readonly cpuSeconds: number | undefined;
+  /** async: seconds to the first record out of the async operator (steady rate = first to N-th). */
+  readonly firstOutSeconds?: number | undefined;
   readonly peakRssMb: number;
   readonly endRssMb: number;
   readonly errors: number;
@@ -59,7 +61,7 @@ export function parsePeerReport(stdout: string): PeerReport {
     }
     if (typeof o !== 'object' || o === null || !('workload' in o)) continue;
     const r = o as Record<string, unknown>;
-    if (r.workload !== 'sink' && r.workload !== 'count') throw new Error(`peer report: workload must be sink or count, got ${JSON.stringify(r.workload)}`);
+    if (r.workload !== 'sink' && r.workload !== 'count' && r.workload !== 'async') throw new Error(`peer report: workload must be sink, count or async, got ${JSON.stringify(r.workload)}`);
     return {
       workload: r.workload,
       records: num(r, 'records', line),
@@ -70,6 +72,7 @@ export function parsePeerReport(stdout: string): PeerReport {
       countSum: optNum(r, 'countSum', line),
       distinctKeys: optNum(r, 'distinctKeys', line),
       cpuSeconds: optNum(r, 'cpuSeconds', line),
+      firstOutSeconds: optNum(r, 'firstOutSeconds', line),
       peakRssMb: num(r, 'peakRssMb', line),
       endRssMb: num(r, 'endRssMb', line),
       errors: num(r, 'errors', line),
@@ -96,6 +99,9 @@ export function peerResult(workload: string, expected: number, r: PeerReport, ma
       metrics.ackedRecordsPerSec = Math.round(r.ackedRecords / r.ackedSeconds);
     }
     if (r.ackedRecords < expected) notes.push(`only ${r.ackedRecords} of ${expected} sink records acknowledged`);
+  } else if (r.workload === 'async') {
+    notes.push('clock stops at the N-th record out of the async operator (as the async suite)');
+    if (r.firstOutSeconds !== undefined && r.seconds > r.firstOutSeconds && r.records > 1) metrics.steadyRecordsPerSec = Math.round((r.records - 1) / (r.seconds - r.firstOutSeconds));
   } else {
     notes.push('clock stops at the N-th record out of countByKey (in-memory KStorage)');
     if (r.distinctKeys !== undefined) metrics.distinctKeys = r.distinctKeys;

@@ -26,6 +26,12 @@
  *  - peer-nodefluent-streamcount: source → map (IntegerDeserializer) → countByKey (in-memory
  *    KStorage, no changelog: the peer has none) → forEach (count). records/s by the N-th record out
  *    of countByKey.
+ *  - peer-nodefluent-asyncenrichment-c1 / -c16 / -c128 / -unbounded: the async suite's pipeline
+ *    (benchmarks/streams/async-enrichment.ts: its own input, 100 B values, its N per concurrency)
+ *    — source → await a 5 ms timer per record → to(sink); records/s by the N-th record out of
+ *    the async operator. c1 is KStream.concatMap; c16/c128 are most.js' mergeConcurrently on the
+ *    KStream's stream$ (kafka-streams' DSL cannot bound concurrency); unbounded is KStream.asyncMap,
+ *    the DSL's own async operator (see peer.js). Run beside `npm run bench -- async`.
  * With --runs R > 1 each workload runs R times back to back on the same input; the row is the
  * median run by records/s, with the spread in metrics (minRecordsPerSec, maxRecordsPerSec).
  * --profile-dir DIR runs the peer under `node --cpu-prof`, writing DIR/<workload>[-runK].cpuprofile
@@ -41,6 +47,7 @@ import { benchmarksDir, type WorkloadResult } from '../lib/results.ts';
 import { failedResult, median, type Reference, type Suite, type SuiteOptions } from '../lib/suite.ts';
 import { parsePeerReport, peerResult, type PeerReport } from './peer-report.ts';
 import { processCpuSeconds } from './proc-cpu.ts';
+import { ASYNC_DEFAULT_RECORDS, ASYNC_KEY_SPACE, ASYNC_TOPIC, ASYNC_VALUE_SIZE } from '../streams/async-enrichment.ts';
 
 export const PEER_DIR = join(benchmarksDir, 'peers', 'nodefluent');
 export const SETUP_HINT = 'peer not installed: run benchmarks/peers/nodefluent/setup.sh first';
@@ -53,7 +60,12 @@ const KILL_GRACE_MS = 30_000;
 
 const SINK = 'peer-nodefluent-streamprocesswithsink';
 const COUNT = 'peer-nodefluent-streamcount';
-const MODES: Readonly<Record<string, 'sink' | 'count'>> = { [SINK]: 'sink', [COUNT]: 'count' };
+const ASYNC_CONCURRENCIES = ['1', '16', '128', 'unbounded'] as const;
+const asyncWorkload = (c: string): string => `peer-nodefluent-asyncenrichment-${c === 'unbounded' ? c : `c${c}`}`;
+const ASYNC: Readonly<Record<string, string>> = Object.fromEntries(ASYNC_CONCURRENCIES.map((c) => [asyncWorkload(c), c]));
+/** Records per async workload: the async suite's default for that concurrency (unbounded: as 128). */
+const asyncRecords = (w: string, options: SuiteOptions): number => options.records ?? ASYNC_DEFAULT_RECORDS[ASYNC[w] === 'unbounded' ? 128 : Number(ASYNC[w])]!;
+const MODES: Readonly<Record<string, 'sink' | 'count' | 'async'>> = { [SINK]: 'sink', [COUNT]: 'count', ...Object.fromEntries(Object.keys(ASYNC).map((w) => [w, 'async' as const])) };
 
 const ON_KAFKA = 'nodefluent kafka-streams 5.0 (native, batchOptions) on Apache Kafka 2.1.1';
 /** The peer's own figures on Apache Kafka 2.1.1 on this class of machine (BENCHMARKS.md, "Reference figures"). */
@@ -113,8 +125,12 @@ async function runWorkload(workload: string, broker: BrokerProcess, records: num
   const rows: WorkloadResult[] = [];
   for (let i = 0; i < runs; i++) {
     const tag = `${process.pid}-${runSeq++}`;
-    const args = ['--workload', mode, '--bootstrap', broker.bootstrap, '--topic', SOURCE_TOPIC, '--records', String(records), '--max-wait-ms', String(options.maxWaitMs), '--group', `nodefluent-${mode}-${tag}`];
-    if (mode === 'sink') {
+    const args = ['--workload', mode, '--bootstrap', broker.bootstrap, '--topic', mode === 'async' ? ASYNC_TOPIC : SOURCE_TOPIC, '--records', String(records), '--max-wait-ms', String(options.maxWaitMs), '--group', `nodefluent-${mode}-${tag}`];
+    if (mode === 'async') {
+      const sink = `asyncEnrichmentSink-nodefluent-${tag}`;
+      await createTopic(broker.bootstrap, sink, 1);
+      args.push('--sink', sink, '--concurrency', ASYNC[workload]!);
+    } else if (mode === 'sink') {
       const sink = `simpleBenchmarkSinkTopic-nodefluent-${tag}`;
       await createTopic(broker.bootstrap, sink, 1);
       args.push('--sink', sink);
@@ -151,11 +167,19 @@ async function run(selected: readonly string[], options: SuiteOptions): Promise<
   const results: WorkloadResult[] = [];
   try {
     console.error(`[peer] broker ${broker.bootstrap} (pid ${broker.pid}); loading ${records.toLocaleString('en-US')} records (not timed)…`);
-    await loadTopic(broker.bootstrap, { topic: SOURCE_TOPIC, records, keySpace: KEY_SPACE, valueSize: VALUE_SIZE, seed: 1, baseTimestamp: Date.now() - 2 * records });
+    if (workloads.some((w) => MODES[w] !== 'async')) {
+      await loadTopic(broker.bootstrap, { topic: SOURCE_TOPIC, records, keySpace: KEY_SPACE, valueSize: VALUE_SIZE, seed: 1, baseTimestamp: Date.now() - 2 * records });
+    }
+    const asyncWorkloads = workloads.filter((w) => MODES[w] === 'async');
+    if (asyncWorkloads.length > 0) {
+      // The async suite's input (same topic name, sizes and seed).
+      const most = Math.max(...asyncWorkloads.map((w) => asyncRecords(w, options)));
+      await loadTopic(broker.bootstrap, { topic: ASYNC_TOPIC, records: most, keySpace: ASYNC_KEY_SPACE, valueSize: ASYNC_VALUE_SIZE, seed: 1, baseTimestamp: Date.now() - most });
+    }
     for (const w of workloads) {
       console.error(`[peer] running ${w}…`);
       try {
-        results.push(await runWorkload(w, broker, records, options));
+        results.push(await runWorkload(w, broker, MODES[w] === 'async' ? asyncRecords(w, options) : records, options));
       } catch (e) {
         console.error(`[peer] ${w} FAILED: ${e instanceof Error ? e.stack : String(e)}`);
         results.push(failedResult(w, `failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -169,8 +193,8 @@ async function run(selected: readonly string[], options: SuiteOptions): Promise<
 
 export const peerSuite: Suite = {
   name: 'peer',
-  description: `nodefluent kafka-streams 5.0 (native client) on the bundled broker: stateless sink and countByKey, ${DEFAULT_RECORDS.toLocaleString('en-US')} × ${VALUE_SIZE} B records${peerInstalled() ? '' : ' (not installed: run benchmarks/peers/nodefluent/setup.sh)'}`,
-  workloads: [SINK, COUNT],
+  description: `nodefluent kafka-streams 5.0 (native client) on the bundled broker: stateless sink and countByKey (${DEFAULT_RECORDS.toLocaleString('en-US')} × ${VALUE_SIZE} B records), async enrichment at concurrency 1 / 16 / 128 / unbounded${peerInstalled() ? '' : ' (not installed: run benchmarks/peers/nodefluent/setup.sh)'}`,
+  workloads: [SINK, COUNT, ...Object.keys(ASYNC)],
   references: REFERENCES,
   inDefaultRun: peerInstalled(),
   run,

@@ -13,7 +13,8 @@
  * thread loop's safe points, timer granularity and the group join inside the clock cost.
  * `steadyRecordsPerSec` leaves startup out: first to N-th record out of the operator.
  * Default N per concurrency: 40 s of ideal work at most, at least 1,000 (--records overrides).
- * A side-by-side figure for nodefluent kafka-streams is not measured (see docs/not-implemented.md).
+ * The same pipeline in nodefluent kafka-streams: the peer suite's peer-nodefluent-asyncenrichment-*
+ * workloads (benchmarks/peers/suite.ts; `npm run bench -- async peer-nodefluent-asyncenrichment-c1 …`).
  */
 import { Consumed } from '../../src/streams/dsl/options/consumed.ts';
 import { Produced } from '../../src/streams/dsl/options/produced.ts';
@@ -24,12 +25,15 @@ import type { WorkloadResult } from '../lib/results.ts';
 import { failedResult, type Suite, type SuiteOptions } from '../lib/suite.ts';
 import { runStreamsOn } from './simple-benchmark.ts';
 
-const TOPIC = 'asyncEnrichmentSource';
+export const ASYNC_TOPIC = 'asyncEnrichmentSource';
+const TOPIC = ASYNC_TOPIC;
 const CALL_MS = 5;
-const VALUE_SIZE = 100;
-const KEY_SPACE = 10_000;
+export const ASYNC_VALUE_SIZE = 100;
+export const ASYNC_KEY_SPACE = 10_000;
+const VALUE_SIZE = ASYNC_VALUE_SIZE;
+const KEY_SPACE = ASYNC_KEY_SPACE;
 export const CONCURRENCIES = [1, 16, 128] as const;
-const DEFAULT_RECORDS: Readonly<Record<number, number>> = { 1: 1_000, 16: 16_000, 128: 64_000 };
+export const ASYNC_DEFAULT_RECORDS: Readonly<Record<number, number>> = { 1: 1_000, 16: 16_000, 128: 64_000 };
 
 const I = Serdes.int32();
 const B = Serdes.bytes();
@@ -62,7 +66,7 @@ async function runOne(bootstrap: string, concurrency: number, records: number, m
 
 async function run(selected: readonly string[], options: SuiteOptions): Promise<WorkloadResult[]> {
   const chosen = CONCURRENCIES.filter((c) => selected.includes(workloadName(c)));
-  const most = Math.max(...chosen.map((c) => options.records ?? DEFAULT_RECORDS[c]!));
+  const most = Math.max(...chosen.map((c) => options.records ?? ASYNC_DEFAULT_RECORDS[c]!));
   const broker = await startBrokerProcess(['--group-initial-rebalance-delay-ms', '0']);
   const results: WorkloadResult[] = [];
   try {
@@ -71,7 +75,7 @@ async function run(selected: readonly string[], options: SuiteOptions): Promise<
     for (const c of chosen) {
       console.error(`[async] running ${workloadName(c)}…`);
       try {
-        results.push(await runOne(broker.bootstrap, c, options.records ?? DEFAULT_RECORDS[c]!, options.maxWaitMs));
+        results.push(await runOne(broker.bootstrap, c, options.records ?? ASYNC_DEFAULT_RECORDS[c]!, options.maxWaitMs));
       } catch (e) {
         results.push(failedResult(workloadName(c), `failed: ${e instanceof Error ? e.message : String(e)}`));
       }

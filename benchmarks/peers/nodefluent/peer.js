@@ -4,8 +4,8 @@
  * node-rdkafka 2.15.0 built against Debian's librdkafka 2.0.2; see setup.sh). Plain CommonJS
  * because the peer is plain JS and must not go through the project's TypeScript loader.
  *
- *   node peer.js --workload sink|count --bootstrap HOST:PORT --topic T [--sink S]
- *                --records N --max-wait-ms MS --group G
+ *   node peer.js --workload sink|count|async --bootstrap HOST:PORT --topic T [--sink S]
+ *                --records N --max-wait-ms MS --group G [--concurrency 1|16|128|unbounded]
  *
  * Output: exactly one JSON line on stdout when the workload ends (everything else goes to
  * stderr):
@@ -23,6 +23,18 @@
  *           without waiting, so acknowledgement lags and memory grows: 4.5 GB on Apache Kafka).
  *  - count: when the N-th record has come out of countByKey (its in-memory KStorage updated),
  *           which is later than a peek at the source would see it.
+ *  - async: when the N-th record has come out of the async operator (as
+ *           benchmarks/streams/async-enrichment.ts), each record having awaited a 5 ms timer
+ *           (the same simulated call); the records then go to the sink. How each concurrency is
+ *           expressed (kafka-streams 5.0's KStream has no concurrency parameter):
+ *             1          KStream.concatMap(m => most.fromPromise(call(m))): most.js starts the
+ *                        next inner stream only when the previous one ends — one call at a time.
+ *             16, 128    not expressible in kafka-streams' DSL: most.js' own
+ *                        mergeConcurrently(c) on the KStream's `stream$` (a public field), with a
+ *                        lazy inner stream per record; output in completion order.
+ *             unbounded  KStream.asyncMap(call), the DSL's async operator: most.js flatMap, i.e.
+ *                        a call started for every record as soon as it is consumed, output in
+ *                        completion order, no limit (the consumer does not wait for it either).
  * Bytes per record: 4 (int key) + value length, as SimpleBenchmark's processedBytes.
  *
  * Client settings: the native client (`noptions` present) in `batchOptions` mode — consume(1000)
@@ -51,8 +63,9 @@ function parseArgs(argv) {
   for (const k of ['workload', 'bootstrap', 'topic', 'records', 'max-wait-ms', 'group']) {
     if (a[k] === undefined) throw new Error(`peer.js: --${k} is required`);
   }
-  if (a.workload !== 'sink' && a.workload !== 'count') throw new Error(`peer.js: --workload must be sink or count, got ${a.workload}`);
-  if (a.workload === 'sink' && a.sink === undefined) throw new Error('peer.js: --sink is required for the sink workload');
+  if (a.workload !== 'sink' && a.workload !== 'count' && a.workload !== 'async') throw new Error(`peer.js: --workload must be sink, count or async, got ${a.workload}`);
+  if (a.workload !== 'count' && a.sink === undefined) throw new Error(`peer.js: --sink is required for the ${a.workload} workload`);
+  if (a.workload === 'async' && !/^(1|16|128|unbounded)$/.test(a.concurrency ?? '')) throw new Error(`peer.js: --concurrency must be 1, 16, 128 or unbounded for the async workload, got ${a.concurrency}`);
   const records = Number(a.records);
   if (!Number.isSafeInteger(records) || records < 1) throw new Error(`peer.js: --records must be a positive whole number, got ${a.records}`);
   return { ...a, records, maxWaitMs: Number(a['max-wait-ms']) };
@@ -121,6 +134,8 @@ function finish(timedOut) {
     seconds: sec(args.workload === 'count' ? end.counted : end.seen),
     ackedRecords: acked,
     ackedSeconds: args.workload === 'sink' ? sec(end.acked) : undefined,
+    concurrency: args.workload === 'async' ? args.concurrency : undefined,
+    firstOutSeconds: args.workload === 'async' && firstOutAt !== undefined ? sec(firstOutAt) : undefined,
     countSum: undefined,
     distinctKeys: undefined,
     cpuSeconds: (() => {
@@ -157,11 +172,16 @@ function finish(timedOut) {
 }
 
 // Counts stop at N: a topic holding more than N records (a reused broker) must not inflate them.
+let firstOutAt;
 function countSeen(m) {
   if (seen === N) return;
   seen++;
+  if (seen === 1) firstOutAt = performance.now();
   bytes += 4 + (m.value ? m.value.length : 0);
-  if (seen === N) seenAt = performance.now();
+  if (seen === N) {
+    seenAt = performance.now();
+    if (args.workload === 'async') finish(false);
+  }
 }
 
 if (args.workload === 'sink') {
@@ -177,6 +197,25 @@ if (args.workload === 'sink') {
       ackedAt = performance.now();
       finish(false);
     }
+  });
+} else if (args.workload === 'async') {
+  const most = require('most'); // kafka-streams' own most.js (hoisted into this node_modules)
+  const CALL_MS = 5;
+  const call = (m) => new Promise((r) => setTimeout(() => r(m), CALL_MS));
+  // Drop `topic` (see the sink workload) before the call, as the sink workload's map does.
+  stream.map((m) => ({ key: m.key, value: m.value }));
+  if (args.concurrency === '1') {
+    stream.concatMap((m) => most.fromPromise(call(m)));
+  } else if (args.concurrency === 'unbounded') {
+    stream.asyncMap(call);
+  } else {
+    const c = Number(args.concurrency);
+    stream.stream$ = stream.stream$.map((m) => most.just(m).map(call).awaitPromises()).mergeConcurrently(c);
+  }
+  stream.tap(countSeen);
+  stream.to({ topic: args.sink, produceType: 'send', producerErrorCallback: onError });
+  stream.createAndSetProduceHandler().on('delivered', () => {
+    if (acked < N) acked++;
   });
 } else {
   // Keys are 4-byte big-endian ints (Java's IntegerSerializer): decode them as Kafka Streams'

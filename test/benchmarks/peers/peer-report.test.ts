@@ -81,4 +81,14 @@ describe('peerResult', () => {
     expect(r.recordsPerSec).toBe(0);
     expect(r.note).toMatch(/timed out after 5000 ms with no record processed; first error: Broker: Coordinator not available/);
   });
+
+  it('reads an async report: rate by the N-th record out of the operator, steady rate from the first one out', () => {
+    const line = JSON.stringify({ ...sink, workload: 'async', ackedSeconds: undefined, seconds: 6, firstOutSeconds: 1.005, concurrency: '1' });
+    const report = parsePeerReport(line);
+    expect(report.workload).toBe('async');
+    const r = peerResult('w', 1000, report, 60_000);
+    expect(r.recordsPerSec).toBeCloseTo(1000 / 6);
+    expect(r.metrics).toMatchObject({ steadyRecordsPerSec: 200 });
+    expect(r.note).toMatch(/N-th record out of the async operator/);
+  });
 });
