@@ -31,21 +31,23 @@ describe('WindowedStat', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
         const stat = new WindowedStat(0, { windowMs, numSamples });
-        // Reference: the window starts the stat opened, and every event with its time.
+        // Reference: the window starts the stat opened, and every event with the window it went
+        // into. Windows roll when read, so an event recorded at the very time a later read rolls
+        // the window still belongs to the older window.
         const starts = [0];
-        const events: Array<{ t: number; v: number }> = [];
+        const events: Array<{ w: number; v: number }> = [];
         let now = 0;
         for (const s of steps) {
           now += s.dt;
           if (s.kind === 'record') {
             stat.record(s.v);
-            events.push({ t: now, v: s.v });
+            events.push({ w: starts.length - 1, v: s.v });
             continue;
           }
           if (now - starts.at(-1)! >= windowMs) starts.push(now);
-          const from = starts[Math.max(0, starts.length - numSamples)]!;
-          // Events recorded before the window containing `from` started belong to older windows.
-          const inView = events.filter((e) => e.t >= from);
+          const first = Math.max(0, starts.length - numSamples);
+          const from = starts[first]!;
+          const inView = events.filter((e) => e.w >= first);
           const r = stat.read(now);
           expect(r.total).toBe(events.length);
           expect(r.rate).toBeCloseTo(inView.length / (Math.max(now - from, 1) / 1000), 6);
