@@ -4,6 +4,7 @@
  * as types.ts (number offsets, KafkaClientError with `retriable`). KafkaAdmin (kafka-admin.ts)
  * implements it.
  */
+import type { PartitionLogSize } from './admin.ts';
 import type { TopicPartition, TopicPartitionOffset } from './types.ts';
 
 export interface NewTopic {
@@ -118,6 +119,8 @@ export interface Admin {
   describeTopic(topic: string): Promise<TopicDetails>;
   /** The topic's configs sorted by name (DescribeConfigs), or null when the broker has no DescribeConfigs. */
   describeTopicConfigs(topic: string): Promise<readonly ConfigEntry[] | null>;
+  /** Each partition's size on disk (DescribeLogDirs, asked of its leader), or null when a broker has no DescribeLogDirs. */
+  describeLogDirs(topics: readonly string[]): Promise<readonly PartitionLogSize[] | null>;
   /** Topic names, sorted; internal topics (__consumer_offsets, …) unless excludeInternal. */
   listTopics(options?: { readonly excludeInternal?: boolean | undefined }): Promise<readonly string[]>;
   /**

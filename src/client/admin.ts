@@ -161,6 +161,48 @@ export async function describeTopicConfigs(cluster: WireCluster, name: string): 
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** One partition's log on a broker, from DescribeLogDirs. */
+export interface PartitionLogSize {
+  topic: string;
+  partition: number;
+  /** The broker whose log dir holds this replica (the partition's leader). */
+  broker: number;
+  logDir: string;
+  sizeBytes: number;
+}
+
+/**
+ * Partition sizes on disk through DescribeLogDirs (API key 35), asked of each partition's leader
+ * (Kafka's `kafka-log-dirs.sh` asks every broker; the leader's replica is the one clients read).
+ * Null when a leader does not offer DescribeLogDirs. A log dir with an error is left out.
+ */
+export async function describeLogDirs(cluster: WireCluster, topics: readonly string[]): Promise<PartitionLogSize[] | null> {
+  const byLeader = new Map<number, Map<string, number[]>>();
+  for (const name of topics) {
+    const info = await cluster.topic(name);
+    for (const p of info.partitions) {
+      if (p.leader < 0) continue;
+      const forLeader = byLeader.get(p.leader) ?? new Map<string, number[]>();
+      byLeader.set(p.leader, forLeader);
+      forLeader.set(name, [...(forLeader.get(name) ?? []), p.partition]);
+    }
+  }
+  const out: PartitionLogSize[] = [];
+  for (const [leader, wanted] of byLeader) {
+    const conn = await cluster.connectionTo(leader);
+    if (!conn.supports(ApiKeys.DescribeLogDirs)) return null;
+    const { body } = await conn.request(ApiKeys.DescribeLogDirs, { topics: [...wanted].map(([topic, partitions]) => ({ topic, partitions })) }, { maxVersion: 4 });
+    checkErrorCode(body.errorCode, 'describing log dirs');
+    for (const dir of body.results) {
+      if (dir.errorCode !== 0) continue;
+      for (const t of dir.topics) {
+        for (const p of t.partitions) out.push({ topic: t.name, partition: p.partitionIndex, broker: leader, logDir: dir.logDir, sizeBytes: Number(p.partitionSize) });
+      }
+    }
+  }
+  return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+}
+
 /** DeleteRecords: removes the records below each offset (-1: below the high watermark). One request per leader. */
 export async function deleteRecords(cluster: WireCluster, before: readonly { topic: string; partition: number; offset: number }[], opts: { timeoutMs?: number } = {}): Promise<void> {
   const byLeader = new Map<number, Map<string, { partitionIndex: number; offset: bigint }[]>>();

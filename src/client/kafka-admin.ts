@@ -17,7 +17,8 @@
  * already names the call and the topic, group or id, and carries a hint for the CLI user; any
  * other failure (a lost connection) is wrapped by toClientError, naming the admin call.
  */
-import { createTopics, deleteRecords, deleteTopics, describeTopic, describeTopicConfigs, listOffsets, listTopics, OffsetSpec } from './admin.ts';
+import type { PartitionLogSize } from './admin.ts';
+import { createTopics, deleteRecords, deleteTopics, describeLogDirs, describeTopic, describeTopicConfigs, listOffsets, listTopics, OffsetSpec } from './admin.ts';
 import { clusterFromConfig, type WireCluster } from './cluster.ts';
 import { KafkaResponseError, toClientError } from './errors.ts';
 import { commitGroupOffsets, deleteGroup, describeGroup, groupOffsets, listGroups } from './group-admin.ts';
@@ -107,6 +108,10 @@ export class KafkaAdmin implements Admin {
       await this.#cluster.topic(topic); // a missing topic fails naming it, with the CLI's hint
       return describeTopicConfigs(this.#cluster, topic);
     });
+  }
+
+  describeLogDirs(topics: readonly string[]): Promise<readonly PartitionLogSize[] | null> {
+    return this.#call(`describing the log dirs of ${topics.join(', ')}`, () => describeLogDirs(this.#cluster, topics));
   }
 
   listOffsets(tps: readonly TopicPartition[], spec: AdminOffsetSpec, options: ListOffsetsOptions = {}): Promise<readonly TopicPartitionOffset[]> {

@@ -3,6 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
+import { startMockCluster } from '../client/helpers/mock-cluster.ts';
 import { looksLikeUserError, tributary } from './run-cli.ts';
 
 describe('tributary topics', () => {
@@ -33,14 +34,43 @@ describe('tributary topics', () => {
     expect(described.stdout).toMatch(/^Configs: .*retention\.ms=3600000/m);
     const rows = described.stdout.split('\n').filter((l) => /^\d+\s/.test(l));
     expect(rows.map((r) => r.trim().split(/\s+/))).toEqual([
-      ['0', '0', '0', '0', '0', '0'],
-      ['1', '0', '0', '0', '0', '0'],
-      ['2', '0', '0', '0', '0', '0'],
+      ['0', '0', '0', '0', '0', '0', '0', 'B'],
+      ['1', '0', '0', '0', '0', '0', '0', 'B'],
+      ['2', '0', '0', '0', '0', '0', '0', 'B'],
     ]);
+    expect(described.stdout).toMatch(/^Total size: 0 B \(0 bytes\)$/m);
 
     const deleted = await tributary(['topics', 'delete', 'orders', ...bs]);
     expect(deleted.code).toBe(0);
     expect((await tributary(['topics', 'list', ...bs])).stdout.split('\n')).not.toContain('orders');
+  });
+
+  it('shows the size on disk of each partition and the total (DescribeLogDirs)', async () => {
+    await tributary(['topics', 'create', 'sized', '--partitions', '2', ...bs]);
+    const value = 'v'.repeat(2000);
+    await tributary(['produce', 'sized', '--partition', '1', ...bs], { input: `${value}\n`.repeat(10) });
+    const onDisk = broker.broker.partitions.ofTopic('sized')[1]!.sizeInBytes;
+    expect(onDisk).toBeGreaterThan(20_000);
+    const described = await tributary(['topics', 'describe', 'sized', ...bs]);
+    expect(described.code).toBe(0);
+    const rows = described.stdout.split('\n').filter((l) => /^\d+\s/.test(l)).map((r) => r.trim().split(/\s+/));
+    expect(rows[0]!.slice(-2)).toEqual(['0', 'B']);
+    expect(rows[1]!.slice(-2)).toEqual([(onDisk / 1024).toFixed(1), 'KiB']);
+    expect(described.stdout).toContain(`Total size: ${(onDisk / 1024).toFixed(1)} KiB (${onDisk} bytes)`);
+  });
+
+  it('says so in the Size column when the broker has no DescribeLogDirs, and still succeeds', async () => {
+    const mock = await startMockCluster(1);
+    try {
+      const mbs = ['--bootstrap-server', mock.bootstrap];
+      // librdkafka's mock cluster has neither CreateTopics nor DescribeLogDirs; it auto-creates the topic.
+      const described = await tributary(['topics', 'describe', 'nolog', ...mbs]);
+      expect(described.code).toBe(0);
+      expect(described.stdout.split('\n').find((l) => /^0\s/.test(l))).toMatch(/\sn\/a$/);
+      expect(described.stdout).toContain('Size: n/a (the broker does not support DescribeLogDirs)');
+    } finally {
+      await mock.stop();
+    }
   });
 
   it('prints clear errors with a non-zero exit code and no stack trace', async () => {

@@ -32,6 +32,7 @@ import { describeAclsHandler } from './29-describe-acls.ts';
 import { createAclsHandler } from './30-create-acls.ts';
 import { deleteAclsHandler } from './31-delete-acls.ts';
 import { describeConfigsHandler } from './32-describe-configs.ts';
+import { describeLogDirsHandler } from './35-describe-log-dirs.ts';
 import { saslAuthenticateHandler } from './36-sasl-authenticate.ts';
 import { deleteGroupsHandler } from './42-delete-groups.ts';
 import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.ts';
@@ -67,6 +68,7 @@ export const HANDLERS: readonly ApiHandler[] = [
   createAclsHandler,
   deleteAclsHandler,
   describeConfigsHandler,
+  describeLogDirsHandler,
   saslAuthenticateHandler,
   deleteGroupsHandler,
   describeUserScramCredentialsHandler,

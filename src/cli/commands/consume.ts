@@ -10,12 +10,19 @@
  *
  * Without --max-messages or --timeout-ms it runs until Ctrl-C. The count of records goes to
  * stderr at exit. If stdout closes (`| head`), it stops quietly.
+ *
+ * Progress (src/cli/progress.ts): when stdout is redirected (`> out.txt`, `| gzip`) and stderr is
+ * a terminal, a run longer than a second shows records and bytes (keys + values) so far and the
+ * rate on one stderr line redrawn in place; with --max-messages it adds percent and ETA. When
+ * stdout is the terminal the records are the progress, and when stderr is not a terminal nothing
+ * is printed but the final count, like kafka-console-consumer. `--no-progress` turns it off.
  */
 import type { Command } from 'commander';
 import type { Admin, ConsumedRecord } from '../../client/types.ts';
 import { CliError } from '../cli-errors.ts';
 import { cliClients, withAdmin, withBootstrapOption, type ClientFlags } from '../client-session.ts';
 import { intArg } from '../option-parsers.ts';
+import { Progress } from '../progress.ts';
 
 interface ConsumeFlags extends ClientFlags {
   fromBeginning?: boolean;
@@ -23,6 +30,7 @@ interface ConsumeFlags extends ClientFlags {
   maxMessages?: number;
   printKey?: boolean;
   timeoutMs?: number;
+  progress: boolean;
 }
 
 export function formatRecord(r: ConsumedRecord, printKey: boolean): string {
@@ -50,7 +58,8 @@ export function registerConsumeCommand(program: Command): void {
       .option('--partition <n>', 'read only this partition', intArg('--partition', 0, 2_147_483_647))
       .option('--max-messages <n>', 'exit after this many records', intArg('--max-messages', 1))
       .option('--print-key', 'print KEY<tab>VALUE')
-      .option('--timeout-ms <n>', 'exit when no record arrived for this long', intArg('--timeout-ms', 1)),
+      .option('--timeout-ms <n>', 'exit when no record arrived for this long', intArg('--timeout-ms', 1))
+      .option('--no-progress', 'do not show the progress line on a terminal'),
   ).action(async (topic: string, flags: ConsumeFlags) => {
     let stopped = false;
     const stop = (): void => {
@@ -62,6 +71,12 @@ export function registerConsumeCommand(program: Command): void {
     let count = 0;
     const partitions = await withAdmin(flags, (admin) => partitionsToRead(admin, topic, flags.partition));
     const waitMs = Math.min(500, flags.timeoutMs ?? 500);
+    const progress = new Progress({
+      verb: 'Consumed',
+      out: process.stderr,
+      enabled: flags.progress && process.stdout.isTTY !== true,
+      ...(flags.maxMessages !== undefined ? { total: { unit: 'records' as const, value: flags.maxMessages } } : {}),
+    });
     const consumer = (await cliClients(flags)).assignedConsumer({ offsetReset: flags.fromBeginning ? 'earliest' : 'latest', maxWaitMs: waitMs });
     try {
       await consumer.connect();
@@ -72,15 +87,26 @@ export function registerConsumeCommand(program: Command): void {
         if (batches.length > 0) {
           lastRecordAt = Date.now();
           let text = '';
-          for (const b of batches) for (const r of b.records) text += `${formatRecord(r, flags.printKey ?? false)}\n`;
-          for (const b of batches) count += b.records.length;
+          let records = 0;
+          let bytes = 0;
+          for (const b of batches) {
+            for (const r of b.records) {
+              text += `${formatRecord(r, flags.printKey ?? false)}\n`;
+              bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+            }
+            records += b.records.length;
+          }
+          count += records;
           process.stdout.write(text);
+          progress.add(records, bytes);
           if (flags.maxMessages !== undefined && count >= flags.maxMessages) break;
-        } else if (flags.timeoutMs !== undefined && Date.now() - lastRecordAt >= flags.timeoutMs) {
-          break;
+        } else {
+          if (flags.timeoutMs !== undefined && Date.now() - lastRecordAt >= flags.timeoutMs) break;
+          progress.tick();
         }
       }
     } finally {
+      progress.finish();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       await consumer.disconnect();

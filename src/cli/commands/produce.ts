@@ -10,18 +10,37 @@
  * Piped lines are sent in chunks (at most 1000 lines or 512 KiB) and each chunk is acknowledged
  * before more input is read, so memory stays bounded for any input size and an error stops the
  * input at a known line. Lines typed at a terminal are sent one by one as they are entered. A summary goes to stderr, keeping stdout free for pipelines.
+ *
+ * Progress (src/cli/progress.ts): when stdin is piped and stderr is a terminal, a run longer than
+ * a second shows records and bytes sent so far and the rate on one stderr line redrawn in place;
+ * when stdin is a file (`< records.txt`) its size is known, so the line adds percent and ETA.
+ * With stderr not a terminal nothing is printed but the summary, like kafka-console-producer.
+ * `--no-progress` turns the line off.
  */
 import type { Command } from 'commander';
+import { fstatSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ProducerRecord } from '../../client/types.ts';
 import { CliError } from '../cli-errors.ts';
 import { cliClients, withBootstrapOption, type ClientFlags } from '../client-session.ts';
 import { acksArg, intArg, unescapeSeparator } from '../option-parsers.ts';
+import { Progress } from '../progress.ts';
 
 interface ProduceFlags extends ClientFlags {
   keySeparator?: string;
   partition?: number;
   acks: -1 | 0 | 1;
+  progress: boolean;
+}
+
+/** Size of stdin when it is a regular file (`< file`), for percent and ETA; otherwise undefined. */
+function stdinFileSize(): number | undefined {
+  try {
+    const st = fstatSync(0);
+    return st.isFile() && st.size > 0 ? st.size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const CHUNK_LINES = 1000;
@@ -56,7 +75,8 @@ export function registerProduceCommand(program: Command): void {
       .argument('<topic>', 'topic to write to')
       .option('--key-separator <sep>', 'split each line into KEY<sep>VALUE (\\t for a tab)', unescapeSeparator)
       .option('--partition <n>', 'write every record to this partition', intArg('--partition', 0, 2_147_483_647))
-      .option('--acks <n>', 'acknowledgements: 0, 1, -1 or all', acksArg, -1 as const),
+      .option('--acks <n>', 'acknowledgements: 0, 1, -1 or all', acksArg, -1 as const)
+      .option('--no-progress', 'do not show the progress line on a terminal'),
   ).action(async (topic: string, flags: ProduceFlags) => {
     if (flags.keySeparator === '') throw new CliError('--key-separator must not be empty');
     // Typed input is sent line by line; piped input in chunks.
@@ -66,6 +86,13 @@ export function registerProduceCommand(program: Command): void {
       process.stderr.write(`Type one record per line as ${shape}; Ctrl-D sends the last lines and exits.\n`);
     }
     const producer = (await cliClients(flags)).producer({ acks: flags.acks });
+    const fileSize = stdinFileSize();
+    const progress = new Progress({
+      verb: 'Produced',
+      out: process.stderr,
+      enabled: flags.progress && process.stdin.isTTY !== true,
+      ...(fileSize !== undefined ? { total: { unit: 'bytes' as const, value: fileSize } } : {}),
+    });
     const total = await (async (): Promise<number> => {
       await producer.connect();
       const send = async (lines: LineRecord[]): Promise<void> => {
@@ -75,17 +102,21 @@ export function registerProduceCommand(program: Command): void {
       const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
       let chunk: LineRecord[] = [];
       let bytes = 0;
+      let inputBytes = 0;
       let lineNo = 0;
       let sent = 0;
       for await (const line of lines) {
         lineNo++;
         chunk.push(lineToRecord(line, lineNo, flags.keySeparator, flags.partition));
         bytes += line.length;
+        inputBytes += Buffer.byteLength(line) + 1;
         if (chunk.length >= chunkLines || bytes >= CHUNK_BYTES) {
           await send(chunk);
           sent += chunk.length;
+          progress.add(chunk.length, inputBytes);
           chunk = [];
           bytes = 0;
+          inputBytes = 0;
         }
       }
       if (chunk.length > 0) {
@@ -93,7 +124,10 @@ export function registerProduceCommand(program: Command): void {
         sent += chunk.length;
       }
       return sent;
-    })().finally(() => producer.disconnect());
+    })().finally(() => {
+      progress.finish();
+      return producer.disconnect();
+    });
     process.stderr.write(`Produced ${total} record${total === 1 ? '' : 's'} to ${topic}.\n`);
   });
 }

@@ -1,10 +1,12 @@
 /*
  * `tributary topics create|list|describe|delete`: topic administration over the Kafka protocol
- * (CreateTopics, Metadata, ListOffsets, DescribeConfigs, DeleteTopics), against any broker.
+ * (CreateTopics, Metadata, ListOffsets, DescribeConfigs, DescribeLogDirs, DeleteTopics), against any broker.
  *
  *   topics create NAME [--partitions N] [--replication-factor N] [--config k=v …]
  *   topics list [--exclude-internal]
- *   topics describe NAME    partitions, leader, replicas, isr, log start/end offsets, configs
+ *   topics describe NAME    partitions, leader, replicas, isr, log start/end offsets, size on
+ *                           disk (DescribeLogDirs, from each leader; "n/a" when the broker lacks
+ *                           it) and the total, configs
  *   topics delete NAME
  *
  * Output goes to stdout and is meant for people, except `list`, which prints one name per line so
@@ -14,6 +16,7 @@ import type { Command } from 'commander';
 import { ZERO_UUID } from '../../protocol/schema.ts';
 import { withAdmin, withBootstrapOption, type ClientFlags } from '../client-session.ts';
 import { configPair, intArg } from '../option-parsers.ts';
+import { formatSize } from '../progress.ts';
 
 interface CreateFlags extends ClientFlags {
   partitions: number;
@@ -56,9 +59,10 @@ export function registerTopicsCommands(program: Command): void {
   withBootstrapOption(
     topics.command('describe').description('show partitions, leaders, offsets and configs of a topic').argument('<name>', 'topic name'),
   ).action(async (name: string, flags: ClientFlags) => {
-    const { desc, configs } = await withAdmin(flags, async (admin) => ({
+    const { desc, configs, sizes } = await withAdmin(flags, async (admin) => ({
       desc: await admin.describeTopic(name),
       configs: await admin.describeTopicConfigs(name),
+      sizes: await admin.describeLogDirs([name]),
     }));
     const rf = desc.partitions[0]?.replicas.length ?? 0;
     // Topic ids exist from Metadata v10; older brokers (and versions) report the zero uuid.
@@ -70,11 +74,18 @@ export function registerTopicsCommands(program: Command): void {
       const set = configs.filter((c) => !c.isDefault);
       lines.push(`Configs: ${set.length === 0 ? '(all defaults)' : set.map((c) => `${c.name}=${c.isSensitive ? '***' : c.value}`).join(', ')}`);
     }
-    const rows: string[][] = [['Partition', 'Leader', 'Replicas', 'Isr', 'LogStartOffset', 'LogEndOffset']];
+    const rows: string[][] = [['Partition', 'Leader', 'Replicas', 'Isr', 'LogStartOffset', 'LogEndOffset', 'Size']];
+    const sizeOf = new Map(sizes?.map((s) => [s.partition, s.sizeBytes]));
     for (const p of desc.partitions) {
-      rows.push([String(p.partition), String(p.leader), p.replicas.join(','), p.isr.join(','), String(p.logStartOffset), String(p.logEndOffset)]);
+      const size = sizes === null ? 'n/a' : sizeOf.has(p.partition) ? formatSize(sizeOf.get(p.partition)!) : '?';
+      rows.push([String(p.partition), String(p.leader), p.replicas.join(','), p.isr.join(','), String(p.logStartOffset), String(p.logEndOffset), size]);
     }
     lines.push(formatTable(rows));
+    if (sizes === null) lines.push('Size: n/a (the broker does not support DescribeLogDirs)');
+    else {
+      const total = sizes.reduce((n, s) => n + s.sizeBytes, 0);
+      lines.push(`Total size: ${formatSize(total)} (${total} bytes)`);
+    }
     if (configs !== null) {
       const defaults = configs.filter((c) => c.isDefault);
       if (defaults.length > 0) {

@@ -64,6 +64,8 @@ import { SaslAuthenticateRequestSchema, SaslAuthenticateResponseSchema } from '.
 import type { SaslAuthenticateRequest, SaslAuthenticateResponse } from './36-sasl-authenticate.ts';
 import { DescribeConfigsRequestSchema, DescribeConfigsResponseSchema } from './32-describe-configs.ts';
 import type { DescribeConfigsRequest, DescribeConfigsResponse } from './32-describe-configs.ts';
+import { DescribeLogDirsRequestSchema, DescribeLogDirsResponseSchema } from './35-describe-log-dirs.ts';
+import type { DescribeLogDirsRequest, DescribeLogDirsResponse } from './35-describe-log-dirs.ts';
 import { DeleteGroupsRequestSchema, DeleteGroupsResponseSchema } from './42-delete-groups.ts';
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from './42-delete-groups.ts';
 import { DescribeUserScramCredentialsRequestSchema, DescribeUserScramCredentialsResponseSchema } from './50-describe-user-scram-credentials.ts';
@@ -128,6 +130,7 @@ const DEFINITIONS: readonly ApiDefinition[] = [
   api(30, 'CreateAcls', CreateAclsRequestSchema, CreateAclsResponseSchema),
   api(31, 'DeleteAcls', DeleteAclsRequestSchema, DeleteAclsResponseSchema),
   api(32, 'DescribeConfigs', DescribeConfigsRequestSchema, DescribeConfigsResponseSchema),
+  api(35, 'DescribeLogDirs', DescribeLogDirsRequestSchema, DescribeLogDirsResponseSchema),
   api(36, 'SaslAuthenticate', SaslAuthenticateRequestSchema, SaslAuthenticateResponseSchema),
   api(42, 'DeleteGroups', DeleteGroupsRequestSchema, DeleteGroupsResponseSchema),
   api(50, 'DescribeUserScramCredentials', DescribeUserScramCredentialsRequestSchema, DescribeUserScramCredentialsResponseSchema),
@@ -177,6 +180,7 @@ export interface ApiTypes {
   30: { request: CreateAclsRequest; response: CreateAclsResponse };
   31: { request: DeleteAclsRequest; response: DeleteAclsResponse };
   32: { request: DescribeConfigsRequest; response: DescribeConfigsResponse };
+  35: { request: DescribeLogDirsRequest; response: DescribeLogDirsResponse };
   36: { request: SaslAuthenticateRequest; response: SaslAuthenticateResponse };
   42: { request: DeleteGroupsRequest; response: DeleteGroupsResponse };
   50: { request: DescribeUserScramCredentialsRequest; response: DescribeUserScramCredentialsResponse };
@@ -214,6 +218,7 @@ export * from './29-describe-acls.ts';
 export * from './30-create-acls.ts';
 export * from './31-delete-acls.ts';
 export * from './32-describe-configs.ts';
+export * from './35-describe-log-dirs.ts';
 export * from './36-sasl-authenticate.ts';
 export * from './42-delete-groups.ts';
 export * from './50-describe-user-scram-credentials.ts';
