@@ -10,7 +10,7 @@
 import { Consumed } from '../../src/streams/dsl/options/consumed.ts';
 import { Produced } from '../../src/streams/dsl/options/produced.ts';
 import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
-import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
+import { runChildApp, runIfMain } from './child-app.ts';
 import type { ProcessingGuarantee } from '../../src/streams/runtime/streams-config.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
 import type { Topology } from '../../src/streams/topology/topology.ts';
@@ -42,28 +42,19 @@ async function main(): Promise<void> {
   if (bootstrap === undefined || stateDir === undefined || (guarantee !== 'exactly_once_v2' && guarantee !== 'at_least_once')) {
     throw new Error('usage: async-operators-app.ts BOOTSTRAP STATE_DIR (exactly_once_v2|at_least_once)');
   }
-  const streams = new KafkaStreams(buildAsyncTopology(), {
-    applicationId: appId(guarantee),
-    bootstrapServers: bootstrap,
-    stateDir,
-    processingGuarantee: guarantee as ProcessingGuarantee,
-    commitIntervalMs: 100,
-    sessionTimeoutMs: 2000,
-    heartbeatIntervalMs: 200,
-    rebalanceTimeoutMs: 10_000,
-    retryBackoffMs: 100,
-    maxRecordsPerIteration: 50,
-    logger: { warn: (m) => process.stderr.write(`${m}\n`), error: (m) => process.stderr.write(`${m}\n`) },
-  });
-  const emit = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
-  streams.onStateChange((state) => emit({ event: 'state', state }));
-  await streams.start();
-  setInterval(() => emit({ event: 'progress', processed: streams.processedRecords }), 50);
+  await runChildApp(
+    buildAsyncTopology(),
+    {
+      applicationId: appId(guarantee),
+      bootstrapServers: bootstrap,
+      stateDir,
+      processingGuarantee: guarantee as ProcessingGuarantee,
+      commitIntervalMs: 100,
+      retryBackoffMs: 100,
+      maxRecordsPerIteration: 50,
+    },
+    50,
+  );
 }
 
-if (process.argv[1]?.endsWith('async-operators-app.ts')) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(1);
-  });
-}
+runIfMain('async-operators-app.ts', main);

@@ -16,7 +16,7 @@ import { Grouped } from '../../src/streams/dsl/options/grouped.ts';
 import { Materialized } from '../../src/streams/dsl/options/materialized.ts';
 import { Produced } from '../../src/streams/dsl/options/produced.ts';
 import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
-import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
+import { runChildApp, runIfMain } from './child-app.ts';
 import type { ProcessingGuarantee } from '../../src/streams/runtime/streams-config.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
 
@@ -41,30 +41,21 @@ async function main(): Promise<void> {
     .toStream()
     .mapValues((n) => String(n))
     .to(COUNTS, Produced.with(S, S));
-  const streams = new KafkaStreams(builder.build(), {
-    applicationId: appId(guarantee),
-    bootstrapServers: bootstrap,
-    stateDir,
-    // Each guarantee's default commit interval (Kafka's): 100 ms under exactly_once_v2, 30 s
-    // under at_least_once, so an at-least-once instance killed mid-stream always has processed
-    // input whose offsets it never committed.
-    processingGuarantee: guarantee as ProcessingGuarantee,
-    sessionTimeoutMs: 2000,
-    heartbeatIntervalMs: 200,
-    rebalanceTimeoutMs: 10_000,
-    retryBackoffMs: 100,
-    maxRecordsPerIteration: 50,
-    logger: { warn: (m) => process.stderr.write(`${m}\n`), error: (m) => process.stderr.write(`${m}\n`) },
-  });
-  const emit = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
-  streams.onStateChange((state) => emit({ event: 'state', state }));
-  await streams.start();
-  setInterval(() => emit({ event: 'progress', processed: streams.processedRecords }), 50);
+  await runChildApp(
+    builder.build(),
+    {
+      applicationId: appId(guarantee),
+      bootstrapServers: bootstrap,
+      stateDir,
+      // Each guarantee's default commit interval (Kafka's): 100 ms under exactly_once_v2, 30 s
+      // under at_least_once, so an at-least-once instance killed mid-stream always has processed
+      // input whose offsets it never committed.
+      processingGuarantee: guarantee as ProcessingGuarantee,
+      retryBackoffMs: 100,
+      maxRecordsPerIteration: 50,
+    },
+    50,
+  );
 }
 
-if (process.argv[1]?.endsWith('exactly-once-app.ts')) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(1);
-  });
-}
+runIfMain('exactly-once-app.ts', main);

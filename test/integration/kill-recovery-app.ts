@@ -18,7 +18,7 @@ import { StreamJoined } from '../../src/streams/dsl/options/stream-joined.ts';
 import { JoinWindows } from '../../src/streams/dsl/joins/join-windows.ts';
 import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
 import { BufferConfig, Suppressed } from '../../src/streams/dsl/windowed/suppressed.ts';
-import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
+import { runChildApp, runIfMain } from './child-app.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
 import type { Windowed } from '../../src/streams/serde/windowed-serdes.ts';
 import { SessionWindows } from '../../src/streams/windows/session-windows.ts';
@@ -107,27 +107,18 @@ async function main(): Promise<void> {
   }
   const builder = new StreamsBuilder();
   buildKillTopology(builder, op as Operator);
-  const streams = new KafkaStreams(builder.build(), {
-    applicationId: appId(op as Operator, guarantee),
-    bootstrapServers: bootstrap,
-    stateDir,
-    processingGuarantee: guarantee,
-    commitIntervalMs: 100,
-    sessionTimeoutMs: 2000,
-    heartbeatIntervalMs: 200,
-    rebalanceTimeoutMs: 10_000,
-    maxRecordsPerIteration: 20,
-    logger: { warn: (m) => process.stderr.write(`${m}\n`), error: (m) => process.stderr.write(`${m}\n`) },
-  });
-  const emit = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
-  streams.onStateChange((state) => emit({ event: 'state', state }));
-  await streams.start();
-  setInterval(() => emit({ event: 'progress', processed: streams.processedRecords, restored: streams.restoredRecords }), 100);
+  await runChildApp(
+    builder.build(),
+    {
+      applicationId: appId(op as Operator, guarantee),
+      bootstrapServers: bootstrap,
+      stateDir,
+      processingGuarantee: guarantee,
+      commitIntervalMs: 100,
+      maxRecordsPerIteration: 20,
+    },
+    100,
+  );
 }
 
-if (process.argv[1]?.endsWith('kill-recovery-app.ts')) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(1);
-  });
-}
+runIfMain('kill-recovery-app.ts', main);
