@@ -36,6 +36,8 @@ export interface RestoreRecord {
   value: Buffer | null;
   offset: number;
   timestamp?: number;
+  /** The changelog record's headers (a store whose layout is versioned by a header reads them). */
+  headers?: Readonly<Record<string, Buffer>>;
 }
 
 export interface BytesKeyValueStore extends KeyValueStore<Buffer, Buffer> {

@@ -12,8 +12,8 @@
 import { changelogTopicName } from './change-logging-key-value-store.ts';
 import type { RecordCollector, StoreContext } from './store-types.ts';
 
-/** What to log for a changed key: its value bytes and record timestamp, or undefined when the entry is gone. */
-export type CurrentEntry = (id: string) => { value: Buffer; timestamp: number } | undefined;
+/** What to log for a changed key: its value bytes, record timestamp and headers, or undefined when the entry is gone. */
+export type CurrentEntry = (id: string) => { value: Buffer; timestamp: number; headers?: Readonly<Record<string, Buffer>> } | undefined;
 
 export class HeapChangelog {
   readonly #dirty = new Map<string, Buffer>();
@@ -47,7 +47,7 @@ export class HeapChangelog {
     if (t === undefined || this.#dirty.size === 0) return;
     for (const [id, key] of this.#dirty) {
       const e = current(id);
-      t.collector.send({ topic: t.topic, partition: t.partition, key, value: e?.value ?? null, timestamp: e?.timestamp ?? t.now() });
+      t.collector.send({ topic: t.topic, partition: t.partition, key, value: e?.value ?? null, timestamp: e?.timestamp ?? t.now(), ...(e?.headers === undefined ? {} : { headers: e.headers }) });
     }
     this.#dirty.clear();
   }

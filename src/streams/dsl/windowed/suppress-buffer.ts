@@ -13,14 +13,16 @@
  *  - The "prior value" is the old value when the key was first buffered: the value downstream
  *    last saw (Kafka keeps it for the KTable value getter); it counts toward the size.
  *  - Size of an entry (Kafka's computeRecordSize, so maxBytes means the same thing):
- *      8 (buffer time) + key bytes + prior bytes + old bytes (unless the prior IS the old value,
- *      i.e. the key was buffered once) + new bytes + record context
+ *      8 (buffer time) + key bytes + prior bytes + old bytes (unless they equal the prior bytes,
+ *      as when the key was buffered once) + new bytes + record context
  *      (8 timestamp + 8 offset + topic chars + 4 partition + per header: name chars + value bytes)
  *    Value bytes count only when the table has a value serde (maxBytes requires one).
+ *  - An entry keeps its latest update's record context (input topic, partition, offset), which
+ *    the changelog carries as Kafka does.
  *
  * Durability (commit steps of docs/architecture.md): every put and every eviction marks its key
- * dirty; flushCache() (commit steps 1–2) sends, per dirty key, the entry as it is now
- * (suppress-buffer-codec.ts) or a tombstone when it was emitted. The task flushes its stores in
+ * dirty; flushCache() (commit steps 1–2) sends, per dirty key, the entry as it is now, in Kafka
+ * Streams' changelog format (suppress-changelog-codec.ts), or a tombstone when it was emitted. The task flushes its stores in
  * topology order, so updates the upstream caches forward during the same commit are buffered
  * before this flush, and so are logged before the input offsets are committed (step 4). A
  * restarted task restores the buffer from the changelog before processing (restore()), so no
@@ -28,14 +30,17 @@
  * (at-least-once). The buffer lives on the heap: commit() only records the changelog offset,
  * and every start restores the whole (compacted) changelog, as Kafka's in-memory buffer does.
  */
+import type { RecordMetadata } from '../../processor/processor-context.ts';
 import type { RecordHeaders } from '../../processor/record.ts';
 import type { Serde } from '../../serde/serde.ts';
 import type { RestoreRecord } from '../../state/bytes-store.ts';
+import { changelogTopicName } from '../../state/change-logging-key-value-store.ts';
 import { HeapChangelog } from '../../state/heap-changelog.ts';
 import { BTree } from '../../state/sorted-map.ts';
 import type { StateStore, StoreContext } from '../../state/store-types.ts';
 import type { Change } from '../ops/change.ts';
-import { bufferCodec, decodeLoggedEntry, encodeLoggedEntry, type BufferCodec } from './suppress-buffer-codec.ts';
+import { bufferCodec, type BufferCodec } from './suppress-buffer-codec.ts';
+import { decodeLoggedEntry, encodeLoggedEntry } from './suppress-changelog-codec.ts';
 
 export interface BufferedRecord<K, V> {
   readonly key: K;
@@ -49,27 +54,28 @@ interface Entry<K, V> {
   keyBytes: Buffer;
   bufferTime: number;
   record: BufferedRecord<K, V>;
-  topic: string | undefined;
+  /** Where the latest update came from (undefined: no input record, e.g. a punctuation). */
+  source: RecordMetadata | undefined;
   /** The value downstream last saw (old value of the first buffered update). */
   prior: V | null;
-  /** True while the key was buffered once (the prior value is the old value). */
-  priorIsOld: boolean;
   size: number;
-  priorBytes: number;
+  /** The serialized prior value (kept only when the table has a value serde: sizes count it). */
+  priorBytes: Buffer | null;
 }
 
 export class SuppressBuffer<K, V> implements StateStore {
   readonly persistent = false;
   readonly #sorted = new BTree<string, Entry<K, V>>();
   readonly #index = new Map<string, Entry<K, V>>();
-  readonly #codec: BufferCodec<K, V>;
+  #codec: BufferCodec<K, V>;
   readonly #log: HeapChangelog;
+  #changelog = { topic: '', partition: -1 };
   #bytes = 0;
   #open = false;
 
   constructor(
     readonly name: string,
-    keySerde: Serde<K> | undefined,
+    private readonly keySerde: Serde<K> | undefined,
     private readonly valueSerde: Serde<V> | undefined,
     private readonly loggingEnabled = true,
   ) {
@@ -78,6 +84,10 @@ export class SuppressBuffer<K, V> implements StateStore {
   }
 
   async init(context: StoreContext): Promise<void> {
+    // Kafka serializes buffer keys and values with the changelog topic's name, logged or not.
+    const topic = context.changelogTopic ?? changelogTopicName(context.applicationId, this.name);
+    this.#changelog = { topic, partition: context.partition };
+    this.#codec = bufferCodec(topic, this.keySerde, this.valueSerde);
     this.#log.init(context);
     this.#open = true;
   }
@@ -119,34 +129,21 @@ export class SuppressBuffer<K, V> implements StateStore {
     return entry === undefined ? { buffered: false } : { buffered: true, prior: entry.prior, timestamp: entry.record.timestamp };
   }
 
-  put(time: number, record: BufferedRecord<K, V>, topic: string | undefined): void {
+  put(time: number, record: BufferedRecord<K, V>, source: RecordMetadata | undefined): void {
     const keyBytes = this.#codec.keyBytes(record.key);
     const id = keyBytes.toString('latin1');
-    const newBytes = this.#valueBytes(record.value.newValue);
-    const oldBytes = this.#valueBytes(record.value.oldValue);
-    const context = contextSize(topic, record.headers);
+    const newBytes = this.#sizedBytes(record.value.newValue);
+    const oldBytes = this.#sizedBytes(record.value.oldValue);
     const previous = this.#index.get(id);
+    const priorBytes = previous === undefined ? oldBytes : previous.priorBytes;
+    const size = entrySize(keyBytes, priorBytes, oldBytes, newBytes, source?.topic, record.headers);
     if (previous === undefined) {
-      const size = 8 + keyBytes.length + oldBytes + newBytes + context;
-      const entry: Entry<K, V> = {
-        sortKey: encodeTime(time) + id,
-        keyBytes,
-        bufferTime: time,
-        record,
-        topic,
-        prior: record.value.oldValue,
-        priorIsOld: true,
-        size,
-        priorBytes: oldBytes,
-      };
-      this.#insert(id, entry);
+      this.#insert(id, { sortKey: encodeTime(time) + id, keyBytes, bufferTime: time, record, source, prior: record.value.oldValue, size, priorBytes });
     } else {
-      const size = 8 + keyBytes.length + previous.priorBytes + oldBytes + newBytes + context;
       this.#bytes += size - previous.size;
       previous.size = size;
       previous.record = record;
-      previous.topic = topic;
-      previous.priorIsOld = false;
+      previous.source = source;
     }
     this.#log.touch(id, keyBytes);
   }
@@ -170,7 +167,7 @@ export class SuppressBuffer<K, V> implements StateStore {
   flushCache(): void {
     this.#log.flush((id) => {
       const entry = this.#index.get(id);
-      return entry === undefined ? undefined : { value: this.#encode(entry), timestamp: entry.record.timestamp };
+      return entry === undefined ? undefined : { ...this.#encode(entry), timestamp: entry.record.timestamp };
     });
   }
 
@@ -183,30 +180,36 @@ export class SuppressBuffer<K, V> implements StateStore {
     return this.#log.committedOffset();
   }
 
-  /** Rebuilds entries from changelog records (a tombstone removes the key's entry). */
+  /**
+   * Rebuilds entries from changelog records (a tombstone removes the key's entry). As in Kafka,
+   * an entry keeps the buffer time it is logged with, and a record of a format without a prior
+   * value (Kafka's versions 0 and 1) keeps the prior of the key's entry restored before it.
+   */
   async restore(records: ReadonlyArray<RestoreRecord>): Promise<void> {
     for (const r of records) {
       const id = r.key.toString('latin1');
+      const previous = this.#index.get(id);
       this.#remove(id);
       if (r.value === null) continue;
-      const e = decodeLoggedEntry(this.name, r.offset, r.value);
+      const e = decodeLoggedEntry(this.name, { ...r, value: r.value }, this.#changelog);
       const key = this.#codec.key(r.key);
       const oldValue = this.#codec.value(e.old);
       const newValue = this.#codec.value(e.new);
-      const prior = e.prior === undefined ? oldValue : this.#codec.value(e.prior);
-      const priorBytes = e.prior === undefined ? (e.old?.length ?? 0) : (e.prior?.length ?? 0);
-      const oldBytes = e.prior === undefined ? 0 : (e.old?.length ?? 0);
-      const counted = this.valueSerde === undefined ? 0 : priorBytes + oldBytes + (e.new?.length ?? 0);
+      const inherited = e.prior === undefined && previous !== undefined;
+      const prior = inherited ? previous.prior : e.prior === undefined ? oldValue : this.#codec.value(e.prior);
+      const counted = (b: Buffer | null) => (this.valueSerde === undefined ? null : b);
+      const priorBytes = inherited ? previous.priorBytes : counted(e.prior === undefined ? e.old : e.prior);
+      const c = e.context;
+      const source = c.topic === undefined ? undefined : { topic: c.topic, partition: c.partition, offset: c.offset };
       this.#insert(id, {
         sortKey: encodeTime(e.bufferTime) + id,
         keyBytes: r.key,
         bufferTime: e.bufferTime,
-        record: { key, value: { newValue, oldValue }, timestamp: e.timestamp, headers: e.headers },
-        topic: e.topic,
+        record: { key, value: { newValue, oldValue }, timestamp: c.timestamp, headers: c.headers },
+        source,
         prior,
-        priorIsOld: e.prior === undefined,
-        size: 8 + r.key.length + counted + contextSize(e.topic, e.headers),
-        priorBytes: this.valueSerde === undefined ? 0 : priorBytes,
+        size: entrySize(r.key, priorBytes, counted(e.old), counted(e.new), c.topic, c.headers),
+        priorBytes,
       });
     }
     this.#log.restored(records.at(-1)?.offset);
@@ -226,28 +229,29 @@ export class SuppressBuffer<K, V> implements StateStore {
     this.#bytes -= entry.size;
   }
 
-  #encode(entry: Entry<K, V>): Buffer {
+  #encode(entry: Entry<K, V>): { value: Buffer; headers: RecordHeaders } {
     const c = this.#codec;
+    const s = entry.source;
     return encodeLoggedEntry({
       bufferTime: entry.bufferTime,
-      timestamp: entry.record.timestamp,
-      topic: entry.topic,
-      headers: entry.record.headers,
-      prior: entry.priorIsOld ? undefined : c.valueBytes(entry.prior),
+      context: { timestamp: entry.record.timestamp, offset: s?.offset ?? -1, topic: s?.topic, partition: s?.partition ?? -1, headers: entry.record.headers },
+      prior: entry.priorBytes ?? c.valueBytes(entry.prior),
       old: c.valueBytes(entry.record.value.oldValue),
       new: c.valueBytes(entry.record.value.newValue),
     });
   }
 
-  #valueBytes(value: V | null): number {
-    if (value === null || this.valueSerde === undefined) return 0;
-    return this.valueSerde.serialize(this.name, value).length;
+  /** A value's bytes as the size accounting counts them: only with a value serde (else null). */
+  #sizedBytes(value: V | null): Buffer | null {
+    return value === null || this.valueSerde === undefined ? null : this.#codec.valueBytes(value);
   }
 }
 
-function contextSize(topic: string | undefined, headers: RecordHeaders): number {
-  let size = 8 + 8 + 4 + (topic?.length ?? 0);
-  for (const [name, value] of Object.entries(headers)) size += name.length + value.length;
+/** Kafka's computeRecordSize (see the invariants above). */
+function entrySize(key: Buffer, prior: Buffer | null, old: Buffer | null, value: Buffer | null, topic: string | undefined, headers: RecordHeaders): number {
+  const oldCounted = old === null || (prior !== null && prior.equals(old)) ? 0 : old.length;
+  let size = 8 + key.length + (prior?.length ?? 0) + oldCounted + (value?.length ?? 0) + 8 + 8 + 4 + (topic?.length ?? 0);
+  for (const [name, v] of Object.entries(headers)) size += name.length + v.length;
   return size;
 }
 

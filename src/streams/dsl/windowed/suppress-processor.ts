@@ -106,7 +106,7 @@ export function suppressProcessorSupplier<K, V>(o: SuppressOptions<K>): Processo
       process(record) {
         observedStreamTime = Math.max(observedStreamTime, record.timestamp);
         idle?.recordActivity(ctx.currentSystemTimeMs(), observedStreamTime);
-        buffer.put(o.timeDefinition(record), record, ctx.recordMetadata()?.topic);
+        buffer.put(o.timeDefinition(record), record, ctx.recordMetadata());
         enforce();
       },
     };
