@@ -74,7 +74,9 @@ export function subscriptionSendSupplier<K, V, KO>(
         }
         const { newValue, oldValue } = record.value;
         const hash = newValue === null ? null : valueHash(valueBytes(newValue));
-        const partition = ctx.recordMetadata()?.partition ?? -1;
+        // The left row's partition (Kafka reads the record's; a row a cache flushes has none
+        // here, but it is always the task's partition: the left table is this task's input).
+        const partition = ctx.recordMetadata()?.partition ?? taskPartition(ctx.taskId);
         const send = (fk: KO | null, instruction: Instruction) =>
           ctx.forward({ key: fk, value: { hash, instruction, primaryKey: record.key, primaryPartition: partition }, timestamp: record.timestamp, headers: record.headers });
         const skip = () => ctx.recordDropped(`Skipping record due to null foreign key. ${describeOrigin(ctx)}`);
@@ -112,6 +114,12 @@ export function subscriptionSendSupplier<K, V, KO>(
       },
     };
   };
+}
+
+/** The partition of a task id "<subtopology>_<partition>". */
+function taskPartition(taskId: string): number {
+  const p = Number(taskId.slice(taskId.lastIndexOf('_') + 1));
+  return Number.isInteger(p) && p >= 0 ? p : -1;
 }
 
 export function subscriptionReceiveSupplier<K, KO>(

@@ -48,8 +48,11 @@ describe('foreign-key join subscriptions carry the Kafka hash of the left value'
     const topic = [...driver.producedTopicNames()].find((t) => t.includes('SUBSCRIPTION-REGISTRATION'))!;
     const [record] = driver.createOutputTopic(topic, S, Serdes.bytes()).readRecordsToList();
     expect(record!.key).toBe('c1');
-    // Layout (fk-join-wrappers.ts): version, instruction, hash-present flag, then the 16 hash bytes.
-    expect(record!.value.subarray(3, 19)).toEqual(murmur3Hash128Bytes(Buffer.from('c1|x')));
+    // Kafka's SubscriptionWrapper v1: version 1 (bit 7 clear: hash present), instruction 3
+    // (PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE), the 16 hash bytes, primary key "o1", partition 0.
+    const head = Buffer.from([0x01, 0x03]);
+    const tail = Buffer.from([0x6f, 0x31, 0, 0, 0, 0]);
+    expect(record!.value).toEqual(Buffer.concat([head, murmur3Hash128Bytes(Buffer.from('c1|x')), tail]));
     await driver.close();
   });
 });
