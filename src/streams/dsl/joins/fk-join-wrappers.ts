@@ -104,7 +104,8 @@ function readSubscription(data: Buffer): RawSubscription | undefined {
   const hash = hashBytes === 0 ? null : Buffer.from(data.subarray(2, 2 + hashBytes));
   const primaryKey = data.subarray(2 + hashBytes, data.length - tail);
   const primaryPartition = tail === 0 ? -1 : data.readInt32BE(data.length - 4);
-  return { hash, instruction, primaryKey, primaryPartition };
+  // Kafka writes a real partition (Tributary -1 when unknown); anything below is no Kafka record.
+  return primaryPartition < -1 ? undefined : { hash, instruction, primaryKey, primaryPartition };
 }
 
 export function subscriptionWrapperSerde<K>(primaryKeySerde: Serde<K>): Serde<SubscriptionWrapper<K>> {

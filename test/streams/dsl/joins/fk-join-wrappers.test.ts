@@ -141,6 +141,28 @@ describe("Tributary's layouts before Kafka's (records left at an upgrade)", () =
     expect(() => responses.deserialize('t', hex('01', '09', '00'))).toThrow(/pre-Kafka layout/);
   });
 
+  it('reads any old response (property, against the old layout written out here)', () => {
+    const oldResponse = (hash: Buffer | null, value: Buffer | null, partition: number) => {
+      const head = Buffer.alloc(6 + (hash === null ? 0 : 16));
+      head[0] = 1;
+      head[1] = (hash === null ? 0 : 1) | (value === null ? 0 : 2);
+      hash?.copy(head, 2);
+      head.writeInt32BE(partition, head.length - 4);
+      return Buffer.concat([head, value ?? Buffer.alloc(0)]);
+    };
+    fc.assert(
+      fc.property(
+        fc.option(fc.uint8Array({ minLength: 16, maxLength: 16 }).map((u) => Buffer.from(u)), { nil: null }),
+        fc.option(fc.string(), { nil: null }),
+        fc.integer({ min: -1, max: 2 ** 31 - 1 }),
+        (hash, foreignValue, partition) => {
+          const bytes = oldResponse(hash, foreignValue === null ? null : S.serialize('t', foreignValue), partition);
+          expect(responses.deserialize('t', bytes)).toEqual({ hash, foreignValue, primaryPartition: -1 });
+        },
+      ),
+    );
+  });
+
   it('reads an old subscription whose bytes cannot be a Kafka one', () => {
     // Old: version 1 | instruction 2 | no hash | partition 5 | "k". As Kafka's layout, 0x01 would
     // promise a 16-byte hash the record is too short to hold.
