@@ -440,7 +440,7 @@ export class StreamTask {
 
   /**
    * Runs user code, wrapping what it throws with the task, node and record origin (once). With
-   * `handled` (a processor's process()) and a processing exception handler configured, the
+   * `handled` (a processor's process() or a punctuator) and a processing exception handler configured, the
    * handler decides first (KIP-1033): skip the record — the caller goes on with its other
    * children — or fail. Errors already wrapped by a node further down are never handled twice.
    */
@@ -504,7 +504,7 @@ export class StreamTask {
       this.#currentTimestamp = now;
       this.#currentNode = nodeName;
       try {
-        this.#run(nodeName, call);
+        this.#run(nodeName, call, true); // a throwing punctuator goes to the handler too (KIP-1033)
       } finally {
         this.#currentNode = undefined;
         this.#currentTimestamp = prevTs;

@@ -13,6 +13,8 @@ import { StreamsProcessingError } from '../../../src/streams/errors/processing-e
 import { ProcessingHandlers, type ProcessingExceptionHandler } from '../../../src/streams/errors/processing-exception-handler.ts';
 import { Serdes } from '../../../src/streams/serde/serdes.ts';
 import { TopologyTestDriver } from '../../../src/testing/topology-test-driver.ts';
+import { PunctuationType, type ProcessorContext } from '../../../src/streams/processor/processor-context.ts';
+import { Topology } from '../../../src/streams/topology/topology.ts';
 
 const S = Serdes.string();
 const silent = { warn: () => {}, error: () => {} };
@@ -94,5 +96,35 @@ describe('processing exception handler on synchronous operators', () => {
     input.pipeInput('k', 'bad-4');
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatch(/^KSTREAM-MAPVALUES-\d+@0: cannot map bad-4$/);
+  });
+
+  it('a throwing punctuator goes to the handler: that firing is skipped, the next one runs', async () => {
+    const seen: string[] = [];
+    const recording: ProcessingExceptionHandler = {
+      name: 'recording',
+      handle(failure, error) {
+        seen.push(`${failure.nodeName} topic=${String(failure.topic)} source=${String(failure.source)}: ${error.message}`);
+        return { action: 'continue' };
+      },
+    };
+    let firings = 0;
+    const t = new Topology()
+      .addSource('src', 'in', { keyDeserializer: S, valueDeserializer: S })
+      .addProcessor('ticker', () => ({
+        init(c: ProcessorContext<string, string>) {
+          c.schedule(1000, PunctuationType.WALL_CLOCK_TIME, (ts) => {
+            firings++;
+            if (firings === 1) throw new Error('first tick fails');
+            c.forward({ key: 'tick', value: String(ts), timestamp: ts, headers: {} });
+          });
+        },
+        process() {},
+      }), 'src')
+      .addSink('sink', 'ticks', { keySerializer: S, valueSerializer: S }, 'ticker');
+    driver = await TopologyTestDriver.create(t, { initialWallClockTimeMs: 0, processingExceptionHandler: recording });
+    driver.advanceWallClockTime(1000);
+    driver.advanceWallClockTime(1000);
+    expect(seen).toEqual(['ticker topic=undefined source=undefined: first tick fails']);
+    expect(driver.createOutputTopic('ticks', S, S).readValuesToList()).toEqual(['2000']);
   });
 });
