@@ -36,6 +36,7 @@ export {
   QueryableStoreTypes,
   InvalidStateStoreError,
   type QueryableStoreType,
+  type ReadOnlyVersionedStoreView,
 } from './streams/runtime/queryable-stores.ts';
 export type { AsyncStoreView } from './streams/runtime/threads/cross-thread-store.ts';
 export type { ModuleStreamsConfig } from './streams/runtime/threads/topology-module.ts';
@@ -117,6 +118,7 @@ export {
   type VersionedKeyValueStore,
   type VersionedRecord,
 } from './streams/state/versioned/versioned-record.ts';
+export { MultiVersionedKeyQuery, ResultOrder, VersionedKeyQuery, type VersionsRange } from './streams/state/versioned/versioned-queries.ts';
 export type {
   KeyValue,
   KeyValueIterator,

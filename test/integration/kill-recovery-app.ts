@@ -12,6 +12,7 @@
  */
 import { Consumed } from '../../src/streams/dsl/options/consumed.ts';
 import { Grouped } from '../../src/streams/dsl/options/grouped.ts';
+import { Joined } from '../../src/streams/dsl/options/joined.ts';
 import { Materialized } from '../../src/streams/dsl/options/materialized.ts';
 import { Produced } from '../../src/streams/dsl/options/produced.ts';
 import { StreamJoined } from '../../src/streams/dsl/options/stream-joined.ts';
@@ -21,10 +22,11 @@ import { BufferConfig, Suppressed } from '../../src/streams/dsl/windowed/suppres
 import { runChildApp, runIfMain } from './child-app.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
 import type { Windowed } from '../../src/streams/serde/windowed-serdes.ts';
+import { Stores } from '../../src/streams/state/stores.ts';
 import { SessionWindows } from '../../src/streams/windows/session-windows.ts';
 import { TimeWindows } from '../../src/streams/windows/time-windows.ts';
 
-export const OPERATORS = ['aggregate', 'windowed-aggregate', 'suppress', 'session-windows', 'stream-stream-join', 'fk-join'] as const;
+export const OPERATORS = ['aggregate', 'windowed-aggregate', 'suppress', 'session-windows', 'stream-stream-join', 'fk-join', 'stream-table-grace-join'] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 export const INPUT = 'input';
@@ -35,6 +37,8 @@ export const WINDOW_MS = 1000;
 export const SESSION_GAP_MS = 300;
 export const JOIN_WINDOW_MS = 200;
 export const JOIN_GRACE_MS = 60_000;
+/** The stream–table join's grace: longer than a phase, so the buffer holds every record of a phase at a kill. */
+export const TABLE_JOIN_GRACE_MS = 6000;
 export const appId = (op: Operator, guarantee = 'at_least_once') => `kill-${op}${guarantee === 'exactly_once_v2' ? '-eos' : ''}`;
 
 const S = Serdes.string();
@@ -87,6 +91,17 @@ export function buildKillTopology(builder: StreamsBuilder, op: Operator): void {
       // a grace period longer than the whole input keeps every record joinable.
       input()
         .join(builder.stream(OTHER, Consumed.with(S, S)), (l: string, r: string) => `${l}+${r}`, JoinWindows.ofTimeDifferenceAndGrace(JOIN_WINDOW_MS, JOIN_GRACE_MS), StreamJoined.with(S, S, S))
+        .to(OUTPUT, Produced.with(S, S));
+      return;
+    case 'stream-table-grace-join':
+      // input joined with the versioned table of other as of each record's time, after a grace
+      // period (Joined.withGracePeriod): the join's buffer (LevelDB) holds records at each kill.
+      input()
+        .join(
+          builder.table(OTHER, Consumed.with(S, S), Materialized.as<string, string>(Stores.persistentVersionedKeyValueStore('versions', 600_000))),
+          (l: string, r: string) => `${l}+${r}`,
+          Joined.with(S, S, S).withGracePeriod(TABLE_JOIN_GRACE_MS),
+        )
         .to(OUTPUT, Produced.with(S, S));
       return;
     case 'fk-join':

@@ -13,7 +13,7 @@
  *   kind 'stream' the set of distinct output values (at-least-once may repeat some).
  */
 import type { InputRecord } from './streams-helpers.ts';
-import { INPUT, JOIN_WINDOW_MS, OTHER, SESSION_GAP_MS, WINDOW_MS, addId, type Operator } from './kill-recovery-app.ts';
+import { INPUT, JOIN_WINDOW_MS, OTHER, SESSION_GAP_MS, TABLE_JOIN_GRACE_MS, WINDOW_MS, addId, type Operator } from './kill-recovery-app.ts';
 
 export interface TopicRecord extends InputRecord {
   topic: string;
@@ -106,6 +106,21 @@ export function scenario(op: Operator): Scenario {
         for (const r of records.filter((o) => o.topic === OTHER && o.key === l.key && Math.abs(o.timestamp - l.timestamp) <= JOIN_WINDOW_MS)) {
           values.add(`${l.value}+${r.value}`);
         }
+      }
+      return { phases: asPhases(p), expected: { kind: 'stream', values } };
+    }
+    case 'stream-table-grace-join': {
+      // The table changes in phase 1 only (half its records); every phase's stream records wait
+      // in the grace buffer past the next kill, and are joined with the table as of their time.
+      // A table that changed later could be read before its own phase's updates arrived (each
+      // phase is produced stream topic first), which no grace period can make deterministic.
+      const p = keyedPhases(7, (i) => (i % 2 === 0 ? INPUT : OTHER)).map((phase, n) => (n === 0 ? phase : phase.map((r) => ({ ...r, topic: INPUT }))));
+      for (const partition of [0, 1]) p[2]!.push({ topic: INPUT, key: `~end${partition}`, value: 'end', partition, timestamp: 3 * PHASE_MS + TABLE_JOIN_GRACE_MS });
+      const table = p[0]!.filter((r) => r.topic === OTHER);
+      const values = new Set<string>();
+      for (const r of all(p).filter((x) => x.topic === INPUT && !(x.key as string).startsWith('~'))) {
+        const version = table.filter((t) => t.key === r.key && t.timestamp <= r.timestamp).at(-1);
+        if (version !== undefined) values.add(`${r.value}+${version.value}`);
       }
       return { phases: asPhases(p), expected: { kind: 'stream', values } };
     }

@@ -13,7 +13,9 @@ import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
 import { InteractiveQueryClient, InteractiveQueryError } from '../../src/streams/iq/query-client.ts';
 import type { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
+import { QueryableStoreTypes } from '../../src/streams/runtime/queryable-stores.ts';
 import { Stores } from '../../src/streams/state/stores.ts';
+import { MultiVersionedKeyQuery, VersionedKeyQuery } from '../../src/streams/state/versioned/versioned-queries.ts';
 import { SessionWindows } from '../../src/streams/windows/session-windows.ts';
 import { TimeWindows } from '../../src/streams/windows/time-windows.ts';
 import { freePort, useStreamsTestBed, waitFor, type InputRecord } from './streams-helpers.ts';
@@ -133,7 +135,20 @@ describe('HTTP interactive queries over two instances', () => {
       expect(await prices.get('plum')).toEqual({ key: 'plum', value: '12', timestamp: 2000 });
       expect(await prices.get('plum', { asOf: 1500 })).toEqual({ key: 'plum', value: '10', timestamp: 1000, validTo: 2000 });
       expect(await prices.get('kiwi')).toBeUndefined();
+      // MultiVersionedKeyQuery: every version, newest first; a range, ascending
+      expect(await prices.versions('plum')).toEqual([
+        { key: 'plum', value: '12', timestamp: 2000 },
+        { key: 'plum', value: '10', timestamp: 1000, validTo: 2000 },
+      ]);
+      expect(await prices.versions('plum', { from: 0, to: 1999, order: 'ascending' })).toEqual([{ key: 'plum', value: '10', timestamp: 1000, validTo: 2000 }]);
+      expect(await prices.versions('kiwi')).toEqual([]);
     }
+    // The same queries in process, on the instance that owns the key.
+    const owner = a.app.queryMetadataForKey('prices', 'plum', Serdes.string())!.activeHost!;
+    const ownerApp = `${owner.host}:${owner.port}` === a.host ? a.app : b.app;
+    const view = ownerApp.store('prices', QueryableStoreTypes.versionedKeyValueStore<string, string>());
+    expect(view.query(VersionedKeyQuery.withKey('plum').asOf(1500))).toEqual({ value: '10', timestamp: 1000, validTo: 2000 });
+    expect(view.query(MultiVersionedKeyQuery.withKey('plum').withAscendingTimestamps()).map((r) => r.value)).toEqual(['10', '12']);
 
     // The list of stores, and curl-style string keys on the path.
     expect((await a.client.stores()).map((s) => `${s.name}:${s.kind}`).sort()).toEqual(['counts:keyValue', 'prices:versioned', 'session-counts:session', 'windowed-counts:window']);

@@ -5,6 +5,8 @@
  *   const orders = iq.store<string, OrderState>('orders-by-id');
  *   const o = await orders.get('o-1');                 // { key, value, timestamp? } | undefined
  *   const some = await orders.range('o-1', 'o-5');     // entries, in key order
+ *   const then = await prices.get('p-1', { asOf: t });  // versioned stores: the version valid at t
+ *   const hist = await prices.versions('p-1', { from: t1, to: t2 });  // versions, newest first
  *
  * Keys are always sent as JSON (keyFormat=json), so every key type JSON can carry works without
  * knowing the store's serde. Values arrive as JSON: the type parameter V is what the caller
@@ -122,6 +124,15 @@ export class StoreClient<K, V> {
     if (body === undefined) return undefined;
     const { store: _store, ...entry } = body as KeyValueEntry<K, V> & { store: string };
     return entry;
+  }
+
+  /**
+   * Versioned stores (MultiVersionedKeyQuery): `key`'s versions valid at some time in [from, to]
+   * (either bound open), each with timestamp (valid from) and validTo (absent for the latest);
+   * newest first unless order is 'ascending'. An unknown key answers [].
+   */
+  versions(key: K, options: { from?: number; to?: number; order?: 'ascending' | 'descending'; standby?: boolean } = {}): Promise<Array<KeyValueEntry<K, V>>> {
+    return this.#entries(`${this.#path}/key/versions`, { key: enc(key), keyFormat: 'json', from: options.from, to: options.to, order: options.order, standby: options.standby });
   }
 
   /** Entries with from <= key <= to (either bound open), from every instance, in key order. */

@@ -144,7 +144,8 @@ export class QueryRouter {
       if (entry === undefined) return { status: 404, body: { error: { code: 'KEY_NOT_FOUND', message: `no value for this key in "${info.name}"` } }, servedBy };
       return { status: 200, body: { store: info.name, ...entry }, servedBy };
     }
-    return { status: 200, body: { store: info.name, entries: sortEntries(info, info.serdeTopic, entries) }, servedBy };
+    // versions are one key's, already in the order asked for
+    return { status: 200, body: { store: info.name, entries: query.op === 'versions' ? entries : sortEntries(info, info.serdeTopic, entries) }, servedBy };
   }
 }
 
@@ -154,6 +155,8 @@ export function toStoreQuery(info: StoreInfo, route: Extract<ParsedRoute, { rout
   switch (route.op) {
     case 'get':
       return { op: 'get', key: key(route.key!), asOf: route.asOf };
+    case 'versions':
+      return { op: 'versions', key: key(route.key!), range: { fromTime: route.timeFrom, toTime: route.timeTo, order: route.order } };
     case 'range':
       return { op: 'range', ...(route.from !== undefined ? { from: key(route.from) } : {}), ...(route.to !== undefined ? { to: key(route.to) } : {}) };
     case 'windows':

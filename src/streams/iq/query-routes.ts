@@ -3,12 +3,16 @@
  * here is unit-tested. All routes are GET; the answer is JSON (docs/interactive-queries.md).
  *
  *   /stores                                   this application's queryable stores and their kinds
- *   /stores/{store}/keys/{key}[?asOf=t]       get (asOf: versioned stores)
+ *   /stores/{store}/keys/{key}[?asOf=t]       get (asOf: versioned stores; VersionedKeyQuery)
+ *   /stores/{store}/keys/{key}/versions[?from=t&to=t&order=ascending|descending]
+ *                                             versioned stores: the versions valid at some time in
+ *                                             [from, to] (either open), newest first by default
+ *                                             (MultiVersionedKeyQuery, KIP-968)
  *   /stores/{store}/keys[?from=k&to=k]        range (both bounds inclusive, either open), or all
  *   /stores/{store}/keys/{key}/windows?from=t&to=t   window fetch for one key
  *   /stores/{store}/windows?from=t&to=t       window fetchAll
  *   /stores/{store}/keys/{key}/sessions       session fetch for one key
- *   /stores/{store}/key[/windows|/sessions]?key=...   the same three with the key as a parameter:
+ *   /stores/{store}/key[/versions|/windows|/sessions]?key=...   the same four with the key as a parameter:
  *                                             for keys a URL path cannot carry ("." and ".."
  *                                             are removed from paths by every HTTP client) —
  *                                             the typed client always uses this form
@@ -27,7 +31,7 @@ export type ParsedRoute =
   | {
       readonly route: 'store';
       readonly store: string;
-      readonly op: 'get' | 'range' | 'windows' | 'allWindows' | 'sessions';
+      readonly op: 'get' | 'versions' | 'range' | 'windows' | 'allWindows' | 'sessions';
       /** Key text (undecoded: the store's serde decides how to read it). */
       readonly key?: string;
       readonly from?: string;
@@ -35,6 +39,8 @@ export type ParsedRoute =
       readonly asOf?: number;
       readonly timeFrom?: number;
       readonly timeTo?: number;
+      /** versions: by timestamp, newest first unless ascending. */
+      readonly order?: 'ascending' | 'descending';
       readonly keyFormat: KeyFormat;
       readonly standby: boolean;
     };
@@ -91,7 +97,17 @@ export function parseRoute(url: URL): ParsedRoute | undefined {
   if (rest.length === 2) return { ...common, op: 'get', key, ...defined({ asOf: parseTime('asOf', p.get('asOf'), false) }) };
   if (rest[2] === 'windows') return { ...common, op: 'windows', key, timeFrom: parseTime('from', p.get('from'), true)!, timeTo: parseTime('to', p.get('to'), true)! };
   if (rest[2] === 'sessions') return { ...common, op: 'sessions', key };
+  if (rest[2] === 'versions') return { ...common, op: 'versions', key, ...versionsParams(p) };
   return undefined;
+}
+
+function versionsParams(p: URLSearchParams): { timeFrom?: number; timeTo?: number; order?: 'ascending' | 'descending' } {
+  const timeFrom = parseTime('from', p.get('from'), false);
+  const timeTo = parseTime('to', p.get('to'), false);
+  if (timeFrom !== undefined && timeTo !== undefined && timeFrom > timeTo) throw badRequest(`parameter "from" (${timeFrom}) is after "to" (${timeTo}): the time range is empty`);
+  const order = p.get('order');
+  if (order !== null && order !== 'ascending' && order !== 'descending') throw badRequest(`parameter "order" must be "ascending" or "descending" (got ${JSON.stringify(order)})`);
+  return defined({ timeFrom, timeTo, order: order ?? undefined });
 }
 
 /** `o` without its undefined properties (exactOptionalPropertyTypes-friendly spreads). */

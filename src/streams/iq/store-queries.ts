@@ -3,6 +3,8 @@
  *
  *   op           store kinds          routed by              answer
  *   get          keyValue, versioned  the key's owner        one entry or none
+ *   versions     versioned            the key's owner        the key's versions valid in [from, to], by
+ *                                                            timestamp (newest first unless ascending)
  *   range        keyValue             every instance         entries with from <= key <= to (all when both open)
  *   windows      window               the key's owner        the key's windows starting in [from, to]
  *   allWindows   window               every instance         every key's windows starting in [from, to]
@@ -11,19 +13,21 @@
  * A key lives in one partition, so one task store holds it; range-like queries concatenate every
  * local task store and the server merges instances. Entries are JSON-ready (json-codec.ts):
  *   { key, value, timestamp? }            key-value (timestamp for DSL tables: the row's timestamp)
- *   { key, value, timestamp, validTo? }   versioned get (asOf: the version valid at that time)
+ *   { key, value, timestamp, validTo? }   versioned get (asOf: the version valid at that time) and versions
  *   { key, value, timestamp?, start, end } windows and sessions (window bounds in ms)
  */
 import type { Windowed } from '../serde/windowed-serdes.ts';
 import type { KeyValueIterator, ReadOnlyKeyValueStore, StateStore } from '../state/store-types.ts';
-import { asVersionedTable } from '../state/versioned/versioned-table-store.ts';
-import type { VersionedKeyValueStore } from '../state/versioned/versioned-record.ts';
+import { versionedOf } from '../runtime/queryable-stores.ts';
+import type { VersionsRange } from '../state/versioned/versioned-queries.ts';
+import type { VersionedRecord } from '../state/versioned/versioned-record.ts';
 import type { ReadOnlySessionStore, ReadOnlyWindowStore } from '../state/window/window-store-types.ts';
 import { badRequest, keyOrder, toJsonValue } from './json-codec.ts';
 import { StoreKinds, type StoreInfo, type StoreKind } from './query-host.ts';
 
 export type StoreQuery =
   | { readonly op: 'get'; readonly key: unknown; readonly asOf?: number | undefined }
+  | { readonly op: 'versions'; readonly key: unknown; readonly range: VersionsRange }
   | { readonly op: 'range'; readonly from?: unknown; readonly to?: unknown }
   | { readonly op: 'windows'; readonly key: unknown; readonly from: number; readonly to: number }
   | { readonly op: 'allWindows'; readonly from: number; readonly to: number }
@@ -41,13 +45,14 @@ export interface QueryEntry {
 /** Which store kinds each op needs (a mismatch is a 400 naming the store's kind). */
 const OP_KINDS: Readonly<Record<StoreQuery['op'], readonly StoreKind[]>> = {
   get: [StoreKinds.KEY_VALUE, StoreKinds.VERSIONED],
+  versions: [StoreKinds.VERSIONED],
   range: [StoreKinds.KEY_VALUE],
   windows: [StoreKinds.WINDOW],
   allWindows: [StoreKinds.WINDOW],
   sessions: [StoreKinds.SESSION],
 };
 
-export const isKeyQuery = (q: StoreQuery): q is Extract<StoreQuery, { key: unknown }> => q.op === 'get' || q.op === 'windows' || q.op === 'sessions';
+export const isKeyQuery = (q: StoreQuery): q is Extract<StoreQuery, { key: unknown }> => q.op === 'get' || q.op === 'versions' || q.op === 'windows' || q.op === 'sessions';
 
 export function checkQueryFits(info: StoreInfo, q: StoreQuery): void {
   if (!OP_KINDS[q.op].includes(info.kind)) {
@@ -83,6 +88,10 @@ function windowed(info: StoreInfo) {
   return (w: Windowed<unknown>, v: unknown): QueryEntry | undefined => row(info, w.key, v, { start: w.window.start, end: w.window.end });
 }
 
+function versionEntry(key: unknown, r: VersionedRecord<unknown>): QueryEntry {
+  return { key: toJsonValue(key), value: toJsonValue(r.value), timestamp: r.timestamp, ...(r.validTo !== undefined ? { validTo: r.validTo } : {}) };
+}
+
 /** Answers `q` from `stores` (this instance's task stores of `info`). Entries are JSON-ready. */
 export function queryLocal(info: StoreInfo, stores: readonly StateStore[], q: StoreQuery): QueryEntry[] {
   const out: QueryEntry[] = [];
@@ -90,15 +99,20 @@ export function queryLocal(info: StoreInfo, stores: readonly StateStore[], q: St
     case 'get':
       for (const s of stores) {
         if (info.kind === StoreKinds.VERSIONED) {
-          // A table materialized on a versioned store wraps it; a Processor API one is it.
-          const versioned = asVersionedTable(s)?.versioned ?? (s as unknown as VersionedKeyValueStore<unknown, unknown>);
+          const versioned = versionedOf(s);
           const r = q.asOf === undefined ? versioned.get(q.key) : versioned.get(q.key, q.asOf);
-          if (r !== null) out.push({ key: toJsonValue(q.key), value: toJsonValue(r.value), timestamp: r.timestamp, ...(r.validTo !== undefined ? { validTo: r.validTo } : {}) });
+          if (r !== null) out.push(versionEntry(q.key, r));
         } else {
           const e = row(info, q.key, (s as unknown as ReadOnlyKeyValueStore<unknown, unknown>).get(q.key));
           if (e !== undefined) out.push(e);
         }
         if (out.length > 0) break;
+      }
+      return out;
+    case 'versions':
+      for (const s of stores) {
+        out.push(...versionedOf(s).getVersions(q.key, q.range).map((r) => versionEntry(q.key, r)));
+        if (out.length > 0) break; // a key lives in one partition
       }
       return out;
     case 'range':

@@ -13,18 +13,25 @@
  *
  * DSL table stores hold ValueAndTimestamp<V>; the views unwrap them to plain V, as Kafka's
  * keyValueStore() type does (timestampedKeyValueStore() keeps them).
+ *
+ * versionedKeyValueStore() reads a versioned store (Stores.*VersionedKeyValueStore, or a table
+ * materialized on one) by key only — Kafka's IQv2 VersionedKeyQuery and MultiVersionedKeyQuery
+ * (KIP-960, KIP-968) — from the one task store that has versions of the key.
  */
 import type { Windowed } from '../serde/windowed-serdes.ts';
 import type { KeyValue, KeyValueIterator, ReadOnlyKeyValueStore, StateStore } from '../state/store-types.ts';
 import type { ReadOnlyWindowStore, WindowStoreIterator } from '../state/window/window-store-types.ts';
 import { AbstractKeyValueIterator, MappedKeyValueIterator } from '../state/kv-iterators.ts';
+import type { MultiVersionedKeyQuery, VersionedKeyQuery, VersionsRange } from '../state/versioned/versioned-queries.ts';
+import { isVersionedStore, type ReadOnlyVersionedKeyValueStore, type VersionedRecord } from '../state/versioned/versioned-record.ts';
+import { asVersionedTable } from '../state/versioned/versioned-table-store.ts';
 
 export class InvalidStateStoreError extends Error {
   override readonly name = 'InvalidStateStoreError';
 }
 
 export interface QueryableStoreType<T> {
-  readonly kind: 'keyValue' | 'timestampedKeyValue' | 'window' | 'timestampedWindow';
+  readonly kind: 'keyValue' | 'timestampedKeyValue' | 'window' | 'timestampedWindow' | 'versioned';
   /** Phantom: the view type. */
   readonly __view?: T;
 }
@@ -46,6 +53,10 @@ export const QueryableStoreTypes = {
   },
   timestampedWindowStore<K, V>(): QueryableStoreType<ReadOnlyWindowStore<K, TimestampedValue<V>>> {
     return { kind: 'timestampedWindow' };
+  },
+  /** A versioned store: get(key[, asOf]), getVersions(key, range), query(VersionedKeyQuery | MultiVersionedKeyQuery). */
+  versionedKeyValueStore<K, V>(): QueryableStoreType<ReadOnlyVersionedStoreView<K, V>> {
+    return { kind: 'versioned' };
   },
 } as const;
 
@@ -194,6 +205,49 @@ export class CompositeReadOnlyWindowStore<K, V> extends CompositeView<ReadOnlyWi
   }
 }
 
+/** The versioned view: Kafka's IQv2 versioned queries as methods (file comment). */
+export interface ReadOnlyVersionedStoreView<K, V> extends ReadOnlyVersionedKeyValueStore<K, V> {
+  query(q: VersionedKeyQuery<K>): VersionedRecord<V> | null;
+  query(q: MultiVersionedKeyQuery<K>): Array<VersionedRecord<V>>;
+}
+
+/** A table materialized on a versioned store wraps it; a Processor API versioned store is it. */
+export function versionedOf<K, V>(s: StateStore): ReadOnlyVersionedKeyValueStore<K, V> {
+  return (asVersionedTable<K, V>(s)?.versioned ?? s) as unknown as ReadOnlyVersionedKeyValueStore<K, V>;
+}
+
+export class CompositeReadOnlyVersionedStore<K, V> extends CompositeView<ReadOnlyVersionedKeyValueStore<K, V>> implements ReadOnlyVersionedStoreView<K, V> {
+  constructor(provider: LocalStoreProvider, name: string) {
+    super(provider, name, false, isVersionedStore, 'versioned key-value store');
+  }
+  protected override stores(): Array<ReadOnlyVersionedKeyValueStore<K, V>> {
+    return super.stores().map((s) => versionedOf<K, V>(s as unknown as StateStore));
+  }
+  get(key: K, asOfTimestamp?: number): VersionedRecord<V> | null {
+    for (const s of this.stores()) {
+      const r = asOfTimestamp === undefined ? s.get(key) : s.get(key, asOfTimestamp);
+      if (r !== null) return r;
+    }
+    return null;
+  }
+  getVersions(key: K, range?: VersionsRange): Array<VersionedRecord<V>> {
+    // A key lives in one partition: the first task store with versions of it has them all.
+    for (const s of this.stores()) {
+      const found = s.getVersions(key, range);
+      if (found.length > 0) return found;
+    }
+    return [];
+  }
+  query(q: VersionedKeyQuery<K>): VersionedRecord<V> | null;
+  query(q: MultiVersionedKeyQuery<K>): Array<VersionedRecord<V>>;
+  query(q: VersionedKeyQuery<K> | MultiVersionedKeyQuery<K>): VersionedRecord<V> | null | Array<VersionedRecord<V>> {
+    // Plain data after a structured clone to a worker thread: read fields, not methods.
+    if (q.type === 'MultiVersionedKeyQuery') return this.getVersions(q.key, q.range);
+    if (q.type === 'VersionedKeyQuery') return this.get(q.key, q.asOfTime);
+    throw new TypeError(`A versioned store view answers VersionedKeyQuery and MultiVersionedKeyQuery, not ${JSON.stringify((q as { type?: unknown }).type)}`);
+  }
+}
+
 /** The view for `type` over the stores named `name`. */
 export function queryableStore<T>(provider: LocalStoreProvider, name: string, type: QueryableStoreType<T>): T {
   const timestamped = provider.isTimestamped(name);
@@ -206,5 +260,7 @@ export function queryableStore<T>(provider: LocalStoreProvider, name: string, ty
       return new CompositeReadOnlyWindowStore(provider, name, timestamped) as unknown as T;
     case 'timestampedWindow':
       return new CompositeReadOnlyWindowStore(provider, name, false) as unknown as T;
+    case 'versioned':
+      return new CompositeReadOnlyVersionedStore(provider, name) as unknown as T;
   }
 }

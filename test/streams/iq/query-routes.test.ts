@@ -17,6 +17,9 @@ describe('parseRoute', () => {
     expect(route('/stores/counts/key?key=..')).toMatchObject({ op: 'get', key: '..' });
     expect(route('/stores/w/key/windows?key=.&from=1&to=2')).toMatchObject({ op: 'windows', key: '.', timeFrom: 1, timeTo: 2 });
     expect(route('/stores/s/key/sessions?key=a%2Fb')).toMatchObject({ op: 'sessions', key: 'a/b' });
+    expect(route('/stores/prices/keys/p1/versions?from=5&to=9&order=ascending')).toMatchObject({ op: 'versions', key: 'p1', timeFrom: 5, timeTo: 9, order: 'ascending' });
+    expect(route('/stores/prices/key/versions?key=.')).toMatchObject({ op: 'versions', key: '.' });
+    expect(route('/stores/prices/key/versions?key=.')).not.toHaveProperty('timeFrom');
     expect(route('/stores/s/keys/%7B%22id%22%3A1%7D/sessions?keyFormat=json')).toMatchObject({ op: 'sessions', key: '{"id":1}', keyFormat: 'json' });
   });
 
@@ -42,6 +45,8 @@ describe('parseRoute', () => {
     bad('/stores/c/keys/k?standby=yes', /"standby" must be "true" or "false"/);
     bad('/stores/c/keys/%E0%A4%A', /not valid percent-encoding/);
     bad('/stores/c/key', /"key" is required/);
+    bad('/stores/p/keys/k/versions?from=10&to=2', /"from" \(10\) is after "to" \(2\)/);
+    bad('/stores/p/keys/k/versions?order=newest', /"order" must be "ascending" or "descending"/);
   });
 
   it('parseTime accepts integers and ISO dates only', () => {

@@ -37,7 +37,7 @@ import { JoinWindows } from './join-windows.ts';
 import { GRACE_NEEDS_VERSIONED, streamTableJoinSupplier, type StreamValueJoiner } from './kstream-ktable-join.ts';
 import { StreamTableJoinBufferFactory } from './stream-table-join-buffer.ts';
 import { joinWindowSupplier, streamStreamJoinSupplier, TimeTrackers } from './kstream-kstream-join.ts';
-import { JoinWindowStoreFactory, OuterJoinStoreFactory } from './stream-join-stores.ts';
+import { JoinWindowStoreFactory, OuterJoinStoreFactory, checkJoinStoreSupplier } from './stream-join-stores.ts';
 import { requireValueGetter, storeValueGetter } from './value-getter.ts';
 
 type AnyStream = KStream<unknown, unknown>;
@@ -114,11 +114,14 @@ function streamStreamJoin(self: AnyStream, otherIn: AnyStream, joiner: AnyJoiner
   const keySerde = sj?.keySerde ?? left.keySerde ?? right.keySerde;
   const leftSerde = sj?.valueSerde ?? left.valueSerde;
   const rightSerde = sj?.otherValueSerde ?? right.valueSerde;
-  const thisStore = new JoinWindowStoreFactory(`${base === undefined ? joinThisGenerated : base + joinThisSuffix}-store`, windows, keySerde, leftSerde, settings);
-  const otherStore = new JoinWindowStoreFactory(`${base === undefined ? joinOtherGenerated : base + joinOtherSuffix}-store`, windows, keySerde, rightSerde, settings);
+  const thisSupplier = sj?.thisStoreSupplier === undefined ? undefined : checkJoinStoreSupplier(sj.thisStoreSupplier, windows, 'this');
+  const otherSupplier = sj?.otherStoreSupplier === undefined ? undefined : checkJoinStoreSupplier(sj.otherStoreSupplier, windows, 'other');
+  const thisStore = new JoinWindowStoreFactory(`${base === undefined ? joinThisGenerated : base + joinThisSuffix}-store`, windows, keySerde, leftSerde, settings, thisSupplier);
+  const otherStore = new JoinWindowStoreFactory(`${base === undefined ? joinOtherGenerated : base + joinOtherSuffix}-store`, windows, keySerde, rightSerde, settings, otherSupplier);
   if (thisStore.name === otherStore.name) throw new Error(`KStream join: both window stores would be named "${thisStore.name}"; give StreamJoined a different store name.`);
   let outerStore: OuterJoinStoreFactory | undefined;
-  if (leftOuter) {
+  // No outer store for the deprecated JoinWindows.of(): unmatched records are emitted eagerly.
+  if (leftOuter && windows.spuriousResultFixEnabled) {
     const shared = rightOuter ? '-outer-shared-join' : '-left-shared-join';
     const outerName = base !== undefined ? base + shared : 'KSTREAM-OUTERSHARED-' + joinThisGenerated.substring(thisPrefix.length);
     outerStore = new OuterJoinStoreFactory(`${outerName}-store`, keySerde, leftSerde, rightSerde, settings);

@@ -22,7 +22,7 @@ import { DelegatingRuntimeStore } from '../../state/delegating-state-store.ts';
 import type { StateStore } from '../../state/store-types.ts';
 import { Stores, type KeyValueStoreBuilder } from '../../state/stores.ts';
 import type { MeteredKeyValueStore } from '../../state/metered-key-value-store.ts';
-import { WindowStores } from '../../state/window/window-stores.ts';
+import { WindowStores, type WindowBytesStoreSupplier } from '../../state/window/window-stores.ts';
 import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
 import type { JoinWindows } from './join-windows.ts';
 
@@ -42,15 +42,48 @@ function need<T>(serde: Serde<T> | undefined, fallback: Serde<unknown> | undefin
   return s;
 }
 
+/**
+ * The window size and retention of a join side's store: size = before + after, retention =
+ * size + grace. The window store wants a positive size; a 0-wide join window (equal timestamps
+ * only) does not depend on it — joins fetch by explicit time ranges — so it is stored as 1 ms.
+ */
+export function joinStoreShape(windows: JoinWindows): { windowSizeMs: number; retentionMs: number } {
+  const size = windows.size();
+  const windowSizeMs = Math.max(1, size);
+  return { windowSizeMs, retentionMs: Math.max(size + windows.gracePeriodMs(), windowSizeMs) };
+}
+
+/**
+ * Kafka's KStreamImplJoin.assertWindowSettings: a user's supplier (StreamJoined
+ * withThisStoreSupplier / withOtherStoreSupplier) must retain duplicates and have the join's
+ * window size and retention (joinStoreShape), else the join could miss or keep records.
+ */
+export function checkJoinStoreSupplier(supplier: WindowBytesStoreSupplier, windows: JoinWindows, side: 'this' | 'other'): WindowBytesStoreSupplier {
+  const where = `StreamJoined.with${side === 'this' ? 'This' : 'Other'}StoreSupplier("${supplier.name}")`;
+  if (!supplier.retainDuplicates) throw new Error(`${where}: the store supplier must set retainDuplicates=true (a join window holds every record), found retainDuplicates=false`);
+  const want = joinStoreShape(windows);
+  if (supplier.windowSizeMs !== want.windowSizeMs || supplier.retentionMs !== want.retentionMs) {
+    throw new Error(
+      `${where}: window settings mismatch: the supplier has windowSizeMs=${supplier.windowSizeMs}, retentionMs=${supplier.retentionMs}; ${windows.toString()} needs windowSizeMs=${want.windowSizeMs} (before + after) and retentionMs=${want.retentionMs} (size + grace)`,
+    );
+  }
+  return supplier;
+}
+
 /** Window store of one side: (key, timestamp) → value, duplicates retained. */
 export class JoinWindowStoreFactory implements StoreFactory {
+  readonly name: string;
   constructor(
-    readonly name: string,
+    name: string,
     private readonly windows: JoinWindows,
     private readonly keySerde: Serde<unknown> | undefined,
     private readonly valueSerde: Serde<unknown> | undefined,
     private readonly settings: JoinStoreSettings,
-  ) {}
+    /** A user's supplier (validated by checkJoinStoreSupplier); it names the store. */
+    private readonly supplier?: WindowBytesStoreSupplier,
+  ) {
+    this.name = supplier?.name ?? name;
+  }
 
   get loggingEnabled(): boolean {
     return this.settings.loggingEnabled;
@@ -63,14 +96,9 @@ export class JoinWindowStoreFactory implements StoreFactory {
   }
 
   build(options?: StoreBuildOptions): StateStore {
-    const size = this.windows.size();
-    // The window store wants a positive size; a 0-wide join window (equal timestamps only)
-    // does not depend on it — joins fetch by explicit time ranges.
-    const windowSizeMs = Math.max(1, size);
-    const retentionMs = Math.max(size + this.windows.gracePeriodMs(), windowSizeMs);
     const type = this.settings.storeType ?? options?.defaultStoreType ?? 'memory';
-    const opts = { retentionMs, windowSizeMs, retainDuplicates: true };
-    const supplier = type === 'memory' ? WindowStores.inMemoryWindowStore(this.name, opts) : WindowStores.persistentWindowStore(this.name, opts);
+    const opts = { ...joinStoreShape(this.windows), retainDuplicates: true };
+    const supplier = this.supplier ?? (type === 'memory' ? WindowStores.inMemoryWindowStore(this.name, opts) : WindowStores.persistentWindowStore(this.name, opts));
     const builder = WindowStores.windowStoreBuilder(
       supplier,
       need(this.keySerde, options?.defaultKeySerde, this.name, 'key'),

@@ -6,12 +6,17 @@
  *    repartition topics ("<name>-left-repartition", "<name>-right-repartition");
  *  - storeName: base name of the stores ("<storeName>-this-join-store", …), else generated from
  *    the processor names ("KSTREAM-JOINTHIS-0000000004-store");
- *  - store type (memory | leveldb), logging on/off and changelog topic configs.
+ *  - store type (memory | leveldb), logging on/off and changelog topic configs;
+ *  - window-store suppliers for either side (withThisStoreSupplier / withOtherStoreSupplier,
+ *    or StreamJoined.with(thisSupplier, otherSupplier)): the side's store is built from the
+ *    supplier (its name, persistence and segments). As Kafka's KStreamImplJoin checks, a
+ *    supplier must retain duplicates and match the JoinWindows: window size = before + after,
+ *    retention = size + grace; the join rejects it otherwise, naming both.
  *
- * Not supported: Kafka's custom WindowBytesStoreSupplier parameters (withThisStoreSupplier /
- * withOtherStoreSupplier) and DslStoreSuppliers; use withStoreType instead.
+ * Not supported: DslStoreSuppliers (KIP-954); use withStoreType or the suppliers above.
  */
 import type { Serde } from '../../serde/serde.ts';
+import type { WindowBytesStoreSupplier } from '../../state/window/window-stores.ts';
 import { validateName } from './named.ts';
 
 export type JoinStoreType = 'memory' | 'leveldb';
@@ -25,6 +30,17 @@ interface Fields<K, V, VO> {
   storeType: JoinStoreType | undefined;
   loggingEnabled: boolean;
   topicConfig: Readonly<Record<string, string>>;
+  thisStoreSupplier: WindowBytesStoreSupplier | undefined;
+  otherStoreSupplier: WindowBytesStoreSupplier | undefined;
+}
+
+function isSupplier(x: unknown): x is WindowBytesStoreSupplier {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'window' && typeof (x as { backing?: unknown }).backing === 'function';
+}
+
+function requireSupplier(method: string, x: unknown): WindowBytesStoreSupplier {
+  if (!isSupplier(x)) throw new TypeError(`StreamJoined.${method} needs a window-store supplier (WindowStores.inMemoryWindowStore / persistentWindowStore with retainDuplicates: true)`);
+  return x;
 }
 
 export class StreamJoined<K, V, VO> {
@@ -40,12 +56,21 @@ export class StreamJoined<K, V, VO> {
       storeType: undefined,
       loggingEnabled: true,
       topicConfig: {},
+      thisStoreSupplier: undefined,
+      otherStoreSupplier: undefined,
       ...f,
     });
   }
 
-  static with<K, V, VO>(keySerde: Serde<K> | undefined, valueSerde: Serde<V> | undefined, otherValueSerde: Serde<VO> | undefined): StreamJoined<K, V, VO> {
-    return StreamJoined.make({ keySerde, valueSerde, otherValueSerde });
+  static with<K, V, VO>(keySerde: Serde<K> | undefined, valueSerde: Serde<V> | undefined, otherValueSerde: Serde<VO> | undefined): StreamJoined<K, V, VO>;
+  /** Kafka's StreamJoined.with(thisStoreSupplier, otherStoreSupplier). */
+  static with<K = never, V = never, VO = never>(thisStoreSupplier: WindowBytesStoreSupplier, otherStoreSupplier: WindowBytesStoreSupplier): StreamJoined<K, V, VO>;
+  static with<K, V, VO>(a: Serde<K> | WindowBytesStoreSupplier | undefined, b: Serde<V> | WindowBytesStoreSupplier | undefined, c?: Serde<VO>): StreamJoined<K, V, VO> {
+    if (isSupplier(a) || isSupplier(b)) {
+      if (!isSupplier(a) || !isSupplier(b)) throw new TypeError('StreamJoined.with(thisStoreSupplier, otherStoreSupplier) needs two window-store suppliers (WindowStores.inMemoryWindowStore / persistentWindowStore)');
+      return StreamJoined.make<K, V, VO>({ thisStoreSupplier: a, otherStoreSupplier: b });
+    }
+    return StreamJoined.make({ keySerde: a, valueSerde: b, otherValueSerde: c });
   }
 
   static as<K = never, V = never, VO = never>(storeName: string): StreamJoined<K, V, VO> {
@@ -76,6 +101,12 @@ export class StreamJoined<K, V, VO> {
   get topicConfig(): Readonly<Record<string, string>> {
     return this.f.topicConfig;
   }
+  get thisStoreSupplier(): WindowBytesStoreSupplier | undefined {
+    return this.f.thisStoreSupplier;
+  }
+  get otherStoreSupplier(): WindowBytesStoreSupplier | undefined {
+    return this.f.otherStoreSupplier;
+  }
 
   withKeySerde<K2>(keySerde: Serde<K2>): StreamJoined<K2, V, VO> {
     return new StreamJoined<K2, V, VO>({ ...this.f, keySerde });
@@ -94,6 +125,14 @@ export class StreamJoined<K, V, VO> {
   }
   withStoreType(storeType: JoinStoreType): StreamJoined<K, V, VO> {
     return new StreamJoined({ ...this.f, storeType });
+  }
+  /** The window store of this (left) side; see the file comment for what it must match. */
+  withThisStoreSupplier(supplier: WindowBytesStoreSupplier): StreamJoined<K, V, VO> {
+    return new StreamJoined({ ...this.f, thisStoreSupplier: requireSupplier('withThisStoreSupplier', supplier) });
+  }
+  /** The window store of the other (right) side. */
+  withOtherStoreSupplier(supplier: WindowBytesStoreSupplier): StreamJoined<K, V, VO> {
+    return new StreamJoined({ ...this.f, otherStoreSupplier: requireSupplier('withOtherStoreSupplier', supplier) });
   }
   withLoggingEnabled(topicConfig: Readonly<Record<string, string>> = {}): StreamJoined<K, V, VO> {
     return new StreamJoined({ ...this.f, loggingEnabled: true, topicConfig: { ...topicConfig } });

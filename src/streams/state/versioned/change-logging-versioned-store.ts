@@ -17,6 +17,7 @@ import { changelogTopicName } from '../change-logging-key-value-store.ts';
 import { DelegatingRuntimeStore } from '../delegating-state-store.ts';
 import type { RecordCollector, StoreContext } from '../store-types.ts';
 import type { VersionedBytesStore } from './segmented-versioned-store.ts';
+import type { VersionsRange } from './versioned-queries.ts';
 import { PUT_RETURN_CODE_NOT_PUT, type VersionedRecord } from './versioned-record.ts';
 
 export class ChangeLoggingVersionedStore extends DelegatingRuntimeStore<VersionedBytesStore> implements VersionedBytesStore {
@@ -54,6 +55,10 @@ export class ChangeLoggingVersionedStore extends DelegatingRuntimeStore<Versione
 
   get(key: Buffer, asOfTimestamp?: number): VersionedRecord<Buffer> | null {
     return this.inner.get(key, asOfTimestamp);
+  }
+
+  getVersions(key: Buffer, range?: VersionsRange): Array<VersionedRecord<Buffer>> {
+    return this.inner.getVersions(key, range);
   }
 
   #log(key: Buffer, value: Buffer | null, timestamp: number): void {

@@ -9,6 +9,7 @@ import type { Serde } from '../../serde/serde.ts';
 import type { RestoreRecord } from '../bytes-store.ts';
 import { MeteredStoreBase } from '../metered-store-base.ts';
 import type { VersionedBytesStore } from './segmented-versioned-store.ts';
+import type { VersionsRange } from './versioned-queries.ts';
 import { checkVersionTimestamp, type VersionedKeyValueStore, type VersionedRecord } from './versioned-record.ts';
 
 export class MeteredVersionedKeyValueStore<K, V> extends MeteredStoreBase<VersionedBytesStore> implements VersionedKeyValueStore<K, V> {
@@ -30,6 +31,12 @@ export class MeteredVersionedKeyValueStore<K, V> extends MeteredStoreBase<Versio
     if (asOfTimestamp !== undefined) checkVersionTimestamp(this.name, 'get', asOfTimestamp);
     this.metrics.record(this.name, 'get');
     return this.#typed(this.inner.get(this.keySerde.serialize(this.topic, key), asOfTimestamp));
+  }
+
+  getVersions(key: K, range?: VersionsRange): Array<VersionedRecord<V>> {
+    this.#requireKey(key);
+    this.metrics.record(this.name, 'get');
+    return this.inner.getVersions(this.keySerde.serialize(this.topic, key), range).map((r) => this.#typed(r)!);
   }
 
   put(key: K, value: V | null, timestamp: number): number {

@@ -29,6 +29,7 @@ import {
   OBSERVED_TIME_KEY, SEGMENT_PREFIX, decodeHistory, decodeLatest, decodeTime, encodeHistory, encodeLatest, encodeTime,
   latestKey, segmentKey, segmentStart, type StoredVersion,
 } from './versioned-layout.ts';
+import { ResultOrder, checkVersionsRange, type VersionsRange } from './versioned-queries.ts';
 import { PUT_RETURN_CODE_NOT_PUT, PUT_RETURN_CODE_VALID_TO_UNDEFINED, checkVersionTimestamp, type VersionedRecord } from './versioned-record.ts';
 
 /** The bytes-level versioned store every versioned stack is built on. */
@@ -37,6 +38,8 @@ export interface VersionedBytesStore extends RuntimeStore {
   put(key: Buffer, value: Buffer | null, timestamp: number): number;
   delete(key: Buffer, timestamp: number): VersionedRecord<Buffer> | null;
   get(key: Buffer, asOfTimestamp?: number): VersionedRecord<Buffer> | null;
+  /** The versions valid at some time in the range, by validFrom (MultiVersionedKeyQuery). */
+  getVersions(key: Buffer, range?: VersionsRange): Array<VersionedRecord<Buffer>>;
   /** True when a put or delete at `timestamp` would be rejected (older than the grace period). */
   outOfGrace(timestamp: number): boolean;
 }
@@ -118,6 +121,44 @@ export class SegmentedVersionedStore implements VersionedBytesStore {
       return { value: found.value, timestamp: found.timestamp, validTo: row.versions[j + 1]?.timestamp ?? row.nextTimestamp };
     }
     return null;
+  }
+
+  /**
+   * The versions whose validity [validFrom, validTo) overlaps [fromTime, toTime], tombstones
+   * left out, ordered by validFrom (descending unless asked ascending). The retention rule of
+   * get(key, asOf) applies to every instant of the range: when toTime < observed − H only the
+   * latest version may answer (Kafka's RocksDBVersionedStore does the same), and a history
+   * version that ended at or before observed − H is gone (Kafka may still return it until its
+   * segment is dropped; we answer what get(key, asOf) would for every asOf in the range).
+   * History rows are read segment by segment, oldest first: every version of a row ends in that
+   * segment, so ascending segment order is ascending validTo — and so ascending validFrom.
+   */
+  getVersions(key: Buffer, range: VersionsRange = {}): Array<VersionedRecord<Buffer>> {
+    requireKey(this.name, key);
+    checkVersionsRange(range, `versioned store "${this.name}"`);
+    const from = range.fromTime ?? -Infinity;
+    const to = range.toTime ?? Infinity;
+    const floor = this.#observed - this.historyRetentionMs;
+    const out: Array<VersionedRecord<Buffer>> = [];
+    if (to >= floor) {
+      const lowest = this.#segmentId(Math.max(from, floor));
+      for (const id of this.#segments) {
+        if (id < lowest) continue;
+        const raw = this.backing.get(segmentKey(id, key));
+        if (raw === undefined) continue;
+        const row = decodeHistory(raw);
+        row.versions.forEach((v, j) => {
+          const validTo = row.versions[j + 1]?.timestamp ?? row.nextTimestamp;
+          if (v.value !== null && v.timestamp <= to && validTo > from && validTo > floor) out.push({ value: v.value, timestamp: v.timestamp, validTo });
+        });
+      }
+    }
+    const latestRaw = this.backing.get(latestKey(key));
+    if (latestRaw !== undefined) {
+      const latest = decodeLatest(latestRaw);
+      if (latest.timestamp <= to) out.push({ value: latest.value!, timestamp: latest.timestamp });
+    }
+    return range.order === ResultOrder.ASCENDING ? out : out.reverse();
   }
 
   /** Observed stream time (-1 before any put): what history retention is measured from. */

@@ -19,6 +19,7 @@
  *  - delete(key, t) = get(key, t) followed by put(key, null, t); null when t is out of grace.
  */
 import type { StateStore } from '../store-types.ts';
+import type { VersionsRange } from './versioned-queries.ts';
 
 /** put() returned this: the record is the latest version of its key (Kafka's -1L). */
 export const PUT_RETURN_CODE_VALID_TO_UNDEFINED = -1;
@@ -37,6 +38,12 @@ export interface ReadOnlyVersionedKeyValueStore<K, V> {
   get(key: K): VersionedRecord<V> | null;
   /** The version valid at `asOfTimestamp` (inclusive), or null. */
   get(key: K, asOfTimestamp: number): VersionedRecord<V> | null;
+  /**
+   * The versions valid at some time in [fromTime, toTime] (either bound open), tombstones left
+   * out, by validFrom — newest first unless order is ascending (MultiVersionedKeyQuery, KIP-968).
+   * History older than observed − H is gone, as for get(key, asOf).
+   */
+  getVersions(key: K, range?: VersionsRange): Array<VersionedRecord<V>>;
 }
 
 export interface VersionedKeyValueStore<K, V> extends StateStore, ReadOnlyVersionedKeyValueStore<K, V> {

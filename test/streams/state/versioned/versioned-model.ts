@@ -1,6 +1,7 @@
 // A naive reference model of a versioned key-value store (the semantics stated in
 // src/streams/state/versioned/versioned-record.ts): per key, the full list of versions by
 // timestamp, never pruned, with the grace check and the retention rule for asOf reads.
+import type { VersionsRange } from '../../../../src/streams/state/versioned/versioned-queries.ts';
 import { PUT_RETURN_CODE_NOT_PUT, PUT_RETURN_CODE_VALID_TO_UNDEFINED, type VersionedRecord } from '../../../../src/streams/state/versioned/versioned-record.ts';
 
 interface Version {
@@ -44,5 +45,27 @@ export class VersionedModel {
     const found = list[j];
     if (found === undefined || found.value === null) return null;
     return { value: found.value, timestamp: found.ts, validTo: list[j + 1]!.ts };
+  }
+
+  /**
+   * MultiVersionedKeyQuery by definition: the versions get(key, t) answers for some t in
+   * [from, to], each once, by validFrom (descending unless ascending is asked).
+   */
+  getVersions(key: string, range: VersionsRange = {}): Array<VersionedRecord<string>> {
+    const list = this.versions.get(key) ?? [];
+    const from = range.fromTime ?? -Infinity;
+    const to = range.toTime ?? Infinity;
+    const floor = this.observed - this.historyRetentionMs;
+    const out: Array<VersionedRecord<string>> = [];
+    list.forEach((v, j) => {
+      const next = list[j + 1];
+      const validTo = next?.ts ?? Infinity;
+      if (v.value === null || v.ts > to || validTo <= from) return;
+      // some instant t in [from, to] ∩ [v.ts, validTo) where get(key, t) answers with v
+      const visible = next === undefined || (to >= floor && validTo > floor);
+      if (!visible) return;
+      out.push(next === undefined ? { value: v.value, timestamp: v.ts } : { value: v.value, timestamp: v.ts, validTo });
+    });
+    return range.order === 'ascending' ? out : out.reverse();
   }
 }

@@ -14,6 +14,7 @@ import type { CollectedRecord } from '../../../../src/streams/state/store-types.
 import { SegmentedVersionedStore } from '../../../../src/streams/state/versioned/segmented-versioned-store.ts';
 import type { MeteredVersionedKeyValueStore } from '../../../../src/streams/state/versioned/metered-versioned-store.ts';
 import { PUT_RETURN_CODE_NOT_PUT, PUT_RETURN_CODE_VALID_TO_UNDEFINED } from '../../../../src/streams/state/versioned/versioned-record.ts';
+import { MultiVersionedKeyQuery, ResultOrder, type VersionsRange } from '../../../../src/streams/state/versioned/versioned-queries.ts';
 import { makeContext } from '../store-suite.ts';
 import { VersionedModel } from './versioned-model.ts';
 
@@ -58,6 +59,22 @@ function expectSameReads(store: MeteredVersionedKeyValueStore<string, string>, m
   const reads = (get: (key: string, asOf?: number) => unknown) =>
     KEYS.flatMap((key) => [get(key), ...Array.from({ length: 126 }, (_, asOf) => [key, asOf, get(key, asOf)])]);
   expect(reads((k, t) => store.get(k, t))).toEqual(reads((k, t) => model.get(k, t)));
+  expect(versionReads((k, r) => store.getVersions(k, r))).toEqual(versionReads((k, r) => model.getVersions(k, r)));
+}
+
+const BOUNDS = [undefined, 0, 17, 40, 63, 90, 125];
+/** MultiVersionedKeyQuery over every pair of bounds (from ≤ to), both orders. */
+function versionReads(getVersions: (key: string, range: VersionsRange) => unknown): unknown[] {
+  const out: unknown[] = [];
+  for (const key of KEYS) {
+    for (const fromTime of BOUNDS) {
+      for (const toTime of BOUNDS) {
+        if (fromTime !== undefined && toTime !== undefined && fromTime > toTime) continue;
+        for (const order of [ResultOrder.ASCENDING, ResultOrder.DESCENDING, undefined]) out.push([key, fromTime, toTime, order, getVersions(key, { fromTime, toTime, order })]);
+      }
+    }
+  }
+  return out;
 }
 
 describe('versioned store against the reference model (fast-check)', () => {
@@ -208,5 +225,47 @@ describe('history retention drops whole segments', () => {
     const b = Stores.versionedKeyValueStoreBuilder(Stores.persistentVersionedKeyValueStore('v', 60_000), Serdes.string(), Serdes.string());
     expect(b.logConfig()).toEqual({ 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(60_000 + 86_400_000) });
     expect(b.withLoggingEnabled({ 'min.compaction.lag.ms': '5' }).logConfig()['min.compaction.lag.ms']).toBe('5');
+  });
+});
+
+describe('MultiVersionedKeyQuery on the store (KIP-968, cases after IQv2VersionedStoreIntegrationTest)', () => {
+  // Kafka's test writes v1..v4 at 0, 25, 50 and 75 (history retention 100 s) and reads ranges.
+  const seeded = async () => {
+    const { store } = await openStore({ persistent: true, retention: 100_000, interval: 20 });
+    ['v1', 'v2', 'v3', 'v4'].forEach((v, i) => store.put('k', v, i * 25));
+    return store;
+  };
+
+  it('returns the versions valid in [from, to], newest first by default, ascending when asked', async () => {
+    const s = await seeded();
+    const q = MultiVersionedKeyQuery.withKey('k').fromTime(30).toTime(60);
+    expect(s.getVersions(q.key, q.range)).toEqual([
+      { value: 'v3', timestamp: 50, validTo: 75 },
+      { value: 'v2', timestamp: 25, validTo: 50 },
+    ]);
+    const asc = q.withAscendingTimestamps();
+    expect(s.getVersions(asc.key, asc.range).map((r) => r.value)).toEqual(['v2', 'v3']);
+    expect(s.getVersions('k').map((r) => r.value)).toEqual(['v4', 'v3', 'v2', 'v1']);
+    expect(s.getVersions('k', { fromTime: 80 })).toEqual([{ value: 'v4', timestamp: 75 }]);
+    expect(s.getVersions('missing')).toEqual([]);
+  });
+
+  it('leaves tombstones out: a deleted interval has no version', async () => {
+    const s = await seeded();
+    s.delete('k', 60);
+    expect(s.getVersions('k', { order: ResultOrder.ASCENDING })).toEqual([
+      { value: 'v1', timestamp: 0, validTo: 25 },
+      { value: 'v2', timestamp: 25, validTo: 50 },
+      { value: 'v3', timestamp: 50, validTo: 60 },
+      { value: 'v4', timestamp: 75 },
+    ]);
+  });
+
+  it('rejects an empty or malformed range with an error naming the bound', async () => {
+    const s = await seeded();
+    expect(() => MultiVersionedKeyQuery.withKey('k').fromTime(10).toTime(5)).toThrow(/fromTime \(10\) is after toTime \(5\)/);
+    expect(() => MultiVersionedKeyQuery.withKey(null)).toThrow(/key must not be null/);
+    expect(() => s.getVersions('k', { fromTime: 1.5 })).toThrow(/fromTime must be a whole number of epoch ms/);
+    expect(() => s.getVersions('k', { order: 'sideways' as never })).toThrow(/order must be "any", "ascending" or "descending"/);
   });
 });
