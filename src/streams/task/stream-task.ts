@@ -34,6 +34,7 @@
  * Records with a negative timestamp are dropped (counted), as Kafka's default handling.
  */
 import { decodeCommitMetadata, encodeCommitMetadata, ProcessorMetadata } from './commit-metadata.ts';
+import { DEFAULT_WINDOWED_EMIT_INTERVAL_MS } from '../dsl/windowed/emit-strategy.ts';
 import { threadCacheFor } from '../state/cache/thread-cache.ts';
 import { join } from 'node:path';
 import type { DeserializationExceptionHandler, FailedRecord } from '../errors/deserialization-handler.ts';
@@ -75,6 +76,11 @@ export interface TaskConfig {
    * 1000; the TopologyTestDriver uses 0, as Kafka's).
    */
   readonly outerJoinEmitIntervalMs?: number | undefined;
+  /**
+   * Kafka's internal `emit.interval.ms.kstreams.windowed.aggregation`: least wall-clock ms between
+   * two emit-on-window-close scans (default 1000; the TopologyTestDriver uses 0, as Kafka's).
+   */
+  readonly windowedAggregationEmitIntervalMs?: number | undefined;
   /** The sensors of the thread running the tasks (src/streams/metrics); undefined = none. */
   readonly metrics?: ThreadMetrics | undefined;
   /** The instance's global stores (the runtime's global thread keeps them), readable by every processor. */
@@ -485,6 +491,7 @@ export class StreamTask {
         task.#recordDropped(`${node.name}: ${reason}`);
       },
       outerJoinEmitIntervalMs: this.#config.outerJoinEmitIntervalMs ?? 1000,
+      windowedAggregationEmitIntervalMs: this.#config.windowedAggregationEmitIntervalMs ?? DEFAULT_WINDOWED_EMIT_INTERVAL_MS,
       processorMetadataForKey: (key) => task.#processorMetadata.get(key),
       addProcessorMetadataKeyValue: (key, value) => task.#processorMetadata.put(key, value),
     };
