@@ -27,13 +27,15 @@
  * The runtime commits committableOffsets(): consumed positions capped at the lowest record with
  * unfinished async work (commit-gate.ts).
  *
- * Stream time is the max timestamp of processed records; it never goes back (-1 before any).
+ * Stream time is the max timestamp of processed records; it never goes back (-1 before any, or
+ * the largest committed partition time of a restarted task: partition-times.ts).
  * Opt-in (config.idleWatermarkMs, beyond Kafka): after that much wall-clock time without a
  * record, maybePunctuateSystemTime() also moves stream time forward (idle-watermark.ts) and
  * tells the processors that registered for it, then fires due stream-time punctuations.
  * Records with a negative timestamp are dropped (counted), as Kafka's default handling.
  */
-import { decodeCommitMetadata, encodeCommitMetadata, ProcessorMetadata } from './commit-metadata.ts';
+import { encodeCommitMetadata, ProcessorMetadata } from './commit-metadata.ts';
+import { PartitionTimes, type CommittedPartition } from './partition-times.ts';
 import { DEFAULT_WINDOWED_EMIT_INTERVAL_MS } from '../dsl/windowed/emit-strategy.ts';
 import { threadCacheFor } from '../state/cache/thread-cache.ts';
 import { join } from 'node:path';
@@ -147,6 +149,8 @@ export class StreamTask {
   readonly #consumedOffsets = new Map<string, { topic: string; partition: number; offset: number }>();
   /** Named values processors keep across restarts, committed with the offsets (commit-metadata.ts). */
   readonly #processorMetadata = new ProcessorMetadata();
+  /** Per input partition, its partition time, committed with its offset (partition-times.ts). */
+  readonly #partitionTimes = new PartitionTimes();
   #initialized = false;
   #closed = false;
   /** Where this task's stores live; default stateDir/applicationId/taskId (global stores: …/global). */
@@ -299,8 +303,7 @@ export class StreamTask {
    * commit step 4.
    */
   committableOffsets(): Array<{ topic: string; partition: number; offset: number; metadata: string }> {
-    const metadata = encodeCommitMetadata(this.#streamTime, this.#processorMetadata);
-    return this.#async.committable(this.consumedOffsets()).map((o) => ({ ...o, metadata }));
+    return this.#async.committable(this.consumedOffsets()).map((o) => ({ ...o, metadata: encodeCommitMetadata(this.#partitionTimes.get(o.topic, o.partition), this.#processorMetadata) }));
   }
 
   /** Records taken by async operators and not yet emitted. */
@@ -325,9 +328,13 @@ export class StreamTask {
     return this.#async.progress(timeoutMs);
   }
 
-  /** Takes in the metadata committed with this task's input offsets (before processing starts). */
-  restoreCommitMetadata(committed: Iterable<string | null | undefined>): void {
-    for (const text of committed) this.#processorMetadata.update(decodeCommitMetadata(text, (why) => this.#logger.warn(why)).processorMetadata);
+  /**
+   * Takes in the metadata committed with this task's input offsets (before processing starts):
+   * processor metadata, and partition times, from which stream time starts (partition-times.ts).
+   */
+  restoreCommitMetadata(committed: Iterable<CommittedPartition>): void {
+    const start = this.#partitionTimes.restore(committed, this.#processorMetadata, (why) => this.#logger.warn(why));
+    if (start > this.#streamTime) this.#streamTime = start;
   }
 
   /** Processes the next buffered record, if any; returns whether one was taken. */
@@ -367,6 +374,7 @@ export class StreamTask {
       this.#metrics?.processed?.add();
       this.#metrics?.lateness?.record(timestamp < this.#streamTime ? this.#streamTime - timestamp : 0);
       if (timestamp > this.#streamTime) this.#streamTime = timestamp;
+      this.#partitionTimes.observe(raw.topic, raw.partition, timestamp);
       this.#idle?.recordActivity(this.#io.now(), this.#streamTime);
       this.#currentTimestamp = timestamp;
       const record: AnyRecord = { key, value, timestamp, headers: raw.headers };
