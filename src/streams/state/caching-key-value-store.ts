@@ -139,7 +139,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
     const value = this.inner.get(key);
     if (value !== undefined) {
       this.insert(new CacheEntry(this, hk, key, value, false, 0, sizeOf(key, value)));
-      this.cache.maybeEvict();
+      this.cache.maybeEvict(this);
     }
     return value;
   }
@@ -164,7 +164,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
       else entry.dirty = true;
       this.appendDirty(entry);
     }
-    this.cache.maybeEvict();
+    this.cache.maybeEvict(this);
   }
 
   override delete(key: Buffer): Buffer | undefined {
@@ -263,6 +263,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
       this.cache.remove(entry);
     }
     this.map.clear();
+    this.cache.release(this);
     this.dirtyHead = this.dirtyTail = null;
     this.bytes = 0;
     await this.inner.close();

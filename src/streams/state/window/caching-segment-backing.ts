@@ -205,7 +205,7 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
       entry.dirty = true;
     }
     this.#appendDirty(entry);
-    this.#cache.maybeEvict();
+    this.#cache.maybeEvict(this);
   }
 
   /** A restored changelog record: written below directly, replacing any cached entry. */
@@ -318,6 +318,7 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
       }
     }
     this.#segments = new Map();
+    this.#cache.release(this);
     this.#lastId = Number.NaN;
     this.#last = undefined;
     this.#count = 0;
