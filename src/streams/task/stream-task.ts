@@ -138,6 +138,8 @@ export class StreamTask {
   readonly #idle: IdleWatermark | undefined;
   readonly #advanceListeners: Array<{ node: string; listener: StreamTimeAdvanceListener }> = [];
   #currentTimestamp = -1;
+  /** Headers of the record the current node processes (record caches keep them per entry). */
+  #currentHeaders: Readonly<Record<string, Buffer>> = {};
   #currentMetadata: RecordMetadata | undefined;
   #currentNode: string | undefined;
   /** Raw bytes of the source record being processed (async operators' dead letters). */
@@ -243,6 +245,7 @@ export class StreamTask {
         changelogTopic: changelog,
         collector: this.#io.changelog,
         currentTimestamp: () => this.#currentTimestamp,
+        currentHeaders: () => this.#currentHeaders,
         streamTime: () => this.#streamTime,
         metrics: this.#metrics?.storeSink(() => store.persistent) ?? { record: () => {}, latency: false },
       };
@@ -424,7 +427,9 @@ export class StreamTask {
 
   #processNode(node: RuntimeNode, record: AnyRecord): void {
     const previous = this.#currentNode;
+    const previousHeaders = this.#currentHeaders;
     this.#currentNode = node.name;
+    this.#currentHeaders = record.headers;
     try {
       if (node.kind === 'processor') {
         this.#run(node.name, () => node.processor.process(record));
@@ -435,6 +440,7 @@ export class StreamTask {
       }
     } finally {
       this.#currentNode = previous;
+      this.#currentHeaders = previousHeaders;
     }
   }
 
