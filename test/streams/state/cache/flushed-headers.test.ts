@@ -6,25 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { Consumed } from '../../../../src/streams/dsl/options/consumed.ts';
 import { Materialized } from '../../../../src/streams/dsl/options/materialized.ts';
 import { StreamsBuilder } from '../../../../src/streams/dsl/streams-builder.ts';
-import { DeserializationHandlers } from '../../../../src/streams/errors/deserialization-handler.ts';
 import type { StreamRecord } from '../../../../src/streams/processor/record.ts';
 import { Serdes } from '../../../../src/streams/serde/serdes.ts';
-import { StreamTask, type TaskConfig } from '../../../../src/streams/task/stream-task.ts';
+import { StreamTask } from '../../../../src/streams/task/stream-task.ts';
 import { SessionWindows } from '../../../../src/streams/windows/session-windows.ts';
 import { TimeWindows } from '../../../../src/streams/windows/time-windows.ts';
+import { testTaskConfig } from '../../task/task-config-fixture.ts';
 
 const S = Serdes.string();
-const silent = { warn: () => {}, error: () => {} };
-const config: TaskConfig = {
-  applicationId: 'app',
-  stateDir: '/nonexistent-not-used-by-memory-stores',
-  defaultKeySerde: S as never,
-  defaultValueSerde: S as never,
-  deserializationHandler: DeserializationHandlers.logAndFail(silent),
-  defaultStoreType: 'memory',
-  logger: silent,
-  cacheMaxBytes: 1 << 20,
-};
+const config = testTaskConfig(1 << 20);
 
 type Table = { processorName: string };
 const builds: Array<[string, (b: StreamsBuilder) => Table]> = [
