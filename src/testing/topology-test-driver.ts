@@ -70,6 +70,11 @@ export interface TopologyTestDriverConfig {
   /** Least wall-clock ms between two outer-join scans for non-joined records; default 0 (Kafka's driver too). */
   outerJoinEmitIntervalMs?: number;
   /**
+   * Least wall-clock ms between two emit-on-window-close scans for closed windows; default 0, as
+   * Kafka's driver forces `emit.interval.ms.kstreams.windowed.aggregation` (the runtime: 1000).
+   */
+  windowedAggregationEmitIntervalMs?: number;
+  /**
    * Which metrics driver.metrics() records (Kafka's metrics.recording.level); default 'DEBUG',
    * so task-level and store metrics are there to assert on. Rates use the mock wall clock.
    */
@@ -143,6 +148,7 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
       processingExceptionHandler: config.processingExceptionHandler,
       // As Kafka's driver: no wall-clock throttle on outer-join results unless asked for.
       outerJoinEmitIntervalMs: checkMs('TopologyTestDriver', 'outerJoinEmitIntervalMs', config.outerJoinEmitIntervalMs ?? 0, 0),
+      windowedAggregationEmitIntervalMs: checkMs('TopologyTestDriver', 'windowedAggregationEmitIntervalMs', config.windowedAggregationEmitIntervalMs ?? 0, 0),
       metrics: metrics.thread(`${applicationId}-StreamThread-1`),
     };
     driver = new TopologyTestDriver(topology, taskConfig, owned, clock, metrics);

@@ -22,7 +22,7 @@ function finalCounts(): Topology {
   b.stream('events', Consumed.with(S, S))
     .groupByKey(Grouped.with(S, S))
     .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
-    .emitStrategy(EmitStrategy.onWindowClose({ emitIntervalMs: 0 }))
+    .emitStrategy(EmitStrategy.onWindowClose({ emitIntervalMs: 0 })) // the runtime's default is 1000 ms
     .count(Materialized.as<string, number>('final-counts').withRetention(100_000))
     .toStream()
     .map((k, v): [string, number] => [`${k.key}@${k.window.start}`, v])
@@ -33,7 +33,7 @@ function finalCounts(): Topology {
 describe('emit on window close across a restart', () => {
   const bed = useStreamsTestBed('eowc-restart');
 
-  it('windows emitted before the restart are not emitted again', async () => {
+  it('windows emitted before the restart are not emitted again (KStreamWindowAggregateTest.shouldEmitFromLastEmitTime)', async () => {
     await bed.io.createTopic('events', 1);
     await bed.io.createTopic('finals', 1);
     const finals = async () => (await bed.io.readAll('finals')).map((r) => `${r.key!.toString()}=${r.value!.readBigInt64BE(0)}`);

@@ -343,7 +343,7 @@ export class TaskManager {
         await this.#restorer.restore(this.#changelogParts(task));
         if (!standby && this.#readCommitted !== undefined) {
           const committed = await this.#readCommitted(task.sourceTopics().map((topic) => ({ topic, partition: task.id.partition })));
-          task.restoreCommitMetadata(committed.map((c) => c.metadata));
+          task.restoreCommitMetadata(committed);
         }
         this.#tasks.set(id, { task, standby });
         return;

@@ -42,6 +42,7 @@
  * restart, exactly like a crash. The runtime flushes (commits) before a clean close.
  */
 import type { StoreContext, KeyValueIterator, StoreMetricsSink } from './store-types.ts';
+import { EMPTY_HEADERS, type RecordHeaders } from '../processor/record.ts';
 import type { BytesKeyValueStore, BinaryScan, RestoreRecord } from './bytes-store.ts';
 import { prefixScan, rangeScan, requireKey, scanTree } from './bytes-store.ts';
 import { MergedKeyValueIterator, emptyIterator } from './kv-iterators.ts';
@@ -53,13 +54,16 @@ import { DEFAULT_CACHE_MAX_BYTES, ENTRY_OVERHEAD, ThreadCache, ThreadCacheEntry,
 
 export { DEFAULT_CACHE_MAX_BYTES, ENTRY_OVERHEAD } from './cache/thread-cache.ts';
 
-export type BytesFlushListener = (key: Buffer, newValue: Buffer | null, oldValue: Buffer | null, timestamp: number) => void;
+/** `headers`: those of the record whose write the entry holds (Kafka's LRUCacheEntry record context). */
+export type BytesFlushListener = (key: Buffer, newValue: Buffer | null, oldValue: Buffer | null, timestamp: number, headers: RecordHeaders) => void;
 
 class CacheEntry extends ThreadCacheEntry {
   /** In the map (and so in the LRU list; in the dirty list too when dirty). */
   live = true;
   prevDirty: CacheEntry | null = null;
   nextDirty: CacheEntry | null = null;
+  /** The headers of the record that last wrote this entry; forwarded with it at flush. */
+  headers: RecordHeaders = EMPTY_HEADERS;
 
   constructor(
     owner: CacheOwner,
@@ -79,6 +83,7 @@ interface FlushedEntry {
   entry: CacheEntry;
   value: Buffer | null;
   timestamp: number;
+  headers: RecordHeaders;
 }
 
 export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwner {
@@ -91,6 +96,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
   private listener: BytesFlushListener | undefined;
   private sendOldValues = true;
   private clock: () => number = () => 0;
+  private headersNow: () => RecordHeaders = () => EMPTY_HEADERS;
   private flushingTimestamp: number | undefined;
   /** Reads answered from the cache ('cache-hit') or not ('cache-miss'): the hit-ratio metric. */
   private metrics: StoreMetricsSink = { record() {}, latency: false };
@@ -119,6 +125,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
 
   override async init(context: StoreContext): Promise<void> {
     this.clock = () => context.currentTimestamp();
+    this.headersNow = () => context.currentHeaders?.() ?? EMPTY_HEADERS;
     this.metrics = context.metrics;
     await this.inner.init({
       ...context,
@@ -139,7 +146,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
     const value = this.inner.get(key);
     if (value !== undefined) {
       this.insert(new CacheEntry(this, hk, key, value, false, 0, sizeOf(key, value)));
-      this.cache.maybeEvict();
+      this.cache.maybeEvict(this);
     }
     return value;
   }
@@ -151,6 +158,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
     const entry = this.map.get(hk);
     if (entry === undefined) {
       const created = new CacheEntry(this, hk, key, value, true, timestamp, sizeOf(key, value));
+      created.headers = this.headersNow();
       this.insert(created);
       this.appendDirty(created);
     } else {
@@ -159,12 +167,13 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
       this.cache.resize(entry, size);
       entry.value = value;
       entry.timestamp = timestamp;
+      entry.headers = this.headersNow();
       this.touch(entry);
       if (entry.dirty) this.unlinkDirty(entry);
       else entry.dirty = true;
       this.appendDirty(entry);
     }
-    this.cache.maybeEvict();
+    this.cache.maybeEvict(this);
   }
 
   override delete(key: Buffer): Buffer | undefined {
@@ -201,7 +210,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
         entry.dirty = false;
         entry.prevDirty = null;
         entry.nextDirty = null;
-        batch.push({ entry, value: entry.value, timestamp: entry.timestamp });
+        batch.push({ entry, value: entry.value, timestamp: entry.timestamp, headers: entry.headers });
         entry = next;
       }
       this.dirtyHead = null;
@@ -220,7 +229,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
   }
 
   private flushEntry(flushed: FlushedEntry): void {
-    const { entry, value, timestamp } = flushed;
+    const { entry, value, timestamp, headers } = flushed;
     const wantOld = value === null || (this.sendOldValues && this.listener !== undefined);
     const old = wantOld ? (this.inner.get(entry.key) ?? null) : null;
     if (value === null && old === null) {
@@ -237,14 +246,15 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
       this.flushingTimestamp = undefined;
     }
     this.dropIfCleanTombstone(entry);
-    this.listener?.(entry.key, value, this.sendOldValues ? old : null, timestamp);
+    this.listener?.(entry.key, value, this.sendOldValues ? old : null, timestamp, headers);
   }
 
   /** Marks a flushed-but-not-written entry dirty again, unless it was rewritten or dropped since. */
-  private redirty({ entry, value, timestamp }: FlushedEntry): void {
+  private redirty({ entry, value, timestamp, headers }: FlushedEntry): void {
     if (entry.dirty || !entry.live) return;
     entry.value = value;
     entry.timestamp = timestamp;
+    entry.headers = headers;
     entry.dirty = true;
     this.appendDirty(entry);
   }
@@ -263,6 +273,7 @@ export class CachingKeyValueStore extends WrappedBytesStore implements CacheOwne
       this.cache.remove(entry);
     }
     this.map.clear();
+    this.cache.release(this);
     this.dirtyHead = this.dirtyTail = null;
     this.bytes = 0;
     await this.inner.close();

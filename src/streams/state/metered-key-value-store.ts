@@ -25,6 +25,7 @@ import { performance } from 'node:perf_hooks';
 import type { Serde } from '../serde/serde.ts';
 import type { KeyValue, KeyValueIterator, KeyValueStore } from './store-types.ts';
 import type { BytesKeyValueStore, RestoreRecord } from './bytes-store.ts';
+import type { RecordHeaders } from '../processor/record.ts';
 import type { CachingKeyValueStore } from './caching-key-value-store.ts';
 import { MeteredStoreBase } from './metered-store-base.ts';
 import { MappedKeyValueIterator } from './kv-iterators.ts';
@@ -37,7 +38,7 @@ type Operation = (typeof OPERATIONS)[number];
 const LATENCY = Object.fromEntries(OPERATIONS.map((op) => [op, `${op}-latency-ns`])) as Record<Operation, string>;
 
 /** Called for each entry the cache flushes: new and old value (null = absent), and the write's timestamp. */
-export type CacheFlushListener<K, V> = (key: K, newValue: V | null, oldValue: V | null, timestamp: number) => void;
+export type CacheFlushListener<K, V> = (key: K, newValue: V | null, oldValue: V | null, timestamp: number, headers: RecordHeaders) => void;
 
 export class MeteredKeyValueStore<K, V> extends MeteredStoreBase<BytesKeyValueStore> implements KeyValueStore<K, V> {
   constructor(
@@ -65,12 +66,13 @@ export class MeteredKeyValueStore<K, V> extends MeteredStoreBase<BytesKeyValueSt
   setFlushListener(listener: CacheFlushListener<K, V>, sendOldValues = true): boolean {
     if (this.cache === undefined) return false;
     const topic = () => this.topic;
-    this.cache.setFlushListener((key, newValue, oldValue, timestamp) =>
+    this.cache.setFlushListener((key, newValue, oldValue, timestamp, headers) =>
       listener(
         this.keySerde.deserialize(topic(), key),
         newValue === null ? null : this.valueSerde.deserialize(topic(), newValue),
         oldValue === null ? null : this.valueSerde.deserialize(topic(), oldValue),
         timestamp,
+        headers,
       ),
       sendOldValues,
     );

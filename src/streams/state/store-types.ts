@@ -80,6 +80,8 @@ export interface StoreContext {
   collector: RecordCollector;
   /** Timestamp to stamp on changelog records: the timestamp of the record being processed. */
   currentTimestamp(): number;
+  /** Headers of the record being processed (record caches keep them per entry); absent = none. */
+  currentHeaders?: () => Readonly<Record<string, Buffer>>;
   /** The task's stream time (-1 before any record); absent outside a task. TTL stores expire by it. */
   streamTime?: () => number;
   metrics: StoreMetricsSink;

@@ -10,7 +10,7 @@
  *
  * Layout of the metadata string: base64 of
  *   magic      int8   2 (version 1 had the partition time only)
- *   partition  int64  partition time (Tributary commits the task's stream time here)
+ *   partition  int64  partition time (of the committed partition: partition-times.ts)
  *   [processor metadata, only when it has entries]
  *     count    int32
  *     count ×  keyLen int32, key UTF-8 bytes, value int64

@@ -22,6 +22,8 @@ export interface InternalProcessorContext<KOut = never, VOut = never> extends Pr
   readonly asyncWork?: AsyncWork;
   /** Least wall-clock ms between two outer-join scans for non-joined records (TaskConfig). */
   readonly outerJoinEmitIntervalMs: number;
+  /** Least wall-clock ms between two emit-on-window-close scans (TaskConfig). */
+  readonly windowedAggregationEmitIntervalMs: number;
   /** The task's processor metadata, committed with its input offsets (task/commit-metadata.ts). */
   processorMetadataForKey(key: string): number | undefined;
   addProcessorMetadataKeyValue(key: string, value: number): void;

@@ -27,13 +27,16 @@
  * The runtime commits committableOffsets(): consumed positions capped at the lowest record with
  * unfinished async work (commit-gate.ts).
  *
- * Stream time is the max timestamp of processed records; it never goes back (-1 before any).
+ * Stream time is the max timestamp of processed records; it never goes back (-1 before any, or
+ * the largest committed partition time of a restarted task: partition-times.ts).
  * Opt-in (config.idleWatermarkMs, beyond Kafka): after that much wall-clock time without a
  * record, maybePunctuateSystemTime() also moves stream time forward (idle-watermark.ts) and
  * tells the processors that registered for it, then fires due stream-time punctuations.
  * Records with a negative timestamp are dropped (counted), as Kafka's default handling.
  */
-import { decodeCommitMetadata, encodeCommitMetadata, ProcessorMetadata } from './commit-metadata.ts';
+import { encodeCommitMetadata, ProcessorMetadata } from './commit-metadata.ts';
+import { PartitionTimes, type CommittedPartition } from './partition-times.ts';
+import { DEFAULT_WINDOWED_EMIT_INTERVAL_MS } from '../dsl/windowed/emit-strategy.ts';
 import { threadCacheFor } from '../state/cache/thread-cache.ts';
 import { join } from 'node:path';
 import type { DeserializationExceptionHandler, FailedRecord } from '../errors/deserialization-handler.ts';
@@ -75,6 +78,11 @@ export interface TaskConfig {
    * 1000; the TopologyTestDriver uses 0, as Kafka's).
    */
   readonly outerJoinEmitIntervalMs?: number | undefined;
+  /**
+   * Kafka's internal `emit.interval.ms.kstreams.windowed.aggregation`: least wall-clock ms between
+   * two emit-on-window-close scans (default 1000; the TopologyTestDriver uses 0, as Kafka's).
+   */
+  readonly windowedAggregationEmitIntervalMs?: number | undefined;
   /** The sensors of the thread running the tasks (src/streams/metrics); undefined = none. */
   readonly metrics?: ThreadMetrics | undefined;
   /** The instance's global stores (the runtime's global thread keeps them), readable by every processor. */
@@ -130,6 +138,8 @@ export class StreamTask {
   readonly #idle: IdleWatermark | undefined;
   readonly #advanceListeners: Array<{ node: string; listener: StreamTimeAdvanceListener }> = [];
   #currentTimestamp = -1;
+  /** Headers of the record the current node processes (record caches keep them per entry). */
+  #currentHeaders: Readonly<Record<string, Buffer>> = {};
   #currentMetadata: RecordMetadata | undefined;
   #currentNode: string | undefined;
   /** Raw bytes of the source record being processed (async operators' dead letters). */
@@ -141,6 +151,8 @@ export class StreamTask {
   readonly #consumedOffsets = new Map<string, { topic: string; partition: number; offset: number }>();
   /** Named values processors keep across restarts, committed with the offsets (commit-metadata.ts). */
   readonly #processorMetadata = new ProcessorMetadata();
+  /** Per input partition, its partition time, committed with its offset (partition-times.ts). */
+  readonly #partitionTimes = new PartitionTimes();
   #initialized = false;
   #closed = false;
   /** Where this task's stores live; default stateDir/applicationId/taskId (global stores: …/global). */
@@ -233,6 +245,7 @@ export class StreamTask {
         changelogTopic: changelog,
         collector: this.#io.changelog,
         currentTimestamp: () => this.#currentTimestamp,
+        currentHeaders: () => this.#currentHeaders,
         streamTime: () => this.#streamTime,
         metrics: this.#metrics?.storeSink(() => store.persistent) ?? { record: () => {}, latency: false },
       };
@@ -293,8 +306,7 @@ export class StreamTask {
    * commit step 4.
    */
   committableOffsets(): Array<{ topic: string; partition: number; offset: number; metadata: string }> {
-    const metadata = encodeCommitMetadata(this.#streamTime, this.#processorMetadata);
-    return this.#async.committable(this.consumedOffsets()).map((o) => ({ ...o, metadata }));
+    return this.#async.committable(this.consumedOffsets()).map((o) => ({ ...o, metadata: encodeCommitMetadata(this.#partitionTimes.get(o.topic, o.partition), this.#processorMetadata) }));
   }
 
   /** Records taken by async operators and not yet emitted. */
@@ -319,9 +331,13 @@ export class StreamTask {
     return this.#async.progress(timeoutMs);
   }
 
-  /** Takes in the metadata committed with this task's input offsets (before processing starts). */
-  restoreCommitMetadata(committed: Iterable<string | null | undefined>): void {
-    for (const text of committed) this.#processorMetadata.update(decodeCommitMetadata(text, (why) => this.#logger.warn(why)).processorMetadata);
+  /**
+   * Takes in the metadata committed with this task's input offsets (before processing starts):
+   * processor metadata, and partition times, from which stream time starts (partition-times.ts).
+   */
+  restoreCommitMetadata(committed: Iterable<CommittedPartition>): void {
+    const start = this.#partitionTimes.restore(committed, this.#processorMetadata, (why) => this.#logger.warn(why));
+    if (start > this.#streamTime) this.#streamTime = start;
   }
 
   /** Processes the next buffered record, if any; returns whether one was taken. */
@@ -361,6 +377,7 @@ export class StreamTask {
       this.#metrics?.processed?.add();
       this.#metrics?.lateness?.record(timestamp < this.#streamTime ? this.#streamTime - timestamp : 0);
       if (timestamp > this.#streamTime) this.#streamTime = timestamp;
+      this.#partitionTimes.observe(raw.topic, raw.partition, timestamp);
       this.#idle?.recordActivity(this.#io.now(), this.#streamTime);
       this.#currentTimestamp = timestamp;
       const record: AnyRecord = { key, value, timestamp, headers: raw.headers };
@@ -410,7 +427,9 @@ export class StreamTask {
 
   #processNode(node: RuntimeNode, record: AnyRecord): void {
     const previous = this.#currentNode;
+    const previousHeaders = this.#currentHeaders;
     this.#currentNode = node.name;
+    this.#currentHeaders = record.headers;
     try {
       if (node.kind === 'processor') {
         this.#run(node.name, () => node.processor.process(record), true);
@@ -421,6 +440,7 @@ export class StreamTask {
       }
     } finally {
       this.#currentNode = previous;
+      this.#currentHeaders = previousHeaders;
     }
   }
 
@@ -493,6 +513,7 @@ export class StreamTask {
         task.#recordDropped(`${node.name}: ${reason}`);
       },
       outerJoinEmitIntervalMs: this.#config.outerJoinEmitIntervalMs ?? 1000,
+      windowedAggregationEmitIntervalMs: this.#config.windowedAggregationEmitIntervalMs ?? DEFAULT_WINDOWED_EMIT_INTERVAL_MS,
       processorMetadataForKey: (key) => task.#processorMetadata.get(key),
       addProcessorMetadataKeyValue: (key, value) => task.#processorMetadata.put(key, value),
     };

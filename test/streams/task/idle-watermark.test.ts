@@ -28,9 +28,9 @@ async function start(shape: Shape, idleWatermarkMs: number | undefined) {
   const grouped = builder.stream('in', Consumed.with(S, S)).groupByKey(Grouped.with(S, S));
   let table;
   if (shape === 'session') {
-    table = grouped.windowedBy(SessionWindows.ofInactivityGapAndGrace(3_000, 0)).emitStrategy(EmitStrategy.onWindowClose({ emitIntervalMs: 0 })).count();
+    table = grouped.windowedBy(SessionWindows.ofInactivityGapAndGrace(3_000, 0)).emitStrategy(EmitStrategy.onWindowClose()).count();
   } else if (shape === 'emitOnClose') {
-    table = grouped.windowedBy(TimeWindows.ofSizeAndGrace(10_000, 2_000)).emitStrategy(EmitStrategy.onWindowClose({ emitIntervalMs: 0 })).count();
+    table = grouped.windowedBy(TimeWindows.ofSizeAndGrace(10_000, 2_000)).emitStrategy(EmitStrategy.onWindowClose()).count();
   } else {
     table = grouped.windowedBy(TimeWindows.ofSizeAndGrace(10_000, 2_000)).count().suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()));
   }

@@ -29,6 +29,9 @@
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { WindowStore } from '../../state/window/window-store-types.ts';
 import { asInternal, describeOrigin } from '../../task/internal-context.ts';
+import { onStreamTimeAdvance } from '../../task/idle-watermark.ts';
+import type { ProcessorContext } from '../../processor/processor-context.ts';
+import { EMPTY_HEADERS } from '../../processor/record.ts';
 import type { JoinWindows } from './join-windows.ts';
 import type { StreamValueJoiner } from './kstream-ktable-join.ts';
 import type { OuterJoinStore } from './stream-join-stores.ts';
@@ -141,6 +144,16 @@ export function streamStreamJoinSupplier<K, VThis, VOther, VOut>(side: StreamJoi
         otherWindow = context.getStateStore<WindowStore<K, VOther>>(side.otherWindowStoreName);
         tracker = side.trackers.get(taskId);
         if (side.outerStoreName !== undefined) outerStore = context.getStateStore<OuterJoinStore<K, unknown, unknown>>(side.outerStoreName);
+        // With the task's opt-in idle watermark (beyond Kafka), stream time also moves without
+        // records; the left side (one per join: both share the store and tracker) then emits the
+        // non-joined records whose windows closed, with no record context (empty headers).
+        const store = outerStore;
+        if (store !== undefined && isLeftSide) {
+          onStreamTimeAdvance(context as ProcessorContext<unknown, unknown>, (streamTime) => {
+            tracker.advanceStreamTime(streamTime);
+            emitNonJoinedOuterRecords(store, EMPTY_HEADERS);
+          });
+        }
       },
       process(record) {
         const t = record.timestamp;

@@ -11,7 +11,7 @@
  * this operator was created (see TableOpConfig).
  */
 import type { ProcessorContext } from '../../processor/processor-context.ts';
-import { makeRecord } from '../../processor/record.ts';
+import { makeRecord, type RecordHeaders } from '../../processor/record.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
 import type { Change } from './change.ts';
 import type { ValueAndTimestamp } from './value-and-timestamp.ts';
@@ -21,7 +21,7 @@ export interface TableOpConfig {
   sendOldValues: boolean;
 }
 
-export type FlushListener<K, V> = (key: K, newValue: V | null, oldValue: V | null, timestamp: number) => void;
+export type FlushListener<K, V> = (key: K, newValue: V | null, oldValue: V | null, timestamp: number, headers: RecordHeaders) => void;
 
 /** A caching store lets an operator hear about flushed entries; returns true if caching is on. */
 export interface FlushListenerCapable<K, V> {
@@ -42,9 +42,9 @@ export class TableForwarder<K, V> {
   ) {
     this.#cached =
       hasFlushListener<K, ValueAndTimestamp<V>>(store) &&
-      store.setFlushListener((key, newValue, oldValue, timestamp) => {
+      store.setFlushListener((key, newValue, oldValue, timestamp, headers) => {
         this.context.forward(
-          makeRecord(key, { newValue: newValue?.value ?? null, oldValue: this.config.sendOldValues ? (oldValue?.value ?? null) : null }, newValue?.timestamp ?? timestamp),
+          makeRecord(key, { newValue: newValue?.value ?? null, oldValue: this.config.sendOldValues ? (oldValue?.value ?? null) : null }, newValue?.timestamp ?? timestamp, headers),
         );
       }, config.sendOldValues);
   }

@@ -6,11 +6,12 @@
  *   onWindowClose()    nothing is forwarded while a window is open; once stream time closes it
  *                      (observedStreamTime - grace >= end for time windows), its final value is
  *                      forwarded once, with the window's max record timestamp. Closed windows
- *                      are looked up at most once per `emitIntervalMs` of WALL-CLOCK time (Kafka's
- *                      internal `emit.interval.ms.kstreams.windowed.aggregation`, default 1000 ms),
- *                      so a burst of records does not scan the store per record. Kafka's
- *                      TopologyTestDriver forces that interval to 0; Tributary's driver does not
- *                      (the strategy carries it), so driver tests pass { emitIntervalMs: 0 }.
+ *                      are looked up at most once per emit interval of WALL-CLOCK time (Kafka's
+ *                      internal `emit.interval.ms.kstreams.windowed.aggregation`), so a burst of
+ *                      records does not scan the store per record. The interval is the task's
+ *                      (`windowedAggregationEmitIntervalMs`: 1000 ms in the runtime, 0 in the
+ *                      TopologyTestDriver, as Kafka's driver forces) unless the strategy names its
+ *                      own (`onWindowClose({ emitIntervalMs })`, beyond Kafka).
  *
  * Unlike suppress(untilWindowCloses), onWindowClose needs no extra buffer: the window store
  * already holds every open window.
@@ -22,18 +23,22 @@ export type EmitStrategyType = (typeof EmitStrategyType)[keyof typeof EmitStrate
 
 export interface EmitStrategy {
   readonly type: EmitStrategyType;
-  /** ON_WINDOW_CLOSE only: minimum wall-clock ms between two scans for closed windows. */
-  readonly emitIntervalMs: number;
+  /**
+   * ON_WINDOW_CLOSE only: minimum wall-clock ms between two scans for closed windows; undefined =
+   * the task's `windowedAggregationEmitIntervalMs`.
+   */
+  readonly emitIntervalMs: number | undefined;
 }
 
-const DEFAULT_EMIT_INTERVAL_MS = 1000;
+/** The runtime's interval when neither the strategy nor the task names one (Kafka's default). */
+export const DEFAULT_WINDOWED_EMIT_INTERVAL_MS = 1000;
 
 export const EmitStrategy = {
   onWindowUpdate(): EmitStrategy {
     return { type: EmitStrategyType.ON_WINDOW_UPDATE, emitIntervalMs: 0 };
   },
   onWindowClose(options: { emitIntervalMs?: number } = {}): EmitStrategy {
-    const emitIntervalMs = checkMs('EmitStrategy.onWindowClose', 'emitIntervalMs', options.emitIntervalMs ?? DEFAULT_EMIT_INTERVAL_MS, 0);
+    const emitIntervalMs = options.emitIntervalMs === undefined ? undefined : checkMs('EmitStrategy.onWindowClose', 'emitIntervalMs', options.emitIntervalMs, 0);
     return { type: EmitStrategyType.ON_WINDOW_CLOSE, emitIntervalMs };
   },
 };
@@ -42,6 +47,8 @@ export const EmitStrategy = {
 export interface EmitTimeStore {
   processorMetadataForKey(key: string): number | undefined;
   addProcessorMetadataKeyValue(key: string, value: number): void;
+  /** The task's emit interval for strategies that name none (absent = the runtime's default). */
+  readonly windowedAggregationEmitIntervalMs?: number;
 }
 
 /**
@@ -82,6 +89,10 @@ export class EmitFinalTracker {
     this.#store?.metadata.addProcessorMetadataKeyValue(this.#store.key, closeTime);
   }
 
+  #interval(): number {
+    return this.strategy.emitIntervalMs ?? this.#store?.metadata.windowedAggregationEmitIntervalMs ?? DEFAULT_WINDOWED_EMIT_INTERVAL_MS;
+  }
+
   get onClose(): boolean {
     return this.strategy.type === EmitStrategyType.ON_WINDOW_CLOSE;
   }
@@ -90,7 +101,7 @@ export class EmitFinalTracker {
   shouldEmitFinal(windowCloseTime: number, now: number): boolean {
     if (!this.onClose) return false;
     if (now < this.#nextTimeToEmit) return false;
-    this.#nextTimeToEmit = now + this.strategy.emitIntervalMs;
+    this.#nextTimeToEmit = now + this.#interval();
     return this.lastEmitWindowCloseTime === -1 || this.lastEmitWindowCloseTime < windowCloseTime;
   }
 }

@@ -59,11 +59,11 @@ export class WindowedForwarder<K, VA> {
   ): WindowedForwarder<K, VA> {
     const listener: WindowedFlushListener<K, unknown> =
       kind === 'window'
-        ? (key, newValue, oldValue, timestamp) => {
+        ? (key, newValue, oldValue, timestamp, headers) => {
             const n = newValue as ValueAndTimestamp<VA | null> | null;
-            forwardWindowed(ctx, outputs, key, n?.value ?? null, (oldValue as ValueAndTimestamp<VA | null> | null)?.value ?? null, n?.timestamp ?? timestamp);
+            forwardWindowed(ctx, outputs, key, n?.value ?? null, (oldValue as ValueAndTimestamp<VA | null> | null)?.value ?? null, n?.timestamp ?? timestamp, headers);
           }
-        : (key, newValue, oldValue) => forwardWindowed(ctx, outputs, key, newValue as VA | null, oldValue as VA | null, key.window.end);
+        : (key, newValue, oldValue, _timestamp, headers) => forwardWindowed(ctx, outputs, key, newValue as VA | null, oldValue as VA | null, key.window.end, headers);
     const cached = !emitOnClose && listenable<K, unknown>(store) && store.setFlushListener(listener, outputs.config.sendOldValues);
     return new WindowedForwarder(ctx, outputs, cached);
   }

@@ -6,19 +6,24 @@
  * this class owns only what must be global:
  *
  *   bytes   the sum of the sizes of every live entry of every store (key + value + ENTRY_OVERHEAD)
- *   LRU     one intrusive doubly linked list through all of those entries (olderUse/newerUse),
- *           least recently used at the head; a store moves an entry to the tail on every get/put
+ *   LRU     per store (Kafka's NamedCache keeps its own), an intrusive doubly linked list through
+ *           that store's entries (olderUse/newerUse), least recently used at the head; a store
+ *           moves an entry to the tail on every get/put
  *
- * Eviction (maybeEvict, after each insert or growth): while bytes > maxBytes, the head entry's
- * owner is asked to evict it; the owner first flushes its dirty entries if the entry is dirty (as
- * NamedCache.evict does, so eviction never loses a write and downstream sees the update), then
- * unlinks it. Kafka walks its named caches round-robin; a single LRU across all stores evicts the
- * entry least recently used anywhere, which the round-robin approximates. Eviction is not
- * re-entrant: puts made by a flush listener during an eviction are evicted by the outer loop.
- * An entry its owner could not evict (the flush listener rewrote it, so it is dirty again) ends
- * the pass: the cache stays over budget until the next commit flushes it.
+ * Eviction (maybeEvict(owner), after the owner inserted or grew an entry) is Kafka's
+ * ThreadCache.maybeEvict(namespace) (apache/kafka streams/src/main/java/org/apache/kafka/streams/
+ * state/internals/ThreadCache.java): while bytes > maxBytes, the WRITING store's least recently
+ * used entry is evicted; when that store has nothing left, the pass ends (the other stores'
+ * entries wait for their own writes or the next commit). To evict, the owner first flushes its
+ * dirty entries if the entry is dirty (as NamedCache.evict does, so eviction never loses a write
+ * and downstream sees the update), then unlinks it. Kafka walks the named caches round-robin only
+ * when the budget shrinks (resize), which Tributary does not do. Eviction is not re-entrant: puts
+ * made by a flush listener during an eviction are evicted by the outer loop. An entry its owner
+ * could not evict (the flush listener rewrote it, so it is dirty again) ends the pass: the cache
+ * stays over budget until the next commit flushes it.
  *
- * Invariant: an entry is in the LRU list iff `cached` is true; `bytes` counts exactly those.
+ * Invariant: an entry is in its owner's LRU list iff `cached` is true; `bytes` counts exactly
+ * those, over every owner.
  */
 
 /** Bytes charged per entry beyond key and value (object, map slots, tree slot). */
@@ -45,9 +50,14 @@ export class ThreadCacheEntry {
   ) {}
 }
 
+/** One store's LRU list: least recently used at head, most recently used at tail. */
+interface LruList {
+  head: ThreadCacheEntry | null;
+  tail: ThreadCacheEntry | null;
+}
+
 export class ThreadCache {
-  #head: ThreadCacheEntry | null = null;
-  #tail: ThreadCacheEntry | null = null;
+  readonly #lists = new Map<CacheOwner, LruList>();
   #bytes = 0;
   #entries = 0;
   #evicting = false;
@@ -75,22 +85,18 @@ export class ThreadCache {
   /** Links a new entry as most recently used and charges its size. */
   add(entry: ThreadCacheEntry): void {
     entry.cached = true;
-    entry.olderUse = this.#tail;
-    entry.newerUse = null;
-    if (this.#tail === null) this.#head = entry;
-    else this.#tail.newerUse = entry;
-    this.#tail = entry;
+    this.#append(this.#listOf(entry.owner), entry);
     this.#bytes += entry.size;
     this.#entries++;
   }
 
   /** Marks a live entry most recently used. */
   touch(entry: ThreadCacheEntry): void {
-    if (entry === this.#tail || !entry.cached) return;
-    this.#unlink(entry);
-    entry.olderUse = this.#tail;
-    this.#tail!.newerUse = entry;
-    this.#tail = entry;
+    if (!entry.cached) return;
+    const list = this.#listOf(entry.owner);
+    if (entry === list.tail) return;
+    this.#unlink(list, entry);
+    this.#append(list, entry);
   }
 
   /** Changes the charged size of a live entry (its value changed). */
@@ -103,18 +109,19 @@ export class ThreadCache {
   remove(entry: ThreadCacheEntry): void {
     if (!entry.cached) return;
     entry.cached = false;
-    this.#unlink(entry);
+    this.#unlink(this.#listOf(entry.owner), entry);
     this.#bytes -= entry.size;
     this.#entries--;
   }
 
-  /** Evicts least recently used entries until the cache fits its budget (see header). */
-  maybeEvict(): void {
+  /** Evicts `owner`'s least recently used entries until the cache fits its budget (see header). */
+  maybeEvict(owner: CacheOwner): void {
     if (this.#bytes <= this.maxBytes || this.#evicting) return;
     this.#evicting = true;
     try {
+      const list = this.#listOf(owner);
       while (this.#bytes > this.maxBytes) {
-        const entry = this.#head;
+        const entry = list.head;
         if (entry === null) break;
         entry.owner.evict(entry);
         if (entry.cached) break;
@@ -125,12 +132,35 @@ export class ThreadCache {
     }
   }
 
-  #unlink(entry: ThreadCacheEntry): void {
+  /** Forgets a closed store's (empty) list. */
+  release(owner: CacheOwner): void {
+    const list = this.#lists.get(owner);
+    if (list !== undefined && list.head === null) this.#lists.delete(owner);
+  }
+
+  #listOf(owner: CacheOwner): LruList {
+    let list = this.#lists.get(owner);
+    if (list === undefined) {
+      list = { head: null, tail: null };
+      this.#lists.set(owner, list);
+    }
+    return list;
+  }
+
+  #append(list: LruList, entry: ThreadCacheEntry): void {
+    entry.olderUse = list.tail;
+    entry.newerUse = null;
+    if (list.tail === null) list.head = entry;
+    else list.tail.newerUse = entry;
+    list.tail = entry;
+  }
+
+  #unlink(list: LruList, entry: ThreadCacheEntry): void {
     const older = entry.olderUse;
     const newer = entry.newerUse;
-    if (older === null) this.#head = newer;
+    if (older === null) list.head = newer;
     else older.newerUse = newer;
-    if (newer === null) this.#tail = older;
+    if (newer === null) list.tail = older;
     else newer.olderUse = older;
     entry.olderUse = null;
     entry.newerUse = null;

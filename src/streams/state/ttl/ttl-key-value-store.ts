@@ -103,10 +103,10 @@ export class TtlKeyValueBytesStore extends WrappedBytesStore {
       this.cache.setFlushListener(undefined, sendOldValues);
       return;
     }
-    this.cache.setFlushListener((key, newValue, oldValue, timestamp) => {
+    this.cache.setFlushListener((key, newValue, oldValue, timestamp, headers) => {
       const old = oldValue === null || this.isExpired(oldValue) ? null : oldValue;
       if (newValue === null && old === null) return;
-      listener(key, newValue, sendOldValues ? old : null, timestamp);
+      listener(key, newValue, sendOldValues ? old : null, timestamp, headers);
     }, true);
   }
 

@@ -58,9 +58,10 @@ import { hashKey, type HashKey } from '../byte-key-map.ts';
 import { DEFAULT_CACHE_MAX_BYTES, ENTRY_OVERHEAD, ThreadCache, ThreadCacheEntry, type CacheOwner } from '../cache/thread-cache.ts';
 import { insertSorted, removeSorted, rowIndex } from './memory-segment-backing.ts';
 import type { SegmentBacking, SegmentEntry } from './segment-backing.ts';
+import { EMPTY_HEADERS, type RecordHeaders } from '../../processor/record.ts';
 
 /** Called for each flushed entry, after it was written below. */
-export type SegmentFlushHook = (key: Buffer, time: number, sub: number, value: Buffer | null, old: Buffer | null, timestamp: number) => void;
+export type SegmentFlushHook = (key: Buffer, time: number, sub: number, value: Buffer | null, old: Buffer | null, timestamp: number, headers: RecordHeaders) => void;
 
 interface CacheRow {
   readonly key: Buffer;
@@ -85,6 +86,8 @@ class WindowCacheEntry extends ThreadCacheEntry {
   nextDirty: WindowCacheEntry | null = null;
   prevInRow: WindowCacheEntry | null = null;
   nextInRow: WindowCacheEntry | null = null;
+  /** The headers of the record that last wrote this entry; forwarded with it at flush. */
+  headers: RecordHeaders = EMPTY_HEADERS;
 
   constructor(
     owner: CacheOwner,
@@ -109,6 +112,7 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
   #dirtyHead: WindowCacheEntry | null = null;
   #dirtyTail: WindowCacheEntry | null = null;
   #clock: () => number = () => 0;
+  #headersNow: () => RecordHeaders = () => EMPTY_HEADERS;
   /** Set by the store: logs (and forwards) a flushed entry. */
   onFlush: SegmentFlushHook | undefined;
   /** Whether onFlush needs old values for puts (removals always read them). */
@@ -131,6 +135,7 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
 
   async init(context: StoreContext): Promise<void> {
     this.#clock = () => context.currentTimestamp();
+    this.#headersNow = () => context.currentHeaders?.() ?? EMPTY_HEADERS;
     await this.inner.init(context);
   }
 
@@ -181,6 +186,7 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
         if (seg.sorted !== undefined) insertSorted(seg.sorted, row);
       }
       entry = new WindowCacheEntry(this, segment, row, row.key, time, sub, value, timestamp);
+      entry.headers = this.#headersNow();
       // Link before the first entry older than (time, sub) — the head, for writes in time order.
       let prev: WindowCacheEntry | null = null;
       let next = row.head;
@@ -199,13 +205,14 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
       // Update in place: the entry object, its row and its map slots stay.
       entry.value = value;
       entry.timestamp = timestamp;
+      entry.headers = this.#headersNow();
       this.#cache.resize(entry, sizeOf(entry.key, value));
       this.#cache.touch(entry);
       if (entry.dirty) this.#unlinkDirty(entry);
       entry.dirty = true;
     }
     this.#appendDirty(entry);
-    this.#cache.maybeEvict();
+    this.#cache.maybeEvict(this);
   }
 
   /** A restored changelog record: written below directly, replacing any cached entry. */
@@ -318,6 +325,7 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
       }
     }
     this.#segments = new Map();
+    this.#cache.release(this);
     this.#lastId = Number.NaN;
     this.#last = undefined;
     this.#count = 0;
@@ -356,6 +364,7 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
     const entries: WindowCacheEntry[] = [];
     const values: Array<Buffer | null> = [];
     const timestamps: number[] = [];
+    const headers: RecordHeaders[] = [];
     for (let e: WindowCacheEntry | null = this.#dirtyHead; e !== null; ) {
       const next: WindowCacheEntry | null = e.nextDirty;
       e.dirty = false;
@@ -364,6 +373,7 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
       entries.push(e);
       values.push(e.value);
       timestamps.push(e.timestamp);
+      headers.push(e.headers);
       e = next;
     }
     this.#dirtyHead = this.#dirtyTail = null;
@@ -376,7 +386,7 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
         const old = wantOld ? (this.inner.get(e.segment, e.key, e.time, e.sub) ?? null) : null;
         if (!(value === null && old === null)) {
           this.inner.put(e.segment, e.key, e.time, e.sub, value);
-          this.onFlush?.(e.key, e.time, e.sub, value, this.sendOldValues ? old : null, timestamps[n]!);
+          this.onFlush?.(e.key, e.time, e.sub, value, this.sendOldValues ? old : null, timestamps[n]!, headers[n]!);
         }
         if (value === null && !e.dirty) this.#remove(e);
       }
@@ -387,6 +397,7 @@ export class CachingSegmentBacking implements SegmentBacking, CacheOwner {
         if (e.dirty || !e.cached) continue;
         e.value = values[n]!;
         e.timestamp = timestamps[n]!;
+        e.headers = headers[n]!;
         e.dirty = true;
         this.#appendDirty(e);
       }

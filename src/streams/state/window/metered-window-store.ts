@@ -25,6 +25,7 @@ import type { Serde } from '../../serde/serde.ts';
 import type { Windowed } from '../../serde/windowed-serdes.ts';
 import type { RestoreRecord } from '../bytes-store.ts';
 import { MeteredStoreBase } from '../metered-store-base.ts';
+import type { RecordHeaders } from '../../processor/record.ts';
 import { FunctionKeyValueIterator } from '../kv-iterators.ts';
 import type { KeyValue, KeyValueIterator } from '../store-types.ts';
 import type { SegmentedStoreBase } from './segmented-store-base.ts';
@@ -34,7 +35,7 @@ import type { SessionStore, WindowStore, WindowStoreIterator } from './window-st
 import { processLogger } from '../../../logging/logger.ts';
 
 /** A typed flushed cache entry of a window or session store (see the file comment). */
-export type WindowedFlushListener<K, V> = (key: Windowed<K>, newValue: V | null, oldValue: V | null, timestamp: number) => void;
+export type WindowedFlushListener<K, V> = (key: Windowed<K>, newValue: V | null, oldValue: V | null, timestamp: number, headers: RecordHeaders) => void;
 
 /** Deserializes one materialised entry per step. */
 function lazy<T, K, V>(items: readonly T[], map: (item: T) => KeyValue<K, V>): KeyValueIterator<K, V> {
@@ -78,8 +79,8 @@ abstract class MeteredBase<S extends SegmentedStoreBase> extends MeteredStoreBas
   ): boolean {
     const value = (bytes: Buffer | null): V | null => (bytes === null ? null : valueSerde.deserialize(this.topic, bytes));
     return this.inner.setFlushListener(
-      (key, time, sub, newBytes, oldBytes, timestamp) =>
-        listener({ key: keySerde.deserialize(this.topic, key), window: window(time, sub) }, value(newBytes), value(oldBytes), timestamp),
+      (key, time, sub, newBytes, oldBytes, timestamp, headers) =>
+        listener({ key: keySerde.deserialize(this.topic, key), window: window(time, sub) }, value(newBytes), value(oldBytes), timestamp, headers),
       sendOldValues,
     );
   }

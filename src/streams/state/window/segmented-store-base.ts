@@ -86,9 +86,9 @@ export abstract class SegmentedStoreBase implements StateStore {
       const schema = this.schema;
       // Log first, then tell the operator: Kafka's caching stores write (and so log) below before
       // calling the flush listener.
-      this.cache.onFlush = (key, time, sub, value, old, timestamp) => {
+      this.cache.onFlush = (key, time, sub, value, old, timestamp, headers) => {
         logger?.log(schema.encode(key, time, sub), value, timestamp);
-        this.#listener?.(key, time, sub, value, old, timestamp);
+        this.#listener?.(key, time, sub, value, old, timestamp, headers);
       };
     }
     this.#open = true;

@@ -85,7 +85,7 @@ describe('KStreamKTableJoinTest', () => {
     expect(out()).toEqual([[2, 'XX2+Y2', 2], [3, 'XX3+Y3', 3]]);
   });
 
-  it('shouldLogAndMeterWhenSkippingNullLeftKey / NullLeftValue', () => {
+  it('shouldLogAndMeterWhenSkippingNullLeftKey / shouldLogAndMeterWhenSkippingNullLeftValue', () => {
     const t = driver.createInputTopic('streamTopic', I, S);
     t.pipeInput(null, 'A');
     t.pipeInput(1, null);

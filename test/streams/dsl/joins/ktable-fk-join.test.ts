@@ -263,7 +263,7 @@ describe('foreign-key join topology', () => {
     expect([...t2.nodes().keys()]).toContain('fk-result');
   });
 
-  it('a left row with a null foreign key: dropped (counted) by the inner join, joined with null by the left join', async () => {
+  it('a left row with a null foreign key: dropped (counted) by the inner join, joined with null by the left join (shouldEmitRecordOnNullForeignKeyForLeftJoins)', async () => {
     for (const leftJoin of [false, true]) {
       const b = new StreamsBuilder();
       const left = b.table('L', Consumed.with(S, S));

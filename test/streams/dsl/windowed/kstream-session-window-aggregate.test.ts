@@ -31,7 +31,7 @@ async function open(emitFinal: boolean, windows = SessionWindows.ofInactivityGap
       'aggregate',
       sessionWindowAggregateSupplier<string, string, number>(windows, {
         storeName: 'session-store',
-        emitStrategy: emitFinal ? EmitStrategy.onWindowClose({ emitIntervalMs: 0 }) : EmitStrategy.onWindowUpdate(),
+        emitStrategy: emitFinal ? EmitStrategy.onWindowClose() : EmitStrategy.onWindowUpdate(),
         initializer: () => 0,
         aggregator: (_k, _v, agg) => (agg ?? 0) + 1,
         merger: (_k, a, b) => (a ?? 0) + b,

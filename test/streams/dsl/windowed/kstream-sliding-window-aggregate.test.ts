@@ -1,8 +1,8 @@
 // Scenarios ported from Apache Kafka's KStreamSlidingWindowAggregateTest
 // (streams/src/test/java/org/apache/kafka/streams/kstream/internals/KStreamSlidingWindowAggregateTest.java).
 // Kafka compares outputs as "window start → set of (value, timestamp)" (gatherOutput); so do we.
-// Kafka's TopologyTestDriver emits final results on every record (emit interval 0); here that is
-// EmitStrategy.onWindowClose({ emitIntervalMs: 0 }).
+// Kafka's TopologyTestDriver emits final results on every record (emit interval 0); so does ours,
+// with a plain EmitStrategy.onWindowClose().
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Consumed } from '../../../../src/streams/dsl/options/consumed.ts';
@@ -42,7 +42,7 @@ async function runSliding(
     .stream('topic', Consumed.with(S, S))
     .groupByKey(Grouped.with(S, S))
     .windowedBy(windows)
-    .emitStrategy(emitFinal ? EmitStrategy.onWindowClose({ emitIntervalMs: 0 }) : EmitStrategy.onWindowUpdate());
+    .emitStrategy(emitFinal ? EmitStrategy.onWindowClose() : EmitStrategy.onWindowUpdate());
   const table =
     op === 'aggregate'
       ? windowed.aggregate(() => '0', adder, Materialized.as<string, string>('store-name').withValueSerde(S))
@@ -143,7 +143,7 @@ for (const emitFinal of [false, true]) {
         .stream('topic', Consumed.with(S, S))
         .groupByKey(Grouped.with(S, S))
         .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(10, 90))
-        .emitStrategy(emitFinal ? EmitStrategy.onWindowClose({ emitIntervalMs: 0 }) : EmitStrategy.onWindowUpdate())
+        .emitStrategy(emitFinal ? EmitStrategy.onWindowClose() : EmitStrategy.onWindowUpdate())
         .aggregate(() => '0', adder, Materialized.as<string, string>('store-name').withValueSerde(S))
         .toStream()
         .to('output', Produced.with(Serdes.timeWindowed(S, 10), S));

@@ -25,7 +25,7 @@ const S = Serdes.string();
 const adder = (_k: string, v: string, agg: string) => `${agg}+${v}`;
 const strategies = [
   ['ON_WINDOW_UPDATE', () => EmitStrategy.onWindowUpdate()],
-  ['ON_WINDOW_CLOSE', () => EmitStrategy.onWindowClose({ emitIntervalMs: 0 })],
+  ['ON_WINDOW_CLOSE', () => EmitStrategy.onWindowClose()],
 ] as const;
 
 for (const [strategyName, strategy] of strategies) {
@@ -198,7 +198,8 @@ for (const [strategyName, strategy] of strategies) {
     // As in Kafka's test, the processor runs on its own with a window store retaining one day
     // (Kafka's makeContext/getWindowStore), here through the Processor API and the driver.
     async function run(emitIntervalMs: number, steps: Array<{ wallClock?: number; records: Array<[string, string, number]> }>) {
-      const s = emitFinal ? EmitStrategy.onWindowClose({ emitIntervalMs }) : EmitStrategy.onWindowUpdate();
+      // The interval is the driver's, as Kafka's test sets emit.interval.ms.kstreams.windowed.aggregation.
+      const s = emitFinal ? EmitStrategy.onWindowClose() : EmitStrategy.onWindowUpdate();
       const windows = TimeWindows.ofSizeAndGrace(10, 5).advanceBy(5);
       const seen: Array<Captured<Windowed<string>, Change<string>>> = [];
       const topology = new Topology()
@@ -219,7 +220,7 @@ for (const [strategyName, strategy] of strategies) {
           WindowStores.timestampedWindowStoreBuilder(WindowStores.persistentWindowStore('store', { retentionMs: 24 * 3600 * 1000, windowSizeMs: 10 }), S, S).withLoggingDisabled(),
           'testNode',
         );
-      const driver = await TopologyTestDriver.create(topology, { initialWallClockTimeMs: 0 });
+      const driver = await TopologyTestDriver.create(topology, { initialWallClockTimeMs: 0, windowedAggregationEmitIntervalMs: emitIntervalMs });
       const batches: Array<Array<[string, number, number, string | null, number]>> = [];
       try {
         const input = driver.createInputTopic('in', S, S);

@@ -161,6 +161,7 @@ describe('windowed aggregations on the record cache', () => {
         .stream('in', Consumed.with(S, S))
         .groupByKey()
         .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+        // A bare task has the runtime's 1000 ms interval; the strategy's own interval overrides it.
         .emitStrategy(EmitStrategy.onWindowClose({ emitIntervalMs: 0 }))
         .count(Materialized.as('final-counts'));
     const { task, pipe, take } = await taskOf(build, 1 << 20);

@@ -1,6 +1,6 @@
 // One record-cache budget per stream thread (thread-cache.ts), shared by the caching stores of the
-// thread: least recently used entries are evicted across stores, a dirty one only after its store
-// flushed it, and what each store ends up holding equals a plain map of its writes.
+// thread: the store that grew evicts its own least recently used entries (Kafka's ThreadCache), a
+// dirty one only after its store flushed it, and what each store ends up holding equals a plain map of its writes.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ENTRY_OVERHEAD, ThreadCache, threadCacheFor } from '../../../../src/streams/state/cache/thread-cache.ts';
@@ -23,25 +23,41 @@ async function storeOn(cache: ThreadCache, name: string) {
 }
 
 describe('ThreadCache', () => {
-  it('evicts the least recently used entry of any store, flushing its store first', async () => {
+  // Kafka's ThreadCache.maybeEvict(namespace): the store that grew gives up its own LRU entries.
+  it('evicts the writing store\'s least recently used entry, flushing that store first', async () => {
     const cache = new ThreadCache(ONE * 3);
     const a = await storeOn(cache, 'a');
     const c = await storeOn(cache, 'c');
     a.store.put(b('1'), b('x'));
-    a.store.put(b('2'), b('y'));
     c.store.put(b('3'), b('z'));
-    a.store.get(b('1')); // now 2 is the least recently used entry of the thread
+    c.store.put(b('5'), b('v'));
+    c.store.get(b('3')); // now 5 is c's least recently used entry; 1 (in a) is the thread's
     expect(cache.bytes).toBe(ONE * 3);
     c.store.put(b('4'), b('w'));
-    // Store a flushed both its dirty entries (forwarding them), then dropped only entry 2.
-    expect(a.flushed).toEqual(['1=x', '2=y']);
-    expect(c.flushed).toEqual([]);
-    expect(a.backing.get(b('2'))).toEqual(b('y'));
+    // Store c flushed all its dirty entries (forwarding them), then dropped only entry 5; a kept 1.
+    expect(c.flushed).toEqual(['3=z', '5=v', '4=w']);
+    expect(a.flushed).toEqual([]);
+    expect(c.backing.get(b('5'))).toEqual(b('v'));
+    expect(c.store.cachedBytes()).toBe(ONE * 2);
     expect(a.store.cachedBytes()).toBe(ONE);
     expect(cache.bytes).toBe(ONE * 3);
     expect(cache.evictions).toBe(1);
     // Still readable after eviction (from below).
-    expect(a.store.get(b('2'))).toEqual(b('y'));
+    expect(c.store.get(b('5'))).toEqual(b('v'));
+  });
+
+  it('a store with nothing cached evicts nothing of the others: the pass ends over budget, as Kafka\'s', async () => {
+    const cache = new ThreadCache(ONE * 2);
+    const a = await storeOn(cache, 'a');
+    const c = await storeOn(cache, 'c');
+    a.store.put(b('1'), b('x'));
+    a.store.put(b('2'), b('y'));
+    // c's first put: it evicts its own (only, newest) entry, flushing it; a's entries stay.
+    c.store.put(b('3'), b('z'));
+    expect(c.flushed).toEqual(['3=z']);
+    expect(c.store.cachedBytes()).toBe(0);
+    expect(a.store.cachedBytes()).toBe(ONE * 2);
+    expect(a.flushed).toEqual([]);
   });
 
   it('closing a store gives its bytes back to the thread', async () => {
