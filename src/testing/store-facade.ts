@@ -5,7 +5,7 @@
  * Lifecycle forwarding and unwrapping are shared with the other store views
  * (delegating-state-store.ts).
  */
-import type { ValueAndTimestamp } from '../streams/dsl/ops/value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../streams/state/value-and-timestamp.ts';
 import { DelegatingStateStore, plainValue, unwrapTimestamped } from '../streams/state/delegating-state-store.ts';
 import type { KeyValue, KeyValueIterator, KeyValueStore } from '../streams/state/store-types.ts';
 

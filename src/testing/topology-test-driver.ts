@@ -26,7 +26,7 @@ import { checkMs } from '../streams/windows/window-checks.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ValueAndTimestamp } from '../streams/dsl/ops/value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../streams/state/value-and-timestamp.ts';
 import { DeserializationHandlers, type DeserializationExceptionHandler } from '../streams/errors/deserialization-handler.ts';
 import type { Deserializer, Serde, Serializer } from '../streams/serde/serde.ts';
 import type { CollectedRecord, KeyValueStore } from '../streams/state/store-types.ts';

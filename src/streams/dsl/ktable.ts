@@ -35,7 +35,7 @@ import { tableFilterSupplier, tableMapValuesSupplier, tableToStreamSupplier } fr
 import type { TableOpConfig } from './ops/table-forwarder.ts';
 import type { Suppressed } from './windowed/suppressed.ts';
 import { suppressTable } from './windowed/suppress-table.ts';
-import type { ValueAndTimestamp } from './ops/value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../state/value-and-timestamp.ts';
 import { derivedValueGetter, storeValueGetter, type TableValueGetterSupplier } from './joins/value-getter.ts';
 import { tableTableJoin, type TableTableJoinArgs } from './joins/ktable-join-dsl.ts';
 

@@ -27,7 +27,7 @@ import { VersionedKeyValueStoreBuilder, versionedChangelogConfig } from '../stat
 import { VersionedTableStore } from '../state/versioned/versioned-table-store.ts';
 import type { StoreBuildOptions, StoreFactory } from '../topology/node-specs.ts';
 import type { Materialized } from './options/materialized.ts';
-import { timestampedSerde } from './ops/value-and-timestamp.ts';
+import { valueAndTimestampSerde } from '../state/value-and-timestamp.ts';
 
 const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -101,8 +101,8 @@ export class KeyValueMaterializer implements StoreFactory {
     }
     const type = m.storeType ?? options?.defaultStoreType ?? 'memory';
     const { keySerde, valueSerde } = resolveStoreSerdes(this.name, this.keySerde, this.valueSerde, options);
-    // Values are timestamp-prefixed (timestampedSerde), which is what a TTL needs.
-    const builder = new KeyValueStoreBuilder(supplierFor(type, this.name), keySerde, timestampedSerde(valueSerde), false, true);
+    // Values are timestamp-prefixed (valueAndTimestampSerde), which is what a TTL needs.
+    const builder = new KeyValueStoreBuilder(supplierFor(type, this.name), keySerde, valueAndTimestampSerde(valueSerde), false, true);
     if (m.ttlMs !== undefined) builder.withTtl(m.ttlMs);
     if (m.loggingEnabled) builder.withLoggingEnabled({ ...m.topicConfig });
     else builder.withLoggingDisabled();

@@ -118,15 +118,36 @@ export class RuntimeRecordCollector {
     this.#buffer = [];
   }
 
+  /**
+   * Advances the changelog end offsets past a batch's acknowledged records. A batch holds long
+   * runs of one changelog partition (a store's flush), so the map key is built once per run, not
+   * per record: the per-record template string was 4% of the stream-stream join's profile.
+   */
   #acknowledged(batch: readonly ProducerRecord[], meta: readonly RecordMetadata[]): void {
+    let runTopic: string | undefined;
+    let runPartition = -1;
+    let runNext = -1;
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i]!;
-      if (!this.#changelogTopics.has(r.topic)) continue;
       const m = meta[i];
       if (m === undefined || m.offset < 0) continue;
-      const k = `${r.topic}\u0000${m.partition}`;
-      const next = m.offset + 1;
-      if ((this.#changelogEnd.get(k) ?? -1) < next) this.#changelogEnd.set(k, next);
+      if (r.topic !== runTopic || m.partition !== runPartition) {
+        if (runTopic !== undefined) this.#advance(runTopic, runPartition, runNext);
+        if (!this.#changelogTopics.has(r.topic)) {
+          runTopic = undefined;
+          continue;
+        }
+        runTopic = r.topic;
+        runPartition = m.partition;
+        runNext = -1;
+      }
+      if (m.offset + 1 > runNext) runNext = m.offset + 1;
     }
+    if (runTopic !== undefined) this.#advance(runTopic, runPartition, runNext);
+  }
+
+  #advance(topic: string, partition: number, next: number): void {
+    const k = `${topic}\u0000${partition}`;
+    if ((this.#changelogEnd.get(k) ?? -1) < next) this.#changelogEnd.set(k, next);
   }
 }

@@ -7,7 +7,7 @@ import { Produced } from '../../../src/streams/dsl/options/produced.ts';
 import { Serdes } from '../../../src/streams/serde/serdes.ts';
 import { TopologyTestDriver } from '../../../src/testing/topology-test-driver.ts';
 import type { KeyValueStore } from '../../../src/streams/state/store-types.ts';
-import type { ValueAndTimestamp } from '../../../src/streams/dsl/ops/value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../../../src/streams/state/value-and-timestamp.ts';
 import type { ProcessorContext } from '../../../src/streams/processor/processor-context.ts';
 
 const S = Serdes.string();

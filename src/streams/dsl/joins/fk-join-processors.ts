@@ -33,7 +33,7 @@ import type { Serde } from '../../serde/serde.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
 import { asInternal, describeOrigin } from '../../task/internal-context.ts';
 import { OUT_OF_ORDER_SKIPPED, isOutOfOrder, type Change } from '../ops/change.ts';
-import type { ValueAndTimestamp } from '../ops/value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../../state/value-and-timestamp.ts';
 import {
   Instruction,
   combinedKeyBytes,

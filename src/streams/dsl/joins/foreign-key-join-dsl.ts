@@ -39,7 +39,7 @@ import { KeyValueMaterializer } from '../materialized-store.ts';
 import { Materialized } from '../options/materialized.ts';
 import type { TableJoined } from '../options/table-joined.ts';
 import { tableSourceSupplier, type TableSourceState } from '../ops/ktable-source.ts';
-import { timestampedSerde } from '../ops/value-and-timestamp.ts';
+import { valueAndTimestampSerde } from '../../state/value-and-timestamp.ts';
 import { foreignTableJoinSupplier, responseJoinSupplier, subscriptionJoinSupplier, subscriptionReceiveSupplier, subscriptionSendSupplier, type ValueBytes } from './fk-join-processors.ts';
 import { responseWrapperSerde, subscriptionWrapperSerde } from './fk-join-wrappers.ts';
 import { copartition, JoinProcessorNode } from './join-graph-nodes.ts';
@@ -67,7 +67,7 @@ class SubscriptionStoreFactory implements StoreFactory {
   build(options?: StoreBuildOptions) {
     const type = options?.defaultStoreType ?? 'memory';
     const supplier = type === 'memory' ? Stores.inMemoryKeyValueStore(this.name) : Stores.persistentKeyValueStore(this.name);
-    return Stores.keyValueStoreBuilder(supplier, Serdes.bytes(), timestampedSerde(this.wrapperSerde)).withLoggingEnabled().build();
+    return Stores.keyValueStoreBuilder(supplier, Serdes.bytes(), valueAndTimestampSerde(this.wrapperSerde)).withLoggingEnabled().build();
   }
 }
 

@@ -29,7 +29,7 @@ import type { KeyValueStore } from '../../state/store-types.ts';
 import { asInternal, describeOrigin } from '../../task/internal-context.ts';
 import { OUT_OF_ORDER_SKIPPED, isOutOfOrder, type Change } from '../ops/change.ts';
 import { TableForwarder, type TableOpConfig } from '../ops/table-forwarder.ts';
-import type { ValueAndTimestamp } from '../ops/value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../../state/value-and-timestamp.ts';
 import { unionStoreNames, type TableValueGetterSupplier } from './value-getter.ts';
 
 export type TableJoinKind = 'inner' | 'left' | 'right' | 'outer';

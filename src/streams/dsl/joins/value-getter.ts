@@ -22,7 +22,7 @@
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
 import { asVersionedTable } from '../../state/versioned/versioned-table-store.ts';
-import type { ValueAndTimestamp } from '../ops/value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../../state/value-and-timestamp.ts';
 
 export interface TableValueGetter<K, V> {
   get(key: K): ValueAndTimestamp<V> | null;

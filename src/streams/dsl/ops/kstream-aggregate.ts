@@ -13,7 +13,7 @@ import type { KeyValueStore } from '../../state/store-types.ts';
 import { asInternal, describeOrigin } from '../../task/internal-context.ts';
 import type { Change } from './change.ts';
 import { TableForwarder, type TableOpConfig } from './table-forwarder.ts';
-import type { ValueAndTimestamp } from './value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../../state/value-and-timestamp.ts';
 
 export type Initializer<VA> = () => VA;
 export type Aggregator<K, V, VA> = (key: K, value: V, aggregate: VA) => VA;

@@ -18,7 +18,7 @@ import type { KeyValueStore } from '../../state/store-types.ts';
 import { asInternal, describeOrigin } from '../../task/internal-context.ts';
 import { OUT_OF_ORDER_SKIPPED, isOutOfOrder, type Change } from './change.ts';
 import { TableForwarder, type TableOpConfig } from './table-forwarder.ts';
-import type { ValueAndTimestamp } from './value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../../state/value-and-timestamp.ts';
 
 /** Equality of selected keys: identity for primitives, structural (JSON) for plain objects. */
 export function keysEqual(a: unknown, b: unknown): boolean {

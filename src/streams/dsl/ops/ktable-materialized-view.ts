@@ -16,7 +16,7 @@ import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
 import { isOutOfOrder, type Change } from './change.ts';
 import { TableForwarder, type TableOpConfig } from './table-forwarder.ts';
-import type { ValueAndTimestamp } from './value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../../state/value-and-timestamp.ts';
 
 export function materializedTableViewSupplier<K, V, VR>(
   storeName: string,

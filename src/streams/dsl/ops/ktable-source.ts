@@ -18,7 +18,7 @@ import { PUT_RETURN_CODE_NOT_PUT, PUT_RETURN_CODE_VALID_TO_UNDEFINED } from '../
 import { asInternal, describeOrigin } from '../../task/internal-context.ts';
 import type { Change } from './change.ts';
 import { TableForwarder, type TableOpConfig } from './table-forwarder.ts';
-import type { ValueAndTimestamp } from './value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../../state/value-and-timestamp.ts';
 
 export interface TableSourceState extends TableOpConfig {
   /** Store name when materialized; read at init, after the topology was built. */

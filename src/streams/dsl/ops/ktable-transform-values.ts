@@ -22,7 +22,7 @@ import type { KeyValueStore } from '../../state/store-types.ts';
 import type { TableValueGetterSupplier } from '../joins/value-getter.ts';
 import { derivedChange, isOutOfOrder, type Change } from './change.ts';
 import { TableForwarder, type TableOpConfig } from './table-forwarder.ts';
-import type { ValueAndTimestamp } from './value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../../state/value-and-timestamp.ts';
 
 /** Kafka's ValueTransformerWithKey: `transform` gets the key read-only and may see null values. */
 export interface ValueTransformerWithKey<K, V, VR> {

@@ -14,7 +14,7 @@ import type { ProcessorContext } from '../../processor/processor-context.ts';
 import { makeRecord, type RecordHeaders } from '../../processor/record.ts';
 import type { KeyValueStore } from '../../state/store-types.ts';
 import type { Change } from './change.ts';
-import type { ValueAndTimestamp } from './value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../../state/value-and-timestamp.ts';
 
 /** Shared, mutable per-operator settings the DSL may change after creating the operator. */
 export interface TableOpConfig {

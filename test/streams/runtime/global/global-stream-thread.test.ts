@@ -17,7 +17,7 @@ import { Materialized } from '../../../../src/streams/dsl/options/materialized.t
 import { StreamsBuilder } from '../../../../src/streams/dsl/streams-builder.ts';
 import { Serdes } from '../../../../src/streams/serde/serdes.ts';
 import type { KeyValueStore } from '../../../../src/streams/state/store-types.ts';
-import type { ValueAndTimestamp } from '../../../../src/streams/dsl/ops/value-and-timestamp.ts';
+import type { ValueAndTimestamp } from '../../../../src/streams/state/value-and-timestamp.ts';
 import type { PortRecord } from '../../../../src/streams/runtime/client-port.ts';
 import { waitFor } from '../../../integration/streams-helpers.ts';
 

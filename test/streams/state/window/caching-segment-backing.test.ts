@@ -54,6 +54,30 @@ describe('window store record cache', () => {
     expect(sent.map((r) => [r.value?.toString() ?? null, r.timestamp])).toEqual([['2', 7]]);
   });
 
+  for (const persistent of [false, true]) {
+    it(`${persistent ? 'LevelDB: flushed entries stay in the cache as clean copies' : 'memory: flushed entries leave the cache (the heap store below serves the reads)'}`, async () => {
+      const clock = { now: 1 };
+      const cache = new ThreadCache(1 << 20);
+      const { store, sent } = await openWindow(persistent, cache, clock);
+      store.put('a', '1', 0);
+      store.put('b', '2', 10);
+      expect(cache.size).toBe(2);
+      store.flushCache();
+      expect(sent.map((r) => r.value?.toString())).toEqual(['1', '2']);
+      expect(cache.size).toBe(persistent ? 2 : 0);
+      if (!persistent) expect(cache.bytes).toBe(0);
+      expect(store.fetch('a', 0)).toBe('1');
+      expect(store.fetch('b', 10)).toBe('2');
+      // A later update is cached (dirty) again and coalesced until the next flush.
+      store.put('a', '3', 0);
+      store.put('a', '4', 0);
+      store.flushCache();
+      expect(sent.map((r) => r.value?.toString())).toEqual(['1', '2', '4']);
+      expect(store.fetch('a', 0)).toBe('4');
+      await store.close();
+    });
+  }
+
   it('a store that retains duplicates is never cached (as Kafka)', async () => {
     const t = tempDir();
     dirs.push(t);
