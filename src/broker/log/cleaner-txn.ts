@@ -23,12 +23,11 @@
  * cleaning after the horizon removes it. Until then read_committed consumers still learn the
  * outcome of any data they read. Empty batches kept for producer state count as data.
  */
-import { compressionOf, BATCH_HEADER_SIZE, readBatchHeader } from '../../protocol/records/batch-header.ts';
+import { BATCH_HEADER_SIZE, compressionOf, isControlBatch, isTransactionalBatch, readBatchHeader } from '../../protocol/records/batch-header.ts';
 import { decompress } from '../../protocol/records/compression.ts';
 import { ControlType, decodeControlRecord } from '../../protocol/records/control.ts';
 import { readRecord, type RecordEntry } from '../../protocol/records/record.ts';
 import { Reader } from '../../protocol/reader.ts';
-import { isControlBatch, isTransactionalBatch } from '../../protocol/records/batch-header.ts';
 import { readMarkerIsCommit } from './marker-read.ts';
 import type { PartitionLog } from './partition-log.ts';
 
