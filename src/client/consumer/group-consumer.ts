@@ -9,7 +9,8 @@
  * The protocol (rebalance-protocol.ts) is fixed at construction from the assignors.
  *
  *   rebalance (first poll(), or the heartbeat/a commit saw REBALANCE_IN_PROGRESS,
- *   ILLEGAL_GENERATION or UNKNOWN_MEMBER_ID, or a pattern now matches other topics)
+ *   ILLEGAL_GENERATION or UNKNOWN_MEMBER_ID, or the subscription's topics or partition counts
+ *   changed: a pattern matches other topics, partitions were added)
  *     1 EAGER, or a member that lost its generation: stop fetching and drop buffered records (the
  *       next owner re-reads them from the committed offsets); forget an assignment not yet
  *       delivered; COOPERATIVE: keep fetching what is owned (poll() goes on returning it)
@@ -55,12 +56,12 @@ export class KafkaGroupConsumer implements GroupConsumer {
   readonly #cluster: WireCluster;
   readonly #membership: GroupMembership;
   readonly #fetcher: GroupFetcher;
-  readonly #patternRefreshMs: number;
+  readonly #metadataRefreshMs: number;
   readonly #protocol: RebalanceProtocol;
   #subscription: readonly string[] | RegExp | undefined;
-  /** Topics sent in the last JoinGroup (for a pattern: the matches at that time). */
-  #joinedTopics: readonly string[] = [];
-  #patternTimer: NodeJS.Timeout | undefined;
+  /** The subscription's topics and partition counts at the last JoinGroup (#subscribedMetadata). */
+  #joinedSnapshot = '';
+  #metadataTimer: NodeJS.Timeout | undefined;
   #delivered: readonly TopicPartition[] = [];
   /** An assignment synced but not yet handed to onAssigned. */
   #pending: Assignment | undefined;
@@ -110,7 +111,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       },
       this.#metrics,
     );
-    this.#patternRefreshMs = tuning.patternRefreshMs ?? options.metadataMaxAgeMs ?? 30_000;
+    this.#metadataRefreshMs = tuning.patternRefreshMs ?? options.metadataMaxAgeMs ?? 30_000;
   }
 
   async connect(): Promise<void> {
@@ -195,7 +196,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
   async disconnect(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#patternTimer);
+    clearInterval(this.#metadataTimer);
     this.#fetcher.close();
     this.#metrics.close();
     this.#waker.wake();
@@ -279,11 +280,12 @@ export class KafkaGroupConsumer implements GroupConsumer {
       if (this.#closed) return;
     }
     // 3: join and sync (cooperative: still fetching and delivering what is owned)
-    this.#joinedTopics = await this.#topics();
+    const subscribed = await this.#subscribedMetadata();
+    this.#joinedSnapshot = subscribed.snapshot;
     const owned = this.#owned();
-    const joined = await this.#membership.joinAndSync(this.#joinedTopics);
+    const joined = await this.#membership.joinAndSync(subscribed.topics);
     this.#membership.startHeartbeats();
-    this.#watchPattern();
+    this.#watchMetadata();
     const { revoked, added } = partitionDiff(owned, joined.partitions);
     // 3c: cooperative revocation of only what moves, then a follow-up rebalance to hand it on.
     if (revoked.length > 0) {
@@ -313,33 +315,42 @@ export class KafkaGroupConsumer implements GroupConsumer {
     this.#waker.wake();
   }
 
-  /** The subscribed topics; for a pattern, the existing topics it matches now. */
-  async #topics(): Promise<readonly string[]> {
+  /**
+   * The subscribed topics (for a pattern: the existing topics it matches now) and a snapshot of
+   * their partition counts, "topic:count" joined — what Kafka's ConsumerCoordinator compares to
+   * notice a topic or partitions added since the last join.
+   */
+  async #subscribedMetadata(): Promise<{ topics: readonly string[]; snapshot: string }> {
     const sub = this.#subscription!;
-    if (!(sub instanceof RegExp)) return sub as readonly string[];
     try {
-      const md = await this.#cluster.refresh(null);
-      return md.topics.filter((t) => t.errorCode === 0 && !t.isInternal && sub.test(t.name)).map((t) => t.name).sort();
+      const md = await this.#cluster.refresh(sub instanceof RegExp ? null : sub);
+      const found = md.topics.filter((t) => t.errorCode === 0 && (sub instanceof RegExp ? !t.isInternal && sub.test(t.name) : true)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const topics = sub instanceof RegExp ? found.map((t) => t.name) : (sub as readonly string[]);
+      return { topics, snapshot: found.map((t) => `${t.name}:${t.partitions.length}`).join('\u0000') };
     } catch (e) {
-      throw toClientError(e, `listing the topics matching ${String(sub)} for group ${this.#options.groupId}`);
+      throw toClientError(e, `reading the metadata of ${sub instanceof RegExp ? `the topics matching ${String(sub)}` : sub.join(', ')} for group ${this.#options.groupId}`);
     }
   }
 
-  /** A pattern subscription rejoins when the set of matching topics changes. */
-  #watchPattern(): void {
-    if (!(this.#subscription instanceof RegExp) || this.#patternTimer !== undefined) return;
-    this.#patternTimer = setInterval(() => {
-      this.#topics().then(
+  /**
+   * Every metadataMaxAgeMs: rejoin when the subscription's topics or their partition counts
+   * differ from the last join's (a pattern matching a new topic, partitions added to a topic),
+   * so the new partitions get an owner — Kafka's consumer does the same on its metadata refresh.
+   */
+  #watchMetadata(): void {
+    if (this.#metadataTimer !== undefined) return;
+    this.#metadataTimer = setInterval(() => {
+      this.#subscribedMetadata().then(
         (now) => {
-          if (now.join('\u0000') !== this.#joinedTopics.join('\u0000') && !this.#membership.rejoinNeeded) {
+          if (now.snapshot !== this.#joinedSnapshot && !this.#membership.rejoinNeeded && !this.#closed) {
             this.#membership.rejoinNeeded = true;
             this.#startRebalance();
           }
         },
         () => {},
       );
-    }, this.#patternRefreshMs);
-    this.#patternTimer.unref();
+    }, this.#metadataRefreshMs);
+    this.#metadataTimer.unref();
   }
 
   async #positions(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
