@@ -1,17 +1,21 @@
 /*
  * Log compaction (cleanup.policy=compact): keeps the latest record per key in the inactive
- * segments of a partition, drops tombstones (null values) once delete.retention.ms has passed,
- * and never changes a retained record's offset.
+ * segments of a partition, removes tombstones (null values) and transaction markers once their
+ * KIP-534 delete horizon has passed, removes aborted transactional data, and never changes a
+ * retained record's offset.
  *
  * One cleaning of a partition, in numbered phases:
  *   1 choose    the cleanable range = every segment but the active one, up to (not including) the
- *               first segment holding a record newer than now − min.compaction.lag.ms (Kafka's
- *               firstUncleanableDirtyOffset); skip unless the dirty part (bytes at/after the first
- *               offset not yet cleaned) is ≥ min.cleanable.dirty.ratio
- *   2 map       scan the range, key → offset of its latest record (compactable batches only)
- *   3 rewrite   per group of consecutive segments whose sizes add up to ≤ segment.bytes: copy each
- *               batch, keeping a record when it is the latest for its key and is not an expired
- *               tombstone; write the survivors to `<base>.log.cleaned`, fsync it
+ *               first segment holding a record newer than now − min.compaction.lag.ms or an offset
+ *               at/above the last stable offset (Kafka's firstUncleanableDirtyOffset: records of a
+ *               still-open transaction are never cleaned); run when the dirty part (bytes at/after
+ *               the first offset not yet cleaned) is ≥ min.cleanable.dirty.ratio, or when a delete
+ *               horizon stamped by an earlier cleaning has passed
+ *   2 map       scan the range: key → offset of its latest record (plain and committed
+ *               transactional records), and each transactional batch's outcome (cleaner-txn.ts)
+ *   3 rewrite   per group of consecutive segments whose sizes add up to ≤ segment.bytes: each batch
+ *               through cleaner-filter.ts (what survives; delete horizons); the survivors go to
+ *               `<base>.log.cleaned`, fsynced
  *   4 swap      segment-swap.ts commits atomically; the partition swaps segment objects in the
  *               same synchronous step, so no read or append ever sees a half-swapped log
  * Phases 2 and 3 run in short slices paced by cleaner-pacer.ts (at most a few ms each, and at most
@@ -19,32 +23,15 @@
  * phase 4 is synchronous and short. If the partition changes meanwhile (retention deleted a
  * segment of the group, the topic was deleted), the swap is refused and the `.cleaned` file removed.
  *
- * Which batches take part: plain data batches. Control batches and committed (or still open)
- * transactional batches are copied unchanged and never shadow other records. Aborted
- * transactional data is removed, as Kafka's cleaner does: phase 2 also follows each producer's
- * transactional batches to its next marker within the cleanable range, and the batches an ABORT
- * marker closes lose all their records (a transaction whose marker lies beyond the range, in the
- * active segment or not yet written, is kept: its outcome is unknown here). Markers themselves are
- * kept (Kafka removes them after delete.retention.ms; not done here). Records without a key are kept.
- *
- * Re-encoding uses the shared record codec (record.ts readRecord/writeRecord, compression.ts).
- * A rewritten batch keeps baseOffset, lastOffsetDelta (so producer sequence state still lines
- * up), baseTimestamp, maxTimestamp (retention by time is unaffected), producer fields and
- * codec; only its records, recordCount, batchLength and CRC change. A batch left without records
- * is dropped, except the last batch of each idempotent producer, kept as an empty batch (no
- * payload, no compression) so producer state can still be rebuilt from the log.
- *
- * Tombstone age is measured from the tombstone's record timestamp: it is removed once
- * now − timestamp > delete.retention.ms (and it is the latest record for its key).
+ * Tombstones and markers take two cleanings, as in Kafka: the first stamps the delete horizon
+ * (now + delete.retention.ms) into the batch, one after the horizon removes them. A marker is
+ * stamped only once its transaction has no data left in the log (cleaner-txn.ts).
  */
 import fs from 'node:fs';
-import { Attributes, BATCH_HEADER_SIZE, Offsets, compressionOf, isControlBatch, isTransactionalBatch, readBatchHeader, updateCrc } from '../../protocol/records/batch-header.ts';
-import { compress, decompress } from '../../protocol/records/compression.ts';
-import { readRecord, writeRecord, type RecordEntry } from '../../protocol/records/record.ts';
-import { ControlType, decodeControlRecord } from '../../protocol/records/control.ts';
-import { Reader } from '../../protocol/reader.ts';
-import { Writer } from '../../protocol/writer.ts';
+import { isControlBatch, isTransactionalBatch, readBatchHeader } from '../../protocol/records/batch-header.ts';
+import { BatchFilter } from './cleaner-filter.ts';
 import { CleanerPacer, type PacerOptions } from './cleaner-pacer.ts';
+import { decodeEntries, KeyMap, markerIsCommit, TxnOutcomes } from './cleaner-txn.ts';
 import { fdatasyncSyncer } from './flush-scheduler.ts';
 import { LogSegment, type Syncer } from './log-segment.ts';
 import type { PartitionLog } from './partition-log.ts';
@@ -69,19 +56,12 @@ export interface CleanerStats {
   bytesAfter: number;
   recordsRemoved: number;
   tombstonesRemoved: number;
+  /** Transaction markers removed (their transaction empty and their delete horizon passed). */
+  markersRemoved: number;
 }
 
-function compactable(attributes: number): boolean {
-  return !isControlBatch(attributes) && !isTransactionalBatch(attributes);
-}
-
-function decodeEntries(batch: Buffer): RecordEntry[] {
-  const h = readBatchHeader(batch);
-  const r = new Reader(decompress(compressionOf(h.attributes), batch.subarray(BATCH_HEADER_SIZE)));
-  const out: RecordEntry[] = [];
-  for (let i = 0; i < h.recordCount; i++) out.push(readRecord(r));
-  return out;
-}
+/** Where phase 1 stops at the latest: the partition's last stable offset (see setStableOffsets). */
+export type StableOffsetSource = (log: PartitionLog) => number;
 
 export class LogCleaner {
   private readonly now: () => number;
@@ -90,6 +70,10 @@ export class LogCleaner {
   private readonly pacing: PacerOptions;
   /** First offset not yet cleaned, per partition (in memory: after a restart everything is dirty once). */
   private readonly cleanedUpTo = new WeakMap<PartitionLog, number>();
+  /** Earliest delete horizon the last cleaning left in a partition: once passed, it is due again. */
+  private readonly horizonDue = new WeakMap<PartitionLog, number>();
+  /** Single node: the high watermark is the log end; the transaction service narrows it to the LSO. */
+  private stableOffset: StableOffsetSource = (log) => log.highWatermark;
   private stopped = false;
 
   constructor(opts: CleanerOptions = {}) {
@@ -105,9 +89,18 @@ export class LogCleaner {
     this.stopped = true;
   }
 
-  /** Phase 1's range: inactive segments older than min.compaction.lag.ms (maxTimestamp ≤ now − lag). */
+  /** The transaction service tells the cleaner each partition's last stable offset. */
+  setStableOffsets(source: StableOffsetSource): void {
+    this.stableOffset = source;
+  }
+
+  /**
+   * Phase 1's range: inactive segments wholly below the last stable offset and older than
+   * min.compaction.lag.ms (maxTimestamp ≤ now − lag).
+   */
   cleanableSegments(log: PartitionLog): LogSegment[] {
-    const segs = [...log.inactiveSegments()];
+    const stable = this.stableOffset(log);
+    const segs = log.inactiveSegments().filter((s) => s.nextOffset <= stable);
     const lag = log.config.minCompactionLagMs;
     if (lag <= 0) return segs;
     const horizon = this.now() - lag;
@@ -128,39 +121,39 @@ export class LogCleaner {
     return total === 0 ? 0 : dirty / total;
   }
 
-  /** Cleans `log` once if it is dirty enough (or `force`); null when it was skipped. */
+  /** True when a delete horizon left by an earlier cleaning has passed (tombstones or markers can go). */
+  horizonPassed(log: PartitionLog): boolean {
+    const due = this.horizonDue.get(log);
+    return due !== undefined && due <= this.now();
+  }
+
+  /** Cleans `log` once if it is dirty enough, a delete horizon has passed, or `force`; null when skipped. */
   async clean(log: PartitionLog, opts: { force?: boolean } = {}): Promise<CleanerStats | null> {
     const segs = this.cleanableSegments(log);
     if (segs.length === 0 || this.stopped) return null;
-    if (!opts.force && this.dirtyRatio(log) < log.config.minCleanableDirtyRatio) return null;
+    if (!opts.force && !this.horizonPassed(log) && this.dirtyRatio(log) < log.config.minCleanableDirtyRatio) return null;
     const now = this.now();
     const endOffset = segs[segs.length - 1]!.nextOffset;
 
     // 2 map
-    const latest = new Map<string, number>();
+    const keys = new KeyMap();
     const lastBatchOfProducer = new Map<bigint, number>();
-    const txns = new AbortedBatches();
+    const outcomes = new TxnOutcomes(keys);
     const pacer = new CleanerPacer(this.pacing);
     for (const seg of segs) {
       for (let pos = 0; pos < seg.size; ) {
         if (seg.isClosed || this.stopped) return null;
         const batch = seg.readBatchAt(pos);
-        const h = readBatchHeader(batch);
-        // Markers carry no sequence: the producer's last data batch is what its state rebuilds from.
-        if (h.producerId >= 0n && !isControlBatch(h.attributes)) lastBatchOfProducer.set(h.producerId, h.baseOffset);
-        txns.visit(h.producerId, h.baseOffset, h.attributes, batch);
-        if (compactable(h.attributes)) {
-          for (const rec of decodeEntries(batch)) {
-            if (rec.key !== null) latest.set(rec.key.toString('latin1'), h.baseOffset + rec.offsetDelta);
-          }
-        }
+        mapBatch(batch, keys, outcomes, lastBatchOfProducer);
         pos += batch.length;
         const due = pacer.step();
         if (due !== null) await due;
       }
     }
+    if (this.stopped) return null;
+    outcomes.settleBeyond(log, endOffset);
 
-    // 3 rewrite + 4 swap, group by group
+    // 3 rewrite + 4 swap, group by group (the filter's transaction state runs across groups)
     const stats: CleanerStats = {
       partition: log.name,
       segmentsBefore: segs.length,
@@ -169,8 +162,9 @@ export class LogCleaner {
       bytesAfter: 0,
       recordsRemoved: 0,
       tombstonesRemoved: 0,
+      markersRemoved: 0,
     };
-    const retention = log.config.deleteRetentionMs;
+    const filter = new BatchFilter({ keys, outcomes, lastBatchOfProducer, now, deleteRetentionMs: log.config.deleteRetentionMs, stats });
     for (const group of groupSegments(segs, log.config.segmentBytes)) {
       const base = group[0]!.baseOffset;
       const cleanedPath = cleanedLogPath(log.dir, base);
@@ -183,7 +177,7 @@ export class LogCleaner {
             if (seg.isClosed || this.stopped) return null;
             const batch = seg.readBatchAt(pos);
             pos += batch.length;
-            const out = this.filterBatch(batch, latest, lastBatchOfProducer, txns.aborted, now, retention, stats);
+            const out = filter.filter(batch);
             if (out !== null) {
               for (let w = 0; w < out.length; ) w += fs.writeSync(fd, out, w, out.length - w, size + w);
               size += out.length;
@@ -211,85 +205,27 @@ export class LogCleaner {
       stats.bytesAfter += segment.size;
     }
     this.cleanedUpTo.set(log, endOffset);
+    if (filter.earliestHorizon === null) this.horizonDue.delete(log);
+    else this.horizonDue.set(log, filter.earliestHorizon);
     return stats;
-  }
-
-  /** The batch with only the records to keep; the same bytes when nothing goes; null to drop it. */
-  private filterBatch(
-    batch: Buffer,
-    latest: Map<string, number>,
-    lastBatchOfProducer: Map<bigint, number>,
-    abortedBatches: ReadonlySet<number>,
-    now: number,
-    deleteRetentionMs: number,
-    stats: CleanerStats,
-  ): Buffer | null {
-    const h = readBatchHeader(batch);
-    const aborted = abortedBatches.has(h.baseOffset);
-    if (!aborted && !compactable(h.attributes)) return batch;
-    const entries = decodeEntries(batch);
-    const logAppendTime = (h.attributes & Attributes.timestampTypeLogAppend) !== 0;
-    const keep = aborted ? [] : entries.filter((rec) => {
-      if (rec.key === null) return true;
-      if (latest.get(rec.key.toString('latin1')) !== h.baseOffset + rec.offsetDelta) return false;
-      const timestamp = logAppendTime ? h.maxTimestamp : h.baseTimestamp + rec.timestampDelta;
-      if (rec.value === null && now - timestamp > deleteRetentionMs) {
-        stats.tombstonesRemoved++;
-        return false;
-      }
-      return true;
-    });
-    stats.recordsRemoved += entries.length - keep.length;
-    if (keep.length === entries.length) return batch;
-    if (keep.length === 0 && !(h.producerId >= 0n && lastBatchOfProducer.get(h.producerId) === h.baseOffset)) return null;
-    const codec = keep.length === 0 ? 0 : compressionOf(h.attributes);
-    let payload: Buffer = Buffer.alloc(0);
-    if (keep.length > 0) {
-      const w = new Writer(batch.length);
-      for (const rec of keep) writeRecord(w, rec);
-      payload = compress(codec, w.finish());
-    }
-    const out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + payload.length);
-    batch.copy(out, 0, 0, BATCH_HEADER_SIZE);
-    out.writeInt32BE(out.length - 12, Offsets.batchLength);
-    out.writeInt16BE((h.attributes & ~Attributes.compressionMask) | codec, Offsets.attributes);
-    out.writeInt32BE(keep.length, Offsets.recordCount);
-    payload.copy(out, BATCH_HEADER_SIZE);
-    updateCrc(out);
-    return out;
   }
 }
 
-/**
- * Base offsets of the aborted transactional batches of a cleanable range, found in one pass in
- * offset order: each producer's transactional data batches since its last marker are pending;
- * its next marker settles them (ABORT → aborted, COMMIT → kept). Pending batches at the end of
- * the range stay (their marker is beyond it).
- */
-class AbortedBatches {
-  readonly aborted = new Set<number>();
-  private readonly pending = new Map<bigint, number[]>();
-
-  visit(producerId: bigint, baseOffset: number, attributes: number, batch: Buffer): void {
-    if (producerId < 0n || !isTransactionalBatch(attributes)) return;
-    if (!isControlBatch(attributes)) {
-      let list = this.pending.get(producerId);
-      if (list === undefined) this.pending.set(producerId, (list = []));
-      list.push(baseOffset);
-      return;
-    }
-    const marker = decodeEntries(batch)[0];
-    const list = this.pending.get(producerId);
-    this.pending.delete(producerId);
-    if (marker === undefined || list === undefined) return;
-    let type: number;
-    try {
-      type = decodeControlRecord(marker.key, marker.value).type;
-    } catch {
-      return; // not a transaction marker we can read: keep the data (the safe side)
-    }
-    if (type === ControlType.Abort) for (const o of list) this.aborted.add(o);
+/** Phase 2 for one batch: its keys into the key map (plain data) or its transaction (cleaner-txn.ts). */
+function mapBatch(batch: Buffer, keys: KeyMap, outcomes: TxnOutcomes, lastBatchOfProducer: Map<bigint, number>): void {
+  const h = readBatchHeader(batch);
+  const control = isControlBatch(h.attributes);
+  // Markers carry no sequence: the producer's last data batch is what its state rebuilds from.
+  if (h.producerId >= 0n && !control) lastBatchOfProducer.set(h.producerId, h.baseOffset);
+  const transactional = isTransactionalBatch(h.attributes) && h.producerId >= 0n;
+  if (control) {
+    if (transactional) outcomes.onMarker(h.producerId, markerIsCommit(batch));
+    return;
   }
+  const keyed: Array<[string, number]> = [];
+  for (const rec of decodeEntries(batch)) if (rec.key !== null) keyed.push([rec.key.toString('latin1'), h.baseOffset + rec.offsetDelta]);
+  if (transactional) outcomes.onData(h.producerId, h.baseOffset, keyed);
+  else for (const [k, o] of keyed) keys.put(k, o);
 }
 
 /**

@@ -46,6 +46,12 @@ export function partitionDirName(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
+/** The topic and partition a partition directory (or log) name stands for; null when it is none. */
+export function parsePartitionDirName(name: string): TopicPartitionRef | null {
+  const m = PARTITION_DIR.exec(name);
+  return m === null ? null : { topic: m[1]!, partition: Number(m[2]) };
+}
+
 export class LogManager {
   readonly dataDir: string;
   readonly fsync: FsyncPolicy;
@@ -73,8 +79,8 @@ export class LogManager {
   partitionsOnDisk(): TopicPartitionRef[] {
     const out: TopicPartitionRef[] = [];
     for (const entry of fs.readdirSync(this.dataDir, { withFileTypes: true })) {
-      const m = entry.isDirectory() ? PARTITION_DIR.exec(entry.name) : null;
-      if (m !== null) out.push({ topic: m[1]!, partition: Number(m[2]) });
+      const ref = entry.isDirectory() ? parsePartitionDirName(entry.name) : null;
+      if (ref !== null) out.push(ref);
     }
     return out;
   }

@@ -14,7 +14,9 @@
  *
  * Roll forward (`completeInterruptedSwap`, run by the loader before segments are opened) repeats
  * steps 3–5; each is idempotent. Indexes of the new segment are not part of the swap: the loader
- * rebuilds them because `<base>.index` is deleted in step 3.
+ * rebuilds them because `<base>.index` is deleted in step 3. Step 3 also deletes the replaced
+ * segments' derived caches (DERIVED_SUFFIXES: the aborted-transaction index `<base>.txnindex`,
+ * rebuilt by a scan of the new segment when missing), so none describes data that is gone.
  *
  * The new segment has the same base offset as the first replaced one, so offsets never move.
  */
@@ -24,6 +26,14 @@ import { fsyncDir, fsyncPath } from './fs-sync.ts';
 import { LOG_SUFFIX, removeSegmentFiles, segmentFileName } from './log-segment.ts';
 
 export const CLEANED_SUFFIX = '.cleaned';
+
+/** Per-segment caches derived from the segment's data, deleted with it in step 3 (rebuilt on open). */
+export const DERIVED_SUFFIXES: readonly string[] = ['.txnindex'];
+
+function removeSegmentAndDerived(dir: string, base: number): void {
+  removeSegmentFiles(dir, base);
+  for (const suffix of DERIVED_SUFFIXES) fs.rmSync(path.join(dir, segmentFileName(base, suffix)), { force: true });
+}
 export const SWAP_MANIFEST = 'cleaner-swap.json';
 
 export function cleanedLogPath(dir: string, base: number): string {
@@ -51,7 +61,7 @@ function rollForward(dir: string, m: SwapManifest): void {
   const cleaned = cleanedLogPath(dir, m.base);
   const cleanedExists = fs.existsSync(cleaned);
   for (const b of m.replaced) {
-    if (b !== m.base || cleanedExists) removeSegmentFiles(dir, b);
+    if (b !== m.base || cleanedExists) removeSegmentAndDerived(dir, b);
   }
   if (cleanedExists) fs.renameSync(cleaned, path.join(dir, segmentFileName(m.base, LOG_SUFFIX)));
   fs.rmSync(path.join(dir, SWAP_MANIFEST), { force: true });

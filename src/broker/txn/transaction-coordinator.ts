@@ -288,6 +288,22 @@ export class TransactionCoordinator {
     await this.transition(m, commit ? TxnState.CompleteCommit : TxnState.CompleteAbort, { pendingOffsets: [], partitions: [] });
   }
 
+  /**
+   * DeleteTopics: the topic's partitions leave every transaction (persisted like any change), so
+   * no marker is ever written into a topic re-created under the same name: the new topic holds
+   * none of the transaction's data, and producing to it needs AddPartitionsToTxn again.
+   */
+  async forgetTopic(topic: string): Promise<void> {
+    const has = (m: TxnMetadata | undefined): m is TxnMetadata => m !== undefined && m.partitions.some((tp) => tp.topic === topic);
+    for (const m of [...this.txns.values()]) {
+      if (!has(m)) continue;
+      await this.locks.run(m.transactionalId, async () => {
+        const cur = this.txns.get(m.transactionalId);
+        if (has(cur)) await this.write({ ...cur, partitions: cur.partitions.filter((tp) => tp.topic !== topic) });
+      });
+    }
+  }
+
   /** Aborts (fencing the producer) every Ongoing transaction older than its timeout. */
   async abortTimedOut(): Promise<void> {
     const now = this.broker.clock.now();

@@ -13,11 +13,12 @@
  * control batch's type is read from its one record. So after a kill -9 the LSO and the aborted
  * list are what they were (the log is the source of truth; nothing else needs to be durable).
  */
-import { buildControlBatch, ControlType, decodeControlRecord } from '../../protocol/records/control.ts';
-import { decodeRecordBatch, iterateBatches } from '../../protocol/records/record-batch.ts';
+import { buildControlBatch, ControlType } from '../../protocol/records/control.ts';
 import { isControlBatch, isTransactionalBatch, type BatchHeader } from '../../protocol/records/batch-header.ts';
 import type { Broker } from '../broker.ts';
 import type { PartitionLog } from '../log/partition-log.ts';
+import { readMarkerIsCommit } from '../log/marker-read.ts';
+import { parsePartitionDirName } from '../log/log-manager.ts';
 import { partitionKey } from '../handlers/handler.ts';
 import { PartitionTxnState } from './partition-txn-state.ts';
 
@@ -56,6 +57,16 @@ export class TxnPartitions {
   lastStableOffset(topic: string, partition: number, log: PartitionLog): number {
     const s = this.peek(topic, partition);
     return s === undefined ? log.highWatermark : s.lastStableOffset(log.highWatermark);
+  }
+
+  /**
+   * The log cleaner's bound (log/cleaner.ts): the LSO of the partition `log` is the log of. A log
+   * that is not (or no longer) a live partition's gets its start offset: nothing of it is cleaned.
+   */
+  stableOffsetOf(log: PartitionLog): number {
+    const ref = parsePartitionDirName(log.name);
+    if (ref === null || this.broker.partitions.get(ref.topic, ref.partition) !== log) return log.logStartOffset;
+    return this.lastStableOffset(ref.topic, ref.partition, log);
   }
 
   /** Produce hook side: a transactional data batch landed at baseOffset. */
@@ -108,17 +119,3 @@ export class TxnPartitions {
   }
 }
 
-/** Reads the control batch at `offset` and tells whether it is a COMMIT marker. */
-function readMarkerIsCommit(log: PartitionLog, offset: number): boolean {
-  const read = log.read(offset, { maxBytes: 1, minOneBatch: true });
-  for (const chunk of read.chunks) {
-    for (const b of iterateBatches(chunk)) {
-      if (b.header.baseOffset !== offset) continue;
-      const decoded = decodeRecordBatch(b.bytes, { verifyCrc: false });
-      const r = decoded.records[0];
-      if (r === undefined) break;
-      return decodeControlRecord(r.key, r.value).type === ControlType.Commit;
-    }
-  }
-  throw new Error(`${log.name}: no control batch at offset ${offset}`);
-}

@@ -4,7 +4,8 @@
  *
  * Start, numbered (after the producer and group services, which it uses):
  *   1. make sure __transaction_state exists (1 partition, cleanup.policy=compact);
- *   2. rebuild every partition's open transactions and aborted list from its log (txn-partitions.ts);
+ *   2. rebuild every partition's open transactions and aborted list from its log (txn-partitions.ts),
+ *      and bound the log cleaner by each partition's LSO (it never cleans an open transaction);
  *   3. push the produce hook: a transactional batch must belong to an open transaction that has
  *      the partition (else 47/48/49, nothing written); an appended one opens the producer's
  *      transaction in that partition (the LSO stops there);
@@ -32,6 +33,7 @@ export class TransactionService {
     await ensureInternalTopic(broker, TRANSACTION_STATE_TOPIC); // 1
     const partitions = new TxnPartitions(broker);
     partitions.rebuildAll(); // 2
+  broker.partitions.manager.cleaner.setStableOffsets((log) => partitions.stableOffsetOf(log));
     const groups = broker.service(GROUPS);
     const coordinator = new TransactionCoordinator(
       broker,
