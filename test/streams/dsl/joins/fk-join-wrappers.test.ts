@@ -13,7 +13,7 @@ import {
   subscriptionWrapperSerde,
   type SubscriptionWrapper,
 } from '../../../../src/streams/dsl/joins/fk-join-wrappers.ts';
-import { timestampedSerde } from '../../../../src/streams/dsl/ops/value-and-timestamp.ts';
+import { valueAndTimestampSerde } from '../../../../src/streams/state/value-and-timestamp.ts';
 import { Serdes } from '../../../../src/streams/serde/serdes.ts';
 
 const hex = (...parts: string[]) => Buffer.from(parts.join('').replace(/\s/g, ''), 'hex');
@@ -53,7 +53,7 @@ describe('SubscriptionWrapper bytes (Kafka version 1)', () => {
   });
 
   it('in the subscription store and its changelog: an 8-byte timestamp, then the wrapper', () => {
-    const stored = timestampedSerde(subs).serialize('c', { value: { hash: null, instruction: 1, primaryKey: 'ab', primaryPartition: 0 }, timestamp: 0x1234 });
+    const stored = valueAndTimestampSerde(subs).serialize('c', { value: { hash: null, instruction: 1, primaryKey: 'ab', primaryPartition: 0 }, timestamp: 0x1234 });
     expect(stored).toEqual(Buffer.concat([hex('0000000000001234'), noHash]));
   });
 
