@@ -1,9 +1,14 @@
 /*
  * KIP-890 part 1 on the wire (src/broker/txn/txn-verification.ts and the handlers that use it):
  * the Produce check's error per Produce version, AddPartitionsToTxn v4/v5 (the batched form with
- * VerifyOnly), TxnOffsetCommit v4's TRANSACTION_ABORTABLE, and what ApiVersions advertises.
+ * VerifyOnly), TxnOffsetCommit v4's TRANSACTION_ABORTABLE, and what ApiVersions advertises;
+ * and, as a property, that the Produce check and the VerifyOnly answer never disagree.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ABORTABLE_SINCE, abortableFor, verifyPartitions, verifyProduce } from '../../../src/broker/txn/txn-verification.ts';
+import { ALL_TXN_STATES } from '../../../src/broker/txn/txn-state-machine.ts';
+import type { TxnMetadata } from '../../../src/broker/txn/txn-log.ts';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
 import { buildRecordBatch } from '../../../src/protocol/records/record-batch.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
@@ -150,5 +155,37 @@ describe('ApiVersions', () => {
     const r = await c.request(18, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
     const max = Object.fromEntries(r.apiKeys.map((k) => [k.apiKey, k.maxVersion]));
     expect([max[0], max[22], max[24], max[25], max[26], max[28]]).toEqual([11, 5, 5, 4, 4, 4]);
+  });
+});
+
+describe('the Produce check and AddPartitionsToTxn VerifyOnly agree (property)', () => {
+  // What a producer is told for each coordinator answer (Kafka's AddPartitionsToTxnManager):
+  // the Produce check must give exactly this for the verification of the same partition.
+  const producerCode: Record<number, number> = {
+    [ErrorCode.NONE]: ErrorCode.NONE,
+    [ErrorCode.INVALID_PRODUCER_ID_MAPPING]: ErrorCode.INVALID_PRODUCER_ID_MAPPING,
+    [ErrorCode.PRODUCER_FENCED]: ErrorCode.INVALID_PRODUCER_EPOCH,
+    [ErrorCode.CONCURRENT_TRANSACTIONS]: ErrorCode.TRANSACTION_ABORTABLE,
+    [ErrorCode.TRANSACTION_ABORTABLE]: ErrorCode.TRANSACTION_ABORTABLE,
+  };
+  const tp = fc.record({ topic: fc.constantFrom('a', 'b'), partition: fc.integer({ min: 0, max: 2 }) });
+  const metadata = fc.option(
+    fc.record({ producerId: fc.bigInt({ min: 0n, max: 2n }), producerEpoch: fc.integer({ min: 0, max: 2 }), state: fc.constantFrom(...ALL_TXN_STATES), partitions: fc.array(tp, { maxLength: 4 }) }),
+    { nil: undefined },
+  );
+
+  it('for every metadata, producer and partition; and 120 reaches only versions that know it', () => {
+    fc.assert(
+      fc.property(metadata, fc.bigInt({ min: 0n, max: 2n }), fc.integer({ min: 0, max: 2 }), tp, fc.integer({ min: 0, max: 12 }), (m, producerId, producerEpoch, part, version) => {
+        const meta = m === undefined ? undefined : ({ transactionalId: 'x', ...m } as unknown as TxnMetadata);
+        const verified = verifyPartitions(meta, { producerId, producerEpoch }, [part]).get(part)!;
+        const verdict = verifyProduce(meta, part.topic, part.partition, producerId, producerEpoch);
+        expect(verdict.kind === 'error' ? verdict.errorCode : ErrorCode.NONE).toBe(producerCode[verified]);
+        const answered = abortableFor(producerCode[verified]!, version, ABORTABLE_SINCE.produce);
+        if (version < ABORTABLE_SINCE.produce) expect(answered).not.toBe(ErrorCode.TRANSACTION_ABORTABLE);
+        if (producerCode[verified] !== ErrorCode.TRANSACTION_ABORTABLE) expect(answered).toBe(producerCode[verified]);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
