@@ -19,6 +19,8 @@ import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
 import { runChildApp, runIfMain } from './child-app.ts';
 import type { ProcessingGuarantee } from '../../src/streams/runtime/streams-config.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
+import type { Topology } from '../../src/streams/topology/topology.ts';
+import type { OutputRecord } from './streams-helpers.ts';
 
 export const INPUT = 'eos-input';
 export const PASSTHROUGH = 'eos-passthrough';
@@ -27,11 +29,8 @@ export const appId = (guarantee: string) => `eos-${guarantee.replace(/_/g, '-')}
 
 const S = Serdes.string();
 
-async function main(): Promise<void> {
-  const [bootstrap, stateDir, guarantee] = process.argv.slice(2);
-  if (bootstrap === undefined || stateDir === undefined || (guarantee !== 'exactly_once_v2' && guarantee !== 'at_least_once')) {
-    throw new Error('usage: exactly-once-app.ts BOOTSTRAP STATE_DIR (exactly_once_v2|at_least_once)');
-  }
+/** The app's topology: INPUT → PASSTHROUGH, and a count per key (no cache) → COUNTS. */
+export function buildEosTopology(): Topology {
   const builder = new StreamsBuilder();
   const input = builder.stream(INPUT, Consumed.with(S, S));
   input.to(PASSTHROUGH, Produced.with(S, S));
@@ -41,8 +40,31 @@ async function main(): Promise<void> {
     .toStream()
     .mapValues((n) => String(n))
     .to(COUNTS, Produced.with(S, S));
+  return builder.build();
+}
+
+/** Per word, the count values on COUNTS in the order they were written (a word lives on one partition). */
+export function countUpdates(records: readonly OutputRecord[]): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  for (const r of [...records].sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
+    const word = r.key!.toString();
+    m.set(word, [...(m.get(word) ?? []), Number(r.value!.toString())]);
+  }
+  return m;
+}
+
+/** Per word, the last count value on COUNTS. */
+export function finalCounts(records: readonly OutputRecord[]): Map<string, number> {
+  return new Map([...countUpdates(records)].map(([w, seq]) => [w, seq[seq.length - 1]!]));
+}
+
+async function main(): Promise<void> {
+  const [bootstrap, stateDir, guarantee] = process.argv.slice(2);
+  if (bootstrap === undefined || stateDir === undefined || (guarantee !== 'exactly_once_v2' && guarantee !== 'at_least_once')) {
+    throw new Error('usage: exactly-once-app.ts BOOTSTRAP STATE_DIR (exactly_once_v2|at_least_once)');
+  }
   await runChildApp(
-    builder.build(),
+    buildEosTopology(),
     {
       applicationId: appId(guarantee),
       bootstrapServers: bootstrap,

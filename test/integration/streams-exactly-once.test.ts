@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
-import { COUNTS, INPUT, PASSTHROUGH } from './exactly-once-app.ts';
+import { COUNTS, INPUT, PASSTHROUGH, countUpdates, finalCounts } from './exactly-once-app.ts';
 import { StreamsIo, waitFor, type InputRecord, type OutputRecord } from './streams-helpers.ts';
 import { describeTracked, killAll, killApp, launchTracked, type TrackedApp } from './app-process.ts';
 
@@ -121,20 +121,6 @@ function expectedCounts(): Map<string, number> {
   const m = new Map<string, number>();
   for (let j = 0; j < TOTAL; j++) m.set(WORDS[j % WORDS.length]!, (m.get(WORDS[j % WORDS.length]!) ?? 0) + 1);
   return m;
-}
-
-/** Per word, the count values in the order they were written (a word lives on one partition). */
-function countUpdates(records: readonly OutputRecord[]): Map<string, number[]> {
-  const m = new Map<string, number[]>();
-  for (const r of [...records].sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
-    const word = r.key!.toString();
-    m.set(word, [...(m.get(word) ?? []), Number(r.value!.toString())]);
-  }
-  return m;
-}
-
-function finalCounts(records: readonly OutputRecord[]): Map<string, number> {
-  return new Map([...countUpdates(records)].map(([w, seq]) => [w, seq[seq.length - 1]!]));
 }
 
 function duplicates(values: readonly string[]): string[] {

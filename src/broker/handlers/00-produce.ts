@@ -9,7 +9,8 @@
  * of each record that made the log refuse the batch (empty when the refusal is about the whole
  * batch — bad CRC, size, a client control batch — as in Kafka). v10+ tagged CurrentLeader
  * and NodeEndpoints stay at their defaults (this node always leads; @platformatic/kafka cannot
- * skip a non-empty tag section). v11's TRANSACTION_ABORTABLE is never produced.
+ * skip a non-empty tag section). v11+ may answer TRANSACTION_ABORTABLE 120 where older versions
+ * get INVALID_TXN_STATE 48 (KIP-890 verification, txn/txn-verification.ts).
  *
  * Per request:
  *   1. acks must be -1, 0 or 1, else every partition gets INVALID_REQUIRED_ACKS 21.
@@ -23,7 +24,9 @@
  *                                               write there, as in Kafka; never auto-created here)
  *        unknown topic / partition            → UNKNOWN_TOPIC_OR_PARTITION 3
  *        null or too-short records            → CORRUPT_MESSAGE 2
- *        produce hooks (idempotence seam)     → their verdict (duplicate = original offset)
+ *        produce hooks (idempotence seam)     → their verdict (duplicate = original offset); a
+ *                                               transactional batch outside its producer's ongoing
+ *                                               transaction → 120 (v11+) / 48, nothing written
  *        log.append                           → CORRUPT_MESSAGE 2 / MESSAGE_TOO_LARGE 10 /
  *                                               INVALID_RECORD 87 from the log (nothing written)
  *   4. Reply: acks=1 at once; acks=-1 once every written partition is durable (group-commit
@@ -42,6 +45,7 @@ import { isInternalTopic, topicNameError } from '../topic-config.ts';
 import type { Broker, ProduceBatchContext } from '../broker.ts';
 import { closeWith, defineHandler, later, NO_RESPONSE, type HandlerOutput, type RequestContext } from './handler.ts';
 import { allowed, mayCreateTopic, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
+import { produceErrorFor } from '../txn/txn-verification.ts';
 
 type Response = Encodable<ProduceResponse>;
 interface PartitionResult {
@@ -138,7 +142,7 @@ function produce(ctx: RequestContext, req: ProduceRequest): HandlerOutput<Respon
         hookCtx = { topic: t.name, partition: pd.index, transactionalId: req.transactionalId, acks, header: readBatchHeader(records), records };
         for (const hook of broker.produceHooks) {
           const verdict = hook.beforeAppend(hookCtx);
-          if (verdict.kind === 'error') return fail(verdict.errorCode, verdict.message ?? 'refused by the producer-state check');
+          if (verdict.kind === 'error') return fail(produceErrorFor(verdict.errorCode, ctx.apiVersion), verdict.message ?? 'refused by the producer-state check');
           if (verdict.kind === 'duplicate') {
             result.baseOffset = verdict.baseOffset;
             result.logStartOffset = log.logStartOffset;

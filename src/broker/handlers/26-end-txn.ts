@@ -2,7 +2,10 @@
  * EndTxn (key 26), served 0-4: commit or abort the transaction. The reply is sent once the
  * markers are in every partition of the transaction and durable, and the transaction's pending
  * offsets are committed (commit) or dropped (abort): a read_committed consumer that starts after
- * the reply sees the outcome. v2+ may answer PRODUCER_FENCED; v3 flexible.
+ * the reply sees the outcome. v2+ may answer PRODUCER_FENCED; v3 flexible; v4 (KIP-890) may answer
+ * TRANSACTION_ABORTABLE, which this coordinator, like Kafka's part-1 coordinator, never sends for
+ * EndTxn (an EndTxn outside a transaction is INVALID_TXN_STATE at every version). v5 (KIP-890
+ * part 2: the epoch bumped per transaction) is not in the codec and not served.
  */
 import {
   EndTxnRequestSchema,

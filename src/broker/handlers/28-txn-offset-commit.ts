@@ -5,7 +5,10 @@
  * v2 carries the committed leader epoch; v3 (flexible) the consumer's generation, member id and
  * instance id (KIP-447), checked like an OffsetCommit when a generation ≥ 0 is given
  * (ILLEGAL_GENERATION 22, UNKNOWN_MEMBER_ID 25, FENCED_INSTANCE_ID 82). v3+ may answer
- * PRODUCER_FENCED. v4 (TRANSACTION_ABORTABLE) is not advertised: librdkafka and kafkajs stop at 3.
+ * PRODUCER_FENCED. v4 (KIP-890) may answer TRANSACTION_ABORTABLE 120 where v0-3 get
+ * INVALID_TXN_STATE 48: a commit whose offsets partition is not part of an ongoing transaction
+ * (no AddOffsetsToTxn before it, or the transaction already ended), as Kafka's group coordinator
+ * answers after verifying that partition (txn/txn-verification.ts).
  * Every partition of the request gets the same code (the checks are per transaction).
  */
 import { ErrorCode } from '../../protocol/error-codes.ts';
@@ -26,8 +29,8 @@ export const txnOffsetCommitHandler = defineHandler<TxnOffsetCommitRequest, Part
   name: 'TxnOffsetCommit',
   requestSchema: TxnOffsetCommitRequestSchema,
   responseSchema: TxnOffsetCommitResponseSchema,
-  advertised: { min: 0, max: 3 },
-  served: { min: 0, max: 3 },
+  advertised: { min: 0, max: 4 },
+  served: { min: 0, max: 4 },
   async handle(ctx, req) {
     // Topics the caller may not READ answer TOPIC_AUTHORIZATION_FAILED; the others are committed.
     const deniedTopics = new Set(req.topics.filter((t) => !allowed(ctx, Op.READ, Res.TOPIC, t.name)).map((t) => t.name));

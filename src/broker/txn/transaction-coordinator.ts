@@ -17,7 +17,7 @@
  *                    partitions join the transaction, state Ongoing (start time set when it
  *                    begins). AddOffsetsToTxn adds __consumer_offsets-0.
  *   txnOffsetCommit  same id/epoch checks; the transaction must be Ongoing with offsets added
- *                    (INVALID_TXN_STATE 48); the offsets become pending (OffsetFetch does not see
+ *                    (TRANSACTION_ABORTABLE 120 from v4, INVALID_TXN_STATE 48 before); the offsets become pending (OffsetFetch does not see
  *                    them; requireStable answers UNSTABLE_OFFSET_COMMIT 88).
  *   endTxn           same checks; Ongoing → Prepare{Commit,Abort} (durable) → a marker in every
  *                    data partition of the transaction (durable) → pending offsets committed to
@@ -51,6 +51,7 @@ import { TxnPartitions } from './txn-partitions.ts';
 import { decodeTxnKey, decodeTxnValue, encodeTxnKey, encodeTxnValue, type PendingOffset, type TxnMetadata, type TxnPartition } from './txn-log.ts';
 import { assertTransition, isIdle, isPreparing, TxnState, type TxnStateName } from './txn-state-machine.ts';
 import { TxnLocks } from './txn-locks.ts';
+import { ABORTABLE_SINCE, abortableFor, verifyPartitions, verifyProduce } from './txn-verification.ts';
 
 export interface TxnCoordinatorOptions {
   maxTimeoutMs: number;
@@ -223,7 +224,8 @@ export class TransactionCoordinator {
       const m = this.check(transactionalId, p, fencedCode(version, FENCED_SINCE.txnOffsetCommit));
       if (typeof m === 'number') return m;
       const offsetsAdded = m.partitions.some((tp) => tp.topic === OFFSETS_TOPIC);
-      if (m.state !== TxnState.Ongoing || !offsetsAdded) return ErrorCode.INVALID_TXN_STATE;
+      // KIP-890: TRANSACTION_ABORTABLE from v4 (the group coordinator's verification of the offsets partition).
+      if (m.state !== TxnState.Ongoing || !offsetsAdded) return abortableFor(ErrorCode.TRANSACTION_ABORTABLE, version, ABORTABLE_SINCE.txnOffsetCommit);
       const key = (o: { group: string; topic: string; partition: number }) => `${o.group}\u0000${o.topic}\u0000${o.partition}`;
       const incoming = offsets.map((o) => ({ ...o, group }));
       const replaced = new Set(incoming.map(key));
@@ -343,24 +345,15 @@ export class TransactionCoordinator {
     return false;
   }
 
-  /**
-   * Produce check for transactional batches: the producer id must belong to a transaction at
-   * the current epoch that is Ongoing with this partition added.
-   */
+  /** Produce check for a transactional batch (txn-verification.ts has the rules). */
   checkProduce(topic: string, partition: number, producerId: bigint, producerEpoch: number): ProduceVerdict {
     const id = this.byProducerId.get(producerId);
-    const m = id === undefined ? undefined : this.txns.get(id);
-    if (m === undefined || m.producerId !== producerId) {
-      return { kind: 'error', errorCode: ErrorCode.INVALID_PRODUCER_ID_MAPPING, message: `producer ${producerId} has no transactional id` };
-    }
-    if (producerEpoch < m.producerEpoch) {
-      return { kind: 'error', errorCode: ErrorCode.INVALID_PRODUCER_EPOCH, message: `producer ${producerId} epoch ${producerEpoch} was fenced by epoch ${m.producerEpoch}` };
-    }
-    const added = m.partitions.some((tp) => tp.topic === topic && tp.partition === partition);
-    if (producerEpoch > m.producerEpoch || m.state !== TxnState.Ongoing || !added) {
-      return { kind: 'error', errorCode: ErrorCode.INVALID_TXN_STATE, message: `${topic}-${partition} is not part of an open transaction of producer ${producerId}` };
-    }
-    return { kind: 'append' };
+    return verifyProduce(id === undefined ? undefined : this.txns.get(id), topic, partition, producerId, producerEpoch);
+  }
+
+  /** AddPartitionsToTxn v4+ with VerifyOnly: one code per partition, nothing changes. */
+  verifyPartitions(transactionalId: string, p: TxnProducer, parts: TxnPartition[]): Map<TxnPartition, number> {
+    return verifyPartitions(this.txns.get(transactionalId), p, parts);
   }
 
   /** Waits for every transactional id's pending work (close). */

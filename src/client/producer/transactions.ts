@@ -17,9 +17,17 @@
  *   fatal            PRODUCER_FENCED, INVALID_PRODUCER_EPOCH (a newer producer with the same
  *                    transactional id exists: a zombie), TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
  *                    INVALID_TXN_STATE, UNSUPPORTED_FOR_MESSAGE_FORMAT;
- *   abortable        anything else, including a batch of the transaction that failed, and
+ *   abortable        anything else, including a batch of the transaction that failed,
  *                    UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION / FENCED_INSTANCE_ID from
- *                    TxnOffsetCommit (the consumer was rebalanced out: Java's CommitFailedException).
+ *                    TxnOffsetCommit (the consumer was rebalanced out: Java's CommitFailedException),
+ *                    and TRANSACTION_ABORTABLE 120 (KIP-890: the broker's verification found the
+ *                    partition or offsets outside an ongoing transaction — e.g. the transaction was
+ *                    aborted on the broker). The versions that may carry 120 (Produce v11,
+ *                    TxnOffsetCommit v4, EndTxn v4, InitProducerId v5, AddOffsetsToTxn v4) are
+ *                    negotiated like any other; AddPartitionsToTxn stays at v3, the client form
+ *                    (v4+ is broker-to-broker). Below those versions the broker answers
+ *                    INVALID_TXN_STATE, which is fatal here (Java's client treats it so in its
+ *                    coordinator responses).
  * After an abort that followed a failed batch, the next transaction starts under a bumped epoch
  * (InitProducerId with the current id and epoch, KIP-360), so sequences restart at 0.
  */

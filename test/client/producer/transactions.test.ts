@@ -12,6 +12,7 @@ import { useFactorySession } from '../helpers/factory-session.ts';
 import type { ConsumedRecord, Producer, ProducerRecord } from '../../../src/client/types.ts';
 import { isProducerFenced } from '../../../src/client/producer/transactions.ts';
 import { rangeAssignor } from '../helpers/range-assignor.ts';
+import { TRANSACTIONS } from '../../../src/broker/txn/txn-service.ts';
 
 const session = useFactorySession('txn-test');
 
@@ -120,6 +121,28 @@ describe('transactional producer', () => {
     await p.abortTransaction();
     await commitSentinel(p, 'txn-fail');
     expect(await readCommitted('txn-fail', 1, 'sentinel')).toEqual(['sentinel']);
+    await p.disconnect();
+  });
+
+  it('treats TRANSACTION_ABORTABLE (KIP-890) as abortable: the send and commit fail, abort works, the producer carries on', async () => {
+    // The open transaction is aborted on the broker behind the producer's back (as an operator's
+    // abort of a hanging transaction would): the partition is no longer in an ongoing transaction,
+    // so the broker's verification refuses the next batch with 120 (Produce v11 is negotiated).
+    await session.admin.createTopics([{ topic: 'txn-abortable', numPartitions: 1, replicationFactor: 1, configs: {} }]);
+    const p = await txnProducer('txn-abortable');
+    p.beginTransaction();
+    await p.send([rec('txn-abortable', 'before-server-abort')]);
+    const coordinator = session.broker.broker.service(TRANSACTIONS).coordinator;
+    const m = coordinator.get('txn-abortable')!;
+    expect(await coordinator.endTxn('txn-abortable', { producerId: m.producerId, producerEpoch: m.producerEpoch }, false, 4)).toBe(0);
+
+    const sendError = await p.send([rec('txn-abortable', 'refused')]).then(() => null, (e: unknown) => e);
+    expect(sendError).toMatchObject({ kafkaType: 'TRANSACTION_ABORTABLE', retriable: false });
+    expect(isProducerFenced(sendError)).toBe(false);
+    await expect(p.commitTransaction()).rejects.toMatchObject({ kafkaType: 'TRANSACTION_ABORTABLE' });
+    await p.abortTransaction();
+    await commitSentinel(p, 'txn-abortable');
+    expect(await readCommitted('txn-abortable', 1, 'sentinel')).toEqual(['sentinel']);
     await p.disconnect();
   });
 
