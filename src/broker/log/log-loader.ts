@@ -28,6 +28,8 @@ export interface RecoveryReport {
   clean: boolean;
   /** Segments re-verified batch by batch. */
   recoveredSegments: number;
+  /** Base offset of the first re-verified segment (they are a suffix of the log), or null. */
+  recoveredFrom: number | null;
   /** Bytes cut from a torn or corrupt tail. */
   truncatedBytes: number;
   /** Segments deleted because they followed a truncated one. */
@@ -52,7 +54,7 @@ export function loadPartition(dir: string, indexIntervalBytes: number, now: numb
   removeCleanShutdownMarker(dir);
   completeInterruptedSwap(dir);
   const bases = listSegmentBases(dir);
-  const report: RecoveryReport = { clean, recoveredSegments: 0, truncatedBytes: 0, deletedSegments: 0, problem: null, rebuiltIndexes: 0 };
+  const report: RecoveryReport = { clean, recoveredSegments: 0, recoveredFrom: null, truncatedBytes: 0, deletedSegments: 0, problem: null, rebuiltIndexes: 0 };
   const segments: LogSegment[] = [];
   for (let i = 0; i < bases.length; i++) {
     const base = bases[i]!;
@@ -61,6 +63,7 @@ export function loadPartition(dir: string, indexIntervalBytes: number, now: numb
     if (rebuiltIndexes) report.rebuiltIndexes++;
     if (recover) {
       report.recoveredSegments++;
+      report.recoveredFrom ??= base;
       segment.unsyncedBytes = segment.size;
     }
     segments.push(segment);
