@@ -15,6 +15,10 @@
  *   6 clamp the log start offset into [first segment base, log end offset]
  *   7 rewrite the checkpoint
  *
+ * Each segment's `.txnindex` is checked, and rebuilt for missing, corrupt or re-verified segments,
+ * later by txn/partition-state-loader.ts: rebuilding it needs the producer state at the segment's
+ * start (report.recoveredFrom tells it where the re-verified tail begins).
+ *
  * Re-verified segments are marked unsynced so the next fsync pass makes them durable and the
  * recovery point can move past them again.
  */

@@ -2,7 +2,7 @@
  * Producer-state snapshot files `<20-digit offset>.snapshot` in a partition directory: the state
  * of every producer of the partition after all batches below `offset` (Kafka's
  * ProducerStateManager snapshots, apache/kafka storage/.../log/ProducerStateManager.java). Written
- * at segment roll and at clean shutdown; the newest two are kept. At start the newest usable one
+ * at segment roll and at clean shutdown (which files are kept: writeSnapshot). At start the newest usable one
  * is loaded and only the log after its offset is scanned (txn/partition-state-loader.ts).
  *
  * Our own layout (Kafka's keeps only the last batch per producer; ours keeps the last five, the
@@ -35,7 +35,7 @@ const HEADER_SIZE = 18;
 const PRODUCER_FIXED = 8 + 2 + 4 + 8 + 1;
 const BATCH_SIZE = 36;
 const MAX_BATCHES = 5;
-/** How many snapshots a partition keeps (as Kafka: the one at the last roll and the one before). */
+/** Snapshots kept at or below the active segment's base (the last two rolls), besides the newest. */
 export const SNAPSHOTS_KEPT = 2;
 
 export interface SnapshotBatch {
@@ -142,11 +142,19 @@ export function deleteSnapshot(dir: string, offset: number): void {
   fs.rmSync(snapshotPath(dir, offset), { force: true });
 }
 
-/** Writes the snapshot at `offset` (replacing one there), then keeps only the newest SNAPSHOTS_KEPT. */
-export function writeSnapshot(dir: string, offset: number, producers: readonly SnapshotProducer[]): void {
+/**
+ * Writes the snapshot at `offset` (replacing one there), then prunes. Kept: the newest snapshot,
+ * and the newest SNAPSHOTS_KEPT at or below `activeBase` (the active segment's base offset). Why
+ * not simply the newest two: a clean shutdown writes one at the log end, and an unclean stop after
+ * the next start re-verifies from the recovery point (a segment base), which needs a snapshot at
+ * or below it: the ones taken at the last rolls. Kafka keeps one per segment; three files suffice
+ * here because the recovery point trails the active segment by at most the segments not yet fsynced.
+ */
+export function writeSnapshot(dir: string, offset: number, producers: readonly SnapshotProducer[], activeBase: number): void {
   const file = snapshotPath(dir, offset);
   fs.writeFileSync(file + '.tmp', encodeSnapshot(offset, producers));
   fs.renameSync(file + '.tmp', file);
   const offsets = listSnapshotOffsets(dir);
-  for (const old of offsets.slice(0, Math.max(0, offsets.length - SNAPSHOTS_KEPT))) deleteSnapshot(dir, old);
+  const keep = new Set([offsets.at(-1), ...offsets.filter((o) => o <= activeBase).slice(-SNAPSHOTS_KEPT)]);
+  for (const old of offsets) if (!keep.has(old)) deleteSnapshot(dir, old);
 }

@@ -53,7 +53,13 @@ export function fromSnapshot(records: readonly SnapshotProducer[]): RestoredStat
   return { producers, open };
 }
 
-/** Writes the partition's snapshot at the log end (keeping the newest two). */
+/** Writes the partition's snapshot at the log end (pruning older ones, writeSnapshot). */
 export function snapshotPartition(log: PartitionLog, producers: PartitionProducerState | undefined, txns: PartitionTxnState | undefined): void {
-  writeSnapshot(log.dir, log.logEndOffset, toSnapshot(producers, txns));
+  writeSnapshot(log.dir, log.logEndOffset, toSnapshot(producers, txns), activeBaseOf(log));
+}
+
+/** Base offset of the log's active segment. */
+export function activeBaseOf(log: PartitionLog): number {
+  const segments = log.allSegments();
+  return segments[segments.length - 1]!.baseOffset;
 }

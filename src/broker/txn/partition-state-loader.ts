@@ -28,7 +28,7 @@ import type { PartitionLog } from '../log/partition-log.ts';
 import type { LogSegment } from '../log/log-segment.ts';
 import { deleteSnapshot, listSnapshotOffsets, readSnapshot, writeSnapshot } from '../log/producer-snapshot.ts';
 import type { AbortedTxnEntry } from '../log/transaction-index.ts';
-import { fromSnapshot, toSnapshot, type RestoredState } from './partition-snapshot.ts';
+import { activeBaseOf, fromSnapshot, toSnapshot, type RestoredState } from './partition-snapshot.ts';
 import { PartitionProducerState } from './producer-state.ts';
 import { PartitionTxnState } from './partition-txn-state.ts';
 
@@ -115,7 +115,7 @@ export function loadPartitionState(log: PartitionLog): LoadedPartitionState {
   // 5
   for (const r of rebuild) r.seg.txnIndex.rewrite(r.entries);
   const open = new Map(txns.openTransactions());
-  if (scannedFrom < leo) writeSnapshot(log.dir, leo, toSnapshot(restored.producers, txns));
+  if (scannedFrom < leo) writeSnapshot(log.dir, leo, toSnapshot(restored.producers, txns), activeBaseOf(log));
   return {
     producers: restored.producers,
     open,

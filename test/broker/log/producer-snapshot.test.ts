@@ -59,13 +59,18 @@ describe('producer-state snapshot format', () => {
     expect(() => encodeSnapshot(1, [six])).toThrow(/at most 5/);
   });
 
-  it('writeSnapshot keeps the newest two files', () => {
+  it('writeSnapshot keeps the newest file and the newest two at or below the active segment base', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snap-'));
     dirs.push(dir);
     const p: SnapshotProducer = { producerId: 3n, epoch: 1, coordinatorEpoch: -1, currentTxnFirstOffset: 7, batches: [] };
-    for (const o of [10, 20, 30]) writeSnapshot(dir, o, [p]);
+    // Rolls at 10, 20, 30 (each snapshot at the new active base).
+    for (const o of [10, 20, 30]) writeSnapshot(dir, o, [p], o);
     expect(listSnapshotOffsets(dir)).toEqual([20, 30]);
-    expect(readSnapshot(dir, 30)).toEqual([p]);
     expect(fs.existsSync(snapshotPath(dir, 10))).toBe(false);
+    // Clean shutdowns at 35 and 38 (active segment still at 30): the roll snapshots stay.
+    writeSnapshot(dir, 35, [p], 30);
+    writeSnapshot(dir, 38, [p], 30);
+    expect(listSnapshotOffsets(dir)).toEqual([20, 30, 38]);
+    expect(readSnapshot(dir, 38)).toEqual([p]);
   });
 });

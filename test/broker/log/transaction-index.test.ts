@@ -15,6 +15,8 @@ import {
   encodeTxnEntries,
   type AbortedTxnEntry,
 } from '../../../src/broker/log/transaction-index.ts';
+import { PartitionLog } from '../../../src/broker/log/partition-log.ts';
+import { simpleBatch, tempDir } from './batch-fixture.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -102,5 +104,38 @@ describe('collectAborted', () => {
     ];
     expect(collectAborted(es, 6, 9)).toEqual({ txns: [es[1]], complete: true });
     expect(collectAborted(es, 0, 100)).toEqual({ txns: es, complete: false });
+  });
+});
+
+describe('PartitionLog and its .txnindex files', () => {
+  it('indexes an abort in the segment of its marker, collects across segments, and loses the file with its segment', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const log = PartitionLog.open({ dir, config: { segmentBytes: 400 }, fsync: 'never' });
+      const aborts: AbortedTxnEntry[] = [];
+      for (let i = 0; i < 12; i++) {
+        const info = log.append(simpleBatch(3, 40, Date.now())); // recent: retention.ms keeps it
+        const e = { producerId: BigInt(i), firstOffset: info.baseOffset, lastOffset: info.lastOffset, lastStableOffset: info.lastOffset + 1 };
+        log.appendAbortedTxn(e);
+        aborts.push(e);
+      }
+      const bases = log.segmentBaseOffsets();
+      expect(bases.length).toBeGreaterThan(3);
+      // Each entry sits in the file of the segment holding its marker.
+      for (const base of bases) {
+        const next = bases.find((b) => b > base) ?? log.logEndOffset;
+        const file = new TransactionIndex(path.join(dir, `${String(base).padStart(20, '0')}.txnindex`));
+        expect(file.entries()).toEqual(aborts.filter((a) => a.lastOffset >= base && a.lastOffset < next));
+      }
+      expect(log.collectAbortedTxns(0, log.logEndOffset)).toEqual(aborts);
+      expect(log.collectAbortedTxns(7, 12)).toEqual(aborts.filter((a) => a.lastOffset >= 7 && a.firstOffset < 12));
+      // DeleteRecords past the second segment: its files, .txnindex included, are removed.
+      await log.deleteRecordsBefore(bases[2]!);
+      for (const gone of bases.slice(0, 2)) expect(fs.existsSync(path.join(dir, `${String(gone).padStart(20, '0')}.txnindex`))).toBe(false);
+      expect(fs.existsSync(path.join(dir, `${String(bases[2]).padStart(20, '0')}.txnindex`))).toBe(true);
+      await log.close();
+    } finally {
+      remove();
+    }
   });
 });
