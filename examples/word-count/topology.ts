@@ -9,7 +9,7 @@
  * "<applicationId>-counts-store-repartition" and the topology has two sub-topologies; its
  * describe() text is the same as Kafka Streams prints for the Java version.
  */
-import { Consumed, Grouped, Materialized, Produced, Serdes, type StreamsBuilder } from 'tributary';
+import { Consumed, Grouped, Materialized, Produced, Serdes, StreamsBuilder, type Topology } from 'tributary';
 
 export const INPUT_TOPIC = 'streams-plaintext-input';
 export const OUTPUT_TOPIC = 'streams-wordcount-output';
@@ -23,4 +23,15 @@ export function buildTopology(builder: StreamsBuilder): void {
     .count(Materialized.as(STORE_NAME))
     .toStream()
     .to(OUTPUT_TOPIC, Produced.with(Serdes.string(), Serdes.int64()));
+}
+
+/**
+ * The same topology as a topology module (a `topology()` export): what KafkaStreams.fromModule
+ * takes, and what `npx tributary describe examples/word-count/topology.ts` prints and
+ * `npx tributary dev examples/word-count/topology.ts` runs.
+ */
+export function topology(): Topology {
+  const builder = new StreamsBuilder();
+  buildTopology(builder);
+  return builder.build();
 }

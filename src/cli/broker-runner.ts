@@ -22,7 +22,7 @@ export interface RunBrokerOptions {
   stdout?: NodeJS.WritableStream;
 }
 
-async function startBroker(options: BrokerOptionsInput): Promise<Broker> {
+export async function startBroker(options: BrokerOptionsInput): Promise<Broker> {
   try {
     await mkdir(options.dataDir, { recursive: true });
   } catch (err) {

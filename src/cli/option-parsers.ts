@@ -19,11 +19,23 @@ export function intArg(flag: string, min: number, max = Number.MAX_SAFE_INTEGER)
   return (raw) => parseInteger(flag, raw, min, max);
 }
 
-/** Collects repeated `--config k=v` options into a record. */
-export function configPair(raw: string, previous: Record<string, string> = {}): Record<string, string> {
+/** Splits `key=value` at the first '=' (the key must not be empty); the error names the flag. */
+function splitPair(flag: string, raw: string, example: string): [string, string] {
   const eq = raw.indexOf('=');
-  if (eq <= 0) throw new CliError(`--config expects key=value (for example retention.ms=86400000), got "${raw}"`);
-  return { ...previous, [raw.slice(0, eq).trim()]: raw.slice(eq + 1).trim() };
+  if (eq <= 0) throw new CliError(`${flag} expects key=value (for example ${example}), got "${raw}"`);
+  return [raw.slice(0, eq), raw.slice(eq + 1)];
+}
+
+/** Collects repeated `--config k=v` options into a record (both sides trimmed). */
+export function configPair(raw: string, previous: Record<string, string> = {}): Record<string, string> {
+  const [key, value] = splitPair('--config', raw, 'retention.ms=86400000');
+  return { ...previous, [key.trim()]: value.trim() };
+}
+
+/** Collects repeated `--header k=v` options (the value kept as typed, spaces included). */
+export function headerPair(raw: string, previous: Record<string, string> = {}): Record<string, string> {
+  const [key, value] = splitPair('--header', raw, 'source=cli');
+  return { ...previous, [key]: value };
 }
 
 /** Validates a `host:port` list ("a:9092,b:9092") and returns it trimmed. */

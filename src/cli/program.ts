@@ -2,7 +2,8 @@
  * The `tributary` command tree. One file per command group under ./commands registers itself;
  * main.ts parses argv against this program and maps failures to exit codes.
  *
- *   tributary broker | demo | topics … | produce TOPIC | consume TOPIC | groups … | transactions …
+ *   tributary broker | demo | topics … | produce TOPIC | consume TOPIC | groups … | describe MODULE |
+ *             dev MODULE | transactions …
  *
  * Commands load lazily: only the module of the command being run is imported (the broker never
  * loads the streams DSL; `tributary --help` loads no command at all, so it starts about as fast
@@ -51,6 +52,16 @@ const COMMANDS: readonly CommandEntry[] = [
     name: 'groups',
     summary: 'list, describe, reset and delete consumer groups',
     load: async () => (await import('./commands/groups.ts')).registerGroupsCommands,
+  },
+  {
+    name: 'describe',
+    summary: "print a topology module's topology (Kafka Streams' describe())",
+    load: async () => (await import('./commands/describe.ts')).registerDescribeCommand,
+  },
+  {
+    name: 'dev',
+    summary: 'run a topology module on a local broker, restarting it when its files change',
+    load: async () => (await import('./commands/dev.ts')).registerDevCommand,
   },
   {
     name: 'transactions',

@@ -68,6 +68,47 @@ describe('tributary produce / consume', () => {
     expect(latest.stdout).toBe('');
   });
 
+  it('sends --header and --timestamp on every record and prints them in kafka-console-consumer order', async () => {
+    await createTopics(cluster, [{ name: 'stamped', numPartitions: 1, replicationFactor: 1 }]);
+    const produced = await tributary(['produce', 'stamped', '--key-separator', '=', '--header', 'source=cli test', '--header', 'v=2', '--timestamp', '1700000000000', ...bs], { input: 'k1=a\nk2=b\n' });
+    expect(produced.code).toBe(0);
+    const consumed = await tributary(['consume', 'stamped', '--from-beginning', '--max-messages', '2', '--print-timestamp', '--print-headers', '--print-key', ...bs]);
+    expect(consumed.stdout.trimEnd().split('\n')).toEqual([
+      'Timestamp:1700000000000\tsource:cli test,v:2\tk1\ta',
+      'Timestamp:1700000000000\tsource:cli test,v:2\tk2\tb',
+    ]);
+    await tributary(['produce', 'stamped', ...bs], { input: 'plain\n' });
+    const plain = await tributary(['consume', 'stamped', '--from-beginning', '--max-messages', '3', '--print-headers', ...bs]);
+    expect(plain.stdout.trimEnd().split('\n')[2]).toBe('NO_HEADERS\tplain');
+    const bad = await tributary(['produce', 'stamped', '--header', 'novalue', ...bs], { input: 'x\n' });
+    expect(looksLikeUserError(bad)).toBe(true);
+    expect(bad.stderr).toContain('--header expects key=value');
+  });
+
+  it('--group reads from the group\'s committed offsets and commits what it printed', async () => {
+    await createTopics(cluster, [{ name: 'grouped', numPartitions: 3, replicationFactor: 1 }]);
+    const first = Array.from({ length: 30 }, (_, i) => `k${i}:first-${i}`);
+    await tributary(['produce', 'grouped', '--key-separator', ':', ...bs], { input: first.join('\n') + '\n' });
+
+    const a = await tributary(['consume', 'grouped', '--group', 'cli-g', '--from-beginning', '--max-messages', '30', ...bs]);
+    expect(a.code).toBe(0);
+    expect(a.stdout.trimEnd().split('\n').sort()).toEqual(first.map((l) => l.split(':')[1]).sort());
+
+    // Everything printed was committed: a second run of the group prints only what came later.
+    const later = ['k1:second-1', 'k2:second-2', 'k3:second-3'];
+    await tributary(['produce', 'grouped', '--key-separator', ':', ...bs], { input: later.join('\n') + '\n' });
+    const b = await tributary(['consume', 'grouped', '--group', 'cli-g', '--from-beginning', '--max-messages', '3', ...bs]);
+    expect(b.stdout.trimEnd().split('\n').sort()).toEqual(['second-1', 'second-2', 'second-3']);
+
+    const described = await tributary(['groups', 'describe', 'cli-g', ...bs]);
+    expect(described.code).toBe(0);
+    for (const p of [0, 1, 2]) expect(described.stdout).toMatch(new RegExp(`grouped\\s+${p}\\s+\\d+\\s+\\d+\\s+0\\b`));
+
+    const both = await tributary(['consume', 'grouped', '--group', 'cli-g', '--partition', '0', ...bs]);
+    expect(looksLikeUserError(both)).toBe(true);
+    expect(both.stderr).toContain('--group and --partition');
+  });
+
   it('rejects a line without the key separator, naming the line', async () => {
     const r = await tributary(['produce', 'lines', '--key-separator', '|', ...bs], { input: 'a|1\nno separator here\n' });
     expect(looksLikeUserError(r)).toBe(true);

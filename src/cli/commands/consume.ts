@@ -1,6 +1,6 @@
 /*
- * `tributary consume TOPIC`: prints records as they arrive, like kafka-console-consumer, without
- * a consumer group (it assigns partitions itself and commits nothing).
+ * `tributary consume TOPIC`: prints records as they arrive, like kafka-console-consumer. Without
+ * --group it assigns partitions itself and commits nothing.
  *
  *   --from-beginning   start at each partition's earliest offset (default: its end, new records only)
  *   --partition N      only partition N (default: every partition)
@@ -11,6 +11,13 @@
  * Without --max-messages or --timeout-ms it runs until Ctrl-C. The count of records goes to
  * stderr at exit. If stdout closes (`| head`), it stops quietly.
  *
+ *   --group ID         read as a member of consumer group ID, committing what was printed
+ *                      (consume-source.ts); without it no group is used and nothing is committed
+ *   --print-timestamp  prefix each line with Timestamp:MS<tab>
+ *   --print-headers    prefix each line with the headers, k1:v1,k2:v2<tab> (NO_HEADERS when none)
+ *
+ * The prefixes come in kafka-console-consumer's order: timestamp, headers, key, value.
+ *
  * Progress (src/cli/progress.ts): when stdout is redirected (`> out.txt`, `| gzip`) and stderr is
  * a terminal, a run longer than a second shows records and bytes (keys + values) so far and the
  * rate on one stderr line redrawn in place; with --max-messages it adds percent and ETA. When
@@ -19,6 +26,7 @@
  */
 import type { Command } from 'commander';
 import type { Admin, ConsumedRecord } from '../../client/types.ts';
+import { assignedSource, groupSource, type ConsumeSource } from './consume-source.ts';
 import { CliError } from '../cli-errors.ts';
 import { cliClients, withAdmin, withBootstrapOption, type ClientFlags } from '../client-session.ts';
 import { intArg } from '../option-parsers.ts';
@@ -29,14 +37,29 @@ interface ConsumeFlags extends ClientFlags {
   partition?: number;
   maxMessages?: number;
   printKey?: boolean;
+  printTimestamp?: boolean;
+  printHeaders?: boolean;
+  group?: string;
   timeoutMs?: number;
   progress: boolean;
 }
 
-export function formatRecord(r: ConsumedRecord, printKey: boolean): string {
-  const value = r.value === null ? 'null' : r.value.toString('utf8');
-  if (!printKey) return value;
-  return `${r.key === null ? 'null' : r.key.toString('utf8')}\t${value}`;
+export interface FormatOptions {
+  readonly printKey?: boolean | undefined;
+  readonly printTimestamp?: boolean | undefined;
+  readonly printHeaders?: boolean | undefined;
+}
+
+/** One output line (without the newline), in kafka-console-consumer's field order. */
+export function formatRecord(r: ConsumedRecord, opts: FormatOptions): string {
+  let line = '';
+  if (opts.printTimestamp === true) line += `Timestamp:${r.timestamp}\t`;
+  if (opts.printHeaders === true) {
+    const names = Object.keys(r.headers);
+    line += names.length === 0 ? 'NO_HEADERS\t' : `${names.map((k) => `${k}:${r.headers[k]!.toString('utf8')}`).join(',')}\t`;
+  }
+  if (opts.printKey === true) line += `${r.key === null ? 'null' : r.key.toString('utf8')}\t`;
+  return line + (r.value === null ? 'null' : r.value.toString('utf8'));
 }
 
 /** The partitions `consume` reads: every partition of the topic, or the one asked for. */
@@ -58,9 +81,14 @@ export function registerConsumeCommand(program: Command): void {
       .option('--partition <n>', 'read only this partition', intArg('--partition', 0, 2_147_483_647))
       .option('--max-messages <n>', 'exit after this many records', intArg('--max-messages', 1))
       .option('--print-key', 'print KEY<tab>VALUE')
+      .option('--print-timestamp', 'prefix each record with Timestamp:MS<tab>')
+      .option('--print-headers', 'prefix each record with its headers as k1:v1,k2:v2<tab>')
+      .option('--group <id>', 'consume as a member of this consumer group, committing what was printed')
       .option('--timeout-ms <n>', 'exit when no record arrived for this long', intArg('--timeout-ms', 1))
       .option('--no-progress', 'do not show the progress line on a terminal'),
   ).action(async (topic: string, flags: ConsumeFlags) => {
+    if (flags.group !== undefined && flags.partition !== undefined) throw new CliError('--group and --partition cannot be used together (the group decides which partitions this member reads)');
+    if (flags.group === '') throw new CliError('--group must not be empty');
     let stopped = false;
     const stop = (): void => {
       stopped = true;
@@ -77,13 +105,16 @@ export function registerConsumeCommand(program: Command): void {
       enabled: flags.progress && process.stdout.isTTY !== true,
       ...(flags.maxMessages !== undefined ? { total: { unit: 'records' as const, value: flags.maxMessages } } : {}),
     });
-    const consumer = (await cliClients(flags)).assignedConsumer({ offsetReset: flags.fromBeginning ? 'earliest' : 'latest', maxWaitMs: waitMs });
+    const clients = await cliClients(flags);
+    const sourceOptions = { topic, offsetReset: flags.fromBeginning ? ('earliest' as const) : ('latest' as const), maxWaitMs: waitMs };
+    const source: ConsumeSource =
+      flags.group === undefined
+        ? await assignedSource(clients, sourceOptions, partitions)
+        : await groupSource(clients, sourceOptions, flags.group, (m) => process.stderr.write(`warning: ${m}\n`));
     try {
-      await consumer.connect();
-      await consumer.assign(partitions.map((partition) => ({ topic, partition })));
       let lastRecordAt = Date.now();
       while (!stopped) {
-        const batches = await consumer.poll(flags.maxMessages === undefined ? 10_000 : flags.maxMessages - count, waitMs);
+        const batches = await source.poll(flags.maxMessages === undefined ? 10_000 : flags.maxMessages - count, waitMs);
         if (batches.length > 0) {
           lastRecordAt = Date.now();
           let text = '';
@@ -91,13 +122,14 @@ export function registerConsumeCommand(program: Command): void {
           let bytes = 0;
           for (const b of batches) {
             for (const r of b.records) {
-              text += `${formatRecord(r, flags.printKey ?? false)}\n`;
+              text += `${formatRecord(r, flags)}\n`;
               bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
             }
             records += b.records.length;
           }
           count += records;
           process.stdout.write(text);
+          await source.delivered(batches);
           progress.add(records, bytes);
           if (flags.maxMessages !== undefined && count >= flags.maxMessages) break;
         } else {
@@ -109,7 +141,7 @@ export function registerConsumeCommand(program: Command): void {
       progress.finish();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      await consumer.disconnect();
+      await source.close();
     }
     process.stderr.write(`Processed a total of ${count} message${count === 1 ? '' : 's'}.\n`);
   });

@@ -6,6 +6,9 @@
  *   --partition N         every record to partition N (default: murmur2(key) like the Java
  *                         client, or sticky for null keys: ~16 KiB to a partition, then the next)
  *   --acks 0|1|-1|all     default -1
+ *   --header K=V          a header on every record (repeat for more; the value is sent as UTF-8)
+ *   --timestamp MS        every record's timestamp (CreateTime), in ms since the epoch
+ *                         (default: the time its chunk is sent)
  *
  * Piped lines are sent in chunks (at most 1000 lines or 512 KiB) and each chunk is acknowledged
  * before more input is read, so memory stays bounded for any input size and an error stops the
@@ -23,13 +26,15 @@ import { createInterface } from 'node:readline';
 import type { ProducerRecord } from '../../client/types.ts';
 import { CliError } from '../cli-errors.ts';
 import { cliClients, withBootstrapOption, type ClientFlags } from '../client-session.ts';
-import { acksArg, intArg, unescapeSeparator } from '../option-parsers.ts';
+import { acksArg, headerPair, intArg, unescapeSeparator } from '../option-parsers.ts';
 import { Progress } from '../progress.ts';
 
 interface ProduceFlags extends ClientFlags {
   keySeparator?: string;
   partition?: number;
   acks: -1 | 0 | 1;
+  header?: Record<string, string>;
+  timestamp?: number;
   progress: boolean;
 }
 
@@ -76,6 +81,8 @@ export function registerProduceCommand(program: Command): void {
       .option('--key-separator <sep>', 'split each line into KEY<sep>VALUE (\\t for a tab)', unescapeSeparator)
       .option('--partition <n>', 'write every record to this partition', intArg('--partition', 0, 2_147_483_647))
       .option('--acks <n>', 'acknowledgements: 0, 1, -1 or all', acksArg, -1 as const)
+      .option('--header <key=value>', 'add this header to every record (repeatable)', headerPair)
+      .option('--timestamp <ms>', 'timestamp of every record, ms since the epoch (default: now)', intArg('--timestamp', 0))
       .option('--no-progress', 'do not show the progress line on a terminal'),
   ).action(async (topic: string, flags: ProduceFlags) => {
     if (flags.keySeparator === '') throw new CliError('--key-separator must not be empty');
@@ -95,9 +102,10 @@ export function registerProduceCommand(program: Command): void {
     });
     const total = await (async (): Promise<number> => {
       await producer.connect();
+      const headers = Object.fromEntries(Object.entries(flags.header ?? {}).map(([k, v]) => [k, Buffer.from(v)]));
       const send = async (lines: LineRecord[]): Promise<void> => {
-        const now = Date.now();
-        await producer.send(lines.map((l): ProducerRecord => ({ topic, partition: l.partition, key: l.key === null ? null : Buffer.from(l.key), value: Buffer.from(l.value), timestamp: now, headers: {} })));
+        const timestamp = flags.timestamp ?? Date.now();
+        await producer.send(lines.map((l): ProducerRecord => ({ topic, partition: l.partition, key: l.key === null ? null : Buffer.from(l.key), value: Buffer.from(l.value), timestamp, headers })));
       };
       const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
       let chunk: LineRecord[] = [];

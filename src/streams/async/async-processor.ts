@@ -20,7 +20,7 @@ import type { Processor, ProcessorSupplier } from '../processor/processor.ts';
 import type { ProcessorContext } from '../processor/processor-context.ts';
 import type { StreamRecord } from '../processor/record.ts';
 import { StreamsProcessingError } from '../errors/processing-error.ts';
-import { ProcessingHandlers, type ProcessingFailure } from '../errors/processing-exception-handler.ts';
+import { applyProcessingHandler, ProcessingHandlers, type ProcessingFailure } from '../errors/processing-exception-handler.ts';
 import { asInternal } from '../task/internal-context.ts';
 import { AsyncAbandonedError, callWithRetries } from './async-call.ts';
 import { worstCaseMs, type ResolvedAsyncOptions } from './async-options.ts';
@@ -139,10 +139,7 @@ class AsyncProcessor<K, V, KR, VR> implements Processor<K, V, KR, VR>, AsyncNode
     const m = slot.origin.metadata;
     const failure: ProcessingFailure = { taskId: work.hooks.taskId, nodeName: this.name, topic: m?.topic, partition: m?.partition, offset: m?.offset, source: slot.origin.source };
     const handler = this.#options.onError ?? work.hooks.processingHandler ?? ProcessingHandlers.logAndFail(asInternal(ctx).logger);
-    const response = handler.handle(failure, slot.error);
-    if (response.action === 'fail') throw new StreamsProcessingError(failure, slot.error);
-    for (const dlq of response.deadLetterRecords ?? []) work.hooks.sendDeadLetter(dlq);
-    work.hooks.recordDropped(this.name, `async call failed and the ${handler.name} handler skipped the record: ${slot.error.message}`);
+    if (!applyProcessingHandler(handler, failure, slot.error, work.hooks, 'async call failed')) throw new StreamsProcessingError(failure, slot.error);
   }
 
   abandon(): void {

@@ -1,6 +1,7 @@
 /*
- * What happens when an async operator's call fails for good (after its retries and timeouts) —
- * Kafka Streams' ProcessingExceptionHandler (KIP-1033) with KIP-1034 dead-letter records:
+ * What happens when a processor throws while processing a record, or an async operator's call
+ * fails for good (after its retries and timeouts) — Kafka Streams' ProcessingExceptionHandler
+ * (KIP-1033) with KIP-1034 dead-letter records:
  *
  *   logAndFail()            (default) log an error; the task throws StreamsProcessingError at the
  *                           record's turn, which stops the thread exactly as a throwing
@@ -10,8 +11,11 @@
  *                           __streams.errors.* headers of deserialization-handler.ts) to `topic`,
  *                           then go on; a record with no source (from a punctuation) is only logged
  *
- * The handler runs in the task's processing context when the failed record's turn comes (in
- * input order for an ordered operator), never from a promise callback.
+ * The handler runs in the task's processing context: for a synchronous processor at once (the
+ * innermost processor that threw; its parents' forward() then goes on with their other
+ * children, as Kafka's ProcessorNode), for an async operator when the failed record's turn comes
+ * (in input order for an ordered operator), never from a promise callback. Sinks are not covered
+ * (a serializer failure in a sink is a production error in Kafka, a different handler).
  */
 import type { StreamsLogger } from '../task/internal-context.ts';
 import { consoleLogger } from '../task/internal-context.ts';
@@ -90,3 +94,21 @@ function deadLetterQueue(topic: string, logger: StreamsLogger = consoleLogger): 
 }
 
 export const ProcessingHandlers = { logAndContinue, logAndFail, deadLetterQueue } as const;
+
+/** What the task offers the handler's outcome: a producer for dead letters, the dropped-record count. */
+export interface ProcessingFailureHooks {
+  sendDeadLetter(record: DeadLetterRecord): void;
+  recordDropped(nodeName: string, reason: string): void;
+}
+
+/**
+ * Asks `handler` about one failure and carries out its answer: false for 'fail' (the caller
+ * throws), true after sending its dead letters and counting the record as dropped.
+ */
+export function applyProcessingHandler(handler: ProcessingExceptionHandler, failure: ProcessingFailure, error: Error, hooks: ProcessingFailureHooks, what: string): boolean {
+  const response = handler.handle(failure, error);
+  if (response.action === 'fail') return false;
+  for (const dlq of response.deadLetterRecords ?? []) hooks.sendDeadLetter(dlq);
+  hooks.recordDropped(failure.nodeName, `${what} and the ${handler.name} handler skipped the record: ${error.message}`);
+  return true;
+}

@@ -22,7 +22,7 @@
  *   defaultKeySerde / defaultValueSerde   optional Serde objects
  *   deserializationHandler   logAndFail [default.deserialization.exception.handler]
  *   processingExceptionHandler  logAndFail [processing.exception.handler, KIP-1033]; applies to
- *                            async operators' failed calls (a throwing sync operator still fails)
+ *                            a processor's process() that throws and async operators' failed calls
  *   numStandbyReplicas       0 [num.standby.replicas]
  *   acceptableRecoveryLag    10000 [acceptable.recovery.lag]
  *   rebalanceProtocol        'cooperative' (default, KIP-429) or 'eager'. Kafka Streams has no

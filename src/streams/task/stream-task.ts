@@ -56,7 +56,7 @@ import { toLogger, type Logger } from '../../logging/logger.ts';
 import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import { AsyncWork } from '../async/async-work.ts';
-import type { ProcessingExceptionHandler, SourceRecordBytes } from '../errors/processing-exception-handler.ts';
+import { applyProcessingHandler, type ProcessingExceptionHandler, type SourceRecordBytes } from '../errors/processing-exception-handler.ts';
 
 export interface TaskConfig {
   readonly applicationId: string;
@@ -413,7 +413,7 @@ export class StreamTask {
     this.#currentNode = node.name;
     try {
       if (node.kind === 'processor') {
-        this.#run(node.name, () => node.processor.process(record));
+        this.#run(node.name, () => node.processor.process(record), true);
       } else if (node.kind === 'sink') {
         this.#run(node.name, () => this.#sink(node, record));
       } else {
@@ -438,14 +438,22 @@ export class StreamTask {
     if (this.#metrics !== undefined) this.#metrics.e2e(node.name).record(this.#e2eNow - record.timestamp);
   }
 
-  /** Runs user code, wrapping what it throws with the task, node and record origin (once). */
-  #run(nodeName: string, fn: () => void): void {
+  /**
+   * Runs user code, wrapping what it throws with the task, node and record origin (once). With
+   * `handled` (a processor's process()) and a processing exception handler configured, the
+   * handler decides first (KIP-1033): skip the record — the caller goes on with its other
+   * children — or fail. Errors already wrapped by a node further down are never handled twice.
+   */
+  #run(nodeName: string, fn: () => void, handled = false): void {
     try {
       fn();
     } catch (e) {
       if (e instanceof StreamsProcessingError || e instanceof DeserializationFailedError) throw e;
       const m = this.#currentMetadata;
-      throw new StreamsProcessingError({ taskId: this.idString, nodeName, topic: m?.topic, partition: m?.partition, offset: m?.offset }, e);
+      const context = { taskId: this.idString, nodeName, topic: m?.topic, partition: m?.partition, offset: m?.offset };
+      const handler = this.#config.processingExceptionHandler;
+      if (handled && handler !== undefined && applyProcessingHandler(handler, { ...context, source: this.#currentSource }, e instanceof Error ? e : new Error(String(e)), this.#async.hooks, 'processing failed')) return;
+      throw new StreamsProcessingError(context, e);
     }
   }
 

@@ -6,11 +6,8 @@
  * runs its TypeScript sources directly. Native modules (classic-level under `level`) are
  * context-aware and load in workers.
  */
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { TYPESCRIPT_FILE, tsxEsmApiHref } from '../../../util/typescript-loader.ts';
 import type { WorkerInit } from './thread-messages.ts';
 
 /** The bootstrap (CommonJS, eval'ed): register tsx when asked, then import the entry. */
@@ -25,7 +22,6 @@ const { workerData } = require('node:worker_threads');
 })().catch((e) => { setImmediate(() => { throw e; }); });
 `;
 
-const TS_FILE = /\.[mc]?tsx?($|\?)/;
 
 export function workerEntryHref(): string {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -34,28 +30,7 @@ export function workerEntryHref(): string {
 
 export function spawnWorkerThread(init: WorkerInit): Worker {
   const entry = workerEntryHref();
-  const tsxApi = TS_FILE.test(entry) || TS_FILE.test(init.moduleHref) ? tsxEsmApi() : null;
+  const tsxApi = TYPESCRIPT_FILE.test(entry) || TYPESCRIPT_FILE.test(init.moduleHref) ? tsxEsmApiHref('Stream threads on workers (the topology module or Tributary\'s sources are .ts)') : null;
   return new Worker(BOOTSTRAP, { eval: true, workerData: { ...init, entry, tsxApi }, name: init.threadName });
 }
 
-let cachedTsx: string | undefined;
-
-/** The file URL of tsx's ESM API (`tsx/esm/api`, its "import" condition). */
-function tsxEsmApi(): string {
-  if (cachedTsx !== undefined) return cachedTsx;
-  try {
-    const require = createRequire(import.meta.url);
-    const pkgFile = require.resolve('tsx/package.json');
-    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports?: Record<string, unknown> };
-    const target = (pkg.exports?.['./esm/api'] as { import?: { default?: string } | string } | undefined)?.import;
-    const file = typeof target === 'string' ? target : target?.default;
-    if (file === undefined) throw new Error('tsx/package.json has no "./esm/api" import export');
-    cachedTsx = pathToFileURL(join(dirname(pkgFile), file)).href;
-    return cachedTsx;
-  } catch (e) {
-    throw new Error(
-      `Stream threads on workers need tsx to load TypeScript (the topology module or Tributary's sources are .ts): install it (npm i -D tsx) or run compiled JavaScript (${e instanceof Error ? e.message : String(e)})`,
-      { cause: e },
-    );
-  }
-}
