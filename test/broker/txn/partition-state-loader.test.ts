@@ -9,7 +9,9 @@
  *   - the start-up reads of old segments are counted (a spy on LogSegment.scanHeaders, the one way
  *     the loader reads batch headers): none after a clean stop, only the active segment after an
  *     unclean one, every segment only when the caches are gone;
- *   - the same through a real kill -9 of a broker child process.
+ *   - the same through a real kill -9 of a broker child process;
+ *   - on a bare PartitionLog: a snapshot beyond the log end (truncation) or failing its CRC is
+ *     deleted and the older one, or a scan from the log start, is used.
  */
 import { describe, it, expect, afterEach, vi } from 'vitest';
 import fs from 'node:fs';
@@ -18,7 +20,10 @@ import path from 'node:path';
 import { Broker, silentLogger } from '../../../src/broker/broker.ts';
 import { LogSegment } from '../../../src/broker/log/log-segment.ts';
 import { CLEAN_SHUTDOWN_FILE } from '../../../src/broker/log/log-checkpoint.ts';
-import { listSnapshotOffsets, snapshotPath } from '../../../src/broker/log/producer-snapshot.ts';
+import { listSnapshotOffsets, snapshotPath, writeSnapshot } from '../../../src/broker/log/producer-snapshot.ts';
+import { PartitionLog } from '../../../src/broker/log/partition-log.ts';
+import { loadPartitionState } from '../../../src/broker/txn/partition-state-loader.ts';
+import { buildBatch } from '../log/batch-fixture.ts';
 import { expectSameState, writeWorkload, WORKLOAD_TOPIC } from './partition-state-workload.ts';
 import { kill, killChildren, spawnBroker } from './txn-broker-child.ts';
 
@@ -120,4 +125,52 @@ describe('producer state and transaction indexes across restarts', () => {
     await expectSameState(third.port, before);
     await kill(third);
   }, 120_000);
+});
+
+describe('loadPartitionState on a bare log', () => {
+  async function logWithBatches(dir: string): Promise<{ leo: number; activeBase: number }> {
+    const log = PartitionLog.open({ dir, config: { segmentBytes: 300 }, fsync: 'never' });
+    for (let i = 0; i < 6; i++) log.append(buildBatch([{ value: Buffer.from(`v${i}`), timestamp: Date.now() }, { value: Buffer.from('w'), timestamp: Date.now() }], { producerId: 5n, producerEpoch: 0, baseSequence: 2 * i }));
+    const out = { leo: log.logEndOffset, activeBase: log.segmentBaseOffsets().at(-1)! };
+    await log.close();
+    return out;
+  }
+  const other = (pid: bigint) => ({ producerId: pid, epoch: 0, coordinatorEpoch: -1, currentTxnFirstOffset: -1, batches: [] });
+
+  it('deletes a snapshot beyond the log end and uses the older one, scanning only after it', async () => {
+    const dir = newDir();
+    const { leo, activeBase } = await logWithBatches(dir);
+    expect(activeBase).toBeGreaterThan(0);
+    // A snapshot at the active base that (unlike the log) knows producer 77: proof it was used.
+    writeSnapshot(dir, activeBase, [other(77n)], activeBase);
+    writeSnapshot(dir, leo + 10, [other(99n)], activeBase);
+    const log = PartitionLog.open({ dir, config: { segmentBytes: 300 }, fsync: 'never' });
+    const loaded = loadPartitionState(log);
+    expect(loaded.droppedSnapshots).toEqual([{ offset: leo + 10, reason: `beyond the log end ${leo}` }]);
+    expect(fs.existsSync(snapshotPath(dir, leo + 10))).toBe(false);
+    expect(loaded.snapshotOffset).toBe(activeBase);
+    expect(loaded.scannedFrom).toBe(activeBase);
+    expect([...loaded.producers.producers.keys()].sort()).toEqual([5n, 77n]);
+    // Producer 5's state comes from the scanned tail only: its batches in the active segment.
+    const all = [0, 2, 4, 6, 8, 10];
+    expect(loaded.producers.producers.get(5n)!.batches.map((b) => b.baseOffset)).toEqual(all.filter((o) => o >= activeBase));
+    await log.close();
+  });
+
+  it('a snapshot with a bad CRC is deleted and the log is scanned from its start', async () => {
+    const dir = newDir();
+    const { activeBase } = await logWithBatches(dir);
+    writeSnapshot(dir, activeBase, [other(77n)], activeBase);
+    const file = snapshotPath(dir, activeBase);
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 1]! ^= 1;
+    fs.writeFileSync(file, bytes);
+    const log = PartitionLog.open({ dir, config: { segmentBytes: 300 }, fsync: 'never' });
+    const loaded = loadPartitionState(log);
+    expect(loaded.droppedSnapshots).toMatchObject([{ offset: activeBase, reason: expect.stringMatching(/CRC/) }]);
+    expect(loaded.snapshotOffset).toBeNull();
+    expect([...loaded.producers.producers.keys()]).toEqual([5n]);
+    expect(loaded.producers.producers.get(5n)!.batches).toHaveLength(5);
+    await log.close();
+  });
 });
