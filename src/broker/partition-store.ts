@@ -33,6 +33,8 @@ interface Logger {
 export class PartitionStore {
   readonly manager: LogManager;
   private readonly byTopic = new Map<string, PartitionLog[]>();
+  /** Told of every segment roll of every open partition (producer-state snapshots, txn/txn-service.ts). */
+  rollListener: ((topic: string, partition: number, log: PartitionLog) => void) | null = null;
 
   constructor(
     private readonly options: BrokerOptions,
@@ -80,6 +82,7 @@ export class PartitionStore {
     const list: PartitionLog[] = [];
     for (let p = 0; p < info.partitions; p++) {
       const log = this.manager.getOrCreate(info.name, p, config);
+      log.rollListener = () => this.rollListener?.(info.name, p, log);
       const r = log.recovery;
       // Repairs are logged whether the stop was clean or not: after a clean stop they mean the
       // files were damaged while the broker was down, which the operator should hear about.

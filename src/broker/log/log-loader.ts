@@ -15,6 +15,10 @@
  *   6 clamp the log start offset into [first segment base, log end offset]
  *   7 rewrite the checkpoint
  *
+ * Each segment's `.txnindex` is checked, and rebuilt for missing, corrupt or re-verified segments,
+ * later by txn/partition-state-loader.ts: rebuilding it needs the producer state at the segment's
+ * start (report.recoveredFrom tells it where the re-verified tail begins).
+ *
  * Re-verified segments are marked unsynced so the next fsync pass makes them durable and the
  * recovery point can move past them again.
  */
@@ -28,6 +32,8 @@ export interface RecoveryReport {
   clean: boolean;
   /** Segments re-verified batch by batch. */
   recoveredSegments: number;
+  /** Base offset of the first re-verified segment (they are a suffix of the log), or null. */
+  recoveredFrom: number | null;
   /** Bytes cut from a torn or corrupt tail. */
   truncatedBytes: number;
   /** Segments deleted because they followed a truncated one. */
@@ -52,7 +58,7 @@ export function loadPartition(dir: string, indexIntervalBytes: number, now: numb
   removeCleanShutdownMarker(dir);
   completeInterruptedSwap(dir);
   const bases = listSegmentBases(dir);
-  const report: RecoveryReport = { clean, recoveredSegments: 0, truncatedBytes: 0, deletedSegments: 0, problem: null, rebuiltIndexes: 0 };
+  const report: RecoveryReport = { clean, recoveredSegments: 0, recoveredFrom: null, truncatedBytes: 0, deletedSegments: 0, problem: null, rebuiltIndexes: 0 };
   const segments: LogSegment[] = [];
   for (let i = 0; i < bases.length; i++) {
     const base = bases[i]!;
@@ -61,6 +67,7 @@ export function loadPartition(dir: string, indexIntervalBytes: number, now: numb
     if (rebuiltIndexes) report.rebuiltIndexes++;
     if (recover) {
       report.recoveredSegments++;
+      report.recoveredFrom ??= base;
       segment.unsyncedBytes = segment.size;
     }
     segments.push(segment);

@@ -1,5 +1,7 @@
 /*
- * One segment of a partition: `<20-digit baseOffset>.log` plus its `.index` and `.timeindex`.
+ * One segment of a partition: `<20-digit baseOffset>.log` plus its `.index`, `.timeindex` and
+ * `.txnindex` (aborted transactions, transaction-index.ts: a derived cache, rebuilt at load when
+ * missing or corrupt).
  *
  * The `.log` file is a plain concatenation of record batches v2 exactly as produced, with only
  * baseOffset (and partitionLeaderEpoch) rewritten by the log; there is no file header. Every batch
@@ -24,6 +26,7 @@ import { BlockReader, readFully, scanFile } from './batch-scan.ts';
 import { OffsetIndex } from './offset-index.ts';
 import { fsyncPath } from './fs-sync.ts';
 import { TimeIndex } from './time-index.ts';
+import { TransactionIndex, TXN_INDEX_SUFFIX } from './transaction-index.ts';
 
 export const LOG_SUFFIX = '.log';
 /** Read size when scanning from an index entry to a target batch. */
@@ -35,18 +38,23 @@ export function segmentFileName(baseOffset: number, suffix: string): string {
   return String(baseOffset).padStart(20, '0') + suffix;
 }
 
-/** Base offsets of the `.log` files in `dir`, ascending. */
-export function listSegmentBases(dir: string): number[] {
+/** The offsets named by the `<20 digits><suffix>` files in `dir`, ascending. */
+export function listOffsetFiles(dir: string, suffix: string): number[] {
   return fs
     .readdirSync(dir)
-    .filter((f) => /^\d{20}\.log$/.test(f))
+    .filter((f) => f.length === 20 + suffix.length && f.endsWith(suffix) && /^\d{20}$/.test(f.slice(0, 20)))
     .map((f) => Number(f.slice(0, 20)))
     .sort((a, b) => a - b);
 }
 
-/** Removes the three files of the segment at `baseOffset` in `dir` (missing files are fine). */
+/** Base offsets of the `.log` files in `dir`, ascending. */
+export function listSegmentBases(dir: string): number[] {
+  return listOffsetFiles(dir, LOG_SUFFIX);
+}
+
+/** Removes the four files of the segment at `baseOffset` in `dir` (missing files are fine). */
 export function removeSegmentFiles(dir: string, baseOffset: number): void {
-  for (const suffix of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
+  for (const suffix of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX]) {
     fs.rmSync(path.join(dir, segmentFileName(baseOffset, suffix)), { force: true });
   }
 }
@@ -99,6 +107,8 @@ export class LogSegment {
   private readonly nextRead = { offset: -1, position: -1 };
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  /** Aborted transactions whose ABORT marker lies in this segment. */
+  readonly txnIndex: TransactionIndex;
 
   private constructor(
     readonly dir: string,
@@ -112,6 +122,7 @@ export class LogSegment {
     this.logPath = path.join(dir, segmentFileName(baseOffset, LOG_SUFFIX));
     this.nextOffset = baseOffset;
     this.createdAt = now;
+    this.txnIndex = new TransactionIndex(path.join(dir, segmentFileName(baseOffset, TXN_INDEX_SUFFIX)));
   }
 
   /** Creates a new empty segment (truncating leftovers with the same base offset). */
@@ -119,7 +130,9 @@ export class LogSegment {
     const fd = fs.openSync(path.join(dir, segmentFileName(baseOffset, LOG_SUFFIX)), 'w+');
     const oi = OffsetIndex.create(path.join(dir, segmentFileName(baseOffset, INDEX_SUFFIX)));
     const ti = TimeIndex.create(path.join(dir, segmentFileName(baseOffset, TIME_INDEX_SUFFIX)));
-    return new LogSegment(dir, baseOffset, fd, oi, ti, indexIntervalBytes, now);
+    const seg = new LogSegment(dir, baseOffset, fd, oi, ti, indexIntervalBytes, now);
+    seg.txnIndex.reset();
+    return seg;
   }
 
   /** Opens an existing segment; see the header comment for `recover`. */
@@ -363,9 +376,10 @@ export class LogSegment {
     this.nextRead.position = position;
   }
 
-  /** fsync of both index files (used when a rolled segment becomes part of the recovered prefix). */
+  /** fsync of the index files (used when a rolled segment becomes part of the recovered prefix). */
   syncIndexes(): void {
     this.flushIndexes();
+    this.txnIndex.sync();
     if (!this.indexesUnsynced) return;
     this.indexesUnsynced = false;
     fsyncPath(this.offsetIndex.path);
@@ -385,7 +399,7 @@ export class LogSegment {
    * The unlinks run on the thread pool: freeing a large file's blocks must not stall requests.
    */
   async deleteFiles(): Promise<void> {
-    await Promise.all([this.logPath, this.offsetIndex.path, this.timeIndex.path].map((p) => fs.promises.rm(p, { force: true })));
+    await Promise.all([this.logPath, this.offsetIndex.path, this.timeIndex.path, this.txnIndex.path].map((p) => fs.promises.rm(p, { force: true })));
     await this.close();
   }
 

@@ -30,6 +30,7 @@ import { findOffsetByTimestamp } from './record-timestamps.ts';
 import { readBatches } from './segment-reader.ts';
 import type { AppendInfo, AppendOptions, OffsetAndTimestamp, PartitionLogOptions, ReadOptions, ReadResult } from './log-types.ts';
 import { planRetention, summarizeSegments, type DeletionReason } from './log-retention.ts';
+import { collectAbortedTxns, type AbortedTxnEntry } from './transaction-index.ts';
 
 export type { AppendInfo, AppendOptions, OffsetAndTimestamp, PartitionLogOptions, ReadOptions, ReadResult, RecoveryReport };
 
@@ -54,7 +55,9 @@ export class PartitionLog {
   /** A segment file was created since the directory was last fsynced. */
   private dirUnsynced = false;
   private closed = false;
-  recovery: RecoveryReport = { clean: true, recoveredSegments: 0, truncatedBytes: 0, deletedSegments: 0, problem: null, rebuiltIndexes: 0 };
+  recovery: RecoveryReport = { clean: true, recoveredSegments: 0, recoveredFrom: null, truncatedBytes: 0, deletedSegments: 0, problem: null, rebuiltIndexes: 0 };
+  /** Told the new segment's base offset (= LEO) after each roll: producer-state snapshots. */
+  rollListener: ((newBaseOffset: number) => void) | null = null;
 
   private constructor(
     readonly dir: string,
@@ -187,6 +190,7 @@ export class PartitionLog {
     this.segments.push(LogSegment.create(this.dir, this.logEndOffset, this.config.indexIntervalBytes, this.now()));
     this.dirUnsynced = true;
     if (this.fsyncPolicy !== 'never') this.flusher.request(this);
+    this.rollListener?.(this.logEndOffset);
   }
 
   /**
@@ -335,6 +339,23 @@ export class PartitionLog {
     for (let i = this.segmentIndexFor(Math.max(fromOffset, this.startOffset)); i < this.segments.length; i++) {
       if (!this.segments[i]!.scanHeaders(fromOffset, (h) => visit(h))) return;
     }
+  }
+
+  /** Records an aborted transaction in the `.txnindex` of the segment holding its ABORT marker. */
+  appendAbortedTxn(entry: AbortedTxnEntry): void {
+    if (this.closed) throw logClosed(this.name, 'index an aborted transaction');
+    this.segments[this.segmentIndexFor(entry.lastOffset)]!.txnIndex.append(entry);
+  }
+
+  /** Aborted transactions a read_committed fetch of [fetchOffset, upperOffset) needs (transaction-index.ts). */
+  collectAbortedTxns(fetchOffset: number, upperOffset: number): AbortedTxnEntry[] {
+    if (this.closed) throw logClosed(this.name, 'read aborted transactions');
+    return collectAbortedTxns(this.segments.slice(this.segmentIndexFor(fetchOffset)), fetchOffset, upperOffset);
+  }
+
+  /** Every segment, oldest first, the active one last (producer-state load). */
+  allSegments(): readonly LogSegment[] {
+    return this.segments;
   }
 
   /**

@@ -23,9 +23,7 @@ export function abortedTransactions(
   fetchOffset: number,
   upperOffset: number,
 ): { producerId: bigint; firstOffset: bigint }[] {
-  const state = broker.service(TRANSACTIONS).coordinator.partitions.peek(topic, partition);
-  if (state === undefined) return [];
-  // Entries wholly below the log start (retention, DeleteRecords) can never be fetched again.
-  state.truncateBefore(log.logStartOffset);
-  return state.abortedOverlapping(fetchOffset, upperOffset).map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }));
+  // From the `.txnindex` files of the segments the fetch covers (log/transaction-index.ts); entries
+  // below the log start are never returned since fetchOffset ≥ log start.
+  return log.collectAbortedTxns(fetchOffset, upperOffset).map((a) => ({ producerId: a.producerId, firstOffset: BigInt(a.firstOffset) }));
 }

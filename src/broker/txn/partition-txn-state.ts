@@ -1,18 +1,19 @@
 /*
  * Transactions as one partition sees them: which producers have an open transaction here (and
- * the offset of its first batch), and the list of aborted transactions (Kafka's AbortedTxn:
- * producer id, first offset, last offset = the offset of the ABORT marker).
+ * the offset of its first batch). An ABORT marker that closes one yields Kafka's AbortedTxn
+ * (producer id, first offset, last offset = the offset of the ABORT marker), which the caller
+ * stores in the `.txnindex` of the marker's segment (log/transaction-index.ts): the aborted
+ * transactions live on disk, not here.
  *
  * Invariants:
  *   - a producer has at most one open transaction per partition; it opens with the producer's
  *     first transactional data batch after the previous marker and closes with the next marker;
  *   - last stable offset (LSO) = the smallest first offset of an open transaction, else the high
- *     watermark: read_committed consumers never read at or past it;
- *   - `aborted` is ordered by marker offset (markers are appended in offset order).
+ *     watermark: read_committed consumers never read at or past it.
  *
  * Fed live by the Produce hook (data batches) and by the transaction coordinator (markers), and
- * rebuilt at start by replaying the partition's batch headers in offset order (the caller resolves
- * each control batch's type, COMMIT or ABORT, from its record key).
+ * restored at start from the producer-state snapshot plus the log after it
+ * (partition-state-loader.ts).
  */
 
 export interface AbortedTxn {
@@ -24,8 +25,11 @@ export interface AbortedTxn {
 
 export class PartitionTxnState {
   /** producer id → first offset of its open transaction on this partition. */
-  private readonly open = new Map<bigint, number>();
-  private readonly abortedTxns: AbortedTxn[] = [];
+  private readonly open: Map<bigint, number>;
+
+  constructor(open: ReadonlyMap<bigint, number> = new Map()) {
+    this.open = new Map(open);
+  }
 
   /** A transactional data batch was appended at `baseOffset`. */
   onData(producerId: bigint, baseOffset: number): void {
@@ -34,14 +38,15 @@ export class PartitionTxnState {
 
   /**
    * A marker was appended at `offset`. Closes the producer's open transaction; an ABORT of a
-   * transaction that had data here joins the aborted list. A marker with no open transaction
-   * (a retried marker after a crash, or a partition the producer never wrote) changes nothing.
+   * transaction that had data here returns the aborted transaction, for the `.txnindex` of the
+   * marker's segment. A marker with no open transaction (a retried marker after a crash, or a
+   * partition the producer never wrote) changes nothing and returns null.
    */
-  onMarker(producerId: bigint, offset: number, commit: boolean): void {
+  onMarker(producerId: bigint, offset: number, commit: boolean): AbortedTxn | null {
     const first = this.open.get(producerId);
-    if (first === undefined) return;
+    if (first === undefined) return null;
     this.open.delete(producerId);
-    if (!commit) this.abortedTxns.push({ producerId, firstOffset: first, lastOffset: offset });
+    return commit ? null : { producerId, firstOffset: first, lastOffset: offset };
   }
 
   /** The LSO for a partition whose high watermark is `highWatermark`. */
@@ -56,41 +61,12 @@ export class PartitionTxnState {
     return this.open.get(producerId);
   }
 
+  /** Every open transaction: producer id → first offset (producer-state snapshots). */
+  openTransactions(): ReadonlyMap<bigint, number> {
+    return this.open;
+  }
+
   get openCount(): number {
     return this.open.size;
-  }
-
-  /**
-   * Aborted transactions a read_committed fetch of [fetchOffset, upperOffset) must know about:
-   * those whose marker is at or after fetchOffset and whose first offset is below upperOffset
-   * (Kafka's collectAbortedTxns), ordered by first offset as clients expect.
-   */
-  abortedOverlapping(fetchOffset: number, upperOffset: number): AbortedTxn[] {
-    const out: AbortedTxn[] = [];
-    // Binary search for the first marker ≥ fetchOffset: markers are in offset order.
-    let lo = 0;
-    let hi = this.abortedTxns.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.abortedTxns[mid]!.lastOffset < fetchOffset) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < this.abortedTxns.length; i++) {
-      const a = this.abortedTxns[i]!;
-      if (a.firstOffset < upperOffset) out.push(a);
-    }
-    return out.sort((a, b) => a.firstOffset - b.firstOffset);
-  }
-
-  /** Every aborted transaction (diagnostics, cleaner). */
-  allAborted(): readonly AbortedTxn[] {
-    return this.abortedTxns;
-  }
-
-  /** Drops aborted entries wholly below the log start offset (retention / DeleteRecords). */
-  truncateBefore(logStartOffset: number): void {
-    let n = 0;
-    while (n < this.abortedTxns.length && this.abortedTxns[n]!.lastOffset < logStartOffset) n++;
-    if (n > 0) this.abortedTxns.splice(0, n);
   }
 }

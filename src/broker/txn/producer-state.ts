@@ -18,8 +18,8 @@
  *   anything else                         → OUT_OF_ORDER_SEQUENCE_NUMBER 45
  * Batches with pid -1 are not idempotent and always accepted.
  *
- * Restart: `rebuild` replays batch headers from the log (in offset order, per partition), so the
- * state after a restart is the state before it. Transactions do not change the decision table;
+ * Restart: the state is restored from the partition's producer-state snapshot plus the batch
+ * headers after it (partition-state-loader.ts), so the state after a restart is the state before it. Transactions do not change the decision table;
  * the open transaction's first offset per partition lives in partition-txn-state.ts.
  */
 import { ErrorCode } from '../../protocol/error-codes.ts';
@@ -150,20 +150,14 @@ export class ProducerStateManager {
     this.partition(topic, partition).record(h, baseOffset);
   }
 
-  /**
-   * Rebuilds one partition from its log: `scan` visits every batch header in offset order.
-   * Returns the largest producer id seen (or -1n), so id allocation can stay above it.
-   */
-  rebuild(topic: string, partition: number, scan: (visit: (h: BatchHeader) => void) => void): bigint {
-    const state = this.partition(topic, partition);
-    let maxPid = -1n;
-    scan((h) => {
-      if (h.producerId < 0n) return;
-      if (h.producerId > maxPid) maxPid = h.producerId;
-      // Control batches (transaction markers) carry no sequence; record() ignores them.
-      state.record(h, h.baseOffset);
-    });
-    if (state.producers.size === 0) this.partitions.delete(this.key(topic, partition));
-    return maxPid;
+  /** The partition's state, or undefined when no idempotent producer wrote to it. */
+  peek(topic: string, partition: number): PartitionProducerState | undefined {
+    return this.partitions.get(this.key(topic, partition));
+  }
+
+  /** Installs a partition's state restored at start (partition-state-loader.ts). */
+  adopt(topic: string, partition: number, state: PartitionProducerState): void {
+    if (state.producers.size > 0) this.partitions.set(this.key(topic, partition), state);
+    else this.partitions.delete(this.key(topic, partition));
   }
 }

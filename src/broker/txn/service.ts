@@ -4,9 +4,11 @@
  *
  * Start, numbered:
  *   1. open the id allocator (<dataDir>/producer-ids.json);
- *   2. rebuild producer state from every partition's batch headers (PartitionLog.scanBatchHeaders,
- *      no record decoding), so duplicates are still detected after a restart, and keep the
- *      allocator above every producer id found;
+ *   2. restore every partition's producer state and open transactions from its newest usable
+ *      producer-state snapshot plus the batch headers after it, rebuilding any `.txnindex` that
+ *      is missing, corrupt or in a re-verified tail (partition-state-loader.ts), so duplicates are
+ *      still detected after a restart; keep the allocator above every producer id found. The open
+ *      transactions are handed to the transaction service (takeRecoveredTransactions);
  *   3. push the hook: before an append, `check` (duplicate → original offset, gap → 45, stale
  *      epoch → 47); after it, `record` with the assigned base offset.
  *
@@ -21,6 +23,7 @@ import type { Broker, ProduceHook } from '../broker.ts';
 import type { ServiceDef, ServiceKey } from '../services.ts';
 import { ProducerIdAllocator } from './producer-id-allocator.ts';
 import { ProducerStateManager } from './producer-state.ts';
+import { loadPartitionState } from './partition-state-loader.ts';
 
 export const MAX_PRODUCER_EPOCH = 32767;
 
@@ -28,21 +31,35 @@ export class ProducerService {
   private constructor(
     readonly allocator: ProducerIdAllocator,
     readonly state: ProducerStateManager,
+    private recoveredTxns: Map<string, { topic: string; partition: number; open: Map<bigint, number> }>,
   ) {}
+
+  /** The open transactions found at start, per partition (taken once by the transaction service). */
+  takeRecoveredTransactions(): { topic: string; partition: number; open: Map<bigint, number> }[] {
+    const out = [...this.recoveredTxns.values()];
+    this.recoveredTxns = new Map();
+    return out;
+  }
 
   static start(broker: Broker): ProducerService {
     const allocator = new ProducerIdAllocator(broker.options.dataDir); // 1
     const state = new ProducerStateManager();
+    const recoveredTxns = new Map<string, { topic: string; partition: number; open: Map<bigint, number> }>();
     for (const topic of broker.topics.list()) {
       // 2
       for (let p = 0; p < topic.partitions; p++) {
         const log = broker.partitions.get(topic.name, p);
         if (log === undefined) continue;
-        const maxPid = state.rebuild(topic.name, p, (visit) => log.scanBatchHeaders(log.logStartOffset, (h) => visit(h)));
-        if (maxPid >= 0n) allocator.observe(maxPid);
+        const loaded = loadPartitionState(log);
+        for (const d of loaded.droppedSnapshots) broker.logger.warn(`${log.name}: ignored producer-state snapshot ${d.offset}: ${d.reason}`);
+        const rebuilt = loaded.rebuiltTxnIndexes.filter((r) => !r.reason.startsWith('segment re-verified'));
+        if (rebuilt.length > 0) broker.logger.warn(`${log.name}: rebuilt ${rebuilt.length} transaction index file(s) (${rebuilt[0]!.baseOffset}: ${rebuilt[0]!.reason})`);
+        state.adopt(topic.name, p, loaded.producers);
+        if (loaded.open.size > 0) recoveredTxns.set(`${topic.name}\u0000${p}`, { topic: topic.name, partition: p, open: loaded.open });
+        if (loaded.maxPid >= 0n) allocator.observe(loaded.maxPid);
       }
     }
-    const service = new ProducerService(allocator, state);
+    const service = new ProducerService(allocator, state, recoveredTxns);
     const hook: ProduceHook = {
       // 3
       beforeAppend: (ctx) => {
@@ -70,7 +87,7 @@ export class ProducerService {
   }
 
   close(): void {
-    // Nothing to flush: producer state is rebuilt from the logs at start.
+    // Nothing to flush here: the transaction service writes the snapshots (it holds both halves).
   }
 }
 

@@ -8,10 +8,13 @@
  * batches), after which the partition's open transaction for that producer closes (an ABORT
  * joins the aborted list). Appending wakes parked fetches like any append.
  *
- * Rebuild (start, before the broker listens): every partition's batch headers are replayed in
- * offset order; transactional data batches open a transaction, control batches close it, and a
- * control batch's type is read from its one record. So after a kill -9 the LSO and the aborted
- * list are what they were (the log is the source of truth; nothing else needs to be durable).
+ * An ABORT that closes a transaction with data in the partition is recorded in the `.txnindex` of
+ * the marker's segment with the LSO right after the marker (log/transaction-index.ts); read_committed
+ * Fetch reads the aborted transactions from there.
+ *
+ * Restore (start, before the broker listens): the open transactions come from the producer-state
+ * snapshot plus the log after it (partition-state-loader.ts, run by the producer service). The log
+ * stays the source of truth: snapshots and transaction indexes are caches rebuilt from it.
  */
 import { buildControlBatch, ControlType } from '../../protocol/records/control.ts';
 import { isControlBatch, isTransactionalBatch, type BatchHeader } from '../../protocol/records/batch-header.ts';
@@ -90,32 +93,16 @@ export class TxnPartitions {
       timestamp: this.broker.clock.now(),
     });
     const info = this.broker.append(topic, partition, batch, 'coordinator');
-    this.state(topic, partition).onMarker(producerId, info.baseOffset, commit);
+    const state = this.state(topic, partition);
+    const aborted = state.onMarker(producerId, info.baseOffset, commit);
+    if (aborted !== null) log.appendAbortedTxn({ ...aborted, lastStableOffset: state.lastStableOffset(log.highWatermark) });
     return { log, offset: info.lastOffset };
   }
 
-  /** Rebuilds every partition's state from its log (see the header comment). */
-  rebuildAll(): void {
-    for (const topic of this.broker.topics.list()) {
-      for (let p = 0; p < topic.partitions; p++) {
-        const log = this.broker.partitions.get(topic.name, p);
-        if (log !== undefined) this.rebuild(topic.name, p, log);
-      }
-    }
-  }
-
-  private rebuild(topic: string, partition: number, log: PartitionLog): void {
-    const events: { pid: bigint; offset: number; control: boolean }[] = [];
-    log.scanBatchHeaders(log.logStartOffset, (h) => {
-      if (!isTransactionalBatch(h.attributes) || h.producerId < 0n) return;
-      events.push({ pid: h.producerId, offset: h.baseOffset, control: isControlBatch(h.attributes) });
-    });
-    if (events.length === 0) return;
-    const state = this.state(topic, partition);
-    for (const e of events) {
-      if (!e.control) state.onData(e.pid, e.offset);
-      else state.onMarker(e.pid, e.offset, readMarkerIsCommit(log, e.offset));
+  /** Installs the open transactions restored at start (partition-state-loader.ts). */
+  restore(recovered: readonly { topic: string; partition: number; open: ReadonlyMap<bigint, number> }[]): void {
+    for (const r of recovered) {
+      this.states.set(partitionKey(r.topic, r.partition), { topicId: this.broker.topics.get(r.topic)?.topicId ?? '', state: new PartitionTxnState(r.open) });
     }
   }
 }
-

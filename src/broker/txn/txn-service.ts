@@ -4,8 +4,10 @@
  *
  * Start, numbered (after the producer and group services, which it uses):
  *   1. make sure __transaction_state exists (1 partition, cleanup.policy=compact);
- *   2. rebuild every partition's open transactions and aborted list from its log (txn-partitions.ts),
- *      and bound the log cleaner by each partition's LSO (it never cleans an open transaction);
+ *   2. take every partition's open transactions restored by the producer service (from snapshots
+ *      and the log tail, partition-state-loader.ts), and from now on write a producer-state
+ *      snapshot at each segment roll (partition-snapshot.ts); close writes one per partition too;
+ *      bound the log cleaner by each partition's LSO (it never cleans an open transaction);
  *   3. push the produce hook: a transactional batch must belong to an open transaction that has
  *      the partition (else 47/48/49, nothing written); an appended one opens the producer's
  *      transaction in that partition (the LSO stops there);
@@ -23,23 +25,36 @@ import { PRODUCERS } from './service.ts';
 import { TransactionCoordinator } from './transaction-coordinator.ts';
 import { TRANSACTION_STATE_TOPIC } from './txn-log.ts';
 import { TxnPartitions } from './txn-partitions.ts';
+import { snapshotPartition } from './partition-snapshot.ts';
 
 export class TransactionService {
   private stopTimers: Array<() => void> = [];
 
-  private constructor(readonly coordinator: TransactionCoordinator) {}
+  private constructor(
+    private readonly broker: Broker,
+    readonly coordinator: TransactionCoordinator,
+  ) {}
 
   static async start(broker: Broker): Promise<TransactionService> {
     await ensureInternalTopic(broker, TRANSACTION_STATE_TOPIC); // 1
     const partitions = new TxnPartitions(broker);
-    partitions.rebuildAll(); // 2
-  broker.partitions.manager.cleaner.setStableOffsets((log) => partitions.stableOffsetOf(log));
+    const producers = broker.service(PRODUCERS);
+    partitions.restore(producers.takeRecoveredTransactions()); // 2
+    broker.partitions.rollListener = (topic, p, log) => {
+      // A failed snapshot must not fail the append that rolled: the next start scans further back.
+      try {
+        snapshotPartition(log, producers.state.peek(topic, p), partitions.peek(topic, p));
+      } catch (err) {
+        broker.logger.warn(`${log.name}: writing the producer-state snapshot: ${(err as Error).message}`);
+      }
+    };
+    broker.partitions.manager.cleaner.setStableOffsets((log) => partitions.stableOffsetOf(log));
     const groups = broker.service(GROUPS);
     const coordinator = new TransactionCoordinator(
       broker,
       new BrokerOffsetsLog(broker, TRANSACTION_STATE_TOPIC),
       partitions,
-      broker.service(PRODUCERS),
+      producers,
       groups,
       broker.options.transaction,
     );
@@ -55,7 +70,7 @@ export class TransactionService {
     await groups.whenLoaded(); // 4
     await coordinator.load();
     for (const p of coordinator.loadProblems) broker.logger.warn(p);
-    const service = new TransactionService(coordinator);
+    const service = new TransactionService(broker, coordinator);
     service.stopTimers = [
       // 5
       broker.clock.setInterval(() => {
@@ -71,6 +86,28 @@ export class TransactionService {
   async close(): Promise<void> {
     for (const stop of this.stopTimers) stop();
     await this.coordinator.drain().catch(() => undefined);
+    this.broker.partitions.rollListener = null;
+    this.snapshotAll();
+  }
+
+  /**
+   * Clean shutdown: a producer-state snapshot of every partition at its log end, so the next start
+   * scans no log. A partition whose snapshot cannot be written is only logged: the next start then
+   * scans from an older snapshot, with the same result.
+   */
+  private snapshotAll(): void {
+    const producers = this.broker.service(PRODUCERS).state;
+    for (const topic of this.broker.topics.list()) {
+      for (let p = 0; p < topic.partitions; p++) {
+        const log = this.broker.partitions.get(topic.name, p);
+        if (log === undefined) continue;
+        try {
+          snapshotPartition(log, producers.peek(topic.name, p), this.coordinator.partitions.peek(topic.name, p));
+        } catch (err) {
+          this.broker.logger.warn(`${log.name}: writing the producer-state snapshot: ${(err as Error).message}`);
+        }
+      }
+    }
   }
 }
 

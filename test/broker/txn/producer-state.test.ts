@@ -88,14 +88,18 @@ describe('PartitionProducerState', () => {
 });
 
 describe('ProducerStateManager', () => {
-  it('rebuilds state from log batch headers, so a restart still detects duplicates', () => {
+  it('a partition state restored at start (adopt) answers as the state it was built from', () => {
     const log = [hdr(3n, 0, 0, 2, 0), hdr(-1n, -1, -1, 1, 2), hdr(3n, 0, 2, 2, 3), hdr(11n, 1, 0, 1, 5)];
+    const restored = new PartitionProducerState();
+    for (const h of log) restored.record(h, h.baseOffset);
     const m = new ProducerStateManager();
-    const maxPid = m.rebuild('t', 0, (visit) => log.forEach(visit));
-    expect(maxPid).toBe(11n);
+    m.adopt('t', 0, restored);
+    expect(m.peek('t', 0)).toBe(restored);
     expect(m.check('t', 0, hdr(3n, 0, 2, 2))).toEqual({ kind: 'duplicate', baseOffset: 3, lastOffset: 4 });
     expect(m.check('t', 0, hdr(3n, 0, 4, 1))).toEqual({ kind: 'append' });
     expect(m.check('t', 0, hdr(11n, 0, 1, 1))).toMatchObject({ kind: 'error', errorCode: 47 });
     expect(m.check('t', 1, hdr(3n, 0, 2, 2))).toEqual({ kind: 'append' });
+    m.adopt('t', 0, new PartitionProducerState());
+    expect(m.peek('t', 0)).toBeUndefined();
   });
 });

@@ -8,101 +8,24 @@
  * Visibility is checked with raw read_committed Fetches, filtered as a Kafka consumer does.
  */
 import { describe, it, expect, afterEach } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { buildRecordBatch, decodeRecords } from '../../../src/protocol/records/record-batch.ts';
-import { isControlBatch, isTransactionalBatch } from '../../../src/protocol/records/batch-header.ts';
 import { RawClient } from '../raw-client.ts';
+import { readCommittedView, type CommittedView } from './read-committed.ts';
+import { kill, killChildren, spawnBroker } from './txn-broker-child.ts';
 
-const RUN_TS = fileURLToPath(new URL('../../../bin/run-ts.js', import.meta.url));
-const CHILD = fileURLToPath(new URL('./txn-broker-process.ts', import.meta.url));
 const TOPIC = 'crash-txn';
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killChildren();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-interface Child {
-  child: ChildProcess;
-  port: number;
-  exited: Promise<void>;
-}
-
-async function spawnBroker(dataDir: string, crashAtMarker?: number): Promise<Child> {
-  const args = [RUN_TS, CHILD, dataDir, ...(crashAtMarker === undefined ? [] : [String(crashAtMarker)])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`broker child exited with ${code} before listening:\n${out}\n${err}`)));
-  });
-  return { child, port, exited };
-}
-
-async function kill(c: Child): Promise<void> {
-  c.child.kill('SIGKILL');
-  await c.exited;
-}
-
-interface CommittedView {
-  values: string[];
-  lastStableOffset: number;
-  highWatermark: number;
-  abortedProducers: bigint[];
-}
-
-/**
- * What a read_committed consumer of one partition sees: a Fetch at isolation level 1 from offset
- * 0 (a single request: the test partitions are small), then the consumer's filter — control
- * batches dropped, and a transactional batch dropped when its producer has an aborted transaction
- * that started at or before it and whose ABORT marker has not been passed yet.
- */
-async function readCommitted(port: number, partition: number): Promise<CommittedView> {
-  const c = await RawClient.connect(port);
-  try {
-    const res = await c.request(1, 11, {
-      replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 10 << 20, isolationLevel: 1, sessionId: 0, sessionEpoch: -1,
-      topics: [{ topic: TOPIC, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: 0n, logStartOffset: -1n, partitionMaxBytes: 10 << 20 }] }],
-      forgottenTopicsData: [], rackId: '',
-    });
-    const p = res.responses[0]!.partitions[0]!;
-    expect(p.errorCode).toBe(0);
-    const aborted = [...(p.abortedTransactions ?? [])].sort((a, b) => Number(a.firstOffset - b.firstOffset));
-    const abortingNow = new Set<bigint>();
-    const values: string[] = [];
-    for (const b of decodeRecords(p.records)) {
-      const h = b.header;
-      while (aborted.length > 0 && aborted[0]!.firstOffset <= BigInt(h.baseOffset + h.lastOffsetDelta)) abortingNow.add(aborted.shift()!.producerId);
-      if (isControlBatch(h.attributes)) {
-        abortingNow.delete(h.producerId);
-        continue;
-      }
-      if (isTransactionalBatch(h.attributes) && abortingNow.has(h.producerId)) continue;
-      for (const r of b.records) values.push(r.value!.toString());
-    }
-    return {
-      values,
-      lastStableOffset: Number(p.lastStableOffset),
-      highWatermark: Number(p.highWatermark),
-      abortedProducers: (p.abortedTransactions ?? []).map((a) => a.producerId),
-    };
-  } finally {
-    c.close();
-  }
+function readCommitted(port: number, partition: number): Promise<CommittedView> {
+  return readCommittedView(port, TOPIC, partition);
 }
 
 function client(port: number): Kafka {
