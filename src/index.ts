@@ -145,6 +145,7 @@ export type {
   ProducerRecord,
   Admin,
   NewTopic,
+  NewPartitions,
   AssignedConsumer,
   AssignedConsumerOptions,
   ConsumedRecord,
