@@ -4,7 +4,8 @@
 // (kill-recovery-scenarios.ts) — at-least-once: nothing lost, final values right, repeated
 // intermediate updates allowed. Under exactly_once_v2 (EXACT_OPERATORS), read_committed output must
 // also hold no record twice: every input id enters each update once, so a repeated (key, value)
-// is a record processed again after a kill.
+// is a record processed again after a kill. (The FK join's right-hand table is uncached for this:
+// with a cache, a failure-free run can repeat a join result; see kill-recovery-app.ts.)
 //
 // Per test:
 //   1 start the app, produce phase 1, wait until the group has committed every phase-1 input
