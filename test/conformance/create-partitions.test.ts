@@ -3,7 +3,8 @@
  * AdminClient.create_partitions (librdkafka 2.x, at the version it negotiates),
  * kafka-python's KafkaAdminClient.create_partitions (v0-1) and kafkajs admin.createPartitions
  * (v0-1). Each raises a topic, sees the new count in its own metadata, gets Kafka's
- * INVALID_PARTITIONS for a decrease, and leaves the topic unchanged with validate_only.
+ * INVALID_PARTITIONS for a decrease, and leaves the topic unchanged with validate_only. A kafkajs
+ * group consumer rejoins when its topic grows and reads the new partitions.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
@@ -92,6 +93,40 @@ describe('CreatePartitions from other clients', () => {
       await admin.createPartitions({ validateOnly: true, topicPartitions: [{ topic: 'kjs-grow', count: 9 }] });
       expect(tb.broker.topics.get('kjs-grow')!.partitions).toBe(4);
     } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('a kafkajs group consumer rejoins when its topic grows and reads the new partitions', async () => {
+    const kafka = new Kafka({ brokers: [tb.bootstrap], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    const consumer = kafka.consumer({ groupId: 'kjs-grow-g', metadataMaxAge: 200, sessionTimeout: 6000, heartbeatInterval: 300 });
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: 'kjs-rejoin', numPartitions: 1 }] });
+      const before = kafka.producer();
+      await before.connect();
+      await before.send({ topic: 'kjs-rejoin', messages: [{ value: 'old', partition: 0 }] });
+      await before.disconnect();
+      const got: string[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topics: ['kjs-rejoin'], fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ partition, message }) => void got.push(`${partition}:${message.value!.toString()}`) });
+      const until = async (done: () => boolean) => {
+        for (let i = 0; i < 300 && !done(); i++) await new Promise((r) => setTimeout(r, 100));
+      };
+      await until(() => got.length >= 1);
+      expect(got).toEqual(['0:old']);
+      await admin.createPartitions({ topicPartitions: [{ topic: 'kjs-rejoin', count: 3 }] });
+      const after = kafka.producer();
+      await after.connect();
+      await after.send({ topic: 'kjs-rejoin', messages: [{ value: 'new', partition: 1 }, { value: 'new', partition: 2 }] });
+      await after.disconnect();
+      await until(() => got.includes('1:new') && got.includes('2:new'));
+      expect(got).toContain('1:new');
+      expect(got).toContain('2:new');
+    } finally {
+      await consumer.disconnect();
       await admin.disconnect();
     }
   });
