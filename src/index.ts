@@ -147,6 +147,7 @@ export type {
   ProducerRecord,
   Admin,
   NewTopic,
+  NewPartitions,
   AssignedConsumer,
   AssignedConsumerOptions,
   ConsumedRecord,

@@ -78,9 +78,21 @@ export class PartitionStore {
 
   /** Opens or creates the partition logs of a topic (synchronous). */
   openTopic(info: TopicInfo): PartitionLog[] {
-    const config = this.configFor(info);
     const list: PartitionLog[] = [];
-    for (let p = 0; p < info.partitions; p++) {
+    this.byTopic.set(info.name, list);
+    this.openPartitions(info);
+    return list;
+  }
+
+  /**
+   * Opens or creates the partitions of `info` this store does not hold yet (synchronous): all of
+   * them for a new topic, the added ones after CreatePartitions raised the count.
+   */
+  openPartitions(info: TopicInfo): readonly PartitionLog[] {
+    let list = this.byTopic.get(info.name);
+    if (list === undefined) this.byTopic.set(info.name, (list = []));
+    const config = this.configFor(info);
+    for (let p = list.length; p < info.partitions; p++) {
       const log = this.manager.getOrCreate(info.name, p, config);
       log.rollListener = () => this.rollListener?.(info.name, p, log);
       const r = log.recovery;
@@ -95,8 +107,19 @@ export class PartitionStore {
       }
       list.push(log);
     }
-    this.byTopic.set(info.name, list);
     return list;
+  }
+
+  /**
+   * Forgets the partitions `from`..`to`-1 of `topic` (later reads see none) and returns a promise
+   * for the deletion of their files: undoes an `openPartitions` that could not finish (a
+   * partition whose opening threw may have a directory but no log; it goes too).
+   */
+  dropPartitions(topic: string, from: number, to: number): Promise<void> {
+    this.byTopic.get(topic)?.splice(from);
+    const deletions: Promise<void>[] = [];
+    for (let p = from; p < to; p++) deletions.push(this.manager.deletePartition(topic, p));
+    return Promise.all(deletions).then(() => undefined);
   }
 
   get(topic: string, partition: number): PartitionLog | undefined {
@@ -114,10 +137,9 @@ export class PartitionStore {
    * for the deletion of their files.
    */
   dropTopic(topic: string, partitions: number): Promise<void> {
+    const files = this.dropPartitions(topic, 0, partitions);
     this.byTopic.delete(topic);
-    const deletions: Promise<void>[] = [];
-    for (let p = 0; p < partitions; p++) deletions.push(this.manager.deletePartition(topic, p));
-    return Promise.all(deletions).then(() => undefined);
+    return files;
   }
 
   /** Starts the periodic retention check. */

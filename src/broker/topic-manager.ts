@@ -6,6 +6,12 @@
  * Create, in one synchronous section: validate → registry.add → open the partition logs; then
  * await registry.persist(). So a topic is visible to every other request as soon as its creation
  * starts, and a create is acknowledged only once its registry entry is durable.
+ * Add partitions (CreatePartitions), in one synchronous section: check (partition-increase.ts)
+ * → registry.setPartitions → open the new partitions' logs; then await registry.persist(). A
+ * crash before the registry write is durable leaves directories beyond the registered count,
+ * which the next start removes (partition-store.ts); a crash after it leaves a count whose
+ * missing logs the next start creates empty. Either way the topic is whole, and the reply is sent
+ * only once the new count is durable.
  * Delete, in one synchronous section: registry.remove → drop the logs (directories renamed away)
  * → wake parked fetches (they re-read and report UNKNOWN_TOPIC_OR_PARTITION); then persist.
  *
@@ -17,25 +23,19 @@
  *   replication factor not 1 or -1                  INVALID_REPLICATION_FACTOR 38
  *   manual replica assignment not on this node      INVALID_REPLICA_ASSIGNMENT 39
  *   unknown config or bad value                     INVALID_CONFIG 40
- *   unknown topic (delete)                          UNKNOWN_TOPIC_OR_PARTITION 3
+ *   unknown topic (delete, add partitions)          UNKNOWN_TOPIC_OR_PARTITION 3
+ *   add partitions while the topic is being deleted INVALID_TOPIC_EXCEPTION 17
+ *   add partitions: see partition-increase.ts       37 / 39
  */
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { Broker } from './broker.ts';
 import type { TopicInfo } from './topic-registry.ts';
 import { topicNameError, validateTopicConfigs } from './topic-config.ts';
+import { TopicError } from './topic-error.ts';
+import { checkPartitionIncrease, MAX_PARTITIONS, type PartitionIncrease } from './partition-increase.ts';
 
-/** Partition counts above this are refused (a single-node dev broker; each is a directory). */
-export const MAX_PARTITIONS = 10_000;
-
-export class TopicError extends Error {
-  constructor(
-    readonly errorCode: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TopicError';
-  }
-}
+export { MAX_PARTITIONS } from './partition-increase.ts';
+export { TopicError } from './topic-error.ts';
 
 export interface CreateTopicRequest {
   name: string;
@@ -125,6 +125,34 @@ export class TopicManager {
     await this.broker.topics.persist();
     this.broker.logger.info(`created topic ${req.name} with ${partitions} partition(s)`);
     return info;
+  }
+
+  /**
+   * Raises a topic's partition count (CreatePartitions); with `validateOnly` only checks. Resolves,
+   * once the new count is durable, to the count before and the topic after. Throws TopicError.
+   * Internal topics are not refused (Kafka does not refuse them either); their coordinators keep
+   * using the partitions they always used.
+   */
+  async addPartitions(req: PartitionIncrease, validateOnly = false): Promise<{ before: number; info: TopicInfo }> {
+    const current = this.broker.topics.get(req.name);
+    if (current === undefined) {
+      if (this.deleting.has(req.name)) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, 'The topic is queued for deletion.');
+      throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${req.name}' does not exist.`);
+    }
+    const before = current.partitions;
+    checkPartitionIncrease(before, req, this.broker.nodeId);
+    if (validateOnly) return { before, info: { ...current, partitions: req.count } };
+    const info = this.broker.topics.setPartitions(req.name, req.count);
+    try {
+      this.broker.partitions.openPartitions(info);
+    } catch (err) {
+      this.broker.topics.setPartitions(req.name, before);
+      await this.broker.partitions.dropPartitions(req.name, before, req.count).catch(() => undefined);
+      throw new TopicError(ErrorCode.UNKNOWN_SERVER_ERROR, `could not create the new partitions of "${req.name}": ${(err as Error).message}`);
+    }
+    await this.broker.topics.persist();
+    this.broker.logger.info(`topic ${req.name}: partitions ${before} -> ${req.count}`);
+    return { before, info };
   }
 
   /**

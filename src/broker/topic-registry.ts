@@ -127,6 +127,19 @@ export class TopicRegistry {
     return info;
   }
 
+  /**
+   * Sets a topic's partition count in memory (CreatePartitions raises it; a failed raise puts the
+   * old count back) and returns the new entry; call `persist()` before acknowledging. The caller
+   * has validated the count. Name, id, configs and creation time are kept.
+   */
+  setPartitions(name: string, partitions: number): TopicInfo {
+    const old = this.topics.get(name);
+    if (old === undefined) throw new Error(`topic "${name}" does not exist`);
+    const info: TopicInfo = Object.freeze({ ...old, partitions });
+    this.insert(info);
+    return info;
+  }
+
   /** Removes a topic in memory; returns what was removed. Call `persist()` afterwards. */
   remove(name: string): TopicInfo | undefined {
     const info = this.topics.get(name);

@@ -16,6 +16,15 @@ export interface NewTopic {
   readonly configs?: Readonly<Record<string, string>> | undefined;
 }
 
+/** CreatePartitions: raise a topic to `count` partitions in total (Kafka's NewPartitions.increaseTo). */
+export interface NewPartitions {
+  readonly topic: string;
+  /** The new total; must be above the current count (partitions are never removed). */
+  readonly count: number;
+  /** Replica broker ids of each new partition, in order; absent = the broker places them. */
+  readonly assignments?: readonly (readonly number[])[] | undefined;
+}
+
 export interface TopicDescription {
   readonly topic: string;
   readonly partitions: number;
@@ -113,6 +122,12 @@ export interface Admin {
    * untouched (no error) unless `failIfExists` (then TOPIC_ALREADY_EXISTS, naming the topic).
    */
   createTopics(topics: readonly NewTopic[], options?: { readonly failIfExists?: boolean | undefined }): Promise<void>;
+  /**
+   * Adds partitions to existing topics (CreatePartitions). Fails with the broker's error, naming
+   * the topic: INVALID_PARTITIONS when a count is not above the current one,
+   * UNKNOWN_TOPIC_OR_PARTITION for a missing topic. With `validateOnly` the broker only checks.
+   */
+  createPartitions(increases: readonly NewPartitions[], options?: { readonly validateOnly?: boolean | undefined }): Promise<void>;
   /** Partition counts of the named topics; a topic that does not exist is absent from the result. */
   describeTopics(topics: readonly string[]): Promise<readonly TopicDescription[]>;
   /** Leaders, replicas, in-sync replicas and log start/end offsets of every partition of a topic. */

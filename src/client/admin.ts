@@ -1,9 +1,11 @@
 /*
  * Admin calls of the wire client on one WireCluster: create, list, describe and delete topics,
+ * add partitions,
  * list offsets and delete records. KafkaAdmin (kafka-admin.ts), the factory's Admin, is built on
  * them; the consumers use listOffsets directly.
  *
- * Routing (as Kafka's AdminClient does): CreateTopics and DeleteTopics go to the controller;
+ * Routing (as Kafka's AdminClient does): CreateTopics, CreatePartitions and DeleteTopics go to
+ * the controller;
  * Metadata to any broker; ListOffsets and DeleteRecords to each partition's leader, one request per
  * leader.
  *
@@ -59,6 +61,29 @@ export async function createTopics(
   // numPartitions/replicationFactor -1 ("broker default") needs CreateTopics v4+ (KIP-464);
   // older brokers reject it, so the CLI always passes explicit values.
   for (const t of body.topics) checkErrorCode(t.errorCode, `creating topic "${t.name}"`, t.errorMessage);
+}
+
+/**
+ * Raises partition counts (CreatePartitions, to the controller). The cached metadata of each
+ * topic is dropped so the next lookup sees the new partitions.
+ */
+export async function createPartitions(
+  cluster: WireCluster,
+  increases: readonly { topic: string; count: number; assignments?: readonly (readonly number[])[] | undefined }[],
+  opts: { timeoutMs?: number; validateOnly?: boolean } = {},
+): Promise<void> {
+  const conn = await cluster.controller();
+  const { body } = await conn.request(ApiKeys.CreatePartitions, {
+    topics: increases.map((t) => ({
+      name: t.topic,
+      count: t.count,
+      assignments: t.assignments === undefined ? null : t.assignments.map((brokerIds) => ({ brokerIds: [...brokerIds] })),
+    })),
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    validateOnly: opts.validateOnly ?? false,
+  });
+  for (const t of increases) cluster.topics.delete(t.topic);
+  for (const r of body.results) checkErrorCode(r.errorCode, `adding partitions to topic "${r.name}"`, r.errorMessage);
 }
 
 export async function deleteTopics(cluster: WireCluster, names: readonly string[], opts: { timeoutMs?: number } = {}): Promise<void> {

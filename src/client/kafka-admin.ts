@@ -18,7 +18,7 @@
  * other failure (a lost connection) is wrapped by toClientError, naming the admin call.
  */
 import type { PartitionLogSize } from './admin.ts';
-import { createTopics, deleteRecords, deleteTopics, describeLogDirs, describeTopic, describeTopicConfigs, listOffsets, listTopics, OffsetSpec } from './admin.ts';
+import { createPartitions, createTopics, deleteRecords, deleteTopics, describeLogDirs, describeTopic, describeTopicConfigs, listOffsets, listTopics, OffsetSpec } from './admin.ts';
 import { clusterFromConfig, type WireCluster } from './cluster.ts';
 import { KafkaResponseError, toClientError } from './errors.ts';
 import { commitGroupOffsets, deleteGroup, describeGroup, groupOffsets, listGroups } from './group-admin.ts';
@@ -31,6 +31,7 @@ import type {
   GroupDescription,
   GroupListing,
   NewTopic,
+  NewPartitions,
   ListOffsetsOptions,
   OffsetSpec as AdminOffsetSpec,
   TopicDescription,
@@ -72,6 +73,12 @@ export class KafkaAdmin implements Admin {
       // Wait for the leaders (cluster.topic retries while LEADER_NOT_AVAILABLE).
       for (const t of missing) await this.#cluster.topic(t.topic, { refresh: true });
     });
+  }
+
+  createPartitions(increases: readonly NewPartitions[], options: { readonly validateOnly?: boolean | undefined } = {}): Promise<void> {
+    return this.#call(`adding partitions to ${increases.map((t) => t.topic).join(', ')}`, () =>
+      createPartitions(this.#cluster, increases, { validateOnly: options.validateOnly === true }),
+    );
   }
 
   describeTopics(topics: readonly string[]): Promise<readonly TopicDescription[]> {

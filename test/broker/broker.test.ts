@@ -75,6 +75,7 @@ describe('ApiVersions', () => {
       expect(byKey.get(20)).toEqual([0, 6]);
       expect(byKey.get(21)).toEqual([0, 1]);
       expect(byKey.get(32)).toEqual([0, 2]);
+      expect(byKey.get(37)).toEqual([0, 3]);
       for (const k of res.apiKeys) expect(k.minVersion).toBe(0);
     }
   });

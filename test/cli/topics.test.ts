@@ -45,6 +45,31 @@ describe('tributary topics', () => {
     expect((await tributary(['topics', 'list', ...bs])).stdout.split('\n')).not.toContain('orders');
   });
 
+  it('alters the partition count (kafka-topics.sh --alter --partitions), refusing a decrease with Kafka\'s message', async () => {
+    await tributary(['topics', 'create', 'widen', '--partitions', '2', ...bs]);
+    const checked = await tributary(['topics', 'alter', 'widen', '--partitions', '4', '--validate-only', ...bs]);
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain('validate only');
+    expect(broker.broker.topics.get('widen')!.partitions).toBe(2);
+
+    const altered = await tributary(['topics', 'alter', 'widen', '--partitions', '4', ...bs]);
+    expect(altered.code).toBe(0);
+    expect(altered.stdout).toContain('Topic widen now has 4 partitions.');
+    expect(altered.stderr).toMatch(/^WARNING: records with a key/);
+    const described = await tributary(['topics', 'describe', 'widen', ...bs]);
+    expect(described.stdout).toMatch(/PartitionCount: 4/);
+
+    const shrink = await tributary(['topics', 'alter', 'widen', '--partitions', '3', ...bs]);
+    expect(looksLikeUserError(shrink)).toBe(true);
+    expect(shrink.stderr).toContain('Topic currently has 4 partitions, which is higher than the requested 3.');
+    const unknown = await tributary(['topics', 'alter', 'no-such-topic', '--partitions', '3', ...bs]);
+    expect(looksLikeUserError(unknown)).toBe(true);
+    expect(unknown.stderr).toContain('no-such-topic');
+    const missingFlag = await tributary(['topics', 'alter', 'widen', ...bs]);
+    expect(missingFlag.code).not.toBe(0);
+    expect(missingFlag.stderr).toContain('--partitions');
+  });
+
   it('shows the size on disk of each partition and the total (DescribeLogDirs)', async () => {
     await tributary(['topics', 'create', 'sized', '--partitions', '2', ...bs]);
     const value = 'v'.repeat(2000);

@@ -34,6 +34,7 @@ import { deleteAclsHandler } from './31-delete-acls.ts';
 import { describeConfigsHandler } from './32-describe-configs.ts';
 import { describeLogDirsHandler } from './35-describe-log-dirs.ts';
 import { saslAuthenticateHandler } from './36-sasl-authenticate.ts';
+import { createPartitionsHandler } from './37-create-partitions.ts';
 import { deleteGroupsHandler } from './42-delete-groups.ts';
 import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.ts';
 import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.ts';
@@ -70,6 +71,7 @@ export const HANDLERS: readonly ApiHandler[] = [
   describeConfigsHandler,
   describeLogDirsHandler,
   saslAuthenticateHandler,
+  createPartitionsHandler,
   deleteGroupsHandler,
   describeUserScramCredentialsHandler,
   alterUserScramCredentialsHandler,

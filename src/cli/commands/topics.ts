@@ -1,12 +1,17 @@
 /*
- * `tributary topics create|list|describe|delete`: topic administration over the Kafka protocol
- * (CreateTopics, Metadata, ListOffsets, DescribeConfigs, DescribeLogDirs, DeleteTopics), against any broker.
+ * `tributary topics create|list|describe|alter|delete`: topic administration over the Kafka
+ * protocol (CreateTopics, Metadata, ListOffsets, DescribeConfigs, DescribeLogDirs,
+ * CreatePartitions, DeleteTopics), against any broker.
  *
  *   topics create NAME [--partitions N] [--replication-factor N] [--config k=v …]
  *   topics list [--exclude-internal]
  *   topics describe NAME    partitions, leader, replicas, isr, log start/end offsets, size on
  *                           disk (DescribeLogDirs, from each leader; "n/a" when the broker lacks
  *                           it) and the total, configs
+ *   topics alter NAME --partitions N [--validate-only]
+ *                           raises the partition count to N (kafka-topics.sh --alter
+ *                           --partitions); counts only grow, and keyed records of existing keys
+ *                           may map to other partitions afterwards, hence the warning on stderr
  *   topics delete NAME
  *
  * Output goes to stdout and is meant for people, except `list`, which prints one name per line so
@@ -32,7 +37,7 @@ export function formatTable(rows: readonly (readonly string[])[]): string {
 }
 
 export function registerTopicsCommands(program: Command): void {
-  const topics = program.command('topics').description('create, list, describe and delete topics');
+  const topics = program.command('topics').description('create, list, describe, alter and delete topics');
 
   withBootstrapOption(
     topics
@@ -94,6 +99,24 @@ export function registerTopicsCommands(program: Command): void {
       }
     }
     process.stdout.write(`${lines.join('\n')}\n`);
+  });
+
+  withBootstrapOption(
+    topics
+      .command('alter')
+      .description('add partitions to a topic (the count can only grow)')
+      .argument('<name>', 'topic name')
+      .requiredOption('--partitions <n>', 'the new total number of partitions', intArg('--partitions', 1, 1_000_000))
+      .option('--validate-only', 'only ask the broker whether the change would be accepted'),
+  ).action(async (name: string, flags: ClientFlags & { partitions: number; validateOnly?: boolean }) => {
+    const validateOnly = flags.validateOnly === true;
+    await withAdmin(flags, (admin) => admin.createPartitions([{ topic: name, count: flags.partitions }], { validateOnly }));
+    if (validateOnly) {
+      process.stdout.write(`Topic ${name} can be raised to ${flags.partitions} partitions (validate only: nothing changed).\n`);
+      return;
+    }
+    process.stderr.write('WARNING: records with a key may now go to a different partition than before, so their order across the change is not kept.\n');
+    process.stdout.write(`Topic ${name} now has ${flags.partitions} partitions.\n`);
   });
 
   withBootstrapOption(topics.command('delete').description('delete a topic and all its data').argument('<name>', 'topic name')).action(

@@ -60,6 +60,8 @@ import { CreateAclsRequestSchema, CreateAclsResponseSchema } from './30-create-a
 import type { CreateAclsRequest, CreateAclsResponse } from './30-create-acls.ts';
 import { DeleteAclsRequestSchema, DeleteAclsResponseSchema } from './31-delete-acls.ts';
 import type { DeleteAclsRequest, DeleteAclsResponse } from './31-delete-acls.ts';
+import { CreatePartitionsRequestSchema, CreatePartitionsResponseSchema } from './37-create-partitions.ts';
+import type { CreatePartitionsRequest, CreatePartitionsResponse } from './37-create-partitions.ts';
 import { SaslAuthenticateRequestSchema, SaslAuthenticateResponseSchema } from './36-sasl-authenticate.ts';
 import type { SaslAuthenticateRequest, SaslAuthenticateResponse } from './36-sasl-authenticate.ts';
 import { DescribeConfigsRequestSchema, DescribeConfigsResponseSchema } from './32-describe-configs.ts';
@@ -132,6 +134,7 @@ const DEFINITIONS: readonly ApiDefinition[] = [
   api(32, 'DescribeConfigs', DescribeConfigsRequestSchema, DescribeConfigsResponseSchema),
   api(35, 'DescribeLogDirs', DescribeLogDirsRequestSchema, DescribeLogDirsResponseSchema),
   api(36, 'SaslAuthenticate', SaslAuthenticateRequestSchema, SaslAuthenticateResponseSchema),
+  api(37, 'CreatePartitions', CreatePartitionsRequestSchema, CreatePartitionsResponseSchema),
   api(42, 'DeleteGroups', DeleteGroupsRequestSchema, DeleteGroupsResponseSchema),
   api(50, 'DescribeUserScramCredentials', DescribeUserScramCredentialsRequestSchema, DescribeUserScramCredentialsResponseSchema),
   api(51, 'AlterUserScramCredentials', AlterUserScramCredentialsRequestSchema, AlterUserScramCredentialsResponseSchema),
@@ -182,6 +185,7 @@ export interface ApiTypes {
   32: { request: DescribeConfigsRequest; response: DescribeConfigsResponse };
   35: { request: DescribeLogDirsRequest; response: DescribeLogDirsResponse };
   36: { request: SaslAuthenticateRequest; response: SaslAuthenticateResponse };
+  37: { request: CreatePartitionsRequest; response: CreatePartitionsResponse };
   42: { request: DeleteGroupsRequest; response: DeleteGroupsResponse };
   50: { request: DescribeUserScramCredentialsRequest; response: DescribeUserScramCredentialsResponse };
   51: { request: AlterUserScramCredentialsRequest; response: AlterUserScramCredentialsResponse };
@@ -220,6 +224,7 @@ export * from './31-delete-acls.ts';
 export * from './32-describe-configs.ts';
 export * from './35-describe-log-dirs.ts';
 export * from './36-sasl-authenticate.ts';
+export * from './37-create-partitions.ts';
 export * from './42-delete-groups.ts';
 export * from './50-describe-user-scram-credentials.ts';
 export * from './51-alter-user-scram-credentials.ts';

@@ -41,10 +41,18 @@ def fit(t, v):
     if isinstance(t, Schema):
         if not isinstance(v, tuple):
             v = (v,)
+        extra = len(v) - len(t.fields)
+        if extra > 0 and t.fields and isinstance(t.fields[-1], Schema) and len(t.fields[-1].fields) == extra + 1:
+            # kafka-python sometimes nests trailing fields in a sub-struct (CreatePartitions:
+            # topic, new_partitions=(count, assignment)); a struct adds no bytes in non-flexible
+            # versions, so grouping the tail encodes the same message.
+            v = tuple(v[:len(t.fields) - 1]) + (tuple(v[len(t.fields) - 1:]),)
         if len(v) != len(t.fields):
             raise ValueError('%d fields but kafka-python has %d %s' % (len(v), len(t.fields), t.names))
         return tuple(fit(ft, fv) for ft, fv in zip(t.fields, v))
     if isinstance(t, Array):
+        if isinstance(v, tuple) and len(v) == 1:
+            v = v[0]  # a one-field struct (CreatePartitions' {BrokerIds}) is kafka-python's bare array
         return None if v is None else [fit(t.array_of, e) for e in v]
     if isinstance(v, tuple) and len(v) == 1:
         return v[0]

@@ -110,6 +110,19 @@ describe('requests: byte-identical to kafkajs encoders', () => {
       21, 1,
       { topics: [{ name: 't', partitions: [{ partitionIndex: 2, offset: -1n }] }], timeoutMs: 100 },
     ],
+    [
+      // kafkajs writes an absent assignment list as null (length -1).
+      'CreatePartitions v0', 'createPartitions/v0',
+      { topicPartitions: [{ topic: 't', count: 4 }], timeout: 5000, validateOnly: false },
+      37, 0,
+      { topics: [{ name: 't', count: 4, assignments: null }], timeoutMs: 5000, validateOnly: false },
+    ],
+    [
+      'CreatePartitions v1', 'createPartitions/v1',
+      { topicPartitions: [{ topic: 'u', count: 3, assignments: [[1], [1]] }], timeout: 100, validateOnly: true },
+      37, 1,
+      { topics: [{ name: 'u', count: 3, assignments: [{ brokerIds: [1] }, { brokerIds: [1] }] }], timeoutMs: 100, validateOnly: true },
+    ],
   ];
   for (const [name, path, kArgs, key, version, body] of cases) {
     it(name, async () => {

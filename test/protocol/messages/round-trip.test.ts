@@ -68,7 +68,7 @@ describe('registry', () => {
       0: [0, 11], 1: [0, 16], 2: [0, 8], 3: [0, 12], 8: [0, 9], 9: [0, 9], 10: [0, 5], 11: [0, 9],
       12: [0, 4], 13: [0, 5], 14: [0, 5], 15: [0, 5], 16: [0, 5], 17: [0, 1], 18: [0, 3], 19: [0, 7],
       20: [0, 6], 21: [0, 1], 22: [0, 5], 24: [0, 5], 25: [0, 4], 26: [0, 4], 28: [0, 4], 29: [0, 3], 30: [0, 3],
-      31: [0, 3], 32: [0, 2], 35: [0, 4], 36: [0, 2], 42: [0, 2], 50: [0, 0], 51: [0, 0], 65: [0, 0], 66: [0, 1],
+      31: [0, 3], 32: [0, 2], 35: [0, 4], 36: [0, 2], 37: [0, 3], 42: [0, 2], 50: [0, 0], 51: [0, 0], 65: [0, 0], 66: [0, 1],
     };
     const actual = Object.fromEntries([...API_REGISTRY.values()].map((d) => [d.apiKey, [d.minVersion, d.maxVersion]]));
     expect(actual).toEqual(expected);
@@ -79,6 +79,7 @@ describe('registry', () => {
     expect(API_REGISTRY.get(1)!.firstFlexibleVersion).toBe(12);
     expect(API_REGISTRY.get(32)!.firstFlexibleVersion).toBeNull();
     expect(API_REGISTRY.get(21)!.firstFlexibleVersion).toBeNull();
+    expect(API_REGISTRY.get(37)!.firstFlexibleVersion).toBe(2);
     expect(isFlexibleVersion(3, 9)).toBe(true);
     expect(isFlexibleVersion(3, 8)).toBe(false);
     expect(isFlexibleVersion(32, 1)).toBe(false);
