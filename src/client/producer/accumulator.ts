@@ -31,6 +31,8 @@ export interface AccumulatorLimits {
 export interface TopicLookup {
   cached(name: string): TopicInfo | undefined;
   lookup(name: string): Promise<TopicInfo>;
+  /** Reads the topic's metadata afresh (partitions may have been added since it was cached). */
+  refresh(name: string): Promise<TopicInfo>;
 }
 
 export class RecordAccumulator {
@@ -204,18 +206,28 @@ export class RecordAccumulator {
           return false;
         }
       }
-      const n = info.partitions.length;
       if ((r.key !== null && !Buffer.isBuffer(r.key)) || (r.value !== null && !Buffer.isBuffer(r.value))) {
         call.error = new KafkaClientError(`sending to ${r.topic} failed: record ${i} has a key or value that is neither a Buffer nor null; serialize it first`, { retriable: false });
         return false;
       }
-      if (r.partition !== undefined) {
-        if (!Number.isInteger(r.partition) || r.partition < 0 || r.partition >= n) {
-          call.error = new KafkaClientError(`sending to ${r.topic}-${r.partition} failed: the topic has partitions 0-${n - 1}; pick one of those or leave partition unset`, { retriable: false });
+      if (r.partition !== undefined && Number.isInteger(r.partition) && r.partition >= info.partitions.length) {
+        // Partitions may have been added since the topic was cached (CreatePartitions): look
+        // once more before refusing, as Kafka's producer waits for metadata that has it.
+        try {
+          info = await this.topics.refresh(r.topic);
+        } catch (e) {
+          call.error = toClientError(e, `sending ${call.records.length} records to ${r.topic}`);
           return false;
         }
       }
-      parts[i] = this.#partitioner.partition(r, n, r.key === null && r.partition === undefined ? estimatedRecordSize(r) : 0);
+      const counted = info.partitions.length;
+      if (r.partition !== undefined) {
+        if (!Number.isInteger(r.partition) || r.partition < 0 || r.partition >= counted) {
+          call.error = new KafkaClientError(`sending to ${r.topic}-${r.partition} failed: the topic has partitions 0-${counted - 1}; pick one of those or leave partition unset`, { retriable: false });
+          return false;
+        }
+      }
+      parts[i] = this.#partitioner.partition(r, counted, r.key === null && r.partition === undefined ? estimatedRecordSize(r) : 0);
     }
     call.partitions = parts;
     return true;

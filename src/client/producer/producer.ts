@@ -86,7 +86,7 @@ export class KafkaProducer implements Producer {
     const maxRequestBytes = Math.max(1, options.maxRequestBytes ?? 900 * 1024);
     this.#acc = new RecordAccumulator(
       { maxBatchRecords: Math.max(1, options.maxBatchRecords ?? 2000), maxRequestBytes },
-      { cached: (name) => this.#cluster.topics.get(name), lookup: (name) => this.#topic(name) },
+      { cached: (name) => this.#cluster.topics.get(name), lookup: (name) => this.#topic(name), refresh: (name) => this.#cluster.topic(name, { refresh: true, allowAutoCreate: false }) },
     );
     this.#metrics = new ProducerMetrics(source instanceof WireCluster ? undefined : source.metrics, source instanceof WireCluster ? 'tributary' : source.clientId);
     this.#sender = new Sender(this.#cluster, this.#acc, this.#txn, this.#txns, {

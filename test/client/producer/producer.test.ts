@@ -17,6 +17,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { ClientConfig, ProducerRecord, RecordMetadata } from '../../../src/client/types.ts';
 import { createTopics } from '../../../src/client/admin.ts';
 import { WireCluster } from '../../../src/client/cluster.ts';
+import { createClientFactory } from '../../../src/client/client-factory.ts';
 import type { ConsumedRecord } from '../../../src/client/types.ts';
 import { readBack } from '../helpers/read-back.ts';
 import { KafkaProducer } from '../../../src/client/producer/producer.ts';
@@ -193,6 +194,24 @@ describe('KafkaProducer', () => {
     const p = await producer(b, {}, { maxBlockMs: 5000 });
     const [meta] = await p.send([rec('auto-made', 'k', 'v')]);
     expect(meta).toEqual({ topic: 'auto-made', partition: 0, offset: 0 });
+  });
+
+  it('sends to a partition added after it cached the topic (CreatePartitions), and still refuses one that does not exist', async () => {
+    const b = await broker();
+    await topic(b, 'grows', 1);
+    const p = await producer(b);
+    const rec = (partition: number, v: string): ProducerRecord => ({ topic: 'grows', partition, key: null, value: Buffer.from(v), timestamp: 1, headers: {} });
+    await p.send([rec(0, 'before')]); // caches 'grows' with one partition
+    const admin = createClientFactory(config(b)).admin();
+    await admin.connect();
+    try {
+      await admin.createPartitions([{ topic: 'grows', count: 3 }]);
+    } finally {
+      await admin.disconnect();
+    }
+    const [meta] = await p.send([rec(2, 'after')]);
+    expect(meta).toMatchObject({ partition: 2, offset: 0 });
+    await expect(p.send([rec(3, 'nowhere')])).rejects.toThrow(/grows-3 failed: the topic has partitions 0-2/);
   });
 
   it('fails with a retriable error naming the partition when the broker stays away', async () => {
