@@ -21,9 +21,8 @@
  * With snapshots at every roll and clean shutdown, a clean restart scans nothing and an unclean one
  * scans from the snapshot at or before the recovered tail: start-up no longer grows with log size.
  */
-import { ControlType, decodeControlRecord } from '../../protocol/records/control.ts';
-import { decodeRecordBatch, iterateBatches } from '../../protocol/records/record-batch.ts';
 import { isControlBatch, isTransactionalBatch } from '../../protocol/records/batch-header.ts';
+import { readMarkerIsCommit } from '../log/marker-read.ts';
 import type { PartitionLog } from '../log/partition-log.ts';
 import type { LogSegment } from '../log/log-segment.ts';
 import { deleteSnapshot, listSnapshotOffsets, readSnapshot, writeSnapshot } from '../log/producer-snapshot.ts';
@@ -138,17 +137,3 @@ function findLast<T>(items: readonly T[], pred: (item: T) => boolean): T | undef
   return undefined;
 }
 
-/** Reads the control batch at `offset` and tells whether it is a COMMIT marker. */
-function readMarkerIsCommit(log: PartitionLog, offset: number): boolean {
-  const read = log.read(offset, { maxBytes: 1, minOneBatch: true });
-  for (const chunk of read.chunks) {
-    for (const b of iterateBatches(chunk)) {
-      if (b.header.baseOffset !== offset) continue;
-      const decoded = decodeRecordBatch(b.bytes, { verifyCrc: false });
-      const r = decoded.records[0];
-      if (r === undefined) break;
-      return decodeControlRecord(r.key, r.value).type === ControlType.Commit;
-    }
-  }
-  throw new Error(`${log.name}: no control batch at offset ${offset}`);
-}
