@@ -11,7 +11,8 @@
  * auto.offset.reset=earliest), as in Kafka's console consumer.
  */
 import { cooperativeStickyAssignor } from '../../client/consumer/cooperative-sticky-assignor.ts';
-import type { ClientFactory, FetchedBatch, OffsetReset, TopicPartition, TopicPartitionOffset } from '../../client/types.ts';
+import { partitionKey } from '../../client/producer/batch.ts';
+import type { ClientFactory, FetchedBatch, OffsetReset, TopicPartitionOffset } from '../../client/types.ts';
 
 export interface ConsumeSource {
   poll(maxRecords: number, waitMs: number): Promise<readonly FetchedBatch[]>;
@@ -43,15 +44,13 @@ export async function assignedSource(clients: ClientFactory, opts: SourceOptions
   };
 }
 
-const keyOf = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
-
 /** The next offset to read of every partition in `batches` (the last record's offset + 1). */
 export function nextOffsets(batches: readonly FetchedBatch[]): TopicPartitionOffset[] {
   const next = new Map<string, TopicPartitionOffset>();
   for (const b of batches) {
     const last = b.records[b.records.length - 1];
     if (last === undefined) continue;
-    next.set(keyOf(b), { topic: b.topic, partition: b.partition, offset: last.offset + 1 });
+    next.set(partitionKey(b), { topic: b.topic, partition: b.partition, offset: last.offset + 1 });
   }
   return [...next.values()];
 }
@@ -69,7 +68,7 @@ export async function groupSource(clients: ClientFactory, opts: SourceOptions, g
     const offsets = [...pending.values()];
     await consumer.commitOffsets(offsets);
     // Only what was sent: delivered() may have added newer offsets meanwhile.
-    for (const o of offsets) if (pending.get(keyOf(o)) === o) pending.delete(keyOf(o));
+    for (const o of offsets) if (pending.get(partitionKey(o)) === o) pending.delete(partitionKey(o));
   };
   const consumer = clients.consumer({
     groupId,
@@ -78,7 +77,7 @@ export async function groupSource(clients: ClientFactory, opts: SourceOptions, g
     maxWaitMs: opts.maxWaitMs,
     beforeRevoke: async (partitions) => {
       await commitPending().catch(() => undefined);
-      for (const tp of partitions) pending.delete(keyOf(tp));
+      for (const tp of partitions) pending.delete(partitionKey(tp));
     },
   });
   await consumer.connect();
@@ -91,7 +90,7 @@ export async function groupSource(clients: ClientFactory, opts: SourceOptions, g
   return {
     poll: (max, wait) => consumer.poll(max, wait),
     delivered: async (batches) => {
-      for (const o of nextOffsets(batches)) pending.set(keyOf(o), o);
+      for (const o of nextOffsets(batches)) pending.set(partitionKey(o), o);
       await commitPending().catch(() => undefined);
     },
     close: async () => {
