@@ -12,8 +12,13 @@
  *                                  tombstone (null value) that stays goes once the batch's delete
  *                                  horizon has passed; a batch keeping a tombstone without a
  *                                  horizon gets one; records without a key stay
- * A batch left without records is dropped, except the last data batch of each producer, kept
- * empty (no payload, no compression) so producer state can still be rebuilt from the log.
+ * A batch left without records is dropped, except the batch that holds an active producer's last
+ * data offset, kept empty (no payload, no compression) so producer state can still be rebuilt from
+ * the log. "Active" is Kafka's rule (LogCleaner's isBatchLastRecordOfProducer, apache/kafka
+ * core/src/main/scala/kafka/log/LogCleaner.scala): the producer is still in the partition's
+ * producer state, i.e. not expired (producer.id.expiration.ms). An active producer whose state has
+ * no data offset (only a marker) keeps its marker of that epoch instead. An expired producer keeps
+ * nothing: its last batch goes once empty, and its last marker then goes like any other.
  *
  * Delete horizon (KIP-534; Kafka's DefaultRecordBatch): attribute bit 6 set and baseTimestamp
  * holding the horizon; each record's timestampDelta is re-based so that baseTimestamp + delta is
@@ -33,11 +38,26 @@ export interface FilterStats {
   markersRemoved: number;
 }
 
+/** An active producer as the cleaner needs it (see the header). */
+export interface ActiveProducer {
+  /** Offset of the last record of its last data batch; null when its state holds none. */
+  lastDataOffset: number | null;
+  epoch: number;
+}
+
+/** Whether `h` is the batch an active producer's state rebuilds from (Kafka's rule, see the header). */
+export function keepsProducerState(active: ReadonlyMap<bigint, ActiveProducer>, h: BatchHeader): boolean {
+  const p = h.producerId >= 0n ? active.get(h.producerId) : undefined;
+  if (p === undefined) return false;
+  if (p.lastDataOffset !== null) return h.baseOffset + h.lastOffsetDelta === p.lastDataOffset;
+  return isControlBatch(h.attributes) && h.producerEpoch === p.epoch;
+}
+
 export interface FilterContext {
   keys: KeyMap;
   outcomes: TxnOutcomes;
-  /** producer id → base offset of its last data batch in the range. */
-  lastBatchOfProducer: ReadonlyMap<bigint, number>;
+  /** True for a batch kept (emptied if need be) for its producer's state. */
+  keepsProducerState: (h: BatchHeader) => boolean;
   now: number;
   deleteRetentionMs: number;
   stats: FilterStats;
@@ -61,7 +81,9 @@ export class BatchFilter {
     const horizon = deleteHorizonOf(h);
     const horizonPassed = horizon !== null && horizon <= this.ctx.now;
     if (isControlBatch(h.attributes)) {
-      if (!isTransactionalBatch(h.attributes) || !this.markers.onMarker(h.producerId)) return batch;
+      if (!isTransactionalBatch(h.attributes)) return batch;
+      const transactionEmpty = this.markers.onMarker(h.producerId);
+      if (!transactionEmpty || this.ctx.keepsProducerState(h)) return batch;
       if (horizonPassed) {
         this.ctx.stats.markersRemoved++;
         return null;
@@ -92,7 +114,7 @@ export class BatchFilter {
     this.ctx.stats.recordsRemoved += entries.length - keep.length;
     const newHorizon = tombstoneKept && horizon === null ? this.stampHorizon() : null;
     if (keep.length === entries.length && newHorizon === null) return horizon === null ? batch : this.keep(batch, horizon);
-    if (keep.length === 0 && !(h.producerId >= 0n && this.ctx.lastBatchOfProducer.get(h.producerId) === h.baseOffset)) return null;
+    if (keep.length === 0 && !this.ctx.keepsProducerState(h)) return null;
     if (horizon !== null && tombstoneKept) this.noteHorizon(horizon);
     return this.rebuild(batch, h, keep, newHorizon);
   }

@@ -26,10 +26,16 @@
  * Tombstones and markers take two cleanings, as in Kafka: the first stamps the delete horizon
  * (now + delete.retention.ms) into the batch, one after the horizon removes them. A marker is
  * stamped only once its transaction has no data left in the log (cleaner-txn.ts).
+ *
+ * Producer state: the batch holding each active producer's last data offset is kept, emptied if
+ * need be (cleaner-filter.ts). The broker's producer service says which producers are active
+ * (setActiveProducers: those not expired by producer.id.expiration.ms), read once per cleaning
+ * before phase 3. A cleaner with no such source (one used without a broker) treats every producer
+ * it maps as active and keeps its last data batch in the range.
  */
 import fs from 'node:fs';
-import { isControlBatch, isTransactionalBatch, readBatchHeader } from '../../protocol/records/batch-header.ts';
-import { BatchFilter } from './cleaner-filter.ts';
+import { isControlBatch, isTransactionalBatch, readBatchHeader, type BatchHeader } from '../../protocol/records/batch-header.ts';
+import { BatchFilter, keepsProducerState, type ActiveProducer } from './cleaner-filter.ts';
 import { CleanerPacer, type PacerOptions } from './cleaner-pacer.ts';
 import { decodeEntries, KeyMap, markerIsCommit, TxnOutcomes } from './cleaner-txn.ts';
 import { fdatasyncSyncer } from './flush-scheduler.ts';
@@ -60,6 +66,9 @@ export interface CleanerStats {
   markersRemoved: number;
 }
 
+/** The producers of a partition still in its producer state (see setActiveProducers). */
+export type ActiveProducerSource = (log: PartitionLog) => ReadonlyMap<bigint, ActiveProducer>;
+
 /** Where phase 1 stops at the latest: the partition's last stable offset (see setStableOffsets). */
 export type StableOffsetSource = (log: PartitionLog) => number;
 
@@ -74,6 +83,7 @@ export class LogCleaner {
   private readonly horizonDue = new WeakMap<PartitionLog, number>();
   /** Single node: the high watermark is the log end; the transaction service narrows it to the LSO. */
   private stableOffset: StableOffsetSource = (log) => log.highWatermark;
+  private activeProducers: ActiveProducerSource | null = null;
   private stopped = false;
 
   constructor(opts: CleanerOptions = {}) {
@@ -92,6 +102,11 @@ export class LogCleaner {
   /** The transaction service tells the cleaner each partition's last stable offset. */
   setStableOffsets(source: StableOffsetSource): void {
     this.stableOffset = source;
+  }
+
+  /** The producer service tells the cleaner which producers each partition still holds state for. */
+  setActiveProducers(source: ActiveProducerSource): void {
+    this.activeProducers = source;
   }
 
   /**
@@ -164,7 +179,12 @@ export class LogCleaner {
       tombstonesRemoved: 0,
       markersRemoved: 0,
     };
-    const filter = new BatchFilter({ keys, outcomes, lastBatchOfProducer, now, deleteRetentionMs: log.config.deleteRetentionMs, stats });
+    const active = this.activeProducers?.(log);
+    const keeps =
+      active === undefined
+        ? (h: BatchHeader) => !isControlBatch(h.attributes) && h.producerId >= 0n && lastBatchOfProducer.get(h.producerId) === h.baseOffset
+        : (h: BatchHeader) => keepsProducerState(active, h);
+    const filter = new BatchFilter({ keys, outcomes, keepsProducerState: keeps, now, deleteRetentionMs: log.config.deleteRetentionMs, stats });
     for (const group of groupSegments(segs, log.config.segmentBytes)) {
       const base = group[0]!.baseOffset;
       const cleanedPath = cleanedLogPath(log.dir, base);
