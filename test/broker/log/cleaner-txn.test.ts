@@ -2,7 +2,9 @@
  * The cleaner and transactions against a reference model: random mixes of plain records,
  * transactional records, COMMIT/ABORT markers (some of transactions with no data) and
  * transactions left open, all keyed, some tombstones. The cleaner is bounded by the LSO as the
- * transaction service bounds it.
+ * transaction service bounds it, and told which producers are still in producer state as the
+ * producer service tells it: a random subset of the producers without an open transaction has
+ * expired (producer.id.expiration.ms), and only the others keep their last data batch.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -92,7 +94,7 @@ function apply(log: PartitionLog, ops: Op[]): void {
 describe('log cleaner with transactions (reference model)', () => {
   it('compacts committed data by key, removes aborted data, never touches open transactions, and removes a marker only once its transaction is empty and its horizon has passed', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 4 }), async (ops, batchesPerSlice) => {
+      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 4 }), fc.subarray([1, 2, 3]), async (ops, batchesPerSlice, expiring) => {
         const t = tempDir();
         const log = PartitionLog.open({ dir: t.dir, config: CONFIG, fsync: 'never' });
         try {
@@ -107,9 +109,17 @@ describe('log cleaner with transactions (reference model)', () => {
           const rangeEnd = k === 0 ? 0 : bases[k]!;
           const inRange = (o: number) => o < rangeEnd;
 
+          // producer state: each producer's last data batch in the whole log, unless it expired
+          // (a producer with an open transaction never expires)
+          const expired = new Set(expiring.filter((pid) => !open.has(pid)));
+          const lastData = new Map<number, number>();
+          for (const b of before) if (!b.control && b.pid >= 0 && !expired.has(b.pid)) lastData.set(b.pid, b.offset);
+          const active = new Map([...lastData].map(([pid, offset]) => [BigInt(pid), { lastDataOffset: offset, epoch: 0 }]));
+
           let clock = 10_000;
           const cleaner = new LogCleaner({ now: () => clock, fsync: false, batchesPerSlice });
           cleaner.setStableOffsets(() => lso);
+          cleaner.setActiveProducers(() => active);
           await cleaner.clean(log, { force: true });
 
           // model of the first cleaning: in the range, aborted data goes; plain and committed data
@@ -131,7 +141,7 @@ describe('log cleaner with transactions (reference model)', () => {
 
           // three more cleanings, each a retention period later: in-range tombstones go at the
           // second; a marker in the range stays iff a data batch of its transaction is left (a
-          // batch stays while it keeps records or is its producer's last data batch in the range)
+          // batch stays while it keeps records or holds its active producer's last data offset)
           for (let pass = 0; pass < 3; pass++) {
             clock += RETENTION;
             await cleaner.clean(log, { force: true });
@@ -139,10 +149,8 @@ describe('log cleaner with transactions (reference model)', () => {
           const final = readBatches(log);
           const expectedFinal = expected.filter((r) => !inRange(r.offset) || r.value !== null);
           expect(final.filter((b) => !b.control).flatMap((b) => b.records)).toEqual(expectedFinal);
-          const lastOfProducer = new Map<number, number>();
-          for (const b of before) if (!b.control && b.pid >= 0 && inRange(b.offset)) lastOfProducer.set(b.pid, b.offset);
           const survives = (b: Batch) =>
-            !inRange(b.offset) || lastOfProducer.get(b.pid) === b.offset || b.records.some((r) => expectedFinal.some((e) => e.offset === r.offset));
+            !inRange(b.offset) || lastData.get(b.pid) === b.offset || b.records.some((r) => expectedFinal.some((e) => e.offset === r.offset));
           const markersKept = before.filter((m) => {
             if (!m.control || !inRange(m.offset)) return m.control;
             const prev = before.filter((b) => b.control && b.pid === m.pid && b.offset < m.offset).at(-1)?.offset ?? -1;
