@@ -109,6 +109,8 @@ export interface BrokerDeps {
    * address) to a principal such as `User:alice`, so ACL tests need no SASL.
    */
   principalOf?: PrincipalOf;
+  /** Test-only: the clock to use (a subclass that moves now() ahead tests expirations without waiting). */
+  clock?: BrokerClock;
 }
 
 export class Broker {
@@ -145,7 +147,7 @@ export class Broker {
     this.credentials = security.credentials;
     this.lock = lock;
     this.logger = logger;
-    this.clock = new BrokerClock();
+    this.clock = deps.clock ?? new BrokerClock();
     this.topics = topics;
     this.metrics = new BrokerMetrics();
     this.partitions = new PartitionStore(options, logger, this.clock, (ms) => this.metrics.fsync(ms));

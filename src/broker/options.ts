@@ -23,6 +23,9 @@
  *   transaction.abortTimedOutIntervalMs 10000 [transaction.abort.timed.out.transaction.cleanup.interval.ms]
  *   transaction.idExpirationMs 604800000 [transactional.id.expiration.ms]
  *   transaction.removeExpiredIntervalMs 3600000 [transaction.remove.expired.transaction.cleanup.interval.ms]
+ *   producer.idExpirationMs 86400000 [producer.id.expiration.ms]: a producer id idle this long in a
+ *     partition (no open transaction there) is dropped from that partition's producer state
+ *   producer.idExpirationCheckIntervalMs 600000 [producer.id.expiration.check.interval.ms]
  *   authorizer: ACLs (see acl/): enabled false [authorizer.class.name unset], superUsers []
  *               [super.users, `User:<name>` entries], allowEveryoneIfNoAclFound false
  *               [allow.everyone.if.no.acl.found]
@@ -85,6 +88,13 @@ export interface TransactionOptions {
   removeExpiredIntervalMs: number;
 }
 
+export interface ProducerStateOptions {
+  /** producer.id.expiration.ms: a partition forgets a producer whose last batch or marker is this old. */
+  idExpirationMs: number;
+  /** producer.id.expiration.check.interval.ms: how often expired producer ids are looked for. */
+  idExpirationCheckIntervalMs: number;
+}
+
 export interface BrokerOptions {
   dataDir: string;
   host: string;
@@ -104,6 +114,7 @@ export interface BrokerOptions {
   fetchMaxBytes: number;
   group: GroupOptions;
   transaction: TransactionOptions;
+  producer: ProducerStateOptions;
   authorizer: AuthorizerOptions;
   topicDefaults: Record<string, string>;
   listeners: ListenerConfig[];
@@ -137,6 +148,7 @@ export interface BrokerOptionsInput {
   fetchMaxBytes?: number;
   group?: Partial<GroupOptions>;
   transaction?: Partial<TransactionOptions>;
+  producer?: Partial<ProducerStateOptions>;
   authorizer?: Partial<AuthorizerOptions>;
   topicDefaults?: Record<string, string | number>;
   listeners?: ListenerConfig[];
@@ -182,6 +194,12 @@ const transactionSchema = z.strictObject({
   abortTimedOutIntervalMs: int(10, MAX_INT32, TRANSACTION_DEFAULTS.abortTimedOutIntervalMs),
   idExpirationMs: int(1, MAX_INT32, TRANSACTION_DEFAULTS.idExpirationMs),
   removeExpiredIntervalMs: int(10, MAX_INT32, TRANSACTION_DEFAULTS.removeExpiredIntervalMs),
+});
+
+const PRODUCER_DEFAULTS: ProducerStateOptions = { idExpirationMs: 86_400_000, idExpirationCheckIntervalMs: 600_000 };
+const producerSchema = z.strictObject({
+  idExpirationMs: int(1, MAX_INT32, PRODUCER_DEFAULTS.idExpirationMs),
+  idExpirationCheckIntervalMs: int(10, MAX_INT32, PRODUCER_DEFAULTS.idExpirationCheckIntervalMs),
 });
 
 const listenerSchema = z.strictObject({
@@ -233,6 +251,7 @@ const schema = z.strictObject({
   fetchMaxBytes: int(0, MAX_INT32, 55 * 1024 * 1024),
   group: z._default(groupSchema, GROUP_DEFAULTS),
   transaction: z._default(transactionSchema, TRANSACTION_DEFAULTS),
+  producer: z._default(producerSchema, PRODUCER_DEFAULTS),
   authorizer: z._default(authorizerSchema, AUTHORIZER_DEFAULTS),
   metricsPort: z.optional(z.int().check(z.gte(0), z.lte(65535))),
   metricsHost: z.optional(text()),

@@ -13,7 +13,9 @@
  *   connections.max.idle.ms, max.connections, max.connections.per.ip, connections.max.reauth.ms
  *   log.retention.check.interval.ms → retentionCheckIntervalMs
  *   group.initial.rebalance.delay.ms, group.min.session.timeout.ms, group.max.session.timeout.ms → group.*
- *   transaction.max.timeout.ms, transaction.abort.timed.out.transaction.cleanup.interval.ms → transaction.*
+ *   transaction.max.timeout.ms, transaction.abort.timed.out.transaction.cleanup.interval.ms,
+ *   transactional.id.expiration.ms, transaction.remove.expired.transaction.cleanup.interval.ms → transaction.*
+ *   producer.id.expiration.ms, producer.id.expiration.check.interval.ms → producer.*
  *   log.segment.bytes, log.segment.ms (log.roll.ms), log.retention.{ms,minutes,hours}, log.retention.bytes,
  *   log.cleanup.policy, message.max.bytes, log.message.timestamp.type → topicDefaults
  *   ssl.keystore.type / ssl.truststore.type (PEM only), ssl.keystore.location,
@@ -61,6 +63,7 @@ interface Draft {
   options: Partial<BrokerOptionsInput> & Record<string, unknown>;
   group: Record<string, number>;
   transaction: Record<string, number>;
+  producer: Record<string, number>;
   topicDefaults: Record<string, string>;
   ssl: Record<string, string>;
   authorizer: Record<string, unknown>;
@@ -116,6 +119,10 @@ function mapped(): Map<string, Setter> {
   num('group.max.session.timeout.ms', (d, n) => (d.group['maxSessionTimeoutMs'] = n));
   num('transaction.max.timeout.ms', (d, n) => (d.transaction['maxTimeoutMs'] = n));
   num('transaction.abort.timed.out.transaction.cleanup.interval.ms', (d, n) => (d.transaction['abortTimedOutIntervalMs'] = n));
+  num('transactional.id.expiration.ms', (d, n) => (d.transaction['idExpirationMs'] = n));
+  num('transaction.remove.expired.transaction.cleanup.interval.ms', (d, n) => (d.transaction['removeExpiredIntervalMs'] = n));
+  num('producer.id.expiration.ms', (d, n) => (d.producer['idExpirationMs'] = n));
+  num('producer.id.expiration.check.interval.ms', (d, n) => (d.producer['idExpirationCheckIntervalMs'] = n));
   const topic = (key: string, config: string, scale = 1): void => {
     m.set(key, (v, d) => {
       d.topicDefaults[config] = scale === 1 ? v.trim() : String(int(key, v) * scale);
@@ -168,7 +175,7 @@ const LISTENER_KEYS = new Set(['listeners', 'advertised.listeners', 'listener.se
 export function serverConfigFromText(text: string, source = 'server.properties'): ServerConfig {
   const { entries, lines } = parseJavaProperties(text);
   const setters = mapped();
-  const draft: Draft = { options: {}, group: {}, transaction: {}, topicDefaults: {}, ssl: {}, authorizer: {} };
+  const draft: Draft = { options: {}, group: {}, transaction: {}, producer: {}, topicDefaults: {}, ssl: {}, authorizer: {} };
   const ignored: string[] = [];
   for (const [key, value] of entries) {
     const where = `${source}:${lines.get(key) ?? '?'}`;
@@ -200,6 +207,7 @@ export function serverConfigFromText(text: string, source = 'server.properties')
   const o = draft.options;
   if (Object.keys(draft.group).length > 0) o.group = draft.group;
   if (Object.keys(draft.transaction).length > 0) o.transaction = draft.transaction;
+  if (Object.keys(draft.producer).length > 0) o.producer = draft.producer;
   if (Object.keys(draft.topicDefaults).length > 0) o.topicDefaults = draft.topicDefaults;
   if (Object.keys(draft.ssl).length > 0) o.ssl = draft.ssl as BrokerOptionsInput['ssl'];
   if (Object.keys(draft.authorizer).length > 0) o.authorizer = draft.authorizer as BrokerOptionsInput['authorizer'];

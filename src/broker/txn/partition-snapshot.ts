@@ -47,7 +47,9 @@ export function fromSnapshot(records: readonly SnapshotProducer[]): RestoredStat
   const producers = new PartitionProducerState();
   const open = new Map<bigint, number>();
   for (const r of records) {
-    if (r.epoch >= 0) producers.producers.set(r.producerId, { producerId: r.producerId, epoch: r.epoch, batches: r.batches.map((b) => ({ ...b })) });
+    // The layout has no entry timestamp: the last batch's stands for it (a later marker's is lost).
+    const lastTimestamp = r.batches.at(-1)?.timestamp ?? -1;
+    if (r.epoch >= 0) producers.producers.set(r.producerId, { producerId: r.producerId, epoch: r.epoch, lastTimestamp, batches: r.batches.map((b) => ({ ...b })) });
     if (r.currentTxnFirstOffset >= 0) open.set(r.producerId, r.currentTxnFirstOffset);
   }
   return { producers, open };

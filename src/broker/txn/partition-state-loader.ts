@@ -104,6 +104,7 @@ export function loadPartitionState(log: PartitionLog): LoadedPartitionState {
         txns.onData(h.producerId, h.baseOffset);
         return;
       }
+      restored.producers.onMarker(h.producerId, h.maxTimestamp);
       const aborted = txns.onMarker(h.producerId, h.baseOffset, readMarkerIsCommit(log, h.baseOffset));
       const target = aborted === null ? undefined : findLast(rebuild, (r) => r.seg.baseOffset <= h.baseOffset);
       if (aborted !== null && target !== undefined && h.baseOffset < target.seg.nextOffset) {

@@ -21,6 +21,12 @@
  * Restart: the state is restored from the partition's producer-state snapshot plus the batch
  * headers after it (partition-state-loader.ts), so the state after a restart is the state before it. Transactions do not change the decision table;
  * the open transaction's first offset per partition lives in partition-txn-state.ts.
+ *
+ * Expiration (producer.id.expiration.ms, producer-expiration.ts): an entry's `lastTimestamp` is
+ * Kafka's ProducerStateEntry.lastTimestamp — the max timestamp of its last data batch (the
+ * producer's CreateTime, or the broker's time on a LogAppendTime topic), or the timestamp of the
+ * last marker written for it, whichever came last. An expired entry is removed; the producer's next
+ * batch is then the "no entry" row above (accepted at any sequence, as Kafka does).
  */
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import type { BatchHeader } from '../../protocol/records/batch-header.ts';
@@ -39,6 +45,8 @@ export interface BatchMetadata {
 export interface ProducerEntry {
   producerId: bigint;
   epoch: number;
+  /** Timestamp of the producer's last data batch or marker here (see Expiration above). */
+  lastTimestamp: number;
   /** Oldest first; at most IDEMPOTENCE_WINDOW entries. */
   batches: BatchMetadata[];
 }
@@ -104,9 +112,10 @@ export class PartitionProducerState {
     if (h.producerId < 0n || h.baseSequence < 0) return;
     let entry = this.producers.get(h.producerId);
     if (!entry) {
-      entry = { producerId: h.producerId, epoch: h.producerEpoch, batches: [] };
+      entry = { producerId: h.producerId, epoch: h.producerEpoch, lastTimestamp: h.maxTimestamp, batches: [] };
       this.producers.set(h.producerId, entry);
     }
+    entry.lastTimestamp = h.maxTimestamp;
     if (h.producerEpoch > entry.epoch) {
       entry.epoch = h.producerEpoch;
       entry.batches = [];
@@ -119,6 +128,12 @@ export class PartitionProducerState {
       timestamp: h.maxTimestamp,
     });
     if (entry.batches.length > IDEMPOTENCE_WINDOW) entry.batches.shift();
+  }
+
+  /** A transaction marker for the producer was written (or replayed) with `timestamp`. */
+  onMarker(producerId: bigint, timestamp: number): void {
+    const entry = this.producers.get(producerId);
+    if (entry !== undefined) entry.lastTimestamp = timestamp;
   }
 }
 
@@ -153,6 +168,29 @@ export class ProducerStateManager {
   /** The partition's state, or undefined when no idempotent producer wrote to it. */
   peek(topic: string, partition: number): PartitionProducerState | undefined {
     return this.partitions.get(this.key(topic, partition));
+  }
+
+  /** Every partition's state, with its topic and partition (expiration walks them all). */
+  *all(): IterableIterator<{ topic: string; partition: number; state: PartitionProducerState }> {
+    for (const [k, state] of this.partitions) {
+      const cut = k.lastIndexOf('\u0000');
+      yield { topic: k.slice(0, cut), partition: Number(k.slice(cut + 1)), state };
+    }
+  }
+
+  /** Drops a partition's state once it holds no producer (expiration emptied it). */
+  dropIfEmpty(topic: string, partition: number): void {
+    const k = this.key(topic, partition);
+    if (this.partitions.get(k)?.producers.size === 0) this.partitions.delete(k);
+  }
+
+  /**
+   * DeleteTopics: the topic's producer state goes with its logs (Kafka deletes the partition's
+   * ProducerStateManager with the log), so a namesake created later starts with none.
+   */
+  forgetTopic(topic: string): void {
+    const prefix = `${topic}\u0000`;
+    for (const k of [...this.partitions.keys()]) if (k.startsWith(prefix)) this.partitions.delete(k);
   }
 
   /** Installs a partition's state restored at start (partition-state-loader.ts). */

@@ -68,7 +68,8 @@ export class ProducerService {
         if (d.kind === 'error') return { kind: 'error', errorCode: d.errorCode, message: d.message };
         return { kind: 'append' };
       },
-      afterAppend: (ctx, info) => state.record(ctx.topic, ctx.partition, ctx.header, info.baseOffset),
+      // The header was read before the append: on a LogAppendTime topic the log stamped the broker's time.
+      afterAppend: (ctx, info) => state.record(ctx.topic, ctx.partition, info.logAppendTime >= 0 ? { ...ctx.header, maxTimestamp: info.logAppendTime } : ctx.header, info.baseOffset),
     };
     broker.produceHooks.push(hook);
     return service;

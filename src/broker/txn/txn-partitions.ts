@@ -24,6 +24,7 @@ import { readMarkerIsCommit } from '../log/marker-read.ts';
 import { parsePartitionDirName } from '../log/log-manager.ts';
 import { partitionKey } from '../handlers/handler.ts';
 import { PartitionTxnState } from './partition-txn-state.ts';
+import { PRODUCERS } from './service.ts';
 
 export class TxnPartitions {
   /** Keyed by topic and partition; each state remembers the topic id it belongs to. */
@@ -85,14 +86,16 @@ export class TxnPartitions {
   writeMarker(topic: string, partition: number, producerId: bigint, producerEpoch: number, commit: boolean): { log: PartitionLog; offset: number } | null {
     const log = this.broker.partitions.get(topic, partition);
     if (log === undefined) return null;
+    const timestamp = this.broker.clock.now();
     const batch = buildControlBatch({
       producerId,
       producerEpoch,
       type: commit ? ControlType.Commit : ControlType.Abort,
       coordinatorEpoch: 0,
-      timestamp: this.broker.clock.now(),
+      timestamp,
     });
     const info = this.broker.append(topic, partition, batch, 'coordinator');
+    this.broker.service(PRODUCERS).state.peek(topic, partition)?.onMarker(producerId, timestamp); // keeps the producer from expiring
     const state = this.state(topic, partition);
     const aborted = state.onMarker(producerId, info.baseOffset, commit);
     if (aborted !== null) log.appendAbortedTxn({ ...aborted, lastStableOffset: state.lastStableOffset(log.highWatermark) });

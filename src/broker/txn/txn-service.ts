@@ -14,7 +14,8 @@
  *   4. wait for __consumer_offsets to load (committing a recovered transaction writes offsets),
  *      then load __transaction_state and complete interrupted commits/aborts — before the broker
  *      listens, so no client sees a half-finished transaction;
- *   5. start the timers that abort timed-out transactions and forget expired transactional ids.
+ *   5. start the timers that abort timed-out transactions and forget expired transactional ids,
+ *      and the producer-id expiration (producer-expiration.ts: once now, then on its timer);
  */
 import type { Broker } from '../broker.ts';
 import type { ServiceDef, ServiceKey } from '../services.ts';
@@ -26,6 +27,7 @@ import { TransactionCoordinator } from './transaction-coordinator.ts';
 import { TRANSACTION_STATE_TOPIC } from './txn-log.ts';
 import { TxnPartitions } from './txn-partitions.ts';
 import { snapshotPartition } from './partition-snapshot.ts';
+import { startProducerExpiration } from './producer-expiration.ts';
 
 export class TransactionService {
   private stopTimers: Array<() => void> = [];
@@ -79,6 +81,7 @@ export class TransactionService {
       broker.clock.setInterval(() => {
         coordinator.expireIds().catch((err: Error) => broker.logger.warn(`removing expired transactional ids: ${err.message}`));
       }, broker.options.transaction.removeExpiredIntervalMs),
+      startProducerExpiration(broker, producers.state, partitions),
     ];
     return service;
   }
