@@ -13,7 +13,10 @@
  * missing logs the next start creates empty. Either way the topic is whole, and the reply is sent
  * only once the new count is durable.
  * Delete, in one synchronous section: registry.remove → drop the logs (directories renamed away)
- * → wake parked fetches (they re-read and report UNKNOWN_TOPIC_OR_PARTITION); then persist.
+ * → wake parked fetches (they re-read and report UNKNOWN_TOPIC_OR_PARTITION) → the delete
+ * listeners (onDelete: the topic's partitions leave every open transaction, its producer state
+ * goes); then persist, and wait for what the listeners persist. No request runs between removing
+ * the topic and the listeners, and a create of the same name waits for all of it.
  *
  *   refusal                                         code
  *   bad name ([a-zA-Z0-9._-], 1–249, not . or ..)  INVALID_TOPIC_EXCEPTION 17
@@ -51,6 +54,7 @@ export interface CreateTopicRequest {
 export class TopicManager {
   /** Topics whose files are still being removed; a create of the same name waits for it. */
   private readonly deleting = new Map<string, Promise<void>>();
+  private readonly deleteListeners = new Set<(topic: string) => Promise<void> | void>();
 
   constructor(private readonly broker: Broker) {}
 
@@ -174,6 +178,15 @@ export class TopicManager {
   }
 
   /**
+   * Registers a listener run synchronously inside every delete, right after the topic is removed
+   * (see the header); the delete waits for the promise it returns. Returns the unregister function.
+   */
+  onDelete(listener: (topic: string) => Promise<void> | void): () => void {
+    this.deleteListeners.add(listener);
+    return () => this.deleteListeners.delete(listener);
+  }
+
+  /**
    * Deletes a topic and its data. The registry change is made durable first, then the files go
    * (a crash in between leaves orphan directories, which the next start removes).
    */
@@ -182,9 +195,12 @@ export class TopicManager {
     if (info === undefined) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${name}" does not exist`);
     const files = this.broker.partitions.dropTopic(name, info.partitions);
     for (let p = 0; p < info.partitions; p++) this.broker.waiters.notify(name, p);
+    const followUps = Promise.all([...this.deleteListeners].map(async (listener) => listener(name)));
+    followUps.catch(() => undefined); // awaited below; handled now so a failure is not "unhandled" meanwhile
     const done = (async () => {
       await this.broker.topics.persist();
       await files;
+      await followUps;
     })();
     this.deleting.set(name, done.catch(() => undefined));
     try {

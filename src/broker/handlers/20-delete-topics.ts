@@ -1,8 +1,9 @@
 /*
  * DeleteTopics (key 20): advertised and served 0–6 (v4+ flexible). Each topic's registry entry
  * and data are removed, parked fetches on it end (they answer UNKNOWN_TOPIC_OR_PARTITION, or
- * UNKNOWN_TOPIC_ID when they address it by id), its partitions leave every open transaction, and
- * the reply waits until the registry change is durable.
+ * UNKNOWN_TOPIC_ID when they address it by id), its partitions leave every open transaction (in
+ * the same synchronous step that removes the topic), and the reply waits until the registry change
+ * and the transactions' change are durable.
  *
  * Addressing: v0–5 list topic names; v6 lists {name, topic id} pairs where a non-null name wins
  * and a null name means "by id" (KIP-516), as in Kafka.
@@ -20,7 +21,6 @@ import type { Encodable } from '../../protocol/schema.ts';
 import { ZERO_UUID } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { TopicError } from '../topic-manager.ts';
-import { TRANSACTIONS } from '../txn/txn-service.ts';
 import { isInternalTopic } from '../topic-config.ts';
 import { defineHandler, type RequestContext } from './handler.ts';
 import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
@@ -70,9 +70,10 @@ async function deleteOne(ctx: RequestContext, requestedName: string | null, requ
     return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `internal topic "${name}" cannot be deleted`);
   }
   try {
+    // Also takes the topic's partitions out of every open transaction, in the same synchronous
+    // step that removes the topic (TopicManager.onDelete), so no marker reaches a namesake.
     const info = await broker.topicManager.delete(name);
     result.topicId = info.topicId;
-    await broker.service(TRANSACTIONS).coordinator.forgetTopic(name); // no marker into a re-created namesake
   } catch (err) {
     if (err instanceof TopicError) return fail(err.errorCode, err.message);
     broker.logger.warn(`deleting topic ${name} failed: ${(err as Error).stack ?? String(err)}`);

@@ -39,6 +39,10 @@
  * last updated `idExpirationMs` ago or more becomes Dead: a tombstone in __transaction_state, then
  * it is forgotten. Its old producer id then maps to nothing (a Produce with it gets
  * INVALID_PRODUCER_ID_MAPPING) and the next InitProducerId with the id starts afresh.
+ * DeleteTopics (txn-topic-deletion.ts) is the one change made in memory before it is durable:
+ * the topic's partitions leave every transaction at once, outside the locks, and the removal is
+ * then written under each id's lock; a write in flight meanwhile keeps only partitions whose
+ * topic is still the same topic.
  */
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import type { Broker, ProduceVerdict } from '../broker.ts';
@@ -52,6 +56,7 @@ import { decodeTxnKey, decodeTxnValue, encodeTxnKey, encodeTxnValue, type Pendin
 import { assertTransition, isIdle, isPreparing, TxnState, type TxnStateName } from './txn-state-machine.ts';
 import { TxnLocks } from './txn-locks.ts';
 import { ABORTABLE_SINCE, abortableFor, verifyPartitions, verifyProduce } from './txn-verification.ts';
+import { liveTopics, sameTopics, topicIdsOf } from './txn-topic-deletion.ts';
 
 export interface TxnCoordinatorOptions {
   maxTimeoutMs: number;
@@ -75,6 +80,8 @@ export class TransactionCoordinator {
   private readonly txns = new Map<string, TxnMetadata>();
   private readonly byProducerId = new Map<bigint, string>();
   private readonly locks = new TxnLocks();
+  /** Ids with a write() between its append and its in-memory update (forgetTopic must revisit them). */
+  private readonly writing = new Set<string>();
   readonly loadProblems: string[] = [];
 
   constructor(
@@ -102,6 +109,11 @@ export class TransactionCoordinator {
       this.producers.allocator.observe(m.producerId);
     }
     for (const m of [...this.txns.values()]) {
+      // A topic deleted just before a crash, its removal from the transaction not yet durable.
+      const live = liveTopics(this.broker.topics, m.partitions);
+      if (live.length !== m.partitions.length) await this.locks.run(m.transactionalId, () => this.write({ ...m, partitions: live }));
+    }
+    for (const m of [...this.txns.values()]) {
       if (isPreparing(m.state)) await this.locks.run(m.transactionalId, () => this.finish(m.transactionalId));
     }
   }
@@ -119,7 +131,19 @@ export class TransactionCoordinator {
     const prev = this.txns.get(next.transactionalId);
     if (prev !== undefined && prev.state !== next.state) assertTransition(next.transactionalId, prev.state, next.state);
     next.lastUpdateTimestamp = this.broker.clock.now();
-    await this.log.append([{ key: encodeTxnKey(next.transactionalId), value: encodeTxnValue(next) }]);
+    this.writing.add(next.transactionalId);
+    try {
+      for (;;) {
+        const topicIds = topicIdsOf(this.broker.topics, next.partitions);
+        await this.log.append([{ key: encodeTxnKey(next.transactionalId), value: encodeTxnValue(next) }]);
+        // A DeleteTopics ran during the append: persist the record without its partitions too.
+        const kept = sameTopics(this.broker.topics, next.partitions, topicIds);
+        if (kept.length === next.partitions.length) break;
+        next = { ...next, partitions: kept };
+      }
+    } finally {
+      this.writing.delete(next.transactionalId);
+    }
     this.txns.set(next.transactionalId, next);
     this.byProducerId.set(next.producerId, next.transactionalId);
   }
@@ -291,19 +315,26 @@ export class TransactionCoordinator {
   }
 
   /**
-   * DeleteTopics: the topic's partitions leave every transaction (persisted like any change), so
-   * no marker is ever written into a topic re-created under the same name: the new topic holds
-   * none of the transaction's data, and producing to it needs AddPartitionsToTxn again.
+   * DeleteTopics, called in the synchronous step that removes the topic (txn-topic-deletion.ts):
+   * the topic's partitions leave every transaction in memory now, so no marker is ever written
+   * into a topic re-created under the same name (the new topic holds none of the transaction's
+   * data; producing to it needs AddPartitionsToTxn again). Resolves once the removal is durable.
    */
-  async forgetTopic(topic: string): Promise<void> {
-    const has = (m: TxnMetadata | undefined): m is TxnMetadata => m !== undefined && m.partitions.some((tp) => tp.topic === topic);
-    for (const m of [...this.txns.values()]) {
-      if (!has(m)) continue;
-      await this.locks.run(m.transactionalId, async () => {
-        const cur = this.txns.get(m.transactionalId);
-        if (has(cur)) await this.write({ ...cur, partitions: cur.partitions.filter((tp) => tp.topic !== topic) });
-      });
+  forgetTopic(topic: string): Promise<void> {
+    const others = (parts: readonly TxnPartition[]) => parts.filter((tp) => tp.topic !== topic);
+    const touched: string[] = [];
+    for (const m of this.txns.values()) {
+      const kept = others(m.partitions);
+      if (kept.length === m.partitions.length && !this.writing.has(m.transactionalId)) continue;
+      this.txns.set(m.transactionalId, { ...m, partitions: kept });
+      touched.push(m.transactionalId);
     }
+    const persist = (id: string) =>
+      this.locks.run(id, async () => {
+        const cur = this.txns.get(id);
+        if (cur !== undefined) await this.write({ ...cur, partitions: others(cur.partitions) });
+      });
+    return Promise.all(touched.map(persist)).then(() => undefined);
   }
 
   /** Aborts (fencing the producer) every Ongoing transaction older than its timeout. */

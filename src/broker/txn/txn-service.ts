@@ -16,6 +16,8 @@
  *      listens, so no client sees a half-finished transaction;
  *   5. start the timers that abort timed-out transactions and forget expired transactional ids,
  *      and the producer-id expiration (producer-expiration.ts: once now, then on its timer);
+ *   6. on DeleteTopics, in the synchronous step that removes the topic: its partitions leave every
+ *      transaction and its producer state goes (txn-topic-deletion.ts).
  */
 import type { Broker } from '../broker.ts';
 import type { ServiceDef, ServiceKey } from '../services.ts';
@@ -28,6 +30,7 @@ import { TRANSACTION_STATE_TOPIC } from './txn-log.ts';
 import { TxnPartitions } from './txn-partitions.ts';
 import { snapshotPartition } from './partition-snapshot.ts';
 import { startProducerExpiration } from './producer-expiration.ts';
+import { onTopicDeleted } from './txn-topic-deletion.ts';
 
 export class TransactionService {
   private stopTimers: Array<() => void> = [];
@@ -82,6 +85,7 @@ export class TransactionService {
         coordinator.expireIds().catch((err: Error) => broker.logger.warn(`removing expired transactional ids: ${err.message}`));
       }, broker.options.transaction.removeExpiredIntervalMs),
       startProducerExpiration(broker, producers.state, partitions),
+      broker.topicManager.onDelete((topic) => onTopicDeleted(topic, coordinator, producers.state)), // 6
     ];
     return service;
   }
