@@ -113,8 +113,9 @@ export class BatchFilter {
           });
     this.ctx.stats.recordsRemoved += entries.length - keep.length;
     const newHorizon = tombstoneKept && horizon === null ? this.stampHorizon() : null;
-    if (keep.length === entries.length && newHorizon === null) return horizon === null ? batch : this.keep(batch, horizon);
+    // An empty batch (emptied by an earlier cleaning) goes too once its producer is no longer active.
     if (keep.length === 0 && !this.ctx.keepsProducerState(h)) return null;
+    if (keep.length === entries.length && newHorizon === null) return horizon === null ? batch : this.keep(batch, horizon);
     if (horizon !== null && tombstoneKept) this.noteHorizon(horizon);
     return this.rebuild(batch, h, keep, newHorizon);
   }
