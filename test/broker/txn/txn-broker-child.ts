@@ -19,9 +19,11 @@ export interface Child {
   exited: Promise<void>;
 }
 
-export async function spawnBroker(dataDir: string, crashAtMarker?: number): Promise<Child> {
+/** `options`: extra broker options for the child (JSON-encoded into TXN_BROKER_OPTIONS). */
+export async function spawnBroker(dataDir: string, crashAtMarker?: number, options?: object): Promise<Child> {
   const args = [RUN_TS, CHILD, dataDir, ...(crashAtMarker === undefined ? [] : [String(crashAtMarker)])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = options === undefined ? process.env : { ...process.env, TXN_BROKER_OPTIONS: JSON.stringify(options) };
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   children.push(child);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let out = '';
