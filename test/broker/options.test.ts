@@ -16,6 +16,8 @@ describe('parseBrokerOptions', () => {
       group: { initialRebalanceDelayMs: 3000, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1_800_000 },
       topicDefaults: {},
       authorizer: { enabled: false, superUsers: [], allowEveryoneIfNoAclFound: false },
+      transaction: { idExpirationMs: 604_800_000, removeExpiredIntervalMs: 3_600_000 },
+      producer: { idExpirationMs: 86_400_000, idExpirationCheckIntervalMs: 600_000 },
     });
   });
 
@@ -37,6 +39,9 @@ describe('parseBrokerOptions', () => {
     [{ dataDir: 'd', portt: 1 }, /portt/],
     [{ dataDir: 'd', authorizer: { enabled: true, superUsers: ['admin'] } }, /authorizer.superUsers.0: must be a principal/],
     [{ dataDir: 'd', authorizer: { enabled: 'yes' } }, /authorizer.enabled/],
+    [{ dataDir: 'd', producer: { idExpirationMs: 0 } }, /broker option producer.idExpirationMs: .*got 0/],
+    [{ dataDir: 'd', producer: { idExpirationCheckIntervalMs: 1.5 } }, /broker option producer.idExpirationCheckIntervalMs/],
+    [{ dataDir: 'd', producer: { expirationMs: 5 } }, /expirationMs/],
   ])('rejects %j naming the field', (input, message) => {
     expect(() => parseBrokerOptions(input as never)).toThrow(BrokerOptionsError);
     expect(() => parseBrokerOptions(input as never)).toThrow(message);

@@ -32,6 +32,10 @@ describe('server.properties → broker options', () => {
         'super.users=User:admin;User:CN=ops,O=acme',
         'allow.everyone.if.no.acl.found=false',
         'group.initial.rebalance.delay.ms=0',
+        'transactional.id.expiration.ms=3600000',
+        'transaction.remove.expired.transaction.cleanup.interval.ms=60000',
+        'producer.id.expiration.ms=7200000',
+        'producer.id.expiration.check.interval.ms=30000',
         'log.retention.hours=2',
         'offsets.topic.replication.factor=1',
       ].join('\n'),
@@ -49,6 +53,8 @@ describe('server.properties → broker options', () => {
     expect(parsed.connectionsMaxReauthMs).toBe(3_600_000);
     expect(parsed.authorizer).toEqual({ enabled: true, superUsers: ['User:admin', 'User:CN=ops,O=acme'], allowEveryoneIfNoAclFound: false });
     expect(parsed.group.initialRebalanceDelayMs).toBe(0);
+    expect(parsed.transaction).toMatchObject({ idExpirationMs: 3_600_000, removeExpiredIntervalMs: 60_000 });
+    expect(parsed.producer).toEqual({ idExpirationMs: 7_200_000, idExpirationCheckIntervalMs: 30_000 });
     expect(parsed.topicDefaults).toEqual({ 'retention.ms': '7200000' });
   });
 

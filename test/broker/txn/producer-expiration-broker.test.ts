@@ -5,6 +5,7 @@
  *   - an idle idempotent producer leaves the partition's producer state: a batch with a sequence
  *     gap is then accepted (it was OUT_OF_ORDER_SEQUENCE_NUMBER before), and it is absent from the
  *     snapshot written at shutdown (after a restart its gap is accepted too);
+ *   - our own idempotent producer, idle past the expiration, just goes on: every record once;
  *   - the cleaner then drops the producer's emptied last batch, and later its marker;
  *   - an idle transactional id is gone from ListTransactions / DescribeTransactions, also after a
  *     restart, and InitProducerId with it starts afresh.
@@ -19,6 +20,8 @@ import { ErrorCode } from '../../../src/protocol/error-codes.ts';
 import { buildRecordBatch, decodeRecords } from '../../../src/protocol/records/record-batch.ts';
 import { startTestBroker, type TestBroker, type TestBrokerOptions } from '../../../src/testing/broker-harness.ts';
 import { RawClient } from '../raw-client.ts';
+import { KafkaProducer } from '../../../src/client/producer/producer.ts';
+import { fetchBatches } from '../../integration/broker-process.ts';
 import { addTxnPartitions, cleanupAfterEach, endTxn, initTxn, produceKeyed } from './txn-requests.ts';
 
 const { open, dirs } = cleanupAfterEach();
@@ -87,6 +90,25 @@ describe('producer-id expiration on a broker', () => {
     ({ tb, c } = await start(dir, new BrokerClock(), { producer: { idExpirationMs: EXPIRY, idExpirationCheckIntervalMs: 3_600_000 } }));
     expect((await produceSeq(c, 'p', b, 7, clock.now())).errorCode).toBe(0);
     expect(await produceSeq(c, 'p', a, 5, clock.now())).toMatchObject({ errorCode: 0, baseOffset: 2n }); // a's state survived
+  });
+
+  it('an idle idempotent client producer goes on after its id expired: every record once, in order', async () => {
+    const clock = new AheadClock();
+    const { tb } = await start(await newDir(), clock);
+    await tb.broker.topicManager.create({ name: 'i', numPartitions: 1, replicationFactor: 1, configs: [] });
+    const p = new KafkaProducer({ bootstrapServers: [tb.bootstrap], clientId: 'expiring' }, { idempotent: true }, { deliveryTimeoutMs: 60_000 });
+    await p.connect();
+    try {
+      const send = (i: number) => p.send([{ topic: 'i', partition: 0, key: null, value: Buffer.from(`v${i}`), timestamp: clock.now(), headers: {} }]);
+      for (let i = 0; i < 3; i++) await send(i);
+      clock.ahead = EXPIRY;
+      await until(() => tb.broker.service(PRODUCERS).state.peek('i', 0) === undefined);
+      for (let i = 3; i < 6; i++) await send(i);
+    } finally {
+      await p.disconnect();
+    }
+    const values = (await fetchBatches(tb.port, 'i', 0)).flatMap((b) => b.records.map((r) => r.value!.toString()));
+    expect(values).toEqual(['v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
   });
 
   it("the cleaner keeps an active producer's emptied last batch, and drops it and then its marker once the producer expired", async () => {
