@@ -38,6 +38,7 @@ import { createPartitionsHandler } from './37-create-partitions.ts';
 import { deleteGroupsHandler } from './42-delete-groups.ts';
 import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.ts';
 import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.ts';
+import { describeProducersHandler } from './61-describe-producers.ts';
 import { describeTransactionsHandler } from './65-describe-transactions.ts';
 import { listTransactionsHandler } from './66-list-transactions.ts';
 
@@ -75,6 +76,7 @@ export const HANDLERS: readonly ApiHandler[] = [
   deleteGroupsHandler,
   describeUserScramCredentialsHandler,
   alterUserScramCredentialsHandler,
+  describeProducersHandler,
   describeTransactionsHandler,
   listTransactionsHandler,
 ];

@@ -74,6 +74,8 @@ import { DescribeUserScramCredentialsRequestSchema, DescribeUserScramCredentials
 import type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './50-describe-user-scram-credentials.ts';
 import { AlterUserScramCredentialsRequestSchema, AlterUserScramCredentialsResponseSchema } from './51-alter-user-scram-credentials.ts';
 import type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './51-alter-user-scram-credentials.ts';
+import { DescribeProducersRequestSchema, DescribeProducersResponseSchema } from './61-describe-producers.ts';
+import type { DescribeProducersRequest, DescribeProducersResponse } from './61-describe-producers.ts';
 import { DescribeTransactionsRequestSchema, DescribeTransactionsResponseSchema } from './65-describe-transactions.ts';
 import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './65-describe-transactions.ts';
 import { ListTransactionsRequestSchema, ListTransactionsResponseSchema } from './66-list-transactions.ts';
@@ -138,6 +140,7 @@ const DEFINITIONS: readonly ApiDefinition[] = [
   api(42, 'DeleteGroups', DeleteGroupsRequestSchema, DeleteGroupsResponseSchema),
   api(50, 'DescribeUserScramCredentials', DescribeUserScramCredentialsRequestSchema, DescribeUserScramCredentialsResponseSchema),
   api(51, 'AlterUserScramCredentials', AlterUserScramCredentialsRequestSchema, AlterUserScramCredentialsResponseSchema),
+  api(61, 'DescribeProducers', DescribeProducersRequestSchema, DescribeProducersResponseSchema),
   api(65, 'DescribeTransactions', DescribeTransactionsRequestSchema, DescribeTransactionsResponseSchema),
   api(66, 'ListTransactions', ListTransactionsRequestSchema, ListTransactionsResponseSchema),
 ];
@@ -189,6 +192,7 @@ export interface ApiTypes {
   42: { request: DeleteGroupsRequest; response: DeleteGroupsResponse };
   50: { request: DescribeUserScramCredentialsRequest; response: DescribeUserScramCredentialsResponse };
   51: { request: AlterUserScramCredentialsRequest; response: AlterUserScramCredentialsResponse };
+  61: { request: DescribeProducersRequest; response: DescribeProducersResponse };
   65: { request: DescribeTransactionsRequest; response: DescribeTransactionsResponse };
   66: { request: ListTransactionsRequest; response: ListTransactionsResponse };
 }
@@ -228,6 +232,7 @@ export * from './37-create-partitions.ts';
 export * from './42-delete-groups.ts';
 export * from './50-describe-user-scram-credentials.ts';
 export * from './51-alter-user-scram-credentials.ts';
+export * from './61-describe-producers.ts';
 export * from './65-describe-transactions.ts';
 export * from './66-list-transactions.ts';
 export * from './consumer-protocol.ts';

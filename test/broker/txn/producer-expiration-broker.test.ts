@@ -20,20 +20,13 @@ import { ErrorCode } from '../../../src/protocol/error-codes.ts';
 import { buildRecordBatch, decodeRecords } from '../../../src/protocol/records/record-batch.ts';
 import { startTestBroker, type TestBroker, type TestBrokerOptions } from '../../../src/testing/broker-harness.ts';
 import { RawClient } from '../raw-client.ts';
+import { AheadClock } from '../ahead-clock.ts';
 import { KafkaProducer } from '../../../src/client/producer/producer.ts';
 import { fetchBatches } from '../../integration/broker-process.ts';
 import { addTxnPartitions, cleanupAfterEach, endTxn, initTxn, produceKeyed } from './txn-requests.ts';
 
 const { open, dirs } = cleanupAfterEach();
 const EXPIRY = 60_000;
-
-/** Wall time plus an offset the test moves forward. */
-class AheadClock extends BrokerClock {
-  ahead = 0;
-  override now(): number {
-    return Date.now() + this.ahead;
-  }
-}
 
 async function start(dataDir: string, clock: BrokerClock, opts: TestBrokerOptions = {}): Promise<{ tb: TestBroker; c: RawClient }> {
   const tb = await startTestBroker({ dataDir, producer: { idExpirationMs: EXPIRY, idExpirationCheckIntervalMs: 10 }, ...opts, deps: { clock } });
