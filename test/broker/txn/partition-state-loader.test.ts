@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Broker, silentLogger } from '../../../src/broker/broker.ts';
-import { LogSegment } from '../../../src/broker/log/log-segment.ts';
+import { countScans } from '../log/count-scans.ts';
 import { CLEAN_SHUTDOWN_FILE } from '../../../src/broker/log/log-checkpoint.ts';
 import { listSnapshotOffsets, snapshotPath, writeSnapshot } from '../../../src/broker/log/producer-snapshot.ts';
 import { PartitionLog } from '../../../src/broker/log/partition-log.ts';
@@ -62,16 +62,8 @@ async function stop(b: Broker): Promise<void> {
 
 /** Starts a broker and returns the base offsets of the workload partition's segments whose batch headers were scanned. */
 async function startCountingScans(dataDir: string, warnings?: string[]): Promise<{ broker: Broker; scanned: Set<number> }> {
-  const partitionDir = path.join(dataDir, `${WORKLOAD_TOPIC}-0`);
-  const scanned = new Set<number>();
-  const original = LogSegment.prototype.scanHeaders;
-  const spy = vi.spyOn(LogSegment.prototype, 'scanHeaders').mockImplementation(function (this: LogSegment, ...args) {
-    if (this.dir === partitionDir) scanned.add(this.baseOffset);
-    return original.apply(this, args);
-  });
-  const broker = await start(dataDir, warnings);
-  spy.mockRestore();
-  return { broker, scanned };
+  const { result, scanned } = await countScans(path.join(dataDir, `${WORKLOAD_TOPIC}-0`), () => start(dataDir, warnings));
+  return { broker: result, scanned };
 }
 
 describe('producer state and transaction indexes across restarts', () => {
