@@ -72,6 +72,8 @@ export class BatchFilter {
   private readonly markers = new MarkerTracker();
   /** Earliest delete horizon left in the cleaned range (null: none); when the next cleaning is due. */
   earliestHorizon: number | null = null;
+  /** Offsets of the markers kept because their transaction still had data (cleaner-txn-index.ts). */
+  readonly markersKeptWithData = new Set<number>();
 
   constructor(private readonly ctx: FilterContext) {}
 
@@ -82,8 +84,11 @@ export class BatchFilter {
     const horizonPassed = horizon !== null && horizon <= this.ctx.now;
     if (isControlBatch(h.attributes)) {
       if (!isTransactionalBatch(h.attributes)) return batch;
-      const transactionEmpty = this.markers.onMarker(h.producerId);
-      if (!transactionEmpty || this.ctx.keepsProducerState(h)) return batch;
+      if (!this.markers.onMarker(h.producerId)) {
+        this.markersKeptWithData.add(h.baseOffset);
+        return batch;
+      }
+      if (this.ctx.keepsProducerState(h)) return batch;
       if (horizonPassed) {
         this.ctx.stats.markersRemoved++;
         return null;

@@ -16,8 +16,9 @@
  *   3 rewrite   per group of consecutive segments whose sizes add up to ≤ segment.bytes: each batch
  *               through cleaner-filter.ts (what survives; delete horizons); the survivors go to
  *               `<base>.log.cleaned`, fsynced
- *   4 swap      segment-swap.ts commits atomically; the partition swaps segment objects in the
- *               same synchronous step, so no read or append ever sees a half-swapped log
+ *   4 swap      the new segment's `.txnindex` is built from the replaced ones (cleaner-txn-index.ts);
+ *               segment-swap.ts commits both files atomically; the partition swaps segment objects
+ *               in the same synchronous step, so no read or append ever sees a half-swapped log
  * Phases 2 and 3 run in short slices paced by cleaner-pacer.ts (at most a few ms each, and at most
  * a quarter of the loop while requests are waiting), so produce and fetch keep flowing;
  * phase 4 is synchronous and short. If the partition changes meanwhile (retention deleted a
@@ -41,7 +42,8 @@ import { decodeEntries, KeyMap, markerIsCommit, TxnOutcomes } from './cleaner-tx
 import { fdatasyncSyncer } from './flush-scheduler.ts';
 import { LogSegment, type Syncer } from './log-segment.ts';
 import type { PartitionLog } from './partition-log.ts';
-import { cleanedLogPath, commitSwap } from './segment-swap.ts';
+import { cleanedTxnEntries } from './cleaner-txn-index.ts';
+import { cleanedLogPath, commitSwap, writeCleanedTxnIndex } from './segment-swap.ts';
 
 export interface CleanerOptions {
   now?: () => number;
@@ -217,6 +219,7 @@ export class LogCleaner {
         fs.rmSync(cleanedPath, { force: true });
         return null;
       }
+      writeCleanedTxnIndex(log.dir, base, cleanedTxnEntries(group, filter.markersKeptWithData), this.fsync);
       commitSwap(log.dir, base, group.map((s) => s.baseOffset), this.fsync);
       const { segment } = LogSegment.open(log.dir, base, log.config.indexIntervalBytes, now, false);
       log.replaceSegments(group, segment);

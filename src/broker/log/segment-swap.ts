@@ -4,19 +4,25 @@
  * recovery knows exactly which old segments the new one replaces.
  *
  *   step  action                                                   a crash here leaves …
- *   1     write <base>.log.cleaned (the new segment), fsync        .cleaned, no manifest → discard
+ *   1     write <base>.log.cleaned (the new segment), fsync, and   .cleaned, no manifest → discard
+ *         <base>.txnindex.cleaned (its aborted-transaction index,
+ *         cleaner-txn-index.ts), fsync, when the cleaner built one
  *   2     write cleaner-swap.json {base, replaced[]} atomically    manifest → roll forward
  *         (temp file, fsync, rename): THE COMMIT POINT
  *   3     delete the replaced segments' files (base's own files     manifest → roll forward
  *         only while <base>.log.cleaned still exists)
- *   4     rename <base>.log.cleaned → <base>.log                   manifest → roll forward
+ *   4     rename <base>.log.cleaned → <base>.log, then             manifest → roll forward
+ *         <base>.txnindex.cleaned → <base>.txnindex
  *   5     delete the manifest                                       done
  *
  * Roll forward (`completeInterruptedSwap`, run by the loader before segments are opened) repeats
- * steps 3–5; each is idempotent. Indexes of the new segment are not part of the swap: the loader
- * rebuilds them because `<base>.index` is deleted in step 3. Step 3 also deletes the replaced
- * segments' derived caches (DERIVED_SUFFIXES: the aborted-transaction index `<base>.txnindex`,
- * rebuilt by a scan of the new segment when missing), so none describes data that is gone.
+ * steps 3–5; each is idempotent (the `.log` is renamed first, so once it is gone step 3 no longer
+ * touches the base's files and a `.txnindex.cleaned` still waiting is renamed, never deleted). The
+ * offset and time indexes of the new segment are not part of the swap: the loader rebuilds them
+ * because `<base>.index` is deleted in step 3. Step 3 also deletes the replaced segments' derived
+ * caches (DERIVED_SUFFIXES: the aborted-transaction index `<base>.txnindex`), so none describes
+ * data that is gone; the new segment's comes from step 1, or, when the cleaner could not build it,
+ * from a scan of the new segment at the next load.
  *
  * The new segment has the same base offset as the first replaced one, so offsets never move.
  */
@@ -25,10 +31,12 @@ import path from 'node:path';
 import { fsyncDir, fsyncPath } from './fs-sync.ts';
 import { LOG_SUFFIX, removeSegmentFiles, segmentFileName } from './log-segment.ts';
 
+import { encodeTxnEntries, TXN_INDEX_SUFFIX, type AbortedTxnEntry } from './transaction-index.ts';
+
 export const CLEANED_SUFFIX = '.cleaned';
 
 /** Per-segment caches derived from the segment's data, deleted with it in step 3 (rebuilt on open). */
-export const DERIVED_SUFFIXES: readonly string[] = ['.txnindex'];
+export const DERIVED_SUFFIXES: readonly string[] = [TXN_INDEX_SUFFIX];
 
 function removeSegmentAndDerived(dir: string, base: number): void {
   removeSegmentFiles(dir, base);
@@ -38,6 +46,25 @@ export const SWAP_MANIFEST = 'cleaner-swap.json';
 
 export function cleanedLogPath(dir: string, base: number): string {
   return path.join(dir, segmentFileName(base, LOG_SUFFIX) + CLEANED_SUFFIX);
+}
+
+function cleanedTxnIndexPath(dir: string, base: number): string {
+  return path.join(dir, segmentFileName(base, TXN_INDEX_SUFFIX) + CLEANED_SUFFIX);
+}
+
+/**
+ * Step 1's second file: the new segment's `.txnindex` (nothing when `entries` is null: the loader
+ * rebuilds it). A failed write leaves no file behind, only the rebuild.
+ */
+export function writeCleanedTxnIndex(dir: string, base: number, entries: readonly AbortedTxnEntry[] | null, fsync: boolean): void {
+  if (entries === null) return;
+  const file = cleanedTxnIndexPath(dir, base);
+  try {
+    fs.writeFileSync(file, encodeTxnEntries(entries));
+    if (fsync) fsyncPath(file);
+  } catch {
+    fs.rmSync(file, { force: true });
+  }
 }
 
 interface SwapManifest {
@@ -64,6 +91,8 @@ function rollForward(dir: string, m: SwapManifest): void {
     if (b !== m.base || cleanedExists) removeSegmentAndDerived(dir, b);
   }
   if (cleanedExists) fs.renameSync(cleaned, path.join(dir, segmentFileName(m.base, LOG_SUFFIX)));
+  const txnIndex = cleanedTxnIndexPath(dir, m.base);
+  if (fs.existsSync(txnIndex)) fs.renameSync(txnIndex, path.join(dir, segmentFileName(m.base, TXN_INDEX_SUFFIX)));
   fs.rmSync(path.join(dir, SWAP_MANIFEST), { force: true });
 }
 

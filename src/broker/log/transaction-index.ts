@@ -19,8 +19,10 @@
  * CORRUPT file (length not a multiple of 34, unknown version, a marker offset outside the
  * segment or out of order) is rebuilt from the segment by a scan at load
  * (txn/partition-state-loader.ts). A segment re-verified after an unclean stop gets its file
- * rebuilt the same way. The cleaner deletes or rewrites the file of every segment it replaces; a
- * file missing on a live segment reads as "no aborted transactions" until the next load.
+ * rebuilt the same way. The cleaner writes the file of each segment it produces, from the entries
+ * of the segments it replaces (log/cleaner-txn-index.ts), inside its crash-safe swap
+ * (log/segment-swap.ts); a file missing on a live segment reads as "no aborted transactions" until
+ * the next load.
  *
  * Why on disk rather than a list in memory: the aborted transactions of a partition accumulate
  * forever (until retention); Kafka keeps them per segment on disk and reads the few segments a
@@ -43,7 +45,7 @@ export interface AbortedTxnEntry {
   lastStableOffset: number;
 }
 
-export type TxnIndexStatus = { kind: 'ok' } | { kind: 'missing' } | { kind: 'corrupt'; reason: string };
+export type TxnIndexStatus = { kind: 'ok'; entries: AbortedTxnEntry[] } | { kind: 'missing' } | { kind: 'corrupt'; reason: string };
 
 export function encodeTxnEntries(entries: readonly AbortedTxnEntry[]): Buffer {
   const buf = Buffer.alloc(entries.length * TXN_ENTRY_SIZE);
@@ -119,7 +121,7 @@ export class TransactionIndex {
     this.bytes = 0;
   }
 
-  /** Whether the file exists and is a valid index for a segment holding [baseOffset, nextOffset). */
+  /** Whether the file exists and is a valid index for a segment holding [baseOffset, nextOffset); its entries when it is. */
   check(baseOffset: number, nextOffset: number): TxnIndexStatus {
     let buf: Buffer;
     try {
@@ -128,9 +130,11 @@ export class TransactionIndex {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
       throw err;
     }
+    let entries: AbortedTxnEntry[];
     try {
+      entries = decodeTxnEntries(buf);
       let prev = -1;
-      for (const e of decodeTxnEntries(buf)) {
+      for (const e of entries) {
         if (e.lastOffset < baseOffset || e.lastOffset >= nextOffset) throw new Error(`marker offset ${e.lastOffset} is outside [${baseOffset}, ${nextOffset})`);
         if (e.lastOffset <= prev) throw new Error(`marker offset ${e.lastOffset} is not after ${prev}`);
         if (e.firstOffset > e.lastOffset) throw new Error(`first offset ${e.firstOffset} is after marker offset ${e.lastOffset}`);
@@ -140,7 +144,7 @@ export class TransactionIndex {
       return { kind: 'corrupt', reason: (err as Error).message };
     }
     this.bytes = buf.length;
-    return { kind: 'ok' };
+    return { kind: 'ok', entries };
   }
 
   private size(): number {

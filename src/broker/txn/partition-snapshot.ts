@@ -9,31 +9,55 @@
  * multi-batch append is the one place a batch below X could still be unrecorded; idempotent and
  * transactional Produce carries exactly one batch per partition (Produce v3+), and markers are
  * single batches, so no producer state is missed.
+ *
+ * What a snapshot keeps of the idempotence state is Kafka's choice: the last batch per producer
+ * (log/producer-snapshot.ts). A snapshot is therefore exact for everything but the four older
+ * batches of the idempotence window, which only a retry of an older batch would have used.
  */
-import { writeSnapshot, type SnapshotProducer } from '../log/producer-snapshot.ts';
+import { writeSnapshot, type SnapshotEntry } from '../log/producer-snapshot.ts';
 import type { PartitionLog } from '../log/partition-log.ts';
-import { PartitionProducerState } from './producer-state.ts';
+import { PartitionProducerState, type BatchMetadata } from './producer-state.ts';
 import type { PartitionTxnState } from './partition-txn-state.ts';
 
-/** This broker does not track the coordinator epoch of markers per producer (one coordinator, epoch 0). */
-const UNKNOWN_COORDINATOR_EPOCH = -1;
+const NONE = -1;
+const INT32_MAX = 2_147_483_647;
 
-export function toSnapshot(producers: PartitionProducerState | undefined, txns: PartitionTxnState | undefined): SnapshotProducer[] {
-  const out = new Map<bigint, SnapshotProducer>();
-  for (const e of producers?.producers.values() ?? []) {
-    out.set(e.producerId, {
-      producerId: e.producerId,
-      epoch: e.epoch,
-      coordinatorEpoch: UNKNOWN_COORDINATOR_EPOCH,
-      currentTxnFirstOffset: -1,
-      batches: e.batches.map((b) => ({ ...b })),
-    });
+/** Kafka's DefaultRecordBatch.decrementSequence: `sequence − decrement`, wrapping below 0 to Int32.MAX. */
+export function firstSequenceOf(lastSequence: number, offsetDelta: number): number {
+  return lastSequence < offsetDelta ? lastSequence - offsetDelta + INT32_MAX + 1 : lastSequence - offsetDelta;
+}
+
+function emptyEntry(producerId: bigint): SnapshotEntry {
+  return { producerId, epoch: NONE, lastSequence: NONE, lastOffset: NONE, offsetDelta: 0, timestamp: NONE, coordinatorEpoch: NONE, currentTxnFirstOffset: NONE };
+}
+
+/**
+ * One snapshot entry per producer known to the partition: its idempotence state (epoch and LAST
+ * batch only, as Kafka writes it), the first offset of its open transaction, and the coordinator
+ * epoch of its last marker. A producer with no idempotence state keeps epoch -1.
+ */
+export function toSnapshot(producers: PartitionProducerState | undefined, txns: PartitionTxnState | undefined): SnapshotEntry[] {
+  const out = new Map<bigint, SnapshotEntry>();
+  const entry = (producerId: bigint): SnapshotEntry => {
+    let e = out.get(producerId);
+    if (e === undefined) out.set(producerId, (e = emptyEntry(producerId)));
+    return e;
+  };
+  for (const p of producers?.producers.values() ?? []) {
+    const e = entry(p.producerId);
+    e.epoch = p.epoch;
+    const last = p.batches.at(-1);
+    if (last !== undefined) {
+      e.lastSequence = last.lastSeq;
+      e.lastOffset = last.lastOffset;
+      e.offsetDelta = last.lastOffset - last.baseOffset;
+    }
+    // Kafka's entry timestamp is the producer's last activity (batches and markers), which is
+    // what producer-id expiration measures.
+    e.timestamp = p.lastTimestamp;
   }
-  for (const [producerId, first] of txns?.openTransactions() ?? []) {
-    const p = out.get(producerId);
-    if (p !== undefined) p.currentTxnFirstOffset = first;
-    else out.set(producerId, { producerId, epoch: -1, coordinatorEpoch: UNKNOWN_COORDINATOR_EPOCH, currentTxnFirstOffset: first, batches: [] });
-  }
+  for (const [producerId, first] of txns?.openTransactions() ?? []) entry(producerId).currentTxnFirstOffset = first;
+  for (const [producerId, epoch] of txns?.coordinatorEpochs() ?? []) entry(producerId).coordinatorEpoch = epoch;
   return [...out.values()];
 }
 
@@ -41,18 +65,32 @@ export interface RestoredState {
   producers: PartitionProducerState;
   /** producer id → first offset of its open transaction. */
   open: Map<bigint, number>;
+  /** producer id → coordinator epoch of its last marker. */
+  coordinatorEpochs: Map<bigint, number>;
 }
 
-export function fromSnapshot(records: readonly SnapshotProducer[]): RestoredState {
+export function fromSnapshot(entries: readonly SnapshotEntry[]): RestoredState {
   const producers = new PartitionProducerState();
   const open = new Map<bigint, number>();
-  for (const r of records) {
-    // The layout has no entry timestamp: the last batch's stands for it (a later marker's is lost).
-    const lastTimestamp = r.batches.at(-1)?.timestamp ?? -1;
-    if (r.epoch >= 0) producers.producers.set(r.producerId, { producerId: r.producerId, epoch: r.epoch, lastTimestamp, batches: r.batches.map((b) => ({ ...b })) });
-    if (r.currentTxnFirstOffset >= 0) open.set(r.producerId, r.currentTxnFirstOffset);
+  const coordinatorEpochs = new Map<bigint, number>();
+  for (const e of entries) {
+    if (e.epoch >= 0) {
+      const batches: BatchMetadata[] = [];
+      if (e.lastOffset >= 0) {
+        batches.push({
+          firstSeq: firstSequenceOf(e.lastSequence, e.offsetDelta),
+          lastSeq: e.lastSequence,
+          baseOffset: e.lastOffset - e.offsetDelta,
+          lastOffset: e.lastOffset,
+          timestamp: e.timestamp,
+        });
+      }
+      producers.producers.set(e.producerId, { producerId: e.producerId, epoch: e.epoch, lastTimestamp: e.timestamp, batches });
+    }
+    if (e.currentTxnFirstOffset >= 0) open.set(e.producerId, e.currentTxnFirstOffset);
+    if (e.coordinatorEpoch >= 0) coordinatorEpochs.set(e.producerId, e.coordinatorEpoch);
   }
-  return { producers, open };
+  return { producers, open, coordinatorEpochs };
 }
 
 /** Writes the partition's snapshot at the log end (pruning older ones, writeSnapshot). */

@@ -12,9 +12,10 @@
  *     since the scan must find every batch from S on. None → empty state, scan from the log start;
  *   4 scan the batch headers from S (or the log start) to the log end: idempotent batches update
  *     producer state, transactional data opens its producer's transaction, a control batch (its
- *     type read from its one record) closes it; an ABORT of an open transaction whose marker lies
- *     in a segment being rebuilt becomes an entry of that segment's index, with the LSO right
- *     after the marker (the same value the live marker writer stores);
+ *     type and coordinator epoch read from its one record) closes it and sets the producer's
+ *     coordinator epoch; an ABORT of an open transaction whose marker lies in a segment being
+ *     rebuilt becomes an entry of that segment's index, with the LSO right after the marker (the
+ *     same value the live marker writer stores);
  *   5 rewrite the rebuilt indexes; when the scan covered anything, write a snapshot at the log end
  *     so the next start (even after a kill -9) scans from here.
  *
@@ -22,7 +23,8 @@
  * scans from the snapshot at or before the recovered tail: start-up no longer grows with log size.
  */
 import { isControlBatch, isTransactionalBatch } from '../../protocol/records/batch-header.ts';
-import { readMarkerIsCommit } from '../log/marker-read.ts';
+import { ControlType } from '../../protocol/records/control.ts';
+import { readMarker } from '../log/marker-read.ts';
 import type { PartitionLog } from '../log/partition-log.ts';
 import type { LogSegment } from '../log/log-segment.ts';
 import { deleteSnapshot, listSnapshotOffsets, readSnapshot, writeSnapshot } from '../log/producer-snapshot.ts';
@@ -75,7 +77,7 @@ export function loadPartitionState(log: PartitionLog): LoadedPartitionState {
   const firstRebuild = rebuild.length > 0 ? rebuild[0]!.seg.baseOffset : Infinity;
   // 3
   const floor = segments[segmentIndexFor(segments, log.logStartOffset)]!.baseOffset;
-  let restored: RestoredState = { producers: new PartitionProducerState(), open: new Map() };
+  let restored: RestoredState = { producers: new PartitionProducerState(), open: new Map(), coordinatorEpochs: new Map() };
   let snapshotOffset: number | null = null;
   for (const s of [...snapshots].reverse()) {
     if (s > firstRebuild || s < floor) continue;
@@ -90,10 +92,11 @@ export function loadPartitionState(log: PartitionLog): LoadedPartitionState {
   }
   // 4
   const scannedFrom = snapshotOffset ?? log.logStartOffset;
-  const txns = new PartitionTxnState(restored.open);
+  const txns = new PartitionTxnState(restored.open, restored.coordinatorEpochs);
   let maxPid = -1n;
   for (const pid of restored.producers.producers.keys()) if (pid > maxPid) maxPid = pid;
   for (const pid of restored.open.keys()) if (pid > maxPid) maxPid = pid;
+  for (const pid of restored.coordinatorEpochs.keys()) if (pid > maxPid) maxPid = pid;
   if (scannedFrom < leo) {
     log.scanBatchHeaders(scannedFrom, (h) => {
       if (h.producerId < 0n) return;
@@ -105,7 +108,9 @@ export function loadPartitionState(log: PartitionLog): LoadedPartitionState {
         return;
       }
       restored.producers.onMarker(h.producerId, h.maxTimestamp);
-      const aborted = txns.onMarker(h.producerId, h.baseOffset, readMarkerIsCommit(log, h.baseOffset));
+      const marker = readMarker(log, h.baseOffset);
+      txns.onMarkerEpoch(h.producerId, marker.coordinatorEpoch);
+      const aborted = txns.onMarker(h.producerId, h.baseOffset, marker.type === ControlType.Commit);
       const target = aborted === null ? undefined : findLast(rebuild, (r) => r.seg.baseOffset <= h.baseOffset);
       if (aborted !== null && target !== undefined && h.baseOffset < target.seg.nextOffset) {
         target.entries.push({ ...aborted, lastStableOffset: txns.lastStableOffset(h.baseOffset + h.lastOffsetDelta + 1) });
@@ -115,10 +120,12 @@ export function loadPartitionState(log: PartitionLog): LoadedPartitionState {
   // 5
   for (const r of rebuild) r.seg.txnIndex.rewrite(r.entries);
   const open = new Map(txns.openTransactions());
+  const coordinatorEpochs = new Map(txns.coordinatorEpochs());
   if (scannedFrom < leo) writeSnapshot(log.dir, leo, toSnapshot(restored.producers, txns), activeBaseOf(log));
   return {
     producers: restored.producers,
     open,
+    coordinatorEpochs,
     maxPid,
     snapshotOffset,
     scannedFrom: scannedFrom < leo ? scannedFrom : leo,

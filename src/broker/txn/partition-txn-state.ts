@@ -11,6 +11,10 @@
  *   - last stable offset (LSO) = the smallest first offset of an open transaction, else the high
  *     watermark: read_committed consumers never read at or past it.
  *
+ * Also the coordinator epoch of each producer's last marker here (Kafka's
+ * ProducerStateEntry.coordinatorEpoch): a marker from an older coordinator epoch is refused
+ * (Kafka's ProducerAppendInfo.checkCoordinatorEpoch, TRANSACTION_COORDINATOR_FENCED).
+ *
  * Fed live by the Produce hook (data batches) and by the transaction coordinator (markers), and
  * restored at start from the producer-state snapshot plus the log after it
  * (partition-state-loader.ts).
@@ -26,9 +30,35 @@ export interface AbortedTxn {
 export class PartitionTxnState {
   /** producer id → first offset of its open transaction on this partition. */
   private readonly open: Map<bigint, number>;
+  /** producer id → coordinator epoch of its last marker on this partition. */
+  private readonly markerEpochs: Map<bigint, number>;
 
-  constructor(open: ReadonlyMap<bigint, number> = new Map()) {
+  constructor(open: ReadonlyMap<bigint, number> = new Map(), coordinatorEpochs: ReadonlyMap<bigint, number> = new Map()) {
     this.open = new Map(open);
+    this.markerEpochs = new Map(coordinatorEpochs);
+  }
+
+  /**
+   * The producer's last coordinator epoch when it is newer than `coordinatorEpoch` (a marker from
+   * that epoch must be refused), else null.
+   */
+  fencingCoordinatorEpoch(producerId: bigint, coordinatorEpoch: number): number | null {
+    const current = this.markerEpochs.get(producerId);
+    return current !== undefined && current > coordinatorEpoch ? current : null;
+  }
+
+  /**
+   * A marker of `coordinatorEpoch` was appended (live, or found by the scan at start). Set even
+   * when the marker closed nothing, and even when it is lower (a scan replays what the log holds),
+   * as Kafka's appendEndTxnMarker does.
+   */
+  onMarkerEpoch(producerId: bigint, coordinatorEpoch: number): void {
+    this.markerEpochs.set(producerId, coordinatorEpoch);
+  }
+
+  /** Every producer's last marker coordinator epoch here (producer-state snapshots). */
+  coordinatorEpochs(): ReadonlyMap<bigint, number> {
+    return this.markerEpochs;
   }
 
   /** A transactional data batch was appended at `baseOffset`. */

@@ -24,6 +24,7 @@ import type { ServiceDef, ServiceKey } from '../services.ts';
 import { ProducerIdAllocator } from './producer-id-allocator.ts';
 import { ProducerStateManager } from './producer-state.ts';
 import { loadPartitionState } from './partition-state-loader.ts';
+import type { RecoveredTxns } from './txn-partitions.ts';
 
 export const MAX_PRODUCER_EPOCH = 32767;
 
@@ -31,11 +32,11 @@ export class ProducerService {
   private constructor(
     readonly allocator: ProducerIdAllocator,
     readonly state: ProducerStateManager,
-    private recoveredTxns: Map<string, { topic: string; partition: number; open: Map<bigint, number> }>,
+    private recoveredTxns: Map<string, RecoveredTxns>,
   ) {}
 
-  /** The open transactions found at start, per partition (taken once by the transaction service). */
-  takeRecoveredTransactions(): { topic: string; partition: number; open: Map<bigint, number> }[] {
+  /** The open transactions and marker coordinator epochs found at start, per partition (taken once by the transaction service). */
+  takeRecoveredTransactions(): RecoveredTxns[] {
     const out = [...this.recoveredTxns.values()];
     this.recoveredTxns = new Map();
     return out;
@@ -44,7 +45,7 @@ export class ProducerService {
   static start(broker: Broker): ProducerService {
     const allocator = new ProducerIdAllocator(broker.options.dataDir); // 1
     const state = new ProducerStateManager();
-    const recoveredTxns = new Map<string, { topic: string; partition: number; open: Map<bigint, number> }>();
+    const recoveredTxns = new Map<string, RecoveredTxns>();
     for (const topic of broker.topics.list()) {
       // 2
       for (let p = 0; p < topic.partitions; p++) {
@@ -55,7 +56,9 @@ export class ProducerService {
         const rebuilt = loaded.rebuiltTxnIndexes.filter((r) => !r.reason.startsWith('segment re-verified'));
         if (rebuilt.length > 0) broker.logger.warn(`${log.name}: rebuilt ${rebuilt.length} transaction index file(s) (${rebuilt[0]!.baseOffset}: ${rebuilt[0]!.reason})`);
         state.adopt(topic.name, p, loaded.producers);
-        if (loaded.open.size > 0) recoveredTxns.set(`${topic.name}\u0000${p}`, { topic: topic.name, partition: p, open: loaded.open });
+        if (loaded.open.size > 0 || loaded.coordinatorEpochs.size > 0) {
+          recoveredTxns.set(`${topic.name}\u0000${p}`, { topic: topic.name, partition: p, open: loaded.open, coordinatorEpochs: loaded.coordinatorEpochs });
+        }
         if (loaded.maxPid >= 0n) allocator.observe(loaded.maxPid);
       }
     }

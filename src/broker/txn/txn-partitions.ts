@@ -6,7 +6,8 @@
  * attributes transactional|control, the transaction's producer id and epoch, baseSequence -1 and
  * one record COMMIT/ABORT, appended with origin 'coordinator' (clients may not write control
  * batches), after which the partition's open transaction for that producer closes (an ABORT
- * joins the aborted list). Appending wakes parked fetches like any append.
+ * joins the aborted list). Appending wakes parked fetches like any append. The marker carries the
+ * coordinator epoch; one older than the producer's last marker's in that partition is refused.
  *
  * An ABORT that closes a transaction with data in the partition is recorded in the `.txnindex` of
  * the marker's segment with the LSO right after the marker (log/transaction-index.ts); read_committed
@@ -25,6 +26,22 @@ import { parsePartitionDirName } from '../log/log-manager.ts';
 import { partitionKey } from '../handlers/handler.ts';
 import { PartitionTxnState } from './partition-txn-state.ts';
 import { PRODUCERS } from './service.ts';
+
+/**
+ * This broker's transaction coordinator epoch, written into every marker. Kafka's is the leader
+ * epoch of the `__transaction_state` partition its coordinator loaded (TransactionStateManager);
+ * on this single node no partition ever changes leader, so every leader epoch, that one
+ * included, is 0.
+ */
+export const COORDINATOR_EPOCH = 0;
+
+/** One partition's transaction state found at start (partition-state-loader.ts). */
+export interface RecoveredTxns {
+  topic: string;
+  partition: number;
+  open: ReadonlyMap<bigint, number>;
+  coordinatorEpochs: ReadonlyMap<bigint, number>;
+}
 
 export class TxnPartitions {
   /** Keyed by topic and partition; each state remembers the topic id it belongs to. */
@@ -80,32 +97,52 @@ export class TxnPartitions {
   }
 
   /**
-   * Writes a COMMIT or ABORT marker into a partition and closes the producer's transaction there.
-   * Returns the marker's offset (for durability waits), or null when the partition is gone.
+   * Writes a COMMIT or ABORT marker into a partition and closes the producer's transaction there
+   * (Kafka's WriteTxnMarkers, in process). Returns the marker's offset (for durability waits), or
+   * null when nothing was written: the partition is gone, or the producer's last marker there came
+   * from a newer coordinator epoch than `coordinatorEpoch` (Kafka answers that marker
+   * TRANSACTION_COORDINATOR_FENCED and its coordinator stops sending the transaction's markers;
+   * here the caller likewise has nothing to wait for).
    */
-  writeMarker(topic: string, partition: number, producerId: bigint, producerEpoch: number, commit: boolean): { log: PartitionLog; offset: number } | null {
+  writeMarker(
+    topic: string,
+    partition: number,
+    producerId: bigint,
+    producerEpoch: number,
+    commit: boolean,
+    coordinatorEpoch: number = COORDINATOR_EPOCH,
+  ): { log: PartitionLog; offset: number } | null {
     const log = this.broker.partitions.get(topic, partition);
     if (log === undefined) return null;
     const timestamp = this.broker.clock.now();
+    const state = this.state(topic, partition);
+    const newer = state.fencingCoordinatorEpoch(producerId, coordinatorEpoch);
+    if (newer !== null) {
+      this.broker.logger.warn(
+        `${topic}-${partition}: marker for producer ${producerId} refused (TRANSACTION_COORDINATOR_FENCED): coordinator epoch ${coordinatorEpoch} is older than ${newer}`,
+      );
+      return null;
+    }
     const batch = buildControlBatch({
       producerId,
       producerEpoch,
       type: commit ? ControlType.Commit : ControlType.Abort,
-      coordinatorEpoch: 0,
+      coordinatorEpoch,
       timestamp,
     });
     const info = this.broker.append(topic, partition, batch, 'coordinator');
     this.broker.service(PRODUCERS).state.peek(topic, partition)?.onMarker(producerId, timestamp); // keeps the producer from expiring
-    const state = this.state(topic, partition);
+    state.onMarkerEpoch(producerId, coordinatorEpoch);
     const aborted = state.onMarker(producerId, info.baseOffset, commit);
     if (aborted !== null) log.appendAbortedTxn({ ...aborted, lastStableOffset: state.lastStableOffset(log.highWatermark) });
     return { log, offset: info.lastOffset };
   }
 
-  /** Installs the open transactions restored at start (partition-state-loader.ts). */
-  restore(recovered: readonly { topic: string; partition: number; open: ReadonlyMap<bigint, number> }[]): void {
+  /** Installs the open transactions and marker coordinator epochs restored at start (partition-state-loader.ts). */
+  restore(recovered: readonly RecoveredTxns[]): void {
     for (const r of recovered) {
-      this.states.set(partitionKey(r.topic, r.partition), { topicId: this.broker.topics.get(r.topic)?.topicId ?? '', state: new PartitionTxnState(r.open) });
+      const state = new PartitionTxnState(r.open, r.coordinatorEpochs);
+      this.states.set(partitionKey(r.topic, r.partition), { topicId: this.broker.topics.get(r.topic)?.topicId ?? '', state });
     }
   }
 }

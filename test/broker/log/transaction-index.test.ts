@@ -61,7 +61,7 @@ describe('transaction index format', () => {
 });
 
 describe('TransactionIndex file', () => {
-  it('appends, reads back and survives a reopen; check accepts it for its segment', () => {
+  it('appends, reads back and survives a reopen; check accepts it for its segment and returns its entries', () => {
     const idx = tmpIndex();
     idx.reset();
     expect(idx.entries()).toEqual([]);
@@ -71,7 +71,7 @@ describe('TransactionIndex file', () => {
     idx.append(b);
     const reopened = new TransactionIndex(idx.path);
     expect(reopened.entries()).toEqual([a, b]);
-    expect(reopened.check(100, 120)).toEqual({ kind: 'ok' });
+    expect(reopened.check(100, 120)).toEqual({ kind: 'ok', entries: [a, b] });
   });
 
   it('check: missing file, torn entry, marker outside the segment or out of order are reported', () => {

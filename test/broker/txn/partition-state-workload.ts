@@ -27,6 +27,8 @@ export interface IdempotentBatch {
 export interface Workload {
   view: CommittedView;
   lastBatch: IdempotentBatch;
+  /** The idempotent producer's batch before lastBatch. */
+  previousBatch: IdempotentBatch;
 }
 
 function kafka(port: number): Kafka {
@@ -62,12 +64,14 @@ export async function writeWorkload(port: number, rounds: number): Promise<Workl
     const init = await c.request(22, 1, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
     expect(init.errorCode).toBe(0);
     let lastBatch: IdempotentBatch | null = null;
+    let previousBatch: IdempotentBatch | null = null;
     let seq = 0;
     for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < 3; k++) {
         const b = { producerId: init.producerId, producerEpoch: init.producerEpoch, baseSequence: seq, count: 10 };
         const res = await produceRaw(c, idempotentBatch(b, `idem-${r}-${k}`));
         expect(res.errorCode).toBe(0);
+        previousBatch = lastBatch;
         lastBatch = { ...b, baseOffset: res.baseOffset };
         seq += b.count;
       }
@@ -79,11 +83,21 @@ export async function writeWorkload(port: number, rounds: number): Promise<Workl
     await open.connect();
     const t = await open.transaction();
     await t.send({ topic: WORKLOAD_TOPIC, acks: -1, messages: [{ partition: 0, value: 'open-0' }] });
-    return { view: await readCommittedView(port, WORKLOAD_TOPIC, 0), lastBatch: lastBatch! };
+    return { view: await readCommittedView(port, WORKLOAD_TOPIC, 0), lastBatch: lastBatch!, previousBatch: previousBatch! };
   } finally {
     c.close();
     await txn.disconnect().catch(() => undefined);
     await open.disconnect().catch(() => undefined);
+  }
+}
+
+/** Sends `b` again, byte for byte as the first time: what the broker answers. */
+export async function retryBatch(port: number, b: IdempotentBatch): Promise<{ errorCode: number; baseOffset: bigint }> {
+  const c = await RawClient.connect(port);
+  try {
+    return await produceRaw(c, idempotentBatch(b, 'retried'));
+  } finally {
+    c.close();
   }
 }
 

@@ -4,7 +4,7 @@
  * transaction's marker once its data is gone and delete.retention.ms has passed on the broker's
  * clock. And the two together with the per-segment aborted-transaction index: after cleaning, a
  * read_committed consumer still sees no aborted record, before and after a restart (the cleaner
- * deletes the .txnindex of the segments it replaces; they are rebuilt from the segments).
+ * writes the .txnindex of the segments it produces; log/cleaner-txn-index.test.ts checks them).
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
