@@ -68,6 +68,7 @@ export type { Change } from './streams/dsl/ops/change.ts';
 
 // Windows, suppress, joins
 export { TimeWindows } from './streams/windows/time-windows.ts';
+export { UnlimitedWindows } from './streams/windows/unlimited-windows.ts';
 export { SlidingWindows } from './streams/windows/sliding-windows.ts';
 export { SessionWindows } from './streams/windows/session-windows.ts';
 export { JoinWindows } from './streams/dsl/joins/join-windows.ts';
