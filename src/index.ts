@@ -120,6 +120,10 @@ export {
   type VersionedRecord,
 } from './streams/state/versioned/versioned-record.ts';
 export { MultiVersionedKeyQuery, ResultOrder, VersionedKeyQuery, type VersionsRange } from './streams/state/versioned/versioned-queries.ts';
+export { KeyQuery, RangeQuery, TimestampedKeyQuery, TimestampedRangeQuery, WindowKeyQuery, WindowRangeQuery, type Query } from './streams/iq/v2/queries.ts';
+export { FailureReason, QueryResult, StateQueryRequest, StateQueryResult } from './streams/iq/v2/state-query.ts';
+export { Position, PositionBound } from './streams/iq/v2/position.ts';
+export { UnknownStateStoreError } from './streams/runtime/streams-query.ts';
 export type {
   KeyValue,
   KeyValueIterator,
