@@ -123,7 +123,7 @@ export { MultiVersionedKeyQuery, ResultOrder, VersionedKeyQuery, type VersionsRa
 export { KeyQuery, RangeQuery, TimestampedKeyQuery, TimestampedRangeQuery, WindowKeyQuery, WindowRangeQuery, type Query } from './streams/iq/v2/queries.ts';
 export { FailureReason, QueryResult, StateQueryRequest, StateQueryResult } from './streams/iq/v2/state-query.ts';
 export { Position, PositionBound } from './streams/iq/v2/position.ts';
-export { UnknownStateStoreError } from './streams/runtime/streams-query.ts';
+export { StreamsNotStartedError, StreamsStoppedError, UnknownStateStoreError } from './streams/runtime/streams-query.ts';
 export type {
   KeyValue,
   KeyValueIterator,

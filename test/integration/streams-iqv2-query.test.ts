@@ -3,7 +3,8 @@
  * 4 partitions, every key pinned to one partition. One instance: all partitions and one
  * partition, each store kind's queries equal to a reference computed from the input, a position
  * bound taken from the offsets just produced (answered once processed, NOT_UP_TO_BOUND beyond),
- * a partition it does not hold (NOT_PRESENT) and an unknown store. Two instances with one standby
+ * a partition it does not hold (NOT_PRESENT), an unknown store, and query() before start and
+ * after close. Two instances with one standby
  * replica: requireActive() gets NOT_ACTIVE from the standby partitions.
  */
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
 import { Position, PositionBound } from '../../src/streams/iq/v2/position.ts';
 import { KeyQuery, RangeQuery, TimestampedKeyQuery, WindowKeyQuery, WindowRangeQuery } from '../../src/streams/iq/v2/queries.ts';
 import { FailureReason, StateQueryRequest } from '../../src/streams/iq/v2/state-query.ts';
-import { UnknownStateStoreError } from '../../src/streams/runtime/streams-query.ts';
+import { StreamsNotStartedError, StreamsStoppedError, UnknownStateStoreError } from '../../src/streams/runtime/streams-query.ts';
 import type { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
 import type { Windowed } from '../../src/streams/serde/windowed-serdes.ts';
@@ -57,6 +58,7 @@ describe('KafkaStreams.query (IQv2)', () => {
     await bed.io.createTopic(EVENTS, PARTITIONS);
     await bed.io.createTopic(PRICES, PARTITIONS);
     const app: KafkaStreams = bed.app(topology(), { stateDir: join(bed.dir, 'one') });
+    expect(() => app.query(request('counts', KeyQuery.withKey('k1')))).toThrow(StreamsNotStartedError);
     await app.start();
     await waitFor(() => app.state === 'RUNNING' && app.localTasks().active.length >= PARTITIONS, 'RUNNING with every task');
 
@@ -127,6 +129,8 @@ describe('KafkaStreams.query (IQv2)', () => {
     expect(app.query(request('counts', KeyQuery.withKey('k1')).withPartitions([7])).getPartitionResults().get(7)!.getFailureReason()).toBe(FailureReason.NOT_PRESENT);
     expect(() => app.query(request('no-such-store', KeyQuery.withKey('k1')))).toThrow(UnknownStateStoreError);
     expect(() => app.query(request('no-such-store', KeyQuery.withKey('k1')))).toThrow('Cannot get state store no-such-store because no such store is registered in the topology.');
+    await app.close();
+    expect(() => app.query(request('counts', KeyQuery.withKey('k1')))).toThrow(StreamsStoppedError);
   });
 
   it('a standby partition answers NOT_ACTIVE under requireActive(), and answers without it', async () => {

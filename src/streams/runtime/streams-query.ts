@@ -4,7 +4,7 @@
  *
  * Phases (as Kafka's KafkaStreams.query):
  *   1. the store must be in the topology (else UnknownStateStoreError) and the instance started
- *      and not stopping (else an error saying so);
+ *      (else StreamsNotStartedError) and not stopping or stopped (else StreamsStoppedError);
  *   2. a global store answers nothing here: its global result is UNKNOWN_QUERY_TYPE, as Kafka's
  *      ("Global stores do not yet support the KafkaStreams#query API"); use store() for it;
  *   3. each local task (active or standby) that holds the store and whose partition is
@@ -32,6 +32,16 @@ export class UnknownStateStoreError extends Error {
   override readonly name = 'UnknownStateStoreError';
 }
 
+/** Kafka's StreamsNotStartedException: query() before start(). */
+export class StreamsNotStartedError extends Error {
+  override readonly name = 'StreamsNotStartedError';
+}
+
+/** Kafka's StreamsStoppedException: query() while shutting down or after close / an error. */
+export class StreamsStoppedError extends Error {
+  override readonly name = 'StreamsStoppedError';
+}
+
 export interface StateQueryContext {
   readonly state: StreamsState;
   readonly storeNames: ReadonlySet<string>;
@@ -53,9 +63,9 @@ export function runStateQuery<R>(ctx: StateQueryContext, request: StateQueryRequ
   if (!ctx.storeNames.has(name)) {
     throw new UnknownStateStoreError(`Cannot get state store ${name} because no such store is registered in the topology.`);
   }
-  if (ctx.state === StreamsStates.CREATED) throw new Error(`KafkaStreams has not been started, you can retry after calling start() (query of store ${name}).`);
+  if (ctx.state === StreamsStates.CREATED) throw new StreamsNotStartedError(`KafkaStreams has not been started, you can retry after calling start() (query of store ${name}).`);
   if (ctx.state !== StreamsStates.RUNNING && ctx.state !== StreamsStates.REBALANCING) {
-    throw new Error(`KafkaStreams is not running. State is ${ctx.state}. (query of store ${name})`);
+    throw new StreamsStoppedError(`KafkaStreams is not running. State is ${ctx.state}. (query of store ${name})`);
   }
   const result = new StateQueryResult<R>();
   if (ctx.globalStoreNames.has(name)) {
