@@ -68,6 +68,7 @@ export type { Change } from './streams/dsl/ops/change.ts';
 
 // Windows, suppress, joins
 export { TimeWindows } from './streams/windows/time-windows.ts';
+export { UnlimitedWindows } from './streams/windows/unlimited-windows.ts';
 export { SlidingWindows } from './streams/windows/sliding-windows.ts';
 export { SessionWindows } from './streams/windows/session-windows.ts';
 export { JoinWindows } from './streams/dsl/joins/join-windows.ts';
@@ -119,6 +120,10 @@ export {
   type VersionedRecord,
 } from './streams/state/versioned/versioned-record.ts';
 export { MultiVersionedKeyQuery, ResultOrder, VersionedKeyQuery, type VersionsRange } from './streams/state/versioned/versioned-queries.ts';
+export { KeyQuery, RangeQuery, TimestampedKeyQuery, TimestampedRangeQuery, WindowKeyQuery, WindowRangeQuery, type Query } from './streams/iq/v2/queries.ts';
+export { FailureReason, QueryResult, StateQueryRequest, StateQueryResult } from './streams/iq/v2/state-query.ts';
+export { Position, PositionBound } from './streams/iq/v2/position.ts';
+export { StreamsNotStartedError, StreamsStoppedError, UnknownStateStoreError } from './streams/runtime/streams-query.ts';
 export type {
   KeyValue,
   KeyValueIterator,

@@ -35,6 +35,7 @@ import { SessionWindowedCogroupedKStream, TimeWindowedCogroupedKStream } from '.
 import { SessionWindows } from '../windows/session-windows.ts';
 import type { SlidingWindows } from '../windows/sliding-windows.ts';
 import type { TimeWindows } from '../windows/time-windows.ts';
+import type { UnlimitedWindows } from '../windows/unlimited-windows.ts';
 import type { TableOpConfig } from './ops/table-forwarder.ts';
 
 export const COGROUP_AGGREGATE_PREFIX = 'COGROUPKSTREAM-AGGREGATE-';
@@ -82,9 +83,9 @@ export class CogroupedKStream<K, VOut> {
   }
 
   /** Windowed cogroup (windowed/cogrouped-windowed.ts): time and sliding windows, or sessions. */
-  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedCogroupedKStream<K, VOut>;
+  windowedBy(windows: TimeWindows | SlidingWindows | UnlimitedWindows): TimeWindowedCogroupedKStream<K, VOut>;
   windowedBy(windows: SessionWindows): SessionWindowedCogroupedKStream<K, VOut>;
-  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedCogroupedKStream<K, VOut> | SessionWindowedCogroupedKStream<K, VOut> {
+  windowedBy(windows: TimeWindows | SlidingWindows | UnlimitedWindows | SessionWindows): TimeWindowedCogroupedKStream<K, VOut> | SessionWindowedCogroupedKStream<K, VOut> {
     return windows instanceof SessionWindows ? new SessionWindowedCogroupedKStream<K, VOut>(this.parts, windows) : new TimeWindowedCogroupedKStream<K, VOut>(this.parts, windows);
   }
 

@@ -34,6 +34,7 @@ import { windowedBy } from './windowed/windowed-by.ts';
 import type { SessionWindows } from '../windows/session-windows.ts';
 import type { SlidingWindows } from '../windows/sliding-windows.ts';
 import type { TimeWindows } from '../windows/time-windows.ts';
+import type { UnlimitedWindows } from '../windows/unlimited-windows.ts';
 
 export class KGroupedStream<K, V> {
   #repartitionNode: RepartitionNode | undefined;
@@ -95,9 +96,9 @@ export class KGroupedStream<K, V> {
   }
 
   /** Windowed aggregations (dsl/windowed/): time and sliding windows, or sessions. */
-  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows | UnlimitedWindows): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
-  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+  windowedBy(windows: TimeWindows | SlidingWindows | UnlimitedWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     return windowedBy<K, V>(this, windows);
   }
 

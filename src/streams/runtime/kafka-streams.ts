@@ -69,6 +69,8 @@ import type { StateRestoreListener } from '../metrics/restore-progress.ts';
 import { StreamsMetrics } from '../metrics/streams-metrics.ts';
 import { InteractiveQueryServer } from '../iq/query-server.ts';
 import { streamsQueryHost } from '../iq/streams-query-host.ts';
+import { runStateQuery } from './streams-query.ts';
+import type { StateQueryRequest, StateQueryResult } from '../iq/v2/state-query.ts';
 import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 
 export const StreamThreadExceptionResponse = {
@@ -576,6 +578,17 @@ export class KafkaStreams {
       const there = await Promise.all((this.#workers?.all() ?? []).map((w) => w.query(name, type.kind, method, args)));
       return [...here, ...there];
     });
+  }
+
+  /**
+   * IQv2 (KIP-796): runs `request` on this instance's local partitions of its store
+   * (runtime/streams-query.ts). One stream thread only: with worker threads it throws, naming storeAsync().
+   */
+  query<R = unknown>(request: StateQueryRequest): StateQueryResult<R> {
+    if ((this.#workers?.size ?? 0) > 0) throw new InvalidStateStoreError(`query("${request.getStoreName()}") reads this thread's tasks only, and this instance runs stream threads on workers: use storeAsync() (IQv1) there.`);
+    const stores = this.#topology.stores();
+    const timestamped = (n: string) => (stores.get(n)?.factory as { timestamped?: boolean } | undefined)?.timestamped === true;
+    return runStateQuery<R>({ state: this.state, storeNames: new Set([...stores.keys(), ...this.#topology.globalStoreNames()]), globalStoreNames: new Set(this.#topology.globalStoreNames()), timestamped, taskManager: this.#thread?.taskManager }, request);
   }
 
   #localStore<T>(name: string, type: QueryableStoreType<T>): T {

@@ -16,11 +16,13 @@
  * "[…]". A sink with a topic extractor prints "(extractor class: <text>)", where text is the
  * extractor's own toString() if it defines one, else its function name.
  *
- * Order (Kafka's NodeComparator): nodes, and each node's successors and predecessors, are
- * sorted by "size" descending, then by name. A node's size is 1 + the sizes of its successors
- * within the sub-topology (so sources of long chains come first). Store and topic sets print in
- * java.util.HashSet order (java-hash-order.ts).
+ * Order (Kafka's NodeComparator): nodes are sorted by "size" descending, then by name. A node's
+ * size is 1 + the sizes of its successors within the sub-topology (so sources of long chains come
+ * first). Each node's successors and predecessors are in the order Kafka's TreeSets hold them,
+ * which depends on the sizes at the time each edge was added (describe-order.ts). Store and topic
+ * sets print in java.util.HashSet order (java-hash-order.ts).
  */
+import { replayDescribe } from './describe-order.ts';
 import { javaSetToString } from './java-hash-order.ts';
 import type { NodeSpec } from './node-specs.ts';
 import type { Topology } from './topology.ts';
@@ -126,31 +128,13 @@ export function describeTopology(topology: Topology): TopologyDescription {
   const globalIds = new Set(globals.map((g) => g.id));
   for (const [id, members] of topology.nodeGroups()) {
     if (globalIds.has(id)) continue;
-    const inGroup = new Set(members);
-    const successors = new Map<string, string[]>(members.map((m) => [m, []]));
-    for (const m of members) {
-      for (const p of predecessorsOf(specs.get(m)!)) if (inGroup.has(p)) successors.get(p)!.push(m);
-    }
-    // size = 1 + Σ size(successor): what Kafka's updateSize accumulates edge by edge.
-    const size = new Map<string, number>();
-    const sizeOf = (n: string): number => {
-      let s = size.get(n);
-      if (s === undefined) {
-        s = 1;
-        for (const c of successors.get(n)!) s += sizeOf(c);
-        size.set(n, s);
-      }
-      return s;
-    };
-    const compare = (a: string, b: string): number => {
-      const d = sizeOf(b) - sizeOf(a);
-      if (d !== 0) return d;
-      return a < b ? -1 : a > b ? 1 : 0;
-    };
+    const { size, predecessors, successors } = replayDescribe(members, (n) => predecessorsOf(specs.get(n)!));
+    // the sub-topology's own node set is sorted once all sizes are final
+    const compare = (a: string, b: string): number => size.get(b)! - size.get(a)! || (a < b ? -1 : a > b ? 1 : 0);
     const nodes: NodeDescription[] = [...members].sort(compare).map((name) => {
       const spec = specs.get(name)!;
-      const preds = predecessorsOf(spec).filter((p) => inGroup.has(p)).sort(compare);
-      const succs = [...successors.get(name)!].sort(compare);
+      const preds = predecessors.get(name)!;
+      const succs = successors.get(name)!;
       if (spec.kind === 'source') {
         return { type: 'source', name, topics: spec.topics, pattern: spec.pattern, predecessors: [], successors: succs };
       }

@@ -7,7 +7,7 @@
  * and `spread(h) = h ^ (h >>> 16)`. Iteration walks buckets in index order and, inside a bucket,
  * keys in insertion order (resizes split buckets but keep relative order). `new HashSet<>(c)`
  * sizes the table to the next power of two ≥ max(|c|/0.75 + 1, 16); adding one by one to a
- * default set grows it at 0.75 load, which gives the same capacity for the sizes that matter.
+ * default set grows it at 0.75 load (a different capacity at 12, 24, 48, … keys).
  * Buckets that hold 8+ colliding keys turn into trees in Java; sets that large never appear in
  * a topology description, so that case is not modelled.
  */
@@ -20,17 +20,29 @@ export function javaStringHashCode(s: string): number {
   return h;
 }
 
-function tableCapacity(size: number): number {
+/** Table size of `new HashSet<>(c)`: the next power of two >= max(|c| / 0.75 + 1, 16). */
+function copiedCapacity(size: number): number {
   const wanted = Math.max(Math.floor(size / 0.75) + 1, 16);
   let cap = 1;
   while (cap < wanted) cap *= 2;
   return cap;
 }
 
-/** The distinct strings of `items` in the order a Java HashSet built from them iterates. */
-export function javaHashSetOrder(items: Iterable<string>): string[] {
+/** Table size of a default set after `size` add() calls: 16, doubled whenever size > 0.75 × capacity. */
+function grownCapacity(size: number): number {
+  let cap = 16;
+  while (size > cap * 0.75) cap *= 2;
+  return cap;
+}
+
+/**
+ * The distinct strings of `items` in the order a Java HashSet iterates: built by
+ * `new HashSet<>(items)` (default), or `grown` by add() calls in the order given (the two differ
+ * in capacity at 12, 24, 48, … elements).
+ */
+export function javaHashSetOrder(items: Iterable<string>, grown = false): string[] {
   const unique = [...new Set(items)];
-  const mask = tableCapacity(unique.length) - 1;
+  const mask = (grown ? grownCapacity(unique.length) : copiedCapacity(unique.length)) - 1;
   const bucketOf = (s: string): number => {
     const h = javaStringHashCode(s);
     return (h ^ (h >>> 16)) & mask;

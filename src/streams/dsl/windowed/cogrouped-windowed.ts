@@ -13,6 +13,7 @@ import { sessionWindowedSerde, timeWindowedSerde, type Windowed } from '../../se
 import type { SessionWindows } from '../../windows/session-windows.ts';
 import { SlidingWindows } from '../../windows/sliding-windows.ts';
 import type { TimeWindows } from '../../windows/time-windows.ts';
+import type { UnlimitedWindows } from '../../windows/unlimited-windows.ts';
 import { buildCogroup, COGROUP_AGGREGATE_PREFIX, type CogroupPart } from '../cogrouped-kstream.ts';
 import { KTable, aggregateOrigin } from '../ktable.ts';
 import { windowedValueGetter } from './windowed-value-getter.ts';
@@ -48,7 +49,7 @@ export class TimeWindowedCogroupedKStream<K, VOut> {
   /** @internal */
   constructor(
     private readonly parts: readonly CogroupPart<K, VOut>[],
-    readonly windows: TimeWindows | SlidingWindows,
+    readonly windows: TimeWindows | SlidingWindows | UnlimitedWindows,
   ) {}
 
   aggregate(initializer: () => VOut, named?: NameLike | Materialized<NoInfer<K>, VOut>, materialized?: Materialized<NoInfer<K>, VOut>): KTable<Windowed<K>, VOut> {

@@ -24,12 +24,12 @@ import type { Windowed } from '../../serde/windowed-serdes.ts';
 import type { ValueAndTimestamp } from '../../state/value-and-timestamp.ts';
 import type { WindowStore } from '../../state/window/window-store-types.ts';
 import { asInternal, type InternalProcessorContext } from '../../task/internal-context.ts';
-import type { TimeWindows } from '../../windows/time-windows.ts';
-import { formatWindow } from '../../windows/window-checks.ts';
+import { UnlimitedWindows } from '../../windows/unlimited-windows.ts';
+import { formatWindow, type FixedSizeWindows } from '../../windows/window-checks.ts';
 import type { Change } from '../ops/change.ts';
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { StreamRecord } from '../../processor/record.ts';
-import { EmitFinalTracker, type EmitStrategy } from './emit-strategy.ts';
+import { EmitFinalTracker, EmitStrategyType, type EmitStrategy } from './emit-strategy.ts';
 import { WindowedForwarder } from './windowed-forwarder.ts';
 import { forwardLate, skipExpired, skipNullKey, WindowCloseClock, type WindowedOutputs } from './window-aggregate-support.ts';
 
@@ -41,7 +41,8 @@ export interface WindowAggregateOptions<K, V, VA> extends WindowedOutputs {
   aggregator: (key: K, value: V, aggregate: VA | null) => VA;
 }
 
-export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: WindowAggregateOptions<K, V, VA>): ProcessorSupplier<K, V, Windowed<K>, Change<VA>> {
+export function timeWindowAggregateSupplier<K, V, VA>(windows: FixedSizeWindows, o: WindowAggregateOptions<K, V, VA>): ProcessorSupplier<K, V, Windowed<K>, Change<VA>> {
+  checkEmitStrategy(windows, o.emitStrategy);
   return () => {
     let ctx: InternalProcessorContext<Windowed<K>, Change<VA>>;
     let store: WindowStore<K, ValueAndTimestamp<VA>>;
@@ -97,8 +98,15 @@ export function timeWindowAggregateSupplier<K, V, VA>(windows: TimeWindows, o: W
 }
 
 /** Kafka's shouldRangeFetch test: no new window closed when both times fall in the same windows. */
-function sameWindows(windows: TimeWindows, a: number, b: number): boolean {
+function sameWindows(windows: FixedSizeWindows, a: number, b: number): boolean {
   const x = [...windows.windowsFor(a).keys()];
   const y = [...windows.windowsFor(b).keys()];
   return x.length === y.length && x.every((s, i) => s === y[i]);
+}
+
+/** Kafka's KStreamWindowAggregate constructor check: an unlimited window never closes. */
+export function checkEmitStrategy(windows: FixedSizeWindows, emitStrategy: EmitStrategy): void {
+  if (emitStrategy.type === EmitStrategyType.ON_WINDOW_CLOSE && windows instanceof UnlimitedWindows) {
+    throw new RangeError('ON_WINDOW_CLOSE strategy is only supported for TimeWindows and SlidingWindows for TimeWindowedKStream');
+  }
 }

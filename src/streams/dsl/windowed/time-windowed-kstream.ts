@@ -1,5 +1,6 @@
 /*
- * TimeWindowedKStream<K, V>: a grouped stream windowed by TimeWindows or SlidingWindows, ready
+ * TimeWindowedKStream<K, V>: a grouped stream windowed by TimeWindows, SlidingWindows or
+ * UnlimitedWindows, ready
  * for count / reduce / aggregate into a KTable<Windowed<K>, VA> — Kafka Streams'
  * TimeWindowedKStreamImpl and SlidingWindowedKStreamImpl.
  *
@@ -20,6 +21,7 @@ import type { Windowed } from '../../serde/windowed-serdes.ts';
 import { timeWindowedSerde } from '../../serde/windowed-serdes.ts';
 import { SlidingWindows } from '../../windows/sliding-windows.ts';
 import type { TimeWindows } from '../../windows/time-windows.ts';
+import type { UnlimitedWindows } from '../../windows/unlimited-windows.ts';
 import { KTable, aggregateOrigin } from '../ktable.ts';
 import { windowedValueGetter } from './windowed-value-getter.ts';
 import { Materialized } from '../options/materialized.ts';
@@ -27,7 +29,7 @@ import type { NameLike } from '../options/named.ts';
 import type { Change } from '../ops/change.ts';
 import { EmitStrategyType } from './emit-strategy.ts';
 import { slidingWindowAggregateSupplier } from './sliding-window-aggregate.ts';
-import { timeWindowAggregateSupplier, type WindowAggregateOptions } from './time-window-aggregate.ts';
+import { checkEmitStrategy, timeWindowAggregateSupplier, type WindowAggregateOptions } from './time-window-aggregate.ts';
 import type { Aggregator, Initializer, Reducer } from './window-aggregate-support.ts';
 import type { GroupedStreamHandle } from './windowed-graph.ts';
 import { addWindowedAggregate } from './windowed-aggregate-node.ts';
@@ -38,7 +40,7 @@ export class TimeWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
   /** @internal */
   constructor(
     grouped: GroupedStreamHandle<K, V>,
-    readonly windows: TimeWindows | SlidingWindows,
+    readonly windows: TimeWindows | SlidingWindows | UnlimitedWindows,
   ) {
     super(grouped);
   }
@@ -75,6 +77,7 @@ export class TimeWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
     valueSerde: Serde<VA> | undefined,
   ): KTable<Windowed<K>, VA> {
     const b = this.grouped.builder;
+    if (!(this.windows instanceof SlidingWindows)) checkEmitStrategy(this.windows, this.currentEmitStrategy);
     const { storeName, name, keySerde, config } = this.resolveNames(prefix, named, m);
     const w = this.windows;
     const size = this.#sizeMs;
@@ -101,7 +104,7 @@ export class TimeWindowedKStream<K, V> extends WindowedKStreamBase<K, V> {
  * ts − 2d). Kafka's check: an explicit retention below that default is an error naming the
  * store. Emit-on-window-close needs 1 ms more (see windowed-materializer.ts).
  */
-export function windowRetention(storeName: string, w: TimeWindows | SlidingWindows, size: number, explicit: number | undefined, onClose: boolean): number {
+export function windowRetention(storeName: string, w: TimeWindows | SlidingWindows | UnlimitedWindows, size: number, explicit: number | undefined, onClose: boolean): number {
   const sliding = w instanceof SlidingWindows;
   const minimum = (sliding ? 2 * size : size) + w.gracePeriodMs();
   if (explicit !== undefined && explicit < minimum) {

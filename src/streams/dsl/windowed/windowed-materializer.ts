@@ -26,6 +26,7 @@ import { WindowStores } from '../../state/window/window-stores.ts';
 import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
 import type { Materialized } from '../options/materialized.ts';
 import { resolveStoreSerdes } from '../materialized-store.ts';
+import { longMsText } from '../../windows/window-checks.ts';
 
 export interface WindowedStoreShape {
   kind: 'window' | 'session';
@@ -54,7 +55,7 @@ export class WindowedMaterializer implements StoreFactory {
 
   /** Changelog topic configs: compact+delete, retention = store retention + 1 day (Kafka's). */
   logConfig(): Record<string, string> {
-    return { 'cleanup.policy': 'compact,delete', 'retention.ms': String(this.shape.retentionMs + 24 * 60 * 60 * 1000), ...this.materialized.topicConfig };
+    return { 'cleanup.policy': 'compact,delete', 'retention.ms': longMsText(this.shape.retentionMs, 24 * 60 * 60 * 1000), ...this.materialized.topicConfig };
   }
 
   build(options?: StoreBuildOptions): StateStore {

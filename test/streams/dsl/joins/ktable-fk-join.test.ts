@@ -139,6 +139,35 @@ describe.each(cases)('KTableKTableForeignKeyJoinIntegrationTest (leftJoin=%s, ma
     if (materialized) expect(store()).toEqual({ lhs1: '(lhsValue1|rhs2,rhsValue2)' });
   });
 
+  it('joinShouldProduceNullsWhenValueHasNonMatchingForeignKey', async () => {
+    const { left, right, map, store } = await join();
+    const half = (fk: string) => (leftJoin ? { lhs1: `(lhsValue1|${fk},null)` } : {});
+    // a new inner join on a non-existent foreign key emits nothing; the left join emits the half-join
+    left.pipeInput('lhs1', 'lhsValue1|rhs1', base);
+    expect(map()).toEqual(half('rhs1'));
+    if (materialized) expect(store()).toEqual(half('rhs1'));
+    // moving to another non-existent key: an (unnecessary) tombstone for the inner join, which
+    // cannot know whether a result was emitted before; a necessary update for the left join
+    left.pipeInput('lhs1', 'lhsValue1|rhs2', base + 1);
+    expect(map()).toEqual({ lhs1: leftJoin ? '(lhsValue1|rhs2,null)' : null });
+    if (materialized) expect(store()).toEqual(half('rhs2'));
+    left.pipeInput('lhs1', 'lhsValue1|rhs3', base + 2);
+    expect(map()).toEqual({ lhs1: leftJoin ? '(lhsValue1|rhs3,null)' : null });
+    if (materialized) expect(store()).toEqual(half('rhs3'));
+    // rhs1 was referenced before but is not now: adding it changes nothing
+    right.pipeInput('rhs1', 'rhsValue1', base + 3);
+    expect(map()).toEqual({});
+    if (materialized) expect(store()).toEqual(half('rhs3'));
+    // moving to a key that exists completes the join
+    left.pipeInput('lhs1', 'lhsValue1|rhs1', base + 4);
+    expect(map()).toEqual({ lhs1: '(lhsValue1|rhs1,rhsValue1)' });
+    if (materialized) expect(store()).toEqual({ lhs1: '(lhsValue1|rhs1,rhsValue1)' });
+    // and moving away again: a tombstone for the inner join, the half-join for the left join
+    left.pipeInput('lhs1', 'lhsValue1|rhs2', base + 5);
+    expect(map()).toEqual({ lhs1: leftJoin ? '(lhsValue1|rhs2,null)' : null });
+    if (materialized) expect(store()).toEqual(half('rhs2'));
+  });
+
   it('shouldIgnoreOutOfOrderRecordsIffVersioned', async () => {
     const { left, right, map, store } = await join();
     const expectOut = (out: Record<string, string | null>, rows?: Record<string, string>) => {

@@ -11,6 +11,9 @@ import { Serdes } from '../../../../src/streams/serde/serdes.ts';
 import type { KTable } from '../../../../src/streams/dsl/ktable.ts';
 import type { Topology } from '../../../../src/streams/topology/topology.ts';
 import { TopologyTestDriver } from '../../../../src/testing/topology-test-driver.ts';
+import { MockProcessorContext } from '../../../../src/testing/mock-processor-context.ts';
+import type { Change } from '../../../../src/streams/dsl/ops/change.ts';
+import type { ProcessorNodeSpec } from '../../../../src/streams/topology/node-specs.ts';
 import { capture, ch, drain, type KVT } from './helpers.ts';
 
 const I = Serdes.int32();
@@ -127,5 +130,25 @@ describe('KTableKTableInnerJoinTest', () => {
     expect(joined.enableSendingOldValues(true)).toBe(true);
     const { topology, take } = withProc(b, joined);
     await scenario(topology, take, true);
+  });
+
+  it('shouldLogAndMeterSkippedRecordsDueToNullLeftKey', () => {
+    // As Kafka's test: the join processor itself, driven through a MockProcessorContext whose
+    // record metadata is (left, -1, -2), gets a null key (a table source would drop it first).
+    const b = new StreamsBuilder();
+    b.table('left', Consumed.with(S, S)).join(b.table('right', Consumed.with(S, S)), joiner);
+    const topology = b.build();
+    const node = [...topology.nodes().values()].find((n): n is ProcessorNodeSpec => n.kind === 'processor' && n.name.startsWith('KTABLE-JOINTHIS-'))!;
+    const context = new MockProcessorContext<string, Change<string>>();
+    context.setRecordMetadata('left', -1, -2);
+    // the join reads the other side through its store; connect what the topology connects
+    for (const name of node.stores) context.addStateStore(topology.stores().get(name)!.factory.build());
+    const join = (node.supplier as () => { init?(c: unknown): void; process(r: unknown): void })();
+    join.init?.(context);
+    join.process({ key: null, value: { newValue: 'new', oldValue: 'old' }, timestamp: 0, headers: {} });
+    expect(context.logMessages()).toContain('Skipping record due to null key. topic=[left] partition=[-1] offset=[-2]');
+    expect(context.forwarded()).toEqual([]);
+    const dropped = context.metrics().find((m) => m.name === 'dropped-records-total' && m.group === 'stream-task-metrics');
+    expect(dropped?.value).toBe(1);
   });
 });

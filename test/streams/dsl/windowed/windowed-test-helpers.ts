@@ -2,6 +2,7 @@
 // and a logger that records warnings so tests can check Kafka's log lines.
 import type { KStream } from '../../../../src/streams/dsl/kstream.ts';
 import type { Windowed } from '../../../../src/streams/serde/windowed-serdes.ts';
+import { longMsText } from '../../../../src/streams/windows/window-checks.ts';
 
 export interface Captured<K, V> {
   key: K;
@@ -30,7 +31,7 @@ export function recordingLogger(): { warn(m: string): void; error(m: string): vo
   return { warn: (m) => warnings.push(m), error: (m) => warnings.push(m), warnings };
 }
 
-/** Kafka's Windowed.toString: "[key@start/end]". */
+/** Kafka's Windowed.toString: "[key@start/end]" (an end of time prints as Long.MAX_VALUE). */
 export function windowedString<K>(w: Windowed<K>): string {
-  return `[${String(w.key)}@${w.window.start}/${w.window.end}]`;
+  return `[${String(w.key)}@${w.window.start}/${longMsText(w.window.end)}]`;
 }
