@@ -22,6 +22,8 @@
  *   sasl.enabled.mechanisms → sasl.enabledMechanisms
  *   authorizer.class.name (non-empty = ACLs on), super.users (';'-separated), allow.everyone.if.no.acl.found → authorizer
  *   tributary.fsync (acks-all | never), tributary.max.queued.response.bytes[.per.connection]
+ *   tributary.transaction.version → transaction.version (Kafka finalizes this feature level with
+ *     kafka-storage format / kafka-features, not in server.properties)
  */
 import { readFile } from 'node:fs/promises';
 import { parseJavaProperties } from '../util/java-properties.ts';
@@ -116,6 +118,7 @@ function mapped(): Map<string, Setter> {
   num('group.max.session.timeout.ms', (d, n) => (d.group['maxSessionTimeoutMs'] = n));
   num('transaction.max.timeout.ms', (d, n) => (d.transaction['maxTimeoutMs'] = n));
   num('transaction.abort.timed.out.transaction.cleanup.interval.ms', (d, n) => (d.transaction['abortTimedOutIntervalMs'] = n));
+  num('tributary.transaction.version', (d, n) => (d.transaction['version'] = n));
   const topic = (key: string, config: string, scale = 1): void => {
     m.set(key, (v, d) => {
       d.topicDefaults[config] = scale === 1 ? v.trim() : String(int(key, v) * scale);
