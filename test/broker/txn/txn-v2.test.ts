@@ -12,9 +12,11 @@ import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
 import { buildRecordBatch, decodeRecords } from '../../../src/protocol/records/record-batch.ts';
 import { isControlBatch } from '../../../src/protocol/records/batch-header.ts';
+import { ControlType, decodeControlRecord } from '../../../src/protocol/records/control.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
 import { TRANSACTIONS } from '../../../src/broker/txn/txn-service.ts';
 import { RawClient } from '../raw-client.ts';
+import fc from 'fast-check';
 
 interface Producer {
   producerId: bigint;
@@ -44,9 +46,9 @@ async function init(c: RawClient, id: string, timeoutMs = 60_000): Promise<Produ
   return { producerId: r.producerId, producerEpoch: r.producerEpoch };
 }
 
-async function produce(c: RawClient, version: number, id: string, p: Producer, seq: number, value: string, partition = 0): Promise<number> {
+async function produce(c: RawClient, version: number, id: string, p: Producer, seq: number, value: string, topic = 't'): Promise<number> {
   const records = buildRecordBatch([{ value: Buffer.from(value) }], { producerId: p.producerId, producerEpoch: p.producerEpoch, baseSequence: seq, transactional: true });
-  const r = await c.request(0, version, { transactionalId: id, acks: -1, timeoutMs: 5000, topicData: [{ name: 't', partitionData: [{ index: partition, records }] }] });
+  const r = await c.request(0, version, { transactionalId: id, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
   return r.responses[0]!.partitionResponses[0]!.errorCode;
 }
 
@@ -63,15 +65,29 @@ async function offsetCommit(c: RawClient, version: number, id: string, p: Produc
   return r.topics[0]!.partitions[0]!.errorCode;
 }
 
-/** Partition 0 read_committed from offset 0: its data values (no transaction here is ever aborted) and whether the LSO caught up. */
-async function committedValues(c: RawClient): Promise<{ values: string[]; stable: boolean; aborted: number }> {
+/**
+ * Partition 0 read_committed from offset 0, filtered as a consumer does (Kafka's Fetcher): a data
+ * batch of a producer whose aborted transaction started at or before it, and whose ABORT marker
+ * has not been passed yet, is dropped. Also: whether the LSO caught up, and the aborted count.
+ */
+async function committedValues(c: RawClient, topic = 't'): Promise<{ values: string[]; stable: boolean; aborted: number }> {
   const res = await c.request(1, 11, {
     replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 1, sessionId: 0, sessionEpoch: -1,
-    topics: [{ topic: 't', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+    topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
     forgottenTopicsData: [], rackId: '',
   });
   const p = res.responses[0]!.partitions[0]!;
-  const values = decodeRecords(p.records).filter((b) => !isControlBatch(b.header.attributes)).flatMap((b) => b.records.map((r) => r.value!.toString()));
+  const pending = [...(p.abortedTransactions ?? [])].sort((a, b) => Number(a.firstOffset - b.firstOffset));
+  const abortedNow = new Set<bigint>();
+  const values: string[] = [];
+  for (const b of decodeRecords(p.records)) {
+    while (pending.length > 0 && pending[0]!.firstOffset <= BigInt(b.header.baseOffset)) abortedNow.add(pending.shift()!.producerId);
+    if (isControlBatch(b.header.attributes)) {
+      if (decodeControlRecord(b.records[0]!.key, b.records[0]!.value).type === ControlType.Abort) abortedNow.delete(b.header.producerId);
+      continue;
+    }
+    if (!abortedNow.has(b.header.producerId)) values.push(...b.records.map((r) => r.value!.toString()));
+  }
   return { values, stable: p.lastStableOffset === p.highWatermark, aborted: (p.abortedTransactions ?? []).length };
 }
 
@@ -110,7 +126,7 @@ describe('a v2 transaction: Produce v12, TxnOffsetCommit v5, EndTxn v5', () => {
     expect((await endV5(c, 'x', p2, true)).errorCode).toBe(0);
     const view = await committedValues(c);
     expect(view.stable).toBe(true);
-    expect(view.values).toEqual(['a', 'b', 'c']);
+    expect(view.values).toEqual(['a', 'c']);
     expect(view.aborted).toBe(1); // 'b'
     const offsets = await c.request(9, 7, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0] }], requireStable: true });
     expect(offsets.topics[0]!.partitions[0]!.committedOffset).toBe(7n);
@@ -229,5 +245,67 @@ describe('a late batch of the previous transaction (the case KIP-890 part 1 leav
     expect(await produce(c, 11, 'z', p, 2, 'next')).toBe(0);
     await end();
     expect((await committedValues(c)).values).toEqual(['a', 'late', 'next']);
+  });
+});
+
+describe('EndTxn v5 against a reference model (property)', () => {
+  // The model: the client's epoch, whether a transaction is open (a Produce v12 opened it), the
+  // last end (its outcome and the epoch it was sent with) if nothing was produced or ended since,
+  // and the values of the committed transactions. Every answer and the read_committed output must
+  // match it.
+  type Op = { kind: 'produce' } | { kind: 'end'; commit: boolean } | { kind: 'retry'; commit: boolean } | { kind: 'stale'; commit: boolean };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.constant({ kind: 'produce' } as const),
+    fc.boolean().map((commit) => ({ kind: 'end', commit }) as const),
+    fc.boolean().map((commit) => ({ kind: 'retry', commit }) as const),
+    fc.boolean().map((commit) => ({ kind: 'stale', commit }) as const),
+  );
+
+  it('answers, epochs and committed output', async () => {
+    const { tb, c } = await setup();
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 12 }), async (ops) => {
+        const topic = `prop-${run++}`;
+        await tb.broker.topicManager.create({ name: topic, numPartitions: 1, replicationFactor: 1, configs: [] });
+        let p = await init(c, topic);
+        let open: string[] | null = null;
+        let seq = 0;
+        let lastEnd: { commit: boolean; sentWith: Producer; answer: Producer } | null = null;
+        const committed: string[] = [];
+        for (const [i, o] of ops.entries()) {
+          if (o.kind === 'produce') {
+            expect(await produce(c, 12, topic, p, seq++, `v${i}`, topic)).toBe(0);
+            (open ??= []).push(`v${i}`);
+            lastEnd = null;
+          } else if (o.kind === 'end') {
+            const r = await endV5(c, topic, p, o.commit);
+            if (o.commit && open === null) {
+              expect(r.errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
+              continue;
+            }
+            expect(r).toEqual({ errorCode: 0, producerId: p.producerId, producerEpoch: p.producerEpoch + 1 });
+            if (o.commit) committed.push(...open!);
+            lastEnd = { commit: o.commit, sentWith: p, answer: r };
+            p = { producerId: r.producerId, producerEpoch: r.producerEpoch };
+            open = null;
+            seq = 0;
+          } else if (o.kind === 'retry') {
+            if (lastEnd === null) continue;
+            const r = await endV5(c, topic, lastEnd.sentWith, o.commit);
+            if (o.commit === lastEnd.commit) expect(r).toEqual({ errorCode: 0, ...lastEnd.answer });
+            else expect(r.errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
+          } else {
+            if (p.producerEpoch < 2) continue;
+            expect((await endV5(c, topic, { ...p, producerEpoch: p.producerEpoch - 2 }, o.commit)).errorCode).toBe(ErrorCode.PRODUCER_FENCED);
+          }
+        }
+        if (open !== null) await endV5(c, topic, p, false);
+        const view = await committedValues(c, topic);
+        expect(view.stable).toBe(true);
+        expect(view.values).toEqual(committed);
+      }),
+      { numRuns: 15 },
+    );
   });
 });
