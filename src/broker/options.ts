@@ -26,6 +26,9 @@
  *   producer.idExpirationMs 86400000 [producer.id.expiration.ms]: a producer id idle this long in a
  *     partition (no open transaction there) is dropped from that partition's producer state
  *   producer.idExpirationCheckIntervalMs 600000 [producer.id.expiration.check.interval.ms]
+ *   transaction.version 2 [the finalized level of the `transaction.version` feature, KIP-1022;
+ *     2 for a new Kafka 4.0 cluster]: 2 = KIP-890 part 2 (epoch bumped per transaction),
+ *     lower levels make clients keep the part-1 protocol (txn/txn-v2.ts)
  *   authorizer: ACLs (see acl/): enabled false [authorizer.class.name unset], superUsers []
  *               [super.users, `User:<name>` entries], allowEveryoneIfNoAclFound false
  *               [allow.everyone.if.no.acl.found]
@@ -86,6 +89,8 @@ export interface TransactionOptions {
   idExpirationMs: number;
   /** transaction.remove.expired.transaction.cleanup.interval.ms: how often expired ids are looked for. */
   removeExpiredIntervalMs: number;
+  /** Finalized level of the `transaction.version` feature (0-2) advertised in ApiVersions (txn/txn-v2.ts). */
+  version: number;
 }
 
 export interface ProducerStateOptions {
@@ -188,12 +193,13 @@ const groupSchema = z
     }),
   );
 
-const TRANSACTION_DEFAULTS: TransactionOptions = { maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000, idExpirationMs: 604_800_000, removeExpiredIntervalMs: 3_600_000 };
+const TRANSACTION_DEFAULTS: TransactionOptions = { maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000, idExpirationMs: 604_800_000, removeExpiredIntervalMs: 3_600_000, version: 2 };
 const transactionSchema = z.strictObject({
   maxTimeoutMs: int(1, MAX_INT32, TRANSACTION_DEFAULTS.maxTimeoutMs),
   abortTimedOutIntervalMs: int(10, MAX_INT32, TRANSACTION_DEFAULTS.abortTimedOutIntervalMs),
   idExpirationMs: int(1, MAX_INT32, TRANSACTION_DEFAULTS.idExpirationMs),
   removeExpiredIntervalMs: int(10, MAX_INT32, TRANSACTION_DEFAULTS.removeExpiredIntervalMs),
+  version: int(0, 2, TRANSACTION_DEFAULTS.version),
 });
 
 const PRODUCER_DEFAULTS: ProducerStateOptions = { idExpirationMs: 86_400_000, idExpirationCheckIntervalMs: 600_000 };

@@ -24,6 +24,8 @@
  *   sasl.enabled.mechanisms → sasl.enabledMechanisms
  *   authorizer.class.name (non-empty = ACLs on), super.users (';'-separated), allow.everyone.if.no.acl.found → authorizer
  *   tributary.fsync (acks-all | never), tributary.max.queued.response.bytes[.per.connection]
+ *   tributary.transaction.version → transaction.version (Kafka finalizes this feature level with
+ *     kafka-storage format / kafka-features, not in server.properties)
  */
 import { readFile } from 'node:fs/promises';
 import { parseJavaProperties } from '../util/java-properties.ts';
@@ -123,6 +125,7 @@ function mapped(): Map<string, Setter> {
   num('transaction.remove.expired.transaction.cleanup.interval.ms', (d, n) => (d.transaction['removeExpiredIntervalMs'] = n));
   num('producer.id.expiration.ms', (d, n) => (d.producer['idExpirationMs'] = n));
   num('producer.id.expiration.check.interval.ms', (d, n) => (d.producer['idExpirationCheckIntervalMs'] = n));
+  num('tributary.transaction.version', (d, n) => (d.transaction['version'] = n));
   const topic = (key: string, config: string, scale = 1): void => {
     m.set(key, (v, d) => {
       d.topicDefaults[config] = scale === 1 ? v.trim() : String(int(key, v) * scale);

@@ -89,6 +89,8 @@ export class WireConnection {
   readonly address: string;
   /** Broker's supported range per API key, from ApiVersions. */
   readonly versions = new Map<number, VersionRange>();
+  /** Finalized feature levels from ApiVersions v3+ (KIP-584), e.g. `transaction.version` → 2; empty below v3. */
+  readonly finalizedFeatures = new Map<string, number>();
   private readonly clientId: string;
   private readonly requestTimeoutMs: number;
   private nextCorrelationId = 1;
@@ -390,6 +392,7 @@ export class WireConnection {
         throw new KafkaClientError(`ApiVersions to ${this.address} failed with Kafka error ${body.errorCode}`);
       }
       for (const k of body.apiKeys) this.versions.set(k.apiKey, { min: k.minVersion, max: k.maxVersion });
+      for (const f of body.finalizedFeatures ?? []) this.finalizedFeatures.set(f.name, f.maxVersionLevel);
       return;
     }
     throw new KafkaClientError(`could not agree on an ApiVersions version with ${this.address}`);

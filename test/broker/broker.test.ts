@@ -66,7 +66,7 @@ describe('ApiVersions', () => {
       const res = await c.request(18, v, { clientSoftwareName: 'test', clientSoftwareVersion: '1.0' });
       expect(res.errorCode).toBe(0);
       const byKey = new Map(res.apiKeys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]));
-      expect(byKey.get(0)).toEqual([0, 11]);
+      expect(byKey.get(0)).toEqual([0, 12]);
       expect(byKey.get(1)).toEqual([0, 16]);
       expect(byKey.get(2)).toEqual([0, 8]);
       expect(byKey.get(3)).toEqual([0, 12]);

@@ -1,6 +1,6 @@
 /*
- * Produce (key 0): advertised 0–11 (librdkafka needs Produce ∋ 3 and ∋ 7 for MsgVer2/ZSTD;
- * @platformatic/kafka uses 9–11), served 3–11 (record batch v2 only; v9+ flexible). Records are
+ * Produce (key 0): advertised 0–12 (librdkafka needs Produce ∋ 3 and ∋ 7 for MsgVer2/ZSTD;
+ * @platformatic/kafka uses 9–11), served 3–12 (record batch v2 only; v9+ flexible). Records are
  * never decoded here: the log checks each batch's header, CRC-32C and every record (see
  * log/record-validation.ts) and writes the bytes as they came (only baseOffset/leader epoch
  * patched, so a client's partitionLeaderEpoch of 0 or -1 is both fine).
@@ -10,12 +10,15 @@
  * batch — bad CRC, size, a client control batch — as in Kafka). v10+ tagged CurrentLeader
  * and NodeEndpoints stay at their defaults (this node always leads; @platformatic/kafka cannot
  * skip a non-empty tag section). v11+ may answer TRANSACTION_ABORTABLE 120 where older versions
- * get INVALID_TXN_STATE 48 (KIP-890 verification, txn/txn-verification.ts).
+ * get INVALID_TXN_STATE 48 (KIP-890 verification, txn/txn-verification.ts). v12 (KIP-890 part 2)
+ * with a transactional id first adds the request's partitions to the transaction (step 2b).
  *
  * Per request:
  *   1. acks must be -1, 0 or 1, else every partition gets INVALID_REQUIRED_ACKS 21.
  *   2. Missing topics are auto-created when the broker allows it (the only async step, done
  *      before any append so the appends of one request run in one synchronous section).
+ *  2b. v12+ with a transactional id: its transactional batches' partitions join the transaction
+ *      (txn/txn-v2-produce.ts; async, also before any append).
  *   3. Per partition, in request order:
  *        ACLs (when on): WRITE on the transactional id (if any) → TRANSACTIONAL_ID_AUTHORIZATION_FAILED 53
  *                        for every partition; WRITE on the topic → TOPIC_AUTHORIZATION_FAILED 29
@@ -46,6 +49,7 @@ import type { Broker, ProduceBatchContext } from '../broker.ts';
 import { closeWith, defineHandler, later, NO_RESPONSE, type HandlerOutput, type RequestContext } from './handler.ts';
 import { allowed, mayCreateTopic, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 import { produceErrorFor } from '../txn/txn-verification.ts';
+import { addProducePartitions, addsPartitionsImplicitly } from '../txn/txn-v2-produce.ts';
 
 type Response = Encodable<ProduceResponse>;
 interface PartitionResult {
@@ -63,8 +67,8 @@ export const produceHandler = defineHandler<ProduceRequest, Response>({
   name: 'Produce',
   requestSchema: ProduceRequestSchema,
   responseSchema: ProduceResponseSchema,
-  advertised: { min: 0, max: 11 },
-  served: { min: 3, max: 11 },
+  advertised: { min: 0, max: 12 },
+  served: { min: 3, max: 12 },
   handle(ctx, req) {
     const broker = ctx.broker;
     let missing: string[] | undefined;
@@ -75,8 +79,13 @@ export const produceHandler = defineHandler<ProduceRequest, Response>({
         }
       }
     }
-    if (missing === undefined || !broker.options.autoCreateTopics) return produce(ctx, req);
-    return autoCreate(broker, missing).then(() => produce(ctx, req));
+    const created = missing === undefined || !broker.options.autoCreateTopics ? null : autoCreate(broker, missing);
+    const txnId = req.transactionalId;
+    if (!addsPartitionsImplicitly(ctx.apiVersion, txnId)) return created === null ? produce(ctx, req) : created.then(() => produce(ctx, req));
+    const joins = (topic: string, p: number) => denial(ctx, req, topic) === ErrorCode.NONE && topicNameError(topic) === null && !isInternalTopic(topic) && broker.partitions.get(topic, p) !== undefined;
+    return (created ?? Promise.resolve())
+      .then(() => addProducePartitions(broker, txnId, req.topicData, joins, ctx.apiVersion))
+      .then(() => produce(ctx, req));
   },
 });
 

@@ -8,12 +8,19 @@
  *
  * v3 requests carry ClientSoftwareName/Version; Kafka validates them (INVALID_REQUEST 42 for an
  * empty name or characters outside [a-zA-Z0-9._-]); we do the same.
+ *
+ * Features (KIP-584, tagged fields of v3+): the one feature this broker has levels of,
+ * `transaction.version` (KIP-1022; txn/txn-v2.ts), supported 0-2, finalized at the broker's
+ * `transaction.version` option (default 2, as a new Kafka 4.0 cluster). A level of 0 is left out
+ * of FinalizedFeatures, as Kafka does; FinalizedFeaturesEpoch is 0 (the features never change
+ * while the broker runs; -1 would mean "unknown").
  */
 import { ApiVersionsRequestSchema, ApiVersionsResponseSchema } from '../../protocol/messages/18-api-versions.ts';
 import type { ApiVersionsRequest, ApiVersionsResponse } from '../../protocol/messages/18-api-versions.ts';
 import type { Encodable } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { defineHandler } from './handler.ts';
+import { SUPPORTED_TRANSACTION_VERSIONS, TRANSACTION_VERSION_FEATURE } from '../txn/txn-v2.ts';
 
 const SOFTWARE_RE = /^[a-zA-Z0-9](?:[a-zA-Z0-9._-]*[a-zA-Z0-9])?$/;
 
@@ -32,10 +39,14 @@ export const apiVersionsHandler = defineHandler<ApiVersionsRequest, Encodable<Ap
     }));
     const invalidSoftware =
       ctx.apiVersion >= 3 && (!SOFTWARE_RE.test(req.clientSoftwareName) || !SOFTWARE_RE.test(req.clientSoftwareVersion));
+    const level = ctx.broker.options.transaction.version;
     return {
       errorCode: invalidSoftware ? ErrorCode.INVALID_REQUEST : ErrorCode.NONE,
       apiKeys,
       throttleTimeMs: 0,
+      supportedFeatures: [{ name: TRANSACTION_VERSION_FEATURE, minVersion: SUPPORTED_TRANSACTION_VERSIONS.min, maxVersion: SUPPORTED_TRANSACTION_VERSIONS.max }],
+      finalizedFeaturesEpoch: 0n,
+      finalizedFeatures: level > 0 ? [{ name: TRANSACTION_VERSION_FEATURE, maxVersionLevel: level, minVersionLevel: level }] : [],
     };
   },
 });

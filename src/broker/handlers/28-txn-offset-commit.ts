@@ -1,5 +1,5 @@
 /*
- * TxnOffsetCommit (key 28), served 0-3: offsets committed inside a transaction (consume-transform-
+ * TxnOffsetCommit (key 28), served 0-5: offsets committed inside a transaction (consume-transform-
  * produce, KIP-98/KIP-447). They stay pending in the transaction (invisible to OffsetFetch) until
  * EndTxn commits them; an abort drops them.
  * v2 carries the committed leader epoch; v3 (flexible) the consumer's generation, member id and
@@ -9,6 +9,9 @@
  * INVALID_TXN_STATE 48: a commit whose offsets partition is not part of an ongoing transaction
  * (no AddOffsetsToTxn before it, or the transaction already ended), as Kafka's group coordinator
  * answers after verifying that partition (txn/txn-verification.ts).
+ * v5 (KIP-890 part 2) first adds the group's offsets partition to the transaction itself, as an
+ * AddOffsetsToTxn would (its errors answered in its place; txn/txn-v2.ts), so v2 clients send no
+ * AddOffsetsToTxn.
  * Every partition of the request gets the same code (the checks are per transaction).
  */
 import { ErrorCode } from '../../protocol/error-codes.ts';
@@ -21,6 +24,7 @@ import {
 import { validGroupId } from '../coordinator/group-coordinator.ts';
 import { GROUPS } from '../coordinator/service.ts';
 import { TRANSACTIONS } from '../txn/txn-service.ts';
+import { TransactionVersion, TV2_SINCE } from '../txn/txn-v2.ts';
 import { defineHandler } from './handler.ts';
 import { allowed, AclOperation as Op, ResourceType as Res } from '../acl/request-authz.ts';
 
@@ -29,8 +33,8 @@ export const txnOffsetCommitHandler = defineHandler<TxnOffsetCommitRequest, Part
   name: 'TxnOffsetCommit',
   requestSchema: TxnOffsetCommitRequestSchema,
   responseSchema: TxnOffsetCommitResponseSchema,
-  advertised: { min: 0, max: 4 },
-  served: { min: 0, max: 4 },
+  advertised: { min: 0, max: 5 },
+  served: { min: 0, max: 5 },
   async handle(ctx, req) {
     // Topics the caller may not READ answer TOPIC_AUTHORIZATION_FAILED; the others are committed.
     const deniedTopics = new Set(req.topics.filter((t) => !allowed(ctx, Op.READ, Res.TOPIC, t.name)).map((t) => t.name));
@@ -58,9 +62,12 @@ export const txnOffsetCommitHandler = defineHandler<TxnOffsetCommitRequest, Part
       })),
     );
     if (offsets.length === 0 && deniedTopics.size > 0) return answer(ErrorCode.NONE);
-    const code = await ctx.broker
-      .service(TRANSACTIONS)
-      .coordinator.txnOffsetCommit(req.transactionalId, req.groupId, { producerId: req.producerId, producerEpoch: req.producerEpoch }, offsets, ctx.apiVersion);
-    return answer(code);
+    const coordinator = ctx.broker.service(TRANSACTIONS).coordinator;
+    const producer = { producerId: req.producerId, producerEpoch: req.producerEpoch };
+    if (ctx.apiVersion >= TV2_SINCE.txnOffsetCommit) {
+      const added = await coordinator.addOffsets(req.transactionalId, producer, ctx.apiVersion, TransactionVersion.TV2);
+      if (added !== ErrorCode.NONE) return answer(added);
+    }
+    return answer(await coordinator.txnOffsetCommit(req.transactionalId, req.groupId, producer, offsets, ctx.apiVersion));
   },
 });

@@ -24,6 +24,11 @@
  *                    the offset store (commit) or dropped (abort) → Complete{Commit,Abort}.
  *                    A retry of a completed EndTxn with the same outcome succeeds; the other
  *                    outcome, or EndTxn with no transaction, is INVALID_TXN_STATE.
+ *   endTxnV2         EndTxn v5 (KIP-890 part 2): txn-v2.ts decides (its table); an end bumps the
+ *                    epoch at Prepare*, markers carry the bumped epoch, a producer id exhausted of
+ *                    epochs rotates at Complete*; the answer names the id and epoch to use next.
+ *                    Produce v12 / TxnOffsetCommit v5 add partitions through addPartitions /
+ *                    addOffsets with clientTransactionVersion 2 (txn-v2-produce.ts).
  * "Fenced" is PRODUCER_FENCED 90 for request versions that know it (InitProducerId v4+,
  * AddPartitionsToTxn/AddOffsetsToTxn/EndTxn v2+, TxnOffsetCommit v3+) and INVALID_PRODUCER_EPOCH
  * 47 before (kafkajs 2.2.4 does not know 90).
@@ -57,11 +62,14 @@ import { assertTransition, isIdle, isPreparing, TxnState, type TxnStateName } fr
 import { TxnLocks } from './txn-locks.ts';
 import { ABORTABLE_SINCE, abortableFor, verifyPartitions, verifyProduce } from './txn-verification.ts';
 import { liveTopics, sameTopics, topicIdsOf } from './txn-topic-deletion.ts';
+import { completeChanges, fencedEpoch, planEndTxnV2, prepareEndChanges, TransactionVersion, type TxnIdentity } from './txn-v2.ts';
 
 export interface TxnCoordinatorOptions {
   maxTimeoutMs: number;
   abortTimedOutIntervalMs: number;
   idExpirationMs: number;
+  /** Finalized transaction.version (txn-v2.ts); absent = 0. */
+  version?: number;
 }
 
 /** First request version of each API that may carry PRODUCER_FENCED. */
@@ -199,7 +207,7 @@ export class TransactionCoordinator {
   }
 
   /** AddPartitionsToTxn: one code per requested partition. */
-  addPartitions(transactionalId: string, p: TxnProducer, parts: TxnPartition[], version: number): Promise<Map<TxnPartition, number>> {
+  addPartitions(transactionalId: string, p: TxnProducer, parts: TxnPartition[], version: number, tv: number = TransactionVersion.TV0): Promise<Map<TxnPartition, number>> {
     return this.locks.run(transactionalId, async () => {
       const codes = new Map<TxnPartition, number>();
       const all = (code: number) => {
@@ -214,22 +222,22 @@ export class TransactionCoordinator {
         for (const tp of unknown) codes.set(tp, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         return codes;
       }
-      await this.join(m, parts);
+      await this.join(m, parts, tv);
       return all(ErrorCode.NONE);
     });
   }
 
   /** AddOffsetsToTxn: the group's offsets partition joins the transaction. */
-  addOffsets(transactionalId: string, p: TxnProducer, version: number): Promise<number> {
+  addOffsets(transactionalId: string, p: TxnProducer, version: number, tv: number = TransactionVersion.TV0): Promise<number> {
     return this.locks.run(transactionalId, async () => {
       const m = this.check(transactionalId, p, fencedCode(version, FENCED_SINCE.addOffsets));
       if (typeof m === 'number') return m;
-      await this.join(m, [{ topic: OFFSETS_TOPIC, partition: 0 }]);
+      await this.join(m, [{ topic: OFFSETS_TOPIC, partition: 0 }], tv);
       return ErrorCode.NONE;
     });
   }
 
-  private async join(m: TxnMetadata, parts: TxnPartition[]): Promise<void> {
+  private async join(m: TxnMetadata, parts: TxnPartition[], tv: number): Promise<void> {
     const starting = isIdle(m.state);
     const current = starting ? [] : m.partitions;
     const have = new Set(current.map((tp) => `${tp.topic}\u0000${tp.partition}`));
@@ -239,6 +247,7 @@ export class TransactionCoordinator {
       partitions: [...current, ...added],
       pendingOffsets: starting ? [] : m.pendingOffsets,
       txnStartTimestamp: starting ? this.broker.clock.now() : m.txnStartTimestamp,
+      clientTransactionVersion: tv,
     });
   }
 
@@ -275,11 +284,28 @@ export class TransactionCoordinator {
     });
   }
 
+  /** EndTxn v5 (txn-v2.ts): the error, or NONE with the producer id and epoch to use next. */
+  endTxnV2(transactionalId: string, p: TxnProducer, commit: boolean): Promise<{ errorCode: number } & TxnIdentity> {
+    return this.locks.run(transactionalId, async () => {
+      const plan = planEndTxnV2(this.txns.get(transactionalId), p, commit);
+      if (plan.kind === 'answer') return { errorCode: plan.errorCode, producerId: plan.producerId, producerEpoch: plan.producerEpoch };
+      const m = plan.metadata;
+      const idle = m.state !== TxnState.Ongoing;
+      await this.transition(m, plan.commit ? TxnState.PrepareCommit : TxnState.PrepareAbort, {
+        ...prepareEndChanges(m, () => this.producers.allocator.allocate()),
+        ...(idle ? { partitions: [], pendingOffsets: [] } : {}),
+      });
+      await this.finish(transactionalId);
+      const done = this.txns.get(transactionalId)!;
+      return { errorCode: ErrorCode.NONE, producerId: done.producerId, producerEpoch: done.producerEpoch };
+    });
+  }
+
   /** Ongoing → PrepareEpochFence (epoch bumped) → PrepareAbort → CompleteAbort. Caller holds the lock. */
   private async fenceAndAbort(transactionalId: string): Promise<void> {
     const m = this.txns.get(transactionalId)!;
     if (m.state !== TxnState.Ongoing) return;
-    const producerEpoch = m.producerEpoch + 1 >= MAX_PRODUCER_EPOCH ? m.producerEpoch : m.producerEpoch + 1;
+    const producerEpoch = fencedEpoch(m, this.options.version ?? TransactionVersion.TV0);
     await this.transition(m, TxnState.PrepareEpochFence, { producerEpoch, lastProducerEpoch: m.producerEpoch });
     await this.finish(transactionalId);
   }
@@ -311,7 +337,7 @@ export class TransactionCoordinator {
       }
       for (const [group, entries] of byGroup) await this.groups.offsets.commit(group, entries);
     }
-    await this.transition(m, commit ? TxnState.CompleteCommit : TxnState.CompleteAbort, { pendingOffsets: [], partitions: [] });
+    await this.transition(m, commit ? TxnState.CompleteCommit : TxnState.CompleteAbort, { pendingOffsets: [], partitions: [], ...completeChanges(m) });
   }
 
   /**

@@ -7,6 +7,10 @@
  *
  * Byte layout:
  *   key    int16 version (0), int16 length, UTF-8 transactional id   (Kafka's TransactionLogKey v0)
+ *   value  Kafka's TransactionLogValue version 1 with two tagged fields of our own
+ *          (txn-log-value.ts), written since KIP-890 part 2 (it carries PreviousProducerId,
+ *          NextProducerId and ClientTransactionVersion as Kafka 4.0 does). Earlier releases
+ *          wrote the layout below, which is still read:
  *   value  int16 version (TXN_VALUE_VERSION = 1000), then a UTF-8 JSON document:
  *          { producerId, lastProducerId (decimal strings), producerEpoch, lastProducerEpoch,
  *            timeoutMs, state, partitions: [[topic, partition]…],
@@ -18,6 +22,7 @@
  */
 import type { TxnStateName } from './txn-state-machine.ts';
 import { parseTxnState } from './txn-state-machine.ts';
+import { decodeKafkaTxnValue, encodeKafkaTxnValue, isKafkaValueVersion } from './txn-log-value.ts';
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';
 const TXN_KEY_VERSION = 0;
@@ -54,6 +59,10 @@ export interface TxnMetadata {
   pendingOffsets: PendingOffset[];
   txnStartTimestamp: number;
   lastUpdateTimestamp: number;
+  /** KIP-890 part 2: the producer id that takes over at Complete* once the epoch is exhausted (-1 / absent: none). */
+  nextProducerId?: bigint;
+  /** KIP-890 part 2: 2 when the transaction was driven with the v2 protocol, else 0 / absent (txn-v2.ts). */
+  clientTransactionVersion?: number;
 }
 
 export function encodeTxnKey(transactionalId: string): Buffer {
@@ -75,6 +84,11 @@ export function decodeTxnKey(key: Buffer): string {
 }
 
 export function encodeTxnValue(m: TxnMetadata): Buffer {
+  return encodeKafkaTxnValue(m);
+}
+
+/** The pre-KIP-890-part-2 JSON layout (version 1000), kept to test that such records still load. */
+export function encodeLegacyTxnValue(m: TxnMetadata): Buffer {
   const json = JSON.stringify({
     producerId: m.producerId.toString(),
     lastProducerId: m.lastProducerId.toString(),
@@ -110,6 +124,7 @@ const str = (v: unknown, field: string): string => {
 export function decodeTxnValue(transactionalId: string, value: Buffer): TxnMetadata {
   if (value.length < 2) throw new Error(`transaction state value of ${value.length} bytes is too short`);
   const version = value.readInt16BE(0);
+  if (isKafkaValueVersion(version)) return decodeKafkaTxnValue(transactionalId, value);
   if (version !== TXN_VALUE_VERSION) throw new Error(`transaction state value version ${version} is not ${TXN_VALUE_VERSION}`);
   const o = JSON.parse(value.toString('utf8', 2)) as Record<string, unknown>;
   const partitions = o['partitions'];

@@ -42,8 +42,12 @@ import { ackBatch, failBatch, partitionKey, retryBatch, type Batch } from './bat
 import { estimatedRecordSize } from './record-size.ts';
 import type { TransactionManager } from './transaction-manager.ts';
 import { isFatalProduceError, type Transactions } from './transactions.ts';
+import type { VersionBounds } from './txn-protocol.ts';
 import { recordBatchWritten } from './sender-metrics.ts';
 import type { ProducerMetrics } from '../metrics/client-metrics.ts';
+
+/** Record batch v2 needs Produce v3+. */
+const PRODUCE_VERSIONS: VersionBounds = { minVersion: 3 };
 
 export interface SenderOptions {
   readonly acks: -1 | 0 | 1;
@@ -135,6 +139,11 @@ export class Sender {
     }
   }
 
+  /** Produce versions: record batch v2 (v3+); a transactional producer's depend on its protocol (txn-protocol.ts). */
+  #produceVersions(): VersionBounds {
+    return this.txns?.protocol.produce ?? PRODUCE_VERSIONS;
+  }
+
   #byLeader(batches: readonly Batch[]): Map<number, Batch[]> {
     const out = new Map<number, Batch[]>();
     for (const b of batches) {
@@ -188,13 +197,13 @@ export class Sender {
         topicData: [...byTopic].map(([name, partitionData]) => ({ name, partitionData })),
       };
       if (this.o.acks === 0) {
-        await conn.request(ApiKeys.Produce, request, { minVersion: 3, expectResponse: false });
+        await conn.request(ApiKeys.Produce, request, { ...this.#produceVersions(), expectResponse: false });
         this.o.metrics?.requestUnacknowledged();
         for (const b of batches) ackBatch(b, -1);
         this.acc.settle();
         return;
       }
-      reply = conn.request(ApiKeys.Produce, request, { minVersion: 3, timeoutMs: this.o.requestTimeoutMs + 5000 }).then(
+      reply = conn.request(ApiKeys.Produce, request, { ...this.#produceVersions(), timeoutMs: this.o.requestTimeoutMs + 5000 }).then(
         ({ body }) => {
           if (started !== undefined) this.o.metrics?.requestDone(performance.now() - started);
           const byKey = new Map<string, Batch>(batches.map((b) => [partitionKey(b), b]));

@@ -30,6 +30,12 @@
  *                    coordinator responses).
  * After an abort that followed a failed batch, the next transaction starts under a bumped epoch
  * (InitProducerId with the current id and epoch, KIP-360), so sequences restart at 0.
+ *
+ * Transactions v2 (KIP-890 part 2; txn-protocol.ts decides per InitProducerId): no
+ * AddPartitionsToTxn / AddOffsetsToTxn (Produce v12 and TxnOffsetCommit v5 add them on the broker;
+ * the partitions are still tracked here, to know whether EndTxn is needed), and every EndTxn v5
+ * answers the next producer id and epoch, which the producer adopts (sequences restart at 0), so
+ * no InitProducerId is needed after an abort.
  */
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { ErrorCode, errorInfo } from '../../protocol/error-codes.ts';
@@ -41,6 +47,7 @@ import { coordinatorOf } from '../coordinator.ts';
 import { KafkaClientError } from '../errors.ts';
 import type { ConsumerGroupMetadata, TopicPartition, TopicPartitionOffset } from '../types.ts';
 import type { TransactionManager } from './transaction-manager.ts';
+import { TXN_PROTOCOL_V1, txnProtocolOf, type TxnProtocol, type VersionBounds } from './txn-protocol.ts';
 
 export type TransactionState = 'uninitialized' | 'ready' | 'inTransaction' | 'abortableError' | 'fatalError';
 
@@ -76,6 +83,7 @@ export class Transactions {
   readonly #added = new Set<string>();
   #offsetsAdded = false;
   #coordinator: WireConnection | undefined;
+  #protocol: TxnProtocol = TXN_PROTOCOL_V1;
 
   constructor(
     private readonly cluster: WireCluster,
@@ -89,6 +97,11 @@ export class Transactions {
     return this.#state;
   }
 
+  /** The transaction protocol in use (txn-protocol.ts): v1 until initialized. */
+  get protocol(): TxnProtocol {
+    return this.#protocol;
+  }
+
   /** InitProducerId with the transactional id: fences older producers and completes their transaction. */
   async init(): Promise<void> {
     if (this.#state === 'fatalError') throw this.#error!;
@@ -100,6 +113,7 @@ export class Transactions {
       producerEpoch: bump ? this.ids.epoch : -1,
     }, (b) => b.errorCode);
     this.ids.adopt(body.producerId, body.producerEpoch);
+    if (this.#coordinator !== undefined) this.#protocol = txnProtocolOf(this.#coordinator);
     this.#bumpEpoch = false;
     this.#state = 'ready';
   }
@@ -127,6 +141,11 @@ export class Transactions {
     }
     if (fresh.size === 0) return;
     this.checkSend();
+    if (this.#protocol.v2) {
+      // Produce v12 adds them on the broker.
+      for (const [topic, ps] of fresh) for (const p of ps) this.#added.add(topic + '\u0000' + p);
+      return;
+    }
     const what = `adding ${[...fresh].map(([t, ps]) => `${t}-[${ps.join(',')}]`).join(' ')} to the transaction`;
     await this.#guard(
       this.#call(ApiKeys.AddPartitionsToTxn, what, {
@@ -145,7 +164,7 @@ export class Transactions {
     if (offsets.length === 0) return;
     const ids = { transactionalId: this.transactionalId, producerId: this.ids.producerId, producerEpoch: this.ids.epoch };
     await this.#guard((async () => {
-      if (!this.#offsetsAdded) {
+      if (!this.#offsetsAdded && !this.#protocol.v2) {
         await this.#call(ApiKeys.AddOffsetsToTxn, `adding group "${group.groupId}"'s offsets to the transaction`, { ...ids, groupId: group.groupId }, (b) => b.errorCode);
         this.#offsetsAdded = true;
       }
@@ -155,6 +174,8 @@ export class Transactions {
         if (list === undefined) byTopic.set(o.topic, (list = []));
         list.push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: o.metadata ?? '' });
       }
+      // v2: the commit itself adds the offsets partition, so from here on EndTxn is needed.
+      if (this.#protocol.v2) this.#offsetsAdded = true;
       await this.#call(ApiKeys.TxnOffsetCommit, `committing group "${group.groupId}"'s offsets in the transaction`, {
         ...ids,
         groupId: group.groupId,
@@ -162,7 +183,7 @@ export class Transactions {
         memberId: group.memberId,
         groupInstanceId: group.groupInstanceId,
         topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
-      }, (b) => firstError(b.topics.flatMap((t) => t.partitions.map((p) => p.errorCode))), { group: group.groupId });
+      }, (b) => firstError(b.topics.flatMap((t) => t.partitions.map((p) => p.errorCode))), { group: group.groupId, ...this.#protocol.txnOffsetCommit });
     })());
   }
 
@@ -175,14 +196,20 @@ export class Transactions {
     if (this.#state === 'fatalError') throw this.#error!;
     if (commit && this.#state === 'abortableError') throw this.#error!;
     if (this.#state !== 'inTransaction' && this.#state !== 'abortableError') throw this.#stateError(commit ? 'commitTransaction()' : 'abortTransaction()');
+    let bumped = false;
     if (this.#added.size > 0 || this.#offsetsAdded) {
       try {
-        await this.#call(ApiKeys.EndTxn, commit ? 'committing the transaction' : 'aborting the transaction', {
+        const body = await this.#call(ApiKeys.EndTxn, commit ? 'committing the transaction' : 'aborting the transaction', {
           transactionalId: this.transactionalId,
           producerId: this.ids.producerId,
           producerEpoch: this.ids.epoch,
           committed: commit,
-        }, (b) => b.errorCode);
+        }, (b) => b.errorCode, this.#protocol.endTxn);
+        // v5: the epoch was bumped (a new producer id once exhausted); v4 and below answer -1.
+        if (this.#protocol.v2 && body.producerId >= 0n) {
+          this.ids.adopt(body.producerId, body.producerEpoch);
+          bumped = true;
+        }
       } catch (e) {
         this.#failWith(e);
         throw this.#error!;
@@ -192,7 +219,8 @@ export class Transactions {
     this.#offsetsAdded = false;
     this.#error = undefined;
     this.#state = 'ready';
-    if (!commit && this.#bumpEpoch) await this.init();
+    if (!commit && this.#bumpEpoch && !bumped) await this.init();
+    this.#bumpEpoch = false;
   }
 
   /** A batch of the open transaction failed with `e`: the transaction can only be aborted now. */
@@ -234,7 +262,7 @@ export class Transactions {
     what: string,
     request: Encodable<ApiTypes[K]['request']>,
     errorOf: (body: B) => number,
-    opts: { maxVersion?: number; group?: string } = {},
+    opts: VersionBounds & { group?: string } = {},
   ): Promise<B> {
     const started = Date.now();
     let groupConn: WireConnection | undefined;
@@ -246,7 +274,7 @@ export class Transactions {
         let conn: WireConnection;
         if (opts.group !== undefined) conn = groupConn ??= await coordinatorOf(this.cluster, opts.group, 'group');
         else conn = this.#coordinator ??= await coordinatorOf(this.cluster, this.transactionalId, 'transaction');
-        const reply = await conn.request(key, request, opts.maxVersion === undefined ? {} : { maxVersion: opts.maxVersion });
+        const reply = await conn.request(key, request, { ...(opts.minVersion === undefined ? {} : { minVersion: opts.minVersion }), ...(opts.maxVersion === undefined ? {} : { maxVersion: opts.maxVersion }) });
         body = reply.body as B;
         code = errorOf(body);
         if (code === 0) return body;

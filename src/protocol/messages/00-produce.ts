@@ -1,5 +1,5 @@
 /*
- * Produce (API key 0), versions 0-11, flexible from 9.
+ * Produce (API key 0), versions 0-12, flexible from 9.
  *
  * v0-2  same body; v1 adds throttle time to the response, v2 the log append time.
  * v3    adds TransactionalId; record batch v2 (magic 2) from here on.
@@ -9,6 +9,12 @@
  * v9    first flexible version (compact forms, tag sections).
  * v10   response gains tagged CurrentLeader / NodeEndpoints (KIP-951).
  * v11   TRANSACTION_ABORTABLE may be returned (KIP-890).
+ * v12   same body as v11 (KIP-890 part 2, Kafka 4.0): a transactional batch sent at v12 makes
+ *       the broker add its partition to the transaction itself (no AddPartitionsToTxn); a client
+ *       uses v12 inside a transaction only when the cluster finalizes transaction.version >= 2.
+ *       Added by hand from apache/kafka clients/src/main/resources/common/message/
+ *       ProduceRequest.json and ProduceResponse.json at 4.0.0 (the specs transcribed below stop
+ *       at v11).
  * acks=0 requests get no response at all; that is the broker's concern, not the codec's.
  * Records are a `records` field: decode returns a zero-copy subarray of the frame.
  *
@@ -21,7 +27,7 @@ export const ProduceRequestSchema = {
   name: 'ProduceRequest',
   apiKey: 0,
   kind: 'request',
-  validVersions: '0-11',
+  validVersions: '0-12',
   flexibleVersions: '9+',
   fields: [
     { name: 'TransactionalId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
@@ -47,7 +53,7 @@ export const ProduceResponseSchema = {
   name: 'ProduceResponse',
   apiKey: 0,
   kind: 'response',
-  validVersions: '0-11',
+  validVersions: '0-12',
   flexibleVersions: '9+',
   fields: [
     {

@@ -1,10 +1,14 @@
 /*
- * TxnOffsetCommit (API key 28), versions 0-4, flexible from 3.
+ * TxnOffsetCommit (API key 28), versions 0-5, flexible from 3.
  *
  * v0-1  transactional id, group, producer id/epoch, topics {partitions {offset, metadata}}.
  * v2    CommittedLeaderEpoch per partition (librdkafka).
  * v3    first flexible version; GenerationId, MemberId, GroupInstanceId (KIP-447).
  * v4    TRANSACTION_ABORTABLE.
+ * v5    same body as v4 (KIP-890 part 2, Kafka 4.0): the group's offsets partition is added to
+ *       the transaction by the commit itself (no AddOffsetsToTxn). Added by hand from apache/kafka
+ *       clients/src/main/resources/common/message/TxnOffsetCommitRequest.json /
+ *       TxnOffsetCommitResponse.json at 4.0.0 (the 3.8.0 specs transcribed below stop at v4).
  *
  * Field tables transcribed from Apache Kafka's JSON message specs (3.8.0); property names are
  * the spec names with a lower-case first letter. Compiled by ../schema.ts.
@@ -15,7 +19,7 @@ export const TxnOffsetCommitRequestSchema = {
   name: 'TxnOffsetCommitRequest',
   apiKey: 28,
   kind: 'request',
-  validVersions: '0-4',
+  validVersions: '0-5',
   flexibleVersions: '3+',
   fields: [
     { name: 'TransactionalId', type: 'string', versions: '0+' },
@@ -47,7 +51,7 @@ export const TxnOffsetCommitResponseSchema = {
   name: 'TxnOffsetCommitResponse',
   apiKey: 28,
   kind: 'response',
-  validVersions: '0-4',
+  validVersions: '0-5',
   flexibleVersions: '3+',
   fields: [
     { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },

@@ -150,11 +150,11 @@ describe('TxnOffsetCommit v4', () => {
 });
 
 describe('ApiVersions', () => {
-  it('advertises the KIP-890 part 1 versions and stops below part 2 (Produce v12, EndTxn v5)', async () => {
+  it('advertises the KIP-890 versions: part 1 (AddPartitionsToTxn v5, AddOffsetsToTxn v4, InitProducerId v5) and part 2 (Produce v12, EndTxn v5, TxnOffsetCommit v5)', async () => {
     const { c } = await setup();
     const r = await c.request(18, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
     const max = Object.fromEntries(r.apiKeys.map((k) => [k.apiKey, k.maxVersion]));
-    expect([max[0], max[22], max[24], max[25], max[26], max[28]]).toEqual([11, 5, 5, 4, 4, 4]);
+    expect([max[0], max[22], max[24], max[25], max[26], max[28]]).toEqual([12, 5, 5, 4, 5, 5]);
   });
 });
 

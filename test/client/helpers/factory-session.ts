@@ -5,7 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createClientFactory } from '../../../src/client/client-factory.ts';
 import type { Admin, ClientConfig, ClientFactory, Producer } from '../../../src/client/types.ts';
-import { startTestBroker, type TestBroker } from '../../../src/testing/broker-harness.ts';
+import { startTestBroker, type TestBroker, type TestBrokerOptions } from '../../../src/testing/broker-harness.ts';
 
 export interface FactorySession {
   broker: TestBroker;
@@ -15,10 +15,10 @@ export interface FactorySession {
   producer: Producer;
 }
 
-export function useFactorySession(clientId: string): FactorySession {
+export function useFactorySession(clientId: string, brokerOptions: TestBrokerOptions = {}): FactorySession {
   const s = {} as FactorySession;
   beforeAll(async () => {
-    s.broker = await startTestBroker();
+    s.broker = await startTestBroker(brokerOptions);
     s.config = { bootstrapServers: [s.broker.bootstrap], clientId, logLevel: 'nothing' };
     s.clients = createClientFactory(s.config);
     s.admin = s.clients.admin();

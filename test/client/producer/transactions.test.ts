@@ -5,16 +5,18 @@
  * transaction are committed with it, an older producer with the same id is fenced and its open
  * transaction never becomes visible, and a failed batch makes the transaction abortable only.
  * Each test ends with a committed sentinel transaction and reads up to it, so "nothing visible"
- * is observed, not assumed.
+ * is observed, not assumed. Every test runs twice: against a broker finalizing transaction.version
+ * 2 (the producer speaks KIP-890 part 2, txn-protocol.ts) and 1 (part 1).
  */
-import { describe, expect, it } from 'vitest';
-import { useFactorySession } from '../helpers/factory-session.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useFactorySession, type FactorySession } from '../helpers/factory-session.ts';
 import type { ConsumedRecord, Producer, ProducerRecord } from '../../../src/client/types.ts';
 import { isProducerFenced } from '../../../src/client/producer/transactions.ts';
 import { rangeAssignor } from '../helpers/range-assignor.ts';
 import { TRANSACTIONS } from '../../../src/broker/txn/txn-service.ts';
 
-const session = useFactorySession('txn-test');
+/** The session of the describe block that runs now (one broker per transaction.version). */
+let session: FactorySession;
 
 function rec(topic: string, value: string, partition = 0): ProducerRecord {
   return { topic, partition, key: Buffer.from(value), value: Buffer.from(value), timestamp: 1_700_000_000_000, headers: {} };
@@ -48,7 +50,43 @@ async function commitSentinel(p: Producer, topic: string, value = 'sentinel'): P
   await p.commitTransaction();
 }
 
-describe('transactional producer', () => {
+describe.each([
+  { level: 2, protocol: 'v2' },
+  { level: 1, protocol: 'v1' },
+] as const)('transactional producer, broker transaction.version $level (protocol $protocol)', ({ level, protocol }) => {
+  const own = useFactorySession(`txn-test-${level}`, { transaction: { version: level } });
+  beforeAll(() => {
+    session = own;
+  });
+
+  it(`speaks protocol ${protocol}: ${protocol === 'v2' ? 'no AddPartitionsToTxn/AddOffsetsToTxn, the epoch bumped by every EndTxn' : 'AddPartitionsToTxn/AddOffsetsToTxn, the epoch kept across transactions'}`, async () => {
+    await session.admin.createTopics([{ topic: 'txn-proto', numPartitions: 1, replicationFactor: 1 }]);
+    const metrics = session.broker.broker.metrics;
+    const calls = () => [metrics.requests('AddPartitionsToTxn')?.count ?? 0, metrics.requests('AddOffsetsToTxn')?.count ?? 0];
+    const before = calls();
+    const p = await txnProducer('txn-proto');
+    const coordinator = session.broker.broker.service(TRANSACTIONS).coordinator;
+    const epoch0 = coordinator.get('txn-proto')!.producerEpoch;
+    const group = { groupId: 'txn-proto-group', generationId: -1, memberId: '', groupInstanceId: null };
+    for (const v of ['one', 'two']) {
+      p.beginTransaction();
+      await p.send([rec('txn-proto', v)]);
+      await p.sendOffsetsToTransaction([{ topic: 'txn-proto', partition: 0, offset: 1 }], group);
+      await p.commitTransaction();
+    }
+    await commitSentinel(p, 'txn-proto');
+    expect(await readCommitted('txn-proto', 1, 'sentinel')).toEqual(['one', 'two', 'sentinel']);
+    const m = coordinator.get('txn-proto')!;
+    if (protocol === 'v2') {
+      expect(calls()).toEqual(before);
+      expect(m).toMatchObject({ producerEpoch: epoch0 + 3, clientTransactionVersion: 2 });
+    } else {
+      expect(calls().map((n, i) => n - before[i]!)).toEqual([3, 2]);
+      expect(m).toMatchObject({ producerEpoch: epoch0, clientTransactionVersion: 0 });
+    }
+    await p.disconnect();
+  });
+
   it('makes committed records visible to read_committed consumers and hides aborted ones', async () => {
     await session.admin.createTopics([{ topic: 'txn-a', numPartitions: 2, replicationFactor: 1 }]);
     const p = await txnProducer('txn-a');
@@ -124,7 +162,10 @@ describe('transactional producer', () => {
     await p.disconnect();
   });
 
-  it('treats TRANSACTION_ABORTABLE (KIP-890) as abortable: the send and commit fail, abort works, the producer carries on', async () => {
+  // Part 1 only: with part 2 the coordinator never aborts at the producer's epoch (a timeout or a
+  // new instance fences it first, the test above shows that), and a Produce v12 after such an
+  // abort would simply start the next transaction.
+  it.runIf(protocol === 'v1')('treats TRANSACTION_ABORTABLE (KIP-890) as abortable: the send and commit fail, abort works, the producer carries on', async () => {
     // The open transaction is aborted on the broker behind the producer's back (as an operator's
     // abort of a hanging transaction would): the partition is no longer in an ongoing transaction,
     // so the broker's verification refuses the next batch with 120 (Produce v11 is negotiated).
