@@ -107,7 +107,7 @@ export function loadPartitionState(log: PartitionLog): LoadedPartitionState {
         txns.onData(h.producerId, h.baseOffset);
         return;
       }
-      restored.producers.onMarker(h.producerId, h.maxTimestamp);
+      restored.producers.onMarker(h.producerId, h.producerEpoch, h.maxTimestamp);
       const marker = readMarker(log, h.baseOffset);
       txns.onMarkerEpoch(h.producerId, marker.coordinatorEpoch);
       const aborted = txns.onMarker(h.producerId, h.baseOffset, marker.type === ControlType.Commit);

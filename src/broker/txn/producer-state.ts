@@ -15,7 +15,10 @@
  *   last 5 batches                        → duplicate: answer the original base offset, no append
  *   baseSequence = lastSeq + 1 (wrapping
  *   from Int32.MAX to 0)                  → accept
+ *   entry without batches (made by a
+ *   marker), baseSequence = 0             → accept
  *   anything else                         → OUT_OF_ORDER_SEQUENCE_NUMBER 45
+ * A marker creates the entry and moves it to the marker's epoch if newer (onMarker below).
  * Batches with pid -1 are not idempotent and always accepted.
  *
  * Restart: the state is restored from the partition's producer-state snapshot plus the batch
@@ -98,12 +101,15 @@ export class PartitionProducerState {
     const lastSeq = lastSequenceOf(h.baseSequence, h.lastOffsetDelta);
     const dup = entry.batches.find((b) => b.firstSeq === h.baseSequence && b.lastSeq === lastSeq);
     if (dup) return { kind: 'duplicate', baseOffset: dup.baseOffset, lastOffset: dup.lastOffset };
+    // An entry without batches comes from a marker: its epoch's sequence starts at 0 (Kafka's
+    // checkSequence with lastSeq NO_SEQUENCE).
     const last = entry.batches[entry.batches.length - 1];
-    if (last === undefined || h.baseSequence === nextSequence(last.lastSeq)) return APPEND;
+    const expected = last === undefined ? 0 : nextSequence(last.lastSeq);
+    if (h.baseSequence === expected) return APPEND;
     return {
       kind: 'error',
       errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
-      message: `producer ${h.producerId} sent sequence ${h.baseSequence}, expected ${nextSequence(last.lastSeq)}`,
+      message: `producer ${h.producerId} sent sequence ${h.baseSequence}, expected ${expected}`,
     };
   }
 
@@ -130,10 +136,25 @@ export class PartitionProducerState {
     if (entry.batches.length > IDEMPOTENCE_WINDOW) entry.batches.shift();
   }
 
-  /** A transaction marker for the producer was written (or replayed) with `timestamp`. */
-  onMarker(producerId: bigint, timestamp: number): void {
-    const entry = this.producers.get(producerId);
-    if (entry !== undefined) entry.lastTimestamp = timestamp;
+  /**
+   * A transaction marker for the producer was written (or replayed) at `epoch` with `timestamp`:
+   * Kafka's ProducerAppendInfo.appendEndTxnMarker. The marker creates the producer's entry if the
+   * partition had none, and a marker at a newer epoch (an epoch bumped by InitProducerId fencing,
+   * or by EndTxn under transactions v2) moves the entry to that epoch and forgets its batches, so
+   * a late batch of the older epoch is fenced (INVALID_PRODUCER_EPOCH) and the next batch at the
+   * new epoch must start at sequence 0. A marker at an older epoch changes nothing but the time.
+   */
+  onMarker(producerId: bigint, epoch: number, timestamp: number): void {
+    let entry = this.producers.get(producerId);
+    if (entry === undefined) {
+      entry = { producerId, epoch, lastTimestamp: timestamp, batches: [] };
+      this.producers.set(producerId, entry);
+    }
+    if (epoch > entry.epoch) {
+      entry.epoch = epoch;
+      entry.batches = [];
+    }
+    entry.lastTimestamp = timestamp;
   }
 }
 

@@ -131,7 +131,7 @@ export class TxnPartitions {
       timestamp,
     });
     const info = this.broker.append(topic, partition, batch, 'coordinator');
-    this.broker.service(PRODUCERS).state.peek(topic, partition)?.onMarker(producerId, timestamp); // keeps the producer from expiring
+    this.broker.service(PRODUCERS).state.partition(topic, partition).onMarker(producerId, producerEpoch, timestamp); // Kafka's appendEndTxnMarker
     state.onMarkerEpoch(producerId, coordinatorEpoch);
     const aborted = state.onMarker(producerId, info.baseOffset, commit);
     if (aborted !== null) log.appendAbortedTxn({ ...aborted, lastStableOffset: state.lastStableOffset(log.highWatermark) });

@@ -39,7 +39,7 @@ describe('removeExpiredProducers', () => {
     s.record(hdr(2n, 0, 1_000), 1); // idle, but its transaction is open here
     txns.onData(2n, 1);
     s.record(hdr(3n, 0, 1_000), 2); // idle data, then a recent marker
-    s.onMarker(3n, 1_000 + DAY - 10);
+    s.onMarker(3n, 0, 1_000 + DAY - 10);
     s.record(hdr(4n, 0, 1_000 + DAY - 5), 3); // recent
     expect(removeExpiredProducers(s, txns, 1_000 + DAY, DAY)).toEqual([1n]);
     expect([...s.producers.keys()]).toEqual([2n, 3n, 4n]);
@@ -117,11 +117,13 @@ describe('expiration against a reference model', () => {
             offset++;
             model.set(op.pid, { last: now, seq: seq + 1 });
           } else if (op.kind === 'marker') {
-            s.onMarker(BigInt(op.pid), now);
+            s.onMarker(BigInt(op.pid), 0, now);
             txns.onMarker(BigInt(op.pid), offset++, true);
             open.delete(op.pid);
+            // a marker creates the producer's entry (Kafka's appendEndTxnMarker)
             const m = model.get(op.pid);
             if (m !== undefined) m.last = now;
+            else model.set(op.pid, { last: now, seq: 0 });
           } else {
             removeExpiredProducers(s, txns, now, EXPIRY);
             for (const [pid, m] of model) if (!open.has(pid) && now - m.last >= EXPIRY) model.delete(pid);

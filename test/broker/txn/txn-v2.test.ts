@@ -228,6 +228,20 @@ describe('a late batch of the previous transaction (the case KIP-890 part 1 leav
     expect((await committedValues(c)).values).toEqual(['a', 'next']);
   });
 
+  it('v2: an exact retry of a batch the ended transaction already wrote is fenced too (Kafka: the marker moved the partition to the new epoch)', async () => {
+    const { c } = await setup();
+    const p0 = await init(c, 'y');
+    expect(await produce(c, 12, 'y', p0, 0, 'a')).toBe(0);
+    expect(await produce(c, 12, 'y', p0, 0, 'a')).toBe(0); // a retry inside the transaction: the duplicate's answer
+    const p1 = await endV5(c, 'y', p0, true);
+    expect(await produce(c, 12, 'y', p0, 0, 'a')).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
+    // the new epoch starts its sequence at 0 in this partition
+    expect(await produce(c, 12, 'y', p1, 1, 'b')).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expect(await produce(c, 12, 'y', p1, 0, 'b')).toBe(0);
+    expect((await endV5(c, 'y', p1, true)).errorCode).toBe(0);
+    expect((await committedValues(c)).values).toEqual(['a', 'b']);
+  });
+
   it('v1 (transaction.version 1, as part 1 alone): the same late batch joins the next transaction', async () => {
     // Not a wish: this is the gap part 2 closes, shown so the test above is known to be able to fail.
     const { c } = await setup({ transaction: { version: 1 } });
