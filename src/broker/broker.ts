@@ -80,6 +80,8 @@ export interface ProduceBatchContext {
   readonly partition: number;
   readonly transactionalId: string | null;
   readonly acks: number;
+  /** The Produce request's version. */
+  readonly apiVersion: number;
   /** The first batch's header (Produce v3+ sends one batch per partition). */
   readonly header: BatchHeader;
   readonly records: Buffer;

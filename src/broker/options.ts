@@ -29,6 +29,7 @@
  *   transaction.version 2 [the finalized level of the `transaction.version` feature, KIP-1022;
  *     2 for a new Kafka 4.0 cluster]: 2 = KIP-890 part 2 (epoch bumped per transaction),
  *     lower levels make clients keep the part-1 protocol (txn/txn-v2.ts)
+ *   transaction.partitionVerification true [transaction.partition.verification.enable]
  *   authorizer: ACLs (see acl/): enabled false [authorizer.class.name unset], superUsers []
  *               [super.users, `User:<name>` entries], allowEveryoneIfNoAclFound false
  *               [allow.everyone.if.no.acl.found]
@@ -91,6 +92,12 @@ export interface TransactionOptions {
   removeExpiredIntervalMs: number;
   /** Finalized level of the `transaction.version` feature (0-2) advertised in ApiVersions (txn/txn-v2.ts). */
   version: number;
+  /**
+   * transaction.partition.verification.enable (KIP-890 part 1): a transactional batch of Produce
+   * v11 and below is appended only if its partition is in the producer's ongoing transaction.
+   * Produce v12 (transactions v2) is always verified.
+   */
+  partitionVerification: boolean;
 }
 
 export interface ProducerStateOptions {
@@ -193,13 +200,14 @@ const groupSchema = z
     }),
   );
 
-const TRANSACTION_DEFAULTS: TransactionOptions = { maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000, idExpirationMs: 604_800_000, removeExpiredIntervalMs: 3_600_000, version: 2 };
+const TRANSACTION_DEFAULTS: TransactionOptions = { maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000, idExpirationMs: 604_800_000, removeExpiredIntervalMs: 3_600_000, version: 2, partitionVerification: true };
 const transactionSchema = z.strictObject({
   maxTimeoutMs: int(1, MAX_INT32, TRANSACTION_DEFAULTS.maxTimeoutMs),
   abortTimedOutIntervalMs: int(10, MAX_INT32, TRANSACTION_DEFAULTS.abortTimedOutIntervalMs),
   idExpirationMs: int(1, MAX_INT32, TRANSACTION_DEFAULTS.idExpirationMs),
   removeExpiredIntervalMs: int(10, MAX_INT32, TRANSACTION_DEFAULTS.removeExpiredIntervalMs),
   version: int(0, 2, TRANSACTION_DEFAULTS.version),
+  partitionVerification: z._default(z.boolean(), TRANSACTION_DEFAULTS.partitionVerification),
 });
 
 const PRODUCER_DEFAULTS: ProducerStateOptions = { idExpirationMs: 86_400_000, idExpirationCheckIntervalMs: 600_000 };

@@ -64,7 +64,7 @@ type Setter = (value: string, out: Draft) => void;
 interface Draft {
   options: Partial<BrokerOptionsInput> & Record<string, unknown>;
   group: Record<string, number>;
-  transaction: Record<string, number>;
+  transaction: Record<string, number | boolean>;
   producer: Record<string, number>;
   topicDefaults: Record<string, string>;
   ssl: Record<string, string>;
@@ -125,6 +125,7 @@ function mapped(): Map<string, Setter> {
   num('transaction.remove.expired.transaction.cleanup.interval.ms', (d, n) => (d.transaction['removeExpiredIntervalMs'] = n));
   num('producer.id.expiration.ms', (d, n) => (d.producer['idExpirationMs'] = n));
   num('producer.id.expiration.check.interval.ms', (d, n) => (d.producer['idExpirationCheckIntervalMs'] = n));
+  m.set('transaction.partition.verification.enable', (v, d) => (d.transaction['partitionVerification'] = bool('transaction.partition.verification.enable', v)));
   num('tributary.transaction.version', (d, n) => (d.transaction['version'] = n));
   const topic = (key: string, config: string, scale = 1): void => {
     m.set(key, (v, d) => {

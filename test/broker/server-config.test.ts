@@ -36,6 +36,7 @@ describe('server.properties → broker options', () => {
         'transaction.remove.expired.transaction.cleanup.interval.ms=60000',
         'producer.id.expiration.ms=7200000',
         'producer.id.expiration.check.interval.ms=30000',
+        'transaction.partition.verification.enable=false',
         'log.retention.hours=2',
         'offsets.topic.replication.factor=1',
       ].join('\n'),
@@ -53,7 +54,7 @@ describe('server.properties → broker options', () => {
     expect(parsed.connectionsMaxReauthMs).toBe(3_600_000);
     expect(parsed.authorizer).toEqual({ enabled: true, superUsers: ['User:admin', 'User:CN=ops,O=acme'], allowEveryoneIfNoAclFound: false });
     expect(parsed.group.initialRebalanceDelayMs).toBe(0);
-    expect(parsed.transaction).toMatchObject({ idExpirationMs: 3_600_000, removeExpiredIntervalMs: 60_000 });
+    expect(parsed.transaction).toMatchObject({ idExpirationMs: 3_600_000, removeExpiredIntervalMs: 60_000, partitionVerification: false });
     expect(parsed.producer).toEqual({ idExpirationMs: 7_200_000, idExpirationCheckIntervalMs: 30_000 });
     expect(parsed.topicDefaults).toEqual({ 'retention.ms': '7200000' });
   });

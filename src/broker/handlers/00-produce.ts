@@ -148,7 +148,7 @@ function produce(ctx: RequestContext, req: ProduceRequest): HandlerOutput<Respon
       }
       let hookCtx: ProduceBatchContext | undefined;
       if (broker.produceHooks.length > 0) {
-        hookCtx = { topic: t.name, partition: pd.index, transactionalId: req.transactionalId, acks, header: readBatchHeader(records), records };
+        hookCtx = { topic: t.name, partition: pd.index, transactionalId: req.transactionalId, acks, apiVersion: ctx.apiVersion, header: readBatchHeader(records), records };
         for (const hook of broker.produceHooks) {
           const verdict = hook.beforeAppend(hookCtx);
           if (verdict.kind === 'error') return fail(produceErrorFor(verdict.errorCode, ctx.apiVersion), verdict.message ?? 'refused by the producer-state check');

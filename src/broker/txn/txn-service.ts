@@ -31,6 +31,7 @@ import { TxnPartitions } from './txn-partitions.ts';
 import { snapshotPartition } from './partition-snapshot.ts';
 import { startProducerExpiration } from './producer-expiration.ts';
 import { onTopicDeleted } from './txn-topic-deletion.ts';
+import { TV2_SINCE } from './txn-v2.ts';
 
 export class TransactionService {
   private stopTimers: Array<() => void> = [];
@@ -68,6 +69,9 @@ export class TransactionService {
       beforeAppend: (ctx) => {
         const h = ctx.header;
         if (!isTransactionalBatch(h.attributes) || isControlBatch(h.attributes)) return { kind: 'append' };
+        // transaction.partition.verification.enable=false turns part 1's check off; a Produce v12
+        // (transactions v2) is always checked, as in Kafka: its add goes through the same answer.
+        if (!broker.options.transaction.partitionVerification && ctx.apiVersion < TV2_SINCE.produce) return { kind: 'append' };
         return coordinator.checkProduce(ctx.topic, ctx.partition, h.producerId, h.producerEpoch);
       },
       afterAppend: (ctx, info) => partitions.onDataAppended(ctx.topic, ctx.partition, ctx.header, info.baseOffset),

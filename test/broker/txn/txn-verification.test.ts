@@ -77,6 +77,20 @@ describe('Produce: a transactional batch outside its ongoing transaction', () =>
   });
 });
 
+describe('transaction.partition.verification.enable=false', () => {
+  it('appends a v11 batch outside the transaction unverified (Kafka before KIP-890), but still verifies Produce v12', async () => {
+    const { tb, c } = await setup({ transaction: { partitionVerification: false } });
+    const p = await init(c, 'a');
+    await addV3(c, 'a', p, [0]);
+    expect(await produce(c, 11, 'a', p, 0, 1)).toBe(0);
+    expect(tb.broker.partitions.get('t', 1)!.logEndOffset).toBe(1);
+    // v12 adds the partition itself; a producer id the coordinator does not know is refused either way
+    const stranger = { producerId: p.producerId + 1000n, producerEpoch: 0 };
+    expect(await produce(c, 12, 'a', stranger, 0, 2)).not.toBe(0);
+    expect(tb.broker.partitions.get('t', 2)!.logEndOffset).toBe(0);
+  });
+});
+
 describe('AddPartitionsToTxn v4/v5 (batched, VerifyOnly)', () => {
   it('verifies per transaction and partition without changing anything', async () => {
     const { tb, c } = await setup();
