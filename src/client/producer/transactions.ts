@@ -30,6 +30,20 @@
  *                    coordinator responses).
  * After an abort that followed a failed batch, the next transaction starts under a bumped epoch
  * (InitProducerId with the current id and epoch, KIP-360), so sequences restart at 0.
+ *
+ * Offsets first. A transaction can end on the broker without this producer asking (an EndTxn
+ * abort sent by someone else with this producer's id and epoch). The coordinator then lets the
+ * producer's next AddPartitionsToTxn or AddOffsetsToTxn begin a NEW transaction (Kafka's
+ * coordinator does the same: before KIP-890 part 2 nothing tells the two apart). If the records
+ * of the old one were all acknowledged before the abort, the producer's commit — AddOffsetsToTxn,
+ * TxnOffsetCommit, EndTxn — would then succeed and commit the consumed offsets of records whose
+ * output was aborted. So each transaction adds its offsets partition at its START: before its
+ * first AddPartitionsToTxn, AddOffsetsToTxn for the group of the last sendOffsetsToTransaction
+ * (initially `offsetsGroupId`). Any abort after that leaves the offsets partition outside the
+ * open transaction, and TxnOffsetCommit's verification (KIP-890) refuses the commit with
+ * TRANSACTION_ABORTABLE; an abort after TxnOffsetCommit makes EndTxn(commit) INVALID_TXN_STATE.
+ * Java's producer sends AddOffsetsToTxn at sendOffsetsToTransaction instead; the request count is
+ * the same, and a transaction that commits no offsets only carries an empty offsets partition.
  */
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { ErrorCode, errorInfo } from '../../protocol/error-codes.ts';
@@ -74,7 +88,10 @@ export class Transactions {
   #bumpEpoch = false;
   /** Partitions added to the open transaction ("topic\0partition"). */
   readonly #added = new Set<string>();
-  #offsetsAdded = false;
+  /** Groups whose offsets partition joined the open transaction (AddOffsetsToTxn). */
+  readonly #offsetGroups = new Set<string>();
+  /** The group whose offsets partition each transaction adds at its start ("Offsets first" above). */
+  #startGroup: string | undefined;
   #coordinator: WireConnection | undefined;
 
   constructor(
@@ -83,7 +100,10 @@ export class Transactions {
     readonly transactionalId: string,
     private readonly timeoutMs: number,
     private readonly maxBlockMs: number,
-  ) {}
+    offsetsGroupId?: string,
+  ) {
+    this.#startGroup = offsetsGroupId;
+  }
 
   get state(): TransactionState {
     return this.#state;
@@ -128,14 +148,15 @@ export class Transactions {
     if (fresh.size === 0) return;
     this.checkSend();
     const what = `adding ${[...fresh].map(([t, ps]) => `${t}-[${ps.join(',')}]`).join(' ')} to the transaction`;
-    await this.#guard(
-      this.#call(ApiKeys.AddPartitionsToTxn, what, {
+    await this.#guard((async () => {
+      if (this.#added.size === 0 && this.#offsetGroups.size === 0 && this.#startGroup !== undefined) await this.#addOffsets(this.#startGroup);
+      await this.#call(ApiKeys.AddPartitionsToTxn, what, {
         v3AndBelowTransactionalId: this.transactionalId,
         v3AndBelowProducerId: this.ids.producerId,
         v3AndBelowProducerEpoch: this.ids.epoch,
         v3AndBelowTopics: [...fresh].map(([name, partitions]) => ({ name, partitions })),
-      }, (b) => firstError(b.resultsByTopicV3AndBelow.flatMap((t) => t.resultsByPartition.map((p) => p.partitionErrorCode))), { maxVersion: 3 }),
-    );
+      }, (b) => firstError(b.resultsByTopicV3AndBelow.flatMap((t) => t.resultsByPartition.map((p) => p.partitionErrorCode))), { maxVersion: 3 });
+    })());
     for (const [topic, ps] of fresh) for (const p of ps) this.#added.add(topic + '\u0000' + p);
   }
 
@@ -144,11 +165,9 @@ export class Transactions {
     this.checkSend();
     if (offsets.length === 0) return;
     const ids = { transactionalId: this.transactionalId, producerId: this.ids.producerId, producerEpoch: this.ids.epoch };
+    this.#startGroup = group.groupId;
     await this.#guard((async () => {
-      if (!this.#offsetsAdded) {
-        await this.#call(ApiKeys.AddOffsetsToTxn, `adding group "${group.groupId}"'s offsets to the transaction`, { ...ids, groupId: group.groupId }, (b) => b.errorCode);
-        this.#offsetsAdded = true;
-      }
+      await this.#addOffsets(group.groupId);
       const byTopic = new Map<string, { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: string | null }[]>();
       for (const o of offsets) {
         let list = byTopic.get(o.topic);
@@ -175,7 +194,7 @@ export class Transactions {
     if (this.#state === 'fatalError') throw this.#error!;
     if (commit && this.#state === 'abortableError') throw this.#error!;
     if (this.#state !== 'inTransaction' && this.#state !== 'abortableError') throw this.#stateError(commit ? 'commitTransaction()' : 'abortTransaction()');
-    if (this.#added.size > 0 || this.#offsetsAdded) {
+    if (this.#added.size > 0 || this.#offsetGroups.size > 0) {
       try {
         await this.#call(ApiKeys.EndTxn, commit ? 'committing the transaction' : 'aborting the transaction', {
           transactionalId: this.transactionalId,
@@ -189,10 +208,18 @@ export class Transactions {
       }
     }
     this.#added.clear();
-    this.#offsetsAdded = false;
+    this.#offsetGroups.clear();
     this.#error = undefined;
     this.#state = 'ready';
     if (!commit && this.#bumpEpoch) await this.init();
+  }
+
+  /** AddOffsetsToTxn: the group's offsets partition joins the open transaction (once per group). */
+  async #addOffsets(groupId: string): Promise<void> {
+    if (this.#offsetGroups.has(groupId)) return;
+    const request = { transactionalId: this.transactionalId, producerId: this.ids.producerId, producerEpoch: this.ids.epoch, groupId };
+    await this.#call(ApiKeys.AddOffsetsToTxn, `adding group "${groupId}"'s offsets to the transaction`, request, (b) => b.errorCode);
+    this.#offsetGroups.add(groupId);
   }
 
   /** A batch of the open transaction failed with `e`: the transaction can only be aborted now. */
