@@ -126,6 +126,14 @@ export interface ProducerOptions {
   readonly transactionalId?: string | undefined;
   /** How long the coordinator lets a transaction stay open before aborting it. Default 60000 ms. */
   readonly transactionTimeoutMs?: number | undefined;
+  /**
+   * The consumer group whose offsets the transactions will commit (sendOffsetsToTransaction):
+   * its offsets partition then joins every transaction at the start, even the first, so a
+   * transaction aborted on the broker behind the producer can never commit offsets (see
+   * "Offsets first" in producer/transactions.ts). Without it, a transaction starts with the group
+   * of the previous sendOffsetsToTransaction, if any.
+   */
+  readonly offsetsGroupId?: string | undefined;
   /** -1 (all, default), 1 or 0. */
   readonly acks?: -1 | 0 | 1 | undefined;
   /** Compression of produced batches. Default 'none'. */

@@ -23,7 +23,9 @@
  *                    data partition of the transaction (durable) → pending offsets committed to
  *                    the offset store (commit) or dropped (abort) → Complete{Commit,Abort}.
  *                    A retry of a completed EndTxn with the same outcome succeeds; the other
- *                    outcome, or EndTxn with no transaction, is INVALID_TXN_STATE.
+ *                    outcome, or EndTxn with no transaction, is INVALID_TXN_STATE. Left in
+ *                    Prepare* by a failed finish: the same outcome finishes it (NONE, or
+ *                    CONCURRENT_TRANSACTIONS while it still fails), the other is INVALID_TXN_STATE.
  *   endTxnV2         EndTxn v5 (KIP-890 part 2): txn-v2.ts decides (its table); an end bumps the
  *                    epoch at Prepare*, markers carry the bumped epoch, a producer id exhausted of
  *                    epochs rotates at Complete*; the answer names the id and epoch to use next.
@@ -274,6 +276,7 @@ export class TransactionCoordinator {
       if (m !== undefined && m.producerId === p.producerId && m.producerEpoch === p.producerEpoch) {
         if (m.state === TxnState.CompleteCommit) return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
         if (m.state === TxnState.CompleteAbort) return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE;
+        if (m.state === TxnState.PrepareCommit || m.state === TxnState.PrepareAbort) return this.endPrepared(m, commit);
       }
       const c = this.check(transactionalId, p, fencedCode(version, FENCED_SINCE.endTxn));
       if (typeof c === 'number') return c;
@@ -299,6 +302,24 @@ export class TransactionCoordinator {
       const done = this.txns.get(transactionalId)!;
       return { errorCode: ErrorCode.NONE, producerId: done.producerId, producerEpoch: done.producerEpoch };
     });
+  }
+
+  /**
+   * EndTxn meeting Prepare{Commit,Abort} under the lock: an earlier finish() failed (a marker or
+   * a __transaction_state write threw), since a finish that runs holds the lock to the end. As
+   * Kafka's handleEndTransaction: the other outcome is INVALID_TXN_STATE; the same outcome is
+   * CONCURRENT_TRANSACTIONS while the markers are not written — Kafka's marker channel retries
+   * them by itself, here the retried EndTxn writes them again and answers NONE once they are.
+   */
+  private async endPrepared(m: TxnMetadata, commit: boolean): Promise<number> {
+    if ((m.state === TxnState.PrepareCommit) !== commit) return ErrorCode.INVALID_TXN_STATE;
+    try {
+      await this.finish(m.transactionalId);
+      return ErrorCode.NONE;
+    } catch (err) {
+      this.broker.logger.warn(`transaction ${m.transactionalId}: completing ${m.state} failed again: ${(err as Error).message}`);
+      return ErrorCode.CONCURRENT_TRANSACTIONS;
+    }
   }
 
   /** Ongoing → PrepareEpochFence (epoch bumped) → PrepareAbort → CompleteAbort. Caller holds the lock. */

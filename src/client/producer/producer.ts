@@ -82,7 +82,7 @@ export class KafkaProducer implements Producer {
     this.#cluster = source instanceof WireCluster ? source : clusterFromConfig(source);
     this.#maxBlockMs = tuning.maxBlockMs ?? options.maxBlockMs ?? 60_000;
     this.#txn = new TransactionManager(this.#cluster, { idempotent });
-    this.#txns = transactionalId === undefined ? undefined : new Transactions(this.#cluster, this.#txn, transactionalId, options.transactionTimeoutMs ?? 60_000, this.#maxBlockMs);
+    this.#txns = transactionalId === undefined ? undefined : new Transactions(this.#cluster, this.#txn, transactionalId, options.transactionTimeoutMs ?? 60_000, this.#maxBlockMs, options.offsetsGroupId);
     const maxRequestBytes = Math.max(1, options.maxRequestBytes ?? 900 * 1024);
     this.#acc = new RecordAccumulator(
       { maxBatchRecords: Math.max(1, options.maxBatchRecords ?? 2000), maxRequestBytes },

@@ -31,11 +31,26 @@
  * After an abort that followed a failed batch, the next transaction starts under a bumped epoch
  * (InitProducerId with the current id and epoch, KIP-360), so sequences restart at 0.
  *
+ * Offsets first. A transaction can end on the broker without this producer asking (an EndTxn
+ * abort sent by someone else with this producer's id and epoch). The coordinator then lets the
+ * producer's next AddPartitionsToTxn or AddOffsetsToTxn begin a NEW transaction (Kafka's
+ * coordinator does the same: before KIP-890 part 2 nothing tells the two apart). If the records
+ * of the old one were all acknowledged before the abort, the producer's commit — AddOffsetsToTxn,
+ * TxnOffsetCommit, EndTxn — would then succeed and commit the consumed offsets of records whose
+ * output was aborted. So each transaction adds its offsets partition at its START: before its
+ * first AddPartitionsToTxn, AddOffsetsToTxn for the group of the last sendOffsetsToTransaction
+ * (initially `offsetsGroupId`). Any abort after that leaves the offsets partition outside the
+ * open transaction, and TxnOffsetCommit's verification (KIP-890) refuses the commit with
+ * TRANSACTION_ABORTABLE; an abort after TxnOffsetCommit makes EndTxn(commit) INVALID_TXN_STATE.
+ * Java's producer sends AddOffsetsToTxn at sendOffsetsToTransaction instead; the request count is
+ * the same, and a transaction that commits no offsets only carries an empty offsets partition.
+ *
  * Transactions v2 (KIP-890 part 2; txn-protocol.ts decides per InitProducerId): no
  * AddPartitionsToTxn / AddOffsetsToTxn (Produce v12 and TxnOffsetCommit v5 add them on the broker;
  * the partitions are still tracked here, to know whether EndTxn is needed), and every EndTxn v5
  * answers the next producer id and epoch, which the producer adopts (sequences restart at 0), so
- * no InitProducerId is needed after an abort.
+ * no InitProducerId is needed after an abort. "Offsets first" below is a part-1 measure: under v2
+ * a transaction ended behind the producer's back bumps the epoch, so its next request is fenced.
  */
 import { ApiKeys } from '../../protocol/api-keys.ts';
 import { ErrorCode, errorInfo } from '../../protocol/error-codes.ts';
@@ -81,7 +96,10 @@ export class Transactions {
   #bumpEpoch = false;
   /** Partitions added to the open transaction ("topic\0partition"). */
   readonly #added = new Set<string>();
-  #offsetsAdded = false;
+  /** Groups whose offsets partition joined the open transaction (AddOffsetsToTxn). */
+  readonly #offsetGroups = new Set<string>();
+  /** The group whose offsets partition each transaction adds at its start ("Offsets first" above). */
+  #startGroup: string | undefined;
   #coordinator: WireConnection | undefined;
   #protocol: TxnProtocol = TXN_PROTOCOL_V1;
 
@@ -91,7 +109,10 @@ export class Transactions {
     readonly transactionalId: string,
     private readonly timeoutMs: number,
     private readonly maxBlockMs: number,
-  ) {}
+    offsetsGroupId?: string,
+  ) {
+    this.#startGroup = offsetsGroupId;
+  }
 
   get state(): TransactionState {
     return this.#state;
@@ -147,14 +168,15 @@ export class Transactions {
       return;
     }
     const what = `adding ${[...fresh].map(([t, ps]) => `${t}-[${ps.join(',')}]`).join(' ')} to the transaction`;
-    await this.#guard(
-      this.#call(ApiKeys.AddPartitionsToTxn, what, {
+    await this.#guard((async () => {
+      if (this.#added.size === 0 && this.#offsetGroups.size === 0 && this.#startGroup !== undefined) await this.#addOffsets(this.#startGroup);
+      await this.#call(ApiKeys.AddPartitionsToTxn, what, {
         v3AndBelowTransactionalId: this.transactionalId,
         v3AndBelowProducerId: this.ids.producerId,
         v3AndBelowProducerEpoch: this.ids.epoch,
         v3AndBelowTopics: [...fresh].map(([name, partitions]) => ({ name, partitions })),
-      }, (b) => firstError(b.resultsByTopicV3AndBelow.flatMap((t) => t.resultsByPartition.map((p) => p.partitionErrorCode))), { maxVersion: 3 }),
-    );
+      }, (b) => firstError(b.resultsByTopicV3AndBelow.flatMap((t) => t.resultsByPartition.map((p) => p.partitionErrorCode))), { maxVersion: 3 });
+    })());
     for (const [topic, ps] of fresh) for (const p of ps) this.#added.add(topic + '\u0000' + p);
   }
 
@@ -163,19 +185,18 @@ export class Transactions {
     this.checkSend();
     if (offsets.length === 0) return;
     const ids = { transactionalId: this.transactionalId, producerId: this.ids.producerId, producerEpoch: this.ids.epoch };
+    this.#startGroup = group.groupId;
     await this.#guard((async () => {
-      if (!this.#offsetsAdded && !this.#protocol.v2) {
-        await this.#call(ApiKeys.AddOffsetsToTxn, `adding group "${group.groupId}"'s offsets to the transaction`, { ...ids, groupId: group.groupId }, (b) => b.errorCode);
-        this.#offsetsAdded = true;
-      }
+      // Under v2, TxnOffsetCommit v5 adds the group's offsets partition on the broker, so from
+      // here on EndTxn is needed.
+      if (this.#protocol.v2) this.#offsetGroups.add(group.groupId);
+      else await this.#addOffsets(group.groupId);
       const byTopic = new Map<string, { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: string | null }[]>();
       for (const o of offsets) {
         let list = byTopic.get(o.topic);
         if (list === undefined) byTopic.set(o.topic, (list = []));
         list.push({ partitionIndex: o.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: -1, committedMetadata: o.metadata ?? '' });
       }
-      // v2: the commit itself adds the offsets partition, so from here on EndTxn is needed.
-      if (this.#protocol.v2) this.#offsetsAdded = true;
       await this.#call(ApiKeys.TxnOffsetCommit, `committing group "${group.groupId}"'s offsets in the transaction`, {
         ...ids,
         groupId: group.groupId,
@@ -197,7 +218,7 @@ export class Transactions {
     if (commit && this.#state === 'abortableError') throw this.#error!;
     if (this.#state !== 'inTransaction' && this.#state !== 'abortableError') throw this.#stateError(commit ? 'commitTransaction()' : 'abortTransaction()');
     let bumped = false;
-    if (this.#added.size > 0 || this.#offsetsAdded) {
+    if (this.#added.size > 0 || this.#offsetGroups.size > 0) {
       try {
         const body = await this.#call(ApiKeys.EndTxn, commit ? 'committing the transaction' : 'aborting the transaction', {
           transactionalId: this.transactionalId,
@@ -216,11 +237,19 @@ export class Transactions {
       }
     }
     this.#added.clear();
-    this.#offsetsAdded = false;
+    this.#offsetGroups.clear();
     this.#error = undefined;
     this.#state = 'ready';
     if (!commit && this.#bumpEpoch && !bumped) await this.init();
     this.#bumpEpoch = false;
+  }
+
+  /** AddOffsetsToTxn: the group's offsets partition joins the open transaction (once per group). */
+  async #addOffsets(groupId: string): Promise<void> {
+    if (this.#offsetGroups.has(groupId)) return;
+    const request = { transactionalId: this.transactionalId, producerId: this.ids.producerId, producerEpoch: this.ids.epoch, groupId };
+    await this.#call(ApiKeys.AddOffsetsToTxn, `adding group "${groupId}"'s offsets to the transaction`, request, (b) => b.errorCode);
+    this.#offsetGroups.add(groupId);
   }
 
   /** A batch of the open transaction failed with `e`: the transaction can only be aborted now. */

@@ -88,6 +88,8 @@ export interface PortGroupConsumer {
 /** A transactional producer for the stream thread (exactly_once_v2). */
 export interface PortProducerOptions {
   readonly transactionalId?: string | undefined;
+  /** The group whose offsets its transactions commit (the application id): ProducerOptions.offsetsGroupId. */
+  readonly offsetsGroupId?: string | undefined;
 }
 
 /** Everything the stream thread needs from the outside world, created per connected session. */

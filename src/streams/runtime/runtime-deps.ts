@@ -50,7 +50,7 @@ export function runtimeDepsFromClients(clients: ClientFactory, pieces: StreamsGr
     producer: (options = {}) =>
       options.transactionalId === undefined
         ? clients.producer({ acks: -1, maxBlockMs: tuning.maxBlockMs })
-        : clients.producer({ transactionalId: options.transactionalId, transactionTimeoutMs: EOS_TRANSACTION_TIMEOUT_MS, maxBlockMs: tuning.maxBlockMs }),
+        : clients.producer({ transactionalId: options.transactionalId, offsetsGroupId: options.offsetsGroupId, transactionTimeoutMs: EOS_TRANSACTION_TIMEOUT_MS, maxBlockMs: tuning.maxBlockMs }),
     global: () => ({
       admin: () => clients.admin(),
       consumer: () => clients.assignedConsumer({ offsetReset: 'earliest', maxWaitMs: pollMaxWaitMs }),

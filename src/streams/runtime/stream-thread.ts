@@ -169,7 +169,7 @@ export class StreamThread {
   async #session(onConnected: () => void): Promise<void> {
     const admin = this.#deps.admin();
     const exactlyOnce = this.#config.processingGuarantee === 'exactly_once_v2';
-    const producer = this.#deps.producer(exactlyOnce ? { transactionalId: `${this.#config.applicationId}-${this.#stateDir.processId()}-${this.threadIndex}` } : {});
+    const producer = this.#deps.producer(exactlyOnce ? { transactionalId: `${this.#config.applicationId}-${this.#stateDir.processId()}-${this.threadIndex}`, offsetsGroupId: this.#config.applicationId } : {});
     const restoreConsumer = this.#deps.assignedConsumer();
     let consumer: PortGroupConsumer | undefined;
     let clean = false;

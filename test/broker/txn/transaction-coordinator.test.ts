@@ -102,6 +102,30 @@ describe('transaction coordinator on the wire', () => {
     expect(await endTxn(c, 'e', p.producerId, p.producerEpoch, false)).toBe(ErrorCode.INVALID_TXN_STATE);
   });
 
+  it("EndTxn left in PrepareCommit by a failed marker write: the other outcome is INVALID_TXN_STATE (Kafka's answer), the same one writes the markers again", async () => {
+    const { tb, c } = await setup();
+    const p = await init(c, 'pc', 3);
+    await addPartitions(c, 'pc', p.producerId, p.producerEpoch, [0, 1]);
+    expect(await produce(c, 'pc', p.producerId, p.producerEpoch, 0, 0, 'v0')).toBe(0);
+    expect(await produce(c, 'pc', p.producerId, p.producerEpoch, 0, 1, 'v1')).toBe(0);
+    const coordinator = tb.broker.service(TRANSACTIONS).coordinator;
+    const partitions = coordinator.partitions;
+    const writeMarker = partitions.writeMarker.bind(partitions);
+    let failures = 2;
+    partitions.writeMarker = (...args) => {
+      if (failures-- > 0) throw new Error('injected: disk full');
+      return writeMarker(...args);
+    };
+    await expect(coordinator.endTxn('pc', p, true, 3)).rejects.toThrow(/injected/);
+    expect(coordinator.get('pc')!.state).toBe('PrepareCommit');
+    expect(await endTxn(c, 'pc', p.producerId, p.producerEpoch, false, 3)).toBe(ErrorCode.INVALID_TXN_STATE);
+    // Still failing: CONCURRENT_TRANSACTIONS (the client retries it, bounded by its max block).
+    expect(await endTxn(c, 'pc', p.producerId, p.producerEpoch, true, 3)).toBe(ErrorCode.CONCURRENT_TRANSACTIONS);
+    expect(await endTxn(c, 'pc', p.producerId, p.producerEpoch, true, 3)).toBe(0);
+    expect(coordinator.get('pc')!.state).toBe('CompleteCommit');
+    expect(await latest(c, 1)).toBe(2n); // v0 and its commit marker: partition 0 is stable again
+  });
+
   it('ListOffsets latest: read_committed answers the LSO while a transaction is open', async () => {
     const { c } = await setup();
     const plain = buildRecordBatch([{ value: Buffer.from('plain') }]);

@@ -187,6 +187,62 @@ describe.each([
     await p.disconnect();
   });
 
+  describe('a transaction aborted on the broker after its last batch was acknowledged', () => {
+    // Nothing the producer sends after such an abort touches a partition of the old transaction
+    // except the commit itself: AddOffsetsToTxn alone would begin a new transaction holding only
+    // the offsets, and the commit would then commit the consumed offsets of aborted output. The
+    // offsets partition joins each transaction at its start instead ("Offsets first" in
+    // transactions.ts), so TxnOffsetCommit is refused and nothing is committed.
+    async function scenario(id: string, options: { offsetsGroupId?: string; warmUp?: boolean }) {
+      const input = `${id}-in`;
+      const output = `${id}-out`;
+      await session.admin.createTopics([{ topic: input, numPartitions: 1, replicationFactor: 1 }, { topic: output, numPartitions: 1, replicationFactor: 1 }]);
+      await session.producer.send([rec(input, 'i0'), rec(input, 'i1')]);
+      const consumer = session.clients.consumer({ groupId: `${id}-group`, assignor: rangeAssignor('txn') });
+      await consumer.connect();
+      await consumer.subscribe([input]);
+      for (let i = 0; i < 50 && (await consumer.poll(100, 100)).length === 0; i++);
+      const p = session.clients.producer({ transactionalId: id, offsetsGroupId: options.offsetsGroupId });
+      await p.connect();
+      if (options.warmUp === true) {
+        // A committed transaction whose offsets name the group: the next one starts with it.
+        p.beginTransaction();
+        await p.send([rec(output, 'warm-up')]);
+        await p.sendOffsetsToTransaction([{ topic: input, partition: 0, offset: 1 }], consumer.groupMetadata());
+        await p.commitTransaction();
+      }
+      p.beginTransaction();
+      await p.send([rec(output, 'aborted-on-the-broker')]);
+      const coordinator = session.broker.broker.service(TRANSACTIONS).coordinator;
+      const m = coordinator.get(id)!;
+      expect(await coordinator.endTxn(id, { producerId: m.producerId, producerEpoch: m.producerEpoch }, false, 4)).toBe(0);
+
+      const offsetsError = await p.sendOffsetsToTransaction([{ topic: input, partition: 0, offset: 2 }], consumer.groupMetadata()).then(() => null, (e: unknown) => e);
+      expect(offsetsError).toMatchObject({ kafkaType: 'TRANSACTION_ABORTABLE' });
+      await expect(p.commitTransaction()).rejects.toMatchObject({ kafkaType: 'TRANSACTION_ABORTABLE' });
+      await p.abortTransaction();
+      expect(await consumer.committed([{ topic: input, partition: 0 }])).toEqual([{ topic: input, partition: 0, offset: options.warmUp === true ? 1 : -1 }]);
+      // The producer carries on: the same offsets commit with the records of a new transaction.
+      p.beginTransaction();
+      await p.send([rec(output, 'sentinel')]);
+      await p.sendOffsetsToTransaction([{ topic: input, partition: 0, offset: 2 }], consumer.groupMetadata());
+      await p.commitTransaction();
+      expect(await consumer.committed([{ topic: input, partition: 0 }])).toEqual([{ topic: input, partition: 0, offset: 2 }]);
+      const expected = options.warmUp === true ? ['warm-up', 'sentinel'] : ['sentinel'];
+      expect(await readCommitted(output, 1, 'sentinel')).toEqual(expected);
+      await p.disconnect();
+      await consumer.disconnect();
+    }
+
+    it('with offsetsGroupId, even its first transaction: the offsets are refused (120) and not committed', async () => {
+      await scenario('txn-late-abort-first', { offsetsGroupId: 'txn-late-abort-first-group' });
+    });
+
+    it('without it, every transaction after one that sent offsets: the offsets are refused (120) and not committed', async () => {
+      await scenario('txn-late-abort-next', { warmUp: true });
+    });
+  });
+
   it('refuses transactional calls out of order, with the call named', async () => {
     const p = await txnProducer('txn-order');
     await expect(p.send([rec('txn-a', 'outside')])).rejects.toThrow(/send\(\) is not allowed while the transactional producer "txn-order" is ready/);
