@@ -17,8 +17,16 @@ const MIN_TOTAL = 600;
 const MAX_TOTAL = 20_000;
 const CHUNK = 20;
 
-describe('exactly_once_v2 and TRANSACTION_ABORTABLE', () => {
-  const bed = useStreamsTestBed(APP);
+// Two ways a transaction ends on the broker behind the producer's back, one per transaction
+// version the cluster finalizes. Level 1 (KIP-890 part 1 alone): an EndTxn v4 abort at the
+// producer's own epoch; the thread meets 120 on its next batch or TxnOffsetCommit, or 48 at
+// EndTxn. Level 2 (part 2, the default): an EndTxn v5 abort, which bumps the epoch, so the
+// thread's next request is fenced and it rejoins as a fenced producer does.
+describe.each([
+  { level: 1, refusal: /TRANSACTION_ABORTABLE|INVALID_TXN_STATE/ },
+  { level: 2, refusal: /INVALID_PRODUCER_EPOCH|PRODUCER_FENCED|fenced/i },
+])('exactly_once_v2 and a broker-side abort at transaction.version $level', ({ level, refusal }) => {
+  const bed = useStreamsTestBed(APP, { transaction: { version: level } });
 
   // On a loaded machine the abort often lands after the transaction's last batch was
   // acknowledged: only its commit follows. The thread's producer then meets the abort at
@@ -49,7 +57,8 @@ describe('exactly_once_v2 and TRANSACTION_ABORTABLE', () => {
         if (m === undefined || m.state !== TxnState.Ongoing) return;
         started.add(m.txnStartTimestamp);
         if (started.size < 3) return;
-        aborting = coordinator.endTxn(m.transactionalId, { producerId: m.producerId, producerEpoch: m.producerEpoch }, false, 4);
+        const producer = { producerId: m.producerId, producerEpoch: m.producerEpoch };
+        aborting = level === 1 ? coordinator.endTxn(m.transactionalId, producer, false, 4) : coordinator.endTxnV2(m.transactionalId, producer, false).then((r) => r.errorCode);
       },
     });
     // Input keeps arriving until the abort has happened and MIN_TOTAL records are in (at most
@@ -72,7 +81,7 @@ describe('exactly_once_v2 and TRANSACTION_ABORTABLE', () => {
     await waitFor(async () => sum(finalCounts(await bed.io.readAll(COUNTS, { readCommitted: true }))) === total, () => `all ${total} counted; warnings:\n${warnings.join('\n')}`, 90_000);
     // The thread met the refusal and recovered from it: 120 on its next batch or its
     // TxnOffsetCommit, or INVALID_TXN_STATE on its EndTxn if the abort lands after the offsets.
-    expect(warnings.some((w) => /TRANSACTION_ABORTABLE|INVALID_TXN_STATE/.test(w)), warnings.join('\n')).toBe(true);
+    expect(warnings.some((w) => refusal.test(w)), warnings.join('\n')).toBe(true);
 
     const ids = (await bed.io.readAll(PASSTHROUGH, { readCommitted: true })).map((r) => r.value!.toString());
     expect(ids.length).toBe(total);
