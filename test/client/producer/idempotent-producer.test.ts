@@ -26,8 +26,10 @@ afterEach(async () => {
   stopAll();
 });
 
+// A current CreateTime: the broker forgets a producer whose last batch is older than
+// producer.id.expiration.ms (1 day, as Kafka), also when it restarts.
 function rec(topic: string, key: string, value: string): ProducerRecord {
-  return { topic, key: Buffer.from(key), value: Buffer.from(value), timestamp: 1_700_000_000_000, headers: {} };
+  return { topic, key: Buffer.from(key), value: Buffer.from(value), timestamp: Date.now(), headers: {} };
 }
 
 async function createTopic(port: number, name: string, partitions: number): Promise<void> {
