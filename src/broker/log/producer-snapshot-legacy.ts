@@ -20,9 +20,12 @@
  *
  * Only each producer's last batch is carried over, as a Kafka-layout snapshot would hold it.
  *
- * Why Kafka's decoder is tried first and cannot take such a file for its own: Kafka's entry count
- * sits where this layout has the high half of the offset (0 below 2^32), and Kafka's length must
- * then be exactly 10 + 46 × count bytes, while this layout has at least 18.
+ * Kafka's decoder is tried first (producer-snapshot.ts, readSnapshot). It cannot take such a file
+ * for its own while the offset is below 2^32: Kafka's entry count sits where this layout has the
+ * high half of the offset (then 0), so Kafka's length would have to be exactly 10 bytes, while
+ * this layout has at least 18. Beyond that offset a misreading needs only the file length to equal
+ * 10 + 46 × (offset / 2^32) exactly: the CRC covers the same bytes in both layouts, so it does not
+ * tell them apart.
  */
 import { crc32c } from '../../util/crc32c.ts';
 import type { SnapshotEntry } from './producer-snapshot.ts';
