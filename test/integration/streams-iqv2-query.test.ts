@@ -49,6 +49,10 @@ function topology() {
   return b.build();
 }
 
+// Rebalances and restores are slow on a loaded machine: wait long for conditions (never for time).
+const SETTLE_MS = 120_000;
+const TEST_MS = 300_000;
+
 const request = (store: string, q: Parameters<ReturnType<typeof StateQueryRequest.inStore>['withQuery']>[0]) => StateQueryRequest.inStore(store).withQuery(q);
 
 describe('KafkaStreams.query (IQv2)', () => {
@@ -60,7 +64,7 @@ describe('KafkaStreams.query (IQv2)', () => {
     const app: KafkaStreams = bed.app(topology(), { stateDir: join(bed.dir, 'one') });
     expect(() => app.query(request('counts', KeyQuery.withKey('k1')))).toThrow(StreamsNotStartedError);
     await app.start();
-    await waitFor(() => app.state === 'RUNNING' && app.localTasks().active.length >= PARTITIONS, 'RUNNING with every task');
+    await waitFor(() => app.state === 'RUNNING' && app.localTasks().active.length >= PARTITIONS, 'RUNNING with every task', SETTLE_MS);
 
     await bed.io.produce(EVENTS, events);
     await bed.io.produce(PRICES, [
@@ -70,7 +74,7 @@ describe('KafkaStreams.query (IQv2)', () => {
     // Partition 1 got events of k1 and k5, 10 records at offsets 0..9: the last is offset 9.
     const lastOffset1 = events.filter((e) => e.partition === 1).length - 1;
     const bounded = request('counts', KeyQuery.withKey('k1')).withPartitions([1]).withPositionBound(PositionBound.at(Position.emptyPosition().withComponent(EVENTS, 1, lastOffset1)));
-    await waitFor(() => app.query(bounded).getPartitionResults().get(1)!.isSuccess(), 'partition 1 reaches the bound');
+    await waitFor(() => app.query(bounded).getPartitionResults().get(1)!.isSuccess(), 'partition 1 reaches the bound', SETTLE_MS);
     const k1 = app.query<number>(bounded).getPartitionResults().get(1)!;
     expect(k1.getResult()).toBe(5); // having seen offset 9, the store has counted every k1 record
     expect(k1.getPosition()!.getPartitionPositions(EVENTS).get(1)).toBe(lastOffset1);
@@ -83,7 +87,7 @@ describe('KafkaStreams.query (IQv2)', () => {
     const lastOffsets = Position.emptyPosition();
     for (let p = 0; p < PARTITIONS; p++) lastOffsets.withComponent(EVENTS, p, events.filter((e) => e.partition === p).length - 1);
     const everything = request('counts', RangeQuery.withNoBounds<string>()).withPositionBound(PositionBound.at(lastOffsets));
-    await waitFor(() => [...app.query(everything).getPartitionResults().values()].every((r) => r.isSuccess()), 'every partition up to the bound');
+    await waitFor(() => [...app.query(everything).getPartitionResults().values()].every((r) => r.isSuccess()), 'every partition up to the bound', SETTLE_MS);
 
     const all = app.query<Array<{ key: string; value: number }>>(everything);
     expect([...all.getPartitionResults().keys()]).toEqual([0, 1, 2, 3]);
@@ -119,7 +123,7 @@ describe('KafkaStreams.query (IQv2)', () => {
     const sessions = app.query<Array<{ key: Windowed<string>; value: number }>>(request('sessions', WindowRangeQuery.withKey('k5')));
     expect(sessions.getPartitionResults().get(1)!.getResult().map((e) => [e.key.window.start, e.key.window.end, e.value])).toEqual([[1000, 2200, 5]]);
     // versioned, through the same request API
-    await waitFor(() => app.query<VersionedRecord<string> | null>(request('prices', VersionedKeyQuery.withKey('fig'))).getOnlyPartitionResult()?.getResult()?.value === '12', 'price 12');
+    await waitFor(() => app.query<VersionedRecord<string> | null>(request('prices', VersionedKeyQuery.withKey('fig'))).getOnlyPartitionResult()?.getResult()?.value === '12', 'price 12', SETTLE_MS);
     const asOf = app.query<VersionedRecord<string> | null>(request('prices', VersionedKeyQuery.withKey('fig').asOf(1500)));
     expect(asOf.getOnlyPartitionResult()!.getResult()!.value).toBe('10');
     // a query the store kind cannot run
@@ -131,7 +135,7 @@ describe('KafkaStreams.query (IQv2)', () => {
     expect(() => app.query(request('no-such-store', KeyQuery.withKey('k1')))).toThrow('Cannot get state store no-such-store because no such store is registered in the topology.');
     await app.close();
     expect(() => app.query(request('counts', KeyQuery.withKey('k1')))).toThrow(StreamsStoppedError);
-  });
+  }, TEST_MS);
 
   it('a standby partition answers NOT_ACTIVE under requireActive(), and answers without it', async () => {
     await bed.io.createTopic(EVENTS, PARTITIONS);
@@ -141,12 +145,12 @@ describe('KafkaStreams.query (IQv2)', () => {
     await a.start();
     await b.start();
     const settled = () => a.state === 'RUNNING' && b.state === 'RUNNING' && a.localTasks().standby.length > 0 && b.localTasks().active.length > 0;
-    await waitFor(settled, 'both RUNNING, a with standby tasks');
+    await waitFor(settled, 'both RUNNING, a with standby tasks', SETTLE_MS);
     await bed.io.produce(EVENTS, events);
 
     const standbyPartitions = () => new Set(a.localTasks().standby.filter((t) => t.startsWith('0_')).map((t) => Number(t.split('_')[1])));
     const activePartitions = () => new Set(a.localTasks().active.filter((t) => t.startsWith('0_')).map((t) => Number(t.split('_')[1])));
-    await waitFor(() => settled() && standbyPartitions().size > 0, 'a holds standby partitions of the counts sub-topology');
+    await waitFor(() => settled() && standbyPartitions().size > 0, 'a holds standby partitions of the counts sub-topology', SETTLE_MS);
     const q = request('counts', RangeQuery.withNoBounds<string>());
     const strict = a.query(q.requireActive());
     const standby = standbyPartitions();
@@ -164,5 +168,5 @@ describe('KafkaStreams.query (IQv2)', () => {
     // without requireActive the standby answers from its (changelog-fed) store
     const relaxed = a.query(q);
     for (const p of standby) expect(relaxed.getPartitionResults().get(p)!.isSuccess()).toBe(true);
-  });
+  }, TEST_MS);
 });
