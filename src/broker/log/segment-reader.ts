@@ -135,22 +135,22 @@ async function readFromSegment(
     p += batchSize;
     lastOffset = last;
   }
+  const end = position + p;
+  // A prefetched range ended before this budget did (it was started for a smaller budget, or the
+  // segment has grown since): read on from where it ended, as a fresh read would have.
+  const readOn = prefetched !== null && stop === Stop.endOfRead && maxBytes > p && seg.size > end;
   if (p === 0) {
     fetchReadPool.release([buf]); // no view of it escaped
-    return true;
+    // The prefetch is used up, so this reads from the continuation at `offset`.
+    return readOn ? readFromSegment(seg, fd, offset, upperOffset, maxBytes, minOneBatch, out, aheadBytes) : true;
   }
   out.chunks.push(buf.subarray(0, p));
   out.bytes += p;
-  const end = position + p;
   seg.rememberContinuation(lastOffset, end);
   // Step 5 (read-ahead.ts): a read that filled its budget is a consumer behind the log end, which
   // will ask for lastOffset + 1 next with the same budget.
   if (stop === Stop.budget && seg.size > end) fetchReadAhead.start(seg, lastOffset + 1, end, Math.min(seg.size - end, aheadBytes));
-  // A prefetched range ended before this budget did (it was started for a smaller budget, or
-  // the segment has grown since): read on from where it ended.
-  if (prefetched !== null && stop === Stop.endOfRead && maxBytes > p && seg.size > end) {
-    return readFromSegment(seg, fd, lastOffset + 1, upperOffset, maxBytes - p, false, out, aheadBytes);
-  }
+  if (readOn) return readFromSegment(seg, fd, lastOffset + 1, upperOffset, maxBytes - p, false, out, aheadBytes);
   // Only a read that took the segment to its end may go on to the next segment.
   return end < size;
 }

@@ -78,7 +78,13 @@ describe('PartitionLog.readAsync (segment-reader.ts)', () => {
           fc.oneof(
             fc.record({ append: fc.integer({ min: 1, max: 6 }) }),
             // a consumer (of two) fetches on from where it stopped; `jump` sends it elsewhere first
-            fc.record({ consumer: fc.integer({ min: 0, max: 1 }), maxBytes: fc.integer({ min: 60, max: 400 }), jump: rarely(fc.nat()), bound: rarely(fc.nat()) }),
+            fc.record({
+              consumer: fc.integer({ min: 0, max: 1 }),
+              maxBytes: fc.integer({ min: 60, max: 400 }),
+              minOneBatch: fc.boolean(),
+              jump: rarely(fc.nat()),
+              bound: rarely(fc.nat()),
+            }),
           ),
           { maxLength: 40 },
         ),
@@ -93,7 +99,7 @@ describe('PartitionLog.readAsync (segment-reader.ts)', () => {
             if (s.jump !== null) next[s.consumer] = s.jump % (log.logEndOffset + 1);
             const offset = next[s.consumer]!;
             const maxOffset = s.bound === null ? undefined : offset + (s.bound % 8);
-            const opts = { maxBytes: s.maxBytes, minOneBatch: true, maxOffset };
+            const opts = { maxBytes: s.maxBytes, minOneBatch: s.minOneBatch, maxOffset };
             const sync = log.read(offset, opts);
             const async = await log.readAsync(offset, opts);
             expect(offsetsOf(async.chunks)).toEqual(offsetsOf(sync.chunks));
