@@ -17,7 +17,8 @@
  * pass (librdkafka's consumer varies a lot from run to run).
  *
  * Rows: the median seconds over the runs (records per run are equal, so this is the median rate
- * for an odd number of runs), with the min/max rate in `metrics` and the note.
+ * for an odd number of runs), with the min/max rate in `metrics` and the note, and the median
+ * broker CPU time per MB of value bytes (`brokerCpuMsPerMB`) when the runs measured it.
  */
 import { median } from '../lib/suite.ts';
 import { result, type WorkloadResult } from '../lib/results.ts';
@@ -110,6 +111,8 @@ export interface Sample {
   readonly records: number;
   readonly valueBytes: number;
   readonly seconds: number;
+  /** CPU time the broker process used during the run (all threads), when it was measured. */
+  readonly brokerCpuMs?: number;
 }
 
 function fmtRate(n: number): string {
@@ -132,8 +135,12 @@ export function summarizeSamples(workload: string, samples: readonly Sample[], f
   const min = Math.min(...rates);
   const max = Math.max(...rates);
   const note = [`median of ${mine.length} run(s), range ${fmtRate(min)}–${fmtRate(max)} rec/s`, failedNote].filter((x) => x !== '').join('; ');
+  // Broker CPU per MB of value bytes: on a shared machine a steadier figure than records/s.
+  const cpu = mine.flatMap((s) => (s.brokerCpuMs === undefined ? [] : [s.brokerCpuMs / ((s.records * s.valueBytes) / 1e6)]));
+  const metrics: Record<string, number> = { runs: mine.length, minRecordsPerSec: Math.round(min), maxRecordsPerSec: Math.round(max) };
+  if (cpu.length > 0) metrics.brokerCpuMsPerMB = Math.round(median(cpu) * 1000) / 1000;
   return result(workload, records, records * mine[0]!.valueBytes, seconds, {
-    metrics: { runs: mine.length, minRecordsPerSec: Math.round(min), maxRecordsPerSec: Math.round(max) },
+    metrics,
     note,
   });
 }

@@ -16,12 +16,16 @@
  * charged to whichever client happens to come first in run 1.
  *
  * MB/s counts value bytes only (keys are null), as the peers' perf tools report record size.
+ * Each timed step also records the broker process's CPU time across the client call (all its
+ * threads, from /proc; proc-status.ts), reported per MB of value bytes: with clients that keep
+ * one request in flight, records/s on a shared machine mostly measure the client's share of it.
  */
 import { benchClients } from '../lib/bench-clients.ts';
 import { startBrokerProcess } from '../lib/broker-process.ts';
 import type { WorkloadResult } from '../lib/results.ts';
 import type { SuiteOptions } from '../lib/suite.ts';
 import { fetchWith, produceWith } from './clients.ts';
+import { readProcCpuMs } from './proc-status.ts';
 import { defaultRecords, planSteps, summarizeSamples, type Sample } from './matrix.ts';
 
 const DEFAULT_RUNS = 3;
@@ -66,18 +70,25 @@ export async function runThroughput(selected: readonly string[], options: SuiteO
       const records = options.records ?? defaultRecords(step.valueBytes);
       const topic = `bench-${step.client}-${step.size}-acks${step.acks === -1 ? 'all' : '1'}-${seq++}`;
       const run = { bootstrap: broker.bootstrap, topic, records, timeoutMs: options.maxWaitMs };
-      const sample = (workload: string, seconds: number): void => {
-        samples.push({ workload, records, valueBytes: step.valueBytes, seconds });
+      const sample = (workload: string, seconds: number, brokerCpuMs: number): void => {
+        samples.push({ workload, records, valueBytes: step.valueBytes, seconds, brokerCpuMs });
         const rate = records / seconds;
-        log(`  run ${step.run + 1}/${runs} ${workload.padEnd(30)} ${fmt(rate).padStart(10)} rec/s ${((rate * step.valueBytes) / 1e6).toFixed(1).padStart(7)} MB/s`);
+        const cpuPerMb = brokerCpuMs / ((records * step.valueBytes) / 1e6);
+        log(`  run ${step.run + 1}/${runs} ${workload.padEnd(30)} ${fmt(rate).padStart(10)} rec/s ${((rate * step.valueBytes) / 1e6).toFixed(1).padStart(7)} MB/s  broker CPU ${cpuPerMb.toFixed(2)} ms/MB`);
+      };
+      // The broker's CPU time (all threads) across one client call.
+      const timed = async (work: () => Promise<number>): Promise<[number, number]> => {
+        const cpu0 = readProcCpuMs(broker.pid);
+        const seconds = await work();
+        return [seconds, readProcCpuMs(broker.pid) - cpu0];
       };
       try {
         await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }], { failIfExists: true });
         let produced = false;
         try {
-          const seconds = await produceWith(step.client, run, step.valueBytes, step.acks);
+          const [seconds, cpuMs] = await timed(() => produceWith(step.client, run, step.valueBytes, step.acks));
           produced = true;
-          if (step.produce !== null) sample(step.produce, seconds);
+          if (step.produce !== null) sample(step.produce, seconds, cpuMs);
         } catch (err) {
           const why = err instanceof Error ? err.message : String(err);
           log(`  run ${step.run + 1}/${runs} ${step.produce ?? `load for ${step.fetch}`} FAILED: ${why}`);
@@ -86,7 +97,7 @@ export async function runThroughput(selected: readonly string[], options: SuiteO
         }
         if (produced && step.fetch !== null) {
           try {
-            sample(step.fetch, await fetchWith(step.client, run));
+            sample(step.fetch, ...(await timed(() => fetchWith(step.client, run))));
           } catch (err) {
             const why = err instanceof Error ? err.message : String(err);
             log(`  run ${step.run + 1}/${runs} ${step.fetch} FAILED: ${why}`);

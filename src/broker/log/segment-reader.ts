@@ -6,13 +6,18 @@
  * large fetch no longer stalls produce, heartbeats and other fetches while the kernel copies it.
  *
  * Per segment, in numbered steps:
- *   1 locate   the first batch whose last offset is ≥ the fetch offset: where the previous fetch
- *              ended (LogSegment.continuationOf, no I/O — the sequential consumer's case), else
- *              from the offset index's entry, scanning batch headers in SCAN_BLOCK_BYTES reads;
+ *   1 locate   the first batch whose last offset is ≥ the fetch offset: a range read ahead for
+ *              this offset (read-ahead.ts: steps 1 and 2 are done, or under way), else where the
+ *              previous fetch ended (LogSegment.continuationOf, no I/O — the sequential
+ *              consumer's case), else from the offset index's entry, scanning batch headers in
+ *              SCAN_BLOCK_BYTES reads;
  *   2 read     min(segment bytes left, max(maxBytes, one header)) bytes from there, in one read;
  *   3 trim     to whole batches whose last offset < upperOffset and that fit in maxBytes; with
- *              minOneBatch a first batch larger than maxBytes is read whole (KIP-74) by one more read;
- *   4 remember where this read ended, for step 1 of the next fetch.
+ *              minOneBatch a first batch larger than maxBytes is read whole (KIP-74) by one more
+ *              read; when a range read ahead ended before maxBytes did, read on from its end;
+ *   4 remember where this read ended, for step 1 of the next fetch;
+ *   5 read ahead: when the batches filled maxBytes and the segment holds more, start reading the
+ *     fetch's whole budget from there, for the fetch that will ask for the next offset.
  * A segment is pinned (LogSegment.pin) for the duration of its reads, so retention or the cleaner
  * may close it meanwhile without its descriptor being reused underneath; a segment already closed
  * ends the read early (a short fetch, which the client simply follows with the next one).
@@ -21,9 +26,10 @@
  * the log is structurally sound there (validated on append, checked on recovery), so only batch
  * lengths are looked at, never CRCs.
  */
-import fs from 'node:fs';
 import { BATCH_HEADER_SIZE, LOG_OVERHEAD, Offsets } from '../../protocol/records/batch-header.ts';
 import type { LogSegment } from './log-segment.ts';
+import { readAt } from './read-at.ts';
+import { fetchReadAhead } from './read-ahead.ts';
 import { fetchReadPool } from './read-buffer-pool.ts';
 
 /** Read size when scanning from an index entry to the batch holding an offset. */
@@ -32,23 +38,6 @@ const SCAN_BLOCK_BYTES = 8 * 1024;
 export interface BatchesRead {
   chunks: Buffer[];
   bytes: number;
-}
-
-/** fs.read until `buf` is full or the file ends; resolves with the bytes read. */
-export function readAt(fd: number, buf: Buffer, position: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let done = 0;
-    const step = (): void => {
-      fs.read(fd, buf, done, buf.length - done, position + done, (err, n) => {
-        if (err) return reject(err);
-        done += n;
-        if (n === 0 || done === buf.length) resolve(done);
-        else step();
-      });
-    };
-    if (buf.length === 0) resolve(0);
-    else step();
-  });
 }
 
 /**
@@ -70,7 +59,7 @@ export async function readBatches(
     if (fd === null) break;
     let ended: boolean;
     try {
-      ended = await readFromSegment(seg, fd, offset, upperOffset, maxBytes - out.bytes, minOne, out);
+      ended = await readFromSegment(seg, fd, offset, upperOffset, maxBytes - out.bytes, minOne, out, maxBytes);
     } finally {
       seg.unpin();
     }
@@ -80,7 +69,21 @@ export async function readBatches(
   return out;
 }
 
-/** Steps 1–4 for one segment; true when reading should not go on to the next segment. */
+/** Why step 3 stopped taking batches. */
+const Stop = {
+  /** the next batch reaches the upper offset (high watermark or last stable offset) */
+  upper: 0,
+  /** the next batch does not fit in the byte budget */
+  budget: 1,
+  /** the bytes read (or the segment) end before the next whole batch */
+  endOfRead: 2,
+} as const;
+type Stop = (typeof Stop)[keyof typeof Stop];
+
+/**
+ * Steps 1–5 for one segment; true when reading should not go on to the next segment.
+ * `aheadBytes` is the whole fetch's budget for this partition, what the next fetch will ask for.
+ */
 async function readFromSegment(
   seg: LogSegment,
   fd: number,
@@ -89,33 +92,67 @@ async function readFromSegment(
   maxBytes: number,
   minOneBatch: boolean,
   out: BatchesRead,
+  aheadBytes: number,
 ): Promise<boolean> {
   const size = seg.size; // appends after this point belong to the next fetch
-  const position = seg.continuationOf(offset) ?? (await locate(seg, fd, offset, size));
-  if (position === null) return false; // every batch here ends before `offset`
-  const avail = size - position;
-  if (avail <= 0) return false;
-  const buf = fetchReadPool.acquire(Math.min(avail, Math.max(maxBytes, BATCH_HEADER_SIZE)));
-  const n = await readAt(fd, buf, position);
+  const ahead = fetchReadAhead.take(seg, offset);
+  const prefetched = ahead === null ? null : await ahead;
+  let position: number;
+  let buf: Buffer;
+  let n: number;
+  if (prefetched !== null) {
+    ({ position, buf, n } = prefetched);
+  } else {
+    const located = seg.continuationOf(offset) ?? (await locate(seg, fd, offset, size));
+    if (located === null) return false; // every batch here ends before `offset`
+    const avail = size - located;
+    if (avail <= 0) return false;
+    position = located;
+    buf = fetchReadPool.acquire(Math.min(avail, Math.max(maxBytes, BATCH_HEADER_SIZE)));
+    n = await readAt(fd, buf, position);
+  }
+  // Step 3. A prefetched range may be longer than this request's budget: batches must fit in
+  // `limit`, except a first batch under minOneBatch, which may use everything read.
+  const limit = Math.min(n, maxBytes);
   let p = 0;
   let lastOffset = -1;
+  let stop: Stop = Stop.endOfRead;
   while (p + BATCH_HEADER_SIZE <= n) {
     const batchSize = LOG_OVERHEAD + buf.readInt32BE(p + Offsets.batchLength);
     const last = Number(buf.readBigInt64BE(p)) + buf.readInt32BE(p + Offsets.lastOffsetDelta);
-    if (last >= upperOffset) break;
-    if (p + batchSize > n) {
-      if (p === 0 && minOneBatch) return readWholeBatch(seg, fd, position, batchSize, last, out);
+    if (last >= upperOffset) {
+      stop = Stop.upper;
+      break;
+    }
+    if (p + batchSize > limit && !(p === 0 && minOneBatch && batchSize <= n)) {
+      if (p === 0 && minOneBatch) {
+        fetchReadPool.release([buf]);
+        return readWholeBatch(seg, fd, position, batchSize, last, out);
+      }
+      stop = p + batchSize > maxBytes ? Stop.budget : Stop.endOfRead;
       break;
     }
     p += batchSize;
     lastOffset = last;
   }
-  if (p === 0) return true;
+  const end = position + p;
+  // A prefetched range ended before this budget did (it was started for a smaller budget, or the
+  // segment has grown since): read on from where it ended, as a fresh read would have.
+  const readOn = prefetched !== null && stop === Stop.endOfRead && maxBytes > p && seg.size > end;
+  if (p === 0) {
+    fetchReadPool.release([buf]); // no view of it escaped
+    // The prefetch is used up, so this reads from the continuation at `offset`.
+    return readOn ? readFromSegment(seg, fd, offset, upperOffset, maxBytes, minOneBatch, out, aheadBytes) : true;
+  }
   out.chunks.push(buf.subarray(0, p));
   out.bytes += p;
-  seg.rememberContinuation(lastOffset, position + p);
+  seg.rememberContinuation(lastOffset, end);
+  // Step 5 (read-ahead.ts): a read that filled its budget is a consumer behind the log end, which
+  // will ask for lastOffset + 1 next with the same budget.
+  if (stop === Stop.budget && seg.size > end) fetchReadAhead.start(seg, lastOffset + 1, end, Math.min(seg.size - end, aheadBytes));
+  if (readOn) return readFromSegment(seg, fd, lastOffset + 1, upperOffset, maxBytes - p, false, out, aheadBytes);
   // Only a read that took the segment to its end may go on to the next segment.
-  return position + p < size;
+  return end < size;
 }
 
 /** KIP-74: a first batch larger than the byte budget is still returned, whole. */

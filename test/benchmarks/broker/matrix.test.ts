@@ -60,8 +60,16 @@ describe('broker throughput matrix', () => {
     expect(r.metrics).toEqual({ runs: 3, minRecordsPerSec: 25, maxRecordsPerSec: 100 });
     expect(r.note).toContain('median of 3');
     expect(r.note).toContain('1 run(s) failed: boom');
+    expect(r.metrics).not.toHaveProperty('brokerCpuMsPerMB');
     const none = summarizeSamples('x', samples, ['broker died']);
     expect(none.recordsPerSec).toBe(0);
     expect(none.note).toContain('broker died');
+  });
+
+  it('reports the median broker CPU time per MB of value bytes when the runs measured it', () => {
+    const run = (seconds: number, brokerCpuMs: number) => ({ workload: 'f', records: 10_000, valueBytes: 1000, seconds, brokerCpuMs });
+    // 10 MB per run: 5, 8 and 20 ms of broker CPU are 0.5, 0.8 and 2 ms/MB
+    const r = summarizeSamples('f', [run(1, 5), run(2, 20), run(1.5, 8)]);
+    expect(r.metrics?.brokerCpuMsPerMB).toBe(0.8);
   });
 });

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { PartitionLog } from '../../../src/broker/log/partition-log.ts';
 import { LogError } from '../../../src/broker/log/log-errors.ts';
+import { fetchReadAhead } from '../../../src/broker/log/read-ahead.ts';
 import { simpleBatch, splitBatches, tempDir } from './batch-fixture.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -18,6 +19,9 @@ function logWith(sizes: readonly number[]): PartitionLog {
   for (const n of sizes) log.append(simpleBatch(n));
   return log;
 }
+
+/** null most of the time, else a value of `arb`. */
+const rarely = <T,>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.oneof({ arbitrary: fc.constant(null), weight: 5 }, { arbitrary: arb, weight: 1 });
 
 const offsetsOf = (chunks: Buffer[]): number[][] => splitBatches(chunks).map((b) => [b.baseOffset, b.lastOffset]);
 
@@ -62,6 +66,56 @@ describe('PartitionLog.readAsync (segment-reader.ts)', () => {
     }
     expect(seen).toEqual(offsetsOf(log.read(0, { maxBytes: 1 << 20 }).chunks));
     expect(seen.length).toBe(sizes.length);
+  });
+
+  it('with read-ahead: consumers reading on from where they stopped, while batches are appended, get what the synchronous read returns', async () => {
+    const take = vi.spyOn(fetchReadAhead, 'take');
+    let hits = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 12 }),
+        fc.array(
+          fc.oneof(
+            fc.record({ append: fc.integer({ min: 1, max: 6 }) }),
+            // a consumer (of two) fetches on from where it stopped; `jump` sends it elsewhere first
+            fc.record({
+              consumer: fc.integer({ min: 0, max: 1 }),
+              maxBytes: fc.integer({ min: 60, max: 400 }),
+              minOneBatch: fc.boolean(),
+              jump: rarely(fc.nat()),
+              bound: rarely(fc.nat()),
+            }),
+          ),
+          { maxLength: 40 },
+        ),
+        async (initial, steps) => {
+          const log = logWith(initial);
+          const next = [0, 0];
+          for (const s of steps) {
+            if ('append' in s) {
+              log.append(simpleBatch(s.append));
+              continue;
+            }
+            if (s.jump !== null) next[s.consumer] = s.jump % (log.logEndOffset + 1);
+            const offset = next[s.consumer]!;
+            const maxOffset = s.bound === null ? undefined : offset + (s.bound % 8);
+            const opts = { maxBytes: s.maxBytes, minOneBatch: s.minOneBatch, maxOffset };
+            const sync = log.read(offset, opts);
+            const async = await log.readAsync(offset, opts);
+            expect(offsetsOf(async.chunks)).toEqual(offsetsOf(sync.chunks));
+            expect(Buffer.concat(async.chunks).equals(Buffer.concat(sync.chunks))).toBe(true);
+            const got = offsetsOf(async.chunks);
+            if (got.length > 0) next[s.consumer] = got[got.length - 1]![1]! + 1;
+          }
+          await log.close();
+        },
+      ),
+      { numRuns: 80 },
+    );
+    for (const r of take.mock.results) if (r.value !== null) hits++;
+    take.mockRestore();
+    // the property above is about read-ahead only if reads were actually served from it
+    expect(hits).toBeGreaterThan(0);
   });
 
   it('serves batches appended after a read that ended at the segment end', async () => {
