@@ -57,6 +57,11 @@ export class PartitionTxnState {
   }
 
   /** Every producer's last marker coordinator epoch here (producer-state snapshots). */
+  /** Producer-id expiration removed the producer here: its marker epoch goes with it (as Kafka's entry). */
+  forgetMarkerEpoch(producerId: bigint): void {
+    this.markerEpochs.delete(producerId);
+  }
+
   coordinatorEpochs(): ReadonlyMap<bigint, number> {
     return this.markerEpochs;
   }

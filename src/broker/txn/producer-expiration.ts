@@ -44,7 +44,10 @@ export function removeExpiredProducers(state: PartitionProducerState, txns: Part
   for (const [pid, entry] of state.producers) {
     if (isProducerExpired(entry, now, expirationMs, txns?.openFirstOffset(pid) !== undefined)) expired.push(pid);
   }
-  for (const pid of expired) state.producers.delete(pid);
+  for (const pid of expired) {
+    state.producers.delete(pid);
+    txns?.forgetMarkerEpoch(pid); // else it would stay in snapshots as an epoch-only entry
+  }
   return expired;
 }
 

@@ -45,7 +45,9 @@ describe('removeExpiredProducers', () => {
     expect([...s.producers.keys()]).toEqual([2n, 3n, 4n]);
     // once its transaction is closed, producer 2 goes at the next check
     txns.onMarker(2n, 5, true);
+    txns.onMarkerEpoch(2n, 0);
     expect(removeExpiredProducers(s, txns, 1_000 + DAY, DAY)).toEqual([2n]);
+    expect(txns.coordinatorEpochs().has(2n)).toBe(false);
   });
 
   it("an expired producer's next batch is accepted at any sequence (Kafka: no state, no sequence check); before, it was out of order", () => {
