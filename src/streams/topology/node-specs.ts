@@ -26,9 +26,14 @@ export interface TopicNameExtractor<K = unknown, V = unknown> {
 export type StreamPartitioner<K = unknown, V = unknown> = (topic: string, key: K, value: V, numPartitions: number) => number | undefined;
 
 /** What the task passes when it asks a factory for a store instance. */
+import type { DslStoreChoice } from '../state/dsl-store-suppliers.ts';
+
 export interface StoreBuildOptions {
-  /** Store type for DSL stores that did not choose one (config `defaultStoreType`). */
-  defaultStoreType: 'memory' | 'leveldb';
+  /**
+   * Where DSL stores that did not choose come from: config `dslStoreSuppliers` (KIP-954), or
+   * the deprecated `defaultStoreType` it replaces (state/dsl-store-suppliers.ts).
+   */
+  defaultStoreType: DslStoreChoice;
   /** Cache size in bytes for stores with caching on; 0 turns caching off everywhere. */
   cacheMaxBytes: number;
   /** The stream thread's record cache (state/cache/thread-cache.ts); undefined when cacheMaxBytes is 0. */

@@ -41,7 +41,7 @@ import type { Serde } from '../../serde/serde.ts';
 import type { BytesKeyValueStore, RestoreRecord } from '../../state/bytes-store.ts';
 import { HeapChangelog } from '../../state/heap-changelog.ts';
 import { InMemoryKeyValueStore } from '../../state/in-memory-key-value-store.ts';
-import { LevelDbKeyValueStore } from '../../state/leveldb-key-value-store.ts';
+import { dslStoreSuppliersOf } from '../../state/dsl-store-suppliers.ts';
 import type { StateStore, StoreContext } from '../../state/store-types.ts';
 import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
 import {
@@ -306,8 +306,9 @@ export class StreamTableJoinBufferFactory implements StoreFactory {
     if (key === undefined || value === undefined) {
       throw new Error(`Stream–table join buffer "${this.name}" has no ${key === undefined ? 'key' : 'value'} serde: pass Joined.with(keySerde, valueSerde, …) or configure defaultKeySerde/defaultValueSerde.`);
     }
-    // Kafka keeps this buffer in RocksDB; the heap only when the app's store type is 'memory'.
-    const backing = options?.defaultStoreType === 'memory' ? new InMemoryKeyValueStore(this.name) : new LevelDbKeyValueStore(this.name);
+    // Kafka keeps this buffer in RocksDB whatever the DSL store suppliers; here it is the
+    // application's key-value store (LevelDB unless dslStoreSuppliers says otherwise).
+    const backing = dslStoreSuppliersOf(options?.defaultStoreType ?? 'leveldb').keyValueStore({ name: this.name, isTimestamped: false }).get();
     return new StreamTableJoinBuffer(this.name, this.graceMs, key, value, this.loggingEnabled, backing);
   }
 }
