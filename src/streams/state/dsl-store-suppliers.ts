@@ -20,6 +20,7 @@
  * stores come only from their own supplier.
  */
 import { z } from 'zod';
+import type { StoreChoiceLike } from '../topology/node-specs.ts';
 import { Stores, type KeyValueBytesStoreSupplier } from './stores.ts';
 import { WindowStores, type SessionBytesStoreSupplier, type WindowBytesStoreSupplier } from './window/window-stores.ts';
 
@@ -76,11 +77,14 @@ export function isDslStoreSuppliers(v: unknown): v is DslStoreSuppliers {
   return typeof s.keyValueStore === 'function' && typeof s.windowStore === 'function' && typeof s.sessionStore === 'function';
 }
 
-/** The suppliers a choice stands for. */
-export function dslStoreSuppliersOf(choice: DslStoreChoice): DslStoreSuppliers {
+/**
+ * The suppliers a choice stands for. `StoreChoiceLike` is how the build options carry a choice
+ * (typed by shape); every object in it came through dslStoreChoiceSchema or a typed option.
+ */
+export function dslStoreSuppliersOf(choice: DslStoreChoice | StoreChoiceLike): DslStoreSuppliers {
   if (choice === 'memory') return BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers;
   if (choice === 'leveldb') return BuiltInDslStoreSuppliers.LevelDbDslStoreSuppliers;
-  return choice;
+  return choice as DslStoreSuppliers;
 }
 
 /** zod: a store choice, with an error that says what is accepted. */
