@@ -110,7 +110,9 @@ export type { Windowed, WindowBounds } from './streams/serde/windowed-serdes.ts'
 
 // State stores
 export { Stores, KeyValueStoreBuilder, type KeyValueBytesStoreSupplier } from './streams/state/stores.ts';
-export { WindowStores } from './streams/state/window/window-stores.ts';
+export { WindowStores, type WindowBytesStoreSupplier, type SessionBytesStoreSupplier } from './streams/state/window/window-stores.ts';
+export { BuiltInDslStoreSuppliers, type DslStoreSuppliers, type DslStoreChoice, type DslKeyValueParams, type DslWindowParams, type DslSessionParams } from './streams/state/dsl-store-suppliers.ts';
+export { TopologyOptimization, type BuildConfig } from './streams/dsl/topology-optimization.ts';
 export { VersionedKeyValueStoreBuilder, type VersionedBytesStoreSupplier } from './streams/state/versioned/versioned-store-builder.ts';
 export {
   PUT_RETURN_CODE_NOT_PUT,

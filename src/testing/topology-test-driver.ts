@@ -40,6 +40,7 @@ import { asVersionedTable } from '../streams/state/versioned/versioned-table-sto
 import { sessionStoreView, windowStoreView } from '../streams/state/window/timestamped-window-store-facade.ts';
 import type { SessionStore, WindowStore } from '../streams/state/window/window-store-types.ts';
 import { TestInputTopic, type InputPipe } from './test-input-topic.ts';
+import type { DslStoreChoice } from '../streams/state/dsl-store-suppliers.ts';
 import { TestOutputTopic, type OutputSource, type RawOutputRecord } from './test-output-topic.ts';
 import type { KafkaMetric, RecordingLevel } from '../metrics/metric-registry.ts';
 import { StreamsMetrics } from '../streams/metrics/streams-metrics.ts';
@@ -54,6 +55,8 @@ export interface TopologyTestDriverConfig {
   deserializationHandler?: DeserializationExceptionHandler;
   /** Store type for DSL stores that do not choose one; default 'memory'. */
   defaultStoreType?: 'memory' | 'leveldb';
+  /** Where DSL stores come from (KIP-954's dsl.store.suppliers.class); wins over defaultStoreType. */
+  dslStoreSuppliers?: DslStoreChoice;
   /** Directory for LevelDB stores; default a temp directory removed by close(). */
   stateDir?: string;
   /** Cache bytes per store; 0 disables caching. Default 10 MiB (Kafka's default). */
@@ -141,7 +144,7 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
       defaultKeySerde: config.defaultKeySerde,
       defaultValueSerde: config.defaultValueSerde,
       deserializationHandler: config.deserializationHandler ?? DeserializationHandlers.logAndFail(config.logger),
-      defaultStoreType: config.defaultStoreType ?? 'memory',
+      defaultStoreType: config.dslStoreSuppliers ?? config.defaultStoreType ?? 'memory',
       cacheMaxBytes: config.cacheMaxBytes ?? 10 * 1024 * 1024,
       logger,
       idleWatermarkMs: config.idleWatermarkMs,

@@ -4,7 +4,8 @@
  *   Metered(key serde, ValueAndTimestamp<value serde>) → Caching? → ChangeLogging? → memory | LevelDB
  *
  * Decided at build time (per task), not at DSL time, because they depend on the app config:
- *  - store type: Materialized.withStoreType(...) or else config `defaultStoreType`;
+ *  - store: Materialized.as/withStoreType (a type or DslStoreSuppliers) or else config
+ *    `dslStoreSuppliers` (state/dsl-store-suppliers.ts);
  *  - serdes: the Materialized/upstream serdes or else the configured defaults;
  *  - caching: on when Materialized says so AND config `cacheMaxBytes` > 0 (0 turns caching
  *    off for every store, as Kafka's statestore.cache.max.bytes=0 does); the entries live in
@@ -22,7 +23,8 @@
  */
 import type { Serde } from '../serde/serde.ts';
 import type { StateStore } from '../state/store-types.ts';
-import { KeyValueStoreBuilder, Stores, type KeyValueBytesStoreSupplier } from '../state/stores.ts';
+import { KeyValueStoreBuilder } from '../state/stores.ts';
+import { dslStoreSuppliersOf } from '../state/dsl-store-suppliers.ts';
 import { VersionedKeyValueStoreBuilder, versionedChangelogConfig } from '../state/versioned/versioned-store-builder.ts';
 import { VersionedTableStore } from '../state/versioned/versioned-table-store.ts';
 import type { StoreBuildOptions, StoreFactory } from '../topology/node-specs.ts';
@@ -30,10 +32,6 @@ import type { Materialized } from './options/materialized.ts';
 import { valueAndTimestampSerde } from '../state/value-and-timestamp.ts';
 
 const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
-
-function supplierFor(type: 'memory' | 'leveldb', name: string): KeyValueBytesStoreSupplier {
-  return type === 'memory' ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
-}
 
 /**
  * The serdes a materialized DSL store is built with: the Materialized/upstream ones, or else the
@@ -99,10 +97,10 @@ export class KeyValueMaterializer implements StoreFactory {
       else builder.withLoggingDisabled();
       return new VersionedTableStore(builder.build());
     }
-    const type = m.storeType ?? options?.defaultStoreType ?? 'memory';
+    const suppliers = dslStoreSuppliersOf(m.storeType ?? options?.defaultStoreType ?? 'memory');
     const { keySerde, valueSerde } = resolveStoreSerdes(this.name, this.keySerde, this.valueSerde, options);
     // Values are timestamp-prefixed (valueAndTimestampSerde), which is what a TTL needs.
-    const builder = new KeyValueStoreBuilder(supplierFor(type, this.name), keySerde, valueAndTimestampSerde(valueSerde), false, true);
+    const builder = new KeyValueStoreBuilder(suppliers.keyValueStore({ name: this.name, isTimestamped: true }), keySerde, valueAndTimestampSerde(valueSerde), false, true);
     if (m.ttlMs !== undefined) builder.withTtl(m.ttlMs);
     if (m.loggingEnabled) builder.withLoggingEnabled({ ...m.topicConfig });
     else builder.withLoggingDisabled();

@@ -19,6 +19,7 @@ import type { Serde } from '../serde/serde.ts';
 import type { StoreFactory } from '../topology/node-specs.ts';
 import { Topology } from '../topology/topology.ts';
 import { InternalBuilder } from './internal-builder.ts';
+import { parseBuildConfig, type BuildConfig } from './topology-optimization.ts';
 import { GlobalKTable } from './global-ktable.ts';
 import { KStream } from './kstream.ts';
 import { KTable, tableSourceOrigin } from './ktable.ts';
@@ -96,9 +97,13 @@ export class StreamsBuilder {
     return this;
   }
 
-  /** Compiles the plan into a Topology (sub-topologies, internal topics, stores). */
-  build(): Topology {
-    return this.#b.plan.writeTo(new Topology());
+  /**
+   * Compiles the plan into a Topology (sub-topologies, internal topics, stores). `config` is
+   * Kafka's build(props): `topologyOptimization` ('none' by default, 'all', or rule names such
+   * as 'single.store.self.join'; dsl/topology-optimization.ts) rewrites the plan as it is written.
+   */
+  build(config?: BuildConfig): Topology {
+    return this.#b.plan.writeTo(new Topology(), parseBuildConfig(config));
   }
 
   /**

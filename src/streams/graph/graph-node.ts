@@ -14,6 +14,14 @@
  */
 import type { Topology } from '../topology/topology.ts';
 
+/** What a build applies to the plan (dsl/topology-optimization.ts parses it from the user's config). */
+export interface TopologyBuildOptions {
+  /** Optimization rules to apply, by Kafka's name (e.g. "single.store.self.join"). */
+  readonly optimizations: ReadonlySet<string>;
+}
+
+const NO_OPTIMIZATION: TopologyBuildOptions = { optimizations: new Set() };
+
 export abstract class GraphNode {
   readonly parents: GraphNode[] = [];
   readonly children: GraphNode[] = [];
@@ -29,7 +37,8 @@ export abstract class GraphNode {
     return this.parents.map((p) => p.outputName);
   }
 
-  abstract writeToTopology(topology: Topology): void;
+  /** `build`: the optimizations of this build; nodes that no rule rewrites ignore it. */
+  abstract writeToTopology(topology: Topology, build: TopologyBuildOptions): void;
 }
 
 export class RootNode extends GraphNode {
@@ -63,9 +72,9 @@ export class LogicalPlan {
     return this.#all;
   }
 
-  writeTo(topology: Topology): Topology {
+  writeTo(topology: Topology, build: TopologyBuildOptions = NO_OPTIMIZATION): Topology {
     const ordered = [...this.#all].sort((a, b) => a.buildPriority - b.buildPriority);
-    for (const node of ordered) node.writeToTopology(topology);
+    for (const node of ordered) node.writeToTopology(topology, build);
     return topology;
   }
 }

@@ -42,7 +42,12 @@
  *                            worker_threads Worker that builds the topology from the module given
  *                            to KafkaStreams.fromModule (runtime/threads/); the record cache
  *                            (cacheMaxBytes) is split evenly between the threads, as Kafka does
- *   defaultStoreType         'leveldb' ('memory' for stores without local persistence)
+ *   dslStoreSuppliers        'leveldb' [dsl.store.suppliers.class, KIP-954]: where DSL stores come
+ *                            from — 'leveldb', 'memory' (stores without local persistence) or a
+ *                            DslStoreSuppliers object (state/dsl-store-suppliers.ts).
+ *                            defaultStoreType [default.dsl.store, deprecated in Kafka 3.7] is the
+ *                            older alias ('leveldb' | 'memory'), used only when dslStoreSuppliers
+ *                            is not given (as Kafka)
  *   sessionTimeoutMs 45000, heartbeatIntervalMs 3000, rebalanceTimeoutMs 60000 (consumer)
  *   groupInstanceId          optional [group.instance.id]: static membership (KIP-345); the
  *                            stream thread's consumer uses `<groupInstanceId>-1`, as Kafka Streams
@@ -74,6 +79,7 @@ import type { Serde } from '../serde/serde.ts';
 import type { StreamsLogger } from '../task/internal-context.ts';
 import { clientSecuritySchema, type ClientSecurity } from '../../client/security.ts';
 import { RecordingLevels, type RecordingLevel } from '../../metrics/metric-registry.ts';
+import { dslStoreChoiceSchema, type DslStoreChoice } from '../state/dsl-store-suppliers.ts';
 import { interactiveQueriesSchema, type InteractiveQueriesConfig, type InteractiveQueriesConfigInput } from '../iq/iq-config.ts';
 
 export const ProcessingGuarantees = ['at_least_once', 'exactly_once_v2'] as const;
@@ -117,6 +123,9 @@ export interface StreamsConfigInput {
   /** The built-in HTTP interactive-query server (docs/interactive-queries.md); off when absent. */
   interactiveQueries?: InteractiveQueriesConfigInput;
   numStreamThreads?: number;
+  /** Where DSL stores come from (KIP-954): 'leveldb' (default), 'memory' or a DslStoreSuppliers. */
+  dslStoreSuppliers?: DslStoreChoice;
+  /** @deprecated Kafka's default.dsl.store; use dslStoreSuppliers (which wins when both are set). */
   defaultStoreType?: 'memory' | 'leveldb';
   sessionTimeoutMs?: number;
   /**
@@ -176,7 +185,8 @@ export interface StreamsConfig {
   readonly applicationServer: HostInfo | undefined;
   readonly interactiveQueries: InteractiveQueriesConfig | undefined;
   readonly numStreamThreads: number;
-  readonly defaultStoreType: 'memory' | 'leveldb';
+  /** The resolved store choice: dslStoreSuppliers, else defaultStoreType, else 'leveldb'. */
+  readonly dslStoreSuppliers: DslStoreChoice;
   readonly sessionTimeoutMs: number;
   readonly groupInstanceId: string | undefined;
   readonly heartbeatIntervalMs: number;
@@ -258,7 +268,8 @@ const schema = z
     applicationServer: hostPort.optional(),
     interactiveQueries: interactiveQueriesSchema.optional(),
     numStreamThreads: int(1, 256).default(1),
-    defaultStoreType: z.enum(['memory', 'leveldb']).default('leveldb'),
+    dslStoreSuppliers: dslStoreChoiceSchema.optional(),
+    defaultStoreType: z.enum(['memory', 'leveldb'], { message: 'must be "leveldb" or "memory" (or use dslStoreSuppliers)' }).optional(),
     sessionTimeoutMs: int(1000).default(45_000),
     groupInstanceId: z.string().min(1).max(249).regex(/^[a-zA-Z0-9._-]+$/, 'may only hold ASCII letters, digits, ".", "_" and "-"').optional(),
     heartbeatIntervalMs: int(100).default(3000),
@@ -310,9 +321,10 @@ export function parseStreamsConfig(input: StreamsConfigInput): StreamsConfig {
     });
     throw new StreamsConfigError(`invalid streams config:\n  ${lines.join('\n  ')}`);
   }
-  const { cacheMaxBytesBuffering, ...d } = result.data;
+  const { cacheMaxBytesBuffering, defaultStoreType, ...d } = result.data;
   return {
     ...d,
+    dslStoreSuppliers: d.dslStoreSuppliers ?? defaultStoreType ?? 'leveldb',
     cacheMaxBytes: d.cacheMaxBytes ?? cacheMaxBytesBuffering ?? 10 * 1024 * 1024,
     commitIntervalMs: d.commitIntervalMs ?? (d.processingGuarantee === 'exactly_once_v2' ? 100 : 30_000),
     bootstrapServers: d.bootstrapServers,

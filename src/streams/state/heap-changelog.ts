@@ -52,6 +52,15 @@ export class HeapChangelog {
     this.#dirty.clear();
   }
 
+  /**
+   * Commit steps 1–2, for a key the store no longer tracks (a record in an earlier layout that
+   * now lives under another key): a tombstone, sent now. No-op when logging is disabled.
+   */
+  sendTombstone(key: Buffer): void {
+    const t = this.#target;
+    if (t !== undefined) t.collector.send({ topic: t.topic, partition: t.partition, key, value: null, timestamp: t.now() });
+  }
+
   /** Commit step 5 for a heap store: only the position is recorded. */
   commit(changelogOffset: number | undefined): void {
     if (changelogOffset !== undefined) this.#offset = changelogOffset;

@@ -58,6 +58,7 @@ import { taskIdToString, type TaskId } from './task-id.ts';
 import { toLogger, type Logger } from '../../logging/logger.ts';
 import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
+import type { DslStoreChoice } from '../state/dsl-store-suppliers.ts';
 import { AsyncWork } from '../async/async-work.ts';
 import { applyProcessingHandler, type ProcessingExceptionHandler, type SourceRecordBytes } from '../errors/processing-exception-handler.ts';
 
@@ -67,7 +68,8 @@ export interface TaskConfig {
   readonly defaultKeySerde: Serde<unknown> | undefined;
   readonly defaultValueSerde: Serde<unknown> | undefined;
   readonly deserializationHandler: DeserializationExceptionHandler;
-  readonly defaultStoreType: 'memory' | 'leveldb';
+  /** Where DSL stores come from (config dslStoreSuppliers; the name predates KIP-954). */
+  readonly defaultStoreType: DslStoreChoice;
   readonly cacheMaxBytes: number;
   readonly logger: StreamsLogger;
   /** Opt-in idle watermark (beyond Kafka, see idle-watermark.ts); undefined = off. */

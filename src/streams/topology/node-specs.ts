@@ -26,9 +26,22 @@ export interface TopicNameExtractor<K = unknown, V = unknown> {
 export type StreamPartitioner<K = unknown, V = unknown> = (topic: string, key: K, value: V, numPartitions: number) => number | undefined;
 
 /** What the task passes when it asks a factory for a store instance. */
+/**
+ * A store choice as the build options carry it: 'leveldb', 'memory' or a DslStoreSuppliers
+ * (state/dsl-store-suppliers.ts, whose dslStoreSuppliersOf reads it), typed by shape so this
+ * file imports no store code (the console's browser build type-checks it).
+ */
+export type StoreChoiceLike =
+  | 'memory'
+  | 'leveldb'
+  | { readonly keyValueStore: (...args: never[]) => unknown; readonly windowStore: (...args: never[]) => unknown; readonly sessionStore: (...args: never[]) => unknown };
+
 export interface StoreBuildOptions {
-  /** Store type for DSL stores that did not choose one (config `defaultStoreType`). */
-  defaultStoreType: 'memory' | 'leveldb';
+  /**
+   * Where DSL stores that did not choose come from: config `dslStoreSuppliers` (KIP-954), or
+   * the deprecated `defaultStoreType` it replaces (state/dsl-store-suppliers.ts).
+   */
+  defaultStoreType: StoreChoiceLike;
   /** Cache size in bytes for stores with caching on; 0 turns caching off everywhere. */
   cacheMaxBytes: number;
   /** The stream thread's record cache (state/cache/thread-cache.ts); undefined when cacheMaxBytes is 0. */

@@ -32,6 +32,7 @@ import type { AnyProcessorSupplier } from '../../processor/processor.ts';
 import type { Serde } from '../../serde/serde.ts';
 import { Serdes } from '../../serde/serdes.ts';
 import { Stores } from '../../state/stores.ts';
+import { dslStoreSuppliersOf } from '../../state/dsl-store-suppliers.ts';
 import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
 import type { Topology } from '../../topology/topology.ts';
 import { KTable, tableSourceOrigin } from '../ktable.ts';
@@ -65,8 +66,7 @@ class SubscriptionStoreFactory implements StoreFactory {
     private readonly wrapperSerde: Serde<unknown>,
   ) {}
   build(options?: StoreBuildOptions) {
-    const type = options?.defaultStoreType ?? 'memory';
-    const supplier = type === 'memory' ? Stores.inMemoryKeyValueStore(this.name) : Stores.persistentKeyValueStore(this.name);
+    const supplier = dslStoreSuppliersOf(options?.defaultStoreType ?? 'memory').keyValueStore({ name: this.name, isTimestamped: true });
     return Stores.keyValueStoreBuilder(supplier, Serdes.bytes(), valueAndTimestampSerde(this.wrapperSerde)).withLoggingEnabled().build();
   }
 }

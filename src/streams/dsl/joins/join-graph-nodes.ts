@@ -12,13 +12,16 @@
  * value getter or window store): they are connected when the node is written, which puts both
  * sides into one sub-topology, as Kafka's StreamTableJoinNode / KTableKTableJoinNode do.
  */
-import { GraphNode } from '../../graph/graph-node.ts';
+import { GraphNode, type TopologyBuildOptions } from '../../graph/graph-node.ts';
 import { ProcessorGraphNode } from '../../graph/processor-nodes.ts';
 import { RepartitionNode } from '../../graph/repartition-nodes.ts';
 import { GlobalTableSourceNode, StreamSourceNode, TableSourceNode } from '../../graph/source-nodes.ts';
 import type { AnyProcessorSupplier } from '../../processor/processor.ts';
 import type { StoreFactory } from '../../topology/node-specs.ts';
 import type { Topology } from '../../topology/topology.ts';
+import { TopologyOptimization } from '../topology-optimization.ts';
+
+const SINGLE_STORE_SELF_JOIN = TopologyOptimization.SINGLE_STORE_SELF_JOIN;
 
 /** A plan node that starts a sub-topology's input (used by joins' own internal sources). */
 export interface CopartitionSource {
@@ -94,12 +97,22 @@ export class MultiPartJoinNode extends GraphNode {
   constructor(
     readonly parts: readonly JoinPart[],
     private readonly copartitionSides: readonly GraphNode[],
+    /**
+     * The parts to write instead under the single.store.self.join optimization (KIP-862: a
+     * stream joined with itself). Its last part carries the same name as `parts`' last.
+     */
+    readonly selfJoinParts?: readonly JoinPart[],
   ) {
     super(parts[parts.length - 1]!.name);
   }
 
-  writeToTopology(topology: Topology): void {
-    for (const part of this.parts) {
+  /** Whether `build` rewrites this join to its single-store self-join. */
+  isSelfJoin(build: TopologyBuildOptions): boolean {
+    return this.selfJoinParts !== undefined && build.optimizations.has(SINGLE_STORE_SELF_JOIN);
+  }
+
+  writeToTopology(topology: Topology, build: TopologyBuildOptions): void {
+    for (const part of this.isSelfJoin(build) ? this.selfJoinParts! : this.parts) {
       topology.addProcessor(part.name, part.supplier, ...part.parents());
       for (const factory of part.ownStores) {
         if (topology.stores().has(factory.name)) topology.connectProcessorAndStateStores([part.name, factory.name]);

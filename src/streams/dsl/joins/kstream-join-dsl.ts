@@ -16,6 +16,9 @@
  * KSTREAM-WINDOWED ×2 → KSTREAM-JOINTHIS|OUTERTHIS → KSTREAM-JOINOTHER|OUTEROTHER →
  * KSTREAM-MERGE; stores "<join-this name>-store", "<join-other name>-store" and, for left/outer
  * joins, "KSTREAM-OUTERSHARED-<n>-store" (or "<StreamJoined store name>-this-join-store", …).
+ * Under the single.store.self.join optimization, an inner join of a stream with itself keeps only
+ * the first KSTREAM-WINDOWED (with the join-this store) and a self-join processor named as the
+ * merge (kstream-kstream-self-join.ts); the other names are generated all the same, as in Kafka.
  * Stream-table → [repartition] → KSTREAM-JOIN|LEFTJOIN. Global → KSTREAM-LEFTJOIN (Kafka uses
  * that prefix for both global forms).
  *
@@ -37,6 +40,7 @@ import { JoinWindows } from './join-windows.ts';
 import { GRACE_NEEDS_VERSIONED, streamTableJoinSupplier, type StreamValueJoiner } from './kstream-ktable-join.ts';
 import { StreamTableJoinBufferFactory } from './stream-table-join-buffer.ts';
 import { joinWindowSupplier, streamStreamJoinSupplier, TimeTrackers } from './kstream-kstream-join.ts';
+import { streamStreamSelfJoinSupplier } from './kstream-kstream-self-join.ts';
 import { JoinWindowStoreFactory, OuterJoinStoreFactory, checkJoinStoreSupplier } from './stream-join-stores.ts';
 import { requireValueGetter, storeValueGetter } from './value-getter.ts';
 
@@ -145,6 +149,13 @@ function streamStreamJoin(self: AnyStream, otherIn: AnyStream, joiner: AnyJoiner
         { name: mergeName, supplier: passThroughSupplier() as AnyProcessorSupplier, parents: () => [joinThisName, joinOtherName], readStores: none, ownStores: [] },
       ],
       [left.graphNode, right.graphNode],
+      // KIP-862: s.join(s, …) — one parent, inner — may run through this side's store alone.
+      kind === 'inner' && left.graphNode === right.graphNode
+        ? [
+            { name: thisWindowedName, supplier: joinWindowSupplier(thisStore.name) as AnyProcessorSupplier, parents: () => [left.graphNode.outputName], readStores: none, ownStores: [thisStore] },
+            { name: mergeName, supplier: streamStreamSelfJoinSupplier(thisStore.name, windows, joiner) as AnyProcessorSupplier, parents: () => [thisWindowedName], readStores: () => [thisStore.name], ownStores: [] },
+          ]
+        : undefined,
     ),
   );
   // Kafka keeps only the StreamJoined key serde (it cannot tell whether the two sides' differ).

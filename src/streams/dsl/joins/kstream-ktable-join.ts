@@ -70,7 +70,7 @@ export function streamTableJoinSupplier<K, V, KT, VT, VR>(
             return;
           }
         }
-        if (buffer === undefined || keyIsNull || !buffer.put(record)) {
+        if (buffer === undefined || keyIsNull || !buffer.put(record, ctx.recordMetadata())) {
           doJoin(record);
           return;
         }

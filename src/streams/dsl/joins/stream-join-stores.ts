@@ -25,8 +25,9 @@ import type { MeteredKeyValueStore } from '../../state/metered-key-value-store.t
 import { WindowStores, type WindowBytesStoreSupplier } from '../../state/window/window-stores.ts';
 import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
 import type { JoinWindows } from './join-windows.ts';
+import { dslStoreSuppliersOf, type DslStoreChoice } from '../../state/dsl-store-suppliers.ts';
 
-export type StoreTypeChoice = 'memory' | 'leveldb' | undefined;
+export type StoreTypeChoice = DslStoreChoice | undefined;
 
 export interface JoinStoreSettings {
   readonly storeType: StoreTypeChoice;
@@ -96,9 +97,8 @@ export class JoinWindowStoreFactory implements StoreFactory {
   }
 
   build(options?: StoreBuildOptions): StateStore {
-    const type = this.settings.storeType ?? options?.defaultStoreType ?? 'memory';
-    const opts = { ...joinStoreShape(this.windows), retainDuplicates: true };
-    const supplier = this.supplier ?? (type === 'memory' ? WindowStores.inMemoryWindowStore(this.name, opts) : WindowStores.persistentWindowStore(this.name, opts));
+    const suppliers = dslStoreSuppliersOf(this.settings.storeType ?? options?.defaultStoreType ?? 'memory');
+    const supplier = this.supplier ?? suppliers.windowStore({ name: this.name, ...joinStoreShape(this.windows), retainDuplicates: true, isTimestamped: false });
     const builder = WindowStores.windowStoreBuilder(
       supplier,
       need(this.keySerde, options?.defaultKeySerde, this.name, 'key'),
@@ -217,8 +217,7 @@ export class OuterJoinStoreFactory implements StoreFactory {
   }
 
   build(options?: StoreBuildOptions): StateStore {
-    const type = this.settings.storeType ?? options?.defaultStoreType ?? 'memory';
-    const supplier = type === 'memory' ? Stores.inMemoryKeyValueStore(this.name) : Stores.persistentKeyValueStore(this.name);
+    const supplier = dslStoreSuppliersOf(this.settings.storeType ?? options?.defaultStoreType ?? 'memory').keyValueStore({ name: this.name, isTimestamped: false });
     const builder: KeyValueStoreBuilder<Buffer, Buffer> = Stores.keyValueStoreBuilder(supplier, Serdes.bytes(), Serdes.bytes());
     if (this.settings.loggingEnabled) builder.withLoggingEnabled({ ...this.settings.topicConfig });
     else builder.withLoggingDisabled();

@@ -2,91 +2,83 @@
  * The grace-period buffer of a stream–table join on a versioned table — Kafka Streams'
  * RocksDBTimeOrderedKeyValueBuffer as KStreamKTableJoin uses it (KIP-923): a time-ordered store
  * in LevelDB (the heap only when the store type is 'memory'), backed by the changelog
- * "<applicationId>-<joinName>-Buffer-changelog", so its size is bounded by disk, not memory.
+ * "<applicationId>-<joinName>-Buffer-changelog" in Kafka's record layout
+ * (stream-table-join-buffer-codec.ts), so its size is bounded by disk, not memory, and a Java
+ * application's buffer changelog restores here.
  *
  * Stream records wait here until stream time has passed their timestamp by the grace period, so
  * the table has seen the updates up to their time; then they are joined, oldest first, with the
  * table as of their timestamp. Invariants:
- *  - observed time = the largest timestamp ever put; put() refuses (returns false) a record
- *    older than observed − grace, which the join then handles at once, as Kafka does.
- *  - Entries sort by (timestamp, key bytes, sequence number), Kafka's time-first buffer key, so
- *    eviction is in timestamp order, ties by key bytes, then arrival.
- *  - evictWhile() takes every entry with timestamp ≤ observed − grace.
- *  - The entry ids (not the values) are also indexed on the heap (#index), the single source of
- *    eviction order; values are read from the backing store when evicted. The backing LevelDB
- *    store keeps its keys in memory too (leveldb-key-value-store.ts), so the heap holds keys only.
+ *  - observed time = the largest timestamp ever put (or restored); put() refuses (returns false)
+ *    a record older than observed − grace, or with a negative timestamp, which the join then
+ *    handles at once, as Kafka does.
+ *  - An entry's row key is Kafka's time-first key (0x00 ‖ timestamp ‖ key bytes ‖ sequence), so
+ *    the backing store's own key order is the eviction order: timestamp, then key bytes, then
+ *    arrival. evictWhile() walks the rows from the first and takes every entry with timestamp ≤
+ *    observed − grace. Nothing else indexes the entries.
+ *  - The row value is exactly the changelog value, so commit logs the stored bytes and restore
+ *    stores the logged ones.
  * Backing store rows (one bytes store per task, written in its one batch at commit step 5 with
  * the changelog offset, so a reopened store knows how far it is restored):
- *   0x00 ‖ id                  → entry value (layout below)
- *   0x01 ‖ "buffer-state"      → int64 observed time ‖ int32 next sequence number
- * Changelog (commit steps 1–2): record key = id = int64 timestamp ‖ key bytes ‖ int32 sequence;
- * value = the entry, or a tombstone once the entry was evicted. restore() applies it to the
- * backing store, so records waiting at a crash are joined after the restart (at-least-once, as
- * every commit). Value layout (big-endian):
- *   int32 header count ‖ per header: int32 name length ‖ UTF-8 name ‖ int32 value length ‖ bytes
- *   ‖ value bytes (the rest)
+ *   0x00 ‖ i64 ts ‖ key ‖ i32 seq  → entry (the changelog value)
+ *   0x01 ‖ "buffer-state"         → i64 observed time ‖ i32 last sequence number ‖ u8 layout
+ *                                   (1 = rows in Kafka's layout) ‖ i32 entry count
+ *   0x02 ‖ earlier changelog key  → empty: an entry restored from Tributary's earlier layout whose
+ *                                   old changelog record still needs its tombstone
+ * Changelog (commit steps 1–2): each entry put or evicted since the last flush, as the entry or a
+ * tombstone. restore() applies it to the backing store, so records waiting at a crash are joined
+ * after the restart (at-least-once, as every commit).
+ *
+ * Upgrading from Tributary's earlier layout (key = ts ‖ key ‖ seq, value = headers ‖ value): its
+ * store rows already had Kafka's keys and are rewritten in place at init; its changelog records
+ * restore under the Kafka key 0x00 ‖ old key, with a 0x02 marker. At the next commit each such
+ * entry's old key gets a tombstone, sent BEFORE the entry is logged under its new key, so a later
+ * restore that meets old record, old tombstone, new record (in that order) ends with the entry.
  */
-import type { RecordHeaders, StreamRecord } from '../../processor/record.ts';
+import type { RecordMetadata } from '../../processor/processor-context.ts';
+import type { StreamRecord } from '../../processor/record.ts';
 import type { Serde } from '../../serde/serde.ts';
 import type { BytesKeyValueStore, RestoreRecord } from '../../state/bytes-store.ts';
 import { HeapChangelog } from '../../state/heap-changelog.ts';
 import { InMemoryKeyValueStore } from '../../state/in-memory-key-value-store.ts';
-import { LevelDbKeyValueStore } from '../../state/leveldb-key-value-store.ts';
-import { BTree } from '../../state/sorted-map.ts';
+import { dslStoreSuppliersOf } from '../../state/dsl-store-suppliers.ts';
 import type { StateStore, StoreContext } from '../../state/store-types.ts';
 import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
+import {
+  bufferKey,
+  decodeChangelogRecord,
+  decodeKafkaEntry,
+  decodeLegacyEntry,
+  encodeBufferEntry,
+  isBufferKey,
+  keyBytesOf,
+  keySequence,
+  keyTimestamp,
+  TIME_FIRST_PREFIX,
+  type BufferEntry,
+} from './stream-table-join-buffer-codec.ts';
 
-const ENTRY_PREFIX = Buffer.from([0x00]);
+const ENTRY_PREFIX = Buffer.from([TIME_FIRST_PREFIX]);
 const STATE_KEY = Buffer.concat([Buffer.from([0x01]), Buffer.from('buffer-state')]);
-const rowKey = (id: Buffer): Buffer => Buffer.concat([ENTRY_PREFIX, id]);
-
-function encodeEntry(headers: RecordHeaders, value: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  const count = Buffer.allocUnsafe(4);
-  const names = Object.keys(headers);
-  count.writeInt32BE(names.length, 0);
-  parts.push(count);
-  for (const name of names) {
-    const n = Buffer.from(name, 'utf8');
-    const v = headers[name]!;
-    const lens = Buffer.allocUnsafe(4);
-    lens.writeInt32BE(n.length, 0);
-    const vlen = Buffer.allocUnsafe(4);
-    vlen.writeInt32BE(v.length, 0);
-    parts.push(lens, n, vlen, v);
-  }
-  parts.push(value);
-  return Buffer.concat(parts);
-}
-
-/** `where` names the bytes in errors: "changelog record at offset 41" or "the stored entry at 1000". */
-function decodeEntry(store: string, where: string, b: Buffer): { headers: RecordHeaders; value: Buffer } {
-  const bad = () => new Error(`join buffer "${store}": ${where} is not a buffered record (${b.length} bytes)`);
-  if (b.length < 4) throw bad();
-  const headers: Record<string, Buffer> = {};
-  let pos = 4;
-  for (let i = b.readInt32BE(0); i > 0; i--) {
-    if (pos + 4 > b.length) throw bad();
-    const nl = b.readInt32BE(pos);
-    if (nl < 0 || pos + 4 + nl + 4 > b.length) throw bad();
-    const name = b.toString('utf8', pos + 4, pos + 4 + nl);
-    pos += 4 + nl;
-    const vl = b.readInt32BE(pos);
-    if (vl < 0 || pos + 4 + vl > b.length) throw bad();
-    Object.defineProperty(headers, name, { value: b.subarray(pos + 4, pos + 4 + vl), enumerable: true, writable: false });
-    pos += 4 + vl;
-  }
-  return { headers, value: b.subarray(pos) };
-}
+const MARKER_PREFIX = Buffer.from([0x02]);
+const EMPTY = Buffer.alloc(0);
+const KAFKA_LAYOUT = 1;
+const STATE_LENGTH = 17;
+const marker = (legacyKey: Buffer): Buffer => Buffer.concat([MARKER_PREFIX, legacyKey]);
 
 export class StreamTableJoinBuffer<K, V> implements StateStore {
-  /** sort key (the id as latin1) → id. */
-  readonly #index = new BTree<string, Buffer>();
   readonly #log: HeapChangelog;
   readonly #backing: BytesKeyValueStore;
+  /** Earlier-layout changelog keys whose tombstone the next flushCache() sends. */
+  readonly #legacy: Buffer[] = [];
   #observed = -1;
   #seq = 0;
+  #count = 0;
 
+  /**
+   * `serdeTopic`: the topic name the serdes see — Kafka passes the join processor's name
+   * (`<joinName>`, the store name without "-Buffer").
+   */
   constructor(
     readonly name: string,
     readonly graceMs: number,
@@ -94,6 +86,7 @@ export class StreamTableJoinBuffer<K, V> implements StateStore {
     private readonly valueSerde: Serde<V>,
     loggingEnabled: boolean,
     backing?: BytesKeyValueStore,
+    private readonly serdeTopic: string = name.replace(/-Buffer$/, ''),
   ) {
     this.#log = new HeapChangelog(name, loggingEnabled);
     this.#backing = backing ?? new InMemoryKeyValueStore(name);
@@ -106,21 +99,20 @@ export class StreamTableJoinBuffer<K, V> implements StateStore {
   async init(context: StoreContext): Promise<void> {
     this.#log.init(context);
     await this.#backing.init({ ...context, changelogTopic: undefined });
-    // A reopened LevelDB store: rebuild the eviction index and the observed time from its rows.
-    const it = this.#backing.prefixScanBytes(ENTRY_PREFIX);
-    try {
-      for (const { key } of it) {
-        const id = key.subarray(1);
-        this.#index.set(id.toString('latin1'), id);
-      }
-    } finally {
-      it.close();
-    }
     const state = this.#backing.get(STATE_KEY);
     if (state !== undefined && state.length >= 12) {
       this.#observed = Number(state.readBigInt64BE(0));
       this.#seq = state.readInt32BE(8);
     }
+    if (state !== undefined && state.length >= STATE_LENGTH && state[12] === KAFKA_LAYOUT) this.#count = state.readInt32BE(13);
+    else if (state !== undefined) this.#convertLegacyRows();
+    const it = this.#backing.prefixScanBytes(MARKER_PREFIX);
+    try {
+      for (const { key } of it) this.#legacy.push(Buffer.from(key.subarray(1)));
+    } finally {
+      it.close();
+    }
+    this.#saveState();
   }
 
   isOpen(): boolean {
@@ -128,23 +120,20 @@ export class StreamTableJoinBuffer<K, V> implements StateStore {
   }
 
   numRecords(): number {
-    return this.#index.size;
+    return this.#count;
   }
 
-  /** Buffers the record; false (nothing buffered) when it is older than observed time − grace. */
-  put(record: StreamRecord<K, V>): boolean {
-    if (this.#observed - this.graceMs > record.timestamp) return false;
-    const keyBytes = this.keySerde.serialize(this.name, record.key);
-    const id = Buffer.allocUnsafe(12 + keyBytes.length);
-    id.writeBigInt64BE(BigInt(record.timestamp), 0);
-    keyBytes.copy(id, 8);
-    id.writeInt32BE(this.#seq, 8 + keyBytes.length);
-    this.#seq = (this.#seq + 1) & 0x7fffffff;
+  /**
+   * Buffers the record; false (nothing buffered) when it is older than observed time − grace.
+   * `source` is where the record came from (logged in its record context, as Kafka does).
+   */
+  put(record: StreamRecord<K, V>, source?: RecordMetadata): boolean {
+    if (record.timestamp < 0 || this.#observed - this.graceMs > record.timestamp) return false;
+    this.#seq = (this.#seq + 1) & 0x7fffffff; // Kafka's maybeUpdateSeqnumForDups: before use
+    const key = bufferKey(this.keySerde.serialize(this.serdeTopic, record.key), record.timestamp, this.#seq);
+    const context = { timestamp: record.timestamp, offset: source?.offset ?? -1, topic: source?.topic, partition: source?.partition ?? -1, headers: record.headers };
+    this.#putRow(key, encodeBufferEntry({ context, value: this.valueSerde.serialize(this.serdeTopic, record.value) }));
     this.#observed = Math.max(this.#observed, record.timestamp);
-    const sortKey = id.toString('latin1');
-    this.#backing.put(rowKey(id), encodeEntry(record.headers, this.valueSerde.serialize(this.name, record.value)));
-    this.#index.set(sortKey, id);
-    this.#log.touch(sortKey, id);
     this.#saveState();
     return true;
   }
@@ -152,29 +141,34 @@ export class StreamTableJoinBuffer<K, V> implements StateStore {
   /** Emits (and removes) every entry whose timestamp ≤ observed time − grace, oldest first. */
   evictWhile(predicate: () => boolean, emit: (record: StreamRecord<K, V>) => void): void {
     const horizon = this.#observed - this.graceMs;
-    while (predicate()) {
-      const sortKey = this.#index.minKey();
-      if (sortKey === undefined) return;
-      const id = this.#index.get(sortKey)!;
-      const timestamp = Number(id.readBigInt64BE(0));
-      if (timestamp > horizon) return;
-      const raw = this.#backing.get(rowKey(id));
-      this.#index.delete(sortKey);
-      this.#backing.delete(rowKey(id));
-      this.#log.touch(sortKey, id);
-      if (raw === undefined) throw new Error(`join buffer "${this.name}": the entry at ${timestamp} is indexed but has no row; the store is corrupt — delete its state directory to restore it from the changelog`);
-      const { headers, value } = decodeEntry(this.name, `the stored entry at ${timestamp}`, raw);
-      const key = this.keySerde.deserialize(this.name, id.subarray(8, id.length - 4));
-      emit({ key, value: this.valueSerde.deserialize(this.name, value), timestamp, headers });
+    if (this.#count === 0 || !predicate()) return;
+    const it = this.#backing.prefixScanBytes(ENTRY_PREFIX);
+    try {
+      for (const { key, value } of it) {
+        if (keyTimestamp(key) > horizon) break;
+        const entry = decodeKafkaEntry(value);
+        if (entry === undefined) throw new Error(`join buffer "${this.name}": the stored entry at ${keyTimestamp(key)} is not in Kafka's layout; the store is corrupt — delete its state directory to restore it from the changelog`);
+        this.#deleteRow(key);
+        emit({ key: this.keySerde.deserialize(this.serdeTopic, keyBytesOf(key)), value: this.valueSerde.deserialize(this.serdeTopic, entry.value), timestamp: entry.context.timestamp, headers: entry.context.headers });
+        if (!predicate()) break;
+      }
+    } finally {
+      it.close();
     }
+    this.#saveState();
   }
 
-  /** Commit steps 1–2: log each entry put or evicted since the last flush, then seal the writes. */
+  /** Commit steps 1–2: old-layout tombstones first, then each entry put or evicted since the last flush. */
   flushCache(): void {
-    this.#log.flush((sortKey) => {
-      const id = this.#index.get(sortKey);
-      const raw = id === undefined ? undefined : this.#backing.get(rowKey(id));
-      return raw === undefined ? undefined : { value: raw, timestamp: Number(id!.readBigInt64BE(0)) };
+    for (const legacyKey of this.#legacy) {
+      this.#log.sendTombstone(legacyKey);
+      this.#backing.delete(marker(legacyKey));
+    }
+    this.#legacy.length = 0;
+    this.#log.flush((id) => {
+      const key = Buffer.from(id, 'latin1');
+      const raw = this.#backing.get(key);
+      return raw === undefined ? undefined : { value: raw, timestamp: keyTimestamp(key) };
     });
     this.#backing.flushCache();
   }
@@ -197,18 +191,20 @@ export class StreamTableJoinBuffer<K, V> implements StateStore {
     const last = records.at(-1);
     if (last === undefined) return;
     for (const r of records) {
-      if (r.key.length < 12) throw new Error(`join buffer "${this.name}": changelog key at offset ${r.offset} is ${r.key.length} bytes; it needs at least 12`);
-      const sortKey = r.key.toString('latin1');
       if (r.value === null) {
-        this.#index.delete(sortKey);
-        this.#backing.delete(rowKey(r.key));
+        this.#restoreTombstone(r.key);
         continue;
       }
-      decodeEntry(this.name, `changelog record at offset ${r.offset}`, r.value); // reject a record that is not an entry before storing it
-      this.#index.set(sortKey, Buffer.from(r.key));
-      this.#backing.put(rowKey(r.key), r.value);
-      this.#observed = Math.max(this.#observed, Number(r.key.readBigInt64BE(0)));
-      this.#seq = Math.max(this.#seq, (r.key.readInt32BE(r.key.length - 4) + 1) & 0x7fffffff);
+      const d = decodeChangelogRecord(this.name, `changelog record at offset ${r.offset}`, r.key, r.value);
+      if (d.layout === 'kafka') {
+        this.#putRow(Buffer.from(d.key), Buffer.from(r.value), false);
+      } else {
+        this.#putRow(d.key, encodeBufferEntry(d.entry)); // logged under its Kafka key at the next commit
+        this.#backing.put(marker(d.legacyKey), EMPTY);
+        this.#legacy.push(d.legacyKey);
+      }
+      this.#observed = Math.max(this.#observed, keyTimestamp(d.key));
+      this.#seq = Math.max(this.#seq, keySequence(d.key));
     }
     this.#saveState();
     this.#backing.flushCache();
@@ -216,17 +212,76 @@ export class StreamTableJoinBuffer<K, V> implements StateStore {
   }
 
   async close(): Promise<void> {
-    this.#index.clear();
     this.#log.clear();
+    this.#legacy.length = 0;
     this.#observed = -1;
     this.#seq = 0;
+    this.#count = 0;
     await this.#backing.close();
   }
 
+  /** A tombstone's key is an earlier-layout key when its marker says so, else a Kafka key. */
+  #restoreTombstone(key: Buffer): void {
+    const m = marker(key);
+    let row: Buffer | undefined;
+    if (this.#backing.get(m) !== undefined) {
+      this.#backing.delete(m);
+      const i = this.#legacy.findIndex((k) => k.equals(key));
+      if (i >= 0) this.#legacy.splice(i, 1);
+      row = Buffer.concat([ENTRY_PREFIX, key]);
+    } else if (isBufferKey(key)) {
+      row = key;
+    }
+    if (row === undefined) return;
+    this.#observed = Math.max(this.#observed, keyTimestamp(row));
+    if (this.#backing.get(row) !== undefined) {
+      this.#backing.delete(row);
+      this.#count--;
+    }
+  }
+
+  #putRow(key: Buffer, value: Buffer, log = true): void {
+    if (this.#backing.get(key) === undefined) this.#count++;
+    this.#backing.put(key, value);
+    if (log) this.#log.touch(key.toString('latin1'), key);
+  }
+
+  #deleteRow(key: Buffer): void {
+    this.#backing.delete(key);
+    this.#count--;
+    this.#log.touch(key.toString('latin1'), key);
+  }
+
+  /** A store written by an earlier Tributary: rewrite its rows' values in Kafka's layout (their keys already are). */
+  #convertLegacyRows(): void {
+    const rows: Array<{ key: Buffer; entry: BufferEntry }> = [];
+    let count = 0;
+    const it = this.#backing.prefixScanBytes(ENTRY_PREFIX);
+    try {
+      for (const { key, value } of it) {
+        count++;
+        if (decodeKafkaEntry(value) !== undefined) continue;
+        const entry = key.length >= 13 ? decodeLegacyEntry(keyTimestamp(key), value) : undefined;
+        if (entry === undefined) throw new Error(`join buffer "${this.name}": a stored row (${key.length}-byte key) is in no known layout; the store is corrupt — delete its state directory to restore it from the changelog`);
+        rows.push({ key: Buffer.from(key), entry });
+      }
+    } finally {
+      it.close();
+    }
+    this.#count = count;
+    for (const { key, entry } of rows) {
+      this.#putRow(key, encodeBufferEntry(entry));
+      const legacyKey = key.subarray(1);
+      this.#backing.put(marker(legacyKey), EMPTY);
+    }
+  }
+
   #saveState(): void {
-    const state = Buffer.allocUnsafe(12);
+    const state = Buffer.allocUnsafe(STATE_LENGTH);
     state.writeBigInt64BE(BigInt(this.#observed), 0);
     state.writeInt32BE(this.#seq, 8);
+    state[12] = KAFKA_LAYOUT;
+    state.writeInt32BE(this.#count, 13);
     this.#backing.put(STATE_KEY, state);
   }
 }
@@ -251,8 +306,9 @@ export class StreamTableJoinBufferFactory implements StoreFactory {
     if (key === undefined || value === undefined) {
       throw new Error(`Stream–table join buffer "${this.name}" has no ${key === undefined ? 'key' : 'value'} serde: pass Joined.with(keySerde, valueSerde, …) or configure defaultKeySerde/defaultValueSerde.`);
     }
-    // Kafka keeps this buffer in RocksDB; the heap only when the app's store type is 'memory'.
-    const backing = options?.defaultStoreType === 'memory' ? new InMemoryKeyValueStore(this.name) : new LevelDbKeyValueStore(this.name);
+    // Kafka keeps this buffer in RocksDB whatever the DSL store suppliers; here it is the
+    // application's key-value store (LevelDB unless dslStoreSuppliers says otherwise).
+    const backing = dslStoreSuppliersOf(options?.defaultStoreType ?? 'leveldb').keyValueStore({ name: this.name, isTimestamped: false }).get();
     return new StreamTableJoinBuffer(this.name, this.graceMs, key, value, this.loggingEnabled, backing);
   }
 }

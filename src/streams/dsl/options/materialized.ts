@@ -18,6 +18,7 @@ import type { Serde } from '../../serde/serde.ts';
 import { checkTtlMs } from '../../state/ttl/ttl-key-value-store.ts';
 import { isVersionedSupplier, type VersionedBytesStoreSupplier } from '../../state/versioned/versioned-store-builder.ts';
 import { validateName } from './named.ts';
+import { checkDslStoreChoice, isDslStoreSuppliers, type DslStoreChoice, type DslStoreSuppliers } from '../../state/dsl-store-suppliers.ts';
 
 export const StoreType = { MEMORY: 'memory', LEVELDB: 'leveldb' } as const;
 export type StoreType = (typeof StoreType)[keyof typeof StoreType];
@@ -26,7 +27,7 @@ interface MaterializedFields<K, V> {
   storeName: string | undefined;
   keySerde: Serde<K> | undefined;
   valueSerde: Serde<V> | undefined;
-  storeType: StoreType | undefined;
+  storeType: DslStoreChoice | undefined;
   loggingEnabled: boolean;
   topicConfig: Readonly<Record<string, string>>;
   cachingEnabled: boolean;
@@ -55,21 +56,24 @@ export class Materialized<K, V> {
   }
 
   /**
-   * A named store (queryable by that name through getKeyValueStore / interactive queries), or a
+   * A named store (queryable by that name through getKeyValueStore / interactive queries); a
    * versioned store supplier (Stores.persistentVersionedKeyValueStore / inMemoryVersionedKeyValueStore),
-   * which names the store too.
+   * which names the store too; or DslStoreSuppliers (KIP-954) for a store with a generated name.
    */
-  static as<K = never, V = never>(storeNameOrSupplier: string | VersionedBytesStoreSupplier): Materialized<K, V> {
+  static as<K = never, V = never>(storeNameOrSupplier: string | VersionedBytesStoreSupplier | DslStoreSuppliers): Materialized<K, V> {
     if (typeof storeNameOrSupplier === 'string') return Materialized.make<K, V>({ storeName: validateName(storeNameOrSupplier) });
+    if (isDslStoreSuppliers(storeNameOrSupplier)) return Materialized.make<K, V>({ storeType: storeNameOrSupplier });
     if (!isVersionedSupplier(storeNameOrSupplier)) {
-      throw new TypeError('Materialized.as takes a store name or a versioned store supplier (Stores.persistentVersionedKeyValueStore(name, historyRetentionMs))');
+      throw new TypeError(
+        'Materialized.as takes a store name, a versioned store supplier (Stores.persistentVersionedKeyValueStore(name, historyRetentionMs)) or DslStoreSuppliers (BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers)',
+      );
     }
     return Materialized.make<K, V>({ storeName: validateName(storeNameOrSupplier.name), versionedSupplier: storeNameOrSupplier });
   }
 
-  /** A store of the given type with a generated name. */
-  static asType<K = never, V = never>(storeType: StoreType): Materialized<K, V> {
-    return Materialized.make<K, V>({ storeType });
+  /** A store of the given type ('leveldb', 'memory' or DslStoreSuppliers) with a generated name. */
+  static asType<K = never, V = never>(storeType: DslStoreChoice): Materialized<K, V> {
+    return Materialized.make<K, V>({ storeType: checkDslStoreChoice('Materialized.asType', storeType) });
   }
 
   static with<K, V>(keySerde: Serde<K> | undefined, valueSerde: Serde<V> | undefined): Materialized<K, V> {
@@ -85,7 +89,8 @@ export class Materialized<K, V> {
   get valueSerde(): Serde<V> | undefined {
     return this.f.valueSerde;
   }
-  get storeType(): StoreType | undefined {
+  /** The store choice of this operator; undefined = the application's dslStoreSuppliers. */
+  get storeType(): DslStoreChoice | undefined {
     return this.f.storeType;
   }
   get loggingEnabled(): boolean {
@@ -117,8 +122,9 @@ export class Materialized<K, V> {
     return new Materialized<K, V2>({ ...this.f, valueSerde } as unknown as MaterializedFields<K, V2>);
   }
 
-  withStoreType(storeType: StoreType): Materialized<K, V> {
-    return new Materialized({ ...this.f, storeType });
+  /** 'leveldb' | 'memory' (StoreType), or DslStoreSuppliers (KIP-954). */
+  withStoreType(storeType: DslStoreChoice): Materialized<K, V> {
+    return new Materialized({ ...this.f, storeType: checkDslStoreChoice('Materialized.withStoreType', storeType) });
   }
 
   withLoggingEnabled(topicConfig: Readonly<Record<string, string>> = {}): Materialized<K, V> {

@@ -13,13 +13,17 @@
  *    supplier must retain duplicates and match the JoinWindows: window size = before + after,
  *    retention = size + grace; the join rejects it otherwise, naming both.
  *
- * Not supported: DslStoreSuppliers (KIP-954); use withStoreType or the suppliers above.
+ * withDslStoreSuppliers (KIP-954) picks where all of the join's stores come from (the two window
+ * stores and the outer store), as withStoreType('leveldb' | 'memory') does for the built-ins; a
+ * side's own supplier above wins over both for that side.
  */
 import type { Serde } from '../../serde/serde.ts';
 import type { WindowBytesStoreSupplier } from '../../state/window/window-stores.ts';
 import { validateName } from './named.ts';
+import { checkDslStoreChoice, type DslStoreChoice, type DslStoreSuppliers } from '../../state/dsl-store-suppliers.ts';
 
-export type JoinStoreType = 'memory' | 'leveldb';
+/** 'leveldb' | 'memory', or DslStoreSuppliers. */
+export type JoinStoreType = DslStoreChoice;
 
 interface Fields<K, V, VO> {
   keySerde: Serde<K> | undefined;
@@ -124,7 +128,11 @@ export class StreamJoined<K, V, VO> {
     return new StreamJoined({ ...this.f, storeName: validateName(storeName) });
   }
   withStoreType(storeType: JoinStoreType): StreamJoined<K, V, VO> {
-    return new StreamJoined({ ...this.f, storeType });
+    return new StreamJoined({ ...this.f, storeType: checkDslStoreChoice('StreamJoined.withStoreType', storeType) });
+  }
+  /** Kafka 3.7's withDslStoreSuppliers (KIP-954): the suppliers of every store of this join. */
+  withDslStoreSuppliers(suppliers: DslStoreSuppliers): StreamJoined<K, V, VO> {
+    return new StreamJoined({ ...this.f, storeType: checkDslStoreChoice('StreamJoined.withDslStoreSuppliers', suppliers) });
   }
   /** The window store of this (left) side; see the file comment for what it must match. */
   withThisStoreSupplier(supplier: WindowBytesStoreSupplier): StreamJoined<K, V, VO> {

@@ -110,6 +110,14 @@ export function decodeLoggedEntry(store: string, r: LoggedRecord, changelog: { t
   }
 }
 
+/**
+ * Version-3 value bytes alone (Kafka's BufferValue ‖ i64 buffer time), strictly: every byte read.
+ * The stream–table join buffer's changelog carries this layout without the "v" header.
+ */
+export function decodeBufferValue(value: Buffer): LoggedEntry {
+  return decodeV3(value);
+}
+
 function decodeV3(value: Buffer): LoggedEntry {
   const r = new Reader(value);
   const context = readContext(r);

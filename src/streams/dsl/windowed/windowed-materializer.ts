@@ -23,6 +23,7 @@ import type { Serde } from '../../serde/serde.ts';
 import type { StateStore } from '../../state/store-types.ts';
 import { DEFAULT_CACHE_MAX_BYTES } from '../../state/cache/thread-cache.ts';
 import { WindowStores } from '../../state/window/window-stores.ts';
+import { dslStoreSuppliersOf } from '../../state/dsl-store-suppliers.ts';
 import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
 import type { Materialized } from '../options/materialized.ts';
 import { resolveStoreSerdes } from '../materialized-store.ts';
@@ -60,18 +61,13 @@ export class WindowedMaterializer implements StoreFactory {
 
   build(options?: StoreBuildOptions): StateStore {
     const m = this.materialized;
-    const persistent = (m.storeType ?? options?.defaultStoreType ?? 'memory') === 'leveldb';
+    const suppliers = dslStoreSuppliersOf(m.storeType ?? options?.defaultStoreType ?? 'memory');
     const { keySerde, valueSerde } = resolveStoreSerdes(this.name, this.keySerde, this.valueSerde, options);
     const { retentionMs, windowSizeMs } = this.shape;
-    const windowOptions = { retentionMs, windowSizeMs };
     const builder =
       this.shape.kind === 'session'
-        ? WindowStores.sessionStoreBuilder(persistent ? WindowStores.persistentSessionStore(this.name, retentionMs) : WindowStores.inMemorySessionStore(this.name, retentionMs), keySerde, valueSerde)
-        : WindowStores.timestampedWindowStoreBuilder(
-            persistent ? WindowStores.persistentWindowStore(this.name, windowOptions) : WindowStores.inMemoryWindowStore(this.name, windowOptions),
-            keySerde,
-            valueSerde,
-          );
+        ? WindowStores.sessionStoreBuilder(suppliers.sessionStore({ name: this.name, retentionMs }), keySerde, valueSerde)
+        : WindowStores.timestampedWindowStoreBuilder(suppliers.windowStore({ name: this.name, retentionMs, windowSizeMs, retainDuplicates: false, isTimestamped: true }), keySerde, valueSerde);
     if (m.loggingEnabled) builder.withLoggingEnabled({ ...m.topicConfig });
     else builder.withLoggingDisabled();
     const cacheBytes = options?.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;

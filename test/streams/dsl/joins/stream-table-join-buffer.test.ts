@@ -1,5 +1,5 @@
 // The grace-period buffer of stream–table joins: eviction order (timestamp, key bytes, arrival),
-// the late-record refusal, and a restore from its changelog that brings back exactly the
+// the late-record refusal, Kafka's changelog bytes written and a Java changelog restored, and a restore from its changelog that brings back exactly the
 // records still waiting (so a restarted join emits them); on LevelDB, a reopened store holds
 // what it had committed, against a reference model (fast-check).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +13,15 @@ import { LevelDbKeyValueStore } from '../../../../src/streams/state/leveldb-key-
 import { Serdes } from '../../../../src/streams/serde/serdes.ts';
 import type { CollectedRecord } from '../../../../src/streams/state/store-types.ts';
 import { makeContext } from '../../state/store-suite.ts';
+import { bufferKey, keySequence } from '../../../../src/streams/dsl/joins/stream-table-join-buffer-codec.ts';
+
+// Hand-written from Kafka's code (see stream-table-join-buffer-codec.test.ts): key "k" at 5,
+// sequence 1; value "v" from topic "in", partition 0, offset 7, header h = "x".
+const JAVA_KEY = Buffer.from('0000000000000000056b00000001', 'hex');
+const JAVA_VALUE = Buffer.from(
+  '0000000000000005' + '0000000000000007' + '00000002696e' + '00000000' + '00000001' + '0000000168' + '0000000178' + 'ffffffff' + 'ffffffff' + '0000000176' + '0000000000000000',
+  'hex',
+);
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -70,6 +79,49 @@ describe('StreamTableJoinBuffer', () => {
     expect(restored.put(makeRecord('late', 'x', 1))).toBe(false); // observed time came back too
     restored.put(makeRecord('k5', 'v5', 30));
     expect(take(restored)).toEqual([['k3', 'v3', 12, {}], ['k4', 'v4', 13, {}]]);
+  });
+
+  it("logs Kafka's bytes: time-first key, BufferValue with the record's origin, then a tombstone once joined", async () => {
+    const sent: CollectedRecord[] = [];
+    const b = await open(sent);
+    b.put(makeRecord('k', 'v', 5, { h: Buffer.from('x') }), { topic: 'in', partition: 0, offset: 7 });
+    b.flushCache();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.key).toEqual(JAVA_KEY);
+    expect(sent[0]!.value!.toString('hex')).toBe(JAVA_VALUE.toString('hex'));
+    expect(sent[0]!.headers).toBeUndefined();
+    b.put(makeRecord('k', 'w', 20));
+    expect(take(b)).toEqual([['k', 'v', 5, { h: 'x' }]]);
+    b.flushCache();
+    expect(sent.slice(1).map((r) => [r.key!.toString('hex'), r.value === null]).sort()).toEqual([
+      [JAVA_KEY.toString('hex'), true],
+      [bufferKey(Buffer.from('k'), 20, 2).toString('hex'), false],
+    ]);
+  });
+
+  it('restores a changelog a Java application wrote, and numbers its own entries after it', async () => {
+    const sent: CollectedRecord[] = [];
+    const b = await open(sent);
+    const other = bufferKey(Buffer.from('a'), 3, 1);
+    const otherValue = Buffer.from(JAVA_VALUE);
+    otherValue.writeBigInt64BE(3n, 0); // the context timestamp: the record's own
+    await b.restore([
+      { key: JAVA_KEY, value: JAVA_VALUE, offset: 0 },
+      { key: other, value: otherValue, offset: 1 },
+      { key: other, value: null, offset: 2 },
+    ]);
+    expect(b.numRecords()).toBe(1);
+    expect(b.put(makeRecord('k', 'w', 5))).toBe(true);
+    b.flushCache();
+    expect(sent.map((r) => keySequence(r.key!))).toEqual([2]); // restored sequence 1, so 2 next
+    b.put(makeRecord('z', 'z', 30));
+    expect(take(b)).toEqual([['k', 'v', 5, { h: 'x' }], ['k', 'w', 5, {}]]);
+  });
+
+  it('refuses a record with a negative timestamp (the join handles it at once)', async () => {
+    const b = await open([]);
+    expect(b.put(makeRecord('k', 'v', -1))).toBe(false);
+    expect(b.numRecords()).toBe(0);
   });
 
   it('is kept in LevelDB unless the store type is memory (as Kafka keeps it in RocksDB)', () => {

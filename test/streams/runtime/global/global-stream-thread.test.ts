@@ -79,7 +79,7 @@ describe('GlobalStreamThread', () => {
     b.globalTable('table', Consumed.with(Serdes.string(), Serdes.string()), Materialized.as('table-store'));
     const config = parseStreamsConfig({ applicationId: 'app', bootstrapServers: 'h:1', stateDir: dir, pollMs: 10, commitIntervalMs: 20, cacheMaxBytes: 0 });
     const logger = { warn: (m: string) => warnings.push(m), error: () => {} };
-    const manager = new GlobalStateManager(b.build(), { ...config, metrics: undefined, deserializationHandler: DeserializationHandlers.logAndFail(logger), logger }, join(dir, 'app'));
+    const manager = new GlobalStateManager(b.build(), { ...config, defaultStoreType: config.dslStoreSuppliers, metrics: undefined, deserializationHandler: DeserializationHandlers.logAndFail(logger), logger }, join(dir, 'app'));
     const events = { bootstrapped: 0, fatal: [] as Error[] };
     const thread = new GlobalStreamThread(config, log.deps(), manager, logger, {
       onBootstrapped: () => events.bootstrapped++,
