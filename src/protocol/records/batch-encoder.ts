@@ -66,7 +66,8 @@ function sizeOfBytes(b: Buffer | null | undefined): number {
 function writeBytesAt(buf: Buffer, pos: number, b: Buffer | null | undefined): number {
   if (b === null || b === undefined) return writeVarintAt(buf, pos, -1);
   pos = writeVarintAt(buf, pos, b.length);
-  b.copy(buf, pos);
+  // TypedArray#set is V8's own memmove; Buffer#copy goes through Node's argument checks and binding.
+  buf.set(b, pos);
   return pos + b.length;
 }
 

@@ -51,12 +51,21 @@ export class PartitionGroup {
   }
 
   add(records: Iterable<ConsumedRecord>): void {
+    // Records come in runs of one partition (a fetched batch): the queue is looked up (and its
+    // key string built) once per run, not per record.
+    let q: RecordQueue | undefined;
+    let topic: string | undefined;
+    let partition = -1;
     for (const r of records) {
-      const k = PartitionGroup.key(r.topic, r.partition);
-      let q = this.#queues.get(k);
-      if (q === undefined) {
-        q = new RecordQueue();
-        this.#queues.set(k, q);
+      if (q === undefined || r.partition !== partition || r.topic !== topic) {
+        topic = r.topic;
+        partition = r.partition;
+        const k = PartitionGroup.key(topic, partition);
+        q = this.#queues.get(k);
+        if (q === undefined) {
+          q = new RecordQueue();
+          this.#queues.set(k, q);
+        }
       }
       q.items.push(r);
     }

@@ -24,8 +24,13 @@ export interface CommittedPartition {
 }
 
 export class PartitionTimes {
-  /** "topic\0partition" → partition time. */
-  readonly #times = new Map<string, number>();
+  /** "topic\0partition" → that partition's entry (time updated in place). */
+  readonly #times = new Map<string, { readonly topic: string; readonly partition: number; time: number }>();
+  /**
+   * The entry observe() touched last: records come in runs of one partition, so the per-record
+   * call neither builds the key string nor looks it up (it was 5% of a join's allocation).
+   */
+  #last: { readonly topic: string; readonly partition: number; time: number } | undefined;
 
   static #key(topic: string, partition: number): string {
     return `${topic}\0${partition}`;
@@ -33,14 +38,19 @@ export class PartitionTimes {
 
   /** The partition's time; -1 when nothing was taken from it nor committed for it. */
   get(topic: string, partition: number): number {
-    return this.#times.get(PartitionTimes.#key(topic, partition)) ?? -1;
+    return this.#times.get(PartitionTimes.#key(topic, partition))?.time ?? -1;
   }
 
   /** Raises the partition's time to `timestamp` (never lowers it). */
   observe(topic: string, partition: number, timestamp: number): void {
-    const key = PartitionTimes.#key(topic, partition);
-    const current = this.#times.get(key);
-    if (current === undefined || timestamp > current) this.#times.set(key, timestamp);
+    let e = this.#last;
+    if (e === undefined || e.partition !== partition || e.topic !== topic) {
+      const key = PartitionTimes.#key(topic, partition);
+      e = this.#times.get(key);
+      if (e === undefined) this.#times.set(key, (e = { topic, partition, time: timestamp }));
+      this.#last = e;
+    }
+    if (timestamp > e.time) e.time = timestamp;
   }
 
   /**

@@ -60,6 +60,7 @@ import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { DslStoreChoice } from '../state/dsl-store-suppliers.ts';
 import { AsyncWork } from '../async/async-work.ts';
+import { ConsumedOffsets } from './consumed-offsets.ts';
 import { applyProcessingHandler, type ProcessingExceptionHandler, type SourceRecordBytes } from '../errors/processing-exception-handler.ts';
 
 export interface TaskConfig {
@@ -149,8 +150,8 @@ export class StreamTask {
   /** This task's async operators and their commit gate. */
   readonly #async: AsyncWork;
   #dropped = 0;
-  /** "topic\0partition" → offset after the last record taken from that partition (runtime commits these). */
-  readonly #consumedOffsets = new Map<string, { topic: string; partition: number; offset: number }>();
+  /** Per input partition, the offset after the last record taken from it (runtime commits these). */
+  readonly #consumedOffsets = new ConsumedOffsets();
   /** Named values processors keep across restarts, committed with the offsets (commit-metadata.ts). */
   readonly #processorMetadata = new ProcessorMetadata();
   /** Per input partition, its partition time, committed with its offset (partition-times.ts). */
@@ -299,7 +300,7 @@ export class StreamTask {
    * commits at commit step 4: the consumer's "next offset to read"). Partitions not read yet are absent.
    */
   consumedOffsets(): Array<{ topic: string; partition: number; offset: number }> {
-    return [...this.#consumedOffsets.values()];
+    return this.#consumedOffsets.list();
   }
 
   /**
@@ -352,7 +353,7 @@ export class StreamTask {
     }
     const raw = this.#buffer.next();
     if (raw === undefined) return false;
-    this.#consumedOffsets.set(PartitionGroup.key(raw.topic, raw.partition), { topic: raw.topic, partition: raw.partition, offset: raw.offset + 1 });
+    this.#consumedOffsets.advance(raw.topic, raw.partition, raw.offset);
     const source = this.#sourceFor(raw.topic);
     if (source === undefined) {
       throw new Error(`Task ${this.idString} received a record from topic "${raw.topic}", which none of its sources reads (${this.sourceTopics().join(', ')}).`);
@@ -434,7 +435,12 @@ export class StreamTask {
     this.#currentHeaders = record.headers;
     try {
       if (node.kind === 'processor') {
-        this.#run(node.name, () => node.processor.process(record), true);
+        // Not through #run: a closure per node and record was the task loop's largest allocation.
+        try {
+          node.processor.process(record);
+        } catch (e) {
+          this.#failed(node.name, e, true);
+        }
       } else if (node.kind === 'sink') {
         this.#run(node.name, () => this.#sink(node, record));
       } else {
@@ -470,13 +476,18 @@ export class StreamTask {
     try {
       fn();
     } catch (e) {
-      if (e instanceof StreamsProcessingError || e instanceof DeserializationFailedError) throw e;
-      const m = this.#currentMetadata;
-      const context = { taskId: this.idString, nodeName, topic: m?.topic, partition: m?.partition, offset: m?.offset };
-      const handler = this.#config.processingExceptionHandler;
-      if (handled && handler !== undefined && applyProcessingHandler(handler, { ...context, source: this.#currentSource }, e instanceof Error ? e : new Error(String(e)), this.#async.hooks, 'processing failed')) return;
-      throw new StreamsProcessingError(context, e);
+      this.#failed(nodeName, e, handled);
     }
+  }
+
+  /** #run's error path (see there): returns when the handler skips the record, else throws. */
+  #failed(nodeName: string, e: unknown, handled: boolean): void {
+    if (e instanceof StreamsProcessingError || e instanceof DeserializationFailedError) throw e;
+    const m = this.#currentMetadata;
+    const context = { taskId: this.idString, nodeName, topic: m?.topic, partition: m?.partition, offset: m?.offset };
+    const handler = this.#config.processingExceptionHandler;
+    if (handled && handler !== undefined && applyProcessingHandler(handler, { ...context, source: this.#currentSource }, e instanceof Error ? e : new Error(String(e)), this.#async.hooks, 'processing failed')) return;
+    throw new StreamsProcessingError(context, e);
   }
 
   #contextFor(node: RuntimeProcessor): InternalProcessorContext<unknown, unknown> & StreamTimeAdvanceSource {

@@ -26,6 +26,7 @@ import { WindowStores, type WindowBytesStoreSupplier } from '../../state/window/
 import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
 import type { JoinWindows } from './join-windows.ts';
 import { dslStoreSuppliersOf, type DslStoreChoice } from '../../state/dsl-store-suppliers.ts';
+import { readInt64BE, writeInt64BE } from '../../../util/int64.ts';
 
 export type StoreTypeChoice = DslStoreChoice | undefined;
 
@@ -139,12 +140,26 @@ export class OuterJoinStore<K, V1, V2> extends DelegatingRuntimeStore<MeteredKey
 
   // The lifecycle and the runtime's commit/restore hooks pass through to the key-value stack.
 
+  /** The last primitive key serialized by storeKey and its bytes (a record's matches share its key). */
+  #lastKey: unknown;
+  #lastKeyBytes: Buffer | undefined;
+
+  /**
+   * Built for every match of a left/outer join (deleteIfPresent): no BigInt, and the record key
+   * is serialized once for all its matches — only for primitive keys, whose bytes cannot change
+   * while they stay equal (an object key could be mutated between two calls).
+   */
   storeKey(timestamp: number, isLeft: boolean, key: K): Buffer {
-    const k = this.keySerde.serialize(this.name, key);
+    let k = this.#lastKeyBytes;
+    if (k === undefined || key !== this.#lastKey || typeof key === 'object' || typeof key === 'function') {
+      k = this.keySerde.serialize(this.name, key);
+      this.#lastKey = key;
+      this.#lastKeyBytes = k;
+    }
     const out = Buffer.allocUnsafe(9 + k.length);
-    out.writeBigInt64BE(BigInt(timestamp), 0);
-    out.writeUInt8(isLeft ? 1 : 0, 8);
-    k.copy(out, 9);
+    writeInt64BE(out, 0, timestamp);
+    out[8] = isLeft ? 1 : 0;
+    out.set(k, 9);
     return out;
   }
 
@@ -176,8 +191,8 @@ export class OuterJoinStore<K, V1, V2> extends DelegatingRuntimeStore<MeteredKey
     const it = this.inner.all();
     try {
       for (const { key: storeKey, value } of it) {
-        const timestamp = Number(storeKey.readBigInt64BE(0));
-        const isLeft = storeKey.readUInt8(8) === 1;
+        const timestamp = readInt64BE(storeKey, 0);
+        const isLeft = storeKey[8] === 1;
         const key = this.keySerde.deserialize(this.name, storeKey.subarray(9));
         let pos = 0;
         while (pos < value.length) {
