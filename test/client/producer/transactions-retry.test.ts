@@ -13,7 +13,10 @@ import { ErrorCode } from '../../../src/protocol/error-codes.ts';
 import { TRANSACTIONS } from '../../../src/broker/txn/txn-service.ts';
 import type { TransactionCoordinator } from '../../../src/broker/txn/transaction-coordinator.ts';
 
-const session = useFactorySession('txn-retry-test');
+// One broker per transaction.version: level 1 serves the part-1 requests (EndTxn v4,
+// AddPartitionsToTxn), level 2 the v2 ones (EndTxn v5; partitions are added by Produce v12).
+const sessions = { 1: useFactorySession('txn-retry-test-1', { transaction: { version: 1 } }), 2: useFactorySession('txn-retry-test-2') };
+let session = sessions[1];
 const MAX_BLOCK_MS = 300;
 const restore: (() => void)[] = [];
 afterEach(() => {
@@ -29,7 +32,7 @@ function coordinator(): TransactionCoordinator {
 }
 
 /** Makes the coordinator's `method` answer `answer` until `undo()`; `calls()` counts the requests. */
-function stuck<K extends 'endTxn' | 'addPartitions'>(method: K, answer: (...args: Parameters<TransactionCoordinator[K]>) => ReturnType<TransactionCoordinator[K]>): { undo(): void; calls(): number } {
+function stuck<K extends 'endTxn' | 'endTxnV2' | 'addPartitions'>(method: K, answer: (...args: Parameters<TransactionCoordinator[K]>) => ReturnType<TransactionCoordinator[K]>): { undo(): void; calls(): number } {
   const c = coordinator() as unknown as Record<string, unknown>;
   const original = c[method];
   let calls = 0;
@@ -51,15 +54,20 @@ async function txnProducer(id: string): Promise<Producer> {
 }
 
 describe('transactional producer retries', () => {
-  it('EndTxn answered CONCURRENT_TRANSACTIONS forever: the commit fails after maxBlockMs, naming it, and the transaction can be aborted once the coordinator recovers', async () => {
-    await session.admin.createTopics([{ topic: 'retry-end', numPartitions: 1, replicationFactor: 1 }]);
-    const p = await txnProducer('retry-end');
+  it.each([1, 2] as const)('EndTxn answered CONCURRENT_TRANSACTIONS forever (transaction.version %s): the commit fails after maxBlockMs, naming it, and the transaction can be aborted once the coordinator recovers', async (level) => {
+    session = sessions[level];
+    const topic = `retry-end-${level}`;
+    await session.admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);
+    const p = await txnProducer(topic);
     p.beginTransaction();
-    await p.send([rec('retry-end', 'a')]);
-    const coord = stuck('endTxn', () => Promise.resolve(ErrorCode.CONCURRENT_TRANSACTIONS));
+    await p.send([rec(topic, 'a')]);
+    const coord =
+      level === 1
+        ? stuck('endTxn', () => Promise.resolve(ErrorCode.CONCURRENT_TRANSACTIONS))
+        : stuck('endTxnV2', () => Promise.resolve({ errorCode: ErrorCode.CONCURRENT_TRANSACTIONS, producerId: -1n, producerEpoch: -1 }));
     const error = await p.commitTransaction().then(() => null, (e: unknown) => e);
     expect(error).toMatchObject({ kafkaType: 'CONCURRENT_TRANSACTIONS', retriable: false });
-    expect((error as Error).message).toMatch(/committing the transaction for transactional id "retry-end" failed: CONCURRENT_TRANSACTIONS \(Kafka error 51\) after retrying for \d+ ms/);
+    expect((error as Error).message).toMatch(/committing the transaction for transactional id "retry-end-\d" failed: CONCURRENT_TRANSACTIONS \(Kafka error 51\) after retrying for \d+ ms/);
     // Retried, not given up at the first answer.
     expect(coord.calls()).toBeGreaterThan(1);
     // Abortable: a second commit is refused with the same error, without asking the coordinator.
@@ -67,12 +75,13 @@ describe('transactional producer retries', () => {
     coord.undo();
     await p.abortTransaction();
     p.beginTransaction();
-    await p.send([rec('retry-end', 'b')]);
+    await p.send([rec(topic, 'b')]);
     await p.commitTransaction();
     await p.disconnect();
   });
 
   it('AddPartitionsToTxn answered COORDINATOR_LOAD_IN_PROGRESS forever: the send fails after maxBlockMs and the transaction is abortable', async () => {
+    session = sessions[1];
     await session.admin.createTopics([{ topic: 'retry-add', numPartitions: 1, replicationFactor: 1 }]);
     const p = await txnProducer('retry-add');
     p.beginTransaction();
