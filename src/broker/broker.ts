@@ -18,7 +18,8 @@
  * clean-shutdown marker), 5 release the data-directory lock.
  *
  * Seams for other subsystems:
- *   - `produceHooks`: consulted by the Produce handler for each partition batch before the append
+ *   - `produceHooks`: consulted by the Produce handler for each partition batch that carries a
+ *     producer id or is transactional (a plain producer's batch has no producer state) before the append
  *     (idempotence / transactions) and told about each successful append (see ProduceHook).
  *   - `services` / `service(key)`: typed lookup of attached subsystems (services.ts).
  *   - `append(topic, partition, records, origin)`: the one way to write to a partition, which

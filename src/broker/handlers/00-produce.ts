@@ -29,7 +29,11 @@
  *        null or too-short records            → CORRUPT_MESSAGE 2
  *        produce hooks (idempotence seam)     → their verdict (duplicate = original offset); a
  *                                               transactional batch outside its producer's ongoing
- *                                               transaction → 120 (v11+) / 48, nothing written
+ *                                               transaction → 120 (v11+) / 48, nothing written.
+ *                                               Only for a batch with a producer id or the
+ *                                               transactional bit: a plain producer's batch has no
+ *                                               producer state to check (Kafka's
+ *                                               analyzeAndValidateProducerState skips it too)
  *        log.append                           → CORRUPT_MESSAGE 2 / MESSAGE_TOO_LARGE 10 /
  *                                               INVALID_RECORD 87 from the log (nothing written)
  *   4. Reply: acks=1 at once; acks=-1 once every written partition is durable (group-commit
@@ -41,7 +45,7 @@ import { ProduceRequestSchema, ProduceResponseSchema } from '../../protocol/mess
 import type { ProduceRequest, ProduceResponse } from '../../protocol/messages/00-produce.ts';
 import type { Encodable } from '../../protocol/schema.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
-import { BATCH_HEADER_SIZE, readBatchHeader } from '../../protocol/records/batch-header.ts';
+import { BATCH_HEADER_SIZE, carriesProducerState, readBatchHeader } from '../../protocol/records/batch-header.ts';
 import { LogError } from '../log/log-errors.ts';
 import type { PartitionLog } from '../log/partition-log.ts';
 import { isInternalTopic, topicNameError } from '../topic-config.ts';
@@ -147,7 +151,7 @@ function produce(ctx: RequestContext, req: ProduceRequest): HandlerOutput<Respon
         return fail(ErrorCode.CORRUPT_MESSAGE, `records of ${records?.length ?? 'null'} bytes hold no complete batch`);
       }
       let hookCtx: ProduceBatchContext | undefined;
-      if (broker.produceHooks.length > 0) {
+      if (broker.produceHooks.length > 0 && carriesProducerState(records)) {
         hookCtx = { topic: t.name, partition: pd.index, transactionalId: req.transactionalId, acks, apiVersion: ctx.apiVersion, header: readBatchHeader(records), records };
         for (const hook of broker.produceHooks) {
           const verdict = hook.beforeAppend(hookCtx);

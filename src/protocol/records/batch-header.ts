@@ -131,3 +131,13 @@ export function isControlBatch(attributes: number): boolean {
 export function isTransactionalBatch(attributes: number): boolean {
   return (attributes & Attributes.transactional) !== 0;
 }
+
+/**
+ * The batch at `pos` has a producer id (≥ 0, Kafka's `hasProducerId`) or is transactional: only
+ * such batches touch producer state (idempotence, transactions). Reads two header fields, no
+ * allocation, so the produce path can skip the producer-state hooks for a plain producer's batch.
+ */
+export function carriesProducerState(buf: Buffer, pos = 0): boolean {
+  // producerId is an int64: its sign is the sign of its high 32 bits.
+  return buf.readInt32BE(pos + Offsets.producerId) >= 0 || isTransactionalBatch(buf.readInt16BE(pos + Offsets.attributes));
+}
