@@ -45,10 +45,15 @@ export function readCheckpoint(dir: string): PartitionCheckpoint | null {
   }
 }
 
+/** The checkpoint file's content. */
+export function checkpointText(cp: PartitionCheckpoint): string {
+  return JSON.stringify({ version: 1, logStartOffset: cp.logStartOffset, recoveryPoint: cp.recoveryPoint });
+}
+
 export function writeCheckpoint(dir: string, cp: PartitionCheckpoint, fsync: boolean): void {
   const file = path.join(dir, CHECKPOINT_FILE);
   const tmp = file + '.tmp';
-  fs.writeFileSync(tmp, JSON.stringify({ version: 1, logStartOffset: cp.logStartOffset, recoveryPoint: cp.recoveryPoint }));
+  fs.writeFileSync(tmp, checkpointText(cp));
   if (fsync) fsyncPath(tmp);
   fs.renameSync(tmp, file);
   if (fsync) fsyncDir(dir);

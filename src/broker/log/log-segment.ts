@@ -24,7 +24,7 @@ import path from 'node:path';
 import { BATCH_HEADER_SIZE, LOG_OVERHEAD, Offsets, readBatchHeader, type BatchHeader } from '../../protocol/records/batch-header.ts';
 import { BlockReader, readFully, scanFile } from './batch-scan.ts';
 import { OffsetIndex } from './offset-index.ts';
-import { fsyncPath } from './fs-sync.ts';
+import { fsyncPath, fsyncPathAsync } from './fs-sync.ts';
 import { TimeIndex } from './time-index.ts';
 import { TransactionIndex, TXN_INDEX_SUFFIX } from './transaction-index.ts';
 
@@ -376,14 +376,34 @@ export class LogSegment {
     this.nextRead.position = position;
   }
 
-  /** fsync of the index files (used when a rolled segment becomes part of the recovered prefix). */
+  /** fsync of the index files (used at close, when every segment joins the recovered prefix). */
   syncIndexes(): void {
+    for (const p of this.takeUnsyncedIndexes()) fsyncPath(p);
+  }
+
+  /**
+   * syncIndexes with the offset and time index fsyncs on the thread pool (a rolled segment joins
+   * the recovered prefix while producers are writing). The transaction index, written only by
+   * transaction markers, keeps its synchronous fsync. Rejects, leaving the indexes marked
+   * unsynced, when an fsync fails (or the segment was deleted meanwhile).
+   */
+  async syncIndexesAsync(): Promise<void> {
+    const paths = this.takeUnsyncedIndexes();
+    try {
+      await Promise.all(paths.map((p) => fsyncPathAsync(p)));
+    } catch (err) {
+      this.indexesUnsynced = true;
+      throw err;
+    }
+  }
+
+  /** Writes pending index entries; the index files an fsync must still cover (marked synced). */
+  private takeUnsyncedIndexes(): string[] {
     this.flushIndexes();
     this.txnIndex.sync();
-    if (!this.indexesUnsynced) return;
+    if (!this.indexesUnsynced) return [];
     this.indexesUnsynced = false;
-    fsyncPath(this.offsetIndex.path);
-    fsyncPath(this.timeIndex.path);
+    return [this.offsetIndex.path, this.timeIndex.path];
   }
 
   /** Closes the file after in-flight syncs and reads finish. Idempotent. */

@@ -22,7 +22,9 @@ import { validateRecords } from './append-validation.ts';
 import type { FsyncPolicy, LogConfig } from './log-config.ts';
 import { resolveLogConfig } from './log-config.ts';
 import { logClosed, offsetOutOfRange, storageError } from './log-errors.ts';
-import { writeCheckpoint, writeCleanShutdownMarker } from './log-checkpoint.ts';
+import { writeCleanShutdownMarker } from './log-checkpoint.ts';
+import { CheckpointWriter } from './checkpoint-writer.ts';
+import { recoveryPointCandidate, syncPassedIndexes } from './recovery-point.ts';
 import { LogSegment, type Syncer } from './log-segment.ts';
 import { loadPartition, type RecoveryReport } from './log-loader.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
@@ -52,6 +54,9 @@ export class PartitionLog {
   /** Every offset below this is on disk (fsynced). */
   private durable = 0;
   private waiters: Waiter[] = [];
+  /** The recovery point's advance in flight (its fsyncs run on the thread pool), if any. */
+  private advancing: Promise<unknown> | null = null;
+  private readonly checkpoints: CheckpointWriter;
   /** A segment file was created since the directory was last fsynced. */
   private dirUnsynced = false;
   private closed = false;
@@ -69,6 +74,7 @@ export class PartitionLog {
   ) {
     this.name = name ?? dir;
     this.config = config;
+    this.checkpoints = new CheckpointWriter(dir, fsyncPolicy !== 'never');
   }
 
   static open(opts: PartitionLogOptions): PartitionLog {
@@ -226,7 +232,8 @@ export class PartitionLog {
     let n = 0;
     while (n < this.waiters.length && this.waiters[n]!.offset < this.durable) n++;
     for (const w of this.waiters.splice(0, n)) w.resolve();
-    this.advanceRecoveryPoint();
+    // Waited for, so the scheduler's idle() covers it; this pass's waiters are already resolved.
+    await this.advanceRecoveryPoint();
   }
 
   /** fsync of the partition directory, so a segment created by a roll survives a power loss. */
@@ -239,22 +246,31 @@ export class PartitionLog {
     }
   }
 
-  private advanceRecoveryPoint(): void {
-    let point = this.active.baseOffset;
-    for (const s of this.segments) {
-      if (s !== this.active && s.unsyncedBytes > 0) {
-        point = s.baseOffset;
-        break;
-      }
-    }
-    if (point <= this.recoveryPoint || this.closed) return;
-    for (const s of this.segments) if (s.baseOffset < point && s.baseOffset >= this.recoveryPoint && !s.isClosed) s.syncIndexes();
-    this.recoveryPoint = point;
-    this.writeCheckpoint();
+  /**
+   * Moves the recovery point past rolled segments that are now synced, with the fsyncs off the
+   * event loop (recovery-point.ts). A failed fsync leaves it where it was; the next pass retries.
+   * Resolves when the advance in flight (this one, or one already running) is done.
+   */
+  private advanceRecoveryPoint(): Promise<unknown> {
+    if (this.advancing !== null) return this.advancing;
+    const point = recoveryPointCandidate(this.segments);
+    if (point <= this.recoveryPoint || this.closed) return Promise.resolve();
+    return (this.advancing = syncPassedIndexes(this.segments, this.recoveryPoint, point)
+      .then(() => {
+        if (this.closed || point <= this.recoveryPoint) return;
+        this.recoveryPoint = point;
+        return this.checkpoints.writeAsync(this.checkpoint());
+      })
+      .catch(() => undefined)
+      .finally(() => (this.advancing = null)));
+  }
+
+  private checkpoint(): { logStartOffset: number; recoveryPoint: number } {
+    return { logStartOffset: this.startOffset, recoveryPoint: this.recoveryPoint };
   }
 
   private writeCheckpoint(): void {
-    writeCheckpoint(this.dir, { logStartOffset: this.startOffset, recoveryPoint: this.recoveryPoint }, this.fsyncPolicy !== 'never');
+    this.checkpoints.write(this.checkpoint());
   }
 
   /** Index of the segment holding `offset`: the last one whose base offset ≤ offset. */
@@ -422,6 +438,7 @@ export class PartitionLog {
     }
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.reject(logClosed(this.name, 'wait for durability'));
+    await this.advancing; // its failed index fsyncs are marked unsynced again, so the loop below covers them
     this.active.onBecomeInactive();
     for (const s of this.segments) {
       s.flushIndexes();
@@ -429,6 +446,7 @@ export class PartitionLog {
     }
     this.recoveryPoint = this.active.baseOffset;
     this.writeCheckpoint();
+    await this.checkpoints.idle();
     await Promise.all(this.segments.map((s) => s.close()));
     writeCleanShutdownMarker(this.dir, fsync);
   }
@@ -437,6 +455,7 @@ export class PartitionLog {
   async delete(): Promise<void> {
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.reject(logClosed(this.name, 'wait for durability'));
+    await this.advancing; // it may be creating its temp file in the directory
     await Promise.all(this.segments.map((s) => s.close()));
     // Off the event loop: unlinking gigabytes of segments can take long enough to stall requests.
     await fs.promises.rm(this.dir, { recursive: true, force: true });
