@@ -147,7 +147,9 @@ async function readFromSegment(
       break;
     }
     if (p + batchSize > limit && !(p === 0 && minOneBatch && batchSize <= n)) {
-      if (p === 0 && minOneBatch) {
+      // KIP-74 only for a batch larger than the budget; one that fits the budget but not a
+      // shorter range read ahead is read on below (readOn), as a fresh read would return it.
+      if (p === 0 && minOneBatch && batchSize > maxBytes) {
         fetchReadPool.release([buf]);
         return readWholeBatch(seg, fd, position, batchSize, last, out);
       }

@@ -175,6 +175,17 @@ describe('PartitionLog.readAsync (segment-reader.ts)', () => {
     expect(partials).toBeGreaterThan(0);
   });
 
+  it('with read-ahead: a range read ahead for a smaller budget that ends inside the next batch does not cut the next fetch short', async () => {
+    // Found by the property above: batches [0], [1–5], [6]; a 141-byte fetch at 0 reads 141 bytes
+    // ahead from batch [1–5], which is longer than that; the next fetch has room for both.
+    const log = logWith([1, 5, 1]);
+    const first = await log.readAsync(0, { maxBytes: 141, minOneBatch: false, readAhead: true });
+    expect(offsetsOf(first.chunks)).toEqual([[0, 0]]);
+    const next = await log.readAsync(1, { maxBytes: 236, minOneBatch: true, readAhead: true });
+    expect(offsetsOf(next.chunks)).toEqual(offsetsOf(log.read(1, { maxBytes: 236, minOneBatch: true }).chunks));
+    expect(offsetsOf(next.chunks)).toEqual([[1, 5], [6, 6]]);
+  });
+
   it('serves batches appended after a read that ended at the segment end', async () => {
     const log = logWith([2]);
     expect(offsetsOf((await log.readAsync(0, { maxBytes: 1 << 20 })).chunks)).toEqual([[0, 1]]);
