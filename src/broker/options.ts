@@ -19,6 +19,10 @@
  *     taken by the kernel is muted (Kafka mutes a channel while its response is in flight)
  *   maxQueuedResponseBytes 256 MiB: all connections together (see memory-budget.ts)
  *   fetchMaxBytes 55 MiB [fetch.max.bytes]: cap on one Fetch response's record bytes
+ *   fetchReadAhead false [tributary.fetch.read.ahead; Kafka has none: it sends with sendfile]:
+ *     read a sequential consumer's next range while its response is on the wire
+ *     (log/read-ahead.ts). Off by default: where broker and clients share few cores, the early
+ *     read competes with the client's parsing and measured slower (docs/benchmarks-side-by-side.md)
  *   transaction.maxTimeoutMs 900000 [transaction.max.timeout.ms]
  *   transaction.abortTimedOutIntervalMs 10000 [transaction.abort.timed.out.transaction.cleanup.interval.ms]
  *   transaction.idExpirationMs 604800000 [transactional.id.expiration.ms]
@@ -124,6 +128,7 @@ export interface BrokerOptions {
   maxQueuedResponseBytesPerConnection: number;
   maxQueuedResponseBytes: number;
   fetchMaxBytes: number;
+  fetchReadAhead: boolean;
   group: GroupOptions;
   transaction: TransactionOptions;
   producer: ProducerStateOptions;
@@ -158,6 +163,7 @@ export interface BrokerOptionsInput {
   maxQueuedResponseBytesPerConnection?: number;
   maxQueuedResponseBytes?: number;
   fetchMaxBytes?: number;
+  fetchReadAhead?: boolean;
   group?: Partial<GroupOptions>;
   transaction?: Partial<TransactionOptions>;
   producer?: Partial<ProducerStateOptions>;
@@ -263,6 +269,7 @@ const schema = z.strictObject({
   maxQueuedResponseBytesPerConnection: int(0, MAX_INT32, 1024 * 1024),
   maxQueuedResponseBytes: int(0, Number.MAX_SAFE_INTEGER, 256 * 1024 * 1024),
   fetchMaxBytes: int(0, MAX_INT32, 55 * 1024 * 1024),
+  fetchReadAhead: z._default(z.boolean(), false),
   group: z._default(groupSchema, GROUP_DEFAULTS),
   transaction: z._default(transactionSchema, TRANSACTION_DEFAULTS),
   producer: z._default(producerSchema, PRODUCER_DEFAULTS),

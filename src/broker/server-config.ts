@@ -10,6 +10,7 @@
  *   log.dirs | log.dir (first directory) → dataDir         node.id | broker.id → nodeId
  *   auto.create.topics.enable → autoCreateTopics             num.partitions → defaultPartitions
  *   socket.request.max.bytes → maxFrameBytes                 fetch.max.bytes → fetchMaxBytes
+ *   tributary.fetch.read.ahead → fetchReadAhead
  *   connections.max.idle.ms, max.connections, max.connections.per.ip, connections.max.reauth.ms
  *   log.retention.check.interval.ms → retentionCheckIntervalMs
  *   group.initial.rebalance.delay.ms, group.min.session.timeout.ms, group.max.session.timeout.ms → group.*
@@ -111,6 +112,7 @@ function mapped(): Map<string, Setter> {
   num('num.partitions', (d, n) => (d.options.defaultPartitions = n));
   num('socket.request.max.bytes', (d, n) => (d.options.maxFrameBytes = n));
   num('fetch.max.bytes', (d, n) => (d.options.fetchMaxBytes = n));
+  m.set('tributary.fetch.read.ahead', (v, d) => (d.options.fetchReadAhead = bool('tributary.fetch.read.ahead', v)));
   num('connections.max.idle.ms', (d, n) => (d.options.connectionsMaxIdleMs = n));
   num('max.connections', (d, n) => (d.options.maxConnections = n));
   num('max.connections.per.ip', (d, n) => (d.options.maxConnectionsPerIp = n));

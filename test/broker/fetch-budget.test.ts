@@ -2,7 +2,9 @@
 // logs over several partitions and random fetches, the broker returns exactly the model's batches:
 // whole batches from the one holding the fetch offset, at most partition_max_bytes per partition
 // and max_bytes in total, except that the first partition with data always gets one whole batch
-// (KIP-74); out-of-range offsets answer OFFSET_OUT_OF_RANGE.
+// (KIP-74); a partition with whole batches fills the rest of its budget with the first bytes of
+// the next batch (a partial batch, as Kafka's file slice); out-of-range offsets answer
+// OFFSET_OUT_OF_RANGE.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
 import { startTestBroker, type TestBroker } from '../../src/testing/broker-harness.ts';
@@ -27,8 +29,15 @@ interface ModelBatch {
   size: number;
 }
 
-/** The model: which batches (base offsets) each partition should return, or an error. */
-function expected(logs: ModelBatch[][], reqs: { offset: number; pmb: number }[], maxBytes: number): (number[] | 'oor')[] {
+interface Answer {
+  /** Base offsets of the whole batches. */
+  bases: number[];
+  /** Bytes of the partition's records: the whole batches and the partial one. */
+  bytes: number;
+}
+
+/** The model: what each partition should return, or an error. */
+function expected(logs: ModelBatch[][], reqs: { offset: number; pmb: number }[], maxBytes: number): (Answer | 'oor')[] {
   let remaining = maxBytes;
   let total = 0;
   return reqs.map((r, p) => {
@@ -36,20 +45,23 @@ function expected(logs: ModelBatch[][], reqs: { offset: number; pmb: number }[],
     const leo = log.length === 0 ? 0 : log.at(-1)!.base + log.at(-1)!.count;
     if (r.offset > leo) return 'oor';
     const budget = Math.min(r.pmb, remaining);
-    if (budget <= 0 && total > 0) return [];
+    if (budget <= 0 && total > 0) return { bases: [], bytes: 0 };
     const start = log.findIndex((b) => b.base + b.count > r.offset);
-    if (start < 0) return [];
+    if (start < 0) return { bases: [], bytes: 0 };
     const out: number[] = [];
     let used = 0;
-    for (let i = start; i < log.length; i++) {
+    let i = start;
+    for (; i < log.length; i++) {
       const b = log[i]!;
       if (used + b.size > budget && !(out.length === 0 && total === 0)) break;
       out.push(b.base);
       used += b.size;
     }
+    // The partial batch: only after whole batches, up to the budget, when its header fits.
+    if (out.length > 0 && i < log.length && budget - used >= 61) used = budget;
     total += used;
     remaining -= used;
-    return out;
+    return { bases: out, bytes: used };
   });
 }
 
@@ -88,7 +100,7 @@ describe('Fetch byte budget', () => {
             forgottenTopicsData: [], rackId: '',
           });
           const got = res.responses[0]!.partitions.map((p) =>
-            p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE ? ('oor' as const) : batchOffsets(p.records).map((b) => b.baseOffset),
+            p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE ? ('oor' as const) : { bases: batchOffsets(p.records).map((b) => b.baseOffset), bytes: p.records?.length ?? 0 },
           );
           expect(got).toEqual(expected(logs, reqs, maxBytes));
         },

@@ -13,6 +13,8 @@ describe('parseBrokerOptions', () => {
       autoCreateTopics: true,
       defaultPartitions: 1,
       fsync: 'acks-all',
+      fetchMaxBytes: 55 * 1024 * 1024,
+      fetchReadAhead: false,
       group: { initialRebalanceDelayMs: 3000, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1_800_000 },
       topicDefaults: {},
       authorizer: { enabled: false, superUsers: [], allowEveryoneIfNoAclFound: false },

@@ -59,6 +59,12 @@ describe('server.properties → broker options', () => {
     expect(parsed.topicDefaults).toEqual({ 'retention.ms': '7200000' });
   });
 
+  it('tributary.fetch.read.ahead switches the fetch read-ahead on (off by default)', () => {
+    expect(serverConfigFromText('tributary.fetch.read.ahead=true', 'server.properties').options.fetchReadAhead).toBe(true);
+    expect(parseBrokerOptions({ ...serverConfigFromText('num.partitions=1', 'server.properties').options, dataDir: '/tmp/x' }).fetchReadAhead).toBe(false);
+    expect(err('tributary.fetch.read.ahead=on')).toMatch(/tributary\.fetch\.read\.ahead=on: expected true or false/);
+  });
+
   it('an unknown key is one error naming the key and its line', () => {
     expect(err('num.partitions=2\nlisteners.name.sasl_ssl.plain.sasl.jaas.config=x')).toMatch(/server\.properties:2: unknown key listeners\.name\.sasl_ssl/);
   });

@@ -10,10 +10,13 @@
  * name, which gives it a new id) while a fetch is parked answers UNKNOWN_TOPIC_ID 100 for every
  * partition of an unknown id. The response echoes what the request used (name or id).
  *
- * Reading: per requested partition, whole stored batches from the one holding fetch_offset, up to
+ * Reading: per requested partition, stored batches from the one holding fetch_offset, up to
  * min(partition_max_bytes, what is left of min(max_bytes, the broker's fetchMaxBytes)); the first partition that has data always
- * gets at least one whole batch, however large (KIP-74). The batches go into the response as the
- * log's own buffers (no copy). High watermark = log end offset; last stable offset = the first
+ * gets at least one whole batch, however large (KIP-74). As in Kafka (LogSegment.read slices the
+ * file by bytes), a partition's answer fills its budget: after its whole batches it ends with the
+ * first bytes of the next batch, which the client drops and asks for again from its first offset
+ * (log/segment-reader.ts, step 3b). The bytes are read into pooled buffers that go into the
+ * response as they are (no copy). High watermark = log end offset; last stable offset = the first
  * offset of the earliest open transaction, else the high watermark (txn/isolation.ts). With
  * isolation level 1 (read_committed) reading stops at the LSO and the answer lists the aborted
  * transactions overlapping [fetch_offset, LSO); with 0 it reads to the high watermark.
@@ -156,7 +159,13 @@ async function readPartition(
     if (offset < log.logStartOffset || offset > log.logEndOffset) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
     if (budget <= 0 && state.bytes > 0) return out;
     const maxOffset = readCommitted ? lso : undefined;
-    const read = await log.readAsync(offset, { maxBytes: Math.max(budget, 0), minOneBatch: state.bytes === 0, maxOffset });
+    const read = await log.readAsync(offset, {
+      maxBytes: Math.max(budget, 0),
+      minOneBatch: state.bytes === 0,
+      maxOffset,
+      partialTail: true,
+      readAhead: broker.options.fetchReadAhead,
+    });
     out.highWatermark = read.highWatermark;
     out.logStartOffset = read.logStartOffset;
     if (readCommitted && read.bytes > 0) out.abortedTransactions = abortedTransactions(broker, name, p.partition, log, offset, lso);

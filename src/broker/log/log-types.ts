@@ -41,10 +41,22 @@ export interface ReadOptions {
   maxOffset?: number;
   /** Return the first batch even when it exceeds maxBytes (KIP-74). Default true. */
   minOneBatch?: boolean;
+  /**
+   * Fill maxBytes as Kafka does: when the next batch does not fit, end the read with its first
+   * bytes (a partial trailing batch, which consumers drop and fetch again from its offset).
+   * Only after at least one whole batch, when at least a batch header (61 bytes) of it fits;
+   * never past maxOffset. Default false: whole batches only.
+   */
+  partialTail?: boolean;
+  /** Read the next range ahead when this read filled maxBytes (read-ahead.ts). Default false. */
+  readAhead?: boolean;
 }
 
 export interface ReadResult {
-  /** Whole batches, in offset order; the first one holds the fetch offset or follows it. */
+  /**
+   * Batches in offset order; the first one holds the fetch offset or follows it. All whole,
+   * except under `partialTail` a last one cut at maxBytes.
+   */
   chunks: Buffer[];
   bytes: number;
   highWatermark: number;

@@ -333,7 +333,11 @@ export class PartitionLog {
     const upper = Math.min(opts.maxOffset ?? hw, hw);
     const { chunks, bytes } =
       offset < upper
-        ? await readBatches(this.segments.slice(this.segmentIndexFor(offset)), offset, upper, opts.maxBytes, opts.minOneBatch ?? true)
+        ? await readBatches(this.segments.slice(this.segmentIndexFor(offset)), offset, upper, opts.maxBytes, {
+            minOneBatch: opts.minOneBatch ?? true,
+            partialTail: opts.partialTail ?? false,
+            readAhead: opts.readAhead ?? false,
+          })
         : { chunks: [], bytes: 0 };
     return { chunks, bytes, highWatermark: hw, logStartOffset: start, logEndOffset: leo };
   }

@@ -15,9 +15,20 @@
  *   3 trim     to whole batches whose last offset < upperOffset and that fit in maxBytes; with
  *              minOneBatch a first batch larger than maxBytes is read whole (KIP-74) by one more
  *              read; when a range read ahead ended before maxBytes did, read on from its end;
- *   4 remember where this read ended, for step 1 of the next fetch;
- *   5 read ahead: when the batches filled maxBytes and the segment holds more, start reading the
- *     fetch's whole budget from there, for the fetch that will ask for the next offset.
+ *              with partialTail, a next batch (below upperOffset) that does not fit in maxBytes
+ *              still gives its first bytes, up to maxBytes, when at least its header fits
+ *              (step 3b);
+ *   4 remember where the whole batches ended, for step 1 of the next fetch (the consumer asks
+ *     for the offset after its last whole batch, i.e. the partial batch's first offset);
+ *   5 read ahead (only when asked, readAhead): when the batches filled maxBytes and the segment
+ *     holds more, start reading the fetch's whole budget from there, for the fetch that will ask
+ *     for the next offset.
+ *
+ * Step 3b is the response shape of Kafka's LogSegment.read, which sends the file range
+ * [first batch, + maxBytes) and so usually ends inside a batch; every client drops that trailing
+ * partial batch (the protocol allows it: KIP-74, and the Fetch response's "Records" field). A
+ * fetch answered with whole batches only is on average half a batch short of its budget, which
+ * with ~1 MB batches and a 4 MiB budget is an eighth of each response.
  * A segment is pinned (LogSegment.pin) for the duration of its reads, so retention or the cleaner
  * may close it meanwhile without its descriptor being reused underneath; a segment already closed
  * ends the read early (a short fetch, which the client simply follows with the next one).
@@ -40,26 +51,36 @@ export interface BatchesRead {
   bytes: number;
 }
 
+/** How a read is shaped (log-types.ts ReadOptions). */
+export interface ReadShape {
+  /** KIP-74: the first batch is returned whole even when it exceeds maxBytes. */
+  minOneBatch: boolean;
+  /** Step 3b: end with the first bytes of a batch that does not fit, up to maxBytes. */
+  partialTail: boolean;
+  /** Step 5: read the next range ahead when this read filled maxBytes. */
+  readAhead: boolean;
+}
+
 /**
- * Whole batches from the segments in order (the first holds or follows `offset`), at most
- * `maxBytes` in total except for a first batch under `minOneBatch`, none whose last offset is
- * ≥ `upperOffset`.
+ * Batches from the segments in order (the first holds or follows `offset`), at most `maxBytes`
+ * in total except for a first batch under `shape.minOneBatch`, none whose last offset is
+ * ≥ `upperOffset`; whole, except a last one cut at `maxBytes` under `shape.partialTail`.
  */
 export async function readBatches(
   segments: readonly LogSegment[],
   offset: number,
   upperOffset: number,
   maxBytes: number,
-  minOneBatch: boolean,
+  shape: ReadShape,
 ): Promise<BatchesRead> {
   const out: BatchesRead = { chunks: [], bytes: 0 };
-  let minOne = minOneBatch;
+  let minOne = shape.minOneBatch;
   for (const seg of segments) {
     const fd = seg.pin();
     if (fd === null) break;
     let ended: boolean;
     try {
-      ended = await readFromSegment(seg, fd, offset, upperOffset, maxBytes - out.bytes, minOne, out, maxBytes);
+      ended = await readFromSegment(seg, fd, offset, upperOffset, maxBytes - out.bytes, minOne, out, maxBytes, shape);
     } finally {
       seg.unpin();
     }
@@ -93,6 +114,7 @@ async function readFromSegment(
   minOneBatch: boolean,
   out: BatchesRead,
   aheadBytes: number,
+  shape: ReadShape,
 ): Promise<boolean> {
   const size = seg.size; // appends after this point belong to the next fetch
   const ahead = fetchReadAhead.take(seg, offset);
@@ -125,7 +147,9 @@ async function readFromSegment(
       break;
     }
     if (p + batchSize > limit && !(p === 0 && minOneBatch && batchSize <= n)) {
-      if (p === 0 && minOneBatch) {
+      // KIP-74 only for a batch larger than the budget; one that fits the budget but not a
+      // shorter range read ahead is read on below (readOn), as a fresh read would return it.
+      if (p === 0 && minOneBatch && batchSize > maxBytes) {
         fetchReadPool.release([buf]);
         return readWholeBatch(seg, fd, position, batchSize, last, out);
       }
@@ -139,18 +163,23 @@ async function readFromSegment(
   // A prefetched range ended before this budget did (it was started for a smaller budget, or the
   // segment has grown since): read on from where it ended, as a fresh read would have.
   const readOn = prefetched !== null && stop === Stop.endOfRead && maxBytes > p && seg.size > end;
-  if (p === 0) {
+  // Step 3b: [p, limit) lies inside the batch that did not fit, whose header was read and whose
+  // last offset < upperOffset (checked before the budget); limit < p + a header after a KIP-74
+  // first batch (never cut) or when less than a header of the next batch fits (not worth it).
+  const sent = shape.partialTail && stop === Stop.budget && out.bytes + p > 0 && limit - p >= BATCH_HEADER_SIZE ? limit : p;
+  if (sent === 0) {
     fetchReadPool.release([buf]); // no view of it escaped
     // The prefetch is used up, so this reads from the continuation at `offset`.
-    return readOn ? readFromSegment(seg, fd, offset, upperOffset, maxBytes, minOneBatch, out, aheadBytes) : true;
+    return readOn ? readFromSegment(seg, fd, offset, upperOffset, maxBytes, minOneBatch, out, aheadBytes, shape) : true;
   }
-  out.chunks.push(buf.subarray(0, p));
-  out.bytes += p;
+  out.chunks.push(buf.subarray(0, sent));
+  out.bytes += sent;
+  if (p === 0) return true; // only the partial batch, after an earlier segment's batches
   seg.rememberContinuation(lastOffset, end);
   // Step 5 (read-ahead.ts): a read that filled its budget is a consumer behind the log end, which
   // will ask for lastOffset + 1 next with the same budget.
-  if (stop === Stop.budget && seg.size > end) fetchReadAhead.start(seg, lastOffset + 1, end, Math.min(seg.size - end, aheadBytes));
-  if (readOn) return readFromSegment(seg, fd, lastOffset + 1, upperOffset, maxBytes - p, false, out, aheadBytes);
+  if (shape.readAhead && stop === Stop.budget && seg.size > end) fetchReadAhead.start(seg, lastOffset + 1, end, Math.min(seg.size - end, aheadBytes));
+  if (readOn) return readFromSegment(seg, fd, lastOffset + 1, upperOffset, maxBytes - p, false, out, aheadBytes, shape);
   // Only a read that took the segment to its end may go on to the next segment.
   return end < size;
 }

@@ -208,15 +208,17 @@ export class BrokerMetrics {
 }
 
 /**
- * Records in a buffer of whole v2 record batches. Batch layout: int64 baseOffset (0), int32
+ * Records in a buffer of v2 record batches. Batch layout: int64 baseOffset (0), int32
  * batchLength (8, bytes after this field), …, int32 recordsCount (57); a batch spans 12 +
- * batchLength bytes. A truncated tail is ignored.
+ * batchLength bytes. A truncated tail (a Fetch response's partial last batch, which the client
+ * drops and fetches again) is not counted.
  */
 export function countRecords(chunk: Buffer): number {
   let n = 0;
   let pos = 0;
   while (pos + 61 <= chunk.length) {
     const length = chunk.readInt32BE(pos + 8);
+    if (pos + 12 + length > chunk.length) break;
     n += chunk.readInt32BE(pos + 57);
     pos += 12 + length;
   }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { PartitionLog } from '../../../src/broker/log/partition-log.ts';
 import { LogError } from '../../../src/broker/log/log-errors.ts';
 import { fetchReadAhead } from '../../../src/broker/log/read-ahead.ts';
+import { iterateBatches } from '../../../src/protocol/records/record-batch.ts';
 import { simpleBatch, splitBatches, tempDir } from './batch-fixture.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -101,7 +102,7 @@ describe('PartitionLog.readAsync (segment-reader.ts)', () => {
             const maxOffset = s.bound === null ? undefined : offset + (s.bound % 8);
             const opts = { maxBytes: s.maxBytes, minOneBatch: s.minOneBatch, maxOffset };
             const sync = log.read(offset, opts);
-            const async = await log.readAsync(offset, opts);
+            const async = await log.readAsync(offset, { ...opts, readAhead: true });
             expect(offsetsOf(async.chunks)).toEqual(offsetsOf(sync.chunks));
             expect(Buffer.concat(async.chunks).equals(Buffer.concat(sync.chunks))).toBe(true);
             const got = offsetsOf(async.chunks);
@@ -116,6 +117,73 @@ describe('PartitionLog.readAsync (segment-reader.ts)', () => {
     take.mockRestore();
     // the property above is about read-ahead only if reads were actually served from it
     expect(hits).toBeGreaterThan(0);
+  });
+
+  it('with partialTail: the whole batches of a plain read, then the next batch cut at the budget (Kafka\'s file slice)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 25 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 2000 }),
+        fc.boolean(),
+        fc.option(fc.nat()),
+        async (sizes, at, maxBytes, minOneBatch, bound) => {
+          const log = logWith(sizes);
+          const offset = at % (log.logEndOffset + 1);
+          const maxOffset = bound === null ? undefined : bound % (log.logEndOffset + 1);
+          const whole = log.read(offset, { maxBytes, minOneBatch, maxOffset });
+          const got = await log.readAsync(offset, { maxBytes, minOneBatch, maxOffset, partialTail: true });
+          // Reference: the batch after the whole ones, if it is below the upper offset.
+          const all = splitBatches(log.read(0, { maxBytes: 1 << 20 }).chunks);
+          const lastWhole = splitBatches(whole.chunks).at(-1);
+          const next = lastWhole === undefined ? undefined : all.find((b) => b.baseOffset > lastWhole.lastOffset);
+          const upper = Math.min(maxOffset ?? log.highWatermark, log.highWatermark);
+          // …cut at the budget, when at least its 61-byte header fits.
+          const cut = next !== undefined && next.lastOffset < upper && maxBytes - whole.bytes >= 61 ? maxBytes - whole.bytes : 0;
+          const expected = Buffer.concat([...whole.chunks, next === undefined ? Buffer.alloc(0) : next.bytes.subarray(0, cut)]);
+          expect(Buffer.concat(got.chunks).equals(expected)).toBe(true);
+          expect(got.bytes).toBe(expected.length);
+          expect(got.bytes).toBeLessThanOrEqual(Math.max(maxBytes, whole.bytes));
+          await log.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('with partialTail: a consumer that drops the partial batch and fetches on from it reads every record once, in order', async () => {
+    const sizes = [3, 1, 4, 1, 5, 2, 6, 5, 3, 5, 2, 4, 1];
+    const log = logWith(sizes);
+    const expected = offsetsOf(log.read(0, { maxBytes: 1 << 20 }).chunks);
+    // Batches here are 80–175 bytes: these budgets leave room for a partial batch's header.
+    let partials = 0;
+    for (const maxBytes of [230, 300, 450]) {
+      const seen: number[][] = [];
+      for (let offset = 0; offset < log.logEndOffset; ) {
+        const r = await log.readAsync(offset, { maxBytes, partialTail: true, readAhead: true });
+        const records = Buffer.concat(r.chunks);
+        const batches = [...iterateBatches(records)];
+        const wholeBytes = batches.reduce((n, b) => n + b.bytes.length, 0);
+        if (wholeBytes < records.length) partials++;
+        expect(batches.length).toBeGreaterThan(0);
+        seen.push(...batches.map((b) => [b.header.baseOffset, b.header.baseOffset + b.header.lastOffsetDelta]));
+        offset = seen.at(-1)![1]! + 1;
+      }
+      expect(seen).toEqual(expected);
+    }
+    // The property above is about partial batches only if some responses had one.
+    expect(partials).toBeGreaterThan(0);
+  });
+
+  it('with read-ahead: a range read ahead for a smaller budget that ends inside the next batch does not cut the next fetch short', async () => {
+    // Found by the property above: batches [0], [1–5], [6]; a 141-byte fetch at 0 reads 141 bytes
+    // ahead from batch [1–5], which is longer than that; the next fetch has room for both.
+    const log = logWith([1, 5, 1]);
+    const first = await log.readAsync(0, { maxBytes: 141, minOneBatch: false, readAhead: true });
+    expect(offsetsOf(first.chunks)).toEqual([[0, 0]]);
+    const next = await log.readAsync(1, { maxBytes: 236, minOneBatch: true, readAhead: true });
+    expect(offsetsOf(next.chunks)).toEqual(offsetsOf(log.read(1, { maxBytes: 236, minOneBatch: true }).chunks));
+    expect(offsetsOf(next.chunks)).toEqual([[1, 5], [6, 6]]);
   });
 
   it('serves batches appended after a read that ended at the segment end', async () => {
