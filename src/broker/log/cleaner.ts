@@ -53,8 +53,9 @@ export interface CleanerOptions {
   now?: () => number;
   /** fsync the cleaned segment and swap manifest (false only with fsync policy 'never'). */
   fsync?: boolean;
+  /** fdatasync of the cleaned files when phases 2–3 run on this thread (the worker calls fdatasync itself). */
   syncer?: Syncer;
-  /** Pacing on the event loop (cleaner-pacer.ts): slice length, batches per slice, busy share. */
+  /** Pacing on the event loop without a worker (cleaner-pacer.ts): slice length, batches per slice, busy share. */
   pacing?: PacerOptions;
   /** Batches processed between two yields to the event loop (shorthand for pacing.batchesPerSlice). */
   batchesPerSlice?: number;
