@@ -12,6 +12,10 @@
  * `{ dataDir }` starts it on an existing directory instead (e.g. one holding logs, to time a
  * restart); the caller owns that directory and stop() leaves it in place. `stop('SIGKILL')` kills
  * it without a clean shutdown, so the next start on the same directory runs log recovery.
+ *
+ * With BENCH_BROKER_CPU_PROF_DIR=DIR in the environment the broker runs under V8's CPU profiler
+ * (`--cpu-prof`), which writes DIR/CPU.<date>.<pid>…cpuprofile when the broker exits after a clean
+ * stop (not after SIGKILL): what the broker spent its thread on while a workload ran.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -37,7 +41,9 @@ export async function startBrokerProcess(extraArgs: readonly string[] = [], opti
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tributary-bench-broker-')));
   const port = extraArgs.includes('--config') ? [] : ['--port', '0'];
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'bin/tributary.js'), 'broker', '--data-dir', dataDir, ...port, ...extraArgs], {
+  const profDir = process.env.BENCH_BROKER_CPU_PROF_DIR;
+  const prof = profDir === undefined || profDir === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir];
+  const child: ChildProcess = spawn(process.execPath, [...prof, join(repoRoot, 'bin/tributary.js'), 'broker', '--data-dir', dataDir, ...port, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -1,7 +1,8 @@
 /*
- * Paces the log cleaner on the broker's single event loop, so that a broker compacting gigabytes
- * of changelog keeps serving produce and fetch at full rate (Kafka runs its cleaner on separate
- * threads and can throttle it, log.cleaner.io.max.bytes.per.second; here both share one thread).
+ * Paces the log cleaner when it runs on the broker's event loop (a cleaner without its worker
+ * thread, cleaner.ts), so that a broker compacting gigabytes of changelog keeps serving produce
+ * and fetch (Kafka runs its cleaner on separate threads and can throttle it,
+ * log.cleaner.io.max.bytes.per.second; here both then share one thread).
  *
  * Rules, checked once per batch the cleaner processes:
  *   1 slice   the cleaner works at most `sliceMs` (and at most `batchesPerSlice` batches) before

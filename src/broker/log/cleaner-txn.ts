@@ -102,29 +102,50 @@ export class TxnOutcomes {
     return this.outcomeOf.get(baseOffset) ?? TxnOutcome.Unknown;
   }
 
+  /** Producers whose transaction is still pending (no marker read yet), in no particular order. */
+  pendingProducers(): bigint[] {
+    return [...this.pending.keys()];
+  }
+
   /**
    * Settles the transactions still pending at the end of the range from their markers beyond it
-   * (scanning batch headers from `fromOffset`, stopping once every one is found).
+   * (`markers`, read by markersBeyond on the thread that owns the log); one without a marker
+   * there is Unknown.
    */
-  settleBeyond(log: PartitionLog, fromOffset: number): void {
-    if (this.pending.size === 0) return;
-    const markers = new Map<bigint, number>();
-    log.scanBatchHeaders(fromOffset, (h) => {
-      if (h.baseOffset < fromOffset || !isControlBatch(h.attributes) || !isTransactionalBatch(h.attributes)) return;
-      if (this.pending.has(h.producerId) && !markers.has(h.producerId)) markers.set(h.producerId, h.baseOffset);
-      return markers.size < this.pending.size;
-    });
-    for (const [pid, offset] of markers) {
-      let commit: boolean | null;
-      try {
-        commit = readMarkerIsCommit(log, offset);
-      } catch {
-        commit = null;
-      }
-      this.onMarker(pid, commit);
-    }
+  settle(markers: ReadonlyMap<bigint, boolean | null>): void {
+    for (const [pid, commit] of markers) this.onMarker(pid, commit);
     for (const pid of [...this.pending.keys()]) this.onMarker(pid, null);
   }
+
+  /** settle(markersBeyond(...)) in one step, for a cleaning on the log's own thread. */
+  settleBeyond(log: PartitionLog, fromOffset: number): void {
+    if (this.pending.size > 0) this.settle(markersBeyond(log, fromOffset, this.pendingProducers()));
+  }
+}
+
+/**
+ * The outcome of the first marker at/after `fromOffset` of each producer in `producers` (COMMIT →
+ * true, ABORT → false, null when unreadable); producers without one are left out. Scans batch
+ * headers, stopping once every producer's marker is found.
+ */
+export function markersBeyond(log: PartitionLog, fromOffset: number, producers: readonly bigint[]): Map<bigint, boolean | null> {
+  const wanted = new Set(producers);
+  const at = new Map<bigint, number>();
+  if (wanted.size === 0) return new Map();
+  log.scanBatchHeaders(fromOffset, (h) => {
+    if (h.baseOffset < fromOffset || !isControlBatch(h.attributes) || !isTransactionalBatch(h.attributes)) return;
+    if (wanted.has(h.producerId) && !at.has(h.producerId)) at.set(h.producerId, h.baseOffset);
+    return at.size < wanted.size;
+  });
+  const out = new Map<bigint, boolean | null>();
+  for (const [pid, offset] of at) {
+    try {
+      out.set(pid, readMarkerIsCommit(log, offset));
+    } catch {
+      out.set(pid, null);
+    }
+  }
+  return out;
 }
 
 /** Rewrite phase: which markers close a transaction with no data left (see the header). */

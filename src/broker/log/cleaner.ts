@@ -14,15 +14,19 @@
  *   2 map       scan the range: key → offset of its latest record (plain and committed
  *               transactional records), and each transactional batch's outcome (cleaner-txn.ts)
  *   3 rewrite   per group of consecutive segments whose sizes add up to ≤ segment.bytes: each batch
- *               through cleaner-filter.ts (what survives; delete horizons); the survivors go to
- *               `<base>.log.cleaned`, fsynced
+ *               through cleaner-filter.ts (what survives; delete horizons); the survivors form a new
+ *               segment, written with its offset and time indexes as `<base>.*.cleaned`, fsynced
  *   4 swap      the new segment's `.txnindex` is built from the replaced ones (cleaner-txn-index.ts);
- *               segment-swap.ts commits both files atomically; the partition swaps segment objects
+ *               segment-swap.ts commits the files atomically; the partition swaps segment objects
  *               in the same synchronous step, so no read or append ever sees a half-swapped log
- * Phases 2 and 3 run in short slices paced by cleaner-pacer.ts (at most a few ms each, and at most
- * a quarter of the loop while requests are waiting), so produce and fetch keep flowing;
- * phase 4 is synchronous and short. If the partition changes meanwhile (retention deleted a
- * segment of the group, the topic was deleted), the swap is refused and the `.cleaned` file removed.
+ * Phases 2 and 3 (cleaner-job.ts) run on the cleaner's worker thread (cleaner-thread.ts,
+ * cleaner-worker.ts) as Kafka's run on its cleaner threads, so the broker's thread keeps serving;
+ * they read and write only files, and ask the broker's thread, between phases, for the live state
+ * they need (markers beyond the range, active producers) and for each swap. With `worker: false`
+ * (or when the worker's module cannot be found) they run on the broker's thread instead, in short
+ * slices paced by cleaner-pacer.ts. Phase 4 is synchronous and short, on the broker's thread. If
+ * the partition changes meanwhile (retention deleted a segment of the group, the topic was
+ * deleted), the swap is refused and the `.cleaned` files removed.
  *
  * Tombstones and markers take two cleanings, as in Kafka: the first stamps the delete horizon
  * (now + delete.retention.ms) into the batch, one after the horizon removes them. A marker is
@@ -34,26 +38,29 @@
  * before phase 3. A cleaner with no such source (one used without a broker) treats every producer
  * it maps as active and keeps its last data batch in the range.
  */
-import fs from 'node:fs';
-import { isControlBatch, isTransactionalBatch, readBatchHeader, type BatchHeader } from '../../protocol/records/batch-header.ts';
-import { BatchFilter, keepsProducerState, type ActiveProducer } from './cleaner-filter.ts';
 import { CleanerPacer, type PacerOptions } from './cleaner-pacer.ts';
-import { decodeEntries, KeyMap, markerIsCommit, TxnOutcomes } from './cleaner-txn.ts';
+import { discardLeftovers, runCleanJob, type CleanedGroup, type CleanJob, type JobResult, type Settlement } from './cleaner-job.ts';
+import { newAbortFlag, sharedCleanerThread, type CleanerThread, type OwnerHooks } from './cleaner-thread.ts';
+import type { ActiveProducer } from './cleaner-filter.ts';
+import { markersBeyond } from './cleaner-txn.ts';
 import { fdatasyncSyncer } from './flush-scheduler.ts';
 import { LogSegment, type Syncer } from './log-segment.ts';
 import type { PartitionLog } from './partition-log.ts';
 import { cleanedTxnEntries } from './cleaner-txn-index.ts';
-import { cleanedLogPath, commitSwap, writeCleanedTxnIndex } from './segment-swap.ts';
+import { commitSwap, writeCleanedTxnIndex } from './segment-swap.ts';
 
 export interface CleanerOptions {
   now?: () => number;
   /** fsync the cleaned segment and swap manifest (false only with fsync policy 'never'). */
   fsync?: boolean;
+  /** fdatasync of the cleaned files when phases 2–3 run on this thread (the worker calls fdatasync itself). */
   syncer?: Syncer;
-  /** Pacing on the event loop (cleaner-pacer.ts): slice length, batches per slice, busy share. */
+  /** Pacing on the event loop without a worker (cleaner-pacer.ts): slice length, batches per slice, busy share. */
   pacing?: PacerOptions;
   /** Batches processed between two yields to the event loop (shorthand for pacing.batchesPerSlice). */
   batchesPerSlice?: number;
+  /** Phases 2–3 on the cleaner's worker thread (default true); false: on this thread, paced. */
+  worker?: boolean;
 }
 
 export interface CleanerStats {
@@ -87,6 +94,10 @@ export class LogCleaner {
   private stableOffset: StableOffsetSource = (log) => log.highWatermark;
   private activeProducers: ActiveProducerSource | null = null;
   private stopped = false;
+  /** `stopped`, as the worker's jobs see it. */
+  private readonly abort = newAbortFlag();
+  /** The worker thread phases 2–3 run on; null: they run on this thread. */
+  private readonly thread: CleanerThread | null;
 
   constructor(opts: CleanerOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -94,11 +105,18 @@ export class LogCleaner {
     this.syncer = opts.syncer ?? fdatasyncSyncer;
     this.pacing = { ...opts.pacing, ...(opts.batchesPerSlice !== undefined ? { batchesPerSlice: opts.batchesPerSlice } : {}) };
     new CleanerPacer(this.pacing); // rejects bad pacing options here, not at the first cleaning
+    this.thread = opts.worker === false ? null : sharedCleanerThread();
   }
 
-  /** Makes running and future cleanings give up at their next slice (before any swap). */
+  /** Where phases 2–3 run: on the cleaner's worker thread, or paced on this one. */
+  get runsOn(): 'worker' | 'event-loop' {
+    return this.thread === null ? 'event-loop' : 'worker';
+  }
+
+  /** Makes running and future cleanings give up at their next batch (before any swap). */
   stop(): void {
     this.stopped = true;
+    Atomics.store(this.abort, 0, 1);
   }
 
   /** The transaction service tells the cleaner each partition's last stable offset. */
@@ -151,26 +169,16 @@ export class LogCleaner {
     if (!opts.force && !this.horizonPassed(log) && this.dirtyRatio(log) < log.config.minCleanableDirtyRatio) return null;
     const now = this.now();
     const endOffset = segs[segs.length - 1]!.nextOffset;
-
-    // 2 map
-    const keys = new KeyMap();
-    const lastBatchOfProducer = new Map<bigint, number>();
-    const outcomes = new TxnOutcomes(keys);
-    const pacer = new CleanerPacer(this.pacing);
-    for (const seg of segs) {
-      for (let pos = 0; pos < seg.size; ) {
-        if (seg.isClosed || this.stopped) return null;
-        const batch = seg.readBatchAt(pos);
-        mapBatch(batch, keys, outcomes, lastBatchOfProducer);
-        pos += batch.length;
-        const due = pacer.step();
-        if (due !== null) await due;
-      }
-    }
-    if (this.stopped) return null;
-    outcomes.settleBeyond(log, endOffset);
-
-    // 3 rewrite + 4 swap, group by group (the filter's transaction state runs across groups)
+    const groups = groupSegments(segs, log.config.segmentBytes);
+    const job: CleanJob = {
+      dir: log.dir,
+      segments: segs.map((s) => ({ baseOffset: s.baseOffset, size: s.size })),
+      groups: groups.map((g) => g.map((s) => s.baseOffset)),
+      now,
+      deleteRetentionMs: log.config.deleteRetentionMs,
+      indexIntervalBytes: log.config.indexIntervalBytes,
+      fsync: this.fsync,
+    };
     const stats: CleanerStats = {
       partition: log.name,
       segmentsBefore: segs.length,
@@ -181,74 +189,52 @@ export class LogCleaner {
       tombstonesRemoved: 0,
       markersRemoved: 0,
     };
-    const active = this.activeProducers?.(log);
-    const keeps =
-      active === undefined
-        ? (h: BatchHeader) => !isControlBatch(h.attributes) && h.producerId >= 0n && lastBatchOfProducer.get(h.producerId) === h.baseOffset
-        : (h: BatchHeader) => keepsProducerState(active, h);
-    const filter = new BatchFilter({ keys, outcomes, keepsProducerState: keeps, now, deleteRetentionMs: log.config.deleteRetentionMs, stats });
-    for (const group of groupSegments(segs, log.config.segmentBytes)) {
-      const base = group[0]!.baseOffset;
-      const cleanedPath = cleanedLogPath(log.dir, base);
-      const fd = fs.openSync(cleanedPath, 'w');
-      let size = 0;
-      let ok = false;
-      try {
-        for (const seg of group) {
-          for (let pos = 0; pos < seg.size; ) {
-            if (seg.isClosed || this.stopped) return null;
-            const batch = seg.readBatchAt(pos);
-            pos += batch.length;
-            const out = filter.filter(batch);
-            if (out !== null) {
-              for (let w = 0; w < out.length; ) w += fs.writeSync(fd, out, w, out.length - w, size + w);
-              size += out.length;
-            }
-            const due = pacer.step();
-            if (due !== null) await due;
-          }
-        }
-        if (this.fsync) await this.syncer.sync(fd);
-        ok = true;
-      } finally {
-        fs.closeSync(fd);
-        if (!ok) fs.rmSync(cleanedPath, { force: true });
-      }
-      // 4 swap (synchronous from here on)
-      if (group.some((s) => s.isClosed) || !sameRun(log.inactiveSegments(), group)) {
-        fs.rmSync(cleanedPath, { force: true });
-        return null;
-      }
-      writeCleanedTxnIndex(log.dir, base, cleanedTxnEntries(group, filter.markersKeptWithData), this.fsync);
-      commitSwap(log.dir, base, group.map((s) => s.baseOffset), this.fsync);
-      const { segment } = LogSegment.open(log.dir, base, log.config.indexIntervalBytes, now, false);
-      log.replaceSegments(group, segment);
-      for (const old of group) void old.close();
-      stats.segmentsAfter++;
-      stats.bytesAfter += segment.size;
+    const owner: OwnerHooks = {
+      // 2b: read once per cleaning, before phase 3 (a source-less cleaner: every mapped producer is active)
+      settle: (pending): Settlement => ({ markers: markersBeyond(log, endOffset, pending), active: this.activeProducers?.(log) ?? null }),
+      swap: (g) => this.swap(log, groups.find((x) => x[0]!.baseOffset === g.base)!, g, now, stats),
+    };
+    let result: JobResult | null = null;
+    try {
+      result = this.thread !== null ? await this.thread.run(job, owner, this.abort) : await this.runHere(job, owner);
+    } finally {
+      if (result === null) discardLeftovers(job);
     }
+    if (result === null) return null;
+    stats.recordsRemoved = result.stats.recordsRemoved;
+    stats.tombstonesRemoved = result.stats.tombstonesRemoved;
+    stats.markersRemoved = result.stats.markersRemoved;
     this.cleanedUpTo.set(log, endOffset);
-    if (filter.earliestHorizon === null) this.horizonDue.delete(log);
-    else this.horizonDue.set(log, filter.earliestHorizon);
+    if (result.earliestHorizon === null) this.horizonDue.delete(log);
+    else this.horizonDue.set(log, result.earliestHorizon);
     return stats;
   }
-}
 
-/** Phase 2 for one batch: its keys into the key map (plain data) or its transaction (cleaner-txn.ts). */
-function mapBatch(batch: Buffer, keys: KeyMap, outcomes: TxnOutcomes, lastBatchOfProducer: Map<bigint, number>): void {
-  const h = readBatchHeader(batch);
-  const control = isControlBatch(h.attributes);
-  // Markers carry no sequence: the producer's last data batch is what its state rebuilds from.
-  if (h.producerId >= 0n && !control) lastBatchOfProducer.set(h.producerId, h.baseOffset);
-  const transactional = isTransactionalBatch(h.attributes) && h.producerId >= 0n;
-  if (control) {
-    if (transactional) outcomes.onMarker(h.producerId, markerIsCommit(batch));
-    return;
+  /** Phases 2–3 on this thread, paced (cleaner-pacer.ts). */
+  private runHere(job: CleanJob, owner: OwnerHooks): Promise<JobResult | null> {
+    const pacer = new CleanerPacer(this.pacing);
+    return runCleanJob(job, {
+      settle: async (pending) => owner.settle(pending),
+      swap: async (g) => owner.swap(g),
+      step: () => pacer.step(),
+      aborted: () => this.stopped,
+      syncer: this.syncer,
+    });
   }
-  const keyed: Array<[string, number]> = [];
-  for (const rec of decodeEntries(batch)) if (rec.key !== null) keyed.push([rec.key.toString('latin1'), h.baseOffset + rec.offsetDelta]);
-  if (transactional) outcomes.onData(h.producerId, h.baseOffset, keyed);
-  else for (const [k, o] of keyed) keys.put(k, o);
+
+  /** 4 swap (synchronous): false when the partition changed meanwhile (the swap is refused). */
+  private swap(log: PartitionLog, group: readonly LogSegment[], cleaned: CleanedGroup, now: number, stats: CleanerStats): boolean {
+    if (this.stopped || group.some((s) => s.isClosed) || !sameRun(log.inactiveSegments(), group)) return false;
+    const base = cleaned.base;
+    writeCleanedTxnIndex(log.dir, base, cleanedTxnEntries(group, new Set(cleaned.markersKeptWithData)), this.fsync);
+    commitSwap(log.dir, base, cleaned.replaced, this.fsync);
+    const { segment } = LogSegment.open(log.dir, base, log.config.indexIntervalBytes, now, false);
+    log.replaceSegments(group, segment);
+    for (const old of group) void old.close();
+    stats.segmentsAfter++;
+    stats.bytesAfter += segment.size;
+    return true;
+  }
 }
 
 /**

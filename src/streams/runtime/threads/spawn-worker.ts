@@ -6,22 +6,10 @@
  * runs its TypeScript sources directly. Native modules (classic-level under `level`) are
  * context-aware and load in workers.
  */
-import { Worker } from 'node:worker_threads';
-import { TYPESCRIPT_FILE, tsxEsmApiHref } from '../../../util/typescript-loader.ts';
+import type { Worker } from 'node:worker_threads';
+import { spawnModuleWorker } from '../../../util/module-worker.ts';
+import { TYPESCRIPT_FILE } from '../../../util/typescript-loader.ts';
 import type { WorkerInit } from './thread-messages.ts';
-
-/** The bootstrap (CommonJS, eval'ed): register tsx when asked, then import the entry. */
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsxApi !== null) {
-    const tsx = await import(workerData.tsxApi);
-    tsx.register();
-  }
-  await import(workerData.entry);
-})().catch((e) => { setImmediate(() => { throw e; }); });
-`;
-
 
 export function workerEntryHref(): string {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -29,8 +17,11 @@ export function workerEntryHref(): string {
 }
 
 export function spawnWorkerThread(init: WorkerInit): Worker {
-  const entry = workerEntryHref();
-  const tsxApi = TYPESCRIPT_FILE.test(entry) || TYPESCRIPT_FILE.test(init.moduleHref) ? tsxEsmApiHref('Stream threads on workers (the topology module or Tributary\'s sources are .ts)') : null;
-  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...init, entry, tsxApi }, name: init.threadName });
+  return spawnModuleWorker(workerEntryHref(), {
+    workerData: init,
+    name: init.threadName,
+    loadsTypeScript: TYPESCRIPT_FILE.test(init.moduleHref),
+    purpose: "Stream threads on workers (the topology module or Tributary's sources are .ts)",
+  });
 }
 
