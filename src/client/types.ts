@@ -145,8 +145,17 @@ export interface ProducerOptions {
    * Default 900 KiB, below Kafka's default max.message.bytes (1 MiB) for a partition's batch.
    */
   readonly maxRequestBytes?: number | undefined;
-  /** How long a send waits for an unknown topic to appear (Kafka's max.block.ms). Default 60000 ms. */
+  /**
+   * How long a send waits for an unknown topic to appear, or for room in the send buffer, before
+   * it fails (Kafka's max.block.ms). Default 60000 ms.
+   */
   readonly maxBlockMs?: number | undefined;
+  /**
+   * Bytes of records sent and not yet acknowledged the producer holds at most (Kafka's
+   * buffer.memory, estimated record sizes). Beyond it records wait, for at most maxBlockMs, and a
+   * record larger than all of it fails with RECORD_TOO_LARGE. Default 33554432 (32 MiB).
+   */
+  readonly bufferMemory?: number | undefined;
 }
 
 export interface Producer {
@@ -159,6 +168,12 @@ export interface Producer {
   send(records: readonly ProducerRecord[]): Promise<readonly RecordMetadata[]>;
   /** Resolves when every record passed to send() before this call is acknowledged (or failed). */
   flush(): Promise<void>;
+  /**
+   * Undefined while the send buffer (bufferMemory) has room for every record sent so far; else a
+   * promise that settles once it has. A caller that must not outrun the broker waits on it before
+   * producing more, as Kafka's send() blocks at buffer.memory. Absent: no bound.
+   */
+  waitForRoom?(): Promise<void> | undefined;
   disconnect(): Promise<void>;
   /**
    * Transactions (a producer created with `transactionalId`; the others throw INVALID_TXN_STATE).

@@ -40,8 +40,9 @@ export const ProducerMetricSpecs = {
   ] as Parts,
   compression: [[m(PRODUCER_GROUP, 'compression-rate-avg', 'The average compression rate of record batches: sent size over uncompressed size (1 without compression).'), 'avg']] as Parts,
   recordsPerRequest: [[m(PRODUCER_GROUP, 'records-per-request-avg', 'The average number of records in a Produce request.'), 'avg']] as Parts,
-  // buffer-available-bytes: not reported; this producer has no bounded send buffer (Kafka's
-  // buffer.memory) to measure.
+  bufferTotal: m(PRODUCER_GROUP, 'buffer-total-bytes', 'The maximum amount of buffer memory the producer may use for unacknowledged records (bufferMemory, Kafka\'s buffer.memory), in bytes.'),
+  bufferAvailable: m(PRODUCER_GROUP, 'buffer-available-bytes', 'The total amount of buffer memory not in use (neither held by records waiting to be sent nor by batches awaiting acknowledgement), in bytes.'),
+  bufferWaitTime: m(PRODUCER_GROUP, 'bufferpool-wait-time-ns-total', 'The total time send() calls waited for room in the send buffer, in nanoseconds.'),
 } as const;
 
 export const FetchMetricSpecs = {

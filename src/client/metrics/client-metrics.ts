@@ -79,6 +79,13 @@ export class ProducerMetrics extends ClientMetricsScope {
   recordsFailed(records: number): void {
     this.#error.add(records);
   }
+
+  /** Kafka's buffer-total-bytes, buffer-available-bytes and bufferpool-wait-time-ns-total, read from the send buffer. */
+  bufferGauges(buffer: { readonly total: number; readonly available: number; readonly waitTimeNs: number }): void {
+    this.scope.gauge(ProducerMetricSpecs.bufferTotal, () => buffer.total);
+    this.scope.gauge(ProducerMetricSpecs.bufferAvailable, () => buffer.available);
+    this.scope.gauge(ProducerMetricSpecs.bufferWaitTime, () => buffer.waitTimeNs);
+  }
 }
 
 export class FetchMetrics extends ClientMetricsScope {

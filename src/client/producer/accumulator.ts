@@ -11,6 +11,14 @@
  *                whose topic cannot be found, or whose records are invalid, fails whole.
  *   settle()     resolves or rejects the oldest calls whose batches are all final, in order, and
  *                drops batches whose calls are all settled (they can no longer be resent).
+ *   Send buffer (Kafka's buffer.memory; buffer-budget.ts owns the count): a call's records are
+ *   admitted in send order, each reserving its estimated size, and only admitted records can be
+ *   taken. The common case admits the whole call at append (nobody waits and it fits: no loop,
+ *   no allocation). Otherwise records are admitted one by one as acknowledged or failed batches
+ *   release room (settle()), FIFO across calls, so a call bigger than the whole buffer still goes
+ *   out piecewise. A record bigger than the whole buffer fails its call at once (Kafka's
+ *   RecordTooLargeException); a call that waits longer than maxBlockMs fails, its unadmitted
+ *   records unsent (Kafka's TimeoutException from send()).
  * Settlement is FIFO: a batch can only be invalidated (resent) by an earlier batch of its
  * partition failing, and that batch belongs to this call or an earlier, still unsettled one — so
  * a settled call's metadata never changes.
@@ -21,6 +29,7 @@ import type { ProducerRecord, RecordMetadata } from '../types.ts';
 import { partitionKey, type Batch, type Call } from './batch.ts';
 import { Partitioner } from './partitioner.ts';
 import { estimatedRecordSize } from './record-size.ts';
+import { bufferWaitTimedOut, recordTooLargeForBuffer, type BufferBudget } from './buffer-budget.ts';
 
 export interface AccumulatorLimits {
   readonly maxBatchRecords: number;
@@ -35,12 +44,24 @@ export interface TopicLookup {
   refresh(name: string): Promise<TopicInfo>;
 }
 
+/** The send buffer: its byte budget, how long a call may wait for room, and whom to wake when records become takeable. */
+export interface AccumulatorBuffer {
+  readonly budget: BufferBudget;
+  readonly maxBlockMs: number;
+  /** Records were admitted (or a waiting call failed) outside send(): the sender has work. */
+  readonly wake: () => void;
+}
+
 export class RecordAccumulator {
   readonly #partitioner = new Partitioner();
   /** Calls not yet settled, FIFO; `#head` indexes the oldest. The first `#cursor` are fully taken. */
   #calls: Call[] = [];
   #head = 0;
   #cursor = 0;
+  /** The first call not fully admitted (#cursor ≤ #admitting ≤ #calls.length). */
+  #admitting = 0;
+  /** Fails the oldest waiting call at its maxBlockMs deadline; set only while a call waits. */
+  #timer: NodeJS.Timeout | undefined;
   /** Batches whose calls are not all settled, in seq (first write) order. */
   #open: Batch[] = [];
   #seq = 0;
@@ -49,14 +70,47 @@ export class RecordAccumulator {
   constructor(
     private readonly limits: AccumulatorLimits,
     private readonly topics: TopicLookup,
+    private readonly buffer: AccumulatorBuffer,
   ) {}
 
   append(records: readonly ProducerRecord[]): Promise<readonly RecordMetadata[]> {
+    let call: Call | undefined;
     const done = new Promise<readonly RecordMetadata[]>((resolve, reject) => {
-      this.#calls.push({ records, meta: new Array<RecordMetadata>(records.length), taken: 0, partitions: undefined, outstanding: 0, settled: false, error: undefined, resolve, reject });
+      call = { records, meta: new Array<RecordMetadata>(records.length), taken: 0, admitted: 0, reserved: 0, waitingSince: -1, partitions: undefined, outstanding: 0, settled: false, error: undefined, resolve, reject };
+      this.#calls.push(call);
     });
     this.#lastDone = done.then(() => undefined, () => undefined);
+    const c = call!;
+    const budget = this.buffer.budget;
+    let bytes = 0;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      if ((r.key !== null && !Buffer.isBuffer(r.key)) || (r.value !== null && !Buffer.isBuffer(r.value))) {
+        this.#dropRest(c, new KafkaClientError(`sending to ${r.topic} failed: record ${i} has a key or value that is neither a Buffer nor null; serialize it first`, { retriable: false }));
+        return done;
+      }
+      const size = estimatedRecordSize(r);
+      if (size > budget.total) {
+        this.#dropRest(c, recordTooLargeForBuffer(size, budget.total, r.topic));
+        return done;
+      }
+      bytes += size;
+    }
+    // Fast path: nobody waits and the whole call fits.
+    if (this.#admitting === this.#calls.length - 1 && budget.tryReserve(bytes)) {
+      c.admitted = records.length;
+      c.reserved = bytes;
+      this.#admitting++;
+      return done;
+    }
+    c.waitingSince = performance.now();
+    this.#admit();
     return done;
+  }
+
+  /** Undefined while no call waits for room; else a promise settled (never rejected) once none does. */
+  waitForRoom(): Promise<void> | undefined {
+    return this.buffer.budget.waitForRoom(this.#admitting < this.#calls.length);
   }
 
   /** Settles when every call appended so far has settled (flush). */
@@ -64,9 +118,10 @@ export class RecordAccumulator {
     return this.#lastDone;
   }
 
-  /** Records appended and not yet taken into a batch. */
-  hasUntaken(): boolean {
-    return this.#cursor < this.#calls.length;
+  /** takeChunk() has something to do: admitted records not taken yet, or a failed call to step over. */
+  hasTakeable(): boolean {
+    const c = this.#calls[this.#cursor];
+    return c !== undefined && (c.taken < c.admitted || c.taken >= c.records.length);
   }
 
   /** Batches not final yet, in seq order (the sender's recovery reads and re-stamps them). */
@@ -85,15 +140,22 @@ export class RecordAccumulator {
     let bytes = 0;
     while (this.#cursor < this.#calls.length) {
       const call = this.#calls[this.#cursor]!;
+      if (call.taken >= call.records.length) {
+        // Failed whole before any record was taken (refused at append, waited too long).
+        this.#cursor++;
+        this.settle();
+        continue;
+      }
+      if (call.taken === call.admitted) break; // waiting for room in the send buffer
       if (call.partitions === undefined && !(await this.#partitionCall(call))) {
-        call.taken = call.records.length;
+        this.#dropRest(call, call.error!);
         this.#cursor++;
         this.settle();
         continue;
       }
       const parts = call.partitions!;
       const records = call.records;
-      while (call.taken < records.length) {
+      while (call.taken < call.admitted) {
         const r = records[call.taken]!;
         const size = estimatedRecordSize(r);
         if (count > 0 && (count >= this.limits.maxBatchRecords || bytes + size > this.limits.maxRequestBytes)) return chunk;
@@ -104,7 +166,7 @@ export class RecordAccumulator {
           if (list === undefined) byTopic.set(r.topic, (list = []));
           b = list[p];
           if (b === undefined) {
-            b = { seq: this.#seq++, topic: r.topic, partition: p, records: [], owners: [], indexes: [], distinct: [], bytes: undefined, stamp: undefined, state: 'inflight', lastError: undefined };
+            b = { seq: this.#seq++, topic: r.topic, partition: p, records: [], owners: [], indexes: [], distinct: [], bytes: undefined, reserved: 0, stamp: undefined, state: 'inflight', lastError: undefined };
             list[p] = b;
             chunk.push(b);
             this.#open.push(b);
@@ -118,9 +180,19 @@ export class RecordAccumulator {
           b.distinct.push(call);
           call.outstanding++;
         }
+        // The record's room moves from the call to the batch (never more than the call holds).
+        const moved = size < call.reserved ? size : call.reserved;
+        call.reserved -= moved;
+        b.reserved += moved;
         call.taken++;
         count++;
         bytes += size;
+      }
+      if (call.taken < call.records.length) break; // the rest waits for room
+      if (call.reserved > 0) {
+        // Only if a record's size changed since admission (a caller mutated its headers).
+        this.buffer.budget.release(call.reserved);
+        call.reserved = 0;
       }
       this.#cursor++;
     }
@@ -165,8 +237,19 @@ export class RecordAccumulator {
     if (this.#head >= 1024 || this.#head === this.#calls.length) {
       this.#calls = this.#calls.slice(this.#head);
       this.#cursor -= this.#head;
+      this.#admitting -= this.#head;
       this.#head = 0;
     }
+    // Room of batches that became final (acknowledged or failed) since the last settle.
+    let freed = false;
+    for (const b of this.#open) {
+      if (b.reserved > 0 && (b.state === 'acked' || b.state === 'failed')) {
+        this.buffer.budget.release(b.reserved);
+        b.reserved = 0;
+        freed = true;
+      }
+    }
+    if (freed && this.#admitting < this.#calls.length && this.#admit()) this.buffer.wake();
     let drop = 0;
     while (drop < this.#open.length) {
       const b = this.#open[drop]!;
@@ -183,13 +266,86 @@ export class RecordAccumulator {
   failEverything(err: KafkaClientError): void {
     for (let i = this.#head; i < this.#calls.length; i++) {
       const call = this.#calls[i]!;
-      call.error ??= err;
-      call.taken = call.records.length;
+      this.#release(call, err);
       call.outstanding = 0;
     }
+    for (const b of this.#open) {
+      this.buffer.budget.release(b.reserved);
+      b.reserved = 0;
+    }
     this.#cursor = this.#calls.length;
+    this.#admitting = this.#calls.length;
     this.#open = [];
+    this.#admit();
     this.settle();
+  }
+
+  /**
+   * Admits waiting records in send order while they fit; true if any was. Keeps the maxBlockMs
+   * timer on the oldest waiting call, and wakes waitForRoom() once no call waits.
+   */
+  #admit(): boolean {
+    const budget = this.buffer.budget;
+    let any = false;
+    while (this.#admitting < this.#calls.length) {
+      const c = this.#calls[this.#admitting]!;
+      while (c.admitted < c.records.length) {
+        const size = estimatedRecordSize(c.records[c.admitted]!);
+        if (!budget.tryReserve(size)) break;
+        c.reserved += size;
+        c.admitted++;
+        any = true;
+      }
+      if (c.admitted < c.records.length) break;
+      if (c.waitingSince >= 0) {
+        budget.waited(performance.now() - c.waitingSince);
+        c.waitingSince = -1;
+      }
+      this.#admitting++;
+    }
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const head = this.#calls[this.#admitting];
+    if (head === undefined) budget.roomMade();
+    else {
+      // A call behind the head started waiting at its own append; the head's deadline comes first.
+      this.#timer = setTimeout(() => this.#expire(), Math.max(0, head.waitingSince + this.buffer.maxBlockMs - performance.now()));
+    }
+    return any;
+  }
+
+  /** The oldest waiting calls whose maxBlockMs passed fail (records already in batches still go out). */
+  #expire(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    for (let i = this.#admitting; i < this.#calls.length; i++) {
+      const c = this.#calls[i]!;
+      if (c.waitingSince < 0 || now - c.waitingSince < this.buffer.maxBlockMs) break;
+      this.#release(c, bufferWaitTimedOut(this.buffer.maxBlockMs, c.records.length - c.taken));
+    }
+    this.#admit();
+    this.buffer.wake();
+  }
+
+  /**
+   * Fails the rest of a call: its untaken records are never sent and their room is released (the
+   * records already in batches stay with their batches). The call counts as fully taken.
+   */
+  #release(call: Call, err: KafkaClientError): void {
+    call.error ??= err;
+    this.buffer.budget.release(call.reserved);
+    call.reserved = 0;
+    if (call.waitingSince >= 0) {
+      this.buffer.budget.waited(performance.now() - call.waitingSince);
+      call.waitingSince = -1;
+    }
+    call.taken = call.admitted = call.records.length;
+  }
+
+  /** #release, then admits what fits now (the call may have been the one waiting). */
+  #dropRest(call: Call, err: KafkaClientError): void {
+    this.#release(call, err);
+    if (this.#admitting < this.#calls.length && this.#admit()) this.buffer.wake();
   }
 
   /** Chooses every record's partition; false (and the call failed) when that is impossible. */
@@ -205,10 +361,6 @@ export class RecordAccumulator {
           call.error = toClientError(e, `sending ${call.records.length} records to ${r.topic}`);
           return false;
         }
-      }
-      if ((r.key !== null && !Buffer.isBuffer(r.key)) || (r.value !== null && !Buffer.isBuffer(r.value))) {
-        call.error = new KafkaClientError(`sending to ${r.topic} failed: record ${i} has a key or value that is neither a Buffer nor null; serialize it first`, { retriable: false });
-        return false;
       }
       if (r.partition !== undefined && Number.isInteger(r.partition) && r.partition >= info.partitions.length) {
         // Partitions may have been added since the topic was cached (CreatePartitions): look

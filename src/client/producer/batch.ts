@@ -12,6 +12,9 @@
  *                  retry ◀─────────────┘
  *                    │
  *                    └──fail──▶ failed   (non-retriable error, delivery timeout, closing)
+ * Send-buffer bytes (buffer.memory, buffer-budget.ts) are held by a call from admission until its
+ * records are taken, then by the batch until the batch is first acknowledged or failed (an acked
+ * batch resent without idempotence is not counted again): each byte is released exactly once.
  * Invariant: `call.outstanding` counts the batches holding the call's records whose state is
  * inflight or retry; a call settles (FIFO) when it has none left and all its records were taken.
  */
@@ -24,6 +27,12 @@ export interface Call {
   readonly meta: RecordMetadata[];
   /** Records already placed into batches (or rejected). */
   taken: number;
+  /** Records given room in the send buffer (buffer-budget.ts); taken ≤ admitted ≤ records.length. */
+  admitted: number;
+  /** Bytes of the buffer held for admitted records not taken yet (taking moves them to the batch). */
+  reserved: number;
+  /** performance.now() when the call began waiting for room; -1 while it does not wait. */
+  waitingSince: number;
   /** Partition of each record, chosen when the call is first taken by the accumulator. */
   partitions: Int32Array | undefined;
   /** Batch memberships not final yet. */
@@ -46,6 +55,8 @@ export interface Batch {
   /** Distinct owners, in order (a call counts once per batch). */
   readonly distinct: Call[];
   bytes: Buffer | undefined;
+  /** Bytes of the send buffer held for the batch's records, released when it is first final. */
+  reserved: number;
   /** Producer id, epoch and base sequence, given when the batch is first encoded (idempotence). */
   stamp: BatchStamp | undefined;
   state: BatchState;

@@ -29,6 +29,10 @@
  * abortable instead of restarting a sequence (the coordinator owns the epoch). commit flushes
  * first; abort waits for the records in flight (they are then aborted with the rest).
  *
+ * Send buffer (`bufferMemory`, Kafka's buffer.memory, default 32 MiB): records wait in the
+ * accumulator while the unacknowledged ones fill it, for at most maxBlockMs (buffer-budget.ts);
+ * waitForRoom() lets a caller stop producing meanwhile.
+ *
  * An unknown topic is looked up as Kafka's producer does (#topic): auto-created where the broker
  * allows it, waited for up to maxBlockMs, then the call fails naming it.
  */
@@ -37,6 +41,8 @@ import { KafkaClientError, toClientError } from '../errors.ts';
 import type { ClientConfig, ConsumerGroupMetadata, Producer, ProducerOptions, ProducerRecord, RecordMetadata, TopicPartitionOffset } from '../types.ts';
 import { clusterFromConfig, WireCluster, type TopicInfo } from '../cluster.ts';
 import { RecordAccumulator } from './accumulator.ts';
+import { BufferBudget } from './buffer-budget.ts';
+import { parseBufferOptions } from './buffer-options.ts';
 import { Sender } from './sender.ts';
 import { TransactionManager } from './transaction-manager.ts';
 import { Transactions } from './transactions.ts';
@@ -63,6 +69,7 @@ export class KafkaProducer implements Producer {
   /** Set for a transactional producer. */
   readonly #txns: Transactions | undefined;
   readonly #acc: RecordAccumulator;
+  readonly #buffer: BufferBudget;
   readonly #sender: Sender;
   readonly #metrics: ProducerMetrics;
   #scheduled = false;
@@ -80,15 +87,18 @@ export class KafkaProducer implements Producer {
     }
     this.#ownsCluster = !(source instanceof WireCluster);
     this.#cluster = source instanceof WireCluster ? source : clusterFromConfig(source);
-    this.#maxBlockMs = tuning.maxBlockMs ?? options.maxBlockMs ?? 60_000;
+    const buffer = parseBufferOptions({ bufferMemory: options.bufferMemory, maxBlockMs: tuning.maxBlockMs ?? options.maxBlockMs });
+    this.#maxBlockMs = buffer.maxBlockMs;
     this.#txn = new TransactionManager(this.#cluster, { idempotent });
     this.#txns = transactionalId === undefined ? undefined : new Transactions(this.#cluster, this.#txn, transactionalId, options.transactionTimeoutMs ?? 60_000, this.#maxBlockMs, options.offsetsGroupId);
     const maxRequestBytes = Math.max(1, options.maxRequestBytes ?? 900 * 1024);
     this.#acc = new RecordAccumulator(
       { maxBatchRecords: Math.max(1, options.maxBatchRecords ?? 2000), maxRequestBytes },
       { cached: (name) => this.#cluster.topics.get(name), lookup: (name) => this.#topic(name), refresh: (name) => this.#cluster.topic(name, { refresh: true, allowAutoCreate: false }) },
+      { budget: (this.#buffer = new BufferBudget(buffer.bufferMemory)), maxBlockMs: buffer.maxBlockMs, wake: () => this.#schedule() },
     );
     this.#metrics = new ProducerMetrics(source instanceof WireCluster ? undefined : source.metrics, source instanceof WireCluster ? 'tributary' : source.clientId);
+    this.#metrics.bufferGauges(this.#buffer);
     this.#sender = new Sender(this.#cluster, this.#acc, this.#txn, this.#txns, {
       metrics: this.#metrics,
       acks: options.acks ?? -1,
@@ -125,14 +135,32 @@ export class KafkaProducer implements Producer {
       }
     }
     const done = this.#acc.append(records);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => {
-        this.#scheduled = false;
-        this.#sender.wake();
-      });
-    }
+    this.#schedule();
     return done;
+  }
+
+  /**
+   * Undefined while the send buffer has room for every record sent so far (nothing allocated);
+   * otherwise a promise that settles (never rejects) once no send() waits for room any more —
+   * how a caller that must not outrun the broker blocks as Kafka's send() does at buffer.memory.
+   */
+  waitForRoom(): Promise<void> | undefined {
+    return this.#acc.waitForRoom();
+  }
+
+  /** The send buffer's size and the bytes of unacknowledged records it holds now. */
+  get bufferBytes(): { readonly total: number; readonly used: number } {
+    return { total: this.#buffer.total, used: this.#buffer.used };
+  }
+
+  /** Wakes the sender once per tick: every call of the tick and its microtasks go out together. */
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#sender.wake();
+    });
   }
 
   flush(): Promise<void> {

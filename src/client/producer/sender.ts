@@ -101,7 +101,7 @@ export class Sender {
       .finally(() => {
         this.#running = false;
         // Work that arrived while the loop was finishing.
-        if (this.acc.hasUntaken() || this.#needsRecovery) this.wake();
+        if (this.acc.hasTakeable() || this.#needsRecovery) this.wake();
       });
   }
 

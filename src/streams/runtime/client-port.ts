@@ -24,7 +24,7 @@ export type PortRecord = PortBatch['records'][number];
 export type PortProducerRecord = ProducerRecord;
 export type PortRecordMetadata = RecordMetadata;
 /** The client objects as the runtime uses them (subsets of src/client/types.ts). */
-export type PortProducer = Pick<Producer, 'connect' | 'send' | 'flush' | 'disconnect' | 'beginTransaction' | 'sendOffsetsToTransaction' | 'commitTransaction' | 'abortTransaction'>;
+export type PortProducer = Pick<Producer, 'connect' | 'send' | 'flush' | 'waitForRoom' | 'disconnect' | 'beginTransaction' | 'sendOffsetsToTransaction' | 'commitTransaction' | 'abortTransaction'>;
 export interface PortAdmin extends Pick<Admin, 'connect' | 'deleteRecords' | 'disconnect'> {
   listOffsets(tps: readonly TopicPartition[], spec: 'earliest' | 'latest', options?: ListOffsetsOptions): ReturnType<Admin['listOffsets']>;
 }

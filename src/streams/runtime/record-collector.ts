@@ -5,7 +5,8 @@
  * written", which commit step 5 stores next to the data.
  *
  * Records are buffered synchronously while tasks process (the per-record path never awaits) and
- * handed to the producer in one send() per loop turn (dispatch()). The producer batches them.
+ * handed to the producer in one send() per loop turn (dispatch()). The producer batches them and
+ * bounds what is unacknowledged (bufferMemory): the thread checks waitForRoom() each turn.
  *
  * Changelog offsets: for each changelog topic-partition, `changelogEndOffsets()` is the offset
  * after the last acknowledged changelog record (the "next offset to restore from"). Commit:
@@ -82,6 +83,16 @@ export class RuntimeRecordCollector {
     );
     this.#inFlight.add(p);
     void p.finally(() => this.#inFlight.delete(p));
+  }
+
+  /**
+   * Undefined while the producer's send buffer has room (the common case: nothing allocated);
+   * else a promise that settles when it has. The stream thread waits on it before processing
+   * more, so the unacknowledged output stays within bufferMemory as a Kafka Streams thread
+   * blocked in send() does, and queued records do not pile up to be promoted by the GC.
+   */
+  waitForRoom(): Promise<void> | undefined {
+    return this.#producer.waitForRoom?.();
   }
 
   /** Commit step 3: every record produced so far is acknowledged, or this throws the first failure. */

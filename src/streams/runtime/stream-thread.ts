@@ -9,7 +9,8 @@
  *   4 punctuate: wall-clock punctuators (stream-time ones fire inside process())
  *   5 commit every commitIntervalMs (TaskManager.commit: the numbered procedure)
  *   6 yield to the event loop when a full batch was processed (timers, heartbeats, I/O); when
- *     nothing moved but async operators have calls in flight, wait for one to finish (≤ pollMs)
+ *     nothing moved but async operators have calls in flight, wait for one to finish (≤ pollMs);
+ *     while the producer's send buffer is full (bufferMemory), wait for room instead
  * Async operators' backpressure: a saturated task takes no input (StreamTask.process), and while
  * a full batch is buffered the loop polls for no records (poll(0, 0) still runs rebalances); the
  * consumer then stops fetching at its own buffer limit.
@@ -262,8 +263,11 @@ export class StreamThread {
           this.#lastCommit = Date.now();
         }
       });
-      // 6 let timers and I/O run (or wait for an async call when that is all there is to do)
-      if (idle && tasks.asyncInFlight() > 0) await tasks.asyncProgress(this.#config.pollMs);
+      // 6 let timers and I/O run (or wait for an async call when that is all there is to do);
+      //   while the producer's send buffer is full, wait for room first (record-collector.ts)
+      const room = collector.waitForRoom();
+      if (room !== undefined) await room;
+      else if (idle && tasks.asyncInFlight() > 0) await tasks.asyncProgress(this.#config.pollMs);
       else await new Promise<void>((r) => setImmediate(r));
     }
   }

@@ -32,6 +32,9 @@ export class FakeCluster {
   defaultPartitions = 1;
   /** Shapes the assignment the single member gets (default: every partition, no assignor data). */
   assignment: (partitions: TopicPartition[]) => PortAssignment = (partitions) => ({ partitions });
+  /** While set, the producers' send buffer is full: waitForRoom() returns it (counted in roomChecks). */
+  room: Promise<void> | undefined;
+  roomChecks = 0;
   /** Records every group-consumer call, for ordering assertions. */
   readonly events: string[] = [];
 
@@ -96,6 +99,10 @@ export class FakeCluster {
             return records.map((r) => ({ topic: r.topic, ...cluster.append(r.topic, r.partition, r.key, r.value, r.timestamp, r.headers) }));
           },
           flush: async () => cluster.#check(),
+          waitForRoom: () => {
+            if (cluster.room !== undefined) cluster.roomChecks++;
+            return cluster.room;
+          },
           disconnect: async () => {},
           // The fake models no transactions: an exactly_once_v2 test must use a real broker.
           beginTransaction: () => {
