@@ -62,8 +62,8 @@ export class SubscriptionStoreUpgrade<K> {
   #store!: SubscriptionStore<K>;
   #ctx!: ProcessorContext<unknown, unknown>;
 
-  init(ctx: ProcessorContext<never, never> | ProcessorContext<unknown, unknown>, store: SubscriptionStore<K>, storeName: string): void {
-    const c = ctx as ProcessorContext<unknown, unknown>;
+  init<KOut, VOut>(ctx: ProcessorContext<KOut, VOut>, store: SubscriptionStore<K>, storeName: string): void {
+    const c = ctx as unknown as ProcessorContext<unknown, unknown>;
     this.#ctx = c;
     this.#store = store;
     this.#pending = readsTributary01FkLayout(asInternal(c).upgradeFrom) && !rewritten.has(store);
