@@ -45,6 +45,7 @@ import { TestOutputTopic, type OutputSource, type RawOutputRecord } from './test
 import type { KafkaMetric, RecordingLevel } from '../metrics/metric-registry.ts';
 import { StreamsMetrics } from '../streams/metrics/streams-metrics.ts';
 import type { ProcessingExceptionHandler } from '../streams/errors/processing-exception-handler.ts';
+import { parseUpgradeFrom } from '../streams/serde/upgrade-from.ts';
 
 export interface TopologyTestDriverConfig {
   /** Prefix of internal topics and changelogs; default "topology-test-driver". */
@@ -84,6 +85,8 @@ export interface TopologyTestDriverConfig {
   metricsRecordingLevel?: RecordingLevel;
   /** Where failed async-operator calls go unless the operator names its own; default logAndFail. */
   processingExceptionHandler?: ProcessingExceptionHandler;
+  /** As KafkaStreams' `upgradeFrom` (Kafka's upgrade.from): what the topology writes and reads while upgrading. */
+  upgradeFrom?: string;
 }
 
 /** driver.metrics(): Kafka's metrics list, plus the dropped-records sum of every task. */
@@ -140,6 +143,7 @@ export class TopologyTestDriver implements InputPipe, OutputSource {
     const metrics = new StreamsMetrics({ clientId: applicationId, level: config.metricsRecordingLevel ?? 'DEBUG', now, logger });
     const taskConfig: TaskConfig = {
       applicationId,
+      upgradeFrom: parseUpgradeFrom('TopologyTestDriver', config.upgradeFrom),
       stateDir: config.stateDir ?? owned!,
       defaultKeySerde: config.defaultKeySerde,
       defaultValueSerde: config.defaultValueSerde,

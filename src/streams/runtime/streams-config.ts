@@ -29,6 +29,9 @@
  *                            such switch: its `upgrade.from` < 2.4 forces eager. 'eager' serves the
  *                            same purpose: roll every instance of an application that ran eager
  *                            first with 'eager', then without it (see docs/architecture.md)
+ *   upgradeFrom              optional [upgrade.from]: Kafka's values "2.4" … "4.2", or
+ *                            'tributary-0.1'; set for the first of two bounces of an upgrade
+ *                            (what each value changes: serde/upgrade-from.ts)
  *   maxWarmupReplicas        2 [max.warmup.replicas] (KIP-441): warmup tasks at a time
  *   probingRebalanceIntervalMs  600000 [probing.rebalance.interval.ms] (KIP-441, ≥ 60000)
  *   outerJoinEmitIntervalMs  1000 [Kafka's internal __emit.interval.ms.kstreams.outer.join.spurious.results.fix__]:
@@ -76,6 +79,7 @@ import type { ProcessingExceptionHandler } from '../errors/processing-exception-
 import { z } from 'zod';
 import type { DeserializationExceptionHandler } from '../errors/deserialization-handler.ts';
 import type { Serde } from '../serde/serde.ts';
+import { upgradeFromSchema, type UpgradeFrom } from '../serde/upgrade-from.ts';
 import type { StreamsLogger } from '../task/internal-context.ts';
 import { clientSecuritySchema, type ClientSecurity } from '../../client/security.ts';
 import { RecordingLevels, type RecordingLevel } from '../../metrics/metric-registry.ts';
@@ -116,6 +120,8 @@ export interface StreamsConfigInput {
   numStandbyReplicas?: number;
   acceptableRecoveryLag?: number;
   rebalanceProtocol?: 'cooperative' | 'eager';
+  /** Kafka's upgrade.from, or 'tributary-0.1' (serde/upgrade-from.ts); only during an upgrade's first bounce. */
+  upgradeFrom?: string;
   maxWarmupReplicas?: number;
   probingRebalanceIntervalMs?: number;
   outerJoinEmitIntervalMs?: number;
@@ -179,6 +185,7 @@ export interface StreamsConfig {
   readonly numStandbyReplicas: number;
   readonly acceptableRecoveryLag: number;
   readonly rebalanceProtocol: 'cooperative' | 'eager';
+  readonly upgradeFrom: UpgradeFrom | undefined;
   readonly maxWarmupReplicas: number;
   readonly probingRebalanceIntervalMs: number;
   readonly outerJoinEmitIntervalMs: number;
@@ -262,6 +269,7 @@ const schema = z
     numStandbyReplicas: int(0, 100).default(0),
     acceptableRecoveryLag: int(0, Number.MAX_SAFE_INTEGER).default(10_000),
     rebalanceProtocol: z.enum(['cooperative', 'eager'], { message: 'must be "cooperative" (KIP-429, the default) or "eager"' }).default('cooperative'),
+    upgradeFrom: upgradeFromSchema.optional(),
     maxWarmupReplicas: int(1, 1000).default(2),
     probingRebalanceIntervalMs: int(60_000).default(600_000),
     outerJoinEmitIntervalMs: int(0).default(1000),

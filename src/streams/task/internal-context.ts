@@ -7,6 +7,7 @@
 import type { ProcessorContext } from '../processor/processor-context.ts';
 import { processLogger, type Logger, type LoggerLike } from '../../logging/logger.ts';
 import type { AsyncWork } from '../async/async-work.ts';
+import type { UpgradeFrom } from '../serde/upgrade-from.ts';
 
 /** What the streams code logs through: at least warn and error; a full Logger adds levels and child(). */
 export type StreamsLogger = LoggerLike & Pick<Logger, 'warn' | 'error'>;
@@ -20,6 +21,8 @@ export interface InternalProcessorContext<KOut = never, VOut = never> extends Pr
   recordDropped(reason: string): void;
   /** The task's async work (async operators register there); absent outside a StreamTask. */
   readonly asyncWork?: AsyncWork;
+  /** Config `upgradeFrom` (TaskConfig), for operators whose bytes depend on it; absent = not upgrading. */
+  readonly upgradeFrom?: UpgradeFrom | undefined;
   /** Least wall-clock ms between two outer-join scans for non-joined records (TaskConfig). */
   readonly outerJoinEmitIntervalMs: number;
   /** Least wall-clock ms between two emit-on-window-close scans (TaskConfig). */

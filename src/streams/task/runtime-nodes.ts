@@ -11,6 +11,7 @@ import type { Deserializer, Serde, Serializer } from '../serde/serde.ts';
 import {
   isDefaultWrapping,
   type DefaultWrappingSerde,
+  type SerdeRun,
   type SinkNodeSpec,
   type SourceNodeSpec,
   type StreamPartitioner,
@@ -18,6 +19,7 @@ import {
   type TopicNameExtractor,
 } from '../topology/node-specs.ts';
 import type { SubtopologyInfo, Topology } from '../topology/topology.ts';
+import type { UpgradeFrom } from '../serde/upgrade-from.ts';
 
 export interface RuntimeSource {
   readonly kind: 'source';
@@ -68,8 +70,9 @@ function resolveSerde<T extends Serializer<unknown> | Deserializer<unknown>>(
   ref: T | DefaultWrappingSerde | undefined,
   fallback: Serde<unknown> | undefined,
   what: string,
+  run: SerdeRun,
 ): T {
-  if (isDefaultWrapping(ref)) return ref.resolveDefault(fallback) as unknown as T;
+  if (isDefaultWrapping(ref)) return ref.resolveDefault(fallback, run) as unknown as T;
   const s = ref ?? (fallback as unknown as T | undefined);
   if (s === undefined) throw new Error(`${what} has no serde: pass one (Consumed/Produced/Grouped/Materialized .with(...)) or configure a default serde.`);
   return s;
@@ -86,10 +89,11 @@ export interface BuiltNodes {
 export function buildRuntimeNodes(
   topology: Topology,
   sub: SubtopologyInfo,
-  config: { applicationId: string; defaultKeySerde: Serde<unknown> | undefined; defaultValueSerde: Serde<unknown> | undefined },
+  config: { applicationId: string; defaultKeySerde: Serde<unknown> | undefined; defaultValueSerde: Serde<unknown> | undefined; upgradeFrom?: UpgradeFrom | undefined },
 ): BuiltNodes {
   const specs = topology.nodes();
   const appId = config.applicationId;
+  const run: SerdeRun = { applicationId: appId, upgradeFrom: config.upgradeFrom };
   const { defaultKeySerde, defaultValueSerde } = config;
   const built: BuiltNodes = { nodes: new Map(), sourcesByTopic: new Map(), patternSources: [] };
   for (const name of sub.nodes) {
@@ -100,8 +104,8 @@ export function buildRuntimeNodes(
         kind: 'source',
         name,
         spec,
-        keyDeserializer: resolveSerde(spec.keyDeserializer, defaultKeySerde, `Source "${name}" key`),
-        valueDeserializer: resolveSerde(spec.valueDeserializer, defaultValueSerde, `Source "${name}" value`),
+        keyDeserializer: resolveSerde(spec.keyDeserializer, defaultKeySerde, `Source "${name}" key`, run),
+        valueDeserializer: resolveSerde(spec.valueDeserializer, defaultValueSerde, `Source "${name}" value`, run),
         timestampExtractor: spec.timestampExtractor,
         children: [],
       };
@@ -117,8 +121,8 @@ export function buildRuntimeNodes(
         spec,
         topic: typeof spec.topic === 'string' ? topology.resolveTopic(spec.topic, appId) : undefined,
         extractor: typeof spec.topic === 'string' ? undefined : spec.topic,
-        keySerializer: resolveSerde(spec.keySerializer, defaultKeySerde, `Sink "${name}" key`),
-        valueSerializer: resolveSerde(spec.valueSerializer, defaultValueSerde, `Sink "${name}" value`),
+        keySerializer: resolveSerde(spec.keySerializer, defaultKeySerde, `Sink "${name}" key`, run),
+        valueSerializer: resolveSerde(spec.valueSerializer, defaultValueSerde, `Sink "${name}" value`, run),
         partitioner: spec.partitioner,
         children: [],
       };

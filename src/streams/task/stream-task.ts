@@ -61,10 +61,13 @@ import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { DslStoreChoice } from '../state/dsl-store-suppliers.ts';
 import { AsyncWork } from '../async/async-work.ts';
 import { ConsumedOffsets } from './consumed-offsets.ts';
+import type { UpgradeFrom } from '../serde/upgrade-from.ts';
 import { applyProcessingHandler, type ProcessingExceptionHandler, type SourceRecordBytes } from '../errors/processing-exception-handler.ts';
 
 export interface TaskConfig {
   readonly applicationId: string;
+  /** Config `upgradeFrom` (serde/upgrade-from.ts); undefined when not upgrading. */
+  readonly upgradeFrom?: UpgradeFrom | undefined;
   readonly stateDir: string;
   readonly defaultKeySerde: Serde<unknown> | undefined;
   readonly defaultValueSerde: Serde<unknown> | undefined;
@@ -234,6 +237,8 @@ export class StreamTask {
       threadCache: threadCacheFor(this.#config, this.#config.cacheMaxBytes),
       defaultKeySerde: this.#config.defaultKeySerde,
       defaultValueSerde: this.#config.defaultValueSerde,
+      applicationId: appId,
+      upgradeFrom: this.#config.upgradeFrom,
     };
     // Stores first: processors look them up in init().
     for (const name of this.#sub.stores) {
@@ -497,6 +502,7 @@ export class StreamTask {
         task.#advanceListeners.push({ node: node.name, listener });
       },
       applicationId: this.#config.applicationId,
+      upgradeFrom: this.#config.upgradeFrom,
       taskId: this.idString,
       nodeName: node.name,
       logger: this.#logger,

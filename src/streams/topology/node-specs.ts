@@ -48,6 +48,9 @@ export interface StoreBuildOptions {
   threadCache?: ThreadCache | undefined;
   defaultKeySerde: import('../serde/serde.ts').Serde<unknown> | undefined;
   defaultValueSerde: import('../serde/serde.ts').Serde<unknown> | undefined;
+  /** The run's application id and `upgradeFrom` (stores whose bytes depend on them: FK joins). */
+  applicationId?: string | undefined;
+  upgradeFrom?: import('../serde/upgrade-from.ts').UpgradeFrom | undefined;
 }
 
 /**
@@ -131,7 +134,13 @@ export interface InternalTopicSpec {
  */
 export interface DefaultWrappingSerde {
   readonly wrapsDefault: true;
-  resolveDefault(defaultSerde: import('../serde/serde.ts').Serde<unknown> | undefined): import('../serde/serde.ts').Serde<unknown>;
+  resolveDefault(defaultSerde: import('../serde/serde.ts').Serde<unknown> | undefined, run?: SerdeRun): import('../serde/serde.ts').Serde<unknown>;
+}
+
+/** What the task also tells a DefaultWrappingSerde: serdes whose bytes depend on the run (FK joins). */
+export interface SerdeRun {
+  readonly applicationId: string;
+  readonly upgradeFrom: import('../serde/upgrade-from.ts').UpgradeFrom | undefined;
 }
 
 export function isDefaultWrapping(x: unknown): x is DefaultWrappingSerde {

@@ -20,8 +20,9 @@
  *
  * Telling them from Kafka's: a Kafka response starts with 0x00 or 0x80 (version 0), so an old
  * response (0x01) is always recognised. A Kafka subscription may start with 0x01 too (version 1
- * with a hash); an old subscription is only recognised when its bytes cannot be a Kafka one
- * (fk-join-wrappers.ts tries Kafka's layout first).
+ * with a hash); an old subscription is recognised when its bytes cannot be a Kafka one, and
+ * whenever they parse as the old layout while `upgradeFrom: 'tributary-0.1'` (fk-join-wrappers.ts
+ * picks the order; fk-join-upgrade.ts rewrites the store and accepts the MD5 hashes 0.1 wrote).
  */
 import type { RawSubscription } from './fk-join-wrappers.ts';
 

@@ -26,11 +26,13 @@
  * Resolver: drops a response whose hash differs from the hash of L's current value (a stale
  *   answer to an older version of the row; counted); else emits joiner(L, R) — or a tombstone
  *   when R is null and (inner join, or L is gone).
+ *
+ * Serdes see Kafka's pseudo-topic names (fk-join-topics.ts): keys in store keys "-fk"/"-pk", the
+ * left value for its hash "-vh". Upgrading from Tributary 0.1: fk-join-upgrade.ts.
  */
 import type { ProcessorContext } from '../../processor/processor-context.ts';
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { Serde } from '../../serde/serde.ts';
-import type { KeyValueStore } from '../../state/store-types.ts';
 import { asInternal, describeOrigin } from '../../task/internal-context.ts';
 import { OUT_OF_ORDER_SKIPPED, isOutOfOrder, type Change } from '../ops/change.ts';
 import type { ValueAndTimestamp } from '../../state/value-and-timestamp.ts';
@@ -38,7 +40,6 @@ import {
   Instruction,
   combinedKeyBytes,
   combinedKeyPrefix,
-  hashesEqual,
   primaryKeyBytesOf,
   valueHash,
   type CombinedKey,
@@ -46,26 +47,28 @@ import {
   type SubscriptionWrapper,
 } from './fk-join-wrappers.ts';
 import type { TableValueGetterSupplier } from './value-getter.ts';
+import { fkPseudoTopics, type FkPseudoTopics } from './fk-join-topics.ts';
+import { responseHashMatches, SubscriptionStoreUpgrade, type SubscriptionStore } from './fk-join-upgrade.ts';
 
-/** Serializes a left value for hashing (its serde, else a JSON rendering). */
-export type ValueBytes<V> = (value: V) => Buffer;
-
-type SubscriptionStore<K> = KeyValueStore<Buffer, ValueAndTimestamp<SubscriptionWrapper<K>>>;
-const HASH_TOPIC = 'fk-join-value-hash';
+/** Serializes a left value for hashing (its serde, else a JSON rendering), under `topic`. */
+export type ValueBytes<V> = (topic: string, value: V) => Buffer;
 
 export function subscriptionSendSupplier<K, V, KO>(
   extractor: (value: V) => KO | null,
   foreignKeySerde: Serde<KO>,
   valueBytes: ValueBytes<V>,
   leftJoin: boolean,
+  registrationTopic: string,
 ): ProcessorSupplier<K, Change<V>, KO | null, SubscriptionWrapper<K>> {
-  const sameFk = (a: KO | null, b: KO | null) =>
-    a === null || a === undefined || b === null || b === undefined ? a === b : foreignKeySerde.serialize(HASH_TOPIC, a).equals(foreignKeySerde.serialize(HASH_TOPIC, b));
   return () => {
     let ctx: ReturnType<typeof asInternal<KO | null, SubscriptionWrapper<K>>>;
+    let topics: FkPseudoTopics;
+    const sameFk = (a: KO | null, b: KO | null) =>
+      a === null || a === undefined || b === null || b === undefined ? a === b : foreignKeySerde.serialize(topics.foreignKey, a).equals(foreignKeySerde.serialize(topics.foreignKey, b));
     return {
       init(c) {
         ctx = asInternal(c);
+        topics = fkPseudoTopics(c.applicationId, registrationTopic);
       },
       process(record) {
         if (isOutOfOrder(record.value)) {
@@ -73,7 +76,7 @@ export function subscriptionSendSupplier<K, V, KO>(
           return;
         }
         const { newValue, oldValue } = record.value;
-        const hash = newValue === null ? null : valueHash(valueBytes(newValue));
+        const hash = newValue === null ? null : valueHash(valueBytes(topics.valueHash, newValue));
         // The left row's partition (Kafka reads the record's; a row a cache flushes has none
         // here, but it is always the task's partition: the left table is this task's input).
         const partition = ctx.recordMetadata()?.partition ?? taskPartition(ctx.taskId);
@@ -126,26 +129,32 @@ export function subscriptionReceiveSupplier<K, KO>(
   storeName: string,
   foreignKeySerde: Serde<KO>,
   primaryKeySerde: Serde<K>,
+  registrationTopic: string,
 ): ProcessorSupplier<KO | null, SubscriptionWrapper<K>, CombinedKey<KO, K>, Change<ValueAndTimestamp<SubscriptionWrapper<K>>>> {
   return () => {
     let ctx: ReturnType<typeof asInternal<CombinedKey<KO, K>, Change<ValueAndTimestamp<SubscriptionWrapper<K>>>>>;
     let store: SubscriptionStore<K>;
+    let topics: FkPseudoTopics;
+    const upgrade = new SubscriptionStoreUpgrade<K>();
     return {
       init(c) {
         ctx = asInternal(c);
         store = c.getStateStore<SubscriptionStore<K>>(storeName);
+        topics = fkPseudoTopics(c.applicationId, registrationTopic);
+        upgrade.init(c, store, storeName);
       },
       process(record) {
+        upgrade.beforeProcess(storeName);
         const w = record.value;
         const fk = record.key === undefined ? null : record.key;
         if (fk === null && w.instruction !== Instruction.PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE) {
           ctx.recordDropped(`Skipping record due to null foreign key. ${describeOrigin(ctx)}`);
           return;
         }
-        const newValue = { value: w, timestamp: record.timestamp };
+        const newValue = { value: withoutOrigin(w), timestamp: record.timestamp };
         let oldValue: ValueAndTimestamp<SubscriptionWrapper<K>> | null = null;
         if (fk !== null) {
-          const key = combinedKeyBytes(foreignKeySerde.serialize(storeName, fk), primaryKeySerde.serialize(storeName, w.primaryKey));
+          const key = combinedKeyBytes(foreignKeySerde.serialize(topics.foreignKey, fk), primaryKeySerde.serialize(topics.primaryKey, w.primaryKey));
           oldValue = store.get(key) ?? null;
           if (w.instruction === Instruction.DELETE_KEY_AND_PROPAGATE || w.instruction === Instruction.DELETE_KEY_NO_PROPAGATE) store.delete(key);
           else store.put(key, newValue);
@@ -198,17 +207,23 @@ export function foreignTableJoinSupplier<K, KO, VO>(
   storeName: string,
   foreignKeySerde: Serde<KO>,
   primaryKeySerde: Serde<K>,
+  registrationTopic: string,
 ): ProcessorSupplier<KO, Change<VO>, K, SubscriptionResponseWrapper<VO>> {
   const identity = { serialize: (_t: string, b: Buffer) => b };
   return () => {
     let ctx: ReturnType<typeof asInternal<K, SubscriptionResponseWrapper<VO>>>;
     let store: SubscriptionStore<K>;
+    let topics: FkPseudoTopics;
+    const upgrade = new SubscriptionStoreUpgrade<K>();
     return {
       init(c) {
         ctx = asInternal(c);
         store = c.getStateStore<SubscriptionStore<K>>(storeName);
+        topics = fkPseudoTopics(c.applicationId, registrationTopic);
+        upgrade.init(c, store, storeName);
       },
       process(record) {
+        upgrade.beforeProcess(storeName);
         if (record.key === null || record.key === undefined) {
           ctx.recordDropped(`Skipping record due to null key. ${describeOrigin(ctx)}`);
           return;
@@ -217,12 +232,12 @@ export function foreignTableJoinSupplier<K, KO, VO>(
           ctx.recordDropped(`${OUT_OF_ORDER_SKIPPED} ${describeOrigin(ctx)}`);
           return;
         }
-        const prefix = combinedKeyPrefix(foreignKeySerde.serialize(storeName, record.key));
+        const prefix = combinedKeyPrefix(foreignKeySerde.serialize(topics.foreignKey, record.key));
         const it = store.prefixScan(prefix, identity);
         const answers: Array<{ key: K; value: SubscriptionResponseWrapper<VO> }> = [];
         try {
           for (const { key, value } of it) {
-            answers.push({ key: primaryKeySerde.deserialize(storeName, primaryKeyBytesOf(key)), value: { hash: value.value.hash, foreignValue: record.value.newValue, primaryPartition: value.value.primaryPartition } });
+            answers.push({ key: primaryKeySerde.deserialize(topics.primaryKey, primaryKeyBytesOf(key)), value: { hash: value.value.hash, foreignValue: record.value.newValue, primaryPartition: value.value.primaryPartition } });
           }
         } finally {
           it.close();
@@ -238,19 +253,21 @@ export function responseJoinSupplier<K, V, VO, VR>(
   valueBytes: ValueBytes<V>,
   joiner: (value: V | null, foreignValue: VO | null) => VR,
   leftJoin: boolean,
+  registrationTopic: string,
 ): ProcessorSupplier<K, SubscriptionResponseWrapper<VO>, K, VR | null> {
   return () => {
     let ctx: ReturnType<typeof asInternal<K, VR | null>>;
     let getter: ReturnType<TableValueGetterSupplier<K, V>['create']>;
+    let hashTopic: string;
     return {
       init(c) {
         ctx = asInternal(c);
         getter = thisGetter.create(c as never);
+        hashTopic = fkPseudoTopics(c.applicationId, registrationTopic).valueHash;
       },
       process(record) {
         const current = getter.get(record.key);
-        const currentHash = current === null ? null : valueHash(valueBytes(current.value));
-        if (!hashesEqual(record.value.hash, currentHash)) {
+        if (!responseHashMatches(record.value.hash, current === null ? null : valueBytes(hashTopic, current.value))) {
           ctx.recordDropped(`Dropping FK-join response due to hash mismatch (the left row changed since the subscription was sent). ${describeOrigin(ctx)}`);
           return;
         }
@@ -260,4 +277,11 @@ export function responseJoinSupplier<K, V, VO, VR>(
       },
     };
   };
+}
+
+/** The wrapper without its read-side origin mark, as stored (the store writes the run's format). */
+function withoutOrigin<K>(w: SubscriptionWrapper<K>): SubscriptionWrapper<K> {
+  if (w.fromTributary01 !== true) return w;
+  const { fromTributary01: _origin, ...rest } = w;
+  return rest;
 }

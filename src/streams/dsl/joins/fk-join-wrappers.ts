@@ -6,7 +6,8 @@
  *
  * SubscriptionWrapper (value of "<…>-SUBSCRIPTION-REGISTRATION-<n>-topic", key = foreign key,
  * and, behind an 8-byte timestamp, of the subscription store and its changelog):
- *   byte 0     bit 7 = the hash is null; bits 0–6 = version (1 written; 0 read)
+ *   byte 0     bit 7 = the hash is null; bits 0–6 = version (1 written, 0 while `upgradeFrom`
+ *              names a release that reads only 0 — serde/upgrade-from.ts; both always read)
  *   byte 1     instruction (0 DELETE_KEY_NO_PROPAGATE, 1 DELETE_KEY_AND_PROPAGATE,
  *              2 PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE, 3 PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE)
  *   16 bytes   hash of the left row's serialized value (absent when bit 7 is set)
@@ -29,14 +30,19 @@
  * (murmur3.ts), its two 64-bit halves big-endian. It detects that a response was computed for a
  * left value that has since changed.
  *
- * Records in the layouts Tributary wrote before (fk-join-legacy.ts) are read where they can be
- * told apart: every old response (its first byte 0x01 is no Kafka response version), and old
- * subscriptions whose bytes cannot be a Kafka subscription. An old subscription that is also a
- * well-formed Kafka one cannot be told apart; docs/internal-formats.md gives the one-time reset
- * an upgraded application with a foreign-key join needs.
+ * The primary key inside a subscription is (de)serialized with Kafka's pseudo-topic
+ * "<app>-<registration topic>-pk" (KTableImpl.doJoinOnForeignKey), not the topic or store at
+ * hand, so a topic-aware serde sees what it sees in a Java application (fk-join-topics.ts).
+ *
+ * Records in the layouts Tributary 0.1 wrote (fk-join-legacy.ts): every old response is told
+ * apart (its first byte 0x01 is no Kafka response version); an old subscription is read as one
+ * when its bytes cannot be a Kafka subscription, and — while `upgradeFrom: 'tributary-0.1'` —
+ * whenever its bytes parse as the old layout, since an old subscription with a hash is usually
+ * also a well-formed Kafka version-1 one (docs/internal-formats.md gives the upgrade steps).
  */
 import type { Serde } from '../../serde/serde.ts';
 import { decodeLegacyResponse, decodeLegacySubscription, isLegacyResponse } from './fk-join-legacy.ts';
+import type { SubscriptionFormat } from './fk-join-topics.ts';
 import { murmur3Hash128Bytes } from './murmur3.ts';
 
 export const Instruction = {
@@ -47,7 +53,7 @@ export const Instruction = {
 } as const;
 export type Instruction = (typeof Instruction)[keyof typeof Instruction];
 
-const SUBSCRIPTION_VERSION = 1;
+const LATEST_SUBSCRIPTION_VERSION = 1;
 const RESPONSE_VERSION = 0;
 const HASH_NULL = 0x80;
 const HASH_BYTES = 16;
@@ -58,6 +64,8 @@ export interface SubscriptionWrapper<K> {
   readonly primaryKey: K;
   /** The left row's partition; -1 when unknown (a version-0 subscription). */
   readonly primaryPartition: number;
+  /** Set when read from Tributary 0.1's layout (its hash is then an MD5, fk-join-legacy.ts). */
+  readonly fromTributary01?: true;
 }
 
 export interface SubscriptionResponseWrapper<VO> {
@@ -100,7 +108,7 @@ function readSubscription(data: Buffer): RawSubscription | undefined {
   const instruction = data[1]!;
   const hashBytes = data[0]! & HASH_NULL ? 0 : HASH_BYTES;
   const tail = version === 1 ? 4 : 0;
-  if (version > SUBSCRIPTION_VERSION || !isInstruction(instruction) || data.length < 2 + hashBytes + tail) return undefined;
+  if (version > LATEST_SUBSCRIPTION_VERSION || !isInstruction(instruction) || data.length < 2 + hashBytes + tail) return undefined;
   const hash = hashBytes === 0 ? null : Buffer.from(data.subarray(2, 2 + hashBytes));
   const primaryKey = data.subarray(2 + hashBytes, data.length - tail);
   const primaryPartition = tail === 0 ? -1 : data.readInt32BE(data.length - 4);
@@ -108,26 +116,50 @@ function readSubscription(data: Buffer): RawSubscription | undefined {
   return primaryPartition < -1 ? undefined : { hash, instruction, primaryKey, primaryPartition };
 }
 
-export function subscriptionWrapperSerde<K>(primaryKeySerde: Serde<K>): Serde<SubscriptionWrapper<K>> {
+/** Which layout the bytes are read in: see the file comment. */
+function decodeSubscription(data: Buffer, preferTributary01: boolean): { raw: RawSubscription; old: boolean } | undefined {
+  if (preferTributary01) {
+    const old = decodeLegacySubscription(data);
+    if (old !== undefined) return { raw: old, old: true };
+  }
+  const kafka = readSubscription(data);
+  if (kafka !== undefined) return { raw: kafka, old: false };
+  const old = preferTributary01 ? undefined : decodeLegacySubscription(data);
+  return old === undefined ? undefined : { raw: old, old: true };
+}
+
+const LATEST_FORMAT: SubscriptionFormat = { primaryKeyTopic: undefined, writeVersion: LATEST_SUBSCRIPTION_VERSION, readTributary01: false };
+
+/**
+ * The subscription serde. `format` says which version to write, whether ambiguous bytes are
+ * Tributary 0.1's, and the topic name the primary key serde sees (the topic at hand when unset).
+ */
+export function subscriptionWrapperSerde<K>(primaryKeySerde: Serde<K>, format: SubscriptionFormat = LATEST_FORMAT): Serde<SubscriptionWrapper<K>> {
+  const version = format.writeVersion;
+  // Version 1 ends with the left row's partition; version 0 has none.
+  const tail = version === 1 ? 4 : 0;
   return {
     name: `SubscriptionWrapper<${primaryKeySerde.name}>`,
     serialize(topic, w) {
-      const pk = primaryKeySerde.serialize(topic, w.primaryKey);
+      const pk = primaryKeySerde.serialize(format.primaryKeyTopic ?? topic, w.primaryKey);
       const hashBytes = w.hash === null ? 0 : HASH_BYTES;
-      const out = Buffer.allocUnsafe(2 + hashBytes + pk.length + 4);
-      out[0] = w.hash === null ? SUBSCRIPTION_VERSION | HASH_NULL : SUBSCRIPTION_VERSION;
+      const out = Buffer.allocUnsafe(2 + hashBytes + pk.length + tail);
+      out[0] = w.hash === null ? version | HASH_NULL : version;
       out[1] = w.instruction;
       if (w.hash !== null) w.hash.copy(out, 2);
       pk.copy(out, 2 + hashBytes);
-      out.writeInt32BE(w.primaryPartition, out.length - 4);
+      if (tail !== 0) out.writeInt32BE(w.primaryPartition, out.length - 4);
       return out;
     },
     deserialize(topic, data) {
-      const raw = readSubscription(data) ?? decodeLegacySubscription(data);
-      if (raw === undefined) {
+      const read = decodeSubscription(data, format.readTributary01);
+      if (read === undefined) {
         throw new Error(`Subscription record on "${topic}" is not a foreign-key subscription (${data.length} bytes, first bytes ${data.subarray(0, 2).toString('hex')}); was the topic written by another application?`);
       }
-      return { hash: raw.hash, instruction: raw.instruction, primaryPartition: raw.primaryPartition, primaryKey: primaryKeySerde.deserialize(topic, raw.primaryKey) };
+      const { raw } = read;
+      const primaryKey = primaryKeySerde.deserialize(format.primaryKeyTopic ?? topic, raw.primaryKey);
+      const w = { hash: raw.hash, instruction: raw.instruction, primaryPartition: raw.primaryPartition, primaryKey };
+      return read.old ? { ...w, fromTributary01: true } : w;
     },
   };
 }

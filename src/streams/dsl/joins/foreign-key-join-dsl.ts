@@ -23,7 +23,9 @@
  * Serdes: the registration record carries the left key and the store keys are built from the
  * right key, so both tables' KEY serdes must be known (Consumed/Materialized); the left value
  * serde is used for the value hash (a JSON rendering when unknown) and the right value serde
- * for responses (else the default value serde).
+ * for responses (else the default value serde). Inside subscriptions, store keys and hashes they
+ * see Kafka's "-pk"/"-fk"/"-vh" pseudo-topics (fk-join-topics.ts). The subscription serde is
+ * resolved per run: its format follows the run's `upgradeFrom` (serde/upgrade-from.ts).
  */
 import type { GraphNode } from '../../graph/graph-node.ts';
 import { MaterializableProcessorNode, ProcessorGraphNode } from '../../graph/processor-nodes.ts';
@@ -33,7 +35,7 @@ import type { Serde } from '../../serde/serde.ts';
 import { Serdes } from '../../serde/serdes.ts';
 import { Stores } from '../../state/stores.ts';
 import { dslStoreSuppliersOf } from '../../state/dsl-store-suppliers.ts';
-import type { StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
+import type { DefaultWrappingSerde, StoreBuildOptions, StoreFactory } from '../../topology/node-specs.ts';
 import type { Topology } from '../../topology/topology.ts';
 import { KTable, tableSourceOrigin } from '../ktable.ts';
 import { KeyValueMaterializer } from '../materialized-store.ts';
@@ -43,6 +45,7 @@ import { tableSourceSupplier, type TableSourceState } from '../ops/ktable-source
 import { valueAndTimestampSerde } from '../../state/value-and-timestamp.ts';
 import { foreignTableJoinSupplier, responseJoinSupplier, subscriptionJoinSupplier, subscriptionReceiveSupplier, subscriptionSendSupplier, type ValueBytes } from './fk-join-processors.ts';
 import { responseWrapperSerde, subscriptionWrapperSerde } from './fk-join-wrappers.ts';
+import { subscriptionFormat, type FkRuntime } from './fk-join-topics.ts';
 import { copartition, JoinProcessorNode } from './join-graph-nodes.ts';
 import { requireValueGetter } from './value-getter.ts';
 
@@ -63,12 +66,17 @@ class SubscriptionStoreFactory implements StoreFactory {
   readonly loggingEnabled = true;
   constructor(
     readonly name: string,
-    private readonly wrapperSerde: Serde<unknown>,
+    private readonly wrapperSerde: (run: FkRuntime | undefined) => Serde<unknown>,
   ) {}
   build(options?: StoreBuildOptions) {
     const supplier = dslStoreSuppliersOf(options?.defaultStoreType ?? 'memory').keyValueStore({ name: this.name, isTimestamped: true });
-    return Stores.keyValueStoreBuilder(supplier, Serdes.bytes(), valueAndTimestampSerde(this.wrapperSerde)).withLoggingEnabled().build();
+    return Stores.keyValueStoreBuilder(supplier, Serdes.bytes(), valueAndTimestampSerde(this.wrapperSerde(options))).withLoggingEnabled().build();
   }
+}
+
+/** The registration topic's value serde: the subscription serde of the run (DefaultWrappingSerde). */
+function runSubscriptionSerde(serdeOf: (run: FkRuntime | undefined) => Serde<unknown>): DefaultWrappingSerde {
+  return { wrapsDefault: true, resolveDefault: (_default, run) => serdeOf(run) };
 }
 
 /** A processor node that also registers a co-partition group when the topology is built. */
@@ -88,8 +96,8 @@ class CopartitionNode extends ProcessorGraphNode {
 }
 
 function valueBytesOf<V>(serde: Serde<V> | undefined): ValueBytes<V> {
-  if (serde !== undefined) return (v) => serde.serialize('fk-join-value-hash', v);
-  return (v) => Buffer.from(JSON.stringify(v) ?? 'undefined');
+  if (serde !== undefined) return (topic, v) => serde.serialize(topic, v);
+  return (_topic, v) => Buffer.from(JSON.stringify(v) ?? 'undefined');
 }
 
 export function foreignKeyJoin(
@@ -114,9 +122,9 @@ export function foreignKeyJoin(
   const name = tableJoined?.name;
   const names = b.names;
   const registrationTopic = names.suffixOrElseGenerate(name, '-subscription-registration', SUBSCRIPTION_REGISTRATION) + TOPIC_SUFFIX;
-  const wrapperSerde = subscriptionWrapperSerde(pkSerde);
+  const wrapperSerde = (run: FkRuntime | undefined) => subscriptionWrapperSerde(pkSerde, subscriptionFormat(registrationTopic, run)) as Serde<unknown>;
   const sendName = names.suffixOrElseGenerate(name, '-subscription-registration-processor', SUBSCRIPTION_REGISTRATION);
-  const send = b.add(self.graphNode, new ProcessorGraphNode(sendName, subscriptionSendSupplier(extractor as (v: unknown) => unknown, fkSerde, valueBytesOf(self.valueSerde), leftJoin) as AnyProcessorSupplier));
+  const send = b.add(self.graphNode, new ProcessorGraphNode(sendName, subscriptionSendSupplier(extractor as (v: unknown) => unknown, fkSerde, valueBytesOf(self.valueSerde), leftJoin, registrationTopic) as AnyProcessorSupplier));
   const regSinkName = names.suffixOrElseGenerate(name, '-subscription-registration-sink', 'KTABLE-SINK-');
   const regSourceName = names.suffixOrElseGenerate(name, '-subscription-registration-source', 'KSTREAM-SOURCE-');
   const otherPartitioner = tableJoined?.otherPartitioner;
@@ -128,22 +136,22 @@ export function foreignKeyJoin(
       sourceName: regSourceName,
       filter: undefined,
       keySerde: fkSerde,
-      valueSerde: wrapperSerde as Serde<unknown>,
+      valueSerde: runSubscriptionSerde(wrapperSerde),
       numberOfPartitions: undefined,
       partitioner: otherPartitioner === undefined ? undefined : (topic, key, _v, n) => otherPartitioner(topic, key, undefined, n),
     }),
   );
   const storeName = names.suffixOrElseGenerate(name, '-subscription-store', STATE_STORE);
   b.claimStoreName(storeName);
-  const storeFactory = new SubscriptionStoreFactory(storeName, wrapperSerde as Serde<unknown>);
+  const storeFactory = new SubscriptionStoreFactory(storeName, wrapperSerde);
   const receiveName = names.suffixOrElseGenerate(name, '-subscription-receive', SUBSCRIPTION_PROCESSOR);
   // The registration topic must be co-partitioned with the right table's inputs.
-  const receive = b.add(registration, new CopartitionNode(receiveName, subscriptionReceiveSupplier(storeName, fkSerde, pkSerde) as AnyProcessorSupplier, [registration, other.graphNode], [storeFactory]));
+  const receive = b.add(registration, new CopartitionNode(receiveName, subscriptionReceiveSupplier(storeName, fkSerde, pkSerde, registrationTopic) as AnyProcessorSupplier, [registration, other.graphNode], [storeFactory]));
   const foreignGetter = requireValueGetter<unknown, unknown>(other.origin, what);
   const joinForeignName = names.suffixOrElseGenerate(name, '-subscription-join-foreign', SUBSCRIPTION_PROCESSOR);
   const joinForeign = b.add(receive, new JoinProcessorNode(joinForeignName, subscriptionJoinSupplier(foreignGetter) as AnyProcessorSupplier, () => foreignGetter.storeNames()));
   const foreignJoinName = names.suffixOrElseGenerate(name, '-foreign-join-subscription', SUBSCRIPTION_PROCESSOR);
-  const foreignJoin = b.add(other.graphNode, new JoinProcessorNode(foreignJoinName, foreignTableJoinSupplier(storeName, fkSerde, pkSerde) as AnyProcessorSupplier, () => [storeName]));
+  const foreignJoin = b.add(other.graphNode, new JoinProcessorNode(foreignJoinName, foreignTableJoinSupplier(storeName, fkSerde, pkSerde, registrationTopic) as AnyProcessorSupplier, () => [storeName]));
 
   const responseTopic = names.suffixOrElseGenerate(name, '-subscription-response', SUBSCRIPTION_RESPONSE) + TOPIC_SUFFIX;
   const respSinkName = names.suffixOrElseGenerate(name, '-subscription-response-sink', 'KTABLE-SINK-');
@@ -183,7 +191,7 @@ export function foreignKeyJoin(
   // The response topic must be co-partitioned with the left table's inputs.
   const resolver = b.add(
     response,
-    new JoinProcessorNode(resolverName, responseJoinSupplier(thisGetter, valueBytesOf(self.valueSerde), joiner as (a: unknown, b: unknown) => unknown, leftJoin) as AnyProcessorSupplier, () => thisGetter.storeNames(), [response, self.graphNode]),
+    new JoinProcessorNode(resolverName, responseJoinSupplier(thisGetter, valueBytesOf(self.valueSerde), joiner as (a: unknown, b: unknown) => unknown, leftJoin, registrationTopic) as AnyProcessorSupplier, () => thisGetter.storeNames(), [response, self.graphNode]),
   );
 
   const resultName = names.suffixOrElseGenerate(name, '-result', OUTPUT);

@@ -13,6 +13,7 @@ import type { StreamsConfig } from '../streams-config.ts';
 export function taskConfigOf(config: StreamsConfig, logger: StreamsLogger, globalStores?: (name: string) => StateStore | undefined): TaskConfig {
   return {
     applicationId: config.applicationId,
+    upgradeFrom: config.upgradeFrom,
     stateDir: resolve(config.stateDir),
     defaultKeySerde: config.defaultKeySerde,
     defaultValueSerde: config.defaultValueSerde,

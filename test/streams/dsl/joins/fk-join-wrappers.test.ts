@@ -78,6 +78,40 @@ describe('SubscriptionWrapper bytes (Kafka version 1)', () => {
   });
 });
 
+describe('SubscriptionWrapper bytes written in version 0 (upgradeFrom 2.4–3.3 or tributary-0.1)', () => {
+  // Kafka's serializeV0 (serializeCommon with no trailing partition), the bytes a Kafka 3.3
+  // instance reads: its deserializer takes everything after the hash as the primary key.
+  const v0 = subscriptionWrapperSerde(S, { primaryKeyTopic: undefined, writeVersion: 0, readTributary01: false });
+
+  it('serializes the golden vectors', () => {
+    expect(v0.serialize('t', { hash: HASH, instruction: Instruction.PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE, primaryKey: 'k', primaryPartition: 2 })).toEqual(
+      hex(
+        '00', // bit 7 clear: hash present; version 0
+        '02', // instruction PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE
+        '000102030405060708090a0b0c0d0e0f', // hash
+        '6b', // primary key "k"; no partition: version 0 has none
+      ),
+    );
+    expect(v0.serialize('t', { hash: null, instruction: Instruction.DELETE_KEY_NO_PROPAGATE, primaryKey: 'kk', primaryPartition: 0 })).toEqual(hex('80', '00', '6b6b'));
+  });
+
+  it('is read back by every format, with the partition unknown (-1)', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.uint8Array({ minLength: 16, maxLength: 16 }).map((u) => Buffer.from(u)), { nil: null }),
+        fc.constantFrom(0, 1, 2, 3),
+        fc.string(),
+        fc.boolean(),
+        (hash, instruction, primaryKey, tributary01) => {
+          const w = { hash, instruction, primaryKey, primaryPartition: 7 } as SubscriptionWrapper<string>;
+          const reader = subscriptionWrapperSerde(S, { primaryKeyTopic: undefined, writeVersion: 1, readTributary01: tributary01 });
+          expect(reader.deserialize('t', v0.serialize('t', w))).toEqual({ ...w, primaryPartition: -1 });
+        },
+      ),
+    );
+  });
+});
+
 describe('SubscriptionResponseWrapper bytes (Kafka version 0)', () => {
   it('serializes and deserializes the golden vectors', () => {
     const cases = [
@@ -166,10 +200,10 @@ describe("Tributary's layouts before Kafka's (records left at an upgrade)", () =
   it('reads an old subscription whose bytes cannot be a Kafka one', () => {
     // Old: version 1 | instruction 2 | no hash | partition 5 | "k". As Kafka's layout, 0x01 would
     // promise a 16-byte hash the record is too short to hold.
-    expect(subs.deserialize('t', hex('01', '02', '00', '00000005', '6b'))).toEqual({ hash: null, instruction: 2, primaryKey: 'k', primaryPartition: 5 });
+    expect(subs.deserialize('t', hex('01', '02', '00', '00000005', '6b'))).toEqual({ hash: null, instruction: 2, primaryKey: 'k', primaryPartition: 5, fromTributary01: true });
   });
 
-  it("reads an old subscription that is also well-formed in Kafka's layout as Kafka's (the documented reset)", () => {
+  it("without upgradeFrom 'tributary-0.1', reads an old subscription that is also well-formed in Kafka's layout as Kafka's", () => {
     const old = Buffer.concat([hex('01', '03', '01'), HASH, hex('00000000'), Buffer.from('k')]);
     const read = subs.deserialize('t', old);
     expect(read.hash).toEqual(Buffer.concat([hex('01'), HASH.subarray(0, 15)]));
