@@ -6,7 +6,8 @@
  * "<prefix>-repartition" (unless the prefix already ends so); three names are generated —
  * KSTREAM-SINK, KSTREAM-FILTER, KSTREAM-SOURCE, in that order — and used only when the prefix
  * itself is a generated name (matches /^KSTREAM.*-\d{10}$/); otherwise the nodes are
- * "<topic>-sink", "<topic>-filter", "<topic>-source".
+ * "<topic>-sink", "<topic>-filter", "<topic>-source". Every repartition but KStream.repartition()'s
+ * is optimizable (merge.repartition.topics may merge it).
  */
 import { LogicalPlan, type GraphNode } from '../graph/graph-node.ts';
 import { NameProvider, Prefix } from '../graph/naming.ts';
@@ -42,6 +43,7 @@ export class InternalBuilder {
     valueSerde: Serde<unknown> | DefaultWrappingSerde | undefined,
     numberOfPartitions?: number,
     partitioner?: StreamPartitioner<unknown, unknown>,
+    optimizable = true,
   ): RepartitionNode {
     const topic = prefix.endsWith(REPARTITION_SUFFIX) ? prefix : prefix + REPARTITION_SUFFIX;
     const genSink = this.names.newProcessorName(Prefix.KSTREAM_SINK);
@@ -57,6 +59,7 @@ export class InternalBuilder {
       valueSerde,
       numberOfPartitions,
       partitioner,
+      optimizable,
     });
   }
 }

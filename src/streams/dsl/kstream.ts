@@ -75,9 +75,13 @@ export class KStream<K, V> {
     keySerde: Serde<KR> | undefined,
     valueSerde: Serde<VR> | undefined,
     repartitionRequired: boolean,
+    changes?: 'key' | 'value',
   ): KStream<KR, VR> {
     const name = this.builder.names.orElseGenerate(nameOf(named), prefix);
     const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, supplier as unknown as AnyProcessorSupplier));
+    // Kafka's key/value-changing marks, read by merge.repartition.topics (graph/repartition-merge.ts).
+    node.keyChanging = changes === 'key';
+    node.valueChanging = changes === 'value';
     return new KStream<KR, VR>(this.builder, node, keySerde, valueSerde, repartitionRequired);
   }
 
@@ -91,19 +95,19 @@ export class KStream<K, V> {
 
   /** New key and value per record: `map((k, v) => [newKey, newValue])`. Marks for repartition. */
   map<KR, VR>(mapper: KeyValueMapper<K, V, readonly [KR, VR]>, named?: NameLike): KStream<KR, VR> {
-    return this.#processor<KR, VR>(Prefix.KSTREAM_MAP, named, mapSupplier(mapper), undefined, undefined, true);
+    return this.#processor<KR, VR>(Prefix.KSTREAM_MAP, named, mapSupplier(mapper), undefined, undefined, true, 'key');
   }
 
   mapValues<VR>(mapper: ValueMapper<K, V, VR>, named?: NameLike): KStream<K, VR> {
-    return this.#processor<K, VR>(Prefix.KSTREAM_MAPVALUES, named, mapValuesSupplier(mapper), this.keySerde, undefined, this.repartitionRequired);
+    return this.#processor<K, VR>(Prefix.KSTREAM_MAPVALUES, named, mapValuesSupplier(mapper), this.keySerde, undefined, this.repartitionRequired, 'value');
   }
 
   flatMap<KR, VR>(mapper: KeyValueMapper<K, V, Iterable<readonly [KR, VR]>>, named?: NameLike): KStream<KR, VR> {
-    return this.#processor<KR, VR>(Prefix.KSTREAM_FLATMAP, named, flatMapSupplier(mapper), undefined, undefined, true);
+    return this.#processor<KR, VR>(Prefix.KSTREAM_FLATMAP, named, flatMapSupplier(mapper), undefined, undefined, true, 'key');
   }
 
   flatMapValues<VR>(mapper: ValueMapper<K, V, Iterable<VR>>, named?: NameLike): KStream<K, VR> {
-    return this.#processor<K, VR>(Prefix.KSTREAM_FLATMAPVALUES, named, flatMapValuesSupplier(mapper), this.keySerde, undefined, this.repartitionRequired);
+    return this.#processor<K, VR>(Prefix.KSTREAM_FLATMAPVALUES, named, flatMapValuesSupplier(mapper), this.keySerde, undefined, this.repartitionRequired, 'value');
   }
 
   /**
@@ -113,12 +117,12 @@ export class KStream<K, V> {
    */
   mapValuesAsync<VR>(mapper: AsyncValueMapper<K, V, VR>, options?: AsyncOptions): KStream<K, VR> {
     const { name, supplier } = mapValuesAsyncSupplier(mapper, options);
-    return this.#processor<K, VR>(Prefix.KSTREAM_MAPVALUES_ASYNC, name, supplier, this.keySerde, undefined, this.repartitionRequired);
+    return this.#processor<K, VR>(Prefix.KSTREAM_MAPVALUES_ASYNC, name, supplier, this.keySerde, undefined, this.repartitionRequired, 'value');
   }
 
   flatMapValuesAsync<VR>(mapper: AsyncValueMapper<K, V, Iterable<VR>>, options?: AsyncOptions): KStream<K, VR> {
     const { name, supplier } = flatMapValuesAsyncSupplier(mapper, options);
-    return this.#processor<K, VR>(Prefix.KSTREAM_FLATMAPVALUES_ASYNC, name, supplier, this.keySerde, undefined, this.repartitionRequired);
+    return this.#processor<K, VR>(Prefix.KSTREAM_FLATMAPVALUES_ASYNC, name, supplier, this.keySerde, undefined, this.repartitionRequired, 'value');
   }
 
   filterAsync(predicate: AsyncPredicate<K, V>, options?: AsyncOptions): KStream<K, V> {
@@ -133,7 +137,7 @@ export class KStream<K, V> {
   }
 
   selectKey<KR>(mapper: KeyValueMapper<K, V, KR>, named?: NameLike): KStream<KR, V> {
-    return this.#processor<KR, V>(Prefix.KSTREAM_KEY_SELECT, named, selectKeySupplier(mapper), undefined, this.valueSerde, true);
+    return this.#processor<KR, V>(Prefix.KSTREAM_KEY_SELECT, named, selectKeySupplier(mapper), undefined, this.valueSerde, true, 'key');
   }
 
   peek(action: (key: K, value: V) => void, named?: NameLike): KStream<K, V> {
@@ -153,6 +157,7 @@ export class KStream<K, V> {
   merge(other: KStream<K, V>, named?: NameLike): KStream<K, V> {
     const name = this.builder.names.orElseGenerate(nameOf(named), Prefix.KSTREAM_MERGE);
     const node = this.builder.add([this.graphNode, other.graphNode], new ProcessorGraphNode(name, passThroughSupplier() as AnyProcessorSupplier));
+    node.mergeNode = true;
     // Kafka drops both serdes: neither is known to fit both inputs.
     return new KStream<K, V>(this.builder, node, undefined, undefined, this.repartitionRequired || other.repartitionRequired);
   }
@@ -181,6 +186,7 @@ export class KStream<K, V> {
       valueSerde as Serde<unknown> | undefined,
       repartitioned?.numberOfPartitions,
       repartitioned?.partitioner as never,
+      false, // Kafka's UnoptimizableRepartitionNode: the user asked for this topic
     );
     this.builder.add(this.graphNode, node);
     return new KStream<K, V>(this.builder, node, keySerde, valueSerde, false);
@@ -216,6 +222,7 @@ export class KStream<K, V> {
   groupBy<KR>(selector: KeyValueMapper<K, V, KR>, grouped?: Grouped<KR, V>): KGroupedStream<KR, V> {
     const name = this.builder.names.orElseGenerate(grouped?.name, Prefix.KSTREAM_KEY_SELECT);
     const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, selectKeySupplier(selector) as unknown as AnyProcessorSupplier));
+    node.keyChanging = true;
     return new KGroupedStream<KR, V>(this.builder, node, grouped?.keySerde, grouped?.valueSerde ?? this.valueSerde, grouped?.name, true);
   }
 
@@ -224,14 +231,15 @@ export class KStream<K, V> {
    * the named stores (add them with StreamsBuilder.addStateStore first).
    */
   process<KR, VR>(supplier: ProcessorSupplier<K, V, KR, VR>, named?: NameLike, ...storeNames: string[]): KStream<KR, VR> {
-    const name = this.builder.names.orElseGenerate(nameOf(named), Prefix.KSTREAM_PROCESSOR);
+    // Kafka's process(supplier, named) burns no index when named (KStreamImpl.process).
+    const name = nameOf(named) ?? this.builder.names.newProcessorName(Prefix.KSTREAM_PROCESSOR);
     const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, supplier as unknown as AnyProcessorSupplier, [], storeNames));
     return new KStream<KR, VR>(this.builder, node, undefined, undefined, true);
   }
 
   /** Like process(), but the processor may change only values, so no repartition is needed later. */
   processValues<VR>(supplier: ProcessorSupplier<K, V, K, VR>, named?: NameLike, ...storeNames: string[]): KStream<K, VR> {
-    const name = this.builder.names.orElseGenerate(nameOf(named), 'KSTREAM-PROCESSVALUES-');
+    const name = nameOf(named) ?? this.builder.names.newProcessorName('KSTREAM-PROCESSVALUES-');
     const node = this.builder.add(this.graphNode, new ProcessorGraphNode(name, fixedKeySupplier(supplier) as unknown as AnyProcessorSupplier, [], storeNames));
     return new KStream<K, VR>(this.builder, node, this.keySerde, undefined, this.repartitionRequired);
   }

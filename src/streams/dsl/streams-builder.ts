@@ -19,7 +19,7 @@ import type { Serde } from '../serde/serde.ts';
 import type { StoreFactory } from '../topology/node-specs.ts';
 import { Topology } from '../topology/topology.ts';
 import { InternalBuilder } from './internal-builder.ts';
-import { parseBuildConfig, type BuildConfig } from './topology-optimization.ts';
+import { parseBuildConfig, rewritePlan, type BuildConfig } from './topology-optimization.ts';
 import { GlobalKTable } from './global-ktable.ts';
 import { KStream } from './kstream.ts';
 import { KTable, tableSourceOrigin } from './ktable.ts';
@@ -100,10 +100,12 @@ export class StreamsBuilder {
   /**
    * Compiles the plan into a Topology (sub-topologies, internal topics, stores). `config` is
    * Kafka's build(props): `topologyOptimization` ('none' by default, 'all', or rule names such
-   * as 'single.store.self.join'; dsl/topology-optimization.ts) rewrites the plan as it is written.
+   * as 'merge.repartition.topics'; dsl/topology-optimization.ts) rewrites the plan as it is
+   * written. Two stream() calls on one topic always become one source (graph/source-merge.ts).
    */
   build(config?: BuildConfig): Topology {
-    return this.#b.plan.writeTo(new Topology(), parseBuildConfig(config));
+    const options = parseBuildConfig(config);
+    return this.#b.plan.writeTo(new Topology(), options, (plan) => rewritePlan(plan, options));
   }
 
   /**

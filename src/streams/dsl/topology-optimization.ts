@@ -1,19 +1,27 @@
 /*
  * Topology optimization — Kafka Streams' `topology.optimization` config as
  * `StreamsBuilder.build(props)` applies it (StreamsConfig.verifyTopologyOptimizationConfigs and
- * InternalStreamsBuilder.optimizeTopology in apache/kafka): the plan is rewritten while it is
- * written into the Topology, so describe() and the running application both show the result.
+ * InternalStreamsBuilder.buildAndOptimizeTopology in apache/kafka): the plan is rewritten while it
+ * is written into the Topology, so describe() and the running application both show the result.
  *
  * Values (Kafka's strings): 'none' (default), 'all', or a list of rules — an array or Kafka's
- * comma-separated string. 'none' and 'all' stand alone.
- *   single.store.self.join   KIP-862 (Kafka 3.4+): an inner stream–stream join of a stream with
- *                            itself runs through one window store (kstream-kstream-self-join.ts)
- *   reuse.ktable.source.topics, merge.repartition.topics   Kafka's other two rules, which
- *                            Tributary does not implement: naming one is an error, and 'all'
- *                            applies only the rules above (docs/not-implemented.md)
+ * comma-separated string. 'none' and 'all' stand alone; 'all' applies every rule.
+ *   reuse.ktable.source.topics  a source KTable's store uses its source topic as its changelog
+ *                               (graph/source-nodes.ts TableSourceNode; no "-changelog" topic)
+ *   merge.repartition.topics    the repartitions after one key change share one topic
+ *                               (graph/repartition-merge.ts)
+ *   single.store.self.join      KIP-862 (Kafka 3.4+): a stream–stream join whose node has one
+ *                               parent runs through one window store (kstream-kstream-self-join.ts)
+ *
+ * Build phases (Kafka's order): 1 merge duplicate stream sources (always, graph/source-merge.ts);
+ * 2 reuse.ktable.source.topics; 3 merge.repartition.topics; 4 single.store.self.join (decided per
+ * join node when it is written: MultiPartJoinNode.isSelfJoin). Every rewrite is undone after
+ * the build (graph-node.ts LogicalPlan.writeTo), so one builder can be built with several configs.
  */
 import { z } from 'zod';
-import type { TopologyBuildOptions } from '../graph/graph-node.ts';
+import type { LogicalPlan, TopologyBuildOptions } from '../graph/graph-node.ts';
+import { mergeRepartitionTopics } from '../graph/repartition-merge.ts';
+import { mergeDuplicateSourceNodes } from '../graph/source-merge.ts';
 
 export const TopologyOptimization = {
   NO_OPTIMIZATION: 'none',
@@ -23,10 +31,13 @@ export const TopologyOptimization = {
   MERGE_REPARTITION_TOPICS: 'merge.repartition.topics',
 } as const;
 
-/** The rules Tributary applies. */
-const IMPLEMENTED: readonly string[] = [TopologyOptimization.SINGLE_STORE_SELF_JOIN];
-const NOT_IMPLEMENTED: readonly string[] = [TopologyOptimization.REUSE_KTABLE_SOURCE_TOPICS, TopologyOptimization.MERGE_REPARTITION_TOPICS];
-const KNOWN = ['none', 'all', ...IMPLEMENTED, ...NOT_IMPLEMENTED];
+/** The rules, in Kafka's order of application. */
+const RULES: readonly string[] = [
+  TopologyOptimization.REUSE_KTABLE_SOURCE_TOPICS,
+  TopologyOptimization.MERGE_REPARTITION_TOPICS,
+  TopologyOptimization.SINGLE_STORE_SELF_JOIN,
+];
+const KNOWN = ['none', 'all', ...RULES];
 
 /** What `StreamsBuilder.build(config)` accepts (Kafka's build(Properties), this one key). */
 export interface BuildConfig {
@@ -38,8 +49,7 @@ const ruleList = z
   .union([z.string().transform((s) => s.split(',').map((x) => x.trim())), z.array(z.string())])
   .superRefine((rules, ctx) => {
     for (const r of rules) {
-      if (!KNOWN.includes(r)) ctx.addIssue({ code: 'custom', message: `unknown optimization "${r}"; expected "none", "all" or a list of ${[...IMPLEMENTED, ...NOT_IMPLEMENTED].map((x) => `"${x}"`).join(', ')}` });
-      else if (NOT_IMPLEMENTED.includes(r)) ctx.addIssue({ code: 'custom', message: `"${r}" is a Kafka Streams optimization Tributary does not implement; leave it out (Tributary's "all" applies ${IMPLEMENTED.map((x) => `"${x}"`).join(', ')})` });
+      if (!KNOWN.includes(r)) ctx.addIssue({ code: 'custom', message: `unknown optimization "${r}"; expected "none", "all" or a list of ${RULES.map((x) => `"${x}"`).join(', ')}` });
     }
     if (rules.length > 1 && (rules.includes('none') || rules.includes('all'))) ctx.addIssue({ code: 'custom', message: '"none" and "all" cannot be combined with other values' });
   });
@@ -54,6 +64,12 @@ export function parseBuildConfig(config: BuildConfig | undefined): TopologyBuild
     throw new Error(`invalid build config (got ${JSON.stringify(config)}):\n  ${lines.join('\n  ')}`);
   }
   const rules = parsed.data.topologyOptimization ?? ['none'];
-  const optimizations = new Set<string>(rules.includes('all') ? IMPLEMENTED : rules.filter((r) => r !== 'none'));
+  const optimizations = new Set<string>(rules.includes('all') ? RULES : rules.filter((r) => r !== 'none'));
   return { optimizations };
+}
+
+/** Build phases 1–3 (file comment): rewrites `plan` for one build; LogicalPlan.writeTo undoes it. */
+export function rewritePlan(plan: LogicalPlan, build: TopologyBuildOptions): void {
+  mergeDuplicateSourceNodes(plan.root);
+  if (build.optimizations.has(TopologyOptimization.MERGE_REPARTITION_TOPICS)) mergeRepartitionTopics(plan);
 }

@@ -30,6 +30,12 @@ export interface RepartitionSpec {
   readonly valueSerde: Serde<unknown> | DefaultWrappingSerde | undefined;
   readonly numberOfPartitions: number | undefined;
   readonly partitioner?: StreamPartitioner<unknown, unknown> | undefined;
+  /**
+   * Kafka's OptimizableRepartitionNode (a grouping's, a join's or toTable's repartition) rather
+   * than KStream.repartition()'s UnoptimizableRepartitionNode: merge.repartition.topics may
+   * merge it with its siblings (repartition-merge.ts).
+   */
+  readonly optimizable?: boolean;
 }
 
 export class RepartitionNode extends GraphNode {

@@ -7,8 +7,12 @@
 import type { Deserializer } from '../serde/serde.ts';
 import type { AnyProcessorSupplier } from '../processor/processor.ts';
 import type { StoreFactory, TimestampExtractor } from '../topology/node-specs.ts';
+import { storeLoggingEnabled } from '../topology/node-specs.ts';
 import type { Topology } from '../topology/topology.ts';
-import { GraphNode } from './graph-node.ts';
+import { GraphNode, type TopologyBuildOptions } from './graph-node.ts';
+
+/** Kafka's StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS (dsl/topology-optimization.ts lists the rules). */
+const REUSE_KTABLE_SOURCE_TOPICS = 'reuse.ktable.source.topics';
 
 export interface SourceSerdes {
   keyDeserializer: Deserializer<unknown> | undefined;
@@ -30,6 +34,10 @@ export class StreamSourceNode extends GraphNode {
   }
 }
 
+function isVersioned(factory: StoreFactory): boolean {
+  return (factory as { historyRetentionMs?: unknown }).historyRetentionMs !== undefined;
+}
+
 export class TableSourceNode extends GraphNode {
   /** Switched on by materialize(); read at build time. */
   materialized: boolean;
@@ -47,10 +55,23 @@ export class TableSourceNode extends GraphNode {
     this.materialized = queryable;
   }
 
-  writeToTopology(topology: Topology): void {
+  /**
+   * Under reuse.ktable.source.topics (Kafka's TableSourceNode.reuseSourceTopicForChangeLog) a
+   * materialized store restores from the table's own topic and gets no "-changelog" topic.
+   * Kafka also does this for a store whose logging the user disabled (it turns logging off
+   * either way); Tributary leaves such a store without any changelog, as without the rule,
+   * since its restore path lives in the logging layer. A versioned store keeps its own
+   * changelog too (its changelog layout is not the topic's; restoring it from the topic is not
+   * implemented).
+   */
+  writeToTopology(topology: Topology, build: TopologyBuildOptions): void {
     topology.addSource(this.sourceName, [this.topic], this.serdes);
     topology.addProcessor(this.nodeName, this.supplier, this.sourceName);
-    if (this.materialized) topology.addStateStore(this.storeFactory, this.nodeName);
+    if (!this.materialized) return;
+    topology.addStateStore(this.storeFactory, this.nodeName);
+    if (build.optimizations.has(REUSE_KTABLE_SOURCE_TOPICS) && storeLoggingEnabled(this.storeFactory) && !isVersioned(this.storeFactory)) {
+      topology.connectSourceStoreAndTopic(this.storeFactory.name, this.topic);
+    }
   }
 }
 

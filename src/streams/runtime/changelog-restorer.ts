@@ -59,6 +59,17 @@ export interface ChangelogPartition {
   readonly store: RestorableStore;
   readonly topic: string;
   readonly partition: number;
+  /**
+   * A source topic standing in for the changelog (reuse.ktable.source.topics) is read only up to
+   * this offset — the group's committed offset (Kafka's StoreChangelogReader: min(end, committed),
+   * 0 when nothing is committed); the records after it are processed as input.
+   */
+  readonly limitOffset?: number;
+  /**
+   * A source topic's records become store records through this (source-changelogs.ts: the
+   * deserialization check, the store's value layout); undefined skips the record.
+   */
+  readonly fromSource?: (r: RestoreRecord & { readonly key: Buffer }) => RestoreRecord | undefined;
 }
 
 export class CorruptedStateError extends Error {
@@ -117,7 +128,7 @@ export class ChangelogRestorer {
     const [earliest, latest] = await Promise.all([this.#admin.listOffsets(tps, 'earliest'), this.#admin.listOffsets(tps, 'latest', { isolation: 'read_committed' })]);
     return parts.map((p, i) => {
       const lo = earliest[i]!.offset;
-      const end = latest[i]!.offset;
+      const end = p.limitOffset === undefined ? latest[i]!.offset : Math.min(latest[i]!.offset, p.limitOffset);
       const checkpoint = p.store.committedChangelogOffset();
       const start = checkpoint ?? lo;
       if (start > end) {
@@ -172,8 +183,10 @@ export class ChangelogRestorer {
             last = r.offset;
             // The consumed record itself (no per-record copy): it has every RestoreRecord field.
             if (!hasKey(r)) continue;
-            chunk.push(r);
-            bytes += r.key.length + (r.value === null ? 0 : r.value.length);
+            const rec = plan.fromSource === undefined ? r : plan.fromSource(r);
+            if (rec === undefined) continue;
+            chunk.push(rec);
+            bytes += rec.key.length + (rec.value === null ? 0 : rec.value.length);
           }
           progress.last = last;
           progress.chunkBytes = bytes;

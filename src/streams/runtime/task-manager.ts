@@ -37,7 +37,8 @@ import type { StateStore } from '../state/store-types.ts';
 import { StreamTask, type TaskConfig, type TaskIo } from '../task/stream-task.ts';
 import { parseTaskId, taskIdToString, type TaskId } from '../task/task-id.ts';
 import { Topology, type SubtopologyInfo } from '../topology/topology.ts';
-import { CorruptedStateError, isRestorable, type ChangelogPartition, type ChangelogRestorer } from './changelog-restorer.ts';
+import { CorruptedStateError, isRestorable, type ChangelogPartition, type ChangelogRestorer, type RestorableStore } from './changelog-restorer.ts';
+import { sourceChangelogCheckpoint, sourceChangelogParts } from './source-changelogs.ts';
 import type { RuntimeRecordCollector } from './record-collector.ts';
 import { patternSubtopology } from './pattern-subscription.ts';
 import type { StateDirectory } from './state-directory.ts';
@@ -287,7 +288,7 @@ export class TaskManager {
         continue;
       }
       const logged = task.subtopology.changelogTopics.has(name);
-      const offset = logged ? this.#collector.changelogEndOffset(Topology.changelogTopic(this.#config.applicationId, name), task.id.partition) : undefined;
+      const offset = logged ? this.#collector.changelogEndOffset(Topology.changelogTopic(this.#config.applicationId, name), task.id.partition) : sourceChangelogCheckpoint(task, name);
       await store.commit(offset);
     }
   }
@@ -295,7 +296,7 @@ export class TaskManager {
   async #catchUpStandbys(): Promise<void> {
     for (const t of this.standbyTasks()) {
       try {
-        await this.#restorer.restore(this.#changelogParts(t));
+        await this.#restorer.restore(await this.#changelogParts(t));
       } catch (e) {
         if (!(e instanceof CorruptedStateError)) throw e;
         this.#config.logger.warn(`[standby ${t.idString}] ${e.message}`);
@@ -306,13 +307,19 @@ export class TaskManager {
     }
   }
 
-  #changelogParts(task: StreamTask): ChangelogPartition[] {
+  /** Restore parts: each logged store's changelog, and each source-changelog store's source topic (source-changelogs.ts). */
+  async #changelogParts(task: StreamTask): Promise<ChangelogPartition[]> {
     const parts: ChangelogPartition[] = [];
+    const restorable: Array<[string, RestorableStore]> = [];
     for (const [name, store] of task.stores()) {
-      if (!task.subtopology.changelogTopics.has(name) || !isRestorable(store)) continue;
+      if (!isRestorable(store)) continue;
+      restorable.push([name, store]);
+      if (!task.subtopology.changelogTopics.has(name)) continue;
       parts.push({ store, topic: Topology.changelogTopic(this.#config.applicationId, name), partition: task.id.partition });
     }
-    return parts;
+    // DSL table stores (KeyValueMaterializer.timestamped) keep ValueAndTimestamp bytes.
+    const timestampPrefixed = (store: string) => (this.#topology.stores().get(store)?.factory as { timestamped?: unknown } | undefined)?.timestamped === true;
+    return [...parts, ...(await sourceChangelogParts(task, restorable, this.#readCommitted, timestampPrefixed))];
   }
 
   #newTask(id: string): StreamTask {
@@ -340,7 +347,7 @@ export class TaskManager {
       try {
         await task.initialize();
         phase = 'restore';
-        await this.#restorer.restore(this.#changelogParts(task));
+        await this.#restorer.restore(await this.#changelogParts(task));
         if (!standby && this.#readCommitted !== undefined) {
           const committed = await this.#readCommitted(task.sourceTopics().map((topic) => ({ topic, partition: task.id.partition })));
           task.restoreCommitMetadata(committed);

@@ -51,6 +51,7 @@ import type { StoreBuildOptions } from '../topology/node-specs.ts';
 import { Topology, type SubtopologyInfo } from '../topology/topology.ts';
 import type { InternalProcessorContext, StreamsLogger } from './internal-context.ts';
 import { PartitionGroup, type ConsumedRecord } from './partition-group.ts';
+import { DISCARD_CHANGELOG, sourceRestoreCheck, type RestoredSourceRecord } from './source-restore-check.ts';
 import { PunctuationQueue } from './punctuation-queue.ts';
 import { checkIdleWatermarkMs, IdleWatermark, type StreamTimeAdvanceListener, type StreamTimeAdvanceSource } from './idle-watermark.ts';
 import { buildRuntimeNodes, childrenFor, type AnyRecord, type RuntimeNode, type RuntimeProcessor, type RuntimeSource } from './runtime-nodes.ts';
@@ -223,6 +224,13 @@ export class StreamTask {
     return this.#stores.get(name);
   }
 
+  /** task/source-restore-check.ts: whether a record restored from source topic `topic` may enter a store. */
+  restoredRecordCheck(topic: string): (r: RestoredSourceRecord) => boolean {
+    const source = this.#sourceFor(topic);
+    if (source === undefined) throw new Error(`Task ${this.idString} has no source for topic "${topic}".`);
+    return sourceRestoreCheck(this.idString, source, topic, this.id.partition, this.#config.deserializationHandler);
+  }
+
   stores(): ReadonlyMap<string, StateStore> {
     return this.#stores;
   }
@@ -244,14 +252,16 @@ export class StreamTask {
     for (const name of this.#sub.stores) {
       const spec = this.#topology.stores().get(name)!;
       const store = spec.factory.build(buildOptions);
-      const changelog = this.#sub.changelogTopics.has(name) ? Topology.changelogTopic(appId, name) : undefined;
+      const sourceChangelog = this.#sub.sourceChangelogTopics.get(name);
+      const changelog = this.#sub.changelogTopics.has(name) ? Topology.changelogTopic(appId, name) : sourceChangelog;
       const ctx: StoreContext = {
         applicationId: appId,
         taskId: this.idString,
         partition: this.id.partition,
         stateDir: this.#storeDir,
         changelogTopic: changelog,
-        collector: this.#io.changelog,
+        // A store whose changelog is its source topic writes nothing (reuse.ktable.source.topics).
+        collector: sourceChangelog === undefined ? this.#io.changelog : DISCARD_CHANGELOG,
         currentTimestamp: () => this.#currentTimestamp,
         currentHeaders: () => this.#currentHeaders,
         streamTime: () => this.#streamTime,

@@ -12,7 +12,10 @@
  *    numbered in insertion order of their first node; topics never connect components, so a
  *    repartition topic cuts the graph (see node-groups.ts).
  *  - Internal topic names are relative; `resolveTopic(name, applicationId)` decorates them as
- *    "<applicationId>-<name>"; store changelogs are "<applicationId>-<store>-changelog".
+ *    "<applicationId>-<name>"; store changelogs are "<applicationId>-<store>-changelog", except
+ *    for a store connected to its source topic (connectSourceStoreAndTopic: a source table under
+ *    reuse.ktable.source.topics), whose changelog is that topic: no changelog topic is created or
+ *    written, and the store restores from the source topic up to the committed offset.
  */
 import type { Deserializer, Serializer } from '../serde/serde.ts';
 import type { ProcessorSupplier } from '../processor/processor.ts';
@@ -62,8 +65,10 @@ export interface SubtopologyInfo {
   /** Source topics that are internal repartition topics. */
   readonly repartitionSourceTopics: readonly string[];
   readonly stores: readonly string[];
-  /** store name → relative changelog topic, for stores with logging on. */
+  /** store name → relative changelog topic, for stores with logging on (source changelogs excluded). */
   readonly changelogTopics: ReadonlyMap<string, string>;
+  /** store name → the source topic it restores from instead (Kafka's source-topic changelogs). */
+  readonly sourceChangelogTopics: ReadonlyMap<string, string>;
   /** A global store's group: read on every instance from all partitions; no tasks. */
   readonly global: boolean;
 }
@@ -80,6 +85,8 @@ export class Topology {
   readonly #copartitionSourceGroups: string[][] = [];
   /** Source node names of global stores (their node groups are global). */
   readonly #globalSources = new Set<string>();
+  /** store → source topic used as its changelog (connectSourceStoreAndTopic). */
+  readonly #sourceChangelogs = new Map<string, string>();
 
   addSource<K = unknown, V = unknown>(name: string, topics: string | readonly string[] | RegExp, options: SourceOptions<K, V> = {}): this {
     this.#checkNewName(name);
@@ -205,6 +212,22 @@ export class Topology {
     return this;
   }
 
+  /**
+   * Kafka's InternalTopologyBuilder.connectSourceStoreAndTopic: `topic` (read by a source of this
+   * topology) is the changelog of `storeName`, which must have logging on — its writes then go
+   * nowhere (the topic already holds them) and it restores from `topic`.
+   */
+  connectSourceStoreAndTopic(storeName: string, topic: string): this {
+    const store = this.#stores.get(storeName);
+    if (store === undefined) throw new TopologyError(`State store "${storeName}" is not added yet; call addStateStore first.`);
+    if (!this.#topicToSource.has(topic)) throw new TopologyError(`Topic "${topic}" is not read by any source; only a source topic can be a store's changelog.`);
+    if (!storeLoggingEnabled(store.factory)) throw new TopologyError(`State store "${storeName}" has logging disabled; a source topic can stand in only for a changelog the store would write.`);
+    const other = this.#sourceChangelogs.get(storeName);
+    if (other !== undefined && other !== topic) throw new TopologyError(`State store "${storeName}" already uses topic "${other}" as its changelog.`);
+    this.#sourceChangelogs.set(storeName, topic);
+    return this;
+  }
+
   /** Names of the stores kept by global stores. */
   globalStoreNames(): string[] {
     return this.globalSubtopologies().flatMap((s) => [...s.stores]);
@@ -274,8 +297,11 @@ export class Topology {
         }
       }
       const changelogTopics = new Map<string, string>();
+      const sourceChangelogTopics = new Map<string, string>();
       for (const s of stores) {
-        if (storeLoggingEnabled(this.#stores.get(s)!.factory)) changelogTopics.set(s, `${s}${CHANGELOG_SUFFIX}`);
+        const sourceTopic = this.#sourceChangelogs.get(s);
+        if (sourceTopic !== undefined) sourceChangelogTopics.set(s, sourceTopic);
+        else if (storeLoggingEnabled(this.#stores.get(s)!.factory)) changelogTopics.set(s, `${s}${CHANGELOG_SUFFIX}`);
       }
       result.push({
         id,
@@ -286,6 +312,7 @@ export class Topology {
         repartitionSourceTopics: sourceTopics.filter((t) => this.#internalTopics.has(t)),
         stores,
         changelogTopics,
+        sourceChangelogTopics,
         global: names.some((n) => this.#globalSources.has(n)),
       });
     }

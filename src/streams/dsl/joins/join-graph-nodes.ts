@@ -36,7 +36,9 @@ function isCopartitionSource(node: GraphNode): node is GraphNode & CopartitionSo
 export function feedingSourceNames(node: GraphNode): string[] {
   const out = new Set<string>();
   const seen = new Set<GraphNode>();
-  const visit = (n: GraphNode): void => {
+  const visit = (node: GraphNode): void => {
+    // A side a build rewrite removed (a merged duplicate source, a merged repartition) is fed by what replaced it.
+    const n = node.resolved();
     if (seen.has(n)) return;
     seen.add(n);
     if (n instanceof GlobalTableSourceNode) return;
@@ -106,9 +108,16 @@ export class MultiPartJoinNode extends GraphNode {
     super(parts[parts.length - 1]!.name);
   }
 
-  /** Whether `build` rewrites this join to its single-store self-join. */
+  /**
+   * Whether `build` rewrites this join to its single-store self-join — Kafka's
+   * rewriteSingleStoreSelfJoin: the rule is on and the join node has one parent once duplicate
+   * sources are merged (`s.join(s)`, or two `builder.stream()` of one topic joined). As in
+   * Kafka, the join type is not checked: a left or outer self-join is rewritten too (every
+   * record matches itself, so no record is ever unmatched — except a null-key record, which a
+   * two-store left/outer join emits unmatched and the self-join drops, as Kafka's does).
+   */
   isSelfJoin(build: TopologyBuildOptions): boolean {
-    return this.selfJoinParts !== undefined && build.optimizations.has(SINGLE_STORE_SELF_JOIN);
+    return this.selfJoinParts !== undefined && this.parents.length === 1 && build.optimizations.has(SINGLE_STORE_SELF_JOIN);
   }
 
   writeToTopology(topology: Topology, build: TopologyBuildOptions): void {

@@ -16,9 +16,10 @@
  * KSTREAM-WINDOWED ×2 → KSTREAM-JOINTHIS|OUTERTHIS → KSTREAM-JOINOTHER|OUTEROTHER →
  * KSTREAM-MERGE; stores "<join-this name>-store", "<join-other name>-store" and, for left/outer
  * joins, "KSTREAM-OUTERSHARED-<n>-store" (or "<StreamJoined store name>-this-join-store", …).
- * Under the single.store.self.join optimization, an inner join of a stream with itself keeps only
- * the first KSTREAM-WINDOWED (with the join-this store) and a self-join processor named as the
- * merge (kstream-kstream-self-join.ts); the other names are generated all the same, as in Kafka.
+ * Under the single.store.self.join optimization, a join of a stream with itself (any join type,
+ * as Kafka's rewrite) keeps only the first KSTREAM-WINDOWED (with the join-this store) and a
+ * self-join processor named as the merge (kstream-kstream-self-join.ts); the other names are
+ * generated all the same, as in Kafka.
  * Stream-table → [repartition] → KSTREAM-JOIN|LEFTJOIN. Global → KSTREAM-LEFTJOIN (Kafka uses
  * that prefix for both global forms).
  *
@@ -149,13 +150,12 @@ function streamStreamJoin(self: AnyStream, otherIn: AnyStream, joiner: AnyJoiner
         { name: mergeName, supplier: passThroughSupplier() as AnyProcessorSupplier, parents: () => [joinThisName, joinOtherName], readStores: none, ownStores: [] },
       ],
       [left.graphNode, right.graphNode],
-      // KIP-862: s.join(s, …) — one parent, inner — may run through this side's store alone.
-      kind === 'inner' && left.graphNode === right.graphNode
-        ? [
-            { name: thisWindowedName, supplier: joinWindowSupplier(thisStore.name) as AnyProcessorSupplier, parents: () => [left.graphNode.outputName], readStores: none, ownStores: [thisStore] },
-            { name: mergeName, supplier: streamStreamSelfJoinSupplier(thisStore.name, windows, joiner) as AnyProcessorSupplier, parents: () => [thisWindowedName], readStores: () => [thisStore.name], ownStores: [] },
-          ]
-        : undefined,
+      // KIP-862: a join whose node has one parent at build (s.join(s), or two streams of one
+      // topic once merged) may run through this side's store alone (MultiPartJoinNode.isSelfJoin).
+      [
+        { name: thisWindowedName, supplier: joinWindowSupplier(thisStore.name) as AnyProcessorSupplier, parents: () => [left.graphNode.outputName], readStores: none, ownStores: [thisStore] },
+        { name: mergeName, supplier: streamStreamSelfJoinSupplier(thisStore.name, windows, joiner) as AnyProcessorSupplier, parents: () => [thisWindowedName], readStores: () => [thisStore.name], ownStores: [] },
+      ],
     ),
   );
   // Kafka keeps only the StreamJoined key serde (it cannot tell whether the two sides' differ).

@@ -1,11 +1,15 @@
 /*
  * The single-store self-join (KIP-862) — Kafka Streams' KStreamKStreamSelfJoin. Under the
- * `single.store.self.join` optimization (topology-optimization.ts), an inner join of a stream
- * with itself, `s.join(s, joiner, windows)`, is written as
+ * `single.store.self.join` optimization (topology-optimization.ts), a join of a stream with
+ * itself, `s.join(s, joiner, windows)` (or of two streams of one topic, merged at build), is
+ * written as
  *   KSTREAM-WINDOWED (this side's window store) → KSTREAM-MERGE (this processor, reading that store)
  * instead of two windowed processors, two stores, two join processors and a merge. Both sides
  * see the same records, so one store holds what the two would; the output is the two-store
- * join's, record for record and in the same order.
+ * join's, record for record and in the same order. Kafka's rule rewrites left and outer
+ * self-joins the same way (it does not look at the join type), and so does Tributary: every
+ * record matches itself, so they emit what the inner join emits — except a null-key record,
+ * which the two-store left/outer join emits unmatched and this processor drops (step 1).
  *
  * Per record (key K, value V, time t), with the store not yet holding it (the windowed processor
  * forwards first, then stores):

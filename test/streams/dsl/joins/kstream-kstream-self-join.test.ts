@@ -2,10 +2,10 @@
 // (streams/src/test/java/org/apache/kafka/streams/kstream/internals/KStreamKStreamSelfJoinTest.java):
 // each scenario runs the inner join of a stream with itself once as built plainly (two stores)
 // and once built with topology.optimization = all (one store), and the outputs must be equal
-// record for record. Kafka's "TwoStreams" variants read one topic through two builder.stream()
-// calls, which Kafka merges into one source; Tributary reads a topic once, so they are written
-// as s.join(s), which is the same plan. Plus: the rewritten describe(), which joins are not
-// rewritten, and a fast-check comparison over random inputs and windows.
+// record for record. The "TwoStreams" variant reads one topic through two builder.stream()
+// calls, which the build merges into one source (graph/source-merge.ts). Plus: the rewritten
+// describe(), which joins are rewritten (left and outer ones too, as Kafka's rule does not look
+// at the join type) and which are not, and a fast-check comparison over random inputs and windows.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JoinWindows } from '../../../../src/streams/dsl/joins/join-windows.ts';
@@ -105,26 +105,58 @@ describe('KStreamKStreamSelfJoinTest', () => {
     );
   });
 
-  it('leaves unoptimized builds, left and outer joins, and joins of two different streams with two stores', () => {
-    const stores = (join: Join, config?: BuildConfig) => [...build(join, config).topology.stores().keys()].sort();
-    const w = JoinWindows.ofTimeDifferenceWithNoGrace(100);
-    const nullable = (v: string | null, v2: string | null) => `${v}+${v2}`;
-    expect(stores(inner(w))).toEqual(['KSTREAM-JOINOTHER-0000000004-store', 'KSTREAM-JOINTHIS-0000000003-store']);
-    expect(stores(inner(w), { topologyOptimization: 'none' })).toHaveLength(2);
-    expect(stores((s) => s.leftJoin(s, nullable, w), { topologyOptimization: 'all' })).toHaveLength(3);
-    expect(stores((s) => s.outerJoin(s, nullable, w), { topologyOptimization: 'all' })).toHaveLength(3);
-    expect(stores((s) => s.join(s.filter(() => true), valueJoiner, w), { topologyOptimization: 'all' })).toHaveLength(2);
-    expect(stores(inner(w), { topologyOptimization: ['single.store.self.join'] })).toEqual(['KSTREAM-JOINTHIS-0000000003-store']);
+  it('shouldMatchInnerJoinWithSelfJoinWithTwoStreams', async () => {
+    // As Kafka's test: one builder; the two-store reference is built first (topic2), then the
+    // self-join of two streams of topic1 is added and the builder is built again with 'all'.
+    const b = new StreamsBuilder();
+    const ref = capture<string, string>();
+    const stream3 = b.stream('topic2', Consumed.with(S, S));
+    const stream4 = b.stream('topic2', Consumed.with(S, S));
+    stream3.join(stream4, valueJoiner, JoinWindows.ofTimeDifferenceWithNoGrace(100), StreamJoined.with(S, S, S)).process(ref.supplier);
+    const input = [['A', '1', 1], ['B', '1', 2], ['A', '2', 3], ['B', '2', 4], ['B', '3', 5]] as const;
+    const refDriver = await TopologyTestDriver.create(b.build(), { logger: quiet });
+    drivers.push(refDriver);
+    const in2 = refDriver.createInputTopic('topic2', S, S);
+    for (const [k, v, t] of input) in2.pipeInput(k, v, t);
+    const expected = ref.take();
+    expect(expected).toHaveLength(13);
+
+    const self = capture<string, string>();
+    const stream1 = b.stream('topic1', Consumed.with(S, S));
+    const stream2 = b.stream('topic1', Consumed.with(S, S));
+    stream1.join(stream2, valueJoiner, JoinWindows.ofTimeDifferenceWithNoGrace(100), StreamJoined.with(S, S, S)).process(self.supplier);
+    const topology = b.build({ topologyOptimization: 'all' });
+    // Both joins are self-joins once merged: one window store each.
+    expect([...topology.stores().keys()].sort()).toEqual(['KSTREAM-JOINTHIS-0000000004-store', 'KSTREAM-JOINTHIS-0000000012-store']);
+    const driver = await TopologyTestDriver.create(topology, { logger: quiet });
+    drivers.push(driver);
+    const in1 = driver.createInputTopic('topic1', S, S);
+    for (const [k, v, t] of input) in1.pipeInput(k, v, t);
+    expect(self.take()).toEqual(expected);
   });
 
-  it('rejects optimization values it does not know or implement, naming the field', () => {
-    const b = new StreamsBuilder();
-    b.stream('t');
-    expect(() => b.build({ topologyOptimization: 'fast' })).toThrow(/topologyOptimization: unknown optimization "fast"/);
-    expect(() => b.build({ topologyOptimization: 'all,single.store.self.join' })).toThrow(/"none" and "all" cannot be combined/);
-    expect(() => b.build({ topologyOptimization: 'reuse.ktable.source.topics' })).toThrow(/does not implement/);
-    expect(() => b.build({ topologyOptimization: 'merge.repartition.topics, single.store.self.join' })).toThrow(/"merge.repartition.topics" is a Kafka Streams optimization Tributary does not implement/);
-    expect(() => b.build({ topologyOptimisation: 'all' } as never)).toThrow(/topologyOptimisation/);
+  it('rewrites left and outer self-joins too, as Kafka: one store, the same output for keyed records', async () => {
+    const w = JoinWindows.ofTimeDifferenceWithNoGrace(100);
+    const nullable = (v: string | null, v2: string | null) => `${v}+${v2}`;
+    const left: Join = (s) => s.leftJoin(s, nullable, w);
+    const outer: Join = (s) => s.outerJoin(s, nullable, w);
+    const input = [['A', '1', 1], ['B', '1', 2], ['A', '2', 3], ['A', '3', 500], ['B', '2', 504]] as const;
+    for (const [join, thisStore] of [[left, 'KSTREAM-JOINTHIS-0000000003-store'], [outer, 'KSTREAM-OUTERTHIS-0000000003-store']] as const) {
+      expect([...build(join, { topologyOptimization: 'all' }).topology.stores().keys()]).toEqual([thisStore]);
+      expect(build(join).topology.stores().size).toBe(3); // this, other, and the outer-shared store
+      const { expected, actual } = await both(join, input);
+      expect(expected.some(([, v]) => String(v).includes('null'))).toBe(false); // every record matches itself
+      expect(actual).toEqual(expected);
+    }
+  });
+
+  it('leaves unoptimized builds and joins whose node has two parents with two stores', () => {
+    const stores = (join: Join, config?: BuildConfig) => [...build(join, config).topology.stores().keys()].sort();
+    const w = JoinWindows.ofTimeDifferenceWithNoGrace(100);
+    expect(stores(inner(w))).toEqual(['KSTREAM-JOINOTHER-0000000004-store', 'KSTREAM-JOINTHIS-0000000003-store']);
+    expect(stores(inner(w), { topologyOptimization: 'none' })).toHaveLength(2);
+    expect(stores((s) => s.join(s.filter(() => true), valueJoiner, w), { topologyOptimization: 'all' })).toHaveLength(2);
+    expect(stores(inner(w), { topologyOptimization: ['single.store.self.join'] })).toEqual(['KSTREAM-JOINTHIS-0000000003-store']);
   });
 });
 
