@@ -290,6 +290,7 @@ export class TaskManager {
       const offset = logged ? this.#collector.changelogEndOffset(Topology.changelogTopic(this.#config.applicationId, name), task.id.partition) : undefined;
       await store.commit(offset);
     }
+    await task.positions.checkpoint();
   }
 
   async #catchUpStandbys(): Promise<void> {
@@ -310,7 +311,7 @@ export class TaskManager {
     const parts: ChangelogPartition[] = [];
     for (const [name, store] of task.stores()) {
       if (!task.subtopology.changelogTopics.has(name) || !isRestorable(store)) continue;
-      parts.push({ store, topic: Topology.changelogTopic(this.#config.applicationId, name), partition: task.id.partition });
+      parts.push({ store, topic: Topology.changelogTopic(this.#config.applicationId, name), partition: task.id.partition, onRestored: task.positions.restoredHook(name) });
     }
     return parts;
   }
