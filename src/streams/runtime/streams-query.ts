@@ -54,7 +54,11 @@ export interface StateQueryContext {
   readonly threadName?: string | undefined;
 }
 
-export function runStateQuery<R>(ctx: StateQueryContext, request: StateQueryRequest): StateQueryResult<R> {
+/**
+ * Phases 1–4 (file comment). `remote`: with worker stream threads, phase 3 run by the other
+ * threads on their own tasks (threads/sync-query-channel.ts), merged with this thread's.
+ */
+export function runStateQuery<R>(ctx: StateQueryContext, request: StateQueryRequest, remote?: (request: StateQueryRequest) => Array<[number, QueryResult<R>]>): StateQueryResult<R> {
   const name = request.getStoreName();
   if (!ctx.storeNames.has(name)) {
     throw new UnknownStateStoreError(`Cannot get state store ${name} because no such store is registered in the topology.`);
@@ -68,6 +72,20 @@ export function runStateQuery<R>(ctx: StateQueryContext, request: StateQueryRequ
     result.setGlobalResult(QueryResult.forFailure(FailureReason.UNKNOWN_QUERY_TYPE, 'Global stores do not yet support the KafkaStreams#query API. Use KafkaStreams#store instead.'));
     return result;
   }
+  for (const [partition, r] of localPartitionResults<R>(ctx, request)) result.addResult(partition, r);
+  if (remote !== undefined) for (const [partition, r] of remote(request)) result.addResult(partition, r);
+  if (!request.isAllPartitions()) {
+    for (const p of request.getPartitions()) {
+      if (!result.getPartitionResults().has(p)) result.addResult(p, QueryResult.forFailure(FailureReason.NOT_PRESENT, 'The requested partition was not present at the time of the query.'));
+    }
+  }
+  return result;
+}
+
+/** Phase 3 over the tasks of `ctx.taskManager` (one stream thread): one result per local partition asked for. */
+export function localPartitionResults<R>(ctx: Pick<StateQueryContext, 'state' | 'timestamped' | 'taskManager' | 'threadName'>, request: StateQueryRequest): Array<[number, QueryResult<R>]> {
+  const name = request.getStoreName();
+  const out: Array<[number, QueryResult<R>]> = [];
   const wanted = (p: number) => request.isAllPartitions() || request.getPartitions().has(p);
   const tm = ctx.taskManager;
   const tasks = [...(tm?.activeTasks() ?? []).map((t) => ({ t, active: true })), ...(tm?.standbyTasks() ?? []).map((t) => ({ t, active: false }))];
@@ -78,21 +96,16 @@ export function runStateQuery<R>(ctx: StateQueryContext, request: StateQueryRequ
     if (store === undefined) continue;
     const start = request.executionInfoEnabled() ? process.hrtime.bigint() : 0n;
     if (request.isRequireActive() && (!active || ctx.state !== StreamsStates.RUNNING)) {
-      result.addResult(
+      out.push([
         partition,
         QueryResult.forFailure(FailureReason.NOT_ACTIVE, `Query requires a running active task, but partition was in state ${ctx.state} and was ${active ? 'active' : 'not active'}.`),
-      );
+      ]);
       continue;
     }
     const position = t.storePosition(name) ?? Position.emptyPosition();
     const answer = runStoreQuery<R>({ store, storeName: name, partition, position, timestamped: ctx.timestamped(name) }, request.getQuery(), request.getPositionBound(), request.executionInfoEnabled());
     if (request.executionInfoEnabled()) answer.addExecutionInfo(`Handled by ${active ? 'active' : 'standby'} task ${t.idString}${ctx.threadName === undefined ? '' : ` on ${ctx.threadName}`} in ${process.hrtime.bigint() - start}ns`);
-    result.addResult(partition, answer);
+    out.push([partition, answer]);
   }
-  if (!request.isAllPartitions()) {
-    for (const p of request.getPartitions()) {
-      if (!result.getPartitionResults().has(p)) result.addResult(p, QueryResult.forFailure(FailureReason.NOT_PRESENT, 'The requested partition was not present at the time of the query.'));
-    }
-  }
-  return result;
+  return out;
 }

@@ -31,6 +31,6 @@ export function workerEntryHref(): string {
 export function spawnWorkerThread(init: WorkerInit): Worker {
   const entry = workerEntryHref();
   const tsxApi = TYPESCRIPT_FILE.test(entry) || TYPESCRIPT_FILE.test(init.moduleHref) ? tsxEsmApiHref('Stream threads on workers (the topology module or Tributary\'s sources are .ts)') : null;
-  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...init, entry, tsxApi }, name: init.threadName });
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...init, entry, tsxApi }, name: init.threadName, transferList: init.syncQuery === undefined ? [] : [init.syncQuery.port] });
 }
 
