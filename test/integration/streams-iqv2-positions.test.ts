@@ -23,17 +23,11 @@ import { RangeQuery } from '../../src/streams/iq/v2/queries.ts';
 import { FailureReason, StateQueryRequest } from '../../src/streams/iq/v2/state-query.ts';
 import type { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
-import { useStreamsTestBed, waitFor, type InputRecord } from './streams-helpers.ts';
+import { useStreamsTestBed, waitFor } from './streams-helpers.ts';
+import { events, KEYS, PARTITIONS, partitionOf } from './iq2-keyed-events.ts';
 
 const EVENTS = 'iqpos-events';
-const PARTITIONS = 4;
 const S = Serdes.string();
-const KEYS = Array.from({ length: 8 }, (_, i) => `k${i}`);
-const partitionOf = (key: string) => Number(key.slice(1)) % PARTITIONS;
-const events: InputRecord[] = Array.from({ length: 40 }, (_, i) => {
-  const key = KEYS[i % KEYS.length]!;
-  return { key, value: 'e', partition: partitionOf(key), timestamp: 1000 + i };
-});
 /** The offset of the last record produced to each partition (the input topic is new: offsets from 0). */
 const lastOffsets = Position.emptyPosition();
 for (let p = 0; p < PARTITIONS; p++) lastOffsets.withComponent(EVENTS, p, events.filter((e) => e.partition === p).length - 1);

@@ -9,7 +9,7 @@ import { Position, PositionBound } from '../../src/streams/iq/v2/position.ts';
 import { KeyQuery, RangeQuery } from '../../src/streams/iq/v2/queries.ts';
 import { FailureReason, StateQueryRequest } from '../../src/streams/iq/v2/state-query.ts';
 import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
-import { INPUT, OUTPUT, STORE } from './threads-topology.ts';
+import { INPUT, OUTPUT, STORE, threadsAppConfig } from './threads-topology.ts';
 import { lastValues, useStreamsTestBed, waitFor, type InputRecord } from './streams-helpers.ts';
 
 const MODULE = new URL('./threads-topology.ts', import.meta.url);
@@ -24,15 +24,8 @@ describe('KafkaStreams.query with worker stream threads', () => {
     await bed.io.createTopic(INPUT, PARTITIONS);
     await bed.io.createTopic(OUTPUT, PARTITIONS);
     const app = await KafkaStreams.fromModule(MODULE, {
-      applicationId: 'iq2-threads',
-      bootstrapServers: bed.broker.bootstrap,
-      stateDir: bed.dir,
-      commitIntervalMs: 100,
-      cacheMaxBytes: 0,
-      sessionTimeoutMs: 6000,
-      heartbeatIntervalMs: 300,
+      ...threadsAppConfig('iq2-threads', bed.broker.bootstrap, bed.dir),
       numStreamThreads: 2,
-      logger: { warn: () => {}, error: (m: string) => process.stderr.write(`${m}\n`) },
     });
     try {
       await app.start();

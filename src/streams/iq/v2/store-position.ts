@@ -27,6 +27,9 @@ import type { RecordMetadata } from '../../processor/processor-context.ts';
 import { Position } from './position.ts';
 import { consistencyHeaders } from './position-serde.ts';
 
+/** A slot not written yet (offsets are never below -1; Kafka's positions hold record offsets). */
+const UNSET = Number.MIN_SAFE_INTEGER;
+
 export interface PositionSource {
   /** The record being processed, or undefined (punctuation, commit). */
   current(): RecordMetadata | undefined;
@@ -34,9 +37,18 @@ export interface PositionSource {
   flushing(): Position | undefined;
 }
 
+/** One input partition's offset, updated in place (no Map write on the per-record path). */
+interface Slot {
+  readonly topic: string;
+  readonly partition: number;
+  offset: number;
+}
+
 export class StorePosition {
-  readonly #offsets = new Map<string, Map<number, number>>();
+  readonly #offsets = new Map<string, Map<number, Slot>>();
   #last: RecordMetadata | undefined;
+  /** The slot the last record updated: records come in long runs of one input partition. */
+  #lastSlot: Slot | undefined;
   /** The flushing store's position last merged (snapshots are shared while unchanged). */
   #lastFlush: unknown;
   #version = 0;
@@ -62,10 +74,10 @@ export class StorePosition {
     }
     if (m === this.#last) return;
     this.#last = m;
-    let inner = this.#offsets.get(m.topic);
-    if (inner === undefined) this.#offsets.set(m.topic, (inner = new Map()));
-    if (inner.get(m.partition) !== m.offset) {
-      inner.set(m.partition, m.offset);
+    let slot = this.#lastSlot;
+    if (slot === undefined || slot.partition !== m.partition || slot.topic !== m.topic) slot = this.#lastSlot = this.#slot(m.topic, m.partition);
+    if (slot.offset !== m.offset) {
+      slot.offset = m.offset;
       this.#version++;
     }
   }
@@ -79,7 +91,11 @@ export class StorePosition {
 
   /** A copy of the position now (cached until it changes; callers must not mutate it — copy() first). */
   snapshot(): Position {
-    if (this.#snapshot?.version !== this.#version) this.#snapshot = { version: this.#version, position: Position.fromMap(this.#offsets) };
+    if (this.#snapshot?.version !== this.#version) {
+      const p = Position.emptyPosition();
+      for (const [topic, inner] of this.#offsets) for (const [partition, slot] of inner) if (slot.offset !== UNSET) p.withComponent(topic, partition, slot.offset);
+      this.#snapshot = { version: this.#version, position: p };
+    }
     return this.#snapshot.position;
   }
 
@@ -95,12 +111,19 @@ export class StorePosition {
   }
 
   #raise(topic: string, partition: number, offset: number): void {
-    let inner = this.#offsets.get(topic);
-    if (inner === undefined) this.#offsets.set(topic, (inner = new Map()));
-    const mine = inner.get(partition);
-    if (mine === undefined || offset > mine) {
-      inner.set(partition, offset);
+    const slot = this.#slot(topic, partition);
+    if (slot.offset === UNSET || offset > slot.offset) {
+      slot.offset = offset;
       this.#version++;
     }
+  }
+
+  /** The slot of topic-partition, created UNSET (not part of the position until written). */
+  #slot(topic: string, partition: number): Slot {
+    let inner = this.#offsets.get(topic);
+    if (inner === undefined) this.#offsets.set(topic, (inner = new Map()));
+    let slot = inner.get(partition) as Slot | undefined;
+    if (slot === undefined) inner.set(partition, (slot = { topic, partition, offset: UNSET }));
+    return slot;
   }
 }
