@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 import { TYPESCRIPT_FILE, tsxEsmApiHref } from './typescript-loader.ts';
 
 const BOOTSTRAP = `
@@ -28,13 +28,15 @@ export interface ModuleWorkerOptions {
   readonly name: string;
   /** The worker imports TypeScript besides its entry (a user's module): register tsx anyway. */
   readonly loadsTypeScript?: boolean;
+  /** Objects moved to the worker with its workerData (e.g. a MessagePort inside it). */
+  readonly transferList?: readonly TransferListItem[];
   /** What needs the worker, for the error when tsx is missing. */
   readonly purpose: string;
 }
 
 export function spawnModuleWorker(entry: string, opts: ModuleWorkerOptions): Worker {
   const tsxApi = TYPESCRIPT_FILE.test(entry) || opts.loadsTypeScript === true ? tsxEsmApiHref(opts.purpose) : null;
-  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...opts.workerData, entry, tsxApi }, name: opts.name });
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...opts.workerData, entry, tsxApi }, name: opts.name, transferList: [...(opts.transferList ?? [])] });
 }
 
 /**

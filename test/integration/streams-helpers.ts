@@ -31,6 +31,7 @@ export interface OutputRecord {
   key: Buffer | null;
   value: Buffer | null;
   timestamp: number;
+  headers?: Readonly<Record<string, Buffer>>;
 }
 
 export class StreamsIo {
@@ -72,7 +73,7 @@ export class StreamsIo {
       const out: OutputRecord[] = [];
       while (!ends.every((e) => consumer.position(e) >= e.offset)) {
         for (const b of await consumer.poll(10_000, 50)) {
-          for (const r of b.records) out.push({ partition: r.partition, offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp });
+          for (const r of b.records) out.push({ partition: r.partition, offset: r.offset, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers });
         }
       }
       return out;

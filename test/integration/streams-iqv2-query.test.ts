@@ -25,19 +25,12 @@ import { VersionedKeyQuery } from '../../src/streams/state/versioned/versioned-q
 import type { VersionedRecord } from '../../src/streams/state/versioned/versioned-record.ts';
 import { SessionWindows } from '../../src/streams/windows/session-windows.ts';
 import { TimeWindows } from '../../src/streams/windows/time-windows.ts';
-import { useStreamsTestBed, waitFor, type InputRecord } from './streams-helpers.ts';
+import { useStreamsTestBed, waitFor } from './streams-helpers.ts';
+import { events, KEYS, PARTITIONS, partitionOf } from './iq2-keyed-events.ts';
 
 const EVENTS = 'iq2-events';
 const PRICES = 'iq2-prices';
-const PARTITIONS = 4;
 const S = Serdes.string();
-// key k<i> always goes to partition i % 4; each key gets 5 events 300 ms apart (one session each)
-const KEYS = Array.from({ length: 8 }, (_, i) => `k${i}`);
-const partitionOf = (key: string) => Number(key.slice(1)) % PARTITIONS;
-const events: InputRecord[] = Array.from({ length: 40 }, (_, i) => {
-  const key = KEYS[i % KEYS.length]!;
-  return { key, value: 'e', partition: partitionOf(key), timestamp: 1000 + 300 * Math.floor(i / KEYS.length) };
-});
 
 function topology() {
   const b = new StreamsBuilder();

@@ -14,7 +14,7 @@ import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
 import { QueryableStoreTypes } from '../../src/streams/runtime/queryable-stores.ts';
 import type { StreamsConfigInput } from '../../src/streams/runtime/streams-config.ts';
 import type { StreamsState } from '../../src/streams/runtime/streams-state.ts';
-import { INPUT, OUTPUT, STORE } from './threads-topology.ts';
+import { INPUT, OUTPUT, STORE, threadsAppConfig } from './threads-topology.ts';
 import { lastValues, useStreamsTestBed, waitFor, type InputRecord } from './streams-helpers.ts';
 
 const MODULE = new URL('./threads-topology.ts', import.meta.url);
@@ -33,15 +33,8 @@ describe('stream threads in one process (worker threads)', () => {
 
   async function app(extra: Partial<StreamsConfigInput>): Promise<KafkaStreams> {
     const a = await KafkaStreams.fromModule(MODULE, {
-      applicationId: 'threads',
-      bootstrapServers: bed.broker.bootstrap,
-      stateDir: bed.dir,
-      commitIntervalMs: 100,
-      cacheMaxBytes: 0,
-      sessionTimeoutMs: 6000,
-      heartbeatIntervalMs: 300,
+      ...threadsAppConfig('threads', bed.broker.bootstrap, bed.dir),
       applicationServer: 'localhost:7070',
-      logger: { warn: () => {}, error: (m: string) => process.stderr.write(`${m}\n`) },
       ...extra,
     });
     apps.push(a);

@@ -16,6 +16,7 @@ import { Produced } from '../../src/streams/dsl/options/produced.ts';
 import { StreamsBuilder } from '../../src/streams/dsl/streams-builder.ts';
 import { Serdes } from '../../src/streams/serde/serdes.ts';
 import type { Topology } from '../../src/streams/topology/topology.ts';
+import type { StreamsConfigInput } from '../../src/streams/runtime/streams-config.ts';
 
 export const INPUT = 'threads-words';
 export const OUTPUT = 'threads-counts';
@@ -45,4 +46,18 @@ export function topology(): Topology {
     .mapValues((n) => String(n))
     .to(OUTPUT, Produced.with(S, S));
   return builder.build();
+}
+
+/** The settings the tests running this module share (fast commits, no cache, quick rebalances). */
+export function threadsAppConfig(applicationId: string, bootstrapServers: string, stateDir: string): StreamsConfigInput {
+  return {
+    applicationId,
+    bootstrapServers,
+    stateDir,
+    commitIntervalMs: 100,
+    cacheMaxBytes: 0,
+    sessionTimeoutMs: 6000,
+    heartbeatIntervalMs: 300,
+    logger: { warn: () => {}, error: (m: string) => process.stderr.write(`${m}\n`) },
+  };
 }

@@ -70,6 +70,8 @@ export interface ChangelogPartition {
    * deserialization check, the store's value layout); undefined skips the record.
    */
   readonly fromSource?: (r: RestoreRecord & { readonly key: Buffer }) => RestoreRecord | undefined;
+  /** Hears each chunk once the store has applied it (IQv2 positions from consistency headers). */
+  readonly onRestored?: ((records: ReadonlyArray<RestoreRecord>) => void) | undefined;
 }
 
 export class CorruptedStateError extends Error {
@@ -216,7 +218,8 @@ export class ChangelogRestorer {
     await progress.inFlight;
     progress.chunk = [];
     progress.chunkBytes = 0;
-    const writing = progress.plan.store.restore(chunk);
+    const { store, onRestored } = progress.plan;
+    const writing = onRestored === undefined ? store.restore(chunk) : store.restore(chunk).then(() => onRestored(chunk));
     // Observed here so that a failure is never "unhandled" before the next await rethrows it.
     writing.catch(() => {});
     progress.inFlight = writing;

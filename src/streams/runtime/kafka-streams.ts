@@ -70,6 +70,8 @@ import { StreamsMetrics } from '../metrics/streams-metrics.ts';
 import { InteractiveQueryServer } from '../iq/query-server.ts';
 import { streamsQueryHost } from '../iq/streams-query-host.ts';
 import { runStateQuery } from './streams-query.ts';
+import { queryWorkers } from './threads/sync-query-channel.ts';
+import { toWireRequest } from '../iq/v2/query-wire.ts';
 import type { StateQueryRequest, StateQueryResult } from '../iq/v2/state-query.ts';
 import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 
@@ -582,13 +584,14 @@ export class KafkaStreams {
 
   /**
    * IQv2 (KIP-796): runs `request` on this instance's local partitions of its store
-   * (runtime/streams-query.ts). One stream thread only: with worker threads it throws, naming storeAsync().
+   * (runtime/streams-query.ts); worker stream threads answer for their own tasks (threads/sync-query-channel.ts).
    */
   query<R = unknown>(request: StateQueryRequest): StateQueryResult<R> {
-    if ((this.#workers?.size ?? 0) > 0) throw new InvalidStateStoreError(`query("${request.getStoreName()}") reads this thread's tasks only, and this instance runs stream threads on workers: use storeAsync() (IQv1) there.`);
+    const workers = this.#workers?.all() ?? [];
+    const remote = workers.length === 0 ? undefined : (r: StateQueryRequest) => queryWorkers<R>(workers, toWireRequest(r), this.state, (m) => this.#taskConfig.logger.warn(m));
     const stores = this.#topology.stores();
     const timestamped = (n: string) => (stores.get(n)?.factory as { timestamped?: boolean } | undefined)?.timestamped === true;
-    return runStateQuery<R>({ state: this.state, storeNames: new Set([...stores.keys(), ...this.#topology.globalStoreNames()]), globalStoreNames: new Set(this.#topology.globalStoreNames()), timestamped, taskManager: this.#thread?.taskManager }, request);
+    return runStateQuery<R>({ state: this.state, storeNames: new Set([...stores.keys(), ...this.#topology.globalStoreNames()]), globalStoreNames: new Set(this.#topology.globalStoreNames()), timestamped, taskManager: this.#thread?.taskManager }, request, remote);
   }
 
   #localStore<T>(name: string, type: QueryableStoreType<T>): T {

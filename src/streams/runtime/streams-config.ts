@@ -37,6 +37,10 @@
  *   outerJoinEmitIntervalMs  1000 [Kafka's internal __emit.interval.ms.kstreams.outer.join.spurious.results.fix__]:
  *                            least wall-clock ms between two scans of a stream-stream outer/left
  *                            join for non-joined records (0: scan on every record, as the driver)
+ *   iqConsistencyOffsetVectorEnabled  false [Kafka's internal __iq.consistency.offset.vector.enabled__]:
+ *                            changelog records carry their store's IQv2 position in headers "v"/"c",
+ *                            and restores and standbys recover positions from them
+ *                            (docs/interactive-queries.md)
  *   applicationServer        optional "host:port" [application.server] for interactive queries
  *   interactiveQueries       optional: the built-in HTTP query server ({ listen: { host, port },
  *                            bearerToken?, forwardTimeoutMs? }; iq/query-server.ts)
@@ -125,6 +129,8 @@ export interface StreamsConfigInput {
   maxWarmupReplicas?: number;
   probingRebalanceIntervalMs?: number;
   outerJoinEmitIntervalMs?: number;
+  /** Kafka's internal `__iq.consistency.offset.vector.enabled__` (default false): positions in changelog headers. */
+  iqConsistencyOffsetVectorEnabled?: boolean;
   applicationServer?: string;
   /** The built-in HTTP interactive-query server (docs/interactive-queries.md); off when absent. */
   interactiveQueries?: InteractiveQueriesConfigInput;
@@ -189,6 +195,7 @@ export interface StreamsConfig {
   readonly maxWarmupReplicas: number;
   readonly probingRebalanceIntervalMs: number;
   readonly outerJoinEmitIntervalMs: number;
+  readonly iqConsistencyOffsetVectorEnabled: boolean;
   readonly applicationServer: HostInfo | undefined;
   readonly interactiveQueries: InteractiveQueriesConfig | undefined;
   readonly numStreamThreads: number;
@@ -273,6 +280,7 @@ const schema = z
     maxWarmupReplicas: int(1, 1000).default(2),
     probingRebalanceIntervalMs: int(60_000).default(600_000),
     outerJoinEmitIntervalMs: int(0).default(1000),
+    iqConsistencyOffsetVectorEnabled: z.boolean({ message: 'must be true or false' }).default(false),
     applicationServer: hostPort.optional(),
     interactiveQueries: interactiveQueriesSchema.optional(),
     numStreamThreads: int(1, 256).default(1),

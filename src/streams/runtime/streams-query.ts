@@ -13,12 +13,13 @@
  *      request's position bound (iq/v2/store-query.ts);
  *   4. a requested partition no local task holds answers NOT_PRESENT.
  *
- * Position (what a bound is checked against): an active task's position is, per input
- * topic-partition, the offset of the last record it took for processing — every store of the task
- * has seen that record's effects once it was processed. A standby's position is empty (it follows
- * a changelog, not the input), so it answers only unbounded queries. Kafka tracks positions per
- * store and restores them from changelog headers; here a restarted task's position starts empty
- * until it processes its first record.
+ * Position (what a bound is checked against): the store partition's own, as Kafka's — per input
+ * topic-partition, the offset of the last record that wrote the store (iq/v2/store-position.ts),
+ * read back from the `.position` checkpoint of a persistent store when its task restarts, and
+ * recovered from changelog consistency headers by restores and standbys when
+ * iqConsistencyOffsetVectorEnabled is on (task/store-positions.ts).
+ * Execution info (request.enableExecutionInfo()): the store's line (store-query.ts), then one
+ * naming the task that answered.
  */
 import type { StateStore } from '../state/store-types.ts';
 import type { StreamTask } from '../task/stream-task.ts';
@@ -49,16 +50,15 @@ export interface StateQueryContext {
   /** Whether the store holds ValueAndTimestamp<V> (DSL tables and windowed aggregates). */
   timestamped(storeName: string): boolean;
   readonly taskManager: TaskManager | undefined;
+  /** The stream thread answering (execution info); absent = not named. */
+  readonly threadName?: string | undefined;
 }
 
-/** The task's position: offset of the last record taken per input partition (file comment). */
-export function taskPosition(task: StreamTask): Position {
-  const p = Position.emptyPosition();
-  for (const o of task.consumedOffsets()) p.withComponent(o.topic, o.partition, o.offset - 1);
-  return p;
-}
-
-export function runStateQuery<R>(ctx: StateQueryContext, request: StateQueryRequest): StateQueryResult<R> {
+/**
+ * Phases 1–4 (file comment). `remote`: with worker stream threads, phase 3 run by the other
+ * threads on their own tasks (threads/sync-query-channel.ts), merged with this thread's.
+ */
+export function runStateQuery<R>(ctx: StateQueryContext, request: StateQueryRequest, remote?: (request: StateQueryRequest) => Array<[number, QueryResult<R>]>): StateQueryResult<R> {
   const name = request.getStoreName();
   if (!ctx.storeNames.has(name)) {
     throw new UnknownStateStoreError(`Cannot get state store ${name} because no such store is registered in the topology.`);
@@ -72,6 +72,20 @@ export function runStateQuery<R>(ctx: StateQueryContext, request: StateQueryRequ
     result.setGlobalResult(QueryResult.forFailure(FailureReason.UNKNOWN_QUERY_TYPE, 'Global stores do not yet support the KafkaStreams#query API. Use KafkaStreams#store instead.'));
     return result;
   }
+  for (const [partition, r] of localPartitionResults<R>(ctx, request)) result.addResult(partition, r);
+  if (remote !== undefined) for (const [partition, r] of remote(request)) result.addResult(partition, r);
+  if (!request.isAllPartitions()) {
+    for (const p of request.getPartitions()) {
+      if (!result.getPartitionResults().has(p)) result.addResult(p, QueryResult.forFailure(FailureReason.NOT_PRESENT, 'The requested partition was not present at the time of the query.'));
+    }
+  }
+  return result;
+}
+
+/** Phase 3 over the tasks of `ctx.taskManager` (one stream thread): one result per local partition asked for. */
+export function localPartitionResults<R>(ctx: Pick<StateQueryContext, 'state' | 'timestamped' | 'taskManager' | 'threadName'>, request: StateQueryRequest): Array<[number, QueryResult<R>]> {
+  const name = request.getStoreName();
+  const out: Array<[number, QueryResult<R>]> = [];
   const wanted = (p: number) => request.isAllPartitions() || request.getPartitions().has(p);
   const tm = ctx.taskManager;
   const tasks = [...(tm?.activeTasks() ?? []).map((t) => ({ t, active: true })), ...(tm?.standbyTasks() ?? []).map((t) => ({ t, active: false }))];
@@ -80,20 +94,18 @@ export function runStateQuery<R>(ctx: StateQueryContext, request: StateQueryRequ
     if (!wanted(partition)) continue;
     const store: StateStore | undefined = t.store(name);
     if (store === undefined) continue;
+    const start = request.executionInfoEnabled() ? process.hrtime.bigint() : 0n;
     if (request.isRequireActive() && (!active || ctx.state !== StreamsStates.RUNNING)) {
-      result.addResult(
+      out.push([
         partition,
         QueryResult.forFailure(FailureReason.NOT_ACTIVE, `Query requires a running active task, but partition was in state ${ctx.state} and was ${active ? 'active' : 'not active'}.`),
-      );
+      ]);
       continue;
     }
-    const position = active ? taskPosition(t) : Position.emptyPosition();
-    result.addResult(partition, runStoreQuery<R>({ store, storeName: name, partition, position, timestamped: ctx.timestamped(name) }, request.getQuery(), request.getPositionBound()));
+    const position = t.storePosition(name) ?? Position.emptyPosition();
+    const answer = runStoreQuery<R>({ store, storeName: name, partition, position, timestamped: ctx.timestamped(name) }, request.getQuery(), request.getPositionBound(), request.executionInfoEnabled());
+    if (request.executionInfoEnabled()) answer.addExecutionInfo(`Handled by ${active ? 'active' : 'standby'} task ${t.idString}${ctx.threadName === undefined ? '' : ` on ${ctx.threadName}`} in ${process.hrtime.bigint() - start}ns`);
+    out.push([partition, answer]);
   }
-  if (!request.isAllPartitions()) {
-    for (const p of request.getPartitions()) {
-      if (!result.getPartitionResults().has(p)) result.addResult(p, QueryResult.forFailure(FailureReason.NOT_PRESENT, 'The requested partition was not present at the time of the query.'));
-    }
-  }
-  return result;
+  return out;
 }

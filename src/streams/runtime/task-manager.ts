@@ -291,6 +291,7 @@ export class TaskManager {
       const offset = logged ? this.#collector.changelogEndOffset(Topology.changelogTopic(this.#config.applicationId, name), task.id.partition) : sourceChangelogCheckpoint(task, name);
       await store.commit(offset);
     }
+    await task.positions.checkpoint();
   }
 
   async #catchUpStandbys(): Promise<void> {
@@ -315,7 +316,7 @@ export class TaskManager {
       if (!isRestorable(store)) continue;
       restorable.push([name, store]);
       if (!task.subtopology.changelogTopics.has(name)) continue;
-      parts.push({ store, topic: Topology.changelogTopic(this.#config.applicationId, name), partition: task.id.partition });
+      parts.push({ store, topic: Topology.changelogTopic(this.#config.applicationId, name), partition: task.id.partition, onRestored: task.positions.restoredHook(name) });
     }
     // DSL table stores (KeyValueMaterializer.timestamped) keep ValueAndTimestamp bytes.
     const timestampPrefixed = (store: string) => (this.#topology.stores().get(store)?.factory as { timestamped?: unknown } | undefined)?.timestamped === true;

@@ -16,15 +16,30 @@
  * - The topic is StoreContext.changelogTopic; when the runtime leaves it undefined for a logged
  *   store, the Kafka Streams name `<applicationId>-<storeName>-changelog` is used.
  *
+ * Headers: none, or — when IQ consistency is enabled (StoreContext.changelogHeaders) — the
+ * store's position ("v", "c"; iq/v2/position-serde.ts), as Kafka's ProcessorContextImpl.logChange.
+ *
  * TimestampedChangeLoggingKeyValueStore is the variant for stores of ValueAndTimestamp bytes
  * (value-and-timestamp.ts): it logs the plain value with the stored timestamp as the record
  * timestamp, and turns restored records back into timestamped bytes, as Kafka Streams does.
  */
-import type { KeyValue, RecordCollector, StoreContext } from './store-types.ts';
+import type { CollectedRecord, KeyValue, RecordCollector, StoreContext } from './store-types.ts';
 import type { BytesKeyValueStore, RestoreRecord } from './bytes-store.ts';
 import { requireKey } from './bytes-store.ts';
 import { WrappedBytesStore } from './wrapped-bytes-store.ts';
 import { TIMESTAMP_BYTES, readTimestamp, timestampedBytes } from './value-and-timestamp.ts';
+
+/** One changelog record; `headers` (StoreContext.changelogHeaders) is absent unless IQ consistency is enabled. */
+export function changelogRecord(
+  topic: string,
+  partition: number,
+  key: Buffer,
+  value: Buffer | null,
+  timestamp: number,
+  headers: (() => Record<string, Buffer>) | undefined,
+): CollectedRecord {
+  return headers === undefined ? { topic, partition, key, value, timestamp } : { topic, partition, key, value, timestamp, headers: headers() };
+}
 
 /** `<applicationId>-<storeName>-changelog`, Kafka Streams' changelog topic name. */
 export function changelogTopicName(applicationId: string, storeName: string): string {
@@ -36,6 +51,7 @@ export class ChangeLoggingKeyValueStore extends WrappedBytesStore {
   private partition = 0;
   private collector: RecordCollector | undefined;
   private timestamp: () => number = () => 0;
+  private headers: (() => Record<string, Buffer>) | undefined;
 
   /** The context's clock: the current record's timestamp, or the flushed write's. */
   protected currentTimestamp(): number {
@@ -56,6 +72,7 @@ export class ChangeLoggingKeyValueStore extends WrappedBytesStore {
     this.partition = context.partition;
     this.collector = context.collector;
     this.timestamp = () => context.currentTimestamp();
+    this.headers = context.changelogHeaders;
     await this.inner.init({ ...context, changelogTopic: this.topic });
   }
 
@@ -90,7 +107,7 @@ export class ChangeLoggingKeyValueStore extends WrappedBytesStore {
     if (this.collector === undefined) {
       throw new Error(`store "${this.name}": written before init(); the runtime must init stores before processing`);
     }
-    this.collector.send({ topic: this.topic, partition: this.partition, key, value, timestamp });
+    this.collector.send(changelogRecord(this.topic, this.partition, key, value, timestamp, this.headers));
   }
 }
 

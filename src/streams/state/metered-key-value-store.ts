@@ -90,12 +90,14 @@ export class MeteredKeyValueStore<K, V> extends MeteredStoreBase<BytesKeyValueSt
   put(key: K, value: V | null): void {
     const start = this.startClock();
     this.inner.put(this.keyBytes(key), this.valueBytes(value));
+    this.position?.update();
     this.measure('put', start);
   }
 
   putIfAbsent(key: K, value: V): V | undefined {
     const start = this.startClock();
     const existing = this.inner.putIfAbsent(this.keyBytes(key), this.valueSerde.serialize(this.topic, value));
+    if (existing === undefined) this.position?.update();
     const result = existing === undefined ? undefined : this.valueSerde.deserialize(this.topic, existing);
     this.measure('put-if-absent', start);
     return result;
@@ -104,12 +106,14 @@ export class MeteredKeyValueStore<K, V> extends MeteredStoreBase<BytesKeyValueSt
   putAll(entries: ReadonlyArray<KeyValue<K, V | null>>): void {
     const start = this.startClock();
     this.inner.putAll(entries.map((entry) => ({ key: this.keyBytes(entry.key), value: this.valueBytes(entry.value) })));
+    this.position?.update();
     this.measure('put-all', start, entries.length);
   }
 
   delete(key: K): V | undefined {
     const start = this.startClock();
     const old = this.inner.delete(this.keyBytes(key));
+    this.position?.update();
     const result = old === undefined ? undefined : this.valueSerde.deserialize(this.topic, old);
     this.measure('delete', start);
     return result;

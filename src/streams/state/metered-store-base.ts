@@ -5,6 +5,9 @@
  *  - the serde topic: the store's changelog topic, or `<applicationId>-<store>-changelog` when
  *    the store is not logged (as Kafka Streams passes it to serdes). It is the store name until
  *    init() and fixed from then on.
+ *  - the store's IQv2 position: every write the store accepts updates it (Kafka's stores call
+ *    StoreQueryUtils.updatePosition on each put); it lives here, above the cache, so it covers
+ *    what the whole stack answers from.
  *  - init(): takes the metrics sink from the context and opens the layers below with the
  *    changelog topic when logging is enabled, and without one otherwise.
  *  - the runtime's hooks that pass straight through (DelegatingRuntimeStore): flushCache()
@@ -15,6 +18,7 @@
 import { changelogTopicName } from './change-logging-key-value-store.ts';
 import { DelegatingRuntimeStore, type RuntimeStore } from './delegating-state-store.ts';
 import type { StoreContext, StoreMetricsSink } from './store-types.ts';
+import type { StorePosition } from '../iq/v2/store-position.ts';
 
 const noMetrics: StoreMetricsSink = { record() {} };
 
@@ -22,6 +26,8 @@ export abstract class MeteredStoreBase<S extends RuntimeStore> extends Delegatin
   /** The topic passed to the serdes (see the file comment). */
   protected topic: string;
   protected metrics: StoreMetricsSink = noMetrics;
+  /** The store's IQv2 position (iq/v2/store-position.ts): every accepted write calls update(). */
+  protected position: StorePosition | undefined;
 
   constructor(
     inner: S,
@@ -35,6 +41,7 @@ export abstract class MeteredStoreBase<S extends RuntimeStore> extends Delegatin
   override async init(context: StoreContext): Promise<void> {
     this.topic = context.changelogTopic ?? changelogTopicName(context.applicationId, this.name);
     this.metrics = context.metrics;
+    this.position = context.position;
     await this.inner.init(this.loggingEnabled ? { ...context, changelogTopic: this.topic } : { ...context, changelogTopic: undefined });
   }
 

@@ -8,6 +8,8 @@
  * `getSync`, and everything is written to disk in one batch at commit (`flush()`).
  */
 
+import type { StorePosition } from '../iq/v2/store-position.ts';
+
 export interface KeyValue<K, V> {
   key: K;
   value: V;
@@ -85,6 +87,10 @@ export interface StoreContext {
   /** The task's stream time (-1 before any record); absent outside a task. TTL stores expire by it. */
   streamTime?: () => number;
   metrics: StoreMetricsSink;
+  /** The store's IQv2 position; its top (metered) layer calls update() on every write. Absent outside a task. */
+  position?: StorePosition | undefined;
+  /** When IQ consistency is enabled: the headers each changelog record carries (iq/v2/position-serde.ts). */
+  changelogHeaders?: (() => Record<string, Buffer>) | undefined;
 }
 
 export interface StoreMetricsSink {

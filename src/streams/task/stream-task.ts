@@ -63,6 +63,8 @@ import type { DslStoreChoice } from '../state/dsl-store-suppliers.ts';
 import { AsyncWork } from '../async/async-work.ts';
 import { ConsumedOffsets } from './consumed-offsets.ts';
 import type { UpgradeFrom } from '../serde/upgrade-from.ts';
+import { StorePositions } from './store-positions.ts';
+import type { Position } from '../iq/v2/position.ts';
 import { applyProcessingHandler, type ProcessingExceptionHandler, type SourceRecordBytes } from '../errors/processing-exception-handler.ts';
 
 export interface TaskConfig {
@@ -96,6 +98,8 @@ export interface TaskConfig {
   readonly globalStores?: ((name: string) => StateStore | undefined) | undefined;
   /** Where failed async-operator calls go unless the operator names its own; default logAndFail. */
   readonly processingExceptionHandler?: ProcessingExceptionHandler | undefined;
+  /** Kafka's internal `__iq.consistency.offset.vector.enabled__`: IQv2 positions in changelog headers (task/store-positions.ts). */
+  readonly iqConsistencyOffsetVectorEnabled?: boolean | undefined;
 }
 
 /** A record a sink (or a dead-letter handler) produces; partition undefined = default partitioner. */
@@ -164,6 +168,8 @@ export class StreamTask {
   #closed = false;
   /** Where this task's stores live; default stateDir/applicationId/taskId (global stores: …/global). */
   readonly #storeDir: string;
+  /** Each store's IQv2 position (store-positions.ts). */
+  readonly #positions: StorePositions;
 
   constructor(topology: Topology, subtopology: SubtopologyInfo, partition: number, config: TaskConfig, io: TaskIo, options: { storeDir?: string } = {}) {
     this.id = { subtopology: subtopology.id, partition };
@@ -175,6 +181,7 @@ export class StreamTask {
     this.#logger = toLogger(config.logger).child({ task: this.idString });
     this.#metrics = config.metrics?.task(this.idString);
     this.#storeDir = options.storeDir ?? join(config.stateDir, config.applicationId, this.idString);
+    this.#positions = new StorePositions(this.#storeDir, config.iqConsistencyOffsetVectorEnabled === true, this.#logger, () => this.#currentMetadata);
     const idleMs = checkIdleWatermarkMs('idleWatermarkMs', config.idleWatermarkMs);
     this.#idle = idleMs === undefined ? undefined : new IdleWatermark(idleMs);
     this.#async = new AsyncWork({
@@ -231,6 +238,16 @@ export class StreamTask {
     return sourceRestoreCheck(this.idString, source, topic, this.id.partition, this.#config.deserializationHandler);
   }
 
+  /** The IQv2 position of this task's store `name` (a snapshot; copy() before changing it). */
+  storePosition(name: string): Position | undefined {
+    return this.#positions.positionOf(name);
+  }
+
+  /** Store positions: the restore hook of consistency headers and the commit-step-5 checkpoint. */
+  get positions(): StorePositions {
+    return this.#positions;
+  }
+
   stores(): ReadonlyMap<string, StateStore> {
     return this.#stores;
   }
@@ -254,7 +271,10 @@ export class StreamTask {
       const store = spec.factory.build(buildOptions);
       const sourceChangelog = this.#sub.sourceChangelogTopics.get(name);
       const changelog = this.#sub.changelogTopics.has(name) ? Topology.changelogTopic(appId, name) : sourceChangelog;
+      const { position, changelogHeaders } = await this.#positions.open(name, store.persistent);
       const ctx: StoreContext = {
+        position,
+        changelogHeaders,
         applicationId: appId,
         taskId: this.idString,
         partition: this.id.partition,
@@ -608,7 +628,7 @@ export class StreamTask {
     this.#async.drain();
     for (const [name, store] of this.#stores) {
       const s = store as StateStore & { flushCache?: () => void };
-      if (typeof s.flushCache === 'function') this.#run(name, () => s.flushCache!());
+      if (typeof s.flushCache === 'function') this.#positions.flushing(name, () => this.#run(name, () => s.flushCache!()));
     }
   }
 
@@ -616,6 +636,7 @@ export class StreamTask {
   async commit(): Promise<void> {
     this.flushCaches();
     for (const store of this.#stores.values()) await store.flush();
+    await this.#positions.checkpoint();
   }
 
   async close(): Promise<void> {

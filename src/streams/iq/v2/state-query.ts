@@ -6,6 +6,7 @@
  *     .withPartitions([0, 2]) / .withAllPartitions()
  *     .withPositionBound(PositionBound.at(position))     answer only from partitions that have seen it
  *     .requireActive()                                   standby (or not-running) partitions answer NOT_ACTIVE
+ *     .enableExecutionInfo()                             each result lists where and how long it was handled
  *   StateQueryResult: one QueryResult per partition that answered (or failed), plus, for a
  *   requested partition this instance does not hold, NOT_PRESENT; getPosition() merges theirs.
  *
@@ -33,6 +34,7 @@ export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 
 export class QueryResult<R> {
   #position: Position | undefined;
+  readonly #executionInfo: string[] = [];
 
   private constructor(
     readonly result: R | undefined,
@@ -95,8 +97,19 @@ export class QueryResult<R> {
     this.#position = position;
   }
 
+  /** Adds one line of execution info (the layers that handle a query call it when asked to, Kafka's QueryResult.addExecutionInfo). */
+  addExecutionInfo(message: string): void {
+    this.#executionInfo.push(message);
+  }
+
+  /** With StateQueryRequest.enableExecutionInfo(): where the query was handled and how long each step took, innermost first. Else empty. */
+  getExecutionInfo(): string[] {
+    return [...this.#executionInfo];
+  }
+
   toString(): string {
-    return this.isSuccess() ? `QueryResult{result=${String(this.result)}, position=${String(this.#position)}}` : `QueryResult{failureReason=${this.failureReason}, failure='${this.failureMessage}', position=${String(this.#position)}}`;
+    const info = `executionInfo=[${this.#executionInfo.join(', ')}], position=${String(this.#position)}`;
+    return this.isSuccess() ? `QueryResult{result=${String(this.result)}, ${info}}` : `QueryResult{failureReason=${this.failureReason}, failure='${this.failureMessage}', ${info}}`;
   }
 }
 
@@ -107,6 +120,7 @@ export class StateQueryRequest<K = unknown> {
     readonly partitions: ReadonlySet<number> | undefined,
     readonly positionBound: PositionBound,
     readonly requireActiveTask: boolean,
+    readonly collectExecutionInfo: boolean = false,
   ) {}
 
   /** The first step: `StateQueryRequest.inStore(name).withQuery(q)`. */
@@ -126,20 +140,29 @@ export class StateQueryRequest<K = unknown> {
   withPartitions(partitions: Iterable<number>): StateQueryRequest<K> {
     const set = new Set(partitions);
     for (const p of set) if (!Number.isInteger(p) || p < 0) throw new RangeError(`StateQueryRequest.withPartitions: partitions must be non-negative integers, got ${String(p)}`);
-    return new StateQueryRequest(this.storeName, this.query, set, this.positionBound, this.requireActiveTask);
+    return new StateQueryRequest(this.storeName, this.query, set, this.positionBound, this.requireActiveTask, this.collectExecutionInfo);
   }
 
   withAllPartitions(): StateQueryRequest<K> {
-    return new StateQueryRequest(this.storeName, this.query, undefined, this.positionBound, this.requireActiveTask);
+    return new StateQueryRequest(this.storeName, this.query, undefined, this.positionBound, this.requireActiveTask, this.collectExecutionInfo);
   }
 
   withPositionBound(bound: PositionBound): StateQueryRequest<K> {
     if (!(bound instanceof PositionBound)) throw new TypeError('StateQueryRequest.withPositionBound: expected PositionBound.unbounded() or PositionBound.at(position)');
-    return new StateQueryRequest(this.storeName, this.query, this.partitions, bound, this.requireActiveTask);
+    return new StateQueryRequest(this.storeName, this.query, this.partitions, bound, this.requireActiveTask, this.collectExecutionInfo);
   }
 
   requireActive(): StateQueryRequest<K> {
-    return new StateQueryRequest(this.storeName, this.query, this.partitions, this.positionBound, true);
+    return new StateQueryRequest(this.storeName, this.query, this.partitions, this.positionBound, true, this.collectExecutionInfo);
+  }
+
+  /** Each result lists where it was handled and how long it took (getExecutionInfo), as Kafka's. */
+  enableExecutionInfo(): StateQueryRequest<K> {
+    return new StateQueryRequest(this.storeName, this.query, this.partitions, this.positionBound, this.requireActiveTask, true);
+  }
+
+  executionInfoEnabled(): boolean {
+    return this.collectExecutionInfo;
   }
 
   getStoreName(): string {

@@ -9,7 +9,10 @@
  *      cannot run answers UNKNOWN_QUERY_TYPE with Kafka's message (e.g. a KeyQuery on a
  *      versioned store, a timestamped query on a store without timestamps);
  *   3. run it; a throw becomes STORE_EXCEPTION with the error's message.
- * Every result carries the partition's position. DSL stores hold ValueAndTimestamp<V>: the plain
+ * Every result carries the partition's position (the store's own: iq/v2/store-position.ts).
+ * With execution info asked for, the result gets one line naming the store's layers (outermost
+ * first), its partition and the nanoseconds spent — what Kafka's layers each add as "Handled in
+ * class … in …ns". DSL stores hold ValueAndTimestamp<V>: the plain
  * queries unwrap to V, the Timestamped* ones keep { value, timestamp }.
  */
 import type { KeyValue, KeyValueIterator, ReadOnlyKeyValueStore, StateStore } from '../../state/store-types.ts';
@@ -42,7 +45,8 @@ function drain<K, V, T>(it: KeyValueIterator<K, V>, map: (kv: KeyValue<K, V>) =>
   return out;
 }
 
-export function runStoreQuery<R>(sp: StorePartition, query: Query, bound: PositionBound): QueryResult<R> {
+export function runStoreQuery<R>(sp: StorePartition, query: Query, bound: PositionBound, collectExecutionInfo = false): QueryResult<R> {
+  const start = collectExecutionInfo ? process.hrtime.bigint() : 0n;
   let result: QueryResult<R>;
   if (!isPermitted(sp.position, bound, sp.partition)) {
     result = QueryResult.notUpToBound<R>(sp.position, bound, sp.partition);
@@ -56,7 +60,22 @@ export function runStoreQuery<R>(sp: StorePartition, query: Query, bound: Positi
     }
   }
   result.setPosition(sp.position.copy());
+  if (collectExecutionInfo) {
+    result.addExecutionInfo(`Handled in ${describeLayers(sp.store)} (store ${sp.storeName}, partition ${sp.partition}) in ${process.hrtime.bigint() - start}ns`);
+  }
   return result;
+}
+
+/** The store's layers, outermost first ("MeteredKeyValueStore > CachingKeyValueStore > …"). */
+export function describeLayers(store: StateStore): string {
+  const names: string[] = [];
+  let layer: unknown = store;
+  // The decorators keep the layer below as `inner` (delegating-state-store.ts); bounded for safety.
+  while (typeof layer === 'object' && layer !== null && names.length < 16) {
+    names.push(layer.constructor.name);
+    layer = (layer as { inner?: unknown }).inner;
+  }
+  return names.join(' > ');
 }
 
 const UNKNOWN = Symbol('unknown query type');

@@ -21,6 +21,7 @@ export function spawnWorkerThread(init: WorkerInit): Worker {
     workerData: init,
     name: init.threadName,
     loadsTypeScript: TYPESCRIPT_FILE.test(init.moduleHref),
+    transferList: init.syncQuery === undefined ? [] : [init.syncQuery.port],
     purpose: "Stream threads on workers (the topology module or Tributary's sources are .ts)",
   });
 }

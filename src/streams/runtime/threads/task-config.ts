@@ -20,6 +20,7 @@ export function taskConfigOf(config: StreamsConfig, logger: StreamsLogger, globa
     deserializationHandler: config.deserializationHandler ?? DeserializationHandlers.logAndFail(logger),
     processingExceptionHandler: config.processingExceptionHandler,
     outerJoinEmitIntervalMs: config.outerJoinEmitIntervalMs,
+    iqConsistencyOffsetVectorEnabled: config.iqConsistencyOffsetVectorEnabled,
     defaultStoreType: config.dslStoreSuppliers,
     cacheMaxBytes: config.cacheMaxBytes,
     logger,

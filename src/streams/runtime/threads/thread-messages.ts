@@ -16,6 +16,7 @@
  *   3c crash     the Worker exits without 'stopped' or 'fatal' (process.exit, OOM in the
  *                worker): main treats it as 3b with an error naming the exit code
  */
+import type { SyncQueryEnd } from './sync-query-channel.ts';
 import type { KafkaMetric } from '../../../metrics/metric-registry.ts';
 import type { TopicPartition } from '../client-port.ts';
 import type { StreamsConfig } from '../streams-config.ts';
@@ -39,6 +40,8 @@ export interface WorkerInit {
   readonly cacheMaxBytes: number;
   /** SHUTDOWN_APPLICATION: join asking every instance to stop (KIP-671). */
   readonly requestShutdown: boolean;
+  /** The worker's end of the synchronous IQv2 query channel (sync-query-channel.ts), transferred at spawn. */
+  readonly syncQuery?: SyncQueryEnd | undefined;
 }
 
 export interface SerializedError {

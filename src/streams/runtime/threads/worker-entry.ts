@@ -14,6 +14,9 @@ import { StateDirectory } from '../state-directory.ts';
 import { StreamThread } from '../stream-thread.ts';
 import type { StreamsConfig } from '../streams-config.ts';
 import { runStoreQuery } from './cross-thread-store.ts';
+import { serveSyncQueries } from './sync-query-channel.ts';
+import { localPartitionResults } from '../streams-query.ts';
+import { fromWireRequest, toWireResult } from '../../iq/v2/query-wire.ts';
 import { forwardingLogger } from './forwarding-logger.ts';
 import { taskConfigOf } from './task-config.ts';
 import { serializeError, STATS_INTERVAL_MS, type FromWorker, type ToWorker, type WorkerInit, type WorkerStats } from './thread-messages.ts';
@@ -97,6 +100,12 @@ async function run(): Promise<void> {
       post({ type: 'query-result', id: m.id, ...runStoreQuery(view, m.method, m.args) });
     }
   });
+  if (init.syncQuery !== undefined) {
+    const timestamped = (n: string): boolean => (topology.stores().get(n)?.factory as { timestamped?: boolean } | undefined)?.timestamped === true;
+    serveSyncQueries(init.syncQuery, (request, state) =>
+      localPartitionResults({ state, timestamped, taskManager: thread.taskManager, threadName: init.threadName }, fromWireRequest(request)).map(([p, r]) => toWireResult(p, r)),
+    );
+  }
   if (init.requestShutdown) thread.requestApplicationShutdown();
   thread.start();
 }

@@ -13,6 +13,9 @@ import type { Logger } from '../../../logging/logger.ts';
 import type { HostMap } from '../stream-thread.ts';
 import { taskLockOwner, type StateDirectory } from '../state-directory.ts';
 import { spawnWorkerThread } from './spawn-worker.ts';
+import { SyncQueryChannel, type SyncQueryable } from './sync-query-channel.ts';
+import type { WireRequest, WireResult } from '../../iq/v2/query-wire.ts';
+import type { StreamsState } from '../streams-state.ts';
 import { deserializeError, type FromWorker, type QueryOutcome, type ToWorker, type WorkerInit, type WorkerStats } from './thread-messages.ts';
 
 export interface WorkerThreadEvents {
@@ -25,7 +28,7 @@ export interface WorkerThreadEvents {
 
 const NO_STATS: WorkerStats = { processed: 0, restored: 0, active: [], standby: [], hostMap: [], metrics: [] };
 
-export class WorkerStreamThread {
+export class WorkerStreamThread implements SyncQueryable {
   readonly threadIndex: number;
   readonly name: string;
   readonly #init: WorkerInit;
@@ -39,6 +42,8 @@ export class WorkerStreamThread {
   #stopped: (() => void) | undefined;
   #nextQuery = 0;
   readonly #queries = new Map<number, (o: QueryOutcome) => void>();
+  /** KafkaStreams.query()'s channel to this worker (one per spawned worker). */
+  #sync: SyncQueryChannel | undefined;
 
   constructor(init: WorkerInit, stateDir: StateDirectory, logger: Logger, events: WorkerThreadEvents) {
     this.threadIndex = init.threadIndex;
@@ -69,7 +74,8 @@ export class WorkerStreamThread {
   }
 
   start(): void {
-    const worker = spawnWorkerThread(this.#init);
+    this.#sync = new SyncQueryChannel();
+    const worker = spawnWorkerThread({ ...this.#init, syncQuery: this.#sync.workerEnd });
     this.#worker = worker;
     worker.on('message', (m: FromWorker) => this.#onMessage(m));
     worker.on('error', (e) => this.#fail(e));
@@ -99,6 +105,17 @@ export class WorkerStreamThread {
         resolve({ ok: false, error: { name: 'TypeError', message: `query arguments cannot be sent to a stream thread: ${e instanceof Error ? e.message : String(e)}` } });
       }
     });
+  }
+
+  /** IQv2 step 1 (sync-query-channel.ts); undefined when the thread has ended. */
+  postStateQuery(request: WireRequest, state: StreamsState): number | undefined {
+    if (this.#ended || this.#sync === undefined) return undefined;
+    return this.#sync.post(request, state);
+  }
+
+  /** IQv2 steps 3–4: blocks until the worker answers `id` or `deadline` passes (undefined). */
+  awaitStateQuery(id: number, deadline: number): WireResult[] | undefined {
+    return this.#sync?.await(id, deadline);
   }
 
   #post(m: ToWorker): void {
@@ -157,6 +174,8 @@ export class WorkerStreamThread {
     this.#ended = true;
     const worker = this.#worker;
     this.#worker = undefined;
+    this.#sync?.close();
+    this.#sync = undefined;
     for (const resolve of this.#queries.values()) resolve({ ok: false, error: { name: 'InvalidStateStoreError', message: `stream thread ${this.name} has ended` } });
     this.#queries.clear();
     if (worker !== undefined) {

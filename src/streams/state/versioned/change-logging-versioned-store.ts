@@ -13,7 +13,7 @@
  * retention (compaction keeps the record with the highest OFFSET per key, which for an
  * out-of-order put is not the latest version).
  */
-import { changelogTopicName } from '../change-logging-key-value-store.ts';
+import { changelogRecord, changelogTopicName } from '../change-logging-key-value-store.ts';
 import { DelegatingRuntimeStore } from '../delegating-state-store.ts';
 import type { RecordCollector, StoreContext } from '../store-types.ts';
 import type { VersionedBytesStore } from './segmented-versioned-store.ts';
@@ -24,6 +24,7 @@ export class ChangeLoggingVersionedStore extends DelegatingRuntimeStore<Versione
   #topic = '';
   #partition = 0;
   #collector: RecordCollector | undefined;
+  #headers: (() => Record<string, Buffer>) | undefined;
 
   get historyRetentionMs(): number {
     return this.inner.historyRetentionMs;
@@ -33,6 +34,7 @@ export class ChangeLoggingVersionedStore extends DelegatingRuntimeStore<Versione
     this.#topic = context.changelogTopic ?? changelogTopicName(context.applicationId, this.name);
     this.#partition = context.partition;
     this.#collector = context.collector;
+    this.#headers = context.changelogHeaders;
     await this.inner.init({ ...context, changelogTopic: this.#topic });
   }
 
@@ -65,6 +67,6 @@ export class ChangeLoggingVersionedStore extends DelegatingRuntimeStore<Versione
     if (this.#collector === undefined) {
       throw new Error(`store "${this.name}": written before init(); the runtime must init stores before processing`);
     }
-    this.#collector.send({ topic: this.#topic, partition: this.#partition, key, value, timestamp });
+    this.#collector.send(changelogRecord(this.#topic, this.#partition, key, value, timestamp, this.#headers));
   }
 }

@@ -10,7 +10,7 @@ import type { RestoreRecord } from '../bytes-store.ts';
 import { MeteredStoreBase } from '../metered-store-base.ts';
 import type { VersionedBytesStore } from './segmented-versioned-store.ts';
 import type { VersionsRange } from './versioned-queries.ts';
-import { checkVersionTimestamp, type VersionedKeyValueStore, type VersionedRecord } from './versioned-record.ts';
+import { checkVersionTimestamp, PUT_RETURN_CODE_NOT_PUT, type VersionedKeyValueStore, type VersionedRecord } from './versioned-record.ts';
 
 export class MeteredVersionedKeyValueStore<K, V> extends MeteredStoreBase<VersionedBytesStore> implements VersionedKeyValueStore<K, V> {
   constructor(
@@ -43,13 +43,18 @@ export class MeteredVersionedKeyValueStore<K, V> extends MeteredStoreBase<Versio
     this.#requireKey(key);
     this.metrics.record(this.name, 'put');
     const bytes = value === null || value === undefined ? null : this.valueSerde.serialize(this.topic, value);
-    return this.inner.put(this.keySerde.serialize(this.topic, key), bytes, timestamp);
+    const code = this.inner.put(this.keySerde.serialize(this.topic, key), bytes, timestamp);
+    if (code !== PUT_RETURN_CODE_NOT_PUT) this.position?.update();
+    return code;
   }
 
   delete(key: K, timestamp: number): VersionedRecord<V> | null {
     this.#requireKey(key);
     this.metrics.record(this.name, 'delete');
-    return this.#typed(this.inner.delete(this.keySerde.serialize(this.topic, key), timestamp));
+    const accepted = !this.inner.outOfGrace(timestamp);
+    const old = this.#typed(this.inner.delete(this.keySerde.serialize(this.topic, key), timestamp));
+    if (accepted) this.position?.update();
+    return old;
   }
 
   /** Whether a put at `timestamp` would be rejected (older than the grace period). */

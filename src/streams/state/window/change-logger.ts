@@ -10,10 +10,11 @@
  * changelog carries only the value, with the stored timestamp as the record timestamp, and a
  * restore puts the prefix back — the same convention as H4's timestamped key-value stores.
  *
+ * Headers: the store's position when IQ consistency is enabled (change-logging-key-value-store.ts).
  * The topic is StoreContext.changelogTopic, or `<applicationId>-<store>-changelog`.
  */
 import type { RestoreRecord } from '../bytes-store.ts';
-import { changelogTopicName } from '../change-logging-key-value-store.ts';
+import { changelogRecord, changelogTopicName } from '../change-logging-key-value-store.ts';
 import type { RecordCollector, StoreContext } from '../store-types.ts';
 import { TIMESTAMP_BYTES, readTimestamp, timestampedBytes } from '../value-and-timestamp.ts';
 
@@ -22,6 +23,7 @@ export class WindowChangeLogger {
   readonly #partition: number;
   readonly #collector: RecordCollector;
   readonly #now: () => number;
+  readonly #headers: (() => Record<string, Buffer>) | undefined;
 
   constructor(
     readonly storeName: string,
@@ -32,6 +34,7 @@ export class WindowChangeLogger {
     this.#partition = context.partition;
     this.#collector = context.collector;
     this.#now = () => context.currentTimestamp();
+    this.#headers = context.changelogHeaders;
   }
 
   get topic(): string {
@@ -51,7 +54,7 @@ export class WindowChangeLogger {
   }
 
   #send(key: Buffer, value: Buffer | null, timestamp: number): void {
-    this.#collector.send({ topic: this.#topic, partition: this.#partition, key, value, timestamp });
+    this.#collector.send(changelogRecord(this.#topic, this.#partition, key, value, timestamp, this.#headers));
   }
 }
 

@@ -125,6 +125,7 @@ export class MeteredWindowStore<K, V> extends MeteredBase<WindowBytesStore> impl
     const k = this.#key(key);
     const v = value === null ? null : this.valueSerde.serialize(this.topic, value);
     if (!this.inner.put(k, v, windowStart)) this.expired(windowStart);
+    else this.position?.update();
   }
 
   fetch(key: K, windowStart: number): V | undefined;
@@ -229,11 +230,13 @@ export class MeteredSessionStore<K, V> extends MeteredBase<SessionBytesStore> im
     const k = this.keySerde.serialize(this.topic, sessionKey.key);
     const v = aggregate === null ? null : this.valueSerde.serialize(this.topic, aggregate);
     if (!this.inner.put(k, sessionKey.window.start, sessionKey.window.end, v)) this.expired(sessionKey.window.end);
+    else this.position?.update();
   }
 
   remove(sessionKey: Windowed<K>): void {
     this.metrics.record(this.name, 'remove');
     this.inner.remove(this.keySerde.serialize(this.topic, sessionKey.key), sessionKey.window.start, sessionKey.window.end);
+    this.position?.update();
   }
 
   fetchSession(key: K, sessionStart: number, sessionEnd: number): V | undefined {
