@@ -325,7 +325,8 @@ export class KafkaStreams {
           this.#threadRunning(index, false);
           this.#taskConfig.logger.warn(`[streams ${this.config.applicationId}] ${worker.name}: cannot reach the cluster or set up the application (${message}); retrying in ${backoffMs} ms`);
         },
-        onFatal: (error) => void this.#onFatal(worker, error),
+        // A worker's global replica failing is the global thread failing (threads/worker-global-stores.ts).
+        onFatal: (error, global) => void this.#onFatal(worker, error, global),
         onShutdownRequested: () => {
           this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] the application is shutting down: an instance requested SHUTDOWN_APPLICATION`);
           void this.#closeToError();
@@ -439,8 +440,11 @@ export class KafkaStreams {
     thread.start();
   }
 
-  /** A fatal error of a stream thread (`thread`: thread 1 or a worker) or of the global thread (undefined). */
-  async #onFatal(thread: StreamThread | WorkerStreamThread | undefined, error: Error): Promise<void> {
+  /**
+   * A fatal error of a stream thread (`thread`: thread 1 or a worker) or of the global thread
+   * (undefined, or a worker with `global`: its replica of the global stores failed).
+   */
+  async #onFatal(thread: StreamThread | WorkerStreamThread | undefined, error: Error, global = false): Promise<void> {
     if ((thread instanceof StreamThread && this.#thread !== thread) || this.#closing !== undefined) return;
     const worker = thread === undefined || thread instanceof StreamThread ? undefined : thread;
     if (worker !== undefined) {
@@ -455,7 +459,7 @@ export class KafkaStreams {
       this.#taskConfig.logger.error(`uncaught-exception handler threw (${e instanceof Error ? e.message : String(e)}); shutting down`);
       response = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
-    const which = thread === undefined ? 'global thread' : `stream thread ${worker?.name ?? this.#threadName}`;
+    const which = thread === undefined ? 'global thread' : global ? `global stores of stream thread ${worker?.name}` : `stream thread ${worker?.name ?? this.#threadName}`;
     this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] ${which} failed: ${error.message} → ${response}`);
     if (response === StreamThreadExceptionResponse.SHUTDOWN_APPLICATION) {
       // The failed thread has left the group (or is the global thread): stop the stream thread
@@ -470,13 +474,14 @@ export class KafkaStreams {
       this.#startThread({ requestShutdown: true });
       return;
     }
-    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && worker !== undefined) {
+    // A global thread cannot be replaced (as in Kafka): REPLACE_THREAD then shuts down (below).
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && worker !== undefined && !global) {
       this.#replacements++;
       this.#startWorker(worker.threadIndex);
       this.#state.transition(StreamsStates.REBALANCING);
       return;
     }
-    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && thread !== undefined) {
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && thread !== undefined && !global) {
       this.#replacements++;
       this.#processedByEndedThreads += this.#thread?.processedTotal ?? 0;
       this.#state.transition(StreamsStates.REBALANCING);
@@ -573,9 +578,11 @@ export class KafkaStreams {
    */
   storeAsync<T>(name: string, type: QueryableStoreType<T>): AsyncStoreView<T> {
     const local = this.#localStore(name, type) as object;
+    // A global store is whole on this thread (the instance's global thread): no merge needed.
+    const global = this.#topology.globalStoreNames().includes(name);
     return asyncStoreView<T>(async (method, args) => {
-      const here = this.#thread !== undefined || this.#workers === undefined ? [runStoreQuery(local, method, args)] : [];
-      const there = await Promise.all((this.#workers?.all() ?? []).map((w) => w.query(name, type.kind, method, args)));
+      const here = global || this.#thread !== undefined || this.#workers === undefined ? [runStoreQuery(local, method, args)] : [];
+      const there = global ? [] : await Promise.all((this.#workers?.all() ?? []).map((w) => w.query(name, type.kind, method, args)));
       return [...here, ...there];
     });
   }

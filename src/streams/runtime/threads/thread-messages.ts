@@ -15,6 +15,8 @@
  *                with the same thread index) and terminates this one
  *   3c crash     the Worker exits without 'stopped' or 'fatal' (process.exit, OOM in the
  *                worker): main treats it as 3b with an error naming the exit code
+ *   3d global    worker → main 'global-fatal': the worker's replica of the global stores failed
+ *                (worker-global-stores.ts); main handles it as a failure of the global thread
  */
 import type { KafkaMetric } from '../../../metrics/metric-registry.ts';
 import type { TopicPartition } from '../client-port.ts';
@@ -72,7 +74,9 @@ export type FromWorker =
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string }
   | { readonly type: 'stats'; readonly stats: WorkerStats }
   | ({ readonly type: 'query-result'; readonly id: number } & QueryOutcome)
-  | { readonly type: 'stopped' };
+  | { readonly type: 'stopped' }
+  /** The worker's replica of the global stores failed (worker-global-stores.ts): the global thread's failure, not this stream thread's. */
+  | { readonly type: 'global-fatal'; readonly error: SerializedError };
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };

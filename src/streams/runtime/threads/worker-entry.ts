@@ -3,7 +3,8 @@
  * has the protocol). It builds the topology from the user's module, its own clients (a group
  * member sharing the instance's process id, a transactional producer "<app>-<processId>-<index>"
  * under exactly_once_v2) and a StreamThread over the instance's state directory (per-task locks:
- * state-directory.ts), then relays the thread's events and answers queries. It never exits by
+ * state-directory.ts) that starts once its replica of the global stores is bootstrapped
+ * (worker-global-stores.ts), then relays the thread's events and answers queries. It never exits by
  * itself: main terminates it after 'stopped' or 'fatal'.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -16,6 +17,7 @@ import type { StreamsConfig } from '../streams-config.ts';
 import { runStoreQuery } from './cross-thread-store.ts';
 import { forwardingLogger } from './forwarding-logger.ts';
 import { taskConfigOf } from './task-config.ts';
+import { WorkerGlobalStores } from './worker-global-stores.ts';
 import { serializeError, STATS_INTERVAL_MS, type FromWorker, type ToWorker, type WorkerInit, type WorkerStats } from './thread-messages.ts';
 import { loadTopologyModule } from './topology-module.ts';
 
@@ -39,7 +41,9 @@ async function run(): Promise<void> {
   const { recordingLevel, sampleWindowMs, numSamples } = config.metrics;
   const metrics = new StreamsMetrics({ clientId: config.applicationId, level: recordingLevel, window: { windowMs: sampleWindowMs, numSamples }, logger });
   const threadMetrics = metrics.thread(init.threadName);
-  const taskConfig = { ...taskConfigOf(config, logger), cacheMaxBytes: init.cacheMaxBytes, metrics: threadMetrics };
+  // Global stores: this worker's own replica (worker-global-stores.ts has why and what it costs).
+  let globals: WorkerGlobalStores | undefined;
+  const taskConfig = { ...taskConfigOf(config, logger, (name) => globals?.store(name)), cacheMaxBytes: init.cacheMaxBytes, metrics: threadMetrics };
   const stateDir = new StateDirectory(config.stateDir, config.applicationId);
   const deps = createRuntimeDeps({ bootstrapServers: init.bootstrapServers, clientId: init.clientId, config, topology, processId: init.processId, logger });
   const stats = (): WorkerStats => {
@@ -74,12 +78,29 @@ async function run(): Promise<void> {
     },
     init.threadIndex,
   );
+  let stopping = false;
+  globals = new WorkerGlobalStores(topology, config, taskConfig, deps, stateDir.appDir, init.threadIndex, logger, {
+    onReady: () => {
+      if (stopping) return;
+      if (init.requestShutdown) thread.requestApplicationShutdown();
+      thread.start();
+    },
+    onRetry: (error, backoffMs) => post({ type: 'log', level: 'warn', message: `global stores: ${error.message}; retrying in ${backoffMs} ms` }),
+    onFatal: (error) => {
+      clearInterval(timer);
+      // The stream thread never started or must not go on without its global stores.
+      void thread.stop().finally(() => post({ type: 'global-fatal', error: serializeError(error) }));
+    },
+  });
   const timer = setInterval(() => post({ type: 'stats', stats: stats() }), STATS_INTERVAL_MS);
   const views = new Map<string, object>();
   port.on('message', (m: ToWorker) => {
     if (m.type === 'stop') {
       clearInterval(timer);
-      void thread.stop().finally(() => {
+      stopping = true;
+      // The stream thread first (it commits and leaves the group), then the global replica.
+      const warn = (what: string) => (e: unknown) => logger.warn(`stopping ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+      void thread.stop().catch(warn('the stream thread')).then(() => globals?.stop()).catch(warn('the global stores')).finally(() => {
         threadMetrics.close();
         post({ type: 'stats', stats: stats() });
         post({ type: 'stopped' });
@@ -97,6 +118,5 @@ async function run(): Promise<void> {
       post({ type: 'query-result', id: m.id, ...runStoreQuery(view, m.method, m.args) });
     }
   });
-  if (init.requestShutdown) thread.requestApplicationShutdown();
-  thread.start();
+  globals.start();
 }

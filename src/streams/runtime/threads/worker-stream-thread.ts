@@ -3,7 +3,7 @@
  * the worker's latest stats (counters, tasks, host map, metrics) for the synchronous accessors of
  * KafkaStreams, relays its events, and answers store queries by message.
  *
- * Life: start() spawns; exactly one of the events onFatal (3b, 3c) or the resolution of stop()
+ * Life: start() spawns; exactly one of the events onFatal (3b, 3c, 3d) or the resolution of stop()
  * (3a) ends it; after either the Worker is terminated and its task locks released, so a
  * replacement thread can open the tasks at once.
  */
@@ -18,8 +18,8 @@ import { deserializeError, type FromWorker, type QueryOutcome, type ToWorker, ty
 export interface WorkerThreadEvents {
   onRunning(running: boolean): void;
   onRetry(message: string, backoffMs: number): void;
-  /** The thread failed (its tasks are closed) or the worker died. */
-  onFatal(error: Error): void;
+  /** The thread failed (its tasks are closed) or the worker died; `global`: its replica of the global stores failed (3d). */
+  onFatal(error: Error, global: boolean): void;
   onShutdownRequested(): void;
 }
 
@@ -136,11 +136,14 @@ export class WorkerStreamThread {
       case 'fatal':
         this.#fail(deserializeError(m.error));
         return;
+      case 'global-fatal':
+        this.#fail(deserializeError(m.error), true);
+        return;
     }
   }
 
   /** Phases 3b/3c: once, unless the thread was stopped on purpose. */
-  #fail(error: Error): void {
+  #fail(error: Error, global = false): void {
     if (this.#stopped !== undefined && !this.#ended) {
       // Died while stopping: nothing left to stop.
       this.#logger.warn(`stopped with an error: ${error.message}`);
@@ -150,7 +153,7 @@ export class WorkerStreamThread {
     }
     if (this.#ended) return;
     this.#ended = true;
-    void this.#terminate().then(() => this.#events.onFatal(error));
+    void this.#terminate().then(() => this.#events.onFatal(error, global));
   }
 
   async #terminate(): Promise<void> {

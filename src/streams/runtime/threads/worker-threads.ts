@@ -79,7 +79,7 @@ export class WorkerThreads {
     const events: WorkerThreadEvents = {
       onRunning: (r) => thread !== undefined && this.#live.get(thread.threadIndex) === thread && options.events(thread).onRunning(r),
       onRetry: (m, b) => thread !== undefined && options.events(thread).onRetry(m, b),
-      onFatal: (e) => thread !== undefined && options.events(thread).onFatal(e),
+      onFatal: (e, global) => thread !== undefined && options.events(thread).onFatal(e, global),
       onShutdownRequested: () => thread !== undefined && options.events(thread).onShutdownRequested(),
     };
     thread = new WorkerStreamThread(init, this.#context.stateDir, this.#context.logger, events);
