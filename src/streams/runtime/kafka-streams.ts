@@ -39,7 +39,9 @@ import { join, resolve } from 'node:path';
 import { InvalidStateStoreError } from './queryable-stores.ts';
 import { asyncStoreView, runStoreQuery, type AsyncStoreView } from './threads/cross-thread-store.ts';
 import { checkThreading, multiThreadBlocker } from './threads/threading-rules.ts';
-import { taskConfigOf } from './threads/task-config.ts';
+import { cacheSharePerThread, taskConfigOf } from './threads/task-config.ts';
+import { localThreadsMetadata, type ThreadMetadata } from './threads/thread-metadata.ts';
+import { resizeThreadCache } from '../state/cache/thread-cache.ts';
 import { ThreadStates } from './threads/thread-states.ts';
 import { CODE_CONFIG_FIELDS, loadTopologyModule, moduleHref as hrefOf } from './threads/topology-module.ts';
 import { WorkerThreads } from './threads/worker-threads.ts';
@@ -154,6 +156,8 @@ export class KafkaStreams {
     checkThreading({ threads: this.config.numStreamThreads, topology, moduleHref, customDeps: options.deps !== undefined });
     this.#workers = moduleHref === undefined ? undefined : new WorkerThreads({ config: this.config, moduleHref, stateDir: this.#stateDir, logger });
     this.#globalStores = topology.globalSubtopologies().length > 0 ? new GlobalStateManager(topology, this.#taskConfig, this.#stateDir.appDir) : undefined;
+    // The global thread's cache is one share too, as Kafka's (its stores are built with #taskConfig).
+    if (this.#globalStores !== undefined && this.config.cacheMaxBytes > 0) resizeThreadCache(this.#taskConfig, cacheSharePerThread(this.config.cacheMaxBytes, this.config.numStreamThreads, true));
   }
 
   /**
@@ -303,9 +307,26 @@ export class KafkaStreams {
     return { clientId, threadName: `${clientId}-StreamThread-${index}` };
   }
 
-  /** One thread's share of the record cache (Kafka splits it evenly over the threads). */
+  /** One thread's share of the record cache (threads/task-config.ts: as Kafka's getCacheSizePerThread). */
   #cacheShare(): number {
-    return Math.floor(this.config.cacheMaxBytes / Math.max(1, this.#threadStates.size));
+    return cacheSharePerThread(this.config.cacheMaxBytes, this.#threadStates.size, this.#globalStores !== undefined);
+  }
+
+  /** Kafka's resizeThreadCache, after a thread was added or removed: every live thread and the global thread get the new share. */
+  #resizeThreadCaches(): void {
+    const share = this.#cacheShare();
+    if (share <= 0) return; // caching off
+    void this.#thread?.resizeCache(share);
+    for (const w of this.#workers?.all() ?? []) w.resizeCache(share);
+    if (this.#globalStores !== undefined) resizeThreadCache(this.#taskConfig, share);
+  }
+
+  /**
+   * Kafka's metadataForLocalThreads(): every live stream thread of this instance with its tasks
+   * and its record cache budget (threads/thread-metadata.ts; a worker's entry is its latest report).
+   */
+  metadataForLocalThreads(): ThreadMetadata[] {
+    return localThreadsMetadata(this.#thread === undefined ? undefined : { thread: this.#thread, name: this.#threadName }, this.#workers?.all() ?? []);
   }
 
   #startWorker(index: number, options: { requestShutdown?: boolean } = {}): WorkerStreamThread {
@@ -347,10 +368,12 @@ export class KafkaStreams {
     if (index === 1) {
       this.#startThread();
       this.#state.transition(StreamsStates.REBALANCING);
+      this.#resizeThreadCaches();
       return this.#threadName;
     }
     const worker = this.#startWorker(index);
     this.#state.transition(StreamsStates.REBALANCING);
+    this.#resizeThreadCaches();
     return worker.name;
   }
 
@@ -367,6 +390,7 @@ export class KafkaStreams {
       this.#threadStates.remove(worker.threadIndex);
       await this.#workers!.stop(worker);
       this.#state.transition(this.#threadStates.instanceState());
+      this.#resizeThreadCaches();
       return worker.name;
     }
     const thread = this.#thread;
@@ -378,6 +402,7 @@ export class KafkaStreams {
     this.#threadMetrics?.close();
     this.#threadMetrics = undefined;
     this.#state.transition(this.#threadStates.instanceState());
+    this.#resizeThreadCaches();
     return this.#threadName;
   }
 
@@ -416,7 +441,7 @@ export class KafkaStreams {
     const deps = this.#newDeps(clientId);
     this.#threadMetrics?.close();
     this.#threadMetrics = this.#metrics.thread(threadName);
-    const cacheMaxBytes = this.#workers === undefined ? this.#taskConfig.cacheMaxBytes : this.#cacheShare();
+    const cacheMaxBytes = this.#cacheShare();
     const taskConfig = { ...this.#taskConfig, cacheMaxBytes, logger: toLogger(this.#taskConfig.logger).child({ thread: clientId }), metrics: this.#threadMetrics };
     const thread: StreamThread = new StreamThread(this.#topology, this.config, taskConfig, deps, this.#stateDir, {
       onRunning: (running) => {

@@ -48,6 +48,7 @@
  * An error from processing (a processor threw, logAndFail) is fatal for the thread and goes to
  * KafkaStreams' uncaught-exception handler.
  */
+import { resizeThreadCache, threadCacheBudget } from '../state/cache/thread-cache.ts';
 import { DeserializationFailedError } from '../errors/deserialization-handler.ts';
 import { StreamsProcessingError } from '../errors/processing-error.ts';
 import type { TaskConfig } from '../task/stream-task.ts';
@@ -147,6 +148,19 @@ export class StreamThread {
 
   start(): void {
     this.#loop ??= this.#runWithRetries();
+  }
+
+  /**
+   * Kafka's StreamThread.resizeCache: the thread's record cache gets `maxBytes`, applied between
+   * two iterations of the loop (shrinking evicts, and evicting a dirty entry forwards it).
+   */
+  resizeCache(maxBytes: number): Promise<void> {
+    return this.#exclusive(async () => resizeThreadCache(this.#taskConfig, maxBytes));
+  }
+
+  /** This thread's record cache budget (0: caching off). */
+  get cacheMaxBytes(): number {
+    return threadCacheBudget(this.#taskConfig, this.#taskConfig.cacheMaxBytes);
   }
 
   /** SHUTDOWN_APPLICATION: join the group asking the leader to stop every instance (call before start()). */

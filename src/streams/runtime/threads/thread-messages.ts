@@ -7,7 +7,8 @@
  *   1 spawn      main creates the Worker with a WorkerInit as workerData
  *   2 run        worker → main: 'running' / 'retry' / 'log' as the thread's state moves, and 'stats'
  *                (counters, tasks, host map, metrics) every STATS_INTERVAL_MS and on every change
- *                of its tasks; main → worker: 'query' (answered by 'query-result')
+ *                of its tasks; main → worker: 'query' (answered by 'query-result'), 'resize-cache'
+ *                (answered by 'cache-resized' once the thread applied it between two iterations)
  *   3a stop      main → worker 'stop': the thread commits, closes its tasks, leaves the group,
  *                sends a last 'stats' and 'stopped'; main then terminates the Worker
  *   3b fail      worker → main 'fatal' after the thread closed its tasks without committing;
@@ -62,7 +63,9 @@ export interface WorkerStats {
 
 export type ToWorker =
   | { readonly type: 'stop' }
-  | { readonly type: 'query'; readonly id: number; readonly store: string; readonly kind: string; readonly method: string; readonly args: unknown[] };
+  | { readonly type: 'query'; readonly id: number; readonly store: string; readonly kind: string; readonly method: string; readonly args: unknown[] }
+  /** Kafka's resizeThreadCache after a thread was added or removed: answered by 'cache-resized'. */
+  | { readonly type: 'resize-cache'; readonly maxBytes: number };
 
 export type QueryOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: SerializedError };
 
@@ -76,7 +79,9 @@ export type FromWorker =
   | ({ readonly type: 'query-result'; readonly id: number } & QueryOutcome)
   | { readonly type: 'stopped' }
   /** The worker's replica of the global stores failed (worker-global-stores.ts): the global thread's failure, not this stream thread's. */
-  | { readonly type: 'global-fatal'; readonly error: SerializedError };
+  | { readonly type: 'global-fatal'; readonly error: SerializedError }
+  /** The thread's record cache now has this budget (after 'resize-cache'). */
+  | { readonly type: 'cache-resized'; readonly maxBytes: number };
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };

@@ -107,6 +107,10 @@ async function run(): Promise<void> {
       });
       return;
     }
+    if (m.type === 'resize-cache') {
+      void thread.resizeCache(m.maxBytes).then(() => post({ type: 'cache-resized', maxBytes: thread.cacheMaxBytes }));
+      return;
+    }
     if (m.type === 'query') {
       const key = `${m.store}\u0000${m.kind}`;
       let view = views.get(key);

@@ -38,6 +38,7 @@ export class WorkerStreamThread {
   #ended = false;
   #stopped: (() => void) | undefined;
   #nextQuery = 0;
+  #cacheMaxBytes: number;
   readonly #queries = new Map<number, (o: QueryOutcome) => void>();
 
   constructor(init: WorkerInit, stateDir: StateDirectory, logger: Logger, events: WorkerThreadEvents) {
@@ -47,6 +48,17 @@ export class WorkerStreamThread {
     this.#stateDir = stateDir;
     this.#logger = logger.child({ thread: init.threadName });
     this.#events = events;
+    this.#cacheMaxBytes = init.cacheMaxBytes;
+  }
+
+  /** The thread's record cache budget, as the worker last confirmed it. */
+  get cacheMaxBytes(): number {
+    return this.#cacheMaxBytes;
+  }
+
+  /** Kafka's StreamThread.resizeCache, by message; cacheMaxBytes follows once the worker applied it. */
+  resizeCache(maxBytes: number): void {
+    if (!this.#ended) this.#post({ type: 'resize-cache', maxBytes });
   }
 
   get processedTotal(): number {
@@ -135,6 +147,9 @@ export class WorkerStreamThread {
         return;
       case 'fatal':
         this.#fail(deserializeError(m.error));
+        return;
+      case 'cache-resized':
+        this.#cacheMaxBytes = m.maxBytes;
         return;
       case 'global-fatal':
         this.#fail(deserializeError(m.error), true);
