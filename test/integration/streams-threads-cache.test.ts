@@ -2,9 +2,14 @@
 // removeStreamThread (KafkaStreams.resizeThreadCache): every live thread's cache gets
 // cacheMaxBytes / live threads — thread 1 in place, workers by message (the budget shown for a
 // worker is the one the worker confirmed after applying it). Word count of threads-topology.ts.
+// At the end, every closed task's directory reports its changelog offsets for the assignor
+// (task-checkpoint.ts: Kafka's offset sums of unlocked task directories).
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaStreams } from '../../src/streams/runtime/kafka-streams.ts';
-import { INPUT, OUTPUT } from './threads-topology.ts';
+import { StateDirectory } from '../../src/streams/runtime/state-directory.ts';
+import { unlockedTaskOffsetSums } from '../../src/streams/runtime/task-checkpoint.ts';
+import { Topology } from '../../src/streams/topology/topology.ts';
+import { INPUT, OUTPUT, STORE } from './threads-topology.ts';
 import { useStreamsTestBed, waitFor } from './streams-helpers.ts';
 
 const MODULE = new URL('./threads-topology.ts', import.meta.url);
@@ -47,6 +52,9 @@ describe('record cache budgets when stream threads are added and removed', () =>
     await waitFor(() => a.state === 'RUNNING' && a.localTasks().active.length === 4, 'RUNNING with 3 threads', WAIT_MS);
     // Each thread's entry names its own tasks; together they are every task, once.
     expect(a.metadataForLocalThreads().flatMap((t) => t.activeTasks).sort()).toEqual(['0_0', '0_1', '0_2', '0_3']);
+    // Some state in every task, so the closed tasks have something to checkpoint.
+    await bed.io.produce(INPUT, ['ant', 'bee', 'cat', 'dog', 'eel', 'fox', 'gnu', 'hen'].flatMap((w) => [0, 1, 2, 3].map((partition) => ({ key: w, value: 'x', partition, timestamp: 1 }))));
+    await waitFor(async () => (await bed.io.readAll(OUTPUT)).length === 32, 'the 32 counts', WAIT_MS);
 
     expect(await a.removeStreamThread()).toMatch(/-StreamThread-3$/);
     await expectBudgets([[1, TOTAL / 2], [2, TOTAL / 2]], 'after removing thread 3');
@@ -54,5 +62,12 @@ describe('record cache budgets when stream threads are added and removed', () =>
     expect(await a.removeStreamThread()).toMatch(/-StreamThread-2$/);
     await expectBudgets([[1, TOTAL]], 'after removing thread 2');
     expect(await a.close()).toBe(true);
+
+    // Every task closed (by a removed thread or at close) left a checkpoint that, with no thread
+    // holding it, a subscription reports: its changelog partition's end (Kafka's offset sum).
+    const changelog = Topology.changelogTopic('threads-cache', STORE);
+    const ends = await Promise.all([0, 1, 2, 3].map((p) => bed.io.endOffsetSum(changelog, p + 1).then(async (upTo) => upTo - (p === 0 ? 0 : await bed.io.endOffsetSum(changelog, p)))));
+    expect(ends.every((e) => e > 0)).toBe(true);
+    expect(unlockedTaskOffsetSums(new StateDirectory(bed.dir, 'threads-cache'), new Set())).toEqual(new Map(ends.map((e, p) => [`0_${p}`, e])));
   }, 240_000);
 });

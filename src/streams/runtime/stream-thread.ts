@@ -48,6 +48,7 @@
  * An error from processing (a processor threw, logAndFail) is fatal for the thread and goes to
  * KafkaStreams' uncaught-exception handler.
  */
+import { withWarmTaskDirectories } from './task-checkpoint.ts';
 import { resizeThreadCache, threadCacheBudget } from '../state/cache/thread-cache.ts';
 import { DeserializationFailedError } from '../errors/deserialization-handler.ts';
 import { StreamsProcessingError } from '../errors/processing-error.ts';
@@ -208,7 +209,7 @@ export class StreamThread {
         rebalanceTimeoutMs: this.#config.rebalanceTimeoutMs,
         // Kafka Streams' StreamThread: <group.instance.id>-<thread index>.
         groupInstanceId: this.#config.groupInstanceId === undefined ? undefined : `${this.#config.groupInstanceId}-${this.threadIndex}`,
-        subscriptionInfo: () => ({ activeTasks: tasks.activeTaskIds(), standbyTasks: tasks.standbyTaskIds(), taskOffsets: tasks.changelogOffsets(), errorCode: this.#errorCode }),
+        subscriptionInfo: () => ({ activeTasks: tasks.activeTaskIds(), standbyTasks: tasks.standbyTaskIds(), taskOffsets: withWarmTaskDirectories(tasks.changelogOffsets(), this.#stateDir), errorCode: this.#errorCode }),
         beforeRevoke: (partitions) => this.#exclusive(() => this.#onRevoke(tasks, sink, partitions)),
         onAssigned: (assignment) => this.#exclusive(() => this.#onAssigned(tasks, assignment)),
       });

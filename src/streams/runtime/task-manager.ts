@@ -40,6 +40,7 @@ import { Topology, type SubtopologyInfo } from '../topology/topology.ts';
 import { CorruptedStateError, isRestorable, type ChangelogPartition, type ChangelogRestorer } from './changelog-restorer.ts';
 import type { RuntimeRecordCollector } from './record-collector.ts';
 import { patternSubtopology } from './pattern-subscription.ts';
+import { deleteTaskCheckpoint, writeTaskCheckpoint } from './task-checkpoint.ts';
 import type { StateDirectory } from './state-directory.ts';
 import type { TopicPartition, TopicPartitionOffset } from './client-port.ts';
 
@@ -326,6 +327,7 @@ export class TaskManager {
   /** Creates a task holding its per-task lock (another stream thread of this process may still be closing it). */
   async #createTask(id: string, standby: boolean): Promise<void> {
     await this.#stateDir.lockTask(id);
+    deleteTaskCheckpoint(this.#stateDir.taskDir(id));
     await this.#openTask(id, standby).catch((e: unknown) => {
       this.#stateDir.unlockTask(id);
       throw e;
@@ -367,7 +369,13 @@ export class TaskManager {
     if (m === undefined) return;
     this.#tasks.delete(id);
     for (const o of m.task.consumedOffsets()) this.#committed.delete(`${o.topic}\u0000${o.partition}`);
+    // What the persistent stores hold, for the subscriptions while no thread has the task (task-checkpoint.ts).
+    const kept = this.#changelogParts(m.task).flatMap((p) => {
+      const offset = p.store.persistent ? p.store.committedChangelogOffset() : undefined;
+      return offset === undefined ? [] : [{ topic: p.topic, partition: p.partition, offset }];
+    });
     await m.task.close();
+    writeTaskCheckpoint(this.#stateDir.taskDir(id), kept);
     this.#stateDir.unlockTask(id);
   }
 }
