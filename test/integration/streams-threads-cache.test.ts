@@ -66,6 +66,7 @@ describe('record cache budgets when stream threads are added and removed', () =>
     // Every task closed (by a removed thread or at close) left a checkpoint that, with no thread
     // holding it, a subscription reports: its changelog partition's end (Kafka's offset sum).
     const changelog = Topology.changelogTopic('threads-cache', STORE);
+    // Partition p's end = (sum over partitions 0..p) − (sum over 0..p-1).
     const ends = await Promise.all([0, 1, 2, 3].map((p) => bed.io.endOffsetSum(changelog, p + 1).then(async (upTo) => upTo - (p === 0 ? 0 : await bed.io.endOffsetSum(changelog, p)))));
     expect(ends.every((e) => e > 0)).toBe(true);
     expect(unlockedTaskOffsetSums(new StateDirectory(bed.dir, 'threads-cache'), new Set())).toEqual(new Map(ends.map((e, p) => [`0_${p}`, e])));
