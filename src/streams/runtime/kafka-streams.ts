@@ -45,6 +45,7 @@ import { resizeThreadCache } from '../state/cache/thread-cache.ts';
 import { ThreadStates } from './threads/thread-states.ts';
 import { CODE_CONFIG_FIELDS, loadTopologyModule, moduleHref as hrefOf } from './threads/topology-module.ts';
 import { WorkerThreads } from './threads/worker-threads.ts';
+import { loadClientSupplier } from './threads/client-supplier.ts';
 import type { WorkerStreamThread } from './threads/worker-stream-thread.ts';
 import { StreamsConfigError } from './streams-config.ts';
 import type { Broker } from '../../broker/broker.ts';
@@ -111,6 +112,12 @@ export interface KafkaStreamsOptions {
    * threads import; KafkaStreams.fromModule sets it. Needed for numStreamThreads > 1.
    */
   topologyModule?: URL | string;
+  /**
+   * Custom clients for every stream thread (Kafka's KafkaClientSupplier): a module exporting
+   * `runtimeDeps(context)` (threads/client-supplier.ts), which each worker thread imports.
+   * KafkaStreams.fromModule imports it and sets `deps` from it; not together with your own `deps`.
+   */
+  clientSupplier?: URL | string;
 }
 
 export class KafkaStreams {
@@ -153,8 +160,10 @@ export class KafkaStreams {
     this.#metrics.registerClient(() => this.#state.state, () => this.#threadStates.size);
     this.#taskConfig = taskConfigOf(this.config, logger, (name) => this.#globalStores?.store(name));
     const moduleHref = options.topologyModule === undefined ? undefined : hrefOf(options.topologyModule);
-    checkThreading({ threads: this.config.numStreamThreads, topology, moduleHref, customDeps: options.deps !== undefined });
-    this.#workers = moduleHref === undefined ? undefined : new WorkerThreads({ config: this.config, moduleHref, stateDir: this.#stateDir, logger });
+    const clientSupplierHref = options.clientSupplier === undefined ? undefined : hrefOf(options.clientSupplier);
+    if (clientSupplierHref !== undefined && options.deps === undefined) throw new StreamsConfigError('invalid streams options:\n  clientSupplier: create the instance with KafkaStreams.fromModule, which imports the module');
+    checkThreading({ threads: this.config.numStreamThreads, topology, moduleHref, customDeps: this.#unsendableDeps });
+    this.#workers = moduleHref === undefined ? undefined : new WorkerThreads({ config: this.config, moduleHref, clientSupplierHref, stateDir: this.#stateDir, logger });
     this.#globalStores = topology.globalSubtopologies().length > 0 ? new GlobalStateManager(topology, this.#taskConfig, this.#stateDir.appDir) : undefined;
     // The global thread's cache is one share too, as Kafka's (its stores are built with #taskConfig).
     if (this.#globalStores !== undefined && this.config.cacheMaxBytes > 0) resizeThreadCache(this.#taskConfig, cacheSharePerThread(this.config.cacheMaxBytes, this.config.numStreamThreads, true));
@@ -170,8 +179,16 @@ export class KafkaStreams {
     for (const f of CODE_CONFIG_FIELDS) {
       if (config[f] !== undefined) throw new StreamsConfigError(`invalid streams config:\n  ${f}: with a topology module it must be exported by the module (export const streamsConfig = { ${f} }), which every stream thread imports`);
     }
+    if (options.clientSupplier !== undefined && options.deps !== undefined) throw new StreamsConfigError('invalid streams options:\n  clientSupplier: give either a client supplier module or deps, not both');
+    const supplier = options.clientSupplier === undefined ? undefined : await loadClientSupplier(options.clientSupplier);
     const loaded = await loadTopologyModule(module);
-    return new KafkaStreams(loaded.topology, { ...config, ...loaded.streamsConfig }, { ...options, topologyModule: loaded.href });
+    const deps = supplier?.runtimeDeps ?? options.deps;
+    return new KafkaStreams(loaded.topology, { ...config, ...loaded.streamsConfig }, { ...options, topologyModule: loaded.href, clientSupplier: supplier?.href, ...(deps === undefined ? {} : { deps }) });
+  }
+
+  /** Custom clients given as a function (deps), which a worker cannot receive; a client supplier module can be. */
+  get #unsendableDeps(): boolean {
+    return this.#options.deps !== undefined && this.#options.clientSupplier === undefined;
   }
 
   get state(): StreamsState {
@@ -331,7 +348,7 @@ export class KafkaStreams {
 
   #startWorker(index: number, options: { requestShutdown?: boolean } = {}): WorkerStreamThread {
     const workers = this.#workers;
-    const blocker = multiThreadBlocker({ topology: this.#topology, moduleHref: workers?.moduleHref, customDeps: this.#options.deps !== undefined });
+    const blocker = multiThreadBlocker({ topology: this.#topology, moduleHref: workers?.moduleHref, customDeps: this.#unsendableDeps });
     if (workers === undefined || blocker !== undefined) throw new StreamsConfigError(`Cannot start stream thread ${index}: ${blocker}`);
     this.#threadStates.set(index, false);
     return workers.start({

@@ -42,6 +42,8 @@ export interface WorkerInit {
   readonly cacheMaxBytes: number;
   /** SHUTDOWN_APPLICATION: join asking every instance to stop (KIP-671). */
   readonly requestShutdown: boolean;
+  /** The client supplier module (client-supplier.ts) the worker builds its clients with; absent: the built-in clients. */
+  readonly clientSupplierHref?: string | undefined;
 }
 
 export interface SerializedError {

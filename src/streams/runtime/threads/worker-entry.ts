@@ -16,6 +16,7 @@ import { StreamThread } from '../stream-thread.ts';
 import type { StreamsConfig } from '../streams-config.ts';
 import { runStoreQuery } from './cross-thread-store.ts';
 import { forwardingLogger } from './forwarding-logger.ts';
+import { loadClientSupplier } from './client-supplier.ts';
 import { taskConfigOf } from './task-config.ts';
 import { WorkerGlobalStores } from './worker-global-stores.ts';
 import { serializeError, STATS_INTERVAL_MS, type FromWorker, type ToWorker, type WorkerInit, type WorkerStats } from './thread-messages.ts';
@@ -45,7 +46,8 @@ async function run(): Promise<void> {
   let globals: WorkerGlobalStores | undefined;
   const taskConfig = { ...taskConfigOf(config, logger, (name) => globals?.store(name)), cacheMaxBytes: init.cacheMaxBytes, metrics: threadMetrics };
   const stateDir = new StateDirectory(config.stateDir, config.applicationId);
-  const deps = createRuntimeDeps({ bootstrapServers: init.bootstrapServers, clientId: init.clientId, config, topology, processId: init.processId, logger });
+  const depsFactory = init.clientSupplierHref === undefined ? createRuntimeDeps : (await loadClientSupplier(init.clientSupplierHref)).runtimeDeps;
+  const deps = depsFactory({ bootstrapServers: init.bootstrapServers, clientId: init.clientId, config, topology, processId: init.processId, logger });
   const stats = (): WorkerStats => {
     const tm = thread.taskManager;
     return {

@@ -16,6 +16,8 @@ import { WorkerStreamThread, type WorkerThreadEvents } from './worker-stream-thr
 export interface WorkerThreadsContext {
   readonly config: StreamsConfig;
   readonly moduleHref: string;
+  /** The client supplier module every worker imports for its clients (client-supplier.ts), if any. */
+  readonly clientSupplierHref?: string | undefined;
   readonly stateDir: StateDirectory;
   readonly logger: Logger;
 }
@@ -74,6 +76,7 @@ export class WorkerThreads {
       threadName: options.threadName,
       cacheMaxBytes: options.cacheMaxBytes,
       requestShutdown: options.requestShutdown === true,
+      clientSupplierHref: this.#context.clientSupplierHref,
     };
     let thread: WorkerStreamThread | undefined;
     const events: WorkerThreadEvents = {
