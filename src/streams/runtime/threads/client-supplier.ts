@@ -16,7 +16,7 @@
 import type { RuntimeDepsContext } from '../kafka-streams.ts';
 import type { RuntimeDeps } from '../client-port.ts';
 import { StreamsConfigError } from '../streams-config.ts';
-import { moduleHref } from './topology-module.ts';
+import { importUserModule, moduleHref } from './topology-module.ts';
 
 export type RuntimeDepsFactory = (context: RuntimeDepsContext) => RuntimeDeps;
 
@@ -28,12 +28,7 @@ export interface LoadedClientSupplier {
 /** Imports the module; errors name the module and what it lacks. */
 export async function loadClientSupplier(module: URL | string): Promise<LoadedClientSupplier> {
   const href = moduleHref(module);
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(href)) as Record<string, unknown>;
-  } catch (e) {
-    throw new StreamsConfigError(`client supplier module ${href} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const mod = await importUserModule(href, 'client supplier module');
   const factory = typeof mod['runtimeDeps'] === 'function' ? mod['runtimeDeps'] : mod['default'];
   if (typeof factory !== 'function') {
     throw new StreamsConfigError(`client supplier module ${href} must export a function "runtimeDeps" (or a default export) that takes the thread's RuntimeDepsContext and returns its RuntimeDeps`);
