@@ -40,6 +40,7 @@ export {
 } from './streams/runtime/queryable-stores.ts';
 export type { AsyncStoreView } from './streams/runtime/threads/cross-thread-store.ts';
 export type { ModuleStreamsConfig } from './streams/runtime/threads/topology-module.ts';
+export type { ThreadMetadata } from './streams/runtime/threads/thread-metadata.ts';
 
 // Streams DSL
 export { StreamsBuilder } from './streams/dsl/streams-builder.ts';

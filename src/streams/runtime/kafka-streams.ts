@@ -39,10 +39,13 @@ import { join, resolve } from 'node:path';
 import { InvalidStateStoreError } from './queryable-stores.ts';
 import { asyncStoreView, runStoreQuery, type AsyncStoreView } from './threads/cross-thread-store.ts';
 import { checkThreading, multiThreadBlocker } from './threads/threading-rules.ts';
-import { taskConfigOf } from './threads/task-config.ts';
+import { cacheSharePerThread, taskConfigOf } from './threads/task-config.ts';
+import { localThreadsMetadata, type ThreadMetadata } from './threads/thread-metadata.ts';
+import { resizeThreadCache } from '../state/cache/thread-cache.ts';
 import { ThreadStates } from './threads/thread-states.ts';
 import { CODE_CONFIG_FIELDS, loadTopologyModule, moduleHref as hrefOf } from './threads/topology-module.ts';
 import { WorkerThreads } from './threads/worker-threads.ts';
+import { loadClientSupplier } from './threads/client-supplier.ts';
 import type { WorkerStreamThread } from './threads/worker-stream-thread.ts';
 import { StreamsConfigError } from './streams-config.ts';
 import type { Broker } from '../../broker/broker.ts';
@@ -111,6 +114,12 @@ export interface KafkaStreamsOptions {
    * threads import; KafkaStreams.fromModule sets it. Needed for numStreamThreads > 1.
    */
   topologyModule?: URL | string;
+  /**
+   * Custom clients for every stream thread (Kafka's KafkaClientSupplier): a module exporting
+   * `runtimeDeps(context)` (threads/client-supplier.ts), which each worker thread imports.
+   * KafkaStreams.fromModule imports it and sets `deps` from it; not together with your own `deps`.
+   */
+  clientSupplier?: URL | string;
 }
 
 export class KafkaStreams {
@@ -153,9 +162,13 @@ export class KafkaStreams {
     this.#metrics.registerClient(() => this.#state.state, () => this.#threadStates.size);
     this.#taskConfig = taskConfigOf(this.config, logger, (name) => this.#globalStores?.store(name));
     const moduleHref = options.topologyModule === undefined ? undefined : hrefOf(options.topologyModule);
-    checkThreading({ threads: this.config.numStreamThreads, topology, moduleHref, customDeps: options.deps !== undefined });
-    this.#workers = moduleHref === undefined ? undefined : new WorkerThreads({ config: this.config, moduleHref, stateDir: this.#stateDir, logger });
+    const clientSupplierHref = options.clientSupplier === undefined ? undefined : hrefOf(options.clientSupplier);
+    if (clientSupplierHref !== undefined && options.deps === undefined) throw new StreamsConfigError('invalid streams options:\n  clientSupplier: create the instance with KafkaStreams.fromModule, which imports the module');
+    checkThreading({ threads: this.config.numStreamThreads, topology, moduleHref, customDeps: this.#unsendableDeps });
+    this.#workers = moduleHref === undefined ? undefined : new WorkerThreads({ config: this.config, moduleHref, clientSupplierHref, stateDir: this.#stateDir, logger });
     this.#globalStores = topology.globalSubtopologies().length > 0 ? new GlobalStateManager(topology, this.#taskConfig, this.#stateDir.appDir) : undefined;
+    // The global thread's cache is one share too, as Kafka's (its stores are built with #taskConfig).
+    if (this.#globalStores !== undefined && this.config.cacheMaxBytes > 0) resizeThreadCache(this.#taskConfig, cacheSharePerThread(this.config.cacheMaxBytes, this.config.numStreamThreads, true));
   }
 
   /**
@@ -168,8 +181,16 @@ export class KafkaStreams {
     for (const f of CODE_CONFIG_FIELDS) {
       if (config[f] !== undefined) throw new StreamsConfigError(`invalid streams config:\n  ${f}: with a topology module it must be exported by the module (export const streamsConfig = { ${f} }), which every stream thread imports`);
     }
+    if (options.clientSupplier !== undefined && options.deps !== undefined) throw new StreamsConfigError('invalid streams options:\n  clientSupplier: give either a client supplier module or deps, not both');
+    const supplier = options.clientSupplier === undefined ? undefined : await loadClientSupplier(options.clientSupplier);
     const loaded = await loadTopologyModule(module);
-    return new KafkaStreams(loaded.topology, { ...config, ...loaded.streamsConfig }, { ...options, topologyModule: loaded.href });
+    const deps = supplier?.runtimeDeps ?? options.deps;
+    return new KafkaStreams(loaded.topology, { ...config, ...loaded.streamsConfig }, { ...options, topologyModule: loaded.href, clientSupplier: supplier?.href, ...(deps === undefined ? {} : { deps }) });
+  }
+
+  /** Custom clients given as a function (deps), which a worker cannot receive; a client supplier module can be. */
+  get #unsendableDeps(): boolean {
+    return this.#options.deps !== undefined && this.#options.clientSupplier === undefined;
   }
 
   get state(): StreamsState {
@@ -305,14 +326,31 @@ export class KafkaStreams {
     return { clientId, threadName: `${clientId}-StreamThread-${index}` };
   }
 
-  /** One thread's share of the record cache (Kafka splits it evenly over the threads). */
+  /** One thread's share of the record cache (threads/task-config.ts: as Kafka's getCacheSizePerThread). */
   #cacheShare(): number {
-    return Math.floor(this.config.cacheMaxBytes / Math.max(1, this.#threadStates.size));
+    return cacheSharePerThread(this.config.cacheMaxBytes, this.#threadStates.size, this.#globalStores !== undefined);
+  }
+
+  /** Kafka's resizeThreadCache, after a thread was added or removed: every live thread and the global thread get the new share. */
+  #resizeThreadCaches(): void {
+    const share = this.#cacheShare();
+    if (share <= 0) return; // caching off
+    void this.#thread?.resizeCache(share);
+    for (const w of this.#workers?.all() ?? []) w.resizeCache(share);
+    if (this.#globalStores !== undefined) resizeThreadCache(this.#taskConfig, share);
+  }
+
+  /**
+   * Kafka's metadataForLocalThreads(): every live stream thread of this instance with its tasks
+   * and its record cache budget (threads/thread-metadata.ts; a worker's entry is its latest report).
+   */
+  metadataForLocalThreads(): ThreadMetadata[] {
+    return localThreadsMetadata(this.#thread === undefined ? undefined : { thread: this.#thread, name: this.#threadName }, this.#workers?.all() ?? []);
   }
 
   #startWorker(index: number, options: { requestShutdown?: boolean } = {}): WorkerStreamThread {
     const workers = this.#workers;
-    const blocker = multiThreadBlocker({ topology: this.#topology, moduleHref: workers?.moduleHref, customDeps: this.#options.deps !== undefined });
+    const blocker = multiThreadBlocker({ topology: this.#topology, moduleHref: workers?.moduleHref, customDeps: this.#unsendableDeps });
     if (workers === undefined || blocker !== undefined) throw new StreamsConfigError(`Cannot start stream thread ${index}: ${blocker}`);
     this.#threadStates.set(index, false);
     return workers.start({
@@ -327,7 +365,8 @@ export class KafkaStreams {
           this.#threadRunning(index, false);
           this.#taskConfig.logger.warn(`[streams ${this.config.applicationId}] ${worker.name}: cannot reach the cluster or set up the application (${message}); retrying in ${backoffMs} ms`);
         },
-        onFatal: (error) => void this.#onFatal(worker, error),
+        // A worker's global replica failing is the global thread failing (threads/worker-global-stores.ts).
+        onFatal: (error, global) => void this.#onFatal(worker, error, global),
         onShutdownRequested: () => {
           this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] the application is shutting down: an instance requested SHUTDOWN_APPLICATION`);
           void this.#closeToError();
@@ -348,10 +387,12 @@ export class KafkaStreams {
     if (index === 1) {
       this.#startThread();
       this.#state.transition(StreamsStates.REBALANCING);
+      this.#resizeThreadCaches();
       return this.#threadName;
     }
     const worker = this.#startWorker(index);
     this.#state.transition(StreamsStates.REBALANCING);
+    this.#resizeThreadCaches();
     return worker.name;
   }
 
@@ -368,6 +409,7 @@ export class KafkaStreams {
       this.#threadStates.remove(worker.threadIndex);
       await this.#workers!.stop(worker);
       this.#state.transition(this.#threadStates.instanceState());
+      this.#resizeThreadCaches();
       return worker.name;
     }
     const thread = this.#thread;
@@ -379,6 +421,7 @@ export class KafkaStreams {
     this.#threadMetrics?.close();
     this.#threadMetrics = undefined;
     this.#state.transition(this.#threadStates.instanceState());
+    this.#resizeThreadCaches();
     return this.#threadName;
   }
 
@@ -417,7 +460,7 @@ export class KafkaStreams {
     const deps = this.#newDeps(clientId);
     this.#threadMetrics?.close();
     this.#threadMetrics = this.#metrics.thread(threadName);
-    const cacheMaxBytes = this.#workers === undefined ? this.#taskConfig.cacheMaxBytes : this.#cacheShare();
+    const cacheMaxBytes = this.#cacheShare();
     const taskConfig = { ...this.#taskConfig, cacheMaxBytes, logger: toLogger(this.#taskConfig.logger).child({ thread: clientId }), metrics: this.#threadMetrics };
     const thread: StreamThread = new StreamThread(this.#topology, this.config, taskConfig, deps, this.#stateDir, {
       onRunning: (running) => {
@@ -441,8 +484,11 @@ export class KafkaStreams {
     thread.start();
   }
 
-  /** A fatal error of a stream thread (`thread`: thread 1 or a worker) or of the global thread (undefined). */
-  async #onFatal(thread: StreamThread | WorkerStreamThread | undefined, error: Error): Promise<void> {
+  /**
+   * A fatal error of a stream thread (`thread`: thread 1 or a worker) or of the global thread
+   * (undefined, or a worker with `global`: its replica of the global stores failed).
+   */
+  async #onFatal(thread: StreamThread | WorkerStreamThread | undefined, error: Error, global = false): Promise<void> {
     if ((thread instanceof StreamThread && this.#thread !== thread) || this.#closing !== undefined) return;
     const worker = thread === undefined || thread instanceof StreamThread ? undefined : thread;
     if (worker !== undefined) {
@@ -457,7 +503,7 @@ export class KafkaStreams {
       this.#taskConfig.logger.error(`uncaught-exception handler threw (${e instanceof Error ? e.message : String(e)}); shutting down`);
       response = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
-    const which = thread === undefined ? 'global thread' : `stream thread ${worker?.name ?? this.#threadName}`;
+    const which = thread === undefined ? 'global thread' : global ? `global stores of stream thread ${worker?.name}` : `stream thread ${worker?.name ?? this.#threadName}`;
     this.#taskConfig.logger.error(`[streams ${this.config.applicationId}] ${which} failed: ${error.message} → ${response}`);
     if (response === StreamThreadExceptionResponse.SHUTDOWN_APPLICATION) {
       // The failed thread has left the group (or is the global thread): stop the stream thread
@@ -472,13 +518,14 @@ export class KafkaStreams {
       this.#startThread({ requestShutdown: true });
       return;
     }
-    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && worker !== undefined) {
+    // A global thread cannot be replaced (as in Kafka): REPLACE_THREAD then shuts down (below).
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && worker !== undefined && !global) {
       this.#replacements++;
       this.#startWorker(worker.threadIndex);
       this.#state.transition(StreamsStates.REBALANCING);
       return;
     }
-    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && thread !== undefined) {
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && thread !== undefined && !global) {
       this.#replacements++;
       this.#processedByEndedThreads += this.#thread?.processedTotal ?? 0;
       this.#state.transition(StreamsStates.REBALANCING);
@@ -575,9 +622,11 @@ export class KafkaStreams {
    */
   storeAsync<T>(name: string, type: QueryableStoreType<T>): AsyncStoreView<T> {
     const local = this.#localStore(name, type) as object;
+    // A global store is whole on this thread (the instance's global thread): no merge needed.
+    const global = this.#topology.globalStoreNames().includes(name);
     return asyncStoreView<T>(async (method, args) => {
-      const here = this.#thread !== undefined || this.#workers === undefined ? [runStoreQuery(local, method, args)] : [];
-      const there = await Promise.all((this.#workers?.all() ?? []).map((w) => w.query(name, type.kind, method, args)));
+      const here = global || this.#thread !== undefined || this.#workers === undefined ? [runStoreQuery(local, method, args)] : [];
+      const there = global ? [] : await Promise.all((this.#workers?.all() ?? []).map((w) => w.query(name, type.kind, method, args)));
       return [...here, ...there];
     });
   }

@@ -122,6 +122,11 @@ export class StateDirectory {
     }
   }
 
+  /** True while some stream thread of this process holds `taskId` (has its stores open or opening). */
+  isTaskLocked(taskId: string): boolean {
+    return existsSync(join(this.#lockDir, taskId));
+  }
+
   /** Releases the calling thread's lock on `taskId` (after its stores closed). */
   unlockTask(taskId: string): void {
     const file = join(this.#lockDir, taskId);

@@ -49,6 +49,8 @@
  * An error from processing (a processor threw, logAndFail) is fatal for the thread and goes to
  * KafkaStreams' uncaught-exception handler.
  */
+import { withWarmTaskDirectories } from './task-checkpoint.ts';
+import { resizeThreadCache, threadCacheBudget } from '../state/cache/thread-cache.ts';
 import { DeserializationFailedError } from '../errors/deserialization-handler.ts';
 import { StreamsProcessingError } from '../errors/processing-error.ts';
 import type { TaskConfig } from '../task/stream-task.ts';
@@ -150,6 +152,19 @@ export class StreamThread {
     this.#loop ??= this.#runWithRetries();
   }
 
+  /**
+   * Kafka's StreamThread.resizeCache: the thread's record cache gets `maxBytes`, applied between
+   * two iterations of the loop (shrinking evicts, and evicting a dirty entry forwards it).
+   */
+  resizeCache(maxBytes: number): Promise<void> {
+    return this.#exclusive(async () => resizeThreadCache(this.#taskConfig, maxBytes));
+  }
+
+  /** This thread's record cache budget (0: caching off). */
+  get cacheMaxBytes(): number {
+    return threadCacheBudget(this.#taskConfig, this.#taskConfig.cacheMaxBytes);
+  }
+
   /** SHUTDOWN_APPLICATION: join the group asking the leader to stop every instance (call before start()). */
   requestApplicationShutdown(): void {
     this.#errorCode = AssignorError.SHUTDOWN_REQUESTED;
@@ -195,7 +210,7 @@ export class StreamThread {
         rebalanceTimeoutMs: this.#config.rebalanceTimeoutMs,
         // Kafka Streams' StreamThread: <group.instance.id>-<thread index>.
         groupInstanceId: this.#config.groupInstanceId === undefined ? undefined : `${this.#config.groupInstanceId}-${this.threadIndex}`,
-        subscriptionInfo: () => ({ activeTasks: tasks.activeTaskIds(), standbyTasks: tasks.standbyTaskIds(), taskOffsets: tasks.changelogOffsets(), errorCode: this.#errorCode }),
+        subscriptionInfo: () => ({ activeTasks: tasks.activeTaskIds(), standbyTasks: tasks.standbyTaskIds(), taskOffsets: withWarmTaskDirectories(tasks.changelogOffsets(), this.#stateDir), errorCode: this.#errorCode }),
         beforeRevoke: (partitions) => this.#exclusive(() => this.#onRevoke(tasks, sink, partitions)),
         onAssigned: (assignment) => this.#exclusive(() => this.#onAssigned(tasks, assignment)),
       });

@@ -41,6 +41,7 @@ import { CorruptedStateError, isRestorable, type ChangelogPartition, type Change
 import { sourceChangelogCheckpoint, sourceChangelogParts } from './source-changelogs.ts';
 import type { RuntimeRecordCollector } from './record-collector.ts';
 import { patternSubtopology } from './pattern-subscription.ts';
+import { deleteTaskCheckpoint, writeTaskCheckpoint } from './task-checkpoint.ts';
 import type { StateDirectory } from './state-directory.ts';
 import type { TopicPartition, TopicPartitionOffset } from './client-port.ts';
 
@@ -310,6 +311,14 @@ export class TaskManager {
 
   /** Restore parts: each logged store's changelog, and each source-changelog store's source topic (source-changelogs.ts). */
   async #changelogParts(task: StreamTask): Promise<ChangelogPartition[]> {
+    const { parts, restorable } = this.#ownChangelogParts(task);
+    // DSL table stores (KeyValueMaterializer.timestamped) keep ValueAndTimestamp bytes.
+    const timestampPrefixed = (store: string) => (this.#topology.stores().get(store)?.factory as { timestamped?: unknown } | undefined)?.timestamped === true;
+    return [...parts, ...(await sourceChangelogParts(task, restorable, this.#readCommitted, timestampPrefixed))];
+  }
+
+  /** The task's own changelogs (no source topics standing in for one: those need the group's committed offsets). */
+  #ownChangelogParts(task: StreamTask): { parts: ChangelogPartition[]; restorable: Array<[string, RestorableStore]> } {
     const parts: ChangelogPartition[] = [];
     const restorable: Array<[string, RestorableStore]> = [];
     for (const [name, store] of task.stores()) {
@@ -318,9 +327,7 @@ export class TaskManager {
       if (!task.subtopology.changelogTopics.has(name)) continue;
       parts.push({ store, topic: Topology.changelogTopic(this.#config.applicationId, name), partition: task.id.partition, onRestored: task.positions.restoredHook(name) });
     }
-    // DSL table stores (KeyValueMaterializer.timestamped) keep ValueAndTimestamp bytes.
-    const timestampPrefixed = (store: string) => (this.#topology.stores().get(store)?.factory as { timestamped?: unknown } | undefined)?.timestamped === true;
-    return [...parts, ...(await sourceChangelogParts(task, restorable, this.#readCommitted, timestampPrefixed))];
+    return { parts, restorable };
   }
 
   #newTask(id: string): StreamTask {
@@ -334,6 +341,7 @@ export class TaskManager {
   /** Creates a task holding its per-task lock (another stream thread of this process may still be closing it). */
   async #createTask(id: string, standby: boolean): Promise<void> {
     await this.#stateDir.lockTask(id);
+    deleteTaskCheckpoint(this.#stateDir.taskDir(id));
     await this.#openTask(id, standby).catch((e: unknown) => {
       this.#stateDir.unlockTask(id);
       throw e;
@@ -375,7 +383,13 @@ export class TaskManager {
     if (m === undefined) return;
     this.#tasks.delete(id);
     for (const o of m.task.consumedOffsets()) this.#committed.delete(`${o.topic}\u0000${o.partition}`);
+    // What the persistent stores hold, for the subscriptions while no thread has the task (task-checkpoint.ts).
+    const kept = this.#ownChangelogParts(m.task).parts.flatMap((p) => {
+      const offset = p.store.persistent ? p.store.committedChangelogOffset() : undefined;
+      return offset === undefined ? [] : [{ topic: p.topic, partition: p.partition, offset }];
+    });
     await m.task.close();
+    writeTaskCheckpoint(this.#stateDir.taskDir(id), kept);
     this.#stateDir.unlockTask(id);
   }
 }

@@ -5,7 +5,8 @@
  *
  * Layout: every global store group of the topology (one source topic → one processor → one store,
  * Topology.addGlobalStore / StreamsBuilder.globalTable) runs as one StreamTask whose stores live
- * under `<stateDir>/<applicationId>/global/<store>/`, next to the checkpoint file
+ * under `<stateDir>/<applicationId>/global/<store>/` (a worker stream thread's replica: under
+ * `global-<threadIndex>/`), next to the checkpoint file
  * (global-checkpoint.ts). Records of every partition of the topic go through the group's processor
  * — on bootstrap as afterwards — so a restore from the source topic and normal processing build
  * the same store (Kafka re-processes on restore for addGlobalStore, KIP-813 era; for a
@@ -44,10 +45,15 @@ export class GlobalStateManager {
   #open = false;
   #applied = 0;
 
-  constructor(topology: Topology, config: TaskConfig, appDir: string) {
+  /**
+   * `dirName`: the directory under appDir — `global` for the instance's global thread, one
+   * `global-<threadIndex>` per worker stream thread's replica (threads/worker-global-stores.ts),
+   * so each replica has its own stores and checkpoint.
+   */
+  constructor(topology: Topology, config: TaskConfig, appDir: string, dirName: string = 'global') {
     this.#topology = topology;
     this.#config = config;
-    this.dir = join(appDir, 'global');
+    this.dir = join(appDir, dirName);
   }
 
   /** The global topics (every global store group reads exactly one). */

@@ -28,7 +28,14 @@ export function taskConfigOf(config: StreamsConfig, logger: StreamsLogger, globa
   };
 }
 
-/** One thread's share of the record cache: Kafka splits statestore.cache.max.bytes evenly. */
-export function threadCacheBytes(config: StreamsConfig): number {
-  return Math.floor(config.cacheMaxBytes / config.numStreamThreads);
+/**
+ * One thread's share of the record cache — Kafka's KafkaStreams.getCacheSizePerThread:
+ * statestore.cache.max.bytes split evenly over the live stream threads plus the global thread when
+ * the topology has global stores (it has a cache of its own); the whole budget with no thread.
+ * At least 1 byte while caching is on (a share of 0 would turn the stores' caches off mid-run).
+ */
+export function cacheSharePerThread(totalBytes: number, liveThreads: number, hasGlobalThread: boolean): number {
+  if (totalBytes <= 0) return 0;
+  if (liveThreads === 0) return totalBytes;
+  return Math.max(1, Math.floor(totalBytes / (liveThreads + (hasGlobalThread ? 1 : 0))));
 }

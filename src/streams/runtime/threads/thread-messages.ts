@@ -7,7 +7,8 @@
  *   1 spawn      main creates the Worker with a WorkerInit as workerData
  *   2 run        worker → main: 'running' / 'retry' / 'log' as the thread's state moves, and 'stats'
  *                (counters, tasks, host map, metrics) every STATS_INTERVAL_MS and on every change
- *                of its tasks; main → worker: 'query' (answered by 'query-result')
+ *                of its tasks; main → worker: 'query' (answered by 'query-result'), 'resize-cache'
+ *                (answered by 'cache-resized' once the thread applied it between two iterations)
  *   3a stop      main → worker 'stop': the thread commits, closes its tasks, leaves the group,
  *                sends a last 'stats' and 'stopped'; main then terminates the Worker
  *   3b fail      worker → main 'fatal' after the thread closed its tasks without committing;
@@ -15,6 +16,8 @@
  *                with the same thread index) and terminates this one
  *   3c crash     the Worker exits without 'stopped' or 'fatal' (process.exit, OOM in the
  *                worker): main treats it as 3b with an error naming the exit code
+ *   3d global    worker → main 'global-fatal': the worker's replica of the global stores failed
+ *                (worker-global-stores.ts); main handles it as a failure of the global thread
  */
 import type { SyncQueryEnd } from './sync-query-channel.ts';
 import type { KafkaMetric } from '../../../metrics/metric-registry.ts';
@@ -42,6 +45,8 @@ export interface WorkerInit {
   readonly requestShutdown: boolean;
   /** The worker's end of the synchronous IQv2 query channel (sync-query-channel.ts), transferred at spawn. */
   readonly syncQuery?: SyncQueryEnd | undefined;
+  /** The client supplier module (client-supplier.ts) the worker builds its clients with; absent: the built-in clients. */
+  readonly clientSupplierHref?: string | undefined;
 }
 
 export interface SerializedError {
@@ -63,7 +68,9 @@ export interface WorkerStats {
 
 export type ToWorker =
   | { readonly type: 'stop' }
-  | { readonly type: 'query'; readonly id: number; readonly store: string; readonly kind: string; readonly method: string; readonly args: unknown[] };
+  | { readonly type: 'query'; readonly id: number; readonly store: string; readonly kind: string; readonly method: string; readonly args: unknown[] }
+  /** Kafka's resizeThreadCache after a thread was added or removed: answered by 'cache-resized'. */
+  | { readonly type: 'resize-cache'; readonly maxBytes: number };
 
 export type QueryOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: SerializedError };
 
@@ -75,7 +82,11 @@ export type FromWorker =
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string }
   | { readonly type: 'stats'; readonly stats: WorkerStats }
   | ({ readonly type: 'query-result'; readonly id: number } & QueryOutcome)
-  | { readonly type: 'stopped' };
+  | { readonly type: 'stopped' }
+  /** The worker's replica of the global stores failed (worker-global-stores.ts): the global thread's failure, not this stream thread's. */
+  | { readonly type: 'global-fatal'; readonly error: SerializedError }
+  /** The thread's record cache now has this budget (after 'resize-cache'). */
+  | { readonly type: 'cache-resized'; readonly maxBytes: number };
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };

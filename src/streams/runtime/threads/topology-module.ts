@@ -42,15 +42,19 @@ export function moduleHref(module: URL | string): string {
   return /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module) ? module : pathToFileURL(module).href;
 }
 
+/** Imports a module the user named (`what` names its role in the error when it cannot be loaded). */
+export async function importUserModule(href: string, what: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new StreamsConfigError(`${what} ${href} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** Imports the module and builds its topology; errors name the module and what it lacks. */
 export async function loadTopologyModule(module: URL | string): Promise<LoadedTopologyModule> {
   const href = moduleHref(module);
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(href)) as Record<string, unknown>;
-  } catch (e) {
-    throw new StreamsConfigError(`topology module ${href} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const mod = await importUserModule(href, 'topology module');
   const build = typeof mod['topology'] === 'function' ? mod['topology'] : mod['default'];
   if (typeof build !== 'function') {
     throw new StreamsConfigError(`topology module ${href} must export a function "topology" (or a default export) that returns the Topology`);

@@ -3,7 +3,8 @@
  * has the protocol). It builds the topology from the user's module, its own clients (a group
  * member sharing the instance's process id, a transactional producer "<app>-<processId>-<index>"
  * under exactly_once_v2) and a StreamThread over the instance's state directory (per-task locks:
- * state-directory.ts), then relays the thread's events and answers queries. It never exits by
+ * state-directory.ts) that starts once its replica of the global stores is bootstrapped
+ * (worker-global-stores.ts), then relays the thread's events and answers queries. It never exits by
  * itself: main terminates it after 'stopped' or 'fatal'.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -18,7 +19,9 @@ import { serveSyncQueries } from './sync-query-channel.ts';
 import { localPartitionResults } from '../streams-query.ts';
 import { fromWireRequest, toWireResult } from '../../iq/v2/query-wire.ts';
 import { forwardingLogger } from './forwarding-logger.ts';
+import { loadClientSupplier } from './client-supplier.ts';
 import { taskConfigOf } from './task-config.ts';
+import { WorkerGlobalStores } from './worker-global-stores.ts';
 import { serializeError, STATS_INTERVAL_MS, type FromWorker, type ToWorker, type WorkerInit, type WorkerStats } from './thread-messages.ts';
 import { loadTopologyModule } from './topology-module.ts';
 
@@ -42,9 +45,12 @@ async function run(): Promise<void> {
   const { recordingLevel, sampleWindowMs, numSamples } = config.metrics;
   const metrics = new StreamsMetrics({ clientId: config.applicationId, level: recordingLevel, window: { windowMs: sampleWindowMs, numSamples }, logger });
   const threadMetrics = metrics.thread(init.threadName);
-  const taskConfig = { ...taskConfigOf(config, logger), cacheMaxBytes: init.cacheMaxBytes, metrics: threadMetrics };
+  // Global stores: this worker's own replica (worker-global-stores.ts has why and what it costs).
+  let globals: WorkerGlobalStores | undefined;
+  const taskConfig = { ...taskConfigOf(config, logger, (name) => globals?.store(name)), cacheMaxBytes: init.cacheMaxBytes, metrics: threadMetrics };
   const stateDir = new StateDirectory(config.stateDir, config.applicationId);
-  const deps = createRuntimeDeps({ bootstrapServers: init.bootstrapServers, clientId: init.clientId, config, topology, processId: init.processId, logger });
+  const depsFactory = init.clientSupplierHref === undefined ? createRuntimeDeps : (await loadClientSupplier(init.clientSupplierHref)).runtimeDeps;
+  const deps = depsFactory({ bootstrapServers: init.bootstrapServers, clientId: init.clientId, config, topology, processId: init.processId, logger });
   const stats = (): WorkerStats => {
     const tm = thread.taskManager;
     return {
@@ -77,16 +83,37 @@ async function run(): Promise<void> {
     },
     init.threadIndex,
   );
+  let stopping = false;
+  globals = new WorkerGlobalStores(topology, config, taskConfig, deps, stateDir.appDir, init.threadIndex, logger, {
+    onReady: () => {
+      if (stopping) return;
+      if (init.requestShutdown) thread.requestApplicationShutdown();
+      thread.start();
+    },
+    onRetry: (error, backoffMs) => post({ type: 'log', level: 'warn', message: `global stores: ${error.message}; retrying in ${backoffMs} ms` }),
+    onFatal: (error) => {
+      clearInterval(timer);
+      // The stream thread never started or must not go on without its global stores.
+      void thread.stop().finally(() => post({ type: 'global-fatal', error: serializeError(error) }));
+    },
+  });
   const timer = setInterval(() => post({ type: 'stats', stats: stats() }), STATS_INTERVAL_MS);
   const views = new Map<string, object>();
   port.on('message', (m: ToWorker) => {
     if (m.type === 'stop') {
       clearInterval(timer);
-      void thread.stop().finally(() => {
+      stopping = true;
+      // The stream thread first (it commits and leaves the group), then the global replica.
+      const warn = (what: string) => (e: unknown) => logger.warn(`stopping ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+      void thread.stop().catch(warn('the stream thread')).then(() => globals?.stop()).catch(warn('the global stores')).finally(() => {
         threadMetrics.close();
         post({ type: 'stats', stats: stats() });
         post({ type: 'stopped' });
       });
+      return;
+    }
+    if (m.type === 'resize-cache') {
+      void thread.resizeCache(m.maxBytes).then(() => post({ type: 'cache-resized', maxBytes: thread.cacheMaxBytes }));
       return;
     }
     if (m.type === 'query') {
@@ -106,6 +133,5 @@ async function run(): Promise<void> {
       localPartitionResults({ state, timestamped, taskManager: thread.taskManager, threadName: init.threadName }, fromWireRequest(request)).map(([p, r]) => toWireResult(p, r)),
     );
   }
-  if (init.requestShutdown) thread.requestApplicationShutdown();
-  thread.start();
+  globals.start();
 }

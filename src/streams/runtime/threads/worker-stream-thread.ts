@@ -3,7 +3,7 @@
  * the worker's latest stats (counters, tasks, host map, metrics) for the synchronous accessors of
  * KafkaStreams, relays its events, and answers store queries by message.
  *
- * Life: start() spawns; exactly one of the events onFatal (3b, 3c) or the resolution of stop()
+ * Life: start() spawns; exactly one of the events onFatal (3b, 3c, 3d) or the resolution of stop()
  * (3a) ends it; after either the Worker is terminated and its task locks released, so a
  * replacement thread can open the tasks at once.
  */
@@ -21,8 +21,8 @@ import { deserializeError, type FromWorker, type QueryOutcome, type ToWorker, ty
 export interface WorkerThreadEvents {
   onRunning(running: boolean): void;
   onRetry(message: string, backoffMs: number): void;
-  /** The thread failed (its tasks are closed) or the worker died. */
-  onFatal(error: Error): void;
+  /** The thread failed (its tasks are closed) or the worker died; `global`: its replica of the global stores failed (3d). */
+  onFatal(error: Error, global: boolean): void;
   onShutdownRequested(): void;
 }
 
@@ -41,6 +41,7 @@ export class WorkerStreamThread implements SyncQueryable {
   #ended = false;
   #stopped: (() => void) | undefined;
   #nextQuery = 0;
+  #cacheMaxBytes: number;
   readonly #queries = new Map<number, (o: QueryOutcome) => void>();
   /** KafkaStreams.query()'s channel to this worker (one per spawned worker). */
   #sync: SyncQueryChannel | undefined;
@@ -52,6 +53,17 @@ export class WorkerStreamThread implements SyncQueryable {
     this.#stateDir = stateDir;
     this.#logger = logger.child({ thread: init.threadName });
     this.#events = events;
+    this.#cacheMaxBytes = init.cacheMaxBytes;
+  }
+
+  /** The thread's record cache budget, as the worker last confirmed it. */
+  get cacheMaxBytes(): number {
+    return this.#cacheMaxBytes;
+  }
+
+  /** Kafka's StreamThread.resizeCache, by message; cacheMaxBytes follows once the worker applied it. */
+  resizeCache(maxBytes: number): void {
+    if (!this.#ended) this.#post({ type: 'resize-cache', maxBytes });
   }
 
   get processedTotal(): number {
@@ -153,11 +165,17 @@ export class WorkerStreamThread implements SyncQueryable {
       case 'fatal':
         this.#fail(deserializeError(m.error));
         return;
+      case 'cache-resized':
+        this.#cacheMaxBytes = m.maxBytes;
+        return;
+      case 'global-fatal':
+        this.#fail(deserializeError(m.error), true);
+        return;
     }
   }
 
   /** Phases 3b/3c: once, unless the thread was stopped on purpose. */
-  #fail(error: Error): void {
+  #fail(error: Error, global = false): void {
     if (this.#stopped !== undefined && !this.#ended) {
       // Died while stopping: nothing left to stop.
       this.#logger.warn(`stopped with an error: ${error.message}`);
@@ -167,7 +185,7 @@ export class WorkerStreamThread implements SyncQueryable {
     }
     if (this.#ended) return;
     this.#ended = true;
-    void this.#terminate().then(() => this.#events.onFatal(error));
+    void this.#terminate().then(() => this.#events.onFatal(error, global));
   }
 
   async #terminate(): Promise<void> {

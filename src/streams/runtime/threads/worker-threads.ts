@@ -16,6 +16,8 @@ import { WorkerStreamThread, type WorkerThreadEvents } from './worker-stream-thr
 export interface WorkerThreadsContext {
   readonly config: StreamsConfig;
   readonly moduleHref: string;
+  /** The client supplier module every worker imports for its clients (client-supplier.ts), if any. */
+  readonly clientSupplierHref?: string | undefined;
   readonly stateDir: StateDirectory;
   readonly logger: Logger;
 }
@@ -74,12 +76,13 @@ export class WorkerThreads {
       threadName: options.threadName,
       cacheMaxBytes: options.cacheMaxBytes,
       requestShutdown: options.requestShutdown === true,
+      clientSupplierHref: this.#context.clientSupplierHref,
     };
     let thread: WorkerStreamThread | undefined;
     const events: WorkerThreadEvents = {
       onRunning: (r) => thread !== undefined && this.#live.get(thread.threadIndex) === thread && options.events(thread).onRunning(r),
       onRetry: (m, b) => thread !== undefined && options.events(thread).onRetry(m, b),
-      onFatal: (e) => thread !== undefined && options.events(thread).onFatal(e),
+      onFatal: (e, global) => thread !== undefined && options.events(thread).onFatal(e, global),
       onShutdownRequested: () => thread !== undefined && options.events(thread).onShutdownRequested(),
     };
     thread = new WorkerStreamThread(init, this.#context.stateDir, this.#context.logger, events);

@@ -16,8 +16,9 @@
  * used entry is evicted; when that store has nothing left, the pass ends (the other stores'
  * entries wait for their own writes or the next commit). To evict, the owner first flushes its
  * dirty entries if the entry is dirty (as NamedCache.evict does, so eviction never loses a write
- * and downstream sees the update), then unlinks it. Kafka walks the named caches round-robin only
- * when the budget shrinks (resize), which Tributary does not do. Eviction is not re-entrant: puts
+ * and downstream sees the update), then unlinks it. When the budget shrinks (setMaxBytes, Kafka's
+ * ThreadCache.resize: a stream thread added or removed), the stores are walked round-robin, one
+ * least recently used entry each, until the cache fits. Eviction is not re-entrant: puts
  * made by a flush listener during an eviction are evicted by the outer loop. An entry its owner
  * could not evict (the flush listener rewrote it, so it is dirty again) ends the pass: the cache
  * stays over budget until the next commit flushes it.
@@ -62,9 +63,44 @@ export class ThreadCache {
   #entries = 0;
   #evicting = false;
   #evictions = 0;
+  #maxBytes: number;
 
-  constructor(readonly maxBytes: number = DEFAULT_CACHE_MAX_BYTES) {
-    if (!(maxBytes > 0)) throw new RangeError(`record cache size must be > 0 bytes (0 means no cache: build the stores without one), got ${maxBytes}`);
+  constructor(maxBytes: number = DEFAULT_CACHE_MAX_BYTES) {
+    this.#maxBytes = checkBudget(maxBytes);
+  }
+
+  /** The budget: bytes the entries of every store may take together. */
+  get maxBytes(): number {
+    return this.#maxBytes;
+  }
+
+  /**
+   * Kafka's ThreadCache.resize: a new budget. When it shrinks, the stores are walked round-robin,
+   * each evicting its least recently used entry (flushing its dirty entries first), until the
+   * cache fits or no store can give up an entry. Call between records (the stream thread does).
+   */
+  setMaxBytes(maxBytes: number): void {
+    const shrink = checkBudget(maxBytes) < this.#maxBytes;
+    this.#maxBytes = maxBytes;
+    if (!shrink || this.#evicting) return;
+    this.#evicting = true;
+    try {
+      let progress = true;
+      while (this.#bytes > this.#maxBytes && progress) {
+        progress = false;
+        for (const list of [...this.#lists.values()]) {
+          if (this.#bytes <= this.#maxBytes) break;
+          const entry = list.head;
+          if (entry === null) continue;
+          entry.owner.evict(entry);
+          if (entry.cached) continue; // rewritten by a flush listener: this store gives up nothing now
+          this.#evictions++;
+          progress = true;
+        }
+      }
+    } finally {
+      this.#evicting = false;
+    }
   }
 
   /** Bytes charged to the cache by every store. */
@@ -116,11 +152,11 @@ export class ThreadCache {
 
   /** Evicts `owner`'s least recently used entries until the cache fits its budget (see header). */
   maybeEvict(owner: CacheOwner): void {
-    if (this.#bytes <= this.maxBytes || this.#evicting) return;
+    if (this.#bytes <= this.#maxBytes || this.#evicting) return;
     this.#evicting = true;
     try {
       const list = this.#listOf(owner);
-      while (this.#bytes > this.maxBytes) {
+      while (this.#bytes > this.#maxBytes) {
         const entry = list.head;
         if (entry === null) break;
         entry.owner.evict(entry);
@@ -181,7 +217,14 @@ export function checkCacheMaxBytes(store: string, maxBytes: number): number {
   return maxBytes;
 }
 
+function checkBudget(maxBytes: number): number {
+  if (!(maxBytes > 0)) throw new RangeError(`record cache size must be > 0 bytes (0 means no cache: build the stores without one), got ${maxBytes}`);
+  return maxBytes;
+}
+
 const perThread = new WeakMap<object, ThreadCache>();
+/** Budgets set by resizeThreadCache, which win over the builder's maxBytes (a cache created later). */
+const budgets = new WeakMap<object, number>();
 
 /**
  * The one cache of the stream thread that `owner` stands for (the thread's task configuration:
@@ -192,8 +235,22 @@ export function threadCacheFor(owner: object, maxBytes: number): ThreadCache | u
   if (!(maxBytes > 0)) return undefined;
   let cache = perThread.get(owner);
   if (cache === undefined) {
-    cache = new ThreadCache(maxBytes);
+    cache = new ThreadCache(budgets.get(owner) ?? maxBytes);
     perThread.set(owner, cache);
   }
   return cache;
+}
+
+/**
+ * Gives the thread cache of `owner` (see threadCacheFor) a new budget — now when it exists, else
+ * when it is created. The stream thread calls it between records (Kafka's StreamThread.resizeCache).
+ */
+export function resizeThreadCache(owner: object, maxBytes: number): void {
+  budgets.set(owner, checkBudget(maxBytes));
+  perThread.get(owner)?.setMaxBytes(maxBytes);
+}
+
+/** The budget of `owner`'s thread cache: the last resize, else `maxBytes` (what it was built with). */
+export function threadCacheBudget(owner: object, maxBytes: number): number {
+  return budgets.get(owner) ?? maxBytes;
 }

@@ -3,7 +3,7 @@
 // dirty one only after its store flushed it, and what each store ends up holding equals a plain map of its writes.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ENTRY_OVERHEAD, ThreadCache, threadCacheFor } from '../../../../src/streams/state/cache/thread-cache.ts';
+import { ENTRY_OVERHEAD, resizeThreadCache, ThreadCache, threadCacheBudget, threadCacheFor } from '../../../../src/streams/state/cache/thread-cache.ts';
 import { CachingKeyValueStore } from '../../../../src/streams/state/caching-key-value-store.ts';
 import { InMemoryKeyValueStore } from '../../../../src/streams/state/in-memory-key-value-store.ts';
 import type { CollectedRecord } from '../../../../src/streams/state/store-types.ts';
@@ -69,6 +69,40 @@ describe('ThreadCache', () => {
     await a.store.close();
     expect(cache.bytes).toBe(ONE);
     expect(cache.size).toBe(1);
+  });
+
+  // Kafka's ThreadCache.resize (a stream thread added or removed): shrinking walks the stores
+  // round-robin, each giving up its least recently used entry (flushed first when dirty).
+  it('shrinking the budget evicts round-robin over the stores until the cache fits; growing evicts nothing', async () => {
+    const cache = new ThreadCache(ONE * 6);
+    const a = await storeOn(cache, 'a');
+    const c = await storeOn(cache, 'c');
+    for (const k of ['1', '2', '3']) a.store.put(b(k), b('x'));
+    for (const k of ['7', '8', '9']) c.store.put(b(k), b('y'));
+    cache.setMaxBytes(ONE * 8);
+    expect(cache.evictions).toBe(0);
+    cache.setMaxBytes(ONE * 3);
+    expect(cache.maxBytes).toBe(ONE * 3);
+    expect(cache.bytes).toBe(ONE * 3);
+    expect(cache.evictions).toBe(3);
+    // a gave up 1 then 2, c gave up 7: a's second turn came before c's second.
+    expect(a.store.cachedBytes()).toBe(ONE);
+    expect(c.store.cachedBytes()).toBe(ONE * 2);
+    // Evicting a dirty entry flushed its store first, so nothing written was lost.
+    expect(a.flushed).toEqual(['1=x', '2=x', '3=x']);
+    expect(c.flushed).toEqual(['7=y', '8=y', '9=y']);
+    for (const k of ['1', '2', '3']) expect(a.store.get(b(k))).toEqual(b('x'));
+    expect(() => cache.setMaxBytes(0)).toThrow(/must be > 0/);
+  });
+
+  it('a resize before the thread\'s cache exists is its budget when it is created', () => {
+    const owner = {};
+    resizeThreadCache(owner, 1234);
+    expect(threadCacheBudget(owner, 999)).toBe(1234);
+    expect(threadCacheFor(owner, 999)?.maxBytes).toBe(1234);
+    resizeThreadCache(owner, 99);
+    expect(threadCacheFor(owner, 999)?.maxBytes).toBe(99);
+    expect(threadCacheBudget({}, 999)).toBe(999);
   });
 
   it('one cache per thread owner; none when the budget is 0', () => {
