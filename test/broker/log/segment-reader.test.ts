@@ -26,16 +26,21 @@ const rarely = <T,>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.oneof({ 
 
 const offsetsOf = (chunks: Buffer[]): number[][] => splitBatches(chunks).map((b) => [b.baseOffset, b.lastOffset]);
 
+/** A log of batches of 1–6 records, a start offset, a byte budget and an optional upper offset. */
+const readCase = fc.record({
+  sizes: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 25 }),
+  at: fc.nat(),
+  maxBytes: fc.integer({ min: 0, max: 2000 }),
+  minOneBatch: fc.boolean(),
+  bound: fc.option(fc.nat()),
+});
+
 describe('PartitionLog.readAsync (segment-reader.ts)', () => {
   it('returns exactly the batches the synchronous read returns, for any offset and budget', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 25 }),
-        fc.nat(),
-        fc.integer({ min: 0, max: 2000 }),
-        fc.boolean(),
-        fc.option(fc.nat()),
-        async (sizes, at, maxBytes, minOneBatch, bound) => {
+        readCase,
+        async ({ sizes, at, maxBytes, minOneBatch, bound }) => {
           const log = logWith(sizes);
           const offset = at % (log.logEndOffset + 1);
           const maxOffset = bound === null ? undefined : bound % (log.logEndOffset + 1);
@@ -122,12 +127,8 @@ describe('PartitionLog.readAsync (segment-reader.ts)', () => {
   it('with partialTail: the whole batches of a plain read, then the next batch cut at the budget (Kafka\'s file slice)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 25 }),
-        fc.nat(),
-        fc.integer({ min: 0, max: 2000 }),
-        fc.boolean(),
-        fc.option(fc.nat()),
-        async (sizes, at, maxBytes, minOneBatch, bound) => {
+        readCase,
+        async ({ sizes, at, maxBytes, minOneBatch, bound }) => {
           const log = logWith(sizes);
           const offset = at % (log.logEndOffset + 1);
           const maxOffset = bound === null ? undefined : bound % (log.logEndOffset + 1);
